@@ -1,0 +1,125 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Four services (intake, review, funding, assessment), each a thin executable over a library target,
+/// on a shared kit: domain types, the webhook backbone (outbox, libcurl dispatcher, inbox) and the HTTP kit.
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let services = ["Intake", "Review", "Funding", "Assessment"]
+
+var targets: [Target] = [
+    .systemLibrary(
+        name: "CCurl",
+        path: "Shared/CCurl",
+        providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
+    .target(
+        name: "StudioDomain",
+        path: "Shared/StudioDomain",
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "Messaging",
+        dependencies: [
+            "CCurl",
+            "StudioDomain",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        path: "Shared/Messaging",
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "ServiceKit",
+        dependencies: [
+            "Messaging",
+            "StudioDomain",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Shared/ServiceKit",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "StudioDomainTests",
+        dependencies: ["StudioDomain"],
+        path: "Tests/StudioDomainTests",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "MessagingTests",
+        dependencies: [
+            "Messaging", "ServiceKit", "StudioDomain",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ],
+        path: "Tests/MessagingTests",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "IntegrationTests",
+        dependencies: ["Messaging", "ServiceKit", "StudioDomain", "CCurl"],
+        path: "Tests/IntegrationTests",
+        swiftSettings: swiftSettings
+    ),
+]
+
+for service in services {
+    let library = "\(service)Service"
+    targets.append(.target(
+        name: library,
+        dependencies: [
+            "ServiceKit", "Messaging", "StudioDomain",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ],
+        path: "Services/\(service)/Library",
+        swiftSettings: swiftSettings
+    ))
+    targets.append(.executableTarget(
+        name: service.lowercased(),
+        dependencies: [
+            .target(name: library),
+            "ServiceKit",
+        ],
+        path: "Services/\(service)/Executable",
+        swiftSettings: swiftSettings
+    ))
+    targets.append(.testTarget(
+        name: "\(library)Tests",
+        dependencies: [
+            .target(name: library), "ServiceKit", "Messaging", "StudioDomain",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ],
+        path: "Tests/\(library)Tests",
+        swiftSettings: swiftSettings
+    ))
+}
+
+let package = Package(
+    name: "QuzhouStudios",
+    platforms: [.macOS(.v15)],
+    products: services.map { .executable(name: $0.lowercased(), targets: [$0.lowercased()]) },
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: targets
+)

@@ -1,0 +1,4 @@
+import FundingService
+import ServiceKit
+
+await ServiceCLI.main(module: FundingModule())

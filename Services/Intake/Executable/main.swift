@@ -1,0 +1,4 @@
+import IntakeService
+import ServiceKit
+
+await ServiceCLI.main(module: IntakeModule())

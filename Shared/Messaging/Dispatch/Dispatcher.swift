@@ -1,0 +1,272 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// Settings of the dispatcher; the defaults are the production ones.
+public struct DispatcherSettings: Sendable {
+    public var policy: RetryPolicy
+    /// How many deliveries may be on the wire at once (across all lanes).
+    public var maxInFlight: Int
+    /// The longest sleep when nothing is due (a safety net; commits and completions ring the doorbell).
+    public var idleWake: Duration
+
+    public init(policy: RetryPolicy = .standard, maxInFlight: Int = 32, idleWake: Duration = .seconds(1)) {
+        self.policy = policy
+        self.maxInFlight = max(1, maxInFlight)
+        self.idleWake = idleWake
+    }
+}
+
+/// How one attempt ended, as counted in the metrics and stored in `delivery_attempt.outcome`.
+public enum AttemptOutcome: String, Sendable, CaseIterable {
+    case success, httpError = "http_error", throttled, gone, timeout, connectionError = "connection_error", transportError = "transport_error"
+}
+
+/// Delivers the outbox (MESSAGING.md §2–4): POSTs each due delivery with libcurl, records every attempt,
+/// reschedules failures on the retry schedule, dead-letters after the last try, and keeps each lane
+/// (subscription, aggregate) in order while lanes proceed independently.
+public final class Dispatcher: Service, Sendable {
+    private let writer: any DatabaseWriter
+    private let transport: any WebhookTransport
+    private let doorbell: Doorbell
+    private let settings: DispatcherSettings
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private let inFlight = Mutex<Set<Int64>>([])
+    private let stopping = Mutex(false)
+    private let metrics: DispatcherMetrics
+    private let random: @Sendable () -> Double
+
+    public init(writer: any DatabaseWriter, transport: any WebhookTransport, doorbell: Doorbell,
+                settings: DispatcherSettings = .init(), metricsFactory: any MetricsFactory,
+                logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
+                random: @escaping @Sendable () -> Double = { Double.random(in: -1...1) }) {
+        self.writer = writer
+        self.transport = transport
+        self.doorbell = doorbell
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+        self.random = random
+        self.metrics = DispatcherMetrics(factory: metricsFactory)
+    }
+
+    public func run() async throws {
+        logger.info("dispatcher started", metadata: ["maxInFlight": "\(settings.maxInFlight)"])
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                var lastDepthUpdate = ContinuousClock.now - .seconds(10)
+                while !stopping.withLock({ $0 }) {
+                    let wait = await launchDue(into: &group)
+                    if ContinuousClock.now - lastDepthUpdate > .seconds(1) {
+                        await updateDepthGauge()
+                        lastDepthUpdate = .now
+                    }
+                    await doorbell.wait(timeout: wait)
+                }
+                // Leaving the group waits for the deliveries on the wire; their outcomes are recorded.
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.doorbell.ring()
+        }
+        logger.info("dispatcher stopped")
+    }
+
+    /// Starts what is due and returns how long to sleep before looking again.
+    private func launchDue(into group: inout DiscardingTaskGroup) async -> Duration {
+        let busy = inFlight.withLock { $0 }
+        let capacity = settings.maxInFlight - busy.count
+        guard capacity > 0 else { return settings.idleWake }
+        let nowMillis = Millis.from(now())
+        let due: [DueDelivery]
+        do {
+            due = try await writer.read { db in try DeliveryQueue.fetchDue(now: nowMillis, limit: capacity + busy.count, in: db) }
+        } catch {
+            logger.error("dispatcher could not read the outbox", metadata: ["error": "\(error)"])
+            return settings.idleWake
+        }
+        var launched = 0
+        for delivery in due where !busy.contains(delivery.id) {
+            guard launched < capacity else { return .zero }  // more is due than we may carry: look again on a completion
+            inFlight.withLock { _ = $0.insert(delivery.id) }
+            launched += 1
+            group.addTask {
+                await self.deliver(delivery)
+                self.inFlight.withLock { _ = $0.remove(delivery.id) }
+                self.doorbell.ring()
+            }
+        }
+        let carrying = inFlight.withLock { Array($0) }
+        let next: Int64?
+        do {
+            next = try await writer.read { db in try DeliveryQueue.nextWakeUp(now: nowMillis, excluding: carrying, in: db) }
+        } catch {
+            return settings.idleWake
+        }
+        guard let next else { return settings.idleWake }
+        let untilNext = Duration.milliseconds(max(0, next - Millis.from(now())))
+        return min(untilNext, settings.idleWake)
+    }
+
+    private func deliver(_ delivery: DueDelivery) async {
+        let loaded: (body: [UInt8], subscription: SubscriptionRecord)?
+        do {
+            loaded = try await writer.read { db in
+                guard let body = try Data.fetchOne(db, sql: "SELECT body FROM outbox_message WHERE id = ?", arguments: [delivery.messageID]),
+                      let subscription = try SubscriptionRecord.fetchOne(db, key: delivery.subscriptionID) else { return nil }
+                return (Array(body), subscription)
+            }
+        } catch {
+            logger.error("dispatcher could not load a delivery", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+            return
+        }
+        guard let (body, subscription) = loaded else { return }
+        let sentAt = now()
+        let timestamp = Int64(sentAt.timeIntervalSince1970)
+        let headers = WebhookSignature.headers(id: delivery.messageID, timestamp: timestamp, body: body,
+                                               secrets: subscription.signingSecrets(nowMillis: Millis.from(sentAt)))
+        let response = await transport.post(OutboundRequest(url: subscription.url, headers: headers, body: body))
+        let outcome = Self.classify(response)
+        metrics.attempt(outcome, latency: response.latency)
+        do {
+            let dead = try await writer.write { db in
+                try self.record(delivery, subscription: subscription, response: response, outcome: outcome, in: db)
+            }
+            if outcome == .success {
+                metrics.delivered(after: Millis.from(now()) - delivery.createdAt)
+            } else {
+                logger.notice("webhook attempt failed", metadata: [
+                    "delivery": "\(delivery.id)", "message": "\(delivery.messageID)", "subscription": "\(subscription.name)",
+                    "outcome": "\(outcome.rawValue)", "status": "\(response.statusCode.map(String.init) ?? "-")",
+                    "error": "\(response.failure?.message ?? response.bodyPrefix.prefix(200).description)",
+                ])
+                if dead {
+                    metrics.deadLettered()
+                    logger.error("webhook dead-lettered", metadata: ["delivery": "\(delivery.id)", "message": "\(delivery.messageID)", "subscription": "\(subscription.name)"])
+                }
+            }
+        } catch {
+            // The outcome is not stored: the delivery stays ready and is sent again; the inbox dedupes.
+            logger.error("dispatcher could not record an attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    static func classify(_ response: OutboundResponse) -> AttemptOutcome {
+        if let failure = response.failure {
+            switch failure {
+            case .timeout: return .timeout
+            case .connection: return .connectionError
+            case .other: return .transportError
+            }
+        }
+        switch response.statusCode ?? 0 {
+        case 200..<300: return .success
+        case 410: return .gone
+        case 429, 503: return .throttled
+        default: return .httpError
+        }
+    }
+
+    /// Stores the attempt and its consequence in one transaction. Returns whether the delivery died.
+    private func record(_ delivery: DueDelivery, subscription: SubscriptionRecord, response: OutboundResponse,
+                        outcome: AttemptOutcome, in db: Database) throws -> Bool {
+        let nowMillis = Millis.from(now())
+        let error = response.failure?.message ?? (outcome == .success ? nil : String(response.bodyPrefix.prefix(500)))
+        try db.execute(sql: """
+            INSERT INTO delivery_attempt (delivery_id, attempted_at, outcome, status_code, latency_us, error)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [delivery.id, nowMillis, outcome.rawValue, response.statusCode,
+                             response.latency.components.seconds * 1_000_000 + response.latency.components.attoseconds / 1_000_000_000_000, error])
+        switch outcome {
+        case .success:
+            try db.execute(sql: """
+                UPDATE delivery SET status = 'succeeded', completed_at = ?, last_status_code = ?, last_error = NULL,
+                    attempts = attempts + 1 WHERE id = ?
+                """, arguments: [nowMillis, response.statusCode, delivery.id])
+            if subscription.throttleLevel > 0 {
+                try db.execute(sql: "UPDATE subscription SET throttle_level = 0 WHERE id = ?", arguments: [subscription.id])
+            }
+            try DeliveryQueue.normalizeLane(subscriptionID: delivery.subscriptionID, aggregate: delivery.aggregate, now: nowMillis, in: db)
+            return false
+        case .gone:
+            // 410: the receiver says the endpoint is gone for good. Stop sending to it; keep the messages.
+            try db.execute(sql: """
+                UPDATE subscription SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?
+                """, arguments: ["receiver answered 410 Gone at \(RFC3339String(nowMillis))", nowMillis, subscription.id])
+            try db.execute(sql: "UPDATE delivery SET last_status_code = 410, last_error = ? WHERE id = ?", arguments: [error, delivery.id])
+            return false
+        default:
+            let retryAfter = RetryPolicy.parseRetryAfter(response.retryAfter, now: now())
+            if outcome == .throttled {
+                let pause = settings.policy.throttle(level: subscription.throttleLevel, retryAfter: retryAfter)
+                try db.execute(sql: """
+                    UPDATE subscription SET throttled_until = ?, throttle_level = throttle_level + 1 WHERE id = ?
+                    """, arguments: [nowMillis + pause.milliseconds, subscription.id])
+            }
+            let failedAttempts = delivery.attempts + 1
+            if let delay = settings.policy.delay(afterFailedAttempts: failedAttempts, retryAfter: retryAfter, random: random()) {
+                try db.execute(sql: """
+                    UPDATE delivery SET attempts = ?, next_attempt_at = ?, last_status_code = ?, last_error = ? WHERE id = ?
+                    """, arguments: [failedAttempts, nowMillis + delay.milliseconds, response.statusCode, error, delivery.id])
+                return false
+            }
+            try db.execute(sql: """
+                UPDATE delivery SET status = 'dead', attempts = ?, completed_at = ?, last_status_code = ?, last_error = ? WHERE id = ?
+                """, arguments: [failedAttempts, nowMillis, response.statusCode, error, delivery.id])
+            return true
+        }
+    }
+
+    private func updateDepthGauge() async {
+        guard let depth = try? await writer.read({ db in try DeliveryQueue.depth(in: db) }) else { return }
+        let pending = depth.values.reduce(0) { $0 + $1.ready + $1.queued }
+        let dead = depth.values.reduce(0) { $0 + $1.dead }
+        metrics.depth(pending: pending, dead: dead)
+    }
+}
+
+func RFC3339String(_ millis: Int64) -> String {
+    Millis.date(millis).formatted(.iso8601)
+}
+
+/// The dispatcher's metrics (MESSAGING.md §7): queue depth, attempts by outcome, delivery latency.
+struct DispatcherMetrics: Sendable {
+    let attempts: [AttemptOutcome: Counter]
+    let attemptLatency: Metrics.Timer
+    let deliveryLatency: Metrics.Timer
+    let pendingGauge: Gauge
+    let deadGauge: Gauge
+    let deadCounter: Counter
+
+    init(factory: any MetricsFactory) {
+        var attempts: [AttemptOutcome: Counter] = [:]
+        for outcome in AttemptOutcome.allCases {
+            attempts[outcome] = Counter(label: "webhook_attempts_total", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+        }
+        self.attempts = attempts
+        attemptLatency = Metrics.Timer(label: "webhook_attempt_duration_seconds", factory: factory)
+        deliveryLatency = Metrics.Timer(label: "webhook_delivery_latency_seconds", factory: factory)
+        pendingGauge = Gauge(label: "webhook_queue_depth", dimensions: [("state", "pending")], factory: factory)
+        deadGauge = Gauge(label: "webhook_queue_depth", dimensions: [("state", "dead")], factory: factory)
+        deadCounter = Counter(label: "webhook_dead_lettered_total", factory: factory)
+    }
+
+    func attempt(_ outcome: AttemptOutcome, latency: Duration) {
+        attempts[outcome]?.increment()
+        attemptLatency.recordNanoseconds(latency.components.seconds * 1_000_000_000 + latency.components.attoseconds / 1_000_000_000)
+    }
+
+    /// From the commit of the event to the receiver's 2xx.
+    func delivered(after millis: Int64) { deliveryLatency.recordMilliseconds(max(0, millis)) }
+    func deadLettered() { deadCounter.increment() }
+    func depth(pending: Int, dead: Int) {
+        pendingGauge.record(pending)
+        deadGauge.record(dead)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+
+/// The tables of the webhook backbone, added to every service's own migrator.
+/// Instants are integer milliseconds since the Unix epoch (UTC).
+public enum MessagingSchema {
+    public static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("messaging-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox_message (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    type TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    aggregate TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    occurred_at INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    UNIQUE (aggregate, sequence)
+                );
+                CREATE INDEX outbox_message_time ON outbox_message(occurred_at);
+
+                CREATE TABLE outbox_aggregate (
+                    aggregate TEXT PRIMARY KEY NOT NULL,
+                    last_sequence INTEGER NOT NULL
+                );
+
+                CREATE TABLE subscription (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    url TEXT NOT NULL,
+                    event_types TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+                    disabled_reason TEXT,
+                    secret TEXT NOT NULL,
+                    previous_secret TEXT,
+                    previous_secret_expires_at INTEGER,
+                    throttled_until INTEGER,
+                    throttle_level INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+
+                -- One row per (message, subscription). A lane is (subscription, aggregate): only its
+                -- lowest open delivery is 'ready'; the ones behind it are 'queued' (MESSAGING.md §4).
+                CREATE TABLE delivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id TEXT NOT NULL REFERENCES outbox_message(id),
+                    subscription_id TEXT NOT NULL REFERENCES subscription(id),
+                    aggregate TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('ready', 'queued', 'succeeded', 'dead')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    completed_at INTEGER,
+                    last_status_code INTEGER,
+                    last_error TEXT,
+                    UNIQUE (message_id, subscription_id)
+                );
+                CREATE INDEX delivery_due ON delivery(status, next_attempt_at);
+                CREATE INDEX delivery_lane_open ON delivery(subscription_id, aggregate, sequence)
+                    WHERE status != 'succeeded';
+                CREATE INDEX delivery_message ON delivery(message_id);
+
+                CREATE TABLE delivery_attempt (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    delivery_id INTEGER NOT NULL REFERENCES delivery(id),
+                    attempted_at INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    status_code INTEGER,
+                    latency_us INTEGER NOT NULL,
+                    error TEXT
+                );
+                CREATE INDEX delivery_attempt_delivery ON delivery_attempt(delivery_id);
+
+                -- The inbox (MESSAGING.md §6): every applied webhook-id, committed with its effect.
+                CREATE TABLE inbox_message (
+                    webhook_id TEXT PRIMARY KEY NOT NULL,
+                    source TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    aggregate TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'ignored')),
+                    received_at INTEGER NOT NULL
+                );
+                CREATE INDEX inbox_message_received ON inbox_message(received_at);
+
+                -- The highest sequence applied per (source, aggregate): a second guard against a replay
+                -- of an event older than what was already applied, even after its id left the inbox.
+                CREATE TABLE inbox_aggregate (
+                    source TEXT NOT NULL,
+                    aggregate TEXT NOT NULL,
+                    last_sequence INTEGER NOT NULL,
+                    PRIMARY KEY (source, aggregate)
+                );
+
+                CREATE TABLE inbound_secret (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source TEXT NOT NULL,
+                    secret TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER,
+                    UNIQUE (source, secret)
+                );
+
+                CREATE TABLE webhook_test_received (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    webhook_id TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    aggregate TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    note TEXT NOT NULL,
+                    received_at INTEGER NOT NULL
+                );
+                """)
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch, the storage form of an instant.
+public enum Millis {
+    public static func now(_ clock: () -> Date = Date.init) -> Int64 { from(clock()) }
+    public static func from(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    public static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}

@@ -1,0 +1,217 @@
+import CCurl
+import Dispatch
+import Foundation
+import Synchronization
+
+/// One HTTP POST to a webhook endpoint.
+public struct OutboundRequest: Sendable {
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(url: String, headers: [(String, String)], body: [UInt8]) {
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// What came back: a status code, or the transport error (timeout, refused connection, …).
+public struct OutboundResponse: Sendable {
+    public enum Failure: Sendable, Equatable {
+        case timeout(String)
+        case connection(String)
+        case other(String)
+
+        public var message: String {
+            switch self {
+            case .timeout(let m), .connection(let m), .other(let m): m
+            }
+        }
+    }
+
+    public var statusCode: Int?
+    public var retryAfter: String?
+    /// The first bytes of the response body, for the attempt log.
+    public var bodyPrefix: String
+    public var failure: Failure?
+    public var latency: Duration
+}
+
+/// Anything that can POST a webhook: libcurl in production, a fake in unit tests.
+public protocol WebhookTransport: Sendable {
+    func post(_ request: OutboundRequest) async -> OutboundResponse
+}
+
+/// Timeouts of every outbound call (MESSAGING.md §2).
+public struct TransportTimeouts: Sendable {
+    public var connect: Duration
+    public var total: Duration
+
+    public init(connect: Duration = .seconds(2), total: Duration = .seconds(10)) {
+        self.connect = connect
+        self.total = total
+    }
+}
+
+/// POSTs webhooks with libcurl from a fixed pool of threads of its own, because `curl_easy_perform`
+/// blocks and must never run on Swift's cooperative pool. Each worker keeps one easy handle for its
+/// whole life, so keep-alive connections to the receivers are reused across requests.
+public final class CurlTransport: WebhookTransport {
+    private struct Job: Sendable {
+        let request: OutboundRequest
+        let continuation: CheckedContinuation<OutboundResponse, Never>
+    }
+
+    private let jobs = Mutex<[Job?]>([])
+    private let available = DispatchSemaphore(value: 0)
+    private let timeouts: TransportTimeouts
+    private let workerCount: Int
+    private let finished = DispatchGroup()
+
+    /// `curl_global_init` is not thread-safe and must run once, before any handle exists.
+    private static let globalInit: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    }()
+
+    public init(workers: Int = 16, timeouts: TransportTimeouts = .init()) {
+        _ = Self.globalInit
+        self.timeouts = timeouts
+        self.workerCount = max(1, workers)
+        for index in 0..<workerCount {
+            finished.enter()
+            let thread = Thread { [self] in
+                self.workerLoop()
+                self.finished.leave()
+            }
+            thread.name = "curl-worker-\(index)"
+            thread.start()
+        }
+    }
+
+    deinit {
+        // Workers hold `self` strongly while running, so deinit only runs after `shutdown()`.
+    }
+
+    /// Stops the workers once the queued jobs are done.
+    public func shutdown() {
+        jobs.withLock { queue in
+            for _ in 0..<workerCount { queue.append(nil) }
+        }
+        for _ in 0..<workerCount { available.signal() }
+        finished.wait()
+    }
+
+    public func post(_ request: OutboundRequest) async -> OutboundResponse {
+        await withCheckedContinuation { continuation in
+            jobs.withLock { $0.append(Job(request: request, continuation: continuation)) }
+            available.signal()
+        }
+    }
+
+    private func workerLoop() {
+        guard let handle = curl_easy_init() else {
+            // Without a handle this worker cannot send; it still drains its share of jobs as failures.
+            while true {
+                available.wait()
+                guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { return }
+                job.continuation.resume(returning: OutboundResponse(
+                    statusCode: nil, retryAfter: nil, bodyPrefix: "",
+                    failure: .other("curl_easy_init failed"), latency: .zero))
+            }
+        }
+        defer { curl_easy_cleanup(handle) }
+        while true {
+            available.wait()
+            let next: Job?? = jobs.withLock { $0.isEmpty ? .none : .some($0.removeFirst()) }
+            guard case .some(let maybeJob) = next, let job = maybeJob else { return }
+            let response = Self.perform(job.request, handle: handle, timeouts: timeouts)
+            job.continuation.resume(returning: response)
+        }
+    }
+
+    /// Collects what libcurl hands back; passed to the C callbacks through `Unmanaged`, alive for the call.
+    private final class ResponseSink {
+        var body: [UInt8] = []
+        var retryAfter: String?
+        static let bodyLimit = 512
+    }
+
+    private static func perform(_ request: OutboundRequest, handle: UnsafeMutableRawPointer, timeouts: TransportTimeouts) -> OutboundResponse {
+        curl_easy_reset(handle)  // keeps the connection cache, clears the options of the previous request
+        let sink = ResponseSink()
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        for (name, value) in request.headers + [("Content-Type", "application/json"), ("Expect", "")] {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        _ = ccurl_setopt_string(handle, CURLOPT_URL, request.url)
+        _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_long(handle, CURLOPT_POST, 1)
+        _ = ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(timeouts.connect.milliseconds))
+        _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeouts.total.milliseconds))
+        _ = ccurl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        _ = ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+        _ = ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+        // COPYPOSTFIELDS copies the bytes, so the body need not outlive this call's setup.
+        var body = request.body
+        if body.isEmpty { body = [0] }  // a valid pointer; POSTFIELDSIZE 0 sends nothing of it
+        body.withUnsafeMutableBytes { buffer in
+            _ = ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, buffer.baseAddress)
+        }
+        _ = ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data, sink.body.count < ResponseSink.bodyLimit {
+                let take = min(length, ResponseSink.bodyLimit - sink.body.count)
+                data.withMemoryRebound(to: UInt8.self, capacity: take) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: take)) }
+            }
+            return length
+        }
+        _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        _ = ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data {
+                let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                }
+                if line.lowercased().hasPrefix("retry-after:") {
+                    sink.retryAfter = line.dropFirst("retry-after:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+            }
+            return length
+        }
+        _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let code = curl_easy_perform(handle)
+        let latency = clock.now - start
+        let bodyPrefix = String(decoding: sink.body, as: UTF8.self)
+        guard code == CURLE_OK else {
+            let message = String(cString: curl_easy_strerror(code))
+            let failure: OutboundResponse.Failure = switch code {
+            case CURLE_OPERATION_TIMEDOUT: .timeout(message)
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR:
+                .connection(message)
+            default: .other(message)
+            }
+            return OutboundResponse(statusCode: nil, retryAfter: nil, bodyPrefix: bodyPrefix, failure: failure, latency: latency)
+        }
+        var status = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return OutboundResponse(statusCode: status, retryAfter: sink.retryAfter, bodyPrefix: bodyPrefix, failure: nil, latency: latency)
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down.
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

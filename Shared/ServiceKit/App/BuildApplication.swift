@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Messaging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import StudioDomain
+
+/// A built service: the Hummingbird application plus the parts tests and the executable reach for.
+public struct BuiltService: Sendable {
+    public let application: Application<RouterResponder<AppRequestContext>>
+    public let environment: ServiceEnvironment
+    public let dispatcher: Dispatcher
+    public let registry: PrometheusCollectorRegistry
+    /// Every route as `METHOD /path`, for the test that keeps the OpenAPI document true.
+    public let routes: [String]
+}
+
+/// Builds one service the same way for the executable and for the tests.
+/// `transport` defaults to libcurl; `now` is the clock (Date.init in production).
+public func buildApplication(
+    _ configuration: ServiceConfiguration,
+    module: some ServiceModule,
+    transport: (any WebhookTransport)? = nil,
+    logger: Logger? = nil,
+    now: @escaping @Sendable () -> Date = Date.init
+) throws -> BuiltService {
+    var configuredLogger = logger ?? Logger(label: module.name)
+    configuredLogger.logLevel = configuration.logLevel
+    configuredLogger[metadataKey: "service"] = "\(module.name)"
+    let logger = configuredLogger
+
+    let database = try ServiceDatabase.open(path: configuration.databasePath, module: module)
+    let doorbell = Doorbell()
+    let outbox = Outbox(source: module.name, doorbell: doorbell, now: now)
+    let environment = ServiceEnvironment(configuration: configuration, database: database, outbox: outbox, logger: logger, now: now)
+
+    let registry = PrometheusCollectorRegistry()
+    let metricsFactory = PrometheusMetricsFactory(registry: registry)
+    let transport = transport ?? CurlTransport(workers: configuration.maxInFlight, timeouts: configuration.timeouts)
+    let dispatcher = Dispatcher(
+        writer: database, transport: transport, doorbell: doorbell,
+        settings: DispatcherSettings(policy: configuration.retryPolicy, maxInFlight: configuration.maxInFlight),
+        metricsFactory: metricsFactory, logger: logger, now: now)
+
+    var handlers = InboxHandlers()
+    module.registerHandlers(&handlers, environment: environment)
+    let inbox = Inbox(writer: database, handlers: handlers, now: now)
+
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(RequestMetricsMiddleware(factory: metricsFactory))
+    router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(BodyLimitMiddleware(defaultLimit: configuration.maxBodyBytes))
+    router.middlewares.add(AuthMiddleware(reader: database))
+
+    SystemRoutes(module: module, database: database, registry: registry, handledTypes: handlers.eventTypes).add(to: router)
+    EventsController(inbox: inbox, logger: logger).add(to: router)
+    OperationsController(environment: environment).add(to: router.group("ops"))
+    module.addRoutes(to: router, environment: environment)
+
+    let application = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: module.name),
+        services: [dispatcher, MaintenanceService(writer: database, configuration: configuration, logger: logger, now: now)],
+        onServerRunning: { channel in
+            logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+        },
+        logger: logger)
+    return BuiltService(application: application, environment: environment, dispatcher: dispatcher, registry: registry, routes: router.routes.map { "\($0.method) \($0.path)" })
+}
+
+/// Counts requests by method and status class, and their duration.
+struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let factory: any MetricsFactory
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let statusClass = "\(response.status.code / 100)xx"
+        Counter(label: "http_requests_total", dimensions: [("method", request.method.rawValue), ("status", statusClass)], factory: factory).increment()
+        Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("method", request.method.rawValue)], factory: factory)
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        return response
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+import Messaging
+
+/// Opens a service's SQLite file (WAL, foreign keys, busy timeout) and migrates it:
+/// the kit's tables, the backbone's, then the service's own.
+public enum ServiceDatabase {
+    public static func open(path: String, module: some ServiceModule) throws -> any DatabaseWriter {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // FULL: a 2xx means the change and its events are on disk, not only in the OS cache.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let writer: any DatabaseWriter
+        if path == ":memory:" {
+            writer = try DatabaseQueue(configuration: configuration)
+        } else {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            writer = try DatabasePool(path: path, configuration: configuration)
+        }
+        try migrator(for: module).migrate(writer)
+        return writer
+    }
+
+    public static func migrator(for module: some ServiceModule) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        Tokens.migrate(&migrator)
+        MessagingSchema.register(in: &migrator)
+        module.registerMigrations(&migrator)
+        return migrator
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Messaging
+import StudioDomain
+
+/// What one service (intake, review, funding, assessment) adds to the kit: its tables, the events it
+/// takes, its routes and its part of the OpenAPI document.
+public protocol ServiceModule: Sendable {
+    /// `intake`, `review`, `funding` or `assessment`: the event `source` and the database file name.
+    var name: String { get }
+    var defaultPort: Int { get }
+    /// One line for the OpenAPI `info.description`.
+    var summary: String { get }
+    func registerMigrations(_ migrator: inout DatabaseMigrator)
+    func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment)
+    func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment)
+    /// YAML under `paths:` (indented two spaces) for the service's own endpoints.
+    var openAPIPaths: String { get }
+    /// YAML under `components: schemas:` (indented four spaces).
+    var openAPISchemas: String { get }
+}
+
+/// What a service's code gets to work with.
+public struct ServiceEnvironment: Sendable {
+    public let configuration: ServiceConfiguration
+    public let database: any DatabaseWriter
+    public let outbox: Outbox
+    public let logger: Logger
+    public let now: @Sendable () -> Date
+}

@@ -1,0 +1,185 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Logging
+import Messaging
+
+/// The command line of every service executable:
+///
+///     intake serve [--host H] [--port P] [--data-dir D] …     run the service (the default)
+///     intake token issue --role R [--subject S] [--label L]    issue a token straight into the database
+///     intake token list | intake token revoke ID
+///     intake subscription add --name N --url U --events a,b [--secret S]
+///     intake subscription list
+///     intake inbound-secret add --source S --secret X
+///
+/// The local subcommands write to the service's own SQLite file: they are for the machine's
+/// administrator (the launcher uses them to issue the first tokens and wire the services).
+public enum ServiceCLI {
+    public static func main(module: some ServiceModule, arguments: [String] = Array(CommandLine.arguments.dropFirst())) async {
+        var arguments = arguments
+        let command = arguments.first.map { $0.hasPrefix("-") ? "serve" : arguments.removeFirst() } ?? "serve"
+        do {
+            switch command {
+            case "serve":
+                let options = try ServeOptions.parse(arguments)
+                try await serve(module: module, options: options)
+            case "token":
+                try await tokenCommand(module: module, arguments: arguments)
+            case "subscription":
+                try await subscriptionCommand(module: module, arguments: arguments)
+            case "inbound-secret":
+                guard arguments.first == "add" else { throw ValidationError("usage: \(module.name) inbound-secret add --source S --secret X") }
+                let options = try InboundSecretOptions.parse(Array(arguments.dropFirst()))
+                let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
+                let secret = try await database.write { db in try InboundSecrets.add(source: options.source, secret: options.secret, expiresAt: nil, nowMillis: Millis.now(), in: db) }
+                print("inbound secret \(secret.id) for \(secret.source) added")
+            case "help", "--help", "-h":
+                print(usage(module))
+            default:
+                throw ValidationError("unknown command \(command)\n\n\(usage(module))")
+            }
+        } catch {
+            ServeOptions.exit(withError: error)
+        }
+    }
+
+    static func usage(_ module: some ServiceModule) -> String {
+        """
+        usage: \(module.name) [serve] [--host H] [--port P] [--data-dir D] [--database FILE] [--retry-schedule S] [--log-level L]
+               \(module.name) token issue --role ROLE [--subject S] [--label L] [--data-dir D]
+               \(module.name) token list [--data-dir D]
+               \(module.name) token revoke ID [--data-dir D]
+               \(module.name) subscription add --name N --url U --events T1,T2 [--secret whsec_…] [--data-dir D]
+               \(module.name) subscription list [--data-dir D]
+               \(module.name) inbound-secret add --source SERVICE --secret whsec_… [--data-dir D]
+        Environment: STUDIO_DATA_DIR, STUDIO_HOST, \(module.name.uppercased())_PORT, STUDIO_RETRY_SCHEDULE, STUDIO_LOG_LEVEL, STUDIO_LOG_FORMAT (json|text)
+        """
+    }
+
+    static func serve(module: some ServiceModule, options: ServeOptions) async throws {
+        let configuration = try options.configuration(for: module)
+        let format = ProcessInfo.processInfo.environment["STUDIO_LOG_FORMAT"] ?? "json"
+        LoggingSystem.bootstrap { label in
+            format == "text" ? StreamLogHandler.standardError(label: label) as any LogHandler : JSONLogHandler(label: label)
+        }
+        let built = try buildApplication(configuration, module: module)
+        built.environment.logger.info("starting", metadata: ["database": "\(configuration.databasePath)", "port": "\(configuration.port)"])
+        try await built.application.runService()
+        built.environment.logger.info("stopped")
+    }
+
+    static func tokenCommand(module: some ServiceModule, arguments: [String]) async throws {
+        guard let sub = arguments.first else { throw ValidationError("usage: \(module.name) token issue|list|revoke") }
+        let rest = Array(arguments.dropFirst())
+        switch sub {
+        case "issue":
+            let options = try TokenIssueOptions.parse(rest)
+            guard let role = Role(rawValue: options.role) else {
+                throw ValidationError("unknown role \(options.role); one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if role.needsSubject, options.subject == nil { throw ValidationError("--subject is required for \(role.rawValue)") }
+            let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
+            let issued = try await database.write { db in try Tokens.issue(role: role, subject: options.subject, label: options.label, nowMillis: Millis.now(), in: db) }
+            print(issued.token)
+        case "list":
+            let options = try CommonOptions.parse(rest)
+            let database = try ServiceDatabase.open(path: options.databasePath(for: module), module: module)
+            for token in try await database.read({ db in try Tokens.list(in: db) }) {
+                print([token.id, token.role.rawValue, token.subject ?? "-", token.label ?? "-", token.revokedAt == nil ? "active" : "revoked"].joined(separator: "\t"))
+            }
+        case "revoke":
+            guard let id = rest.first else { throw ValidationError("usage: \(module.name) token revoke ID") }
+            let options = try CommonOptions.parse(Array(rest.dropFirst()))
+            let database = try ServiceDatabase.open(path: options.databasePath(for: module), module: module)
+            let done = try await database.write { db in try Tokens.revoke(id: id, nowMillis: Millis.now(), in: db) }
+            print(done ? "revoked \(id)" : "no active token \(id)")
+            if !done { throw ExitCode(1) }
+        default:
+            throw ValidationError("usage: \(module.name) token issue|list|revoke")
+        }
+    }
+
+    static func subscriptionCommand(module: some ServiceModule, arguments: [String]) async throws {
+        guard let sub = arguments.first else { throw ValidationError("usage: \(module.name) subscription add|list") }
+        let rest = Array(arguments.dropFirst())
+        switch sub {
+        case "add":
+            let options = try SubscriptionAddOptions.parse(rest)
+            let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
+            let events = options.events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let record = try await database.write { db in
+                try Subscriptions.create(name: options.name, url: options.url, eventTypes: events, secret: options.secret, nowMillis: Millis.now(), in: db)
+            }
+            print("\(record.id)\t\(record.name)\t\(record.url)\t\(record.secret)")
+        case "list":
+            let options = try CommonOptions.parse(rest)
+            let database = try ServiceDatabase.open(path: options.databasePath(for: module), module: module)
+            for record in try await database.read({ db in try SubscriptionRecord.fetchAll(db) }) {
+                print([record.id, record.name, record.url, record.status.rawValue, record.eventTypeList.joined(separator: ",")].joined(separator: "\t"))
+            }
+        default:
+            throw ValidationError("usage: \(module.name) subscription add|list")
+        }
+    }
+}
+
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Folder of the SQLite files (default $STUDIO_DATA_DIR or ./data)") var dataDir: String?
+    @Option(help: "The SQLite file (default <data-dir>/<service>.sqlite)") var database: String?
+
+    func databasePath(for module: some ServiceModule) -> String {
+        if let database { return database }
+        let folder = dataDir ?? ProcessInfo.processInfo.environment["STUDIO_DATA_DIR"] ?? "data"
+        return (folder as NSString).appendingPathComponent("\(module.name).sqlite")
+    }
+}
+
+struct ServeOptions: ParsableCommand {
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Address to listen on (default $STUDIO_HOST or 127.0.0.1)") var host: String?
+    @Option(help: "Port (default $<SERVICE>_PORT or the service's default)") var port: Int?
+    @Option(help: "Retry delays, e.g. 0,5s,5m,30m,2h,5h,10h,10h (default $STUDIO_RETRY_SCHEDULE or that)") var retrySchedule: String?
+    @Option(help: "Deliveries on the wire at once") var maxInFlight: Int = 32
+    @Option(help: "Largest request body in bytes") var maxBodyBytes: Int = 1 << 20
+    @Option(help: "trace, debug, info, notice, warning, error, critical") var logLevel: String?
+
+    func configuration(for module: some ServiceModule) throws -> ServiceConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        let scheduleText = retrySchedule ?? environment["STUDIO_RETRY_SCHEDULE"]
+        var policy = RetryPolicy.standard
+        if let scheduleText {
+            guard let parsed = RetryPolicy(schedule: scheduleText) else { throw ValidationError("--retry-schedule: cannot read \(scheduleText)") }
+            policy = parsed
+        }
+        let portValue = port ?? environment["\(module.name.uppercased())_PORT"].flatMap(Int.init) ?? module.defaultPort
+        guard (1...65535).contains(portValue) else { throw ValidationError("--port must be 1–65535") }
+        let levelText = logLevel ?? environment["STUDIO_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else { throw ValidationError("--log-level: unknown level \(levelText)") }
+        return ServiceConfiguration(
+            serviceName: module.name, host: host ?? environment["STUDIO_HOST"] ?? "127.0.0.1", port: portValue,
+            databasePath: common.databasePath(for: module), retryPolicy: policy, maxInFlight: maxInFlight,
+            maxBodyBytes: maxBodyBytes, logLevel: level)
+    }
+}
+
+struct TokenIssueOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+    @Option var role: String
+    @Option var subject: String?
+    @Option var label: String?
+}
+
+struct SubscriptionAddOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+    @Option var name: String
+    @Option var url: String
+    @Option(help: "Comma-separated event types, or *") var events: String
+    @Option var secret: String?
+}
+
+struct InboundSecretOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+    @Option var source: String
+    @Option var secret: String
+}

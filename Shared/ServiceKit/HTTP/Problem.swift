@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import Hummingbird
+import StudioDomain
+
+/// An error a client sees: RFC 9457 `application/problem+json` with the list of issues, each naming its
+/// field, the article of the regulation where one applies, and a message in Chinese and in English.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var titleZh: String
+    public var titleEn: String
+    public var issues: [DomainIssue]
+
+    public init(_ status: HTTPResponse.Status, titleZh: String, titleEn: String, issues: [DomainIssue] = []) {
+        self.status = status
+        self.titleZh = titleZh
+        self.titleEn = titleEn
+        self.issues = issues
+    }
+
+    /// One issue, the common case.
+    public init(_ status: HTTPResponse.Status, code: String, field: String, article: String? = nil, zh: String, en: String) {
+        self.init(status, titleZh: zh, titleEn: en, issues: [DomainIssue(code: code, field: field, article: article, messageZh: zh, messageEn: en)])
+    }
+
+    public static func validation(_ issues: [DomainIssue]) -> Problem {
+        Problem(.unprocessableContent, titleZh: "请求未通过校验", titleEn: "the request failed validation", issues: issues)
+    }
+
+    public static func notFound(_ what: String, id: String) -> Problem {
+        Problem(.notFound, code: "not_found", field: what, zh: "未找到\(what)：\(id)", en: "no \(what) with id \(id)")
+    }
+
+    public static func badRequest(field: String, zh: String, en: String) -> Problem {
+        Problem(.badRequest, code: "bad_request", field: field, zh: zh, en: en)
+    }
+
+    public static let unauthorized = Problem(.unauthorized, code: "auth.missing_or_invalid_token", field: "Authorization",
+                                             zh: "缺少或无效的访问令牌", en: "missing or invalid bearer token")
+
+    public static func forbidden(roles: [Role]) -> Problem {
+        Problem(.forbidden, code: "auth.forbidden", field: "Authorization",
+                zh: "无权执行此操作，需要角色：\(roles.map(\.nameZh).joined(separator: "、"))",
+                en: "not allowed; this needs the role \(roles.map(\.rawValue).joined(separator: " or "))")
+    }
+
+    struct Body: Encodable {
+        var type: String
+        var title: String
+        var status: Int
+        var detail: String
+        var errors: [DomainIssue]
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = Body(type: "https://qz-studios.invalid/problems/\(issues.first?.code ?? "error")",
+                        title: "\(titleZh) / \(titleEn)", status: Int(status.code),
+                        detail: issues.map { "\($0.field): \($0.messageEn)" }.joined(separator: "; "), errors: issues)
+        var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        let data = try DomainJSON.encoder().encode(body)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Turns every error into a problem response: decoding errors name the field, constraint violations
+/// become 409, and anything unexpected is logged and answered 500 without internals.
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let error as HTTPError {
+            return try Self.problem(for: error).response(from: request, context: context)
+        } catch let error as DecodingError {
+            return try Self.problem(for: error).response(from: request, context: context)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            return try Problem(.conflict, code: "conflict", field: "-", zh: "记录已存在", en: "the record already exists")
+                .response(from: request, context: context)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
+            context.logger.error("database unavailable", metadata: ["error": "\(error)"])
+            return try Problem(.serviceUnavailable, code: "storage.unavailable", field: "-", zh: "存储暂不可用，请稍后重试", en: "storage is unavailable, try again later")
+                .response(from: request, context: context)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            return try Problem(.internalServerError, code: "internal", field: "-", zh: "服务器内部错误", en: "internal server error")
+                .response(from: request, context: context)
+        }
+    }
+
+    static func problem(for error: HTTPError) -> Problem {
+        switch error.status {
+        case .contentTooLarge:
+            return Problem(.contentTooLarge, code: "request.too_large", field: "body", zh: "请求体过大", en: "the request body is too large")
+        case .notFound:
+            return Problem(.notFound, code: "route.not_found", field: "path", zh: "没有这个接口", en: "no such endpoint")
+        case .methodNotAllowed:
+            return Problem(.methodNotAllowed, code: "route.method_not_allowed", field: "method", zh: "该接口不支持此方法", en: "method not allowed on this endpoint")
+        case .badRequest:
+            return Problem(.badRequest, code: "request.bad", field: "body", zh: "请求格式错误：\(error.body ?? "")", en: "bad request: \(error.body ?? "")")
+        case .unauthorized:
+            return .unauthorized
+        default:
+            return Problem(error.status, code: "http.\(error.status.code)", field: "-", zh: error.body ?? error.status.reasonPhrase, en: error.body ?? error.status.reasonPhrase)
+        }
+    }
+
+    static func problem(for error: DecodingError) -> Problem {
+        func path(_ context: DecodingError.Context, _ extra: CodingKey? = nil) -> String {
+            let keys = context.codingPath + (extra.map { [$0] } ?? [])
+            let joined = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+            return joined.isEmpty ? "body" : joined
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context, key)
+            return .validation([DomainIssue(code: "field.missing", field: field, messageZh: "缺少必填字段 \(field)", messageEn: "the field \(field) is required")])
+        case .typeMismatch(let type, let context):
+            let field = path(context)
+            return .validation([DomainIssue(code: "field.type", field: field, messageZh: "字段 \(field) 类型错误，应为 \(type)", messageEn: "the field \(field) must be of type \(type)")])
+        case .valueNotFound(let type, let context):
+            let field = path(context)
+            return .validation([DomainIssue(code: "field.null", field: field, messageZh: "字段 \(field) 不能为空，应为 \(type)", messageEn: "the field \(field) must not be null (\(type))")])
+        case .dataCorrupted(let context):
+            let field = path(context)
+            if context.codingPath.isEmpty {
+                return Problem(.badRequest, code: "body.invalid_json", field: "body", zh: "请求体不是有效的 JSON", en: "the body is not valid JSON")
+            }
+            return .validation([DomainIssue(code: "field.invalid", field: field, messageZh: "字段 \(field) 的值无效：\(context.debugDescription)", messageEn: "the field \(field) is invalid: \(context.debugDescription)")])
+        @unknown default:
+            return Problem(.badRequest, code: "body.invalid", field: "body", zh: "请求体无效", en: "the body is invalid")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import Hummingbird
+import HTTPTypes
+import Messaging
+import Prometheus
+
+/// `/health`, `/ready`, `/metrics` and `/openapi.yaml`: public, no token.
+struct SystemRoutes<Module: ServiceModule> {
+    let module: Module
+    let database: any DatabaseWriter
+    let registry: PrometheusCollectorRegistry
+    let handledTypes: [String]
+
+    struct Health: ResponseEncodable {
+        var status: String
+        var service: String
+    }
+
+    func add(to router: Router<AppRequestContext>) {
+        let name = module.name
+        router.get("health") { _, _ in Health(status: "ok", service: name) }
+        router.get("ready") { [database] _, _ -> Response in
+            do {
+                _ = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") }
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready","service":"\#(name)"}"#)))
+            } catch {
+                throw Problem(.serviceUnavailable, code: "not_ready", field: "database", zh: "数据库不可用", en: "the database is not available")
+            }
+        }
+        router.get("metrics") { [registry] _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        let document = OpenAPIDocument.render(module: module, handledEventTypes: handledTypes)
+        router.get("openapi.yaml") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document)))
+        }
+    }
+}
+
+/// `POST /events`: the webhook receiver. 2xx means the effect and the inbox row are committed.
+struct EventsController {
+    let inbox: Inbox
+    let logger: Logger
+
+    struct Accepted: ResponseEncodable {
+        var id: String
+        var outcome: String
+    }
+
+    func add(to router: Router<AppRequestContext>) {
+        router.post("events") { request, context -> Response in
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let body = Array(buffer.readableBytesView)
+            let result = try await inbox.receive(
+                id: request.headers[HTTPTypes.HTTPField.Name("webhook-id")!],
+                timestamp: request.headers[HTTPTypes.HTTPField.Name("webhook-timestamp")!],
+                signature: request.headers[HTTPTypes.HTTPField.Name("webhook-signature")!],
+                body: body)
+            let accepted: Accepted
+            switch result {
+            case .applied(let header): accepted = Accepted(id: header.id, outcome: "applied")
+            case .duplicate(let header): accepted = Accepted(id: header.id, outcome: "duplicate")
+            case .ignored(let header):
+                logger.notice("event type not handled here; acknowledged", metadata: ["type": "\(header.type)", "id": "\(header.id)"])
+                accepted = Accepted(id: header.id, outcome: "ignored")
+            case .unauthorized(let reason):
+                throw Problem(.unauthorized, code: "webhook.signature", field: "webhook-signature",
+                              zh: "Webhook 签名无效（\(reason)）", en: "webhook signature rejected: \(reason)")
+            case .invalid(let reason):
+                throw Problem(.badRequest, code: "webhook.envelope", field: "body", zh: "事件格式无效：\(reason)", en: "invalid event: \(reason)")
+            case .rejected(let issues):
+                throw Problem.validation(issues)
+            }
+            return try context.responseEncoder.encode(accepted, from: request, context: context)
+        }
+    }
+}
+
+import Logging

@@ -1,0 +1,119 @@
+import Foundation
+
+/// A domain event: the typed payload (`data`) of an envelope. Event types and payloads are shared,
+/// so a sender and a receiver cannot disagree on a field.
+public protocol DomainEvent: Codable, Sendable, Equatable {
+    /// The envelope `type`, for example `application.submitted`.
+    static var eventType: String { get }
+    /// The payload schema version; bump it on a breaking change and keep decoding the old one.
+    static var version: Int { get }
+    /// The aggregate whose events must arrive in order, for example `application:9b1c…` or `studio:…`.
+    var aggregate: String { get }
+}
+
+/// The envelope fields every event carries (MESSAGING.md, "The event envelope"), without its payload.
+/// A receiver decodes this first to route the event, then decodes `Envelope<Payload>`.
+public struct EventHeader: Codable, Sendable, Equatable {
+    /// Unique id, also sent as the `webhook-id` header.
+    public var id: String
+    public var type: String
+    public var version: Int
+    /// RFC 3339 UTC instant at which the sender committed the change.
+    public var occurredAt: Date
+    /// The sending service (`intake`, `review`, `funding`, `assessment`).
+    public var source: String
+    public var aggregate: String
+    /// 1, 2, 3, … within (source, aggregate).
+    public var sequence: Int64
+
+    public init(id: String, type: String, version: Int, occurredAt: Date, source: String, aggregate: String, sequence: Int64) {
+        self.id = id
+        self.type = type
+        self.version = version
+        self.occurredAt = occurredAt
+        self.source = source
+        self.aggregate = aggregate
+        self.sequence = sequence
+    }
+}
+
+/// An event as it travels: the header fields and the typed `data`.
+public struct Envelope<Payload: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    public var id: String
+    public var type: String
+    public var version: Int
+    public var occurredAt: Date
+    public var source: String
+    public var aggregate: String
+    public var sequence: Int64
+    public var data: Payload
+
+    public init(header: EventHeader, data: Payload) {
+        id = header.id
+        type = header.type
+        version = header.version
+        occurredAt = header.occurredAt
+        source = header.source
+        aggregate = header.aggregate
+        sequence = header.sequence
+        self.data = data
+    }
+
+    public var header: EventHeader {
+        EventHeader(id: id, type: type, version: version, occurredAt: occurredAt, source: source, aggregate: aggregate, sequence: sequence)
+    }
+}
+
+/// The one JSON dialect of the platform: camelCase keys, instants as RFC 3339 UTC with milliseconds,
+/// sorted keys (stable bytes for signatures and tests).
+public enum DomainJSON {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.string(from: date))
+        }
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = RFC3339.date(from: text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an RFC 3339 instant, got \(text)")
+            }
+            return date
+        }
+        return decoder
+    }
+}
+
+/// RFC 3339 instants in UTC (`2026-11-24T08:30:00.123Z`); parsing also accepts offsets and no fraction.
+public enum RFC3339 {
+    public static func string(from date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
+    }
+
+    public static func date(from text: String) -> Date? {
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+}
+
+/// `webhook.test`: a diagnostic event an operator sends through a subscription to prove the wiring
+/// end to end (like a webhook provider's "send test event"). Receivers record it in their inbox and in a
+/// list the operations API shows; it changes no business state.
+public struct WebhookTestEvent: DomainEvent {
+    public static let eventType = "webhook.test"
+    public static let version = 1
+    public var aggregate: String
+    public var note: String
+
+    public init(aggregate: String, note: String) {
+        self.aggregate = aggregate
+        self.note = note
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+// Intake → review.
+
+/// `application.submitted`: an application reached the department (Art 10).
+public struct ApplicationSubmitted: DomainEvent {
+    public static let eventType = "application.submitted"
+    public static let version = 1
+
+    public var application: ApplicationContent
+    /// The submission day in Asia/Shanghai, the day Art 7 is judged on.
+    public var submittedOn: LocalDate
+    /// 1 on submission; each amendment counts up.
+    public var applicationVersion: Int
+
+    public var aggregate: String { Aggregates.application(application.applicationID) }
+
+    public init(application: ApplicationContent, submittedOn: LocalDate, applicationVersion: Int = 1) {
+        self.application = application
+        self.submittedOn = submittedOn
+        self.applicationVersion = applicationVersion
+    }
+}
+
+/// `application.amended`: the applicant corrected a returned or still-open application; the content replaces the
+/// previous version as a whole.
+public struct ApplicationAmended: DomainEvent {
+    public static let eventType = "application.amended"
+    public static let version = 1
+
+    public var application: ApplicationContent
+    /// 2, 3, … in the order of amendment.
+    public var applicationVersion: Int
+    /// The original submission day (Art 7 is still judged on it).
+    public var submittedOn: LocalDate
+    public var amendedOn: LocalDate
+
+    public var aggregate: String { Aggregates.application(application.applicationID) }
+
+    public init(application: ApplicationContent, applicationVersion: Int, submittedOn: LocalDate, amendedOn: LocalDate) {
+        self.application = application
+        self.applicationVersion = applicationVersion
+        self.submittedOn = submittedOn
+        self.amendedOn = amendedOn
+    }
+}
+
+/// `application.withdrawn`: the applicant withdrew; review drops it from its round.
+public struct ApplicationWithdrawn: DomainEvent {
+    public static let eventType = "application.withdrawn"
+    public static let version = 1
+
+    public var applicationID: ApplicationID
+    public var kind: ApplicationKind
+    public var roundID: RoundID
+    public var withdrawnOn: LocalDate
+    public var reason: String?
+
+    public var aggregate: String { Aggregates.application(applicationID) }
+
+    public init(applicationID: ApplicationID, kind: ApplicationKind, roundID: RoundID, withdrawnOn: LocalDate, reason: String? = nil) {
+        self.applicationID = applicationID
+        self.kind = kind
+        self.roundID = roundID
+        self.withdrawnOn = withdrawnOn
+        self.reason = reason
+    }
+}

@@ -1,0 +1,96 @@
+import XCTest
+@testable import StudioDomain
+
+final class EligibilityRulesTests: XCTestCase {
+    private func date(_ text: String) -> LocalDate { LocalDate(text)! }
+
+    func testLeaderAtLevelFourIsRefusedWithArticle5Item4() throws {
+        // Given a leader holding 四级/中级工
+        // When the Art 5(4) rule is checked
+        let issue = try XCTUnwrap(EligibilityRules.leaderSkillLevel(.intermediate))
+
+        // Then it is refused, citing 第五条第（四）项, in both languages
+        XCTAssertEqual(issue.code, "leader_skill_below_senior")
+        XCTAssertEqual(issue.field, "leader.skillLevel")
+        XCTAssertEqual(issue.article, "第五条第（四）项 / Art. 5(4)")
+        XCTAssertTrue(issue.messageZh.contains("四级/中级工"))
+        XCTAssertTrue(issue.messageEn.contains("level 3"))
+    }
+
+    func testLeaderAtLevelThreeIsAccepted() {
+        XCTAssertNil(EligibilityRules.leaderSkillLevel(.senior))
+        XCTAssertNil(EligibilityRules.leaderSkillLevel(SkillLevel.parse("高级工")))
+        XCTAssertEqual(EligibilityRules.leaderSkillLevel(nil)?.code, "leader_skill_missing")
+    }
+
+    func testTeamOfThreeIsEnoughAndTwoIsNot() {
+        XCTAssertNil(EligibilityRules.teamSize(3))
+        XCTAssertEqual(EligibilityRules.teamSize(2)?.code, "team_too_small")
+    }
+
+    func testArticle6UnitTypes() {
+        // Given each unit type, with a trade union
+        // Then only enterprises, public institutions and party/government organs may apply
+        XCTAssertTrue(UnitType.enterprise.isEligibleApplicant)
+        XCTAssertTrue(UnitType.publicInstitution.isEligibleApplicant)
+        XCTAssertTrue(UnitType.partyGovernmentOrgan.isEligibleApplicant)
+        XCTAssertFalse(UnitType.socialOrganisation.isEligibleApplicant)
+        XCTAssertFalse(UnitType.other.isEligibleApplicant)
+        XCTAssertEqual(UnitType.parse("事业单位"), .publicInstitution)
+        XCTAssertEqual(UnitType.parse("社会团体"), .socialOrganisation)
+
+        XCTAssertEqual(EligibilityRules.applicantUnit(type: .enterprise, hasTradeUnion: true), [])
+        let issues = EligibilityRules.applicantUnit(type: .socialOrganisation, hasTradeUnion: false)
+        XCTAssertEqual(issues.map(\.code), ["unit_type_not_eligible", "no_trade_union"])
+        XCTAssertEqual(issues.map(\.field), ["applicantUnit.unitType", "applicantUnit.hasTradeUnion"])
+        XCTAssertEqual(issues.first?.article, "第六条 / Art. 6")
+    }
+
+    func testArticle7FiveMonthsThirtyDaysIsRefused() throws {
+        // Given a team that started on 2026-03-01
+        let started = date("2026-03-01")
+
+        // When it applies 5 months and 30 days later (2026-08-01 + 30 days)
+        let submitted = started.adding(months: 5).adding(days: 30)
+        XCTAssertEqual(submitted, date("2026-08-31"))
+        let issue = try XCTUnwrap(EligibilityRules.creationPeriod(startedOn: started, submittedOn: submitted))
+
+        // Then it is refused under Art 7, naming the first possible day
+        XCTAssertEqual(issue.code, "creation_period_too_short")
+        XCTAssertEqual(issue.article, "第七条 / Art. 7")
+        XCTAssertTrue(issue.messageEn.contains("2026-09-01"))
+    }
+
+    func testArticle7ExactlySixMonthsIsAccepted() {
+        XCTAssertNil(EligibilityRules.creationPeriod(startedOn: date("2026-03-01"), submittedOn: date("2026-09-01")))
+        XCTAssertNil(EligibilityRules.creationPeriod(startedOn: date("2026-03-01"), submittedOn: date("2027-01-01")))
+    }
+
+    func testArticle7MonthEndClamping() {
+        // Given a team that started on 31 August
+        let period = CreationPeriod(startedOn: date("2026-08-31"))
+
+        // Then six months are complete on 28 February (no 31 February), not on 1 March
+        XCTAssertEqual(period.eligibleFrom, date("2027-02-28"))
+        XCTAssertFalse(period.isSatisfied(on: date("2027-02-27")))
+        XCTAssertTrue(period.isSatisfied(on: date("2027-02-28")))
+
+        // And a leap February clamps to the 29th
+        XCTAssertEqual(CreationPeriod(startedOn: date("2027-08-31")).eligibleFrom, date("2028-02-29"))
+        // And a 30-day month clamps 31 → 30
+        XCTAssertEqual(CreationPeriod(startedOn: date("2026-12-31")).eligibleFrom, date("2027-06-30"))
+    }
+
+    func testArticle13ProjectGrantFromTheSecondYear() {
+        // Given a studio named on 2025-06-15
+        let cycle = StudioCycle(start: date("2025-06-15"))
+
+        // Then it may not ask in year 1, may from the first day of year 2, and not after the cycle
+        XCTAssertEqual(EligibilityRules.projectGrant(cycle: cycle, submittedOn: date("2026-06-14"))?.code,
+                       "project_grant_before_second_year")
+        XCTAssertNil(EligibilityRules.projectGrant(cycle: cycle, submittedOn: date("2026-06-15")))
+        XCTAssertNil(EligibilityRules.projectGrant(cycle: cycle, submittedOn: date("2028-06-14")))
+        XCTAssertEqual(EligibilityRules.projectGrant(cycle: cycle, submittedOn: date("2028-06-15"))?.code,
+                       "studio_cycle_ended")
+    }
+}
