@@ -49,6 +49,18 @@ var targets: [Target] = [
         path: "Shared/ServiceKit",
         swiftSettings: swiftSettings
     ),
+    .target(
+        name: "TestSupport",
+        dependencies: [
+            "Messaging", "ServiceKit", "StudioDomain",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Tests/TestSupport",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "StudioDomainTests",
         dependencies: ["StudioDomain"],
@@ -58,7 +70,7 @@ var targets: [Target] = [
     .testTarget(
         name: "MessagingTests",
         dependencies: [
-            "Messaging", "ServiceKit", "StudioDomain",
+            "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -98,7 +110,7 @@ for service in services {
     targets.append(.testTarget(
         name: "\(library)Tests",
         dependencies: [
-            .target(name: library), "ServiceKit", "Messaging", "StudioDomain",
+            .target(name: library), "ServiceKit", "Messaging", "StudioDomain", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ],

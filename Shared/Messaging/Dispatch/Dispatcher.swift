@@ -59,7 +59,7 @@ public final class Dispatcher: Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 var lastDepthUpdate = ContinuousClock.now - .seconds(10)
-                while !stopping.withLock({ $0 }) {
+                while !stopping.withLock({ $0 }) && !Task.isCancelled {
                     let wait = await launchDue(into: &group)
                     if ContinuousClock.now - lastDepthUpdate > .seconds(1) {
                         await updateDepthGauge()
@@ -74,6 +74,20 @@ public final class Dispatcher: Service, Sendable {
             self.doorbell.ring()
         }
         logger.info("dispatcher stopped")
+    }
+
+    /// Delivers everything due right now and waits for the outcomes; returns how many were attempted.
+    /// The same path as the loop, one pass at a time: for tests with a controlled clock, and for tools.
+    @discardableResult
+    public func deliverDueOnce() async -> Int {
+        let nowMillis = Millis.from(now())
+        guard let due = try? await writer.read({ db in try DeliveryQueue.fetchDue(now: nowMillis, limit: settings.maxInFlight, in: db) }) else { return 0 }
+        await withDiscardingTaskGroup { group in
+            for delivery in due {
+                group.addTask { await self.deliver(delivery) }
+            }
+        }
+        return due.count
     }
 
     /// Starts what is due and returns how long to sleep before looking again.

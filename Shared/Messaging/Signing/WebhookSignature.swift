@@ -31,12 +31,34 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(encoded) }
 }
 
-public enum WebhookSignatureError: Error, Sendable, Equatable {
+public enum WebhookSignatureError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformedSecret
     case missingHeader(String)
     case badTimestamp
     case timestampOutsideTolerance
     case noMatchingSignature
+
+    public var description: String { "\(messageZh) / \(messageEn)" }
+
+    public var messageEn: String {
+        switch self {
+        case .malformedSecret: "the secret is not whsec_ followed by base64"
+        case .missingHeader(let name): "the header \(name) is missing"
+        case .badTimestamp: "webhook-timestamp is not a whole number of seconds"
+        case .timestampOutsideTolerance: "webhook-timestamp is more than 5 minutes away from now"
+        case .noMatchingSignature: "no signature matches a secret accepted for this sender"
+        }
+    }
+
+    public var messageZh: String {
+        switch self {
+        case .malformedSecret: "密钥格式错误（应为 whsec_ 加 base64）"
+        case .missingHeader(let name): "缺少请求头 \(name)"
+        case .badTimestamp: "webhook-timestamp 不是整数秒"
+        case .timestampOutsideTolerance: "webhook-timestamp 与当前时间相差超过 5 分钟"
+        case .noMatchingSignature: "签名与该发送方的任何密钥都不匹配"
+        }
+    }
 }
 
 /// Standard Webhooks signing (MESSAGING.md §5): `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`.

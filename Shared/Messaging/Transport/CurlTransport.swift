@@ -5,14 +5,19 @@ import Synchronization
 
 /// One HTTP POST to a webhook endpoint.
 public struct OutboundRequest: Sendable {
+    public var method: String
     public var url: String
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// How much of the response body to keep (webhook attempts keep only a prefix for the log).
+    public var responseLimit: Int
 
-    public init(url: String, headers: [(String, String)], body: [UInt8]) {
+    public init(method: String = "POST", url: String, headers: [(String, String)], body: [UInt8], responseLimit: Int = 512) {
+        self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.responseLimit = responseLimit
     }
 }
 
@@ -32,10 +37,19 @@ public struct OutboundResponse: Sendable {
 
     public var statusCode: Int?
     public var retryAfter: String?
-    /// The first bytes of the response body, for the attempt log.
-    public var bodyPrefix: String
+    /// The response body, up to the request's `responseLimit` bytes.
+    public var body: [UInt8]
+    public var bodyPrefix: String { String(decoding: body.prefix(512), as: UTF8.self) }
     public var failure: Failure?
     public var latency: Duration
+
+    public init(statusCode: Int?, retryAfter: String?, body: [UInt8], failure: Failure?, latency: Duration) {
+        self.statusCode = statusCode
+        self.retryAfter = retryAfter
+        self.body = body
+        self.failure = failure
+        self.latency = latency
+    }
 }
 
 /// Anything that can POST a webhook: libcurl in production, a fake in unit tests.
@@ -70,12 +84,12 @@ public final class CurlTransport: WebhookTransport {
     private let finished = DispatchGroup()
 
     /// `curl_global_init` is not thread-safe and must run once, before any handle exists.
-    private static let globalInit: Void = {
+    static let ensureGlobalInit: Void = {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
     public init(workers: Int = 16, timeouts: TransportTimeouts = .init()) {
-        _ = Self.globalInit
+        _ = Self.ensureGlobalInit
         self.timeouts = timeouts
         self.workerCount = max(1, workers)
         for index in 0..<workerCount {
@@ -116,7 +130,7 @@ public final class CurlTransport: WebhookTransport {
                 available.wait()
                 guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { return }
                 job.continuation.resume(returning: OutboundResponse(
-                    statusCode: nil, retryAfter: nil, bodyPrefix: "",
+                    statusCode: nil, retryAfter: nil, body: [],
                     failure: .other("curl_easy_init failed"), latency: .zero))
             }
         }
@@ -131,15 +145,17 @@ public final class CurlTransport: WebhookTransport {
     }
 
     /// Collects what libcurl hands back; passed to the C callbacks through `Unmanaged`, alive for the call.
-    private final class ResponseSink {
+    final class ResponseSink {
         var body: [UInt8] = []
         var retryAfter: String?
-        static let bodyLimit = 512
+        let bodyLimit: Int
+        init(bodyLimit: Int) { self.bodyLimit = bodyLimit }
     }
 
-    private static func perform(_ request: OutboundRequest, handle: UnsafeMutableRawPointer, timeouts: TransportTimeouts) -> OutboundResponse {
+    /// One blocking request on `handle`: call it from a thread of its own, never the cooperative pool.
+    public static func perform(_ request: OutboundRequest, handle: UnsafeMutableRawPointer, timeouts: TransportTimeouts) -> OutboundResponse {
         curl_easy_reset(handle)  // keeps the connection cache, clears the options of the previous request
-        let sink = ResponseSink()
+        let sink = ResponseSink(bodyLimit: request.responseLimit)
         let context = Unmanaged.passUnretained(sink).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -148,25 +164,34 @@ public final class CurlTransport: WebhookTransport {
         }
         _ = ccurl_setopt_string(handle, CURLOPT_URL, request.url)
         _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = ccurl_setopt_long(handle, CURLOPT_POST, 1)
+        if request.method == "POST" {
+            _ = ccurl_setopt_long(handle, CURLOPT_POST, 1)
+        } else if request.method == "GET" {
+            _ = ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        } else {
+            _ = ccurl_setopt_long(handle, CURLOPT_POST, 1)
+            _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        }
         _ = ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
         _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(timeouts.connect.milliseconds))
         _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeouts.total.milliseconds))
         _ = ccurl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
         _ = ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
-        _ = ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
-        // COPYPOSTFIELDS copies the bytes, so the body need not outlive this call's setup.
-        var body = request.body
-        if body.isEmpty { body = [0] }  // a valid pointer; POSTFIELDSIZE 0 sends nothing of it
-        body.withUnsafeMutableBytes { buffer in
-            _ = ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, buffer.baseAddress)
+        if request.method != "GET" {
+            _ = ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            // COPYPOSTFIELDS copies the bytes, so the body need not outlive this call's setup.
+            var body = request.body
+            if body.isEmpty { body = [0] }  // a valid pointer; POSTFIELDSIZE 0 sends nothing of it
+            body.withUnsafeMutableBytes { buffer in
+                _ = ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, buffer.baseAddress)
+            }
         }
         _ = ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
             let length = size * count
-            if let data, sink.body.count < ResponseSink.bodyLimit {
-                let take = min(length, ResponseSink.bodyLimit - sink.body.count)
+            if let data, sink.body.count < sink.bodyLimit {
+                let take = min(length, sink.bodyLimit - sink.body.count)
                 data.withMemoryRebound(to: UInt8.self, capacity: take) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: take)) }
             }
             return length
@@ -191,7 +216,6 @@ public final class CurlTransport: WebhookTransport {
         let start = clock.now
         let code = curl_easy_perform(handle)
         let latency = clock.now - start
-        let bodyPrefix = String(decoding: sink.body, as: UTF8.self)
         guard code == CURLE_OK else {
             let message = String(cString: curl_easy_strerror(code))
             let failure: OutboundResponse.Failure = switch code {
@@ -200,11 +224,11 @@ public final class CurlTransport: WebhookTransport {
                 .connection(message)
             default: .other(message)
             }
-            return OutboundResponse(statusCode: nil, retryAfter: nil, bodyPrefix: bodyPrefix, failure: failure, latency: latency)
+            return OutboundResponse(statusCode: nil, retryAfter: nil, body: sink.body, failure: failure, latency: latency)
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return OutboundResponse(statusCode: status, retryAfter: sink.retryAfter, bodyPrefix: bodyPrefix, failure: nil, latency: latency)
+        return OutboundResponse(statusCode: status, retryAfter: sink.retryAfter, body: sink.body, failure: nil, latency: latency)
     }
 }
 
@@ -213,5 +237,24 @@ extension Duration {
     public var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// A blocking libcurl client for command-line tools and tests: one easy handle, reused (keep-alive).
+/// Not for use on Swift's cooperative pool; services use `CurlTransport`.
+public final class BlockingCurlClient {
+    private let handle: UnsafeMutableRawPointer
+    private let timeouts: TransportTimeouts
+
+    public init(timeouts: TransportTimeouts = .init(connect: .seconds(2), total: .seconds(60))) {
+        _ = CurlTransport.ensureGlobalInit
+        handle = curl_easy_init()!
+        self.timeouts = timeouts
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+
+    public func send(_ request: OutboundRequest) -> OutboundResponse {
+        CurlTransport.perform(request, handle: handle, timeouts: timeouts)
     }
 }

@@ -13,6 +13,7 @@ public struct BuiltService: Sendable {
     public let application: Application<RouterResponder<AppRequestContext>>
     public let environment: ServiceEnvironment
     public let dispatcher: Dispatcher
+    public let inbox: Inbox
     public let registry: PrometheusCollectorRegistry
     /// Every route as `METHOD /path`, for the test that keeps the OpenAPI document true.
     public let routes: [String]
@@ -68,7 +69,7 @@ public func buildApplication(
             logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
         },
         logger: logger)
-    return BuiltService(application: application, environment: environment, dispatcher: dispatcher, registry: registry, routes: router.routes.map { "\($0.method) \($0.path)" })
+    return BuiltService(application: application, environment: environment, dispatcher: dispatcher, inbox: inbox, registry: registry, routes: router.routes.map { "\($0.method) \($0.path)" })
 }
 
 /// Counts requests by method and status class, and their duration.

@@ -67,7 +67,7 @@ struct EventsController {
                 accepted = Accepted(id: header.id, outcome: "ignored")
             case .unauthorized(let reason):
                 throw Problem(.unauthorized, code: "webhook.signature", field: "webhook-signature",
-                              zh: "Webhook 签名无效（\(reason)）", en: "webhook signature rejected: \(reason)")
+                              zh: "Webhook 签名无效：\(reason.messageZh)", en: "webhook signature rejected: \(reason.messageEn)")
             case .invalid(let reason):
                 throw Problem(.badRequest, code: "webhook.envelope", field: "body", zh: "事件格式无效：\(reason)", en: "invalid event: \(reason)")
             case .rejected(let issues):

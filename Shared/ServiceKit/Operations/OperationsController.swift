@@ -94,7 +94,7 @@ struct OperationsController {
 
     @Sendable func createSubscription(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SubscriptionView> {
         try context.require(.operator)
-        let input = try await request.decode(as: CreateSubscription.self, context: context)
+        let input = try await request.decodeJSON(CreateSubscription.self, context: context)
         let now = nowMillis
         let record = try await mapSubscriptionErrors {
             try await database.write { db in try Subscriptions.create(name: input.name, url: input.url, eventTypes: input.eventTypes, secret: input.secret, nowMillis: now, in: db) }
@@ -111,7 +111,7 @@ struct OperationsController {
     @Sendable func updateSubscription(_ request: Request, context: AppRequestContext) async throws -> SubscriptionView {
         try context.require(.operator)
         let id = try context.parameters.require("id")
-        let input = try await request.decode(as: UpdateSubscription.self, context: context)
+        let input = try await request.decodeJSON(UpdateSubscription.self, context: context)
         let now = nowMillis
         let record = try await mapSubscriptionErrors {
             try await database.write { db in try Subscriptions.update(id, url: input.url, eventTypes: input.eventTypes, active: input.active, nowMillis: now, in: db) }
@@ -123,7 +123,7 @@ struct OperationsController {
     @Sendable func rotateSecret(_ request: Request, context: AppRequestContext) async throws -> SubscriptionView {
         try context.require(.operator)
         let id = try context.parameters.require("id")
-        let input = try await request.decode(as: RotateSecret.self, context: context)
+        let input = try await request.decodeJSON(RotateSecret.self, context: context)
         let grace = input.graceSeconds ?? 86400
         guard (0...(30 * 86400)).contains(grace) else {
             throw Problem.validation([DomainIssue(code: "subscription.grace", field: "graceSeconds", messageZh: "宽限期须在 0 到 2592000 秒之间", messageEn: "graceSeconds must be between 0 and 2592000")])
@@ -203,7 +203,7 @@ struct OperationsController {
 
     @Sendable func replayRange(_ request: Request, context: AppRequestContext) async throws -> Replayed {
         try context.require(.operator)
-        let input = try await request.decode(as: ReplayRange.self, context: context)
+        let input = try await request.decodeJSON(ReplayRange.self, context: context)
         guard input.from < input.to else {
             throw Problem.validation([DomainIssue(code: "replay.range", field: "to", messageZh: "结束时间须晚于开始时间", messageEn: "to must be after from")])
         }
@@ -308,7 +308,7 @@ struct OperationsController {
 
     @Sendable func addInboundSecret(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<InboundSecretView> {
         try context.require(.operator)
-        let input = try await request.decode(as: AddInboundSecret.self, context: context)
+        let input = try await request.decodeJSON(AddInboundSecret.self, context: context)
         guard !input.source.isEmpty, input.source.count <= 50 else {
             throw Problem.validation([DomainIssue(code: "inbound_secret.source", field: "source", messageZh: "来源服务名须为 1 到 50 个字符", messageEn: "source must be 1 to 50 characters")])
         }
@@ -350,7 +350,7 @@ struct OperationsController {
 
     @Sendable func issueToken(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<IssuedToken> {
         try context.require(.operator)
-        let input = try await request.decode(as: IssueToken.self, context: context)
+        let input = try await request.decodeJSON(IssueToken.self, context: context)
         if input.role.needsSubject, (input.subject ?? "").isEmpty {
             throw Problem.validation([DomainIssue(code: "token.subject", field: "subject", messageZh: "角色 \(input.role.nameZh) 须指明对象（初审单位代码或专家编号）", messageEn: "the role \(input.role.rawValue) needs a subject (screening body code or expert id)")])
         }

@@ -1,0 +1,111 @@
+import TestSupport
+import Foundation
+import GRDB
+import Messaging
+import ServiceKit
+import StudioDomain
+import XCTest
+
+/// The receiving side (MESSAGING.md §6): signature, dedupe, effect and inbox row in one transaction.
+final class InboxTests: XCTestCase {
+    let secret = WebhookSecret.generate()
+    let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    func makeInbox(handlers: InboxHandlers = InboxHandlers()) throws -> (Inbox, any DatabaseWriter) {
+        let database = try ServiceDatabase.open(path: ":memory:", module: BareModule(name: "receiver"))
+        try database.write { db in _ = try InboundSecrets.add(source: "sender", secret: secret.encoded, expiresAt: nil, nowMillis: 0, in: db) }
+        let fixedNow = now
+        return (Inbox(writer: database, handlers: handlers, now: { fixedNow }), database)
+    }
+
+    func signed(_ event: some DomainEvent, id: String = "msg_\(UUID().uuidString)", sequence: Int64 = 1, source: String = "sender",
+                secret: WebhookSecret? = nil) throws -> (id: String, timestamp: String, signature: String, body: [UInt8]) {
+        let header = EventHeader(id: id, type: type(of: event).eventType, version: type(of: event).version, occurredAt: now,
+                                 source: source, aggregate: event.aggregate, sequence: sequence)
+        let body = Array(try DomainJSON.encoder().encode(Envelope(header: header, data: event)))
+        let timestamp = Int64(now.timeIntervalSince1970)
+        return (id, String(timestamp), WebhookSignature.sign(id: id, timestamp: timestamp, body: body, secret: secret ?? self.secret), body)
+    }
+
+    func effects(_ database: any DatabaseWriter) throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_test_received")! }
+    }
+
+    func testARedeliveredEventHasNoSecondEffect() async throws {
+        let (inbox, database) = try makeInbox()
+        let message = try signed(WebhookTestEvent(aggregate: "test:1", note: "hello"))
+        // When the same event arrives twice
+        let first = try await inbox.receive(id: message.id, timestamp: message.timestamp, signature: message.signature, body: message.body)
+        let second = try await inbox.receive(id: message.id, timestamp: message.timestamp, signature: message.signature, body: message.body)
+        // Then it is applied once and the second is acknowledged as a duplicate
+        guard case .applied = first, case .duplicate = second else { return XCTFail("\(first) \(second)") }
+        XCTAssertEqual(try effects(database), 1)
+    }
+
+    func testAnOlderSequenceThanAppliedIsADuplicateEvenWithANewID() async throws {
+        let (inbox, database) = try makeInbox()
+        for sequence in [1, 2] as [Int64] {
+            let m = try signed(WebhookTestEvent(aggregate: "test:1", note: "n"), sequence: sequence)
+            _ = try await inbox.receive(id: m.id, timestamp: m.timestamp, signature: m.signature, body: m.body)
+        }
+        // A replay of event 1 whose id has left the inbox (pruned) still does nothing.
+        let stale = try signed(WebhookTestEvent(aggregate: "test:1", note: "n"), sequence: 1)
+        guard case .duplicate = try await inbox.receive(id: stale.id, timestamp: stale.timestamp, signature: stale.signature, body: stale.body) else {
+            return XCTFail("expected a duplicate")
+        }
+        XCTAssertEqual(try effects(database), 2)
+    }
+
+    func testRejectsBadSignaturesAndSecretsOfAnotherSource() async throws {
+        let (inbox, database) = try makeInbox()
+        let good = try signed(WebhookTestEvent(aggregate: "test:1", note: "n"))
+        let wrong = try signed(WebhookTestEvent(aggregate: "test:1", note: "n"), secret: WebhookSecret.generate())
+        guard case .unauthorized(.noMatchingSignature) = try await inbox.receive(id: wrong.id, timestamp: wrong.timestamp, signature: wrong.signature, body: wrong.body) else { return XCTFail() }
+        guard case .unauthorized(.missingHeader) = try await inbox.receive(id: good.id, timestamp: good.timestamp, signature: nil, body: good.body) else { return XCTFail() }
+        // The sender's secret cannot vouch for an event that claims to come from another service.
+        let impostor = try signed(WebhookTestEvent(aggregate: "test:1", note: "n"), source: "funding")
+        guard case .unauthorized = try await inbox.receive(id: impostor.id, timestamp: impostor.timestamp, signature: impostor.signature, body: impostor.body) else { return XCTFail() }
+        XCTAssertEqual(try effects(database), 0)
+    }
+
+    func testAHandlerThatRejectsLeavesNoTrace() async throws {
+        struct Probe: DomainEvent {
+            static let eventType = "probe.happened"
+            static let version = 1
+            var aggregate: String
+            var fail: Bool
+        }
+        var handlers = InboxHandlers()
+        handlers.on(Probe.self) { db, envelope in
+            try db.execute(sql: "INSERT INTO webhook_test_received (webhook_id, source, aggregate, sequence, note, received_at) VALUES (?, 'x', 'x', 0, 'half', 0)", arguments: [envelope.id])
+            if envelope.data.fail { throw EventRejected([DomainIssue(code: "probe", field: "fail", messageZh: "拒绝", messageEn: "rejected")]) }
+        }
+        let (inbox, database) = try makeInbox(handlers: handlers)
+        let bad = try signed(Probe(aggregate: "probe:1", fail: true))
+        guard case .rejected(let issues) = try await inbox.receive(id: bad.id, timestamp: bad.timestamp, signature: bad.signature, body: bad.body) else { return XCTFail() }
+        XCTAssertEqual(issues.first?.code, "probe")
+        // Neither the half-done effect nor the inbox row survived; the sender's retry will be applied normally.
+        XCTAssertEqual(try effects(database), 0)
+        let inboxRows = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_message")! }
+        XCTAssertEqual(inboxRows, 0)
+    }
+
+    func testAnUnhandledTypeIsAcknowledgedAndRecordedAsIgnored() async throws {
+        struct Unknown: DomainEvent {
+            static let eventType = "something.else"
+            static let version = 1
+            var aggregate: String
+        }
+        let (inbox, database) = try makeInbox()
+        let m = try signed(Unknown(aggregate: "x:1"))
+        guard case .ignored = try await inbox.receive(id: m.id, timestamp: m.timestamp, signature: m.signature, body: m.body) else { return XCTFail() }
+        let outcome = try await database.read { db in try String.fetchOne(db, sql: "SELECT outcome FROM inbox_message")! }
+        XCTAssertEqual(outcome, "ignored")
+    }
+
+    func testInboxRetentionNeverFallsBelowTheRetrySpan() {
+        let configuration = ServiceConfiguration(serviceName: "x", port: 1, databasePath: ":memory:", inboxRetention: .seconds(60))
+        XCTAssertGreaterThan(configuration.inboxRetention, RetryPolicy.standard.span)
+        XCTAssertGreaterThan(configuration.inboxRetention, .seconds(27 * 3600))
+    }
+}
