@@ -24,6 +24,15 @@ public enum ServiceDatabase {
         return writer
     }
 
+    /// SQLite's online backup into `path`: a consistent copy while the service keeps writing.
+    public static func backup(_ database: any DatabaseWriter, to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let target = try DatabaseQueue(path: path)
+        try database.backup(to: target)
+        try target.close()
+    }
+
     public static func migrator(for module: some ServiceModule) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         Tokens.migrate(&migrator)

@@ -88,6 +88,17 @@ public enum Tokens {
         return (token, TokenView(id: String(id), role: role, subject: subject, label: label, createdAt: Millis.date(nowMillis), revokedAt: nil))
     }
 
+    /// Stores the hash of a token made elsewhere (the launcher makes one per role for all services).
+    /// Returns false when that token is already known.
+    public static func add(token: String, role: Role, subject: String?, label: String?, nowMillis: Int64, in db: Database) throws -> Bool {
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM api_token WHERE token_hash = ?)", arguments: [hash(token)]) ?? false { return false }
+        let id = "tok_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        try db.execute(sql: """
+            INSERT INTO api_token (id, token_hash, role, subject, label, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [String(id), hash(token), role.rawValue, subject, label, nowMillis])
+        return true
+    }
+
     public static func identify(_ token: String, in db: Database) throws -> Identity? {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, role, subject FROM api_token WHERE token_hash = ? AND revoked_at IS NULL", arguments: [hash(token)]),
               let role = Role(rawValue: row["role"]) else { return nil }

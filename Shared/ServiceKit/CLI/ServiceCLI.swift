@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import Messaging
+import StudioDomain
 
 /// The command line of every service executable:
 ///
@@ -28,6 +29,11 @@ public enum ServiceCLI {
                 try await tokenCommand(module: module, arguments: arguments)
             case "subscription":
                 try await subscriptionCommand(module: module, arguments: arguments)
+            case "backup":
+                let options = try BackupOptions.parse(arguments)
+                let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
+                try ServiceDatabase.backup(database, to: options.to)
+                print("backed up \(module.name) to \(options.to)")
             case "inbound-secret":
                 guard arguments.first == "add" else { throw ValidationError("usage: \(module.name) inbound-secret add --source S --secret X") }
                 let options = try InboundSecretOptions.parse(Array(arguments.dropFirst()))
@@ -48,10 +54,13 @@ public enum ServiceCLI {
         """
         usage: \(module.name) [serve] [--host H] [--port P] [--data-dir D] [--database FILE] [--retry-schedule S] [--log-level L]
                \(module.name) token issue --role ROLE [--subject S] [--label L] [--data-dir D]
+               \(module.name) token add --role ROLE --token T [--subject S] [--label L] [--data-dir D]
                \(module.name) token list [--data-dir D]
                \(module.name) token revoke ID [--data-dir D]
                \(module.name) subscription add --name N --url U --events T1,T2 [--secret whsec_…] [--data-dir D]
+               \(module.name) subscription wire --peer SERVICE --url U --secret whsec_… [--data-dir D]
                \(module.name) subscription list [--data-dir D]
+               \(module.name) backup --to FILE [--data-dir D]
                \(module.name) inbound-secret add --source SERVICE --secret whsec_… [--data-dir D]
         Environment: STUDIO_DATA_DIR, STUDIO_HOST, \(module.name.uppercased())_PORT, STUDIO_RETRY_SCHEDULE, STUDIO_LOG_LEVEL, STUDIO_LOG_FORMAT (json|text)
         """
@@ -82,6 +91,16 @@ public enum ServiceCLI {
             let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
             let issued = try await database.write { db in try Tokens.issue(role: role, subject: options.subject, label: options.label, nowMillis: Millis.now(), in: db) }
             print(issued.token)
+        case "add":
+            // Stores the hash of a token made elsewhere, so one token per role can work on every service.
+            let options = try TokenAddOptions.parse(rest)
+            guard let role = Role(rawValue: options.role) else { throw ValidationError("unknown role \(options.role)") }
+            guard options.token.count >= 32 else { throw ValidationError("--token must be at least 32 characters of random text") }
+            let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
+            let added = try await database.write { db in
+                try Tokens.add(token: options.token, role: role, subject: options.subject, label: options.label, nowMillis: Millis.now(), in: db)
+            }
+            print(added ? "token added" : "token already present")
         case "list":
             let options = try CommonOptions.parse(rest)
             let database = try ServiceDatabase.open(path: options.databasePath(for: module), module: module)
@@ -118,8 +137,24 @@ public enum ServiceCLI {
             for record in try await database.read({ db in try SubscriptionRecord.fetchAll(db) }) {
                 print([record.id, record.name, record.url, record.status.rawValue, record.eventTypeList.joined(separator: ",")].joined(separator: "\t"))
             }
+        case "wire":
+            // The launcher's wiring: a subscription to `peer` for every event type this service sends
+            // and the peer receives (from the shared catalog), plus webhook.test. Idempotent.
+            let options = try SubscriptionWireOptions.parse(rest)
+            guard let me = PlatformService(rawValue: module.name), let peer = PlatformService(rawValue: options.peer) else {
+                throw ValidationError("--peer must be one of \(PlatformService.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let types = EventTypes.catalog.filter { $0.senders.contains(me) && $0.receivers.contains(peer) }.map(\.type)
+            let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
+            let record = try await database.write { db -> SubscriptionRecord in
+                if let existing = try? Subscriptions.find(peer.rawValue, in: db) {
+                    return try Subscriptions.update(existing.id, url: options.url, eventTypes: types, active: nil, nowMillis: Millis.now(), in: db)
+                }
+                return try Subscriptions.create(name: peer.rawValue, url: options.url, eventTypes: types, secret: options.secret, nowMillis: Millis.now(), in: db)
+            }
+            print("\(record.name)\t\(record.url)\t\(types.joined(separator: ","))")
         default:
-            throw ValidationError("usage: \(module.name) subscription add|list")
+            throw ValidationError("usage: \(module.name) subscription add|wire|list")
         }
     }
 }
@@ -176,6 +211,26 @@ struct SubscriptionAddOptions: ParsableArguments {
     @Option var url: String
     @Option(help: "Comma-separated event types, or *") var events: String
     @Option var secret: String?
+}
+
+struct TokenAddOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+    @Option var role: String
+    @Option var token: String
+    @Option var subject: String?
+    @Option var label: String?
+}
+
+struct SubscriptionWireOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+    @Option(help: "intake, review, funding or assessment") var peer: String
+    @Option(help: "The peer's /events URL") var url: String
+    @Option(help: "whsec_… shared with the peer (used only when the subscription is created)") var secret: String
+}
+
+struct BackupOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The backup file to write (SQLite online backup; safe while the service runs)") var to: String
 }
 
 struct InboundSecretOptions: ParsableArguments {

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# The platform's one command: installs what is missing, builds, wires and starts the four services
+# (intake 8081, review 8082, funding 8083, assessment 8084) with their SQLite files in one data folder.
+#
+#   deploy/platform.sh            same as `up`
+#   deploy/platform.sh up         install, build, wire (first run only), start, check the wiring
+#   deploy/platform.sh down       stop the services (SIGTERM: in-flight work finishes)
+#   deploy/platform.sh status     which services run, their queue depth
+#   deploy/platform.sh backup DIR online backup of every database into DIR
+#
+# Environment: STUDIO_DATA_DIR (default ./data), STUDIO_BUILD_CONFIG (release|debug, default release),
+# INTAKE_PORT REVIEW_PORT FUNDING_PORT ASSESSMENT_PORT, STUDIO_HOST (default 127.0.0.1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DATA=${STUDIO_DATA_DIR:-$ROOT/data}
+CONFIG=${STUDIO_BUILD_CONFIG:-release}
+HOST=${STUDIO_HOST:-127.0.0.1}
+SERVICES=(intake review funding assessment)
+declare -A PORT=([intake]=${INTAKE_PORT:-8081} [review]=${REVIEW_PORT:-8082} [funding]=${FUNDING_PORT:-8083} [assessment]=${ASSESSMENT_PORT:-8084})
+ROLES=(operator department federation finance audit_office)
+
+say() { printf '\033[1m%s\033[0m\n' "$*"; }
+
+install_missing() {
+  local missing=()
+  for pkg in libsqlite3-dev libcurl4-openssl-dev curl; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first" >&2; exit 1; }
+  if ((${#missing[@]})); then
+    say "installing ${missing[*]}"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+build() {
+  say "building ($CONFIG)"
+  mkdir -p "$DATA/logs"
+  if ! swift build -c "$CONFIG" > "$DATA/logs/build.log" 2>&1; then
+    grep -E "error" "$DATA/logs/build.log" | sort -u | head -20 >&2
+    echo "the build failed; see $DATA/logs/build.log" >&2
+    exit 1
+  fi
+  BIN=$(swift build -c "$CONFIG" --show-bin-path)
+  for s in "${SERVICES[@]}"; do [ -x "$BIN/$s" ] || { echo "build failed: no $BIN/$s" >&2; exit 1; }; done
+}
+
+random_secret() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
+random_token() { echo "qzs_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"; }
+
+wire() {
+  mkdir -p "$DATA" "$DATA/logs" "$DATA/run"
+  chmod 700 "$DATA"
+  if [ ! -f "$DATA/.wired" ]; then
+    say "wiring the services (first run)"
+    for sender in "${SERVICES[@]}"; do
+      for receiver in "${SERVICES[@]}"; do
+        [ "$sender" = "$receiver" ] && continue
+        secret="whsec_$(random_secret)"
+        "$BIN/$sender" subscription wire --data-dir "$DATA" --peer "$receiver" --url "http://$HOST:${PORT[$receiver]}/events" --secret "$secret" >/dev/null
+        "$BIN/$receiver" inbound-secret add --data-dir "$DATA" --source "$sender" --secret "$secret" >/dev/null
+      done
+    done
+    umask 077
+    : > "$DATA/tokens.env"
+    for role in "${ROLES[@]}"; do
+      token=$(random_token)
+      for s in "${SERVICES[@]}"; do
+        "$BIN/$s" token add --data-dir "$DATA" --role "$role" --token "$token" --label "first $role token" >/dev/null
+      done
+      echo "STUDIO_TOKEN_$(echo "$role" | tr a-z A-Z)=$token" >> "$DATA/tokens.env"
+    done
+    touch "$DATA/.wired"
+  else
+    # Ports may have changed since the first run: point each subscription at the current address.
+    for sender in "${SERVICES[@]}"; do
+      for receiver in "${SERVICES[@]}"; do
+        [ "$sender" = "$receiver" ] && continue
+        "$BIN/$sender" subscription wire --data-dir "$DATA" --peer "$receiver" --url "http://$HOST:${PORT[$receiver]}/events" --secret "whsec_$(random_secret)" >/dev/null
+      done
+    done
+  fi
+}
+
+running() { [ -f "$DATA/run/$1.pid" ] && kill -0 "$(cat "$DATA/run/$1.pid")" 2>/dev/null; }
+
+start() {
+  for s in "${SERVICES[@]}"; do
+    if running "$s"; then echo "$s already running (pid $(cat "$DATA/run/$s.pid"))"; continue; fi
+    nohup "$BIN/$s" serve --data-dir "$DATA" --host "$HOST" --port "${PORT[$s]}" >> "$DATA/logs/$s.log" 2>&1 &
+    echo $! > "$DATA/run/$s.pid"
+  done
+  for s in "${SERVICES[@]}"; do
+    for _ in $(seq 1 100); do
+      curl -fsS "http://$HOST:${PORT[$s]}/ready" >/dev/null 2>&1 && break
+      running "$s" || { echo "$s failed to start; see $DATA/logs/$s.log" >&2; tail -5 "$DATA/logs/$s.log" >&2; exit 1; }
+      sleep 0.1
+    done
+    curl -fsS "http://$HOST:${PORT[$s]}/ready" >/dev/null || { echo "$s is not ready; see $DATA/logs/$s.log" >&2; exit 1; }
+  done
+}
+
+check_wiring() {
+  # shellcheck disable=SC1091
+  source "$DATA/tokens.env"
+  for s in "${SERVICES[@]}"; do
+    curl -fsS -X POST -H "Authorization: Bearer $STUDIO_TOKEN_OPERATOR" -H 'Content-Type: application/json' \
+      -d "{\"aggregate\":\"test:wiring-$s\",\"note\":\"wiring check at start-up\"}" "http://$HOST:${PORT[$s]}/ops/test-events" >/dev/null
+  done
+  sleep 1
+  local ok=1
+  for s in "${SERVICES[@]}"; do
+    pending=$(curl -fsS -H "Authorization: Bearer $STUDIO_TOKEN_OPERATOR" "http://$HOST:${PORT[$s]}/ops/queue" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pending"])')
+    [ "$pending" = 0 ] || { ok=0; echo "warning: $s still has $pending undelivered events (see GET /ops/queue)"; }
+  done
+  [ $ok = 1 ] && echo "wiring checked: a test event from every service reached the other three"
+}
+
+summary() {
+  say "the platform is running"
+  for s in "${SERVICES[@]}"; do
+    printf '  %-11s http://%s:%s   (pid %s, log %s)\n' "$s" "$HOST" "${PORT[$s]}" "$(cat "$DATA/run/$s.pid")" "$DATA/logs/$s.log"
+  done
+  cat <<MSG
+  data:       $DATA/{intake,review,funding,assessment}.sqlite
+  tokens:     $DATA/tokens.env (one bearer token per role, valid on every service; keep it private)
+  try:        source $DATA/tokens.env
+              curl -H "Authorization: Bearer \$STUDIO_TOKEN_OPERATOR" http://$HOST:${PORT[intake]}/ops/queue
+              curl http://$HOST:${PORT[review]}/openapi.yaml
+  stop:       deploy/platform.sh down
+MSG
+}
+
+stop() {
+  for s in "${SERVICES[@]}"; do
+    if running "$s"; then
+      kill -TERM "$(cat "$DATA/run/$s.pid")"
+      for _ in $(seq 1 100); do running "$s" || break; sleep 0.1; done
+      running "$s" && echo "$s did not stop in 10 s" || echo "$s stopped"
+    fi
+    rm -f "$DATA/run/$s.pid"
+  done
+}
+
+status() {
+  for s in "${SERVICES[@]}"; do
+    if running "$s"; then
+      printf '%-11s running on %s:%s  ' "$s" "$HOST" "${PORT[$s]}"
+      curl -fsS "http://$HOST:${PORT[$s]}/ready" || true; echo
+    else
+      printf '%-11s stopped\n' "$s"
+    fi
+  done
+}
+
+backup() {
+  local target=${1:?usage: deploy/platform.sh backup DIR}
+  BIN=$(swift build -c "$CONFIG" --show-bin-path)
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  for s in "${SERVICES[@]}"; do "$BIN/$s" backup --data-dir "$DATA" --to "$target/$stamp/$s.sqlite"; done
+}
+
+case "${1:-up}" in
+  up) install_missing; build; wire; start; check_wiring; summary ;;
+  down) stop ;;
+  status) status ;;
+  backup) backup "${2:-}" ;;
+  *) echo "usage: deploy/platform.sh [up|down|status|backup DIR]" >&2; exit 2 ;;
+esac
