@@ -72,7 +72,7 @@ public enum Tokens {
     }
 
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        ContentHash.sha256Hex(token.utf8)
     }
 
     /// Issues a token; the plain token is returned once and never stored.
