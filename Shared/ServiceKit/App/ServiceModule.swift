@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Logging
 import Messaging
+import ServiceLifecycle
 import StudioDomain
 
 /// What one service (intake, review, funding, assessment) adds to the kit: its tables, the events it
@@ -20,6 +21,13 @@ public protocol ServiceModule: Sendable {
     var openAPIPaths: String { get }
     /// YAML under `components: schemas:` (indented four spaces).
     var openAPISchemas: String { get }
+    /// Long-running parts of the service (a scheduler, …), run beside the HTTP server and stopped
+    /// gracefully on SIGTERM. Loop with `Task.isShuttingDownGracefully` / `cancelWhenGracefulShutdown`.
+    func backgroundServices(environment: ServiceEnvironment) -> [any Service]
+}
+
+extension ServiceModule {
+    public func backgroundServices(environment: ServiceEnvironment) -> [any Service] { [] }
 }
 
 /// What a service's code gets to work with.
