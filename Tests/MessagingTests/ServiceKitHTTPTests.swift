@@ -160,6 +160,27 @@ final class ServiceKitHTTPTests: XCTestCase {
         }
     }
 
+    func testTheDemoClockExistsOnlyInDemoModeAndMovesBusinessTimeForward() async throws {
+        let production = try makeService()
+        XCTAssertFalse(production.routes.contains { $0.contains("clock") })
+        let demo = try buildApplication(ServiceConfiguration(serviceName: "receiver", port: 0, databasePath: ":memory:", demoClock: true),
+                                        module: BareModule(name: "receiver"), transport: ScriptedTransport())
+        let operatorToken = try token(demo, .operator)
+        let before = demo.environment.now()
+        try await demo.application.test(.router) { client in
+            try await client.execute(uri: "/ops/clock", method: .post, headers: [.authorization: "Bearer \(operatorToken)"], body: ByteBuffer(string: #"{"advanceDays": 400}"#)) {
+                XCTAssertEqual($0.status, .ok)
+            }
+            try await client.execute(uri: "/ops/clock", method: .post, headers: [.authorization: "Bearer \(operatorToken)"], body: ByteBuffer(string: #"{"now": "2020-01-01T00:00:00Z"}"#)) { response in
+                XCTAssertEqual(response.status, .unprocessableContent)
+                XCTAssertEqual(try Self.problem(response).errors.first?.code, "clock.backwards")
+            }
+        }
+        XCTAssertEqual(demo.environment.now().timeIntervalSince(before), 400 * 86400, accuracy: 5)
+        let document = OpenAPIDocument.render(module: BareModule(name: "receiver"), handledEventTypes: [], demoClock: true)
+        XCTAssertTrue(OpenAPIPaths.operations(in: document).contains("post /ops/clock"))
+    }
+
     func testTheOpenAPIDocumentDescribesEveryRoute() async throws {
         let service = try makeService()
         let document = OpenAPIDocument.render(module: BareModule(name: "receiver"), handledEventTypes: [])

@@ -36,7 +36,15 @@ public func buildApplication(
     let database = try ServiceDatabase.open(path: configuration.databasePath, module: module)
     let doorbell = Doorbell()
     let outbox = Outbox(source: module.name, doorbell: doorbell, now: now)
-    let environment = ServiceEnvironment(configuration: configuration, database: database, outbox: outbox, logger: logger, now: now)
+    // Business time: the given clock, or a movable one in demo mode. Messaging keeps `now`.
+    let demoClock = configuration.demoClock ? DemoClock() : nil
+    let businessNow: @Sendable () -> Date
+    if let demoClock {
+        businessNow = { demoClock.now() }
+    } else {
+        businessNow = now
+    }
+    let environment = ServiceEnvironment(configuration: configuration, database: database, outbox: outbox, logger: logger, now: businessNow)
 
     let registry = PrometheusCollectorRegistry()
     let metricsFactory = PrometheusMetricsFactory(registry: registry)
@@ -56,9 +64,10 @@ public func buildApplication(
     router.middlewares.add(BodyLimitMiddleware(defaultLimit: configuration.maxBodyBytes))
     router.middlewares.add(AuthMiddleware(reader: database))
 
-    SystemRoutes(module: module, database: database, registry: registry, handledTypes: handlers.eventTypes).add(to: router)
+    SystemRoutes(module: module, database: database, registry: registry, handledTypes: handlers.eventTypes, demoClock: configuration.demoClock).add(to: router)
     EventsController(inbox: inbox, logger: logger).add(to: router)
     OperationsController(environment: environment).add(to: router.group("ops"))
+    demoClock?.addRoutes(to: router.group("ops"))
     module.addRoutes(to: router, environment: environment)
 
     let application = Application(

@@ -19,11 +19,13 @@ public struct ServiceConfiguration: Sendable {
     /// How long fully delivered outbox messages are kept for the operations API.
     public var outboxRetention: Duration
     public var logLevel: Logger.Level
+    /// Demo and test mode only: business time can be moved forward through `POST /ops/clock`.
+    public var demoClock: Bool
 
     public init(serviceName: String, host: String = "127.0.0.1", port: Int, databasePath: String,
                 retryPolicy: RetryPolicy = .standard, maxInFlight: Int = 32, timeouts: TransportTimeouts = .init(),
                 maxBodyBytes: Int = 1 << 20, inboxRetention: Duration = .seconds(7 * 86400),
-                outboxRetention: Duration = .seconds(30 * 86400), logLevel: Logger.Level = .info) {
+                outboxRetention: Duration = .seconds(30 * 86400), logLevel: Logger.Level = .info, demoClock: Bool = false) {
         self.serviceName = serviceName
         self.host = host
         self.port = port
@@ -36,5 +38,6 @@ public struct ServiceConfiguration: Sendable {
         self.inboxRetention = max(inboxRetention, retryPolicy.span + .seconds(86400))
         self.outboxRetention = outboxRetention
         self.logLevel = logLevel
+        self.demoClock = demoClock
     }
 }

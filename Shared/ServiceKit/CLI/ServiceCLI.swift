@@ -178,6 +178,7 @@ struct ServeOptions: ParsableCommand {
     @Option(help: "Deliveries on the wire at once") var maxInFlight: Int = 32
     @Option(help: "Largest request body in bytes") var maxBodyBytes: Int = 1 << 20
     @Option(help: "trace, debug, info, notice, warning, error, critical") var logLevel: String?
+    @Flag(help: "Demo and test mode: business time can be moved with POST /ops/clock (never in production)") var demoClock = false
 
     func configuration(for module: some ServiceModule) throws -> ServiceConfiguration {
         let environment = ProcessInfo.processInfo.environment
@@ -194,7 +195,8 @@ struct ServeOptions: ParsableCommand {
         return ServiceConfiguration(
             serviceName: module.name, host: host ?? environment["STUDIO_HOST"] ?? "127.0.0.1", port: portValue,
             databasePath: common.databasePath(for: module), retryPolicy: policy, maxInFlight: maxInFlight,
-            maxBodyBytes: maxBodyBytes, logLevel: level)
+            maxBodyBytes: maxBodyBytes, logLevel: level,
+            demoClock: demoClock || environment["STUDIO_DEMO_CLOCK"] == "1")
     }
 }
 

@@ -11,6 +11,7 @@ struct SystemRoutes<Module: ServiceModule> {
     let database: any DatabaseWriter
     let registry: PrometheusCollectorRegistry
     let handledTypes: [String]
+    let demoClock: Bool
 
     struct Health: ResponseEncodable {
         var status: String
@@ -32,7 +33,7 @@ struct SystemRoutes<Module: ServiceModule> {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
-        let document = OpenAPIDocument.render(module: module, handledEventTypes: handledTypes)
+        let document = OpenAPIDocument.render(module: module, handledEventTypes: handledTypes, demoClock: demoClock)
         router.get("openapi.yaml") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document)))
         }

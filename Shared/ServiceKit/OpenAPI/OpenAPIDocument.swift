@@ -1,7 +1,7 @@
 /// The OpenAPI 3.1 document of a service: the kit's endpoints (health, metrics, events, operations)
 /// and the service's own. Tests check that every route of the router is described here.
 public enum OpenAPIDocument {
-    public static func render(module: some ServiceModule, handledEventTypes: [String]) -> String {
+    public static func render(module: some ServiceModule, handledEventTypes: [String], demoClock: Bool = false) -> String {
         """
         openapi: 3.1.0
         info:
@@ -19,6 +19,7 @@ public enum OpenAPIDocument {
           - bearer: []
         paths:
         \(kitPaths)
+        \(demoClock ? demoClockPaths : "")
         \(module.openAPIPaths)
         components:
           securitySchemes:
@@ -235,7 +236,29 @@ public enum OpenAPIDocument {
         \(noContent)
         """
 
+    static let demoClockPaths = """
+          /ops/clock:
+            get:
+              summary: Business time (demo and test mode only; absent in production) (operator)
+        \(ok("200", "DemoClock"))
+            post:
+              summary: Move business time forward (demo and test mode only) (operator)
+        \(jsonBody("SetDemoClock"))
+        \(ok("200", "DemoClock"))
+        """
+
     static let kitSchemas = """
+            DemoClock:
+              type: object
+              properties:
+                now: { type: string, format: date-time }
+                today: { type: string, format: date }
+                mode: { type: string }
+            SetDemoClock:
+              type: object
+              properties:
+                now: { type: string, format: date-time }
+                advanceDays: { type: integer, minimum: 0, maximum: 3650 }
             DomainIssue:
               type: object
               required: [code, field, message_zh, message_en]

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import Messaging
+import StudioDomain
+import Synchronization
+
+/// Business time that an operator can move forward: only in demo and test mode (`--demo-clock`), never
+/// in production, where the route does not exist. It moves the service's business dates (deadlines,
+/// cycles, due dates); webhook signatures and retry schedules keep the real clock, so services whose
+/// demo clocks differ for a moment still trust each other.
+public final class DemoClock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
+
+    public init() {}
+
+    public func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+
+    /// Moves business time to `date`; never backwards (what happened cannot un-happen).
+    public func set(_ date: Date) throws {
+        try offset.withLock { offset in
+            let target = date.timeIntervalSince(Date())
+            guard target >= offset - 1 else {
+                throw Problem.validation([DomainIssue(code: "clock.backwards", field: "now", messageZh: "演示时钟不能倒退", messageEn: "the demo clock cannot move backwards")])
+            }
+            offset = target
+        }
+    }
+
+    struct ClockView: ResponseEncodable {
+        var now: Date
+        var today: String
+        var mode: String
+    }
+
+    struct SetClock: Decodable {
+        var now: Date?
+        var advanceDays: Int?
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("clock") { _, context -> ClockView in
+            try context.require(.operator)
+            return self.view
+        }
+        group.post("clock") { request, context -> ClockView in
+            try context.require(.operator)
+            let input = try await request.decodeJSON(SetClock.self, context: context)
+            if let target = input.now {
+                try self.set(target)
+            } else if let days = input.advanceDays, (0...3650).contains(days) {
+                try self.set(self.now().addingTimeInterval(TimeInterval(days) * 86400))
+            } else {
+                throw Problem.validation([DomainIssue(code: "clock.input", field: "advanceDays", messageZh: "请给出 now（RFC 3339 时刻）或 advanceDays（0 到 3650）", messageEn: "give now (an RFC 3339 instant) or advanceDays (0 to 3650)")])
+            }
+            return self.view
+        }
+    }
+
+    private var view: ClockView {
+        let now = now()
+        return ClockView(now: now, today: LocalDate.today(now: now).description, mode: "demo")
+    }
+}
