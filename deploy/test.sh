@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # The platform's test command: unit tests, and the integration tests that run the real service
 # binaries as separate processes over HTTP and libcurl. Needs the toolchain and the -dev packages
-# that deploy/platform.sh installs; installs the Python reference library for the signature interop.
+# that deploy/platform.sh installs; installs the Python tools the interop and OpenAPI tests use.
+# Arguments pass to `swift test` (e.g. --filter MessagingTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -c 'import standardwebhooks, openapi_spec_validator, yaml' 2>/dev/null || python3 -m pip install -q standardwebhooks openapi-spec-validator pyyaml
+python3 -c 'import standardwebhooks, openapi_spec_validator, yaml' 2>/dev/null \
+  || python3 -m pip install -q standardwebhooks openapi-spec-validator pyyaml
 swift build --build-tests
-swift test --skip-build "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# All tests are XCTest; the empty Swift Testing pass would end the output with "0 tests".
+set +e
+swift test --skip-build --disable-swift-testing "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -cE "^Test Case '.*' passed" "$log" || true)
+failed=$(grep -cE "^Test Case '.*' failed" "$log" || true)
+echo "$passed passed, $failed failed"
+exit "$status"
