@@ -36,6 +36,7 @@ public enum ServiceDatabase {
     public static func migrator(for module: some ServiceModule) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         Tokens.migrate(&migrator)
+        AuditLog.migrate(&migrator)
         MessagingSchema.register(in: &migrator)
         module.registerMigrations(&migrator)
         return migrator

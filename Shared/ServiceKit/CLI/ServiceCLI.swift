@@ -29,6 +29,18 @@ public enum ServiceCLI {
                 try await tokenCommand(module: module, arguments: arguments)
             case "subscription":
                 try await subscriptionCommand(module: module, arguments: arguments)
+            case "audit":
+                // `audit verify`: walks the hash chain; exit 1 and the first broken entry if it is not intact.
+                guard arguments.first == "verify" else { throw ValidationError("usage: \(module.name) audit verify [--data-dir D]") }
+                let options = try CommonOptions.parse(Array(arguments.dropFirst()))
+                let database = try ServiceDatabase.open(path: options.databasePath(for: module), module: module)
+                let result = try await database.read { db in try AuditLog.verify(in: db) }
+                if result.intact {
+                    print("\(module.name): audit log intact, \(result.entries) entries")
+                } else {
+                    print("\(module.name): audit log BROKEN at entry \(result.firstBroken ?? 0): \(result.problem ?? "")")
+                    throw ExitCode(1)
+                }
             case "backup":
                 let options = try BackupOptions.parse(arguments)
                 let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
@@ -61,6 +73,7 @@ public enum ServiceCLI {
                \(module.name) subscription wire --peer SERVICE --url U --secret whsec_… [--data-dir D]
                \(module.name) subscription list [--data-dir D]
                \(module.name) backup --to FILE [--data-dir D]
+               \(module.name) audit verify [--data-dir D]
                \(module.name) inbound-secret add --source SERVICE --secret whsec_… [--data-dir D]
         Environment: STUDIO_DATA_DIR, STUDIO_HOST, \(module.name.uppercased())_PORT, STUDIO_RETRY_SCHEDULE, STUDIO_LOG_LEVEL, STUDIO_LOG_FORMAT (json|text)
         """

@@ -221,6 +221,17 @@ public enum OpenAPIDocument {
               summary: Stop accepting a secret (operator)
         \(idParameter(integer: true))
         \(noContent)
+          /ops/audit:
+            get:
+              summary: The hash-chained audit log of decisions and money movements (operator, audit_office, department)
+              parameters:
+                - { name: after, in: query, schema: { type: integer } }
+                - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 1000 } }
+        \(ok("200", "AuditEntryList"))
+          /ops/audit/verify:
+            get:
+              summary: Walk the chain; names the first broken entry (operator, audit_office, department)
+        \(ok("200", "AuditVerification"))
           /ops/tokens:
             get:
               summary: API tokens (hashes are never shown) (operator)
@@ -442,6 +453,29 @@ public enum OpenAPIDocument {
                 source: { type: string }
                 secret: { type: string }
                 expiresAt: { type: string, format: date-time }
+            AuditEntry:
+              type: object
+              properties:
+                seq: { type: integer }
+                at: { type: string, format: date-time }
+                actorRole: { type: string }
+                actorSubject: { type: [string, 'null'] }
+                action: { type: string }
+                subject: { type: string }
+                details: { type: string, description: JSON text }
+                prevHash: { type: string }
+                hash: { type: string }
+            AuditEntryList:
+              type: object
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/AuditEntry' } } }
+            AuditVerification:
+              type: object
+              properties:
+                entries: { type: integer }
+                intact: { type: boolean }
+                firstBroken: { type: [integer, 'null'] }
+                problem: { type: [string, 'null'] }
+                headHash: { type: [string, 'null'] }
             Token:
               type: object
               properties:

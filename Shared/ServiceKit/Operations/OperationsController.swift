@@ -28,6 +28,8 @@ struct OperationsController {
         group.get("inbound-secrets", use: listInboundSecrets)
         group.post("inbound-secrets", use: addInboundSecret)
         group.delete("inbound-secrets/:id", use: removeInboundSecret)
+        group.get("audit", use: listAudit)
+        group.get("audit/verify", use: verifyAudit)
         group.get("tokens", use: listTokens)
         group.post("tokens", use: issueToken)
         group.delete("tokens/:id", use: revokeToken)
@@ -330,6 +332,21 @@ struct OperationsController {
         return Response(status: .noContent)
     }
 
+    // MARK: Audit log
+
+    @Sendable func listAudit(_ request: Request, context: AppRequestContext) async throws -> Listing<AuditLog.Entry> {
+        try context.require(.operator, .auditOffice, .department)
+        let query = request.uri.queryParameters
+        let after = query["after"].flatMap { Int64($0) } ?? 0
+        let limit = min(max(query["limit"].flatMap { Int($0) } ?? 100, 1), 1000)
+        return Listing(items: try await database.read { db in try AuditLog.entries(after: after, limit: limit, in: db) })
+    }
+
+    @Sendable func verifyAudit(_ request: Request, context: AppRequestContext) async throws -> AuditLog.Verification {
+        try context.require(.operator, .auditOffice, .department)
+        return try await database.read { db in try AuditLog.verify(in: db) }
+    }
+
     // MARK: Tokens
 
     struct IssueToken: Decodable {
@@ -392,3 +409,4 @@ extension MessageView: ResponseEncodable {}
 extension DeliveryView: ResponseEncodable {}
 extension QueueDepthView: ResponseEncodable {}
 extension TokenView: ResponseEncodable {}
+extension AuditLog.Verification: ResponseEncodable {}
