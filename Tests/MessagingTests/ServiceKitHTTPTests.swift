@@ -128,6 +128,14 @@ final class ServiceKitHTTPTests: XCTestCase {
         }
     }
 
+    func testBodyLimitOverridesMatchWholeSegments() {
+        let attachments = BodyLimitOverride("/applications/*/attachments", limit: 10)
+        XCTAssertTrue(attachments.matches("/applications/abc/attachments"))
+        XCTAssertFalse(attachments.matches("/applications/abc/attachments/extra"))
+        XCTAssertFalse(attachments.matches("/applications/attachments"))
+        XCTAssertFalse(attachments.matches("/rounds/abc/attachments"))
+    }
+
     func testEventsAnswers401ToMissingWrongAndStaleSignaturesAnd200ToGoodOnes() async throws {
         let service = try makeService()
         let secret = WebhookSecret.generate()

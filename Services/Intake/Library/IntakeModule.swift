@@ -1,22 +1,49 @@
+import Foundation
 import GRDB
 import Hummingbird
 import Messaging
 import ServiceKit
+import StudioDomain
 
 /// Intake (申报受理): screening bodies push applications; eligibility (Art 5, 6, 7, 10) is checked at the door.
 public struct IntakeModule: ServiceModule {
-    public init() {}
+    /// The screening bodies whose tokens are honoured (Art 10).
+    public let referenceData: ReferenceData
+
+    public init(referenceData: ReferenceData = .defaults) {
+        self.referenceData = referenceData
+    }
 
     public var name: String { "intake" }
     public var defaultPort: Int { 8081 }
     public var summary: String { "Intake (申报受理): screening bodies push applications; eligibility (Art 5, 6, 7, 10) is checked at the door." }
 
-    public func registerMigrations(_ migrator: inout DatabaseMigrator) {}
+    public func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        IntakeSchema.register(in: &migrator)
+    }
 
-    public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {}
+    public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
+        let now = environment.now
+        handlers.on(ApplicationStatusChanged.self) { db, envelope in
+            try ApplicationWorkflow.applyStatus(envelope.data, now: Millis.from(now()), in: db)
+        }
+        StudioReplica.register(&handlers, now: now)
+    }
 
-    public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {}
+    public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {
+        RoundsController(environment: environment, referenceData: referenceData).add(to: router)
+        ApplicationsController(environment: environment, referenceData: referenceData).add(to: router)
+        AttachmentsController(environment: environment, referenceData: referenceData).add(to: router)
+        StudiosController(environment: environment, referenceData: referenceData).add(to: router)
+        ImportController(environment: environment, referenceData: referenceData).add(to: router)
+    }
 
-    public var openAPIPaths: String { "" }
-    public var openAPISchemas: String { "" }
+    /// Attachments (up to 10 MiB each) and round imports (a county's CSV) are larger than other bodies.
+    public var bodyLimitOverrides: [BodyLimitOverride] {
+        [BodyLimitOverride("/applications/*/attachments", limit: AttachmentStore.maximumSize),
+         BodyLimitOverride("/rounds/*/import", limit: 10 * 1024 * 1024)]
+    }
+
+    public var openAPIPaths: String { IntakeOpenAPI.paths }
+    public var openAPISchemas: String { IntakeOpenAPI.schemas }
 }

@@ -61,7 +61,7 @@ public func buildApplication(
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(RequestMetricsMiddleware(factory: metricsFactory))
     router.middlewares.add(ProblemMiddleware())
-    router.middlewares.add(BodyLimitMiddleware(defaultLimit: configuration.maxBodyBytes))
+    router.middlewares.add(BodyLimitMiddleware(defaultLimit: configuration.maxBodyBytes, overrides: module.bodyLimitOverrides))
     router.middlewares.add(AuthMiddleware(reader: database))
 
     SystemRoutes(module: module, database: database, registry: registry, handledTypes: handlers.eventTypes, demoClock: configuration.demoClock).add(to: router)

@@ -24,10 +24,13 @@ public protocol ServiceModule: Sendable {
     /// Long-running parts of the service (a scheduler, …), run beside the HTTP server and stopped
     /// gracefully on SIGTERM. Loop with `Task.isShuttingDownGracefully` / `cancelWhenGracefulShutdown`.
     func backgroundServices(environment: ServiceEnvironment) -> [any Service]
+    /// Paths whose request bodies may be larger (or must be smaller) than the service's default.
+    var bodyLimitOverrides: [BodyLimitOverride] { get }
 }
 
 extension ServiceModule {
     public func backgroundServices(environment: ServiceEnvironment) -> [any Service] { [] }
+    public var bodyLimitOverrides: [BodyLimitOverride] { [] }
 }
 
 /// What a service's code gets to work with.

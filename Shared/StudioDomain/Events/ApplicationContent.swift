@@ -24,11 +24,14 @@ public struct ApplicationContent: Codable, Hashable, Sendable {
     public var recommendationOrder: Int?
     /// Industry and technical field (行业/专业领域), for example `装备制造/数控加工`; matched against expert specialities.
     public var speciality: String
+    /// The material experts score (facilities, work rules, projects, results, the screening opinion); nil from
+    /// senders that predate it. Added in intake's first release; optional so older payloads still decode.
+    public var details: ApplicationDetails?
 
     public init(applicationID: ApplicationID, kind: ApplicationKind, roundID: RoundID, year: Int,
                 screeningBodyCode: String, applicantUnit: ApplicantUnit, studio: StudioProfile, leader: StudioLeader,
                 teamSize: Int, projectTitles: [String], studioID: StudioID? = nil, recommendationOrder: Int? = nil,
-                speciality: String) {
+                speciality: String, details: ApplicationDetails? = nil) {
         self.applicationID = applicationID
         self.kind = kind
         self.roundID = roundID
@@ -42,6 +45,88 @@ public struct ApplicationContent: Codable, Hashable, Sendable {
         self.studioID = studioID
         self.recommendationOrder = recommendationOrder
         self.speciality = speciality
+        self.details = details
+    }
+}
+
+/// What the application says about Art 5(1)–(3) and its results, for qualification review and the experts. No
+/// personal data: no ID numbers, phone numbers or names beyond the leader's (in `StudioLeader`).
+public struct ApplicationDetails: Codable, Hashable, Sendable {
+    /// 场地面积 in square metres (Art 5(1)).
+    public var siteArea: Double?
+    /// 工作室经费 per year (Art 5(1)).
+    public var funds: Money?
+    public var officeFacilities: String?
+    public var equipment: String?
+    /// 工作制度 (Art 5(2)).
+    public var workRules: String?
+    /// 创新项目 (Art 5(3)).
+    public var projects: [InnovationProject]
+    /// The leader's technical speciality (技术专长, Art 5(4)).
+    public var leaderSpeciality: String?
+    public var patents: [String]
+    public var awards: [String]
+    public var papers: [String]
+    /// 初审意见 of the screening body (Art 10).
+    public var screeningOpinion: String?
+    /// The attachments at the time of this version, by content hash (kept by intake).
+    public var attachments: [AttachmentReference]
+
+    public init(siteArea: Double? = nil, funds: Money? = nil, officeFacilities: String? = nil, equipment: String? = nil,
+                workRules: String? = nil, projects: [InnovationProject] = [], leaderSpeciality: String? = nil,
+                patents: [String] = [], awards: [String] = [], papers: [String] = [], screeningOpinion: String? = nil,
+                attachments: [AttachmentReference] = []) {
+        self.siteArea = siteArea
+        self.funds = funds
+        self.officeFacilities = officeFacilities
+        self.equipment = equipment
+        self.workRules = workRules
+        self.projects = projects
+        self.leaderSpeciality = leaderSpeciality
+        self.patents = patents
+        self.awards = awards
+        self.papers = papers
+        self.screeningOpinion = screeningOpinion
+        self.attachments = attachments
+    }
+}
+
+/// An innovation project (创新项目, Art 5(3)) as the application presents it.
+public struct InnovationProject: Codable, Hashable, Sendable {
+    public var title: String
+    public var commissioningUnit: String?
+    public var content: String?
+    public var startDate: LocalDate?
+    public var endDate: LocalDate?
+    public var requirements: String?
+    public var acceptanceStandard: String?
+    public var funding: Money?
+
+    public init(title: String, commissioningUnit: String? = nil, content: String? = nil, startDate: LocalDate? = nil,
+                endDate: LocalDate? = nil, requirements: String? = nil, acceptanceStandard: String? = nil, funding: Money? = nil) {
+        self.title = title
+        self.commissioningUnit = commissioningUnit
+        self.content = content
+        self.startDate = startDate
+        self.endDate = endDate
+        self.requirements = requirements
+        self.acceptanceStandard = acceptanceStandard
+        self.funding = funding
+    }
+}
+
+/// An attachment of an application, by its SHA-256; intake serves the file.
+public struct AttachmentReference: Codable, Hashable, Sendable {
+    public var sha256: String
+    public var fileName: String
+    public var mediaType: String
+    public var size: Int
+
+    public init(sha256: String, fileName: String, mediaType: String, size: Int) {
+        self.sha256 = sha256
+        self.fileName = fileName
+        self.mediaType = mediaType
+        self.size = size
     }
 }
 

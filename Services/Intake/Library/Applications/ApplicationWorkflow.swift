@@ -1,0 +1,167 @@
+import Foundation
+import GRDB
+import Messaging
+import ServiceKit
+import StudioDomain
+
+/// The lifecycle of an application: draft → submitted → (amended …) → withdrawn, each step one transaction
+/// with the event it causes, so a refused step leaves nothing behind.
+struct ApplicationWorkflow: Sendable {
+    let outbox: Outbox
+
+    /// A new application in `round`: a draft, or submitted at once when `submit` is set.
+    func create(_ form: ApplicationForm, round: IntakeRound, body: String, submit: Bool, today: LocalDate, now: Int64,
+                in db: Database) throws -> StoredApplication {
+        var app = StoredApplication(id: .new(), kind: round.kind, roundId: round.id, screeningBody: body, status: IntakeStatus.draft,
+                                    version: 0, form: form, submittedOn: nil, withdrawnOn: nil, statusReasons: [], createdAt: now, updatedAt: now)
+        if !round.kind.requiresStudio, form.studioId != nil {
+            throw Problem.validation([DomainIssue(code: "studio_not_expected", field: "studioId", article: Article(11),
+                                                  messageZh: "命名申报不应指明已有工作室。", messageEn: "A naming application does not name an existing studio.")])
+        }
+        try refuseDuplicate(app, in: db)
+        try ApplicationStore.insert(app, in: db)
+        try ApplicationStore.recordStatus(app.id, status: IntakeStatus.draft, reasons: [], source: "intake", at: now, in: db)
+        if submit { try self.submit(&app, round: round, today: today, now: now, in: db) }
+        return app
+    }
+
+    /// Saves a draft's new content; nothing is checked beyond the duplicate rule (a draft may be incomplete).
+    func saveDraft(_ app: inout StoredApplication, form: ApplicationForm, now: Int64, in db: Database) throws {
+        app.form = form
+        app.updatedAt = now
+        try refuseDuplicate(app, in: db)
+        try ApplicationStore.update(app, in: db)
+    }
+
+    /// Draft → submitted (version 1): window, completeness and eligibility, duplicates, quota; then `application.submitted`.
+    func submit(_ app: inout StoredApplication, round: IntakeRound, today: LocalDate, now: Int64, in db: Database) throws {
+        guard app.status == IntakeStatus.draft else {
+            throw Problem(.conflict, code: "application.not_draft", field: "status",
+                          zh: "只有草稿可以提交，当前状态为\(IntakeStatus.names(app.status).zh)", en: "only a draft can be submitted; this one is \(app.status)")
+        }
+        var issues: [DomainIssue] = []
+        if let issue = round.windowIssue(on: today) { issues.append(issue) }
+        issues += try checks(app, round: round, submittedOn: today, today: today, in: db)
+        guard issues.isEmpty else { throw Problem.validation(issues) }
+        try refuseDuplicate(app, in: db)
+        try enforceQuota(app, round: round, in: db)
+
+        app.status = ApplicationStatus.submitted.rawValue
+        app.version = 1
+        app.submittedOn = today
+        app.updatedAt = now
+        try ApplicationStore.update(app, in: db)
+        try ApplicationStore.recordVersion(app, on: today, at: now, in: db)
+        try ApplicationStore.recordStatus(app.id, status: app.status, reasons: [], source: "intake", at: now, in: db)
+        let content = FormCheck.content(app.form, id: app.id, round: round, screeningBody: app.screeningBody,
+                                        attachments: try AttachmentStore.list(app.id, in: db))
+        try outbox.append(ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1), in: db)
+    }
+
+    /// A new version of a submitted (before the deadline) or returned application; the whole content is replaced,
+    /// the previous versions stay. Art 7 is still judged on the original submission day.
+    func amend(_ app: inout StoredApplication, form: ApplicationForm, round: IntakeRound, today: LocalDate, now: Int64, in db: Database) throws {
+        guard IntakeStatus.isOpenToApplicant(app.status), let submittedOn = app.submittedOn else {
+            throw Problem(.conflict, code: "application.not_amendable", field: "status",
+                          zh: "当前状态（\(IntakeStatus.names(app.status).zh)）不能修改", en: "an application that is \(app.status) cannot be amended")
+        }
+        var issues: [DomainIssue] = []
+        // A returned application may be corrected after the deadline: review asked for it.
+        if app.status != ApplicationStatus.returnedForAmendment.rawValue, let issue = round.windowIssue(on: today) { issues.append(issue) }
+        var amended = app
+        amended.form = form
+        if form.studioId != app.form.studioId {
+            issues.append(DomainIssue(code: "studio_fixed", field: "studioId", messageZh: "修改时不能更换工作室。",
+                                      messageEn: "An amendment cannot change the studio."))
+        }
+        issues += try checks(amended, round: round, submittedOn: submittedOn, today: today, in: db)
+        guard issues.isEmpty else { throw Problem.validation(issues) }
+        try refuseDuplicate(amended, in: db)
+
+        amended.version += 1
+        amended.status = ApplicationStatus.submitted.rawValue
+        amended.statusReasons = []
+        amended.updatedAt = now
+        try ApplicationStore.update(amended, in: db)
+        try ApplicationStore.recordVersion(amended, on: today, at: now, in: db)
+        try ApplicationStore.recordStatus(amended.id, status: "amended", reasons: [], source: "intake", at: now, in: db)
+        let content = FormCheck.content(amended.form, id: amended.id, round: round, screeningBody: amended.screeningBody,
+                                        attachments: try AttachmentStore.list(amended.id, in: db))
+        try outbox.append(ApplicationAmended(application: content, applicationVersion: amended.version, submittedOn: submittedOn, amendedOn: today), in: db)
+        app = amended
+    }
+
+    /// Withdrawn before the deadline; review hears of it only if it had been submitted.
+    func withdraw(_ app: inout StoredApplication, round: IntakeRound, reason: String?, today: LocalDate, now: Int64, in db: Database) throws {
+        let wasSubmitted = app.status != IntakeStatus.draft
+        guard app.status == IntakeStatus.draft || IntakeStatus.isOpenToApplicant(app.status) else {
+            throw Problem(.conflict, code: "application.not_withdrawable", field: "status",
+                          zh: "当前状态（\(IntakeStatus.names(app.status).zh)）不能撤回", en: "an application that is \(app.status) cannot be withdrawn")
+        }
+        if today > round.deadline, let issue = round.windowIssue(on: today) { throw Problem.validation([issue]) }
+        app.status = IntakeStatus.withdrawn
+        app.withdrawnOn = today
+        app.updatedAt = now
+        try ApplicationStore.update(app, in: db)
+        try ApplicationStore.recordStatus(app.id, status: app.status, reasons: [], source: "intake", at: now, in: db)
+        if wasSubmitted {
+            try outbox.append(ApplicationWithdrawn(applicationID: app.id, kind: app.kind, roundID: app.roundId, withdrawnOn: today, reason: reason.present), in: db)
+        }
+    }
+
+    /// Review's report (`application.status_changed`), applied in the inbox transaction.
+    static func applyStatus(_ event: ApplicationStatusChanged, now: Int64, in db: Database) throws {
+        guard var app = try ApplicationStore.find(event.applicationID, in: db) else {
+            throw EventRejected([DomainIssue(code: "application_unknown", field: "applicationID",
+                                             messageZh: "受理系统中没有该申报：\(event.applicationID)",
+                                             messageEn: "intake has no application \(event.applicationID)")])
+        }
+        try ApplicationStore.recordStatus(app.id, status: event.status.rawValue, reasons: event.reasons, source: "review", at: now, in: db)
+        // A withdrawal crossing review's report in flight stays a withdrawal; the report is kept in the history.
+        guard app.status != IntakeStatus.withdrawn else { return }
+        app.status = event.status.rawValue
+        app.statusReasons = event.reasons
+        app.updatedAt = now
+        try ApplicationStore.update(app, in: db)
+    }
+
+    // MARK: Rules
+
+    /// Completeness and eligibility of the form, the studio for Art 13/14, and the recommendation order.
+    private func checks(_ app: StoredApplication, round: IntakeRound, submittedOn: LocalDate, today: LocalDate, in db: Database) throws -> [DomainIssue] {
+        var issues = FormCheck.issues(app.form, kind: app.kind, roundYear: round.year, submittedOn: submittedOn, today: today)
+        if app.kind.requiresStudio, let studioId = app.form.studioId {
+            issues += try StudioEligibility.issues(studioId, kind: app.kind, body: app.screeningBody, submittedOn: submittedOn, in: db)
+        }
+        if let order = app.form.screening?.recommendationOrder, order >= 1 {
+            if let quota = round.quota(for: app.screeningBody), order > quota {
+                issues.append(DomainIssue(code: "recommendation_order_over_quota", field: "screening.recommendationOrder", article: Article(10),
+                                          messageZh: "推荐顺序不能超过本批次名额（\(quota)个）。",
+                                          messageEn: "The recommendation order cannot exceed the round's quota of \(quota)."))
+            } else if try ApplicationStore.recommendationOrderTaken(order, round: app.roundId, body: app.screeningBody, excluding: app.id, in: db) {
+                issues.append(DomainIssue(code: "recommendation_order_taken", field: "screening.recommendationOrder", article: Article(10),
+                                          messageZh: "推荐顺序\(order)已用于本单位的另一份申报。",
+                                          messageEn: "Recommendation order \(order) is already given to another of your applications."))
+            }
+        }
+        return issues
+    }
+
+    private func refuseDuplicate(_ app: StoredApplication, in db: Database) throws {
+        guard let other = try ApplicationStore.duplicate(of: app, in: db) else { return }
+        if app.kind.requiresStudio {
+            throw Problem(.conflict, code: "application.duplicate", field: "studioId", article: app.kind.article.reference,
+                          zh: "该工作室本年度已有\(app.kind.nameZh)（\(other)），每年限一份", en: "the studio already has a \(app.kind.nameEn) this year (\(other)); one per year")
+        }
+        throw Problem(.conflict, code: "application.duplicate", field: "studio.name",
+                      zh: "同一单位的同名工作室在本批次已有申报（\(other)）", en: "the same unit already has an application for this studio in this round (\(other))")
+    }
+
+    private func enforceQuota(_ app: StoredApplication, round: IntakeRound, in db: Database) throws {
+        guard let quota = round.quota(for: app.screeningBody) else { return }
+        let used = try ApplicationStore.recommendedCount(round: round.id, body: app.screeningBody, excluding: app.id, in: db)
+        guard used >= quota else { return }
+        throw Problem(.conflict, code: "round.quota_exceeded", field: "roundId", article: Article(10).reference,
+                      zh: "本批次每个初审单位最多推荐\(quota)份申报，已推荐\(used)份", en: "this round takes at most \(quota) recommendations per screening body; \(used) are already in")
+    }
+}

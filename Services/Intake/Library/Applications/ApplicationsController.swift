@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Messaging
+import ServiceKit
+import StudioDomain
+
+/// Applications (申报): a screening body creates, amends, submits, withdraws and reads its own; the department
+/// reads all. Another body's application answers 404, so its existence does not leak.
+struct ApplicationsController {
+    let environment: ServiceEnvironment
+    let referenceData: ReferenceData
+    var workflow: ApplicationWorkflow { ApplicationWorkflow(outbox: environment.outbox) }
+    var database: any DatabaseWriter { environment.database }
+
+    func add(to router: Router<AppRequestContext>) {
+        router.post("applications", use: create)
+        router.get("applications", use: list)
+        router.get("applications/:id", use: show)
+        router.put("applications/:id", use: update)
+        router.post("applications/:id/submit", use: submit)
+        router.post("applications/:id/withdraw", use: withdraw)
+        router.get("applications/:id/versions", use: versions)
+    }
+
+    struct CreateApplication: Decodable {
+        var roundId: RoundID
+        /// Submit at once (the form is checked now); a draft otherwise.
+        var submit: Bool?
+        var form: ApplicationForm
+    }
+
+    struct Withdrawal: Decodable { var reason: String? }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try Caller.screeningBody(context, referenceData: referenceData)
+        let bytes = try await JSONBody.bytes(request, context: context)
+        guard let input = try JSONBody.decode(CreateApplication.self, from: bytes) else { throw Problem.badRequest(field: "body", zh: "缺少请求体", en: "a body is required") }
+        let now = environment.now()
+        let today = LocalDate(now)
+        let workflow = self.workflow
+        return try await IdempotencyStore.run(request: request, caller: Caller.screeningBody(body).idempotencyScope, body: bytes,
+                                              database: database, now: Millis.from(now)) { db in
+            guard let round = try RoundStore.find(input.roundId, in: db) else {
+                throw Problem.validation([DomainIssue(code: "round_unknown", field: "roundId", messageZh: "没有这个申报批次：\(input.roundId)", messageEn: "there is no round \(input.roundId)")])
+            }
+            let app = try workflow.create(input.form, round: round, body: body.code, submit: input.submit ?? false, today: today, now: Millis.from(now), in: db)
+            return StoredResponse(status: 201, body: try JSONBody.encode(try Self.view(app, in: db)))
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<ApplicationSummaryView> {
+        let caller = try Caller.resolve(context, referenceData: referenceData)
+        let query = request.uri.queryParameters
+        let round = query["roundId"].map { RoundID(String($0)) }
+        let status = query["status"].map(String.init)
+        let items = try await database.read { db in
+            try ApplicationStore.list(round: round, screeningBody: caller.bodyCode, status: status, in: db).map(\.summary)
+        }
+        return Listing(items: items)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ApplicationView {
+        let caller = try Caller.resolve(context, referenceData: referenceData)
+        let id = ApplicationID(try context.parameters.require("id"))
+        return try await database.read { db in try Self.view(try Self.visible(id, to: caller, in: db), in: db) }
+    }
+
+    /// A draft's content is replaced as it is; a submitted or returned application gets a checked new version.
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ApplicationView {
+        let caller = Caller.screeningBody(try Caller.screeningBody(context, referenceData: referenceData))
+        let id = ApplicationID(try context.parameters.require("id"))
+        let form = try await request.decodeJSON(ApplicationForm.self, context: context)
+        let (now, today, workflow) = (Millis.from(environment.now()), LocalDate(environment.now()), self.workflow)
+        return try await database.write { db in
+            var app = try Self.visible(id, to: caller, in: db)
+            if app.status == IntakeStatus.draft {
+                try workflow.saveDraft(&app, form: form, now: now, in: db)
+            } else {
+                try workflow.amend(&app, form: form, round: try Self.round(of: app, in: db), today: today, now: now, in: db)
+            }
+            return try Self.view(app, in: db)
+        }
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> ApplicationView {
+        let caller = Caller.screeningBody(try Caller.screeningBody(context, referenceData: referenceData))
+        let id = ApplicationID(try context.parameters.require("id"))
+        let (now, today, workflow) = (Millis.from(environment.now()), LocalDate(environment.now()), self.workflow)
+        return try await database.write { db in
+            var app = try Self.visible(id, to: caller, in: db)
+            try workflow.submit(&app, round: try Self.round(of: app, in: db), today: today, now: now, in: db)
+            return try Self.view(app, in: db)
+        }
+    }
+
+    @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> ApplicationView {
+        let caller = Caller.screeningBody(try Caller.screeningBody(context, referenceData: referenceData))
+        let id = ApplicationID(try context.parameters.require("id"))
+        let input = try JSONBody.decode(Withdrawal.self, from: try await JSONBody.bytes(request, context: context), optional: true)
+        let (now, today, workflow) = (Millis.from(environment.now()), LocalDate(environment.now()), self.workflow)
+        return try await database.write { db in
+            var app = try Self.visible(id, to: caller, in: db)
+            try workflow.withdraw(&app, round: try Self.round(of: app, in: db), reason: input?.reason, today: today, now: now, in: db)
+            return try Self.view(app, in: db)
+        }
+    }
+
+    @Sendable func versions(_ request: Request, context: AppRequestContext) async throws -> Listing<ApplicationVersionView> {
+        let caller = try Caller.resolve(context, referenceData: referenceData)
+        let id = ApplicationID(try context.parameters.require("id"))
+        return Listing(items: try await database.read { db in
+            _ = try Self.visible(id, to: caller, in: db)
+            return try ApplicationStore.versions(id, in: db)
+        })
+    }
+
+    // MARK: Helpers
+
+    /// The application if `caller` may see it; 404 otherwise, whether it exists or not.
+    static func visible(_ id: ApplicationID, to caller: Caller, in db: Database) throws -> StoredApplication {
+        guard let app = try ApplicationStore.find(id, in: db), caller.sees(body: app.screeningBody) else {
+            throw Problem.notFound("application", id: id.rawValue)
+        }
+        return app
+    }
+
+    static func round(of app: StoredApplication, in db: Database) throws -> IntakeRound {
+        guard let round = try RoundStore.find(app.roundId, in: db) else { throw Problem.notFound("round", id: app.roundId.rawValue) }
+        return round
+    }
+
+    static func view(_ app: StoredApplication, in db: Database) throws -> ApplicationView {
+        let names = IntakeStatus.names(app.status)
+        return ApplicationView(
+            id: app.id, kind: app.kind, roundId: app.roundId, screeningBodyCode: app.screeningBody, status: app.status,
+            statusZh: names.zh, statusEn: names.en, statusReasons: app.statusReasons, version: app.version,
+            submittedOn: app.submittedOn, withdrawnOn: app.withdrawnOn, form: app.form,
+            attachments: try AttachmentStore.list(app.id, in: db), statusHistory: try ApplicationStore.history(app.id, in: db),
+            createdAt: Millis.date(app.createdAt), updatedAt: Millis.date(app.updatedAt))
+    }
+}

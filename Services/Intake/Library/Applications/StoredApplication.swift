@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import Messaging
+import StudioDomain
+
+/// Where an application stands in intake: `draft` and `withdrawn` are intake's own; every other value is the
+/// `ApplicationStatus` review last reported (`submitted` when intake has just sent it).
+enum IntakeStatus {
+    static let draft = "draft"
+    static let withdrawn = "withdrawn"
+
+    static func names(_ raw: String) -> (zh: String, en: String) {
+        switch raw {
+        case draft: ("草稿", "draft")
+        case withdrawn: ("已撤回", "withdrawn")
+        case "amended": ("已修改（新版本）", "amended (new version)")
+        default: ApplicationStatus(rawValue: raw).map { ($0.nameZh, $0.nameEn) } ?? (raw, raw)
+        }
+    }
+
+    /// Submitted, amended and returned applications may be amended or withdrawn by their screening body.
+    static func isOpenToApplicant(_ raw: String) -> Bool {
+        ApplicationStatus(rawValue: raw)?.isAmendable ?? false
+    }
+}
+
+/// One application row.
+struct StoredApplication: Sendable {
+    var id: ApplicationID
+    var kind: ApplicationKind
+    var roundId: RoundID
+    var screeningBody: String
+    var status: String
+    var version: Int
+    var form: ApplicationForm
+    var submittedOn: LocalDate?
+    var withdrawnOn: LocalDate?
+    var statusReasons: [DomainIssue]
+    var createdAt: Int64
+    var updatedAt: Int64
+
+    /// The normalised credit code and studio name the duplicate rule compares.
+    var creditCode: String? { form.applicantUnit?.creditCode.present.map(UnifiedSocialCreditCode.normalise) }
+    var studioName: String? { form.studio?.name.present }
+}
+
+enum ApplicationStore {
+    static func find(_ id: ApplicationID, in db: Database) throws -> StoredApplication? {
+        try Row.fetchOne(db, sql: "SELECT * FROM intake_application WHERE id = ?", arguments: [id.rawValue]).map(application)
+    }
+
+    static func list(round: RoundID?, screeningBody: String?, status: String?, in db: Database) throws -> [StoredApplication] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let round { conditions.append("round_id = ?"); arguments.append(round.rawValue) }
+        if let screeningBody { conditions.append("screening_body = ?"); arguments.append(screeningBody) }
+        if let status { conditions.append("status = ?"); arguments.append(status) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: "SELECT * FROM intake_application \(whereClause) ORDER BY created_at, id",
+                                arguments: StatementArguments(arguments)).map(application)
+    }
+
+    static func insert(_ app: StoredApplication, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO intake_application (id, kind, round_id, screening_body, status, version, credit_code, studio_name, studio_id,
+                recommendation_order, form_json, submitted_on, withdrawn_on, status_reasons_json, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [app.id.rawValue, app.kind.rawValue, app.roundId.rawValue, app.screeningBody, app.status, app.version,
+                             app.creditCode, app.studioName, app.form.studioId?.rawValue, app.form.screening?.recommendationOrder,
+                             try json(app.form), app.submittedOn?.description, app.withdrawnOn?.description,
+                             try json(app.statusReasons), app.createdAt, app.updatedAt])
+    }
+
+    static func update(_ app: StoredApplication, in db: Database) throws {
+        try db.execute(sql: """
+            UPDATE intake_application SET status = ?, version = ?, credit_code = ?, studio_name = ?, studio_id = ?, recommendation_order = ?,
+                form_json = ?, submitted_on = ?, withdrawn_on = ?, status_reasons_json = ?, updated_at = ?
+            WHERE id = ?
+            """, arguments: [app.status, app.version, app.creditCode, app.studioName, app.form.studioId?.rawValue,
+                             app.form.screening?.recommendationOrder, try json(app.form), app.submittedOn?.description,
+                             app.withdrawnOn?.description, try json(app.statusReasons), app.updatedAt, app.id.rawValue])
+    }
+
+    static func recordVersion(_ app: StoredApplication, on day: LocalDate, at millis: Int64, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO intake_application_version (application_id, version, form_json, recorded_on, recorded_at) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [app.id.rawValue, app.version, try json(app.form), day.description, millis])
+    }
+
+    static func recordStatus(_ id: ApplicationID, status: String, reasons: [DomainIssue], source: String, at millis: Int64, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO intake_status_history (application_id, status, reasons_json, source, at) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [id.rawValue, status, try json(reasons), source, millis])
+    }
+
+    static func versions(_ id: ApplicationID, in db: Database) throws -> [ApplicationVersionView] {
+        try Row.fetchAll(db, sql: "SELECT * FROM intake_application_version WHERE application_id = ? ORDER BY version", arguments: [id.rawValue]).map {
+            ApplicationVersionView(version: $0["version"], recordedOn: LocalDate($0["recorded_on"] as String)!,
+                                   recordedAt: Millis.date($0["recorded_at"]), form: try decode(ApplicationForm.self, $0["form_json"]))
+        }
+    }
+
+    static func history(_ id: ApplicationID, in db: Database) throws -> [StatusEntryView] {
+        try Row.fetchAll(db, sql: "SELECT * FROM intake_status_history WHERE application_id = ? ORDER BY id", arguments: [id.rawValue]).map {
+            let status: String = $0["status"]
+            let names = IntakeStatus.names(status)
+            return StatusEntryView(status: status, statusZh: names.zh, statusEn: names.en, source: $0["source"],
+                                   reasons: try decode([DomainIssue].self, $0["reasons_json"]), at: Millis.date($0["at"]))
+        }
+    }
+
+    /// Another live application of the same unit and studio name (naming) or the same studio (Art 13, 14) in the round.
+    static func duplicate(of app: StoredApplication, in db: Database) throws -> ApplicationID? {
+        if app.kind.requiresStudio, let studio = app.form.studioId {
+            return try String.fetchOne(db, sql: """
+                SELECT id FROM intake_application WHERE round_id = ? AND studio_id = ? AND status != 'withdrawn' AND id != ?
+                """, arguments: [app.roundId.rawValue, studio.rawValue, app.id.rawValue]).map(ApplicationID.init)
+        }
+        guard let code = app.creditCode, let name = app.studioName else { return nil }
+        return try String.fetchOne(db, sql: """
+            SELECT id FROM intake_application WHERE round_id = ? AND credit_code = ? AND studio_name = ? AND status != 'withdrawn' AND id != ?
+            """, arguments: [app.roundId.rawValue, code, name, app.id.rawValue]).map(ApplicationID.init)
+    }
+
+    /// The body's applications in the round that reached the department (not drafts, not withdrawn), this one aside.
+    static func recommendedCount(round: RoundID, body: String, excluding id: ApplicationID, in db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM intake_application WHERE round_id = ? AND screening_body = ? AND status NOT IN ('draft', 'withdrawn') AND id != ?
+            """, arguments: [round.rawValue, body, id.rawValue]) ?? 0
+    }
+
+    static func recommendationOrderTaken(_ order: Int, round: RoundID, body: String, excluding id: ApplicationID, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM intake_application WHERE round_id = ? AND screening_body = ? AND recommendation_order = ?
+                AND status NOT IN ('draft', 'withdrawn') AND id != ?)
+            """, arguments: [round.rawValue, body, order, id.rawValue]) ?? false
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try DomainJSON.encoder().encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try DomainJSON.decoder().decode(T.self, from: Data(text.utf8))
+    }
+
+    private static func application(_ row: Row) throws -> StoredApplication {
+        StoredApplication(
+            id: ApplicationID(row["id"] as String), kind: ApplicationKind(rawValue: row["kind"]) ?? .naming,
+            roundId: RoundID(row["round_id"] as String), screeningBody: row["screening_body"], status: row["status"],
+            version: row["version"], form: try decode(ApplicationForm.self, row["form_json"]),
+            submittedOn: (row["submitted_on"] as String?).flatMap(LocalDate.init),
+            withdrawnOn: (row["withdrawn_on"] as String?).flatMap(LocalDate.init),
+            statusReasons: try decode([DomainIssue].self, row["status_reasons_json"]),
+            createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+}

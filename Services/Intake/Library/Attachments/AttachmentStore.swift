@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import Messaging
+import ServiceKit
+import StudioDomain
+
+/// Attachments (附件) are stored once per content (SHA-256) in the database and linked to applications by name;
+/// a second upload under the same name replaces the link.
+/// Only PDF, PNG and JPEG are taken, recognised by their first bytes, never by the name or the declared type.
+enum AttachmentStore {
+    /// 10 MiB; the service's request body limit applies first.
+    static let maximumSize = 10 * 1024 * 1024
+
+    static func mediaType(of bytes: [UInt8]) -> String? {
+        if bytes.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        return nil
+    }
+
+    /// Why `name` cannot be a file name, or nil: no paths, no parent references, no control characters.
+    static func nameIssue(_ name: String?) -> DomainIssue? {
+        guard let name = name.present else {
+            return DomainIssue.required("name", nameZh: "附件文件名", nameEn: "The attachment's file name")
+        }
+        let forbidden = name.contains("/") || name.contains("\\") || name.contains("..") || name.hasPrefix(".")
+            || name.unicodeScalars.contains { $0.properties.generalCategory == .control } || name.contains(":") || name.count > 200
+        guard forbidden else { return nil }
+        return DomainIssue(code: "attachment_name", field: "name",
+                           messageZh: "附件文件名不能包含路径、“..”、冒号或控制字符，且不超过200个字符。",
+                           messageEn: "An attachment name may not contain a path, “..”, a colon or control characters, and is at most 200 characters.")
+    }
+
+    static func add(_ bytes: [UInt8], name: String, to id: ApplicationID, now: Int64, in db: Database) throws -> AttachmentView {
+        guard bytes.count <= maximumSize else {
+            throw Problem(.contentTooLarge, code: "attachment.too_large", field: "body",
+                          zh: "附件过大：\(bytes.count) 字节，上限 \(maximumSize) 字节", en: "the attachment is \(bytes.count) bytes; the limit is \(maximumSize)")
+        }
+        guard !bytes.isEmpty, let mediaType = mediaType(of: bytes) else {
+            throw Problem(.unsupportedMediaType, code: "attachment.type", field: "body",
+                          zh: "附件须为 PDF、PNG 或 JPEG 文件", en: "an attachment must be a PDF, PNG or JPEG file")
+        }
+        let sha = ContentHash.sha256Hex(bytes)
+        try db.execute(sql: """
+            INSERT INTO intake_blob (sha256, media_type, size, content, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING
+            """, arguments: [sha, mediaType, bytes.count, Data(bytes), now])
+        try db.execute(sql: """
+            INSERT INTO intake_attachment (application_id, sha256, file_name, added_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (application_id, file_name) DO UPDATE SET sha256 = excluded.sha256, added_at = excluded.added_at
+            """, arguments: [id.rawValue, sha, name, now])
+        return AttachmentView(sha256: sha, fileName: name, mediaType: mediaType, size: bytes.count, addedAt: Millis.date(now))
+    }
+
+    static func list(_ id: ApplicationID, in db: Database) throws -> [AttachmentView] {
+        try Row.fetchAll(db, sql: """
+            SELECT a.sha256, a.file_name, a.added_at, b.media_type, b.size FROM intake_attachment a JOIN intake_blob b ON b.sha256 = a.sha256
+            WHERE a.application_id = ? ORDER BY a.added_at, a.file_name
+            """, arguments: [id.rawValue]).map {
+            AttachmentView(sha256: $0["sha256"], fileName: $0["file_name"], mediaType: $0["media_type"], size: $0["size"], addedAt: Millis.date($0["added_at"]))
+        }
+    }
+
+    static func content(_ sha: String, of id: ApplicationID, in db: Database) throws -> (mediaType: String, fileName: String, bytes: Data)? {
+        try Row.fetchOne(db, sql: """
+            SELECT b.media_type, b.content, a.file_name FROM intake_attachment a JOIN intake_blob b ON b.sha256 = a.sha256
+            WHERE a.application_id = ? AND a.sha256 = ?
+            """, arguments: [id.rawValue, sha]).map { ($0["media_type"], $0["file_name"], $0["content"]) }
+    }
+}

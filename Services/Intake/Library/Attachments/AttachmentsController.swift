@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Messaging
+import ServiceKit
+import StudioDomain
+
+/// Attachments of an application: the raw file as the body, its name in `?name=`.
+struct AttachmentsController {
+    let environment: ServiceEnvironment
+    let referenceData: ReferenceData
+
+    func add(to router: Router<AppRequestContext>) {
+        router.post("applications/:id/attachments", use: upload)
+        router.get("applications/:id/attachments", use: list)
+        router.get("applications/:id/attachments/:sha256", use: download)
+    }
+
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentView> {
+        let caller = Caller.screeningBody(try Caller.screeningBody(context, referenceData: referenceData))
+        let id = ApplicationID(try context.parameters.require("id"))
+        let name = request.uri.queryParameters["name"].map(String.init)
+        if let issue = AttachmentStore.nameIssue(name) { throw Problem.validation([issue]) }
+        let bytes = try await JSONBody.bytes(request, context: context)
+        let now = Millis.from(environment.now())
+        let view = try await environment.database.write { db in
+            let app = try ApplicationsController.visible(id, to: caller, in: db)
+            guard app.status == IntakeStatus.draft || IntakeStatus.isOpenToApplicant(app.status) else {
+                throw Problem(.conflict, code: "application.closed", field: "status",
+                              zh: "当前状态（\(IntakeStatus.names(app.status).zh)）不能添加附件", en: "attachments cannot be added to an application that is \(app.status)")
+            }
+            return try AttachmentStore.add(bytes, name: name ?? "", to: id, now: now, in: db)
+        }
+        return EditedResponse(status: .created, response: view)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<AttachmentView> {
+        let caller = try Caller.resolve(context, referenceData: referenceData)
+        let id = ApplicationID(try context.parameters.require("id"))
+        return Listing(items: try await environment.database.read { db in
+            _ = try ApplicationsController.visible(id, to: caller, in: db)
+            return try AttachmentStore.list(id, in: db)
+        })
+    }
+
+    @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try Caller.resolve(context, referenceData: referenceData)
+        let id = ApplicationID(try context.parameters.require("id"))
+        let sha = try context.parameters.require("sha256")
+        guard let file = try await environment.database.read({ db -> (mediaType: String, fileName: String, bytes: Data)? in
+            _ = try ApplicationsController.visible(id, to: caller, in: db)
+            return try AttachmentStore.content(sha, of: id, in: db)
+        }) else { throw Problem.notFound("attachment", id: sha) }
+        let encodedName = file.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "attachment"
+        return Response(status: .ok, headers: [.contentType: file.mediaType, .contentDisposition: "attachment; filename*=UTF-8''\(encodedName)"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import StudioDomain
+
+/// The columns of the import sheet, by their Chinese header as county staff write it. A header is matched
+/// without spaces and without a parenthesised unit: `项目经费（元）` is `项目经费`.
+struct ImportColumn: Sendable {
+    var header: String
+    /// The API field the column fills, as validation issues name it.
+    var field: String
+    var required: Bool
+    var apply: @Sendable (inout ApplicationForm, String) throws(CellError) -> Void
+}
+
+/// Why a cell cannot be read, in both languages.
+struct CellError: Error, Sendable {
+    var code: String
+    var zh: String
+    var en: String
+}
+
+enum ImportColumns {
+    static let all: [ImportColumn] = [
+        text("申报单位名称", "applicantUnit.name") { $0.applicantUnit(\.name, $1) },
+        text("统一社会信用代码", "applicantUnit.creditCode") { $0.applicantUnit(\.creditCode, $1) },
+        text("单位类型", "applicantUnit.unitType") { $0.applicantUnit(\.unitType, $1) },
+        ImportColumn(header: "是否建有工会", field: "applicantUnit.hasTradeUnion", required: true) { form, cell throws(CellError) in
+            form.applicantUnit(\.hasTradeUnion, try yesNo(cell))
+        },
+        text("工会名称", "applicantUnit.tradeUnionName", required: false) { $0.applicantUnit(\.tradeUnionName, $1) },
+        text("工作室名称", "studio.name") { $0.studio(\.name, $1) },
+        ImportColumn(header: "创建起始日期", field: "studio.creationStartDate", required: true) { form, cell throws(CellError) in
+            form.studio(\.creationStartDate, try date(cell))
+        },
+        ImportColumn(header: "是否有固定场地", field: "studio.hasFixedSite", required: true) { form, cell throws(CellError) in
+            form.studio(\.hasFixedSite, try yesNo(cell))
+        },
+        text("场地地址", "studio.siteAddress") { $0.studio(\.siteAddress, $1) },
+        ImportColumn(header: "场地面积", field: "studio.siteArea", required: true) { form, cell throws(CellError) in
+            form.studio(\.siteArea, try number(cell))
+        },
+        ImportColumn(header: "工作室经费", field: "studio.funds", required: true) { form, cell throws(CellError) in
+            form.studio(\.funds, try money(cell))
+        },
+        text("办公设施", "studio.officeFacilities") { $0.studio(\.officeFacilities, $1) },
+        text("硬件设备", "studio.equipment") { $0.studio(\.equipment, $1) },
+        text("负责人姓名", "leader.name") { $0.leader(\.name, $1) },
+        text("负责人身份证号码", "leader.idNumber") { $0.leader(\.idNumber, $1) },
+        text("技术专长", "leader.speciality") { $0.leader(\.speciality, $1) },
+        text("职业技能等级", "leader.skillLevel") { $0.leader(\.skillLevel, $1) },
+        text("职业技能等级证书编号", "leader.certificateNumber") { $0.leader(\.certificateNumber, $1) },
+        text("联系电话", "leader.phone") { $0.leader(\.phone, $1) },
+        ImportColumn(header: "团队成员", field: "team.members", required: true) { form, cell in
+            form.team = TeamForm(members: list(cell).map { MemberForm(name: $0) })
+        },
+        text("工作制度", "workRules") { form, value in form.workRules = value },
+        text("项目名称", "projects[0].title") { $0.project(\.title, $1) },
+        text("委托单位", "projects[0].commissioningUnit") { $0.project(\.commissioningUnit, $1) },
+        text("项目内容", "projects[0].content") { $0.project(\.content, $1) },
+        ImportColumn(header: "项目开始日期", field: "projects[0].startDate", required: true) { form, cell throws(CellError) in
+            form.project(\.startDate, try date(cell))
+        },
+        ImportColumn(header: "项目结束日期", field: "projects[0].endDate", required: true) { form, cell throws(CellError) in
+            form.project(\.endDate, try date(cell))
+        },
+        text("项目要求", "projects[0].requirements") { $0.project(\.requirements, $1) },
+        text("考核标准", "projects[0].acceptanceStandard") { $0.project(\.acceptanceStandard, $1) },
+        ImportColumn(header: "项目经费", field: "projects[0].funding", required: true) { form, cell throws(CellError) in
+            form.project(\.funding, try money(cell))
+        },
+        ImportColumn(header: "专利", field: "results.patents", required: false) { form, cell in form.result(\.patents, list(cell)) },
+        ImportColumn(header: "获奖", field: "results.awards", required: false) { form, cell in form.result(\.awards, list(cell)) },
+        ImportColumn(header: "论文", field: "results.papers", required: false) { form, cell in form.result(\.papers, list(cell)) },
+        text("行业领域", "industryField", required: false) { form, value in form.industryField = value },
+        text("初审意见", "screening.opinion") { form, value in
+            form.screening = ScreeningForm(opinion: value, recommendationOrder: form.screening?.recommendationOrder)
+        },
+        ImportColumn(header: "推荐顺序", field: "screening.recommendationOrder", required: false) { form, cell throws(CellError) in
+            let text = cell.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return }
+            guard let order = Int(text) else { throw CellError(code: "cell_integer", zh: "“\(text)”不是整数", en: "“\(text)” is not a whole number") }
+            form.screening = ScreeningForm(opinion: form.screening?.opinion, recommendationOrder: order)
+        },
+    ]
+
+    /// `项目经费（元）` → `项目经费`
+    static func normalise(_ header: String) -> String {
+        var text = header.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: " ", with: "")
+        for (open, close) in [("（", "）"), ("(", ")")] {
+            if let start = text.range(of: open), let end = text.range(of: close, range: start.upperBound..<text.endIndex) {
+                text.removeSubrange(start.lowerBound..<end.upperBound)
+            }
+        }
+        return text
+    }
+
+    static func column(forHeader header: String) -> ImportColumn? {
+        let key = normalise(header)
+        return all.first { $0.header == key }
+    }
+
+    /// The header of the column that fills `field` (`projects[0].title` → 项目名称), for the bad-row report.
+    static func header(forField field: String) -> String? {
+        if let column = all.first(where: { $0.field == field }) { return column.header }
+        if field.hasPrefix("team.members") { return "团队成员" }
+        if field.hasPrefix("studio.hasFixedSite") { return "是否有固定场地" }
+        return nil
+    }
+
+    // MARK: Cells
+
+    private static func text(_ header: String, _ field: String, required: Bool = true,
+                             _ set: @escaping @Sendable (inout ApplicationForm, String?) -> Void) -> ImportColumn {
+        ImportColumn(header: header, field: field, required: required) { form, cell in
+            let value = cell.trimmingCharacters(in: .whitespacesAndNewlines)
+            set(&form, value.isEmpty ? nil : value)
+        }
+    }
+
+    static func yesNo(_ cell: String) throws(CellError) -> Bool? {
+        switch cell.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
+        case "": return nil
+        case "是", "有", "已建", "y", "yes", "true", "1": return true
+        case "否", "无", "没有", "未建", "n", "no", "false", "0": return false
+        default: throw CellError(code: "cell_yes_no", zh: "“\(cell)”应为“是”或“否”", en: "“\(cell)” should be 是 (yes) or 否 (no)")
+        }
+    }
+
+    /// `2026-03-01`, `2026/3/1` (what Excel writes), `2026.3.1` or `2026年3月1日`.
+    static func date(_ cell: String) throws(CellError) -> LocalDate? {
+        let text = cell.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
+        let parts = text.replacingOccurrences(of: "日", with: "")
+            .split(whereSeparator: { "-/.年月".contains($0) }).map(String.init)
+        if parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+           let date = LocalDate(year: year, month: month, day: day) {
+            return date
+        }
+        throw CellError(code: "cell_date", zh: "“\(text)”不是有效日期（如 2026-03-01）", en: "“\(text)” is not a valid date (for example 2026-03-01)")
+    }
+
+    static func number(_ cell: String) throws(CellError) -> Double? {
+        let text = cell.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: ",", with: "")
+        guard !text.isEmpty else { return nil }
+        guard let value = Double(text), value.isFinite, value >= 0 else {
+            throw CellError(code: "cell_number", zh: "“\(text)”不是有效数字", en: "“\(text)” is not a valid number")
+        }
+        return value
+    }
+
+    /// Yuan with at most two decimals → fen, without floating point.
+    static func money(_ cell: String) throws(CellError) -> Money? {
+        let text = cell.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: ",", with: "")
+        guard !text.isEmpty else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let failure = CellError(code: "cell_money", zh: "“\(text)”不是有效金额（元，最多两位小数）", en: "“\(text)” is not a valid amount (yuan, at most two decimals)")
+        guard parts.count <= 2, let yuan = Int64(parts[0]), yuan >= 0, yuan < 1_000_000_000 else { throw failure }
+        var fen = yuan * 100
+        if parts.count == 2 {
+            let decimals = parts[1]
+            guard (1...2).contains(decimals.count), let value = Int64(decimals) else { throw failure }
+            fen += decimals.count == 1 ? value * 10 : value
+        }
+        return Money(fen: fen)
+    }
+
+    static func list(_ cell: String) -> [String] {
+        cell.split(whereSeparator: { "、，,;；\n".contains($0) })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+extension ApplicationForm {
+    fileprivate mutating func applicantUnit<T>(_ path: WritableKeyPath<UnitForm, T?>, _ value: T?) {
+        var unit = applicantUnit ?? UnitForm()
+        unit[keyPath: path] = value
+        applicantUnit = unit
+    }
+
+    fileprivate mutating func studio<T>(_ path: WritableKeyPath<StudioForm, T?>, _ value: T?) {
+        var studio = self.studio ?? StudioForm()
+        studio[keyPath: path] = value
+        self.studio = studio
+    }
+
+    fileprivate mutating func leader<T>(_ path: WritableKeyPath<LeaderForm, T?>, _ value: T?) {
+        var leader = self.leader ?? LeaderForm()
+        leader[keyPath: path] = value
+        self.leader = leader
+    }
+
+    fileprivate mutating func project<T>(_ path: WritableKeyPath<ProjectForm, T?>, _ value: T?) {
+        var projects = self.projects ?? [ProjectForm()]
+        projects[0][keyPath: path] = value
+        self.projects = projects
+    }
+
+    fileprivate mutating func result(_ path: WritableKeyPath<ResultsForm, [String]?>, _ value: [String]) {
+        var results = self.results ?? ResultsForm()
+        results[keyPath: path] = value
+        self.results = results
+    }
+}

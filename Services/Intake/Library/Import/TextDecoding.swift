@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The text of an uploaded spreadsheet export: UTF-8 with or without a byte-order mark, or GB18030 (what
+/// Chinese Excel writes when it saves "CSV"), decoded with the C library's iconv.
+enum TextDecoding {
+    enum Encoding: String, Sendable {
+        case utf8 = "utf-8"
+        case gb18030
+    }
+
+    /// Decodes `bytes` as `declared`, or guesses: UTF-8 when the bytes are valid UTF-8, GB18030 otherwise.
+    static func decode(_ bytes: [UInt8], declared: Encoding? = nil) -> (text: String, encoding: Encoding)? {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) {
+            body = body.dropFirst(3)
+            if declared != .gb18030 { return String(validating: body, as: UTF8.self).map { ($0, .utf8) } }
+        }
+        switch declared {
+        case .utf8: return String(validating: body, as: UTF8.self).map { ($0, .utf8) }
+        case .gb18030: return gb18030(Array(body)).map { ($0, .gb18030) }
+        case nil:
+            if let text = String(validating: body, as: UTF8.self) { return (text, .utf8) }
+            return gb18030(Array(body)).map { ($0, .gb18030) }
+        }
+    }
+
+    /// GB18030 → UTF-8 through iconv; nil when the bytes are not valid GB18030.
+    static func gb18030(_ bytes: [UInt8]) -> String? {
+        guard let converter = iconv_open("UTF-8", "GB18030"), converter != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(converter) }
+        var input = bytes.map { CChar(bitPattern: $0) }
+        // GB18030 takes at least one byte per character of at most 4 UTF-8 bytes.
+        var output = [CChar](repeating: 0, count: bytes.count * 4 + 4)
+        let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer = inBuffer.baseAddress
+                var inLeft = inBuffer.count
+                var outPointer = outBuffer.baseAddress
+                var outLeft = outBuffer.count
+                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+                guard result != -1, inLeft == 0 else { return nil }
+                return outBuffer.count - outLeft
+            }
+        }
+        guard let produced else { return nil }
+        return String(validating: output[..<produced].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// UTF-8 → GB18030, for tests and for exports a county's Excel can open.
+    static func encodeGB18030(_ text: String) -> [UInt8]? {
+        guard let converter = iconv_open("GB18030", "UTF-8"), converter != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(converter) }
+        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: input.count * 2 + 4)
+        let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer = inBuffer.baseAddress
+                var inLeft = inBuffer.count
+                var outPointer = outBuffer.baseAddress
+                var outLeft = outBuffer.count
+                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+                guard result != -1, inLeft == 0 else { return nil }
+                return outBuffer.count - outLeft
+            }
+        }
+        return produced.map { output[..<$0].map { UInt8(bitPattern: $0) } }
+    }
+}

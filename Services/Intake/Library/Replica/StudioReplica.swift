@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import Messaging
+import StudioDomain
+
+/// Intake's copy of the studio register, built only from assessment's events: which studios are named, by
+/// which screening body, at which level, and where they are in their cycle (Art 13, 14, 17, 19, 20).
+public struct ReplicatedStudio: Codable, Hashable, Sendable {
+    public var studioId: StudioID
+    public var applicationId: ApplicationID?
+    public var studioName: String
+    public var unitName: String
+    public var screeningBodyCode: String
+    public var level: StudioLevel
+    public var status: StudioStatus
+    public var namedOn: LocalDate
+    public var cycle: StudioCycle
+}
+
+enum StudioReplica {
+    static func find(_ id: StudioID, in db: Database) throws -> ReplicatedStudio? {
+        try Row.fetchOne(db, sql: "SELECT * FROM intake_studio WHERE id = ?", arguments: [id.rawValue]).map(studio)
+    }
+
+    static func all(screeningBody: String?, in db: Database) throws -> [ReplicatedStudio] {
+        if let screeningBody {
+            return try Row.fetchAll(db, sql: "SELECT * FROM intake_studio WHERE screening_body = ? ORDER BY studio_name", arguments: [screeningBody]).map(studio)
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM intake_studio ORDER BY studio_name").map(studio)
+    }
+
+    static func register(_ handlers: inout InboxHandlers, now: @escaping @Sendable () -> Date) {
+        handlers.on(StudioRegistered.self) { db, envelope in
+            let event = envelope.data
+            try db.execute(sql: """
+                INSERT INTO intake_studio (id, application_id, studio_name, unit_name, screening_body, level, status, named_on, cycle_number, cycle_start, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET application_id = excluded.application_id, studio_name = excluded.studio_name,
+                    unit_name = excluded.unit_name, screening_body = excluded.screening_body, level = excluded.level,
+                    status = excluded.status, named_on = excluded.named_on, cycle_number = excluded.cycle_number,
+                    cycle_start = excluded.cycle_start, updated_at = excluded.updated_at
+                """, arguments: [event.studioID.rawValue, event.applicationID?.rawValue, event.studioName, event.unitName,
+                                 event.screeningBodyCode, event.level.rawValue, event.status.rawValue, event.namedOn.description,
+                                 event.cycle.number, event.cycle.start.description, Millis.from(now())])
+        }
+        handlers.on(StudioCycleChanged.self) { db, envelope in
+            try update(envelope.data.studioID, in: db, sql: "cycle_number = ?, cycle_start = ?",
+                       [envelope.data.cycle.number, envelope.data.cycle.start.description], now: now)
+        }
+        handlers.on(StudioRenewed.self) { db, envelope in
+            try update(envelope.data.studioID, in: db, sql: "cycle_number = ?, cycle_start = ?",
+                       [envelope.data.cycle.number, envelope.data.cycle.start.description], now: now)
+        }
+        handlers.on(StudioChanged.self) { db, envelope in
+            let event = envelope.data
+            if let name = event.unitName { try update(event.studioID, in: db, sql: "unit_name = ?", [name], now: now) }
+            if let body = event.screeningBodyCode { try update(event.studioID, in: db, sql: "screening_body = ?", [body], now: now) }
+            if event.unitName == nil, event.screeningBodyCode == nil { _ = try known(event.studioID, in: db) }
+        }
+        handlers.on(StudioRevoked.self) { db, envelope in
+            try update(envelope.data.studioID, in: db, sql: "status = ?", [StudioStatus.revoked.rawValue], now: now)
+        }
+        handlers.on(DemonstrationAccepted.self) { db, envelope in
+            try update(envelope.data.studioID, in: db, sql: "status = ?", [StudioStatus.demonstration.rawValue], now: now)
+        }
+    }
+
+    private static func update(_ id: StudioID, in db: Database, sql: String, _ values: [(any DatabaseValueConvertible)?], now: () -> Date) throws {
+        _ = try known(id, in: db)
+        try db.execute(sql: "UPDATE intake_studio SET \(sql), updated_at = ? WHERE id = ?",
+                       arguments: StatementArguments(values + [Millis.from(now()), id.rawValue]))
+    }
+
+    /// Per-aggregate order means `studio.registered` comes first; anything else for an unknown studio is refused.
+    @discardableResult
+    private static func known(_ id: StudioID, in db: Database) throws -> Bool {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM intake_studio WHERE id = ?)", arguments: [id.rawValue]) == true else {
+            throw EventRejected([DomainIssue(code: "studio_unknown", field: "studioID",
+                                             messageZh: "登记册中没有该工作室：\(id)（须先收到 studio.registered）",
+                                             messageEn: "no studio \(id) in the register (studio.registered must come first)")])
+        }
+        return true
+    }
+
+    private static func studio(_ row: Row) -> ReplicatedStudio {
+        let namedOn = LocalDate(row["named_on"] as String)!
+        return ReplicatedStudio(
+            studioId: StudioID(row["id"] as String), applicationId: (row["application_id"] as String?).map(ApplicationID.init),
+            studioName: row["studio_name"], unitName: row["unit_name"], screeningBodyCode: row["screening_body"],
+            level: StudioLevel(rawValue: row["level"]) ?? .city, status: StudioStatus(rawValue: row["status"]) ?? .active,
+            namedOn: namedOn, cycle: StudioCycle(number: max(1, row["cycle_number"] as Int), start: LocalDate(row["cycle_start"] as String) ?? namedOn))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import Messaging
+import StudioDomain
+
+/// A round (申报批次) of one kind of application for one year: the department opens it with an opening day and
+/// a deadline, both inclusive in Asia/Shanghai, and optionally a quota of recommendations per screening body
+/// (Art 10 择优申报). The round id travels in the application events so review can group by it.
+public struct IntakeRound: Codable, Hashable, Sendable {
+    public var id: RoundID
+    public var kind: ApplicationKind
+    public var year: Int
+    public var opensOn: LocalDate
+    public var deadline: LocalDate
+    /// The most applications one screening body may submit in this round; nil is no limit.
+    public var quotaPerBody: Int?
+    /// Quotas for particular bodies (by code), overriding `quotaPerBody`.
+    public var quotas: [String: Int]
+    public var createdAt: Date
+
+    public func quota(for body: String) -> Int? { quotas[body] ?? quotaPerBody }
+
+    public func isOpen(on day: LocalDate) -> Bool { opensOn <= day && day <= deadline }
+
+    /// Why a submission on `day` is refused, or nil.
+    public func windowIssue(on day: LocalDate, field: String = "roundId") -> DomainIssue? {
+        if day < opensOn {
+            return DomainIssue(code: "round_not_open", field: field, article: Article(10),
+                               messageZh: "本批次申报自\(opensOn)起开始受理，今天（\(day)）尚不能提交。",
+                               messageEn: "This round accepts submissions from \(opensOn); it cannot be submitted today (\(day)).")
+        }
+        if day > deadline {
+            return DomainIssue(code: "round_closed", field: field, article: Article(10),
+                               messageZh: "本批次申报已于\(deadline)截止，今天（\(day)）不能再提交、修改或撤回。",
+                               messageEn: "This round closed on \(deadline); nothing can be submitted, amended or withdrawn today (\(day)).")
+        }
+        return nil
+    }
+}
+
+enum RoundStore {
+    static func insert(_ round: IntakeRound, in db: Database) throws {
+        let quotas = String(decoding: try JSONEncoder().encode(round.quotas), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO intake_round (id, kind, year, opens_on, deadline, quota_per_body, quotas_json, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [round.id.rawValue, round.kind.rawValue, round.year, round.opensOn.description, round.deadline.description,
+                             round.quotaPerBody, quotas, Millis.from(round.createdAt)])
+    }
+
+    static func find(_ id: RoundID, in db: Database) throws -> IntakeRound? {
+        try Row.fetchOne(db, sql: "SELECT * FROM intake_round WHERE id = ?", arguments: [id.rawValue]).map(round)
+    }
+
+    static func exists(kind: ApplicationKind, year: Int, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM intake_round WHERE kind = ? AND year = ?)", arguments: [kind.rawValue, year]) ?? false
+    }
+
+    static func all(in db: Database) throws -> [IntakeRound] {
+        try Row.fetchAll(db, sql: "SELECT * FROM intake_round ORDER BY year DESC, kind").map(round)
+    }
+
+    private static func round(_ row: Row) -> IntakeRound {
+        let quotasJSON: String = row["quotas_json"]
+        return IntakeRound(
+            id: RoundID(row["id"] as String), kind: ApplicationKind(rawValue: row["kind"]) ?? .naming, year: row["year"],
+            opensOn: LocalDate(row["opens_on"] as String)!, deadline: LocalDate(row["deadline"] as String)!,
+            quotaPerBody: row["quota_per_body"],
+            quotas: (try? JSONDecoder().decode([String: Int].self, from: Data(quotasJSON.utf8))) ?? [:],
+            createdAt: Millis.date(row["created_at"]))
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Messaging
+import ServiceKit
+import StudioDomain
+
+/// 申报批次: the department opens rounds; screening bodies and the department read them.
+struct RoundsController {
+    let environment: ServiceEnvironment
+    let referenceData: ReferenceData
+
+    func add(to router: Router<AppRequestContext>) {
+        router.post("rounds", use: open)
+        router.get("rounds", use: list)
+        router.get("rounds/:id", use: show)
+    }
+
+    struct OpenRound: Decodable {
+        var kind: ApplicationKind?
+        var year: Int
+        var opensOn: LocalDate
+        var deadline: LocalDate
+        var quotaPerBody: Int?
+        var quotas: [String: Int]?
+    }
+
+    @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.department)
+        let bytes = try await JSONBody.bytes(request, context: context)
+        guard let input = try JSONBody.decode(OpenRound.self, from: bytes) else { throw Problem.badRequest(field: "body", zh: "缺少请求体", en: "a body is required") }
+        var issues: [DomainIssue] = []
+        if !(2016...9999).contains(input.year) {
+            issues.append(DomainIssue(code: "round_year", field: "year", article: Article(23), messageZh: "年度须为2016年（办法生效）以后。", messageEn: "The year must be 2016 (when the rules took effect) or later."))
+        }
+        if input.deadline < input.opensOn {
+            issues.append(DomainIssue(code: "round_deadline_before_opening", field: "deadline", messageZh: "截止日期早于开始日期。", messageEn: "The deadline is before the opening day."))
+        }
+        if let quota = input.quotaPerBody, quota < 1 {
+            issues.append(DomainIssue(code: "round_quota", field: "quotaPerBody", article: Article(10), messageZh: "名额须为正整数。", messageEn: "A quota is a positive integer."))
+        }
+        for (code, quota) in (input.quotas ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if referenceData.screeningBody(code: code) == nil {
+                issues.append(DomainIssue(code: "screening_body_unknown", field: "quotas.\(code)", messageZh: "未知的初审单位代码\(code)。", messageEn: "Unknown screening body code \(code)."))
+            } else if quota < 1 {
+                issues.append(DomainIssue(code: "round_quota", field: "quotas.\(code)", article: Article(10), messageZh: "名额须为正整数。", messageEn: "A quota is a positive integer."))
+            }
+        }
+        guard issues.isEmpty else { throw Problem.validation(issues) }
+        let now = environment.now()
+        let round = IntakeRound(id: .new(), kind: input.kind ?? .naming, year: input.year, opensOn: input.opensOn, deadline: input.deadline,
+                                quotaPerBody: input.quotaPerBody, quotas: input.quotas ?? [:], createdAt: now)
+        return try await IdempotencyStore.run(request: request, caller: "department", body: bytes, database: environment.database, now: Millis.from(now)) { db in
+            guard try !RoundStore.exists(kind: round.kind, year: round.year, in: db) else {
+                throw Problem(.conflict, code: "round.duplicate", field: "year",
+                              zh: "\(round.year)年度的\(round.kind.nameZh)批次已经存在", en: "a \(round.kind.nameEn) round for \(round.year) already exists")
+            }
+            try RoundStore.insert(round, in: db)
+            return StoredResponse(status: 201, body: try JSONBody.encode(round))
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<IntakeRound> {
+        _ = try Caller.resolve(context, referenceData: referenceData)
+        return Listing(items: try await environment.database.read { db in try RoundStore.all(in: db) })
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> IntakeRound {
+        _ = try Caller.resolve(context, referenceData: referenceData)
+        let id = RoundID(try context.parameters.require("id"))
+        guard let round = try await environment.database.read({ db in try RoundStore.find(id, in: db) }) else {
+            throw Problem.notFound("round", id: id.rawValue)
+        }
+        return round
+    }
+}
+
+extension IntakeRound: ResponseCodable {}

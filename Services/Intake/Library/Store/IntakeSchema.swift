@@ -1,0 +1,109 @@
+import GRDB
+
+/// Intake's tables. Instants are integer milliseconds UTC; business days are `YYYY-MM-DD` in Asia/Shanghai;
+/// money is integer fen inside the stored form JSON.
+enum IntakeSchema {
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("intake-v1") { db in
+            try db.execute(sql: """
+                -- 申报批次: one round per kind and year, opened by the department.
+                CREATE TABLE intake_round (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    year INTEGER NOT NULL,
+                    opens_on TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    quota_per_body INTEGER,
+                    quotas_json TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (kind, year)
+                );
+
+                -- The application as it stands now; versions and status history are kept beside it.
+                CREATE TABLE intake_application (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    round_id TEXT NOT NULL REFERENCES intake_round(id),
+                    screening_body TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 0,
+                    credit_code TEXT,
+                    studio_name TEXT,
+                    studio_id TEXT,
+                    recommendation_order INTEGER,
+                    form_json TEXT NOT NULL,
+                    submitted_on TEXT,
+                    withdrawn_on TEXT,
+                    status_reasons_json TEXT NOT NULL DEFAULT '[]',
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX intake_application_round_body ON intake_application (round_id, screening_body, status);
+                CREATE INDEX intake_application_unit ON intake_application (round_id, credit_code, studio_name);
+                CREATE INDEX intake_application_studio ON intake_application (round_id, studio_id);
+
+                -- Every submitted content: version 1 at submission, then one per amendment.
+                CREATE TABLE intake_application_version (
+                    application_id TEXT NOT NULL REFERENCES intake_application(id),
+                    version INTEGER NOT NULL,
+                    form_json TEXT NOT NULL,
+                    recorded_on TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    PRIMARY KEY (application_id, version)
+                );
+
+                CREATE TABLE intake_status_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    application_id TEXT NOT NULL REFERENCES intake_application(id),
+                    status TEXT NOT NULL,
+                    reasons_json TEXT NOT NULL DEFAULT '[]',
+                    source TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX intake_status_history_application ON intake_status_history (application_id, id);
+
+                -- Idempotency-Key: the stored response of a create, per caller and key.
+                CREATE TABLE intake_idempotency (
+                    caller TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    request_hash TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (caller, key)
+                );
+
+                -- Attachments by content: one blob per SHA-256, linked to applications by name.
+                CREATE TABLE intake_blob (
+                    sha256 TEXT PRIMARY KEY NOT NULL,
+                    media_type TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    content BLOB NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE intake_attachment (
+                    application_id TEXT NOT NULL REFERENCES intake_application(id),
+                    sha256 TEXT NOT NULL REFERENCES intake_blob(sha256),
+                    file_name TEXT NOT NULL,
+                    added_at INTEGER NOT NULL,
+                    PRIMARY KEY (application_id, file_name)
+                );
+
+                -- The studio register as assessment's events describe it (never read from its database).
+                CREATE TABLE intake_studio (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    application_id TEXT,
+                    studio_name TEXT NOT NULL,
+                    unit_name TEXT NOT NULL,
+                    screening_body TEXT NOT NULL,
+                    level TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    named_on TEXT NOT NULL,
+                    cycle_number INTEGER NOT NULL,
+                    cycle_start TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                """)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+@testable import IntakeService
+import ServiceKit
+import StudioDomain
+import TestSupport
+import XCTest
+
+/// Attachments: PDF, PNG or JPEG by their first bytes, stored once by SHA-256, names without path tricks.
+final class AttachmentTests: XCTestCase {
+    func testAttachmentsAreCheckedByContentStoredByHashAndServedBack() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        let pdf = Array("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF".utf8)
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client)
+            let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
+            let auth = IntakeFixture.headers(fixture.kecheng, contentType: "application/octet-stream")
+            let uploaded = try await client.execute(uri: "/applications/\(app.id)/attachments?name=%E5%9C%BA%E5%9C%B0.pdf", method: .post, headers: auth,
+                                                    body: ByteBuffer(bytes: pdf)) { response in
+                XCTAssertEqual(response.status, .created, String(buffer: response.body))
+                return try IntakeFixture.decode(AttachmentView.self, response)
+            }
+            XCTAssertEqual(uploaded.sha256, ContentHash.sha256Hex(pdf))
+            XCTAssertEqual(uploaded.mediaType, "application/pdf")
+            XCTAssertEqual(uploaded.fileName, "场地.pdf")
+            // The same content under another name is stored once
+            try await client.execute(uri: "/applications/\(app.id)/attachments?name=copy.pdf", method: .post, headers: auth, body: ByteBuffer(bytes: pdf)) {
+                XCTAssertEqual($0.status, .created)
+            }
+            try await client.execute(uri: "/applications/\(app.id)/attachments?name=photo.png", method: .post, headers: auth, body: ByteBuffer(bytes: png)) { response in
+                XCTAssertEqual(try IntakeFixture.decode(AttachmentView.self, response).mediaType, "image/png")
+            }
+            let blobs = try await fixture.service.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_blob") }
+            XCTAssertEqual(blobs, 2)
+            // A text file named .pdf is refused by its content; a path in the name is refused
+            try await client.execute(uri: "/applications/\(app.id)/attachments?name=fake.pdf", method: .post, headers: auth, body: ByteBuffer(string: "hello")) { response in
+                XCTAssertEqual(response.status, .unsupportedMediaType)
+                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["attachment.type"])
+            }
+            for name in ["..%2F..%2Fetc%2Fpasswd", "a%2Fb.pdf", "..", "x%5C..%5Cy.pdf", ".hidden.pdf"] {
+                try await client.execute(uri: "/applications/\(app.id)/attachments?name=\(name)", method: .post, headers: auth, body: ByteBuffer(bytes: pdf)) { response in
+                    XCTAssertEqual(response.status, .unprocessableContent, name)
+                    XCTAssertEqual(try IntakeFixture.problem(response).codes, ["attachment_name"], name)
+                }
+            }
+            try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
+                XCTAssertEqual(response.status, .ok)
+                XCTAssertEqual(response.headers[.contentType], "application/pdf")
+                XCTAssertEqual(Array(response.body.readableBytesView), pdf)
+            }
+            try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: IntakeFixture.headers(fixture.qujiang)) {
+                XCTAssertEqual($0.status, .notFound)
+            }
+            try await client.execute(uri: "/applications/\(app.id)", method: .get, headers: IntakeFixture.headers(fixture.department)) { response in
+                XCTAssertEqual(try IntakeFixture.decode(ApplicationView.self, response).attachments.count, 3)
+            }
+            // An amendment carries the attachments to review by hash
+            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: IntakeFixture.headers(fixture.kecheng),
+                                     body: IntakeFixture.json(IntakeFixture.validForm())) { XCTAssertEqual($0.status, .ok) }
+            let sent = try XCTUnwrap(try fixture.service.emitted(ApplicationAmended.self).last?.data.application.details?.attachments)
+            XCTAssertEqual(Set(sent.map(\.fileName)), ["场地.pdf", "copy.pdf", "photo.png"])
+            XCTAssertTrue(sent.contains { $0.sha256 == uploaded.sha256 && $0.mediaType == "application/pdf" })
+        }
+    }
+}

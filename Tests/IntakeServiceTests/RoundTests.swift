@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+@testable import IntakeService
+import StudioDomain
+import TestSupport
+import XCTest
+
+/// Rounds (申报批次): the department opens them; submissions outside the window and over a body's quota are refused.
+final class RoundTests: XCTestCase {
+    func testOnlyTheDepartmentOpensRoundsAndOnlyOnePerKindAndYear() async throws {
+        let fixture = try IntakeFixture(on: "2026-07-01")
+        try await fixture.service.built.application.test(.router) { client in
+            let body = IntakeFixture.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))
+            try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(fixture.kecheng), body: body) {
+                XCTAssertEqual($0.status, .forbidden)
+            }
+            _ = try await fixture.openRound(client)
+            try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(fixture.department), body: body) { response in
+                XCTAssertEqual(response.status, .conflict)
+                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["round.duplicate"])
+            }
+            let reversed = IntakeFixture.json(IntakeFixture.OpenRoundBody(kind: .projectGrant, year: 2026, opensOn: "2026-08-01", deadline: "2026-07-31", quotaPerBody: 0))
+            try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(fixture.department), body: reversed) { response in
+                XCTAssertEqual(response.status, .unprocessableContent)
+                XCTAssertEqual(Set(try IntakeFixture.problem(response).errors.map(\.field)), ["deadline", "quotaPerBody"])
+            }
+            try await client.execute(uri: "/rounds", method: .get, headers: IntakeFixture.headers(fixture.qujiang)) { response in
+                XCTAssertEqual(try IntakeFixture.decode(Listing<IntakeRound>.self, response).items.count, 1)
+            }
+        }
+    }
+
+    func testASubmissionOutsideTheWindowIsRefusedAndTheDeadlineDayCounts() async throws {
+        let fixture = try IntakeFixture(on: "2026-07-31")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, opensOn: "2026-08-01", deadline: "2026-10-31")
+            // The day before the opening
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm()) { response in
+                XCTAssertEqual(response.status, .unprocessableContent)
+                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("round_not_open"))
+                XCTAssertEqual(issue.field, "roundId")
+                XCTAssertTrue(issue.messageZh.contains("2026-08-01"))
+            }
+            // The deadline day itself is inside the window
+            fixture.move(to: "2026-10-31")
+            _ = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
+            // The day after it is not
+            fixture.move(to: "2026-11-01")
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "迟到的工作室")) { response in
+                XCTAssertEqual(response.status, .unprocessableContent)
+                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["round_closed"])
+            }
+            XCTAssertEqual(try fixture.applicationCount(), 1)
+        }
+    }
+
+    func testTheQuotaPerBodyIsEnforcedAndAWithdrawalFreesAPlace() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, quotaPerBody: 1)
+            let first = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "甲工作室"))
+            // A second recommendation of the same body is over the quota
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "乙工作室")) { response in
+                XCTAssertEqual(response.status, .conflict)
+                let problem = try IntakeFixture.problem(response)
+                XCTAssertEqual(problem.codes, ["round.quota_exceeded"])
+                XCTAssertEqual(problem.errors[0].article, Article(10).reference)
+            }
+            XCTAssertEqual(try fixture.applicationCount(), 1, "the refused creation left nothing behind")
+            // Another body has its own quota
+            _ = try await fixture.submitted(client, token: fixture.qujiang, round: round,
+                                            form: IntakeFixture.validForm(studio: "乙工作室", creditCode: IntakeFixture.otherCreditCode))
+            // A recommendation order beyond the quota is refused
+            try await client.execute(uri: "/applications/\(first.id)/withdraw", method: .post, headers: IntakeFixture.headers(fixture.kecheng)) {
+                XCTAssertEqual($0.status, .ok)
+            }
+            var form = IntakeFixture.validForm(studio: "乙工作室")
+            form.screening?.recommendationOrder = 2
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: form) { response in
+                XCTAssertEqual(response.status, .unprocessableContent)
+                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["recommendation_order_over_quota"])
+            }
+            form.screening?.recommendationOrder = 1
+            _ = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: form)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+@testable import IntakeService
+import StudioDomain
+import TestSupport
+import XCTest
+
+/// Project-grant (Art 13) and demonstration (Art 14) applications, judged on the studio register intake builds
+/// from assessment's events.
+final class StudioApplicationTests: XCTestCase {
+    func register(_ fixture: IntakeFixture, _ id: StudioID, body: String = "330802", namedOn: String, level: StudioLevel = .city) async throws {
+        let named = LocalDate(namedOn)!
+        let result = try await fixture.service.receive(StudioRegistered(studioID: id, applicationID: nil, studioName: "工作室\(id)", unitName: "衢州精工机械有限公司",
+                                                                        screeningBodyCode: body, level: level, namedOn: named, cycle: StudioCycle(start: named)), from: "assessment")
+        guard case .applied = result else { return XCTFail("registration not applied: \(result)") }
+    }
+
+    static func form(_ studio: StudioID) -> ApplicationForm {
+        var form = IntakeFixture.validForm(studio: "工作室\(studio)")
+        form.studioId = studio
+        return form
+    }
+
+    func testProjectGrantsFromTheSecondYearOfTheCycleOncePerYearAndOnlyForTheBodysOwnActiveStudios() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        try await register(fixture, "s-year2", namedOn: "2025-03-10")
+        try await register(fixture, "s-year1", namedOn: "2026-01-10")
+        try await register(fixture, "s-other", body: "330803", namedOn: "2024-05-01")
+        try await register(fixture, "s-revoked", namedOn: "2024-05-01")
+        try await fixture.service.receive(StudioRevoked(studioID: "s-revoked", reason: .plagiarismOrFraud, decidedOn: LocalDate("2026-06-01")!), from: "assessment")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, kind: .projectGrant)
+            // Year 2 of its cycle: accepted, and review gets the studio id
+            let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: Self.form("s-year2"))
+            XCTAssertEqual(app.kind, .projectGrant)
+            let event = try XCTUnwrap(try fixture.service.emitted(ApplicationSubmitted.self).last?.data.application)
+            XCTAssertEqual(event.kind, .projectGrant)
+            XCTAssertEqual(event.studioID, "s-year2")
+            // One per studio per year
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-year2")) { response in
+                XCTAssertEqual(response.status, .conflict)
+                XCTAssertEqual(try IntakeFixture.problem(response).errors.first?.field, "studioId")
+            }
+            // Year 1: refused under Art 13
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-year1")) { response in
+                XCTAssertEqual(response.status, .unprocessableContent)
+                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("project_grant_before_second_year"))
+                XCTAssertEqual(issue.article, Article(13).reference)
+            }
+            // Another body's studio reads as unknown; a revoked one is refused under Art 20
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-other")) { response in
+                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["studio_unknown"])
+            }
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-revoked")) { response in
+                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"))
+                XCTAssertEqual(issue.article, Article(20).reference)
+            }
+            // A project-grant form without a studio is refused
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "无名")) { response in
+                XCTAssertTrue(try IntakeFixture.problem(response).codes.contains("studio_required"))
+            }
+            XCTAssertEqual(try fixture.applicationCount(), 1)
+        }
+    }
+
+    func testTheReplicaFollowsCycleChangesAndChangesOfAffiliation() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        try await register(fixture, "s1", namedOn: "2026-01-10")
+        // Assessment moves the studio to a cycle whose second year has begun, then to another screening body (Art 19)
+        try await fixture.service.receive(StudioCycleChanged(studioID: "s1", cycle: StudioCycle(number: 2, start: LocalDate("2025-06-01")!)), from: "assessment")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, kind: .projectGrant)
+            try await client.execute(uri: "/studios", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
+                let studios = try IntakeFixture.decode(Listing<ReplicatedStudio>.self, response).items
+                XCTAssertEqual(studios.map(\.cycle.number), [2])
+            }
+            try await fixture.service.receive(StudioChanged(studioID: "s1", screeningBodyCode: "330803", effectiveOn: LocalDate("2026-08-01")!), from: "assessment")
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s1")) { response in
+                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["studio_unknown"])
+            }
+            var form = Self.form("s1")
+            form.applicantUnit?.creditCode = IntakeFixture.otherCreditCode
+            _ = try await fixture.submitted(client, token: fixture.qujiang, round: round, form: form)
+        }
+        // An event for a studio intake never heard of is rejected, not applied
+        let result = try await fixture.service.receive(StudioRevoked(studioID: "nobody", reason: .other, decidedOn: LocalDate("2026-09-01")!), from: "assessment")
+        guard case .rejected = result else { return XCTFail("expected a rejection, got \(result)") }
+    }
+
+    func testDemonstrationApplicationsFromNamedCityAndProvincialStudiosOncePerYear() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        try await register(fixture, "city-1", namedOn: "2026-01-10")
+        try await register(fixture, "prov-1", namedOn: "2023-04-01", level: .provincial)
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, kind: .demonstration)
+            _ = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: Self.form("city-1"))
+            var provincial = Self.form("prov-1")
+            provincial.applicantUnit?.creditCode = IntakeFixture.otherCreditCode
+            let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: provincial)
+            XCTAssertEqual(app.kind, .demonstration)
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: provincial) { XCTAssertEqual($0.status, .conflict) }
+            XCTAssertEqual(try fixture.service.emitted(ApplicationSubmitted.self).map(\.data.application.kind), [.demonstration, .demonstration])
+        }
+    }
+}
