@@ -1,4 +1,6 @@
 import AssessmentService
+import Foundation
 import ServiceKit
 
-await ServiceCLI.main(module: AssessmentModule())
+// ASSESSMENT_WINDOW_DAYS (1…365, default 90): how long before a cycle ends its assessment opens (Art 17).
+await ServiceCLI.main(module: AssessmentModule(settings: .from(environment: ProcessInfo.processInfo.environment)))

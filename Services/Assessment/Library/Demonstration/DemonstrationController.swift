@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Messaging
+import ServiceKit
+import StudioDomain
+
+/// Demonstration acceptances (Art 14): opened by review's selection, recorded by the department.
+struct DemonstrationController {
+    let environment: ServiceEnvironment
+
+    func add(to router: Router<AppRequestContext>) {
+        router.get("demonstration-acceptances", use: list)
+        router.get("demonstration-acceptances/:id", use: show)
+        router.post("demonstration-acceptances/:id/result", use: record)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<DemonstrationAcceptanceView> {
+        try context.require(.department, .federation)
+        let status = request.uri.queryParameters["status"].map(String.init)
+        if let status, !["pending", "accepted", "failed"].contains(status) {
+            throw Problem.validation([DomainIssue(code: "query.status", field: "status", messageZh: "状态须为 pending、accepted 或 failed。", messageEn: "status must be pending, accepted or failed.")])
+        }
+        return Listing(items: try await environment.database.read { db in try DemonstrationAcceptanceView.all(status: status, in: db) })
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> DemonstrationAcceptanceView {
+        try context.require(.department, .federation)
+        let id = try context.parameters.require("id")
+        guard let found = try await environment.database.read({ db in try DemonstrationAcceptanceView.find(id, in: db) }) else {
+            throw Problem.notFound("demonstration acceptance", id: id)
+        }
+        return found
+    }
+
+    @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> DemonstrationAcceptanceView {
+        let actor = Actor(try context.require(.department))
+        let id = try context.parameters.require("id")
+        let input = try await request.decodeJSON(DemonstrationAcceptance.Input.self, context: context)
+        let now = environment.now()
+        let outbox = environment.outbox
+        return try await environment.database.write { db in
+            try DemonstrationAcceptance.record(acceptanceID: id, input, actor: actor, outbox: outbox, today: LocalDate(now),
+                                               nowMillis: Millis.from(now), in: db)
+        }
+    }
+}
+
+extension DemonstrationAcceptanceView: ResponseEncodable {}

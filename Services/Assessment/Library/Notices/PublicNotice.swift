@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import Messaging
+import StudioDomain
+
+/// A public notice (通报) of a revocation (Art 17 failed assessment, Art 20 plagiarism or fraud), in Chinese,
+/// naming the studio, the reason and the date. It names the studio and its unit only: no person.
+struct PublicNotice: Codable, Sendable, Equatable {
+    var id: NoticeID
+    var studioId: StudioID
+    var kind: String
+    var reason: RevocationReason
+    var titleZh: String
+    var bodyZh: String
+    var publishedOn: LocalDate
+
+    init(row: Row) {
+        id = NoticeID(row["id"] as String)
+        studioId = StudioID(row["studio_id"] as String)
+        kind = row["kind"]
+        reason = RevocationReason(rawValue: row["reason"]) ?? .other
+        titleZh = row["title_zh"]
+        bodyZh = row["body_zh"]
+        publishedOn = row.date("published_on")
+    }
+
+    init(id: NoticeID, studio: RegisteredStudio, reason: RevocationReason, findingZh: String, decidedOn: LocalDate) {
+        self.id = id
+        studioId = studio.id
+        kind = "revocation"
+        self.reason = reason
+        publishedOn = decidedOn
+        titleZh = "关于撤销“\(studio.studioName)”衢州市高技能人才（劳模）创新工作室命名的通报"
+        let plaque = studio.plaqueNumber.map { "（牌匾编号\($0)）" } ?? ""
+        let basis = reason.article.map { "《衢州市高技能人才（劳模）创新工作室管理办法（试行）》\($0.chinese)" }
+            ?? "《衢州市高技能人才（劳模）创新工作室管理办法（试行）》"
+        bodyZh = """
+            各县（市、区）总工会、衢州绿色产业集聚区总工会、市级产业工会、市直各系统工委：
+            \(studio.unitName)“\(studio.studioName)”\(plaque)\(findingZh)。根据\(basis)的规定，经研究，决定自\(decidedOn.chinese)起撤销其“衢州市高技能人才（劳模）创新工作室”命名，收回牌匾，停止其相关经费补助。
+            特此通报。
+            衢州市总工会
+            \(decidedOn.chinese)
+            """
+    }
+
+    func insert(actor: Actor, nowMillis: Int64, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO public_notice (id, studio_id, kind, reason, title_zh, body_zh, published_on, published_at, issued_by_role, issued_by_subject)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id.rawValue, studioId.rawValue, kind, reason.rawValue, titleZh, bodyZh, publishedOn.description, nowMillis,
+                             actor.role, actor.subject])
+    }
+
+    static func all(in db: Database) throws -> [PublicNotice] {
+        try Row.fetchAll(db, sql: "SELECT * FROM public_notice ORDER BY published_at DESC, id").map(PublicNotice.init)
+    }
+
+    static func find(_ id: String, in db: Database) throws -> PublicNotice? {
+        try Row.fetchOne(db, sql: "SELECT * FROM public_notice WHERE id = ?", arguments: [id]).map(PublicNotice.init)
+    }
+}

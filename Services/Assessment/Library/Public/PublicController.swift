@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import Hummingbird
+import ServiceKit
+import StudioDomain
+
+/// The public pages of the register: unauthenticated and read-only. They show studios and units, never a
+/// person: no leader's name, no ID number, no phone number (the register holds neither of the last two).
+struct PublicController {
+    let environment: ServiceEnvironment
+    let settings: AssessmentSettings
+
+    func add(to router: Router<AppRequestContext>) {
+        router.get("public/studios", use: studios)
+        router.get("public/notices", use: notices)
+        router.get("public/notices/:id", use: notice)
+    }
+
+    /// Exactly the columns the public list shows; built field by field so nothing else can slip in.
+    struct PublicStudio: Codable, Sendable, Equatable {
+        var id: StudioID
+        var name: String
+        var unit: String
+        /// The screening body's name (the county, cluster or city system the unit belongs to).
+        var area: String
+        var level: StudioLevel
+        var yearNamed: Int
+        var status: StudioStatus
+    }
+
+    struct PublicNoticeView: Codable, Sendable, Equatable {
+        var id: NoticeID
+        var studioId: StudioID
+        var reason: RevocationReason
+        var title: String
+        var body: String
+        var publishedOn: LocalDate
+    }
+
+    /// The studios that hold the title today (Art 17, 20: a revoked one comes off the list; its
+    /// notice stays under /public/notices).
+    @Sendable func studios(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicStudio> {
+        let referenceData = settings.referenceData
+        let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }.filter(\.status.holdsTitle)
+        return Listing(items: studios.map { studio in
+            PublicStudio(id: studio.id, name: studio.studioName, unit: studio.unitName,
+                         area: referenceData.screeningBody(code: studio.screeningBodyCode)?.nameZh ?? studio.screeningBodyCode,
+                         level: studio.level, yearNamed: studio.namedOn.year, status: studio.status)
+        })
+    }
+
+    @Sendable func notices(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicNoticeView> {
+        Listing(items: try await environment.database.read { db in try PublicNotice.all(in: db) }.map(Self.view))
+    }
+
+    @Sendable func notice(_ request: Request, context: AppRequestContext) async throws -> PublicNoticeView {
+        let id = try context.parameters.require("id")
+        guard let notice = try await environment.database.read({ db in try PublicNotice.find(id, in: db) }) else {
+            throw Problem.notFound("notice", id: id)
+        }
+        return Self.view(notice)
+    }
+
+    static func view(_ notice: PublicNotice) -> PublicNoticeView {
+        PublicNoticeView(id: notice.id, studioId: notice.studioId, reason: notice.reason, title: notice.titleZh, body: notice.bodyZh,
+                         publishedOn: notice.publishedOn)
+    }
+}
+
+extension PublicController.PublicNoticeView: ResponseEncodable {}

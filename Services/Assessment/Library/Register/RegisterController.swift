@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Messaging
+import ServiceKit
+import StudioDomain
+
+/// The register (名册) for the department and the federation, and the Art 17 due / overdue list.
+struct RegisterController {
+    let environment: ServiceEnvironment
+    let settings: AssessmentSettings
+
+    func add(to router: Router<AppRequestContext>) {
+        router.get("studios", use: list)
+        router.get("studios/:id", use: show)
+        router.get("assessments/due", use: due)
+    }
+
+    var today: LocalDate { LocalDate(environment.now()) }
+
+    /// `?status=active&level=city&overdue=true`
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<StudioView> {
+        try context.require(.department, .federation)
+        let query = request.uri.queryParameters
+        var issues: [DomainIssue] = []
+        let status = query["status"].map(String.init)
+        if let status, StudioStatus(rawValue: status) == nil {
+            issues.append(DomainIssue(code: "query.status", field: "status", messageZh: "状态须为 active、demonstration、revoked 或 expired。", messageEn: "status must be active, demonstration, revoked or expired."))
+        }
+        let level = query["level"].map(String.init)
+        if let level, StudioLevel(rawValue: level) == nil {
+            issues.append(DomainIssue(code: "query.level", field: "level", messageZh: "级别须为 city 或 provincial。", messageEn: "level must be city or provincial."))
+        }
+        guard issues.isEmpty else { throw Problem.validation(issues) }
+        let overdueOnly = query["overdue"] == "true"
+        let today = self.today
+        let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
+        let views = studios.map { StudioView($0, settings: settings, today: today) }.filter { view in
+            (status == nil || view.status.rawValue == status) && (level == nil || view.level.rawValue == level)
+                && (!overdueOnly || view.standing?.overdue == true)
+        }
+        return Listing(items: views)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> StudioDetail {
+        try context.require(.department, .federation)
+        let id = StudioID(try context.parameters.require("id"))
+        let today = self.today
+        return try await environment.database.read { db in
+            let studio = try RegisteredStudio.require(id, in: db)
+            return StudioDetail(studio: StudioView(studio, settings: settings, today: today),
+                                history: try TitleHistory.entries(of: id, in: db),
+                                assessments: try CycleAssessmentView.all(of: id, in: db),
+                                demonstrationAcceptances: try DemonstrationAcceptanceView.all(status: nil, in: db).filter { $0.studioId == id },
+                                changeReports: try ChangeReportView.all(status: nil, in: db).filter { $0.studioId == id },
+                                revocationCases: try RevocationCaseView.all(status: nil, in: db).filter { $0.studioId == id })
+        }
+    }
+
+    /// City studios whose assessment window is open today, overdue ones first: the department's work list.
+    /// Evaluated on every call from the clock, so nothing has to run in the background.
+    @Sendable func due(_ request: Request, context: AppRequestContext) async throws -> Listing<StudioView> {
+        try context.require(.department, .federation)
+        let overdueOnly = request.uri.queryParameters["overdue"] == "true"
+        let today = self.today
+        let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
+        let due = studios.map { StudioView($0, settings: settings, today: today) }
+            .filter { $0.standing?.assessmentWindowOpen == true && (!overdueOnly || $0.standing?.overdue == true) }
+            .sorted { ($0.standing!.cycle.end, $0.studioName) < ($1.standing!.cycle.end, $1.studioName) }
+        return Listing(items: due)
+    }
+}
+
+extension StudioDetail: ResponseEncodable {}

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import StudioDomain
+
+extension LocalDate {
+    /// `2026年11月24日`, the way a 通报 dates itself.
+    var chinese: String { "\(year)年\(month)月\(day)日" }
+}
+
+extension Row {
+    /// A stored `YYYY-MM-DD` column; the schema writes only valid dates.
+    func date(_ column: String) -> LocalDate {
+        LocalDate(self[column] as String)!
+    }
+
+    func optionalDate(_ column: String) -> LocalDate? {
+        (self[column] as String?).flatMap(LocalDate.init)
+    }
+}
+
+/// Small validation helpers shared by the controllers: every problem is a `DomainIssue`.
+enum Check {
+    static func text(_ value: String?, field: String, nameZh: String, nameEn: String, max: Int = 200, required: Bool = true) -> [DomainIssue] {
+        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if trimmed.isEmpty {
+            return required ? [.required(field, nameZh: nameZh, nameEn: nameEn)] : []
+        }
+        if trimmed.count > max {
+            return [DomainIssue(code: "too_long", field: field, messageZh: "\(nameZh)不能超过 \(max) 个字符。", messageEn: "\(nameEn) must be at most \(max) characters.")]
+        }
+        return []
+    }
+
+    static func notInFuture(_ date: LocalDate, today: LocalDate, field: String, nameZh: String, nameEn: String) -> [DomainIssue] {
+        guard date > today else { return [] }
+        return [DomainIssue(code: "date_in_future", field: field, messageZh: "\(nameZh)不能晚于今天（\(today)）。", messageEn: "\(nameEn) cannot be after today (\(today)).")]
+    }
+
+    static func trimmed(_ value: String?) -> String? {
+        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return text.isEmpty ? nil : text
+    }
+}

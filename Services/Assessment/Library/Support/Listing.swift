@@ -1,0 +1,7 @@
+import Foundation
+import Hummingbird
+
+/// `{"items": [...]}`: every list the service answers.
+struct Listing<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    var items: [Item]
+}
