@@ -94,6 +94,7 @@ for service in services {
             "ServiceKit", "Messaging", "StudioDomain",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
         path: "Services/\(service)/Library",
         swiftSettings: swiftSettings

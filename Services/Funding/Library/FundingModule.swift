@@ -2,21 +2,43 @@ import GRDB
 import Hummingbird
 import Messaging
 import ServiceKit
+import ServiceLifecycle
 
 /// Funding (经费): grants scheduled and paid, expenses by allowed category, inspections every two years (Art 12–16).
 public struct FundingModule: ServiceModule {
-    public init() {}
+    public let settings: FundingSettings
+
+    public init(settings: FundingSettings = .fromEnvironment()) {
+        self.settings = settings
+    }
 
     public var name: String { "funding" }
     public var defaultPort: Int { 8083 }
     public var summary: String { "Funding (经费): grants scheduled and paid, expenses by allowed category, inspections every two years (Art 12–16)." }
 
-    public func registerMigrations(_ migrator: inout DatabaseMigrator) {}
+    public func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        FundingSchema.migrate(&migrator)
+    }
 
-    public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {}
+    public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
+        FundingEventHandlers.register(&handlers, environment: environment, settings: settings)
+    }
 
-    public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {}
+    public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {
+        let context = FundingContext(environment: environment, settings: settings)
+        GrantsController(context: context).add(to: router)
+        BudgetsController(context: context).add(to: router)
+        StudioFundsController(context: context).add(to: router)
+        PaymentsController(context: context).add(to: router)
+        ExpensesController(context: context).add(to: router)
+        InspectionsController(context: context).add(to: router)
+        ReportsController(context: context).add(to: router)
+    }
 
-    public var openAPIPaths: String { "" }
-    public var openAPISchemas: String { "" }
+    public func backgroundServices(environment: ServiceEnvironment) -> [any Service] {
+        [FundingSchedulerService(environment: environment, settings: settings)]
+    }
+
+    public var openAPIPaths: String { FundingOpenAPI.paths }
+    public var openAPISchemas: String { FundingOpenAPI.schemas }
 }

@@ -13,7 +13,8 @@ struct MaintenanceService: Service {
     let now: @Sendable () -> Date
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        // Cancellation (tests tear the application down that way) ends the loop as well as SIGTERM.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let nowMillis = Millis.from(now())
                 let pruned = try await writer.write { db in

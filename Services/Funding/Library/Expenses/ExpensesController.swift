@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import Hummingbird
+import ServiceKit
+import StudioDomain
+
+/// Recording and reading a studio's spending (Art 15), and its receipts.
+struct ExpensesController {
+    let context: FundingContext
+
+    func add(to router: Router<AppRequestContext>) {
+        router.get("studios/:studioId/expenses", use: list)
+        router.post("studios/:studioId/expenses", use: create)
+        router.get("expenses/:id/receipts/:receiptId", use: receipt)
+    }
+
+    @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<Expenses.View> {
+        try ctx.require(.department, .finance, .auditOffice)
+        let studio = try ctx.parameters.require("studioId")
+        return Listing(items: try await context.database.read { db in try Expenses.list(studioID: studio, in: db) })
+    }
+
+    @Sendable func create(_ request: Request, context ctx: AppRequestContext) async throws -> EditedResponse<Expenses.View> {
+        let actor = Actor(try ctx.require(.department, .finance))
+        let studio = try ctx.parameters.require("studioId")
+        let input = try await request.decodeJSON(Expenses.Input.self, context: ctx)
+        let moment = context.moment
+        let settings = context.settings
+        let view = try await context.database.write { db in
+            guard try StudioReplica.find(studio, in: db) != nil else { throw Problem.notFound("studio", id: studio) }
+            return try Expenses.record(studioID: studio, input, by: actor, at: moment, settings: settings, in: db)
+        }
+        return EditedResponse(status: .created, response: view)
+    }
+
+    @Sendable func receipt(_ request: Request, context ctx: AppRequestContext) async throws -> Response {
+        try ctx.require(.department, .finance, .auditOffice)
+        let expense = try ctx.parameters.require("id")
+        let id = try ctx.parameters.require("receiptId")
+        let found: (type: String, content: Data)? = try await context.database.read { db in
+            try Row.fetchOne(db, sql: "SELECT content_type, content FROM expense_receipt WHERE id = ? AND expense_id = ?", arguments: [id, expense])
+                .map { ($0["content_type"], $0["content"]) }
+        }
+        guard let found else { throw Problem.notFound("receipt", id: id) }
+        return Response(status: .ok, headers: [.contentType: found.type], body: .init(byteBuffer: ByteBuffer(bytes: found.content)))
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import StudioDomain
+
+/// Where a grant (补助经费) stands. held → scheduled → approved → paid, or cancelled from any unpaid state.
+public enum GrantStatus: String, Codable, Sendable, CaseIterable {
+    /// Would exceed the year's budget (or no budget is set): waits for the department to release or cancel it.
+    case held
+    case scheduled
+    /// Approved by the department; finance may pay it.
+    case approved
+    case paid
+    case cancelled
+
+    public var isUnpaid: Bool { self == .held || self == .scheduled || self == .approved }
+
+    public var nameZh: String {
+        switch self {
+        case .held: "暂缓（待决定）"
+        case .scheduled: "待审批"
+        case .approved: "已审批待拨付"
+        case .paid: "已拨付"
+        case .cancelled: "已取消"
+        }
+    }
+}
+
+/// Whether an unpaid grant is near or past its payment date (set by `FundingScheduler`).
+public enum DueState: String, Codable, Sendable {
+    case notDue = "not_due"
+    case due
+    case overdue
+}
+
+/// One grant row.
+struct GrantRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "funding_grant"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: String
+    var reference: String
+    var kind: GrantKind
+    var studioId: String
+    var year: Int
+    var sourceApplicationId: String
+    var sourceEventId: String
+    var amountFen: Int64
+    var decidedOn: String
+    var dueOn: String
+    var status: GrantStatus
+    var dueState: DueState
+    var holdReason: String?
+    var payeeName: String
+    var screeningBodyCode: String
+    var approvedBy: String?
+    var approvedAt: Int64?
+    var releasedBy: String?
+    var releasedAt: Int64?
+    var paidBy: String?
+    var paidAt: Int64?
+    var paidOn: String?
+    var paymentReference: String?
+    var cancelledBy: String?
+    var cancelledAt: Int64?
+    var cancelReason: String?
+    var batchId: String?
+    var createdAt: Int64
+    var updatedAt: Int64
+
+    var amount: Money { Money(fen: amountFen) }
+
+    static func find(_ id: String, in db: Database) throws -> GrantRecord? {
+        try GrantRecord.fetchOne(db, key: id)
+    }
+}
+
+/// A grant as the API shows it.
+struct GrantView: Codable, Sendable {
+    var id: String
+    var reference: String
+    var kind: GrantKind
+    var kindZh: String
+    var article: String
+    var studioId: String
+    var year: Int
+    var sourceApplicationId: String
+    /// Integer fen.
+    var amount: Money
+    var amountYuan: String
+    var decidedOn: String
+    var dueOn: String
+    var status: GrantStatus
+    var statusZh: String
+    var dueState: DueState
+    var holdReason: String?
+    var payeeName: String
+    var screeningBodyCode: String
+    var approvedBy: String?
+    var approvedAt: Date?
+    var releasedBy: String?
+    var paidBy: String?
+    var paidAt: Date?
+    var paidOn: String?
+    var paymentReference: String?
+    var cancelledBy: String?
+    var cancelledAt: Date?
+    var cancelReason: String?
+    var batchId: String?
+
+    init(_ record: GrantRecord) {
+        id = record.id
+        reference = record.reference
+        kind = record.kind
+        kindZh = record.kind.nameZh
+        article = record.kind.article.reference
+        studioId = record.studioId
+        year = record.year
+        sourceApplicationId = record.sourceApplicationId
+        amount = record.amount
+        amountYuan = record.amount.yuanString
+        decidedOn = record.decidedOn
+        dueOn = record.dueOn
+        status = record.status
+        statusZh = record.status.nameZh
+        dueState = record.dueState
+        holdReason = record.holdReason
+        payeeName = record.payeeName
+        screeningBodyCode = record.screeningBodyCode
+        approvedBy = record.approvedBy
+        approvedAt = record.approvedAt.map(Self.date)
+        releasedBy = record.releasedBy
+        paidBy = record.paidBy
+        paidAt = record.paidAt.map(Self.date)
+        paidOn = record.paidOn
+        paymentReference = record.paymentReference
+        cancelledBy = record.cancelledBy
+        cancelledAt = record.cancelledAt.map(Self.date)
+        cancelReason = record.cancelReason
+        batchId = record.batchId
+    }
+
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}

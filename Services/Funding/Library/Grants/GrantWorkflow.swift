@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import ServiceKit
+import StudioDomain
+
+/// The grant state machine. Each step runs inside the caller's write transaction, checks the current state,
+/// writes the row and its ledger entry, and names who did it and when.
+enum GrantWorkflow {
+    static func load(_ id: String, in db: Database) throws -> GrantRecord {
+        guard let grant = try GrantRecord.find(id, in: db) else { throw Problem.notFound("grant", id: id) }
+        return grant
+    }
+
+    /// Department: scheduled → approved.
+    static func approve(_ id: String, by actor: Actor, at moment: Moment, in db: Database) throws -> GrantRecord {
+        var grant = try load(id, in: db)
+        guard grant.status == .scheduled else { throw refusal(grant, action: "approve", actionZh: "审批") }
+        grant.status = .approved
+        grant.approvedBy = actor.text
+        grant.approvedAt = moment.millis
+        grant.updatedAt = moment.millis
+        try grant.update(db)
+        return grant
+    }
+
+    /// Department: held → scheduled, once the grant fits the year's budget (raise the budget first otherwise).
+    static func release(_ id: String, by actor: Actor, at moment: Moment, in db: Database) throws -> GrantRecord {
+        var grant = try load(id, in: db)
+        guard grant.status == .held else { throw refusal(grant, action: "release", actionZh: "放行") }
+        if let reason = try Budgets.holdReason(year: grant.year, adding: grant.amount, in: db) {
+            throw Problem.conflict(reason.code, field: "year", zh: reason.zh + "；请先调整预算或取消本笔补助",
+                                   en: reason.en + "; raise the budget or cancel this grant")
+        }
+        grant.status = .scheduled
+        grant.releasedBy = actor.text
+        grant.releasedAt = moment.millis
+        grant.updatedAt = moment.millis
+        try grant.update(db)
+        try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .granted, amount: grant.amount, on: moment.today,
+                          reference: grant.reference, note: "released from hold", by: actor, at: moment.millis, in: db)
+        return grant
+    }
+
+    /// Department (or a revocation): any unpaid state → cancelled, with a reason; a commitment is reversed in the ledger.
+    static func cancel(_ id: String, reason: String, by actor: Actor, at moment: Moment, in db: Database) throws -> GrantRecord {
+        var grant = try load(id, in: db)
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else {
+            throw Problem.invalid("grant.cancel_reason_required", field: "reason", zh: "取消补助须写明原因", en: "a cancellation needs a reason")
+        }
+        guard grant.status.isUnpaid else { throw refusal(grant, action: "cancel", actionZh: "取消") }
+        let wasCommitted = grant.status == .scheduled || grant.status == .approved
+        grant.status = .cancelled
+        grant.cancelReason = reason
+        grant.cancelledBy = actor.text
+        grant.cancelledAt = moment.millis
+        grant.updatedAt = moment.millis
+        try grant.update(db)
+        if wasCommitted {
+            try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .cancelled, amount: grant.amount, on: moment.today,
+                              reference: grant.reference, note: reason, by: actor, at: moment.millis, in: db)
+        }
+        return grant
+    }
+
+    /// Finance: approved → paid, with the bank's payment reference and the payment date.
+    static func pay(_ id: String, paymentReference: String, paidOn: LocalDate, by actor: Actor, at moment: Moment,
+                    settings: FundingSettings, in db: Database) throws -> GrantRecord {
+        var grant = try load(id, in: db)
+        let paymentReference = paymentReference.trimmingCharacters(in: .whitespacesAndNewlines)
+        var issues: [DomainIssue] = []
+        if paymentReference.isEmpty || paymentReference.count > 64 {
+            issues.append(DomainIssue(code: "payment.reference_invalid", field: "paymentReference",
+                                      messageZh: "须填写付款流水号（不超过 64 个字符）", messageEn: "a payment reference of at most 64 characters is required"))
+        }
+        if paidOn > moment.today {
+            issues.append(DomainIssue(code: "payment.date_in_future", field: "paidOn",
+                                      messageZh: "付款日期不能晚于今天（\(moment.today)）", messageEn: "the payment date cannot be after today (\(moment.today))"))
+        }
+        guard issues.isEmpty else { throw Problem.validation(issues) }
+        guard grant.status == .approved else { throw refusal(grant, action: "pay", actionZh: "拨付") }
+        if let other = try String.fetchOne(db, sql: "SELECT reference FROM funding_grant WHERE payment_reference = ?", arguments: [paymentReference]) {
+            throw Problem.conflict("payment.reference_used", field: "paymentReference",
+                                   zh: "付款流水号 \(paymentReference) 已用于补助 \(other)", en: "payment reference \(paymentReference) is already used by grant \(other)")
+        }
+        grant.status = .paid
+        grant.paymentReference = paymentReference
+        grant.paidOn = paidOn.description
+        grant.paidBy = actor.text
+        grant.paidAt = moment.millis
+        grant.dueState = .notDue
+        grant.updatedAt = moment.millis
+        try grant.update(db)
+        try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .paid, amount: grant.amount, on: paidOn,
+                          reference: paymentReference, note: grant.reference, by: actor, at: moment.millis, in: db)
+        try InspectionSchedule.ensureScheduled(studioID: grant.studioId, firstPaidOn: paidOn, settings: settings, at: moment.millis, in: db)
+        return grant
+    }
+
+    /// Art 17 and 20: every unpaid grant of a revoked studio is cancelled; paid money stays paid (inspections follow it).
+    @discardableResult
+    static func cancelUnpaid(studioID: String, reason: String, by actor: Actor, at moment: Moment, in db: Database) throws -> [String] {
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM funding_grant WHERE studio_id = ? AND status IN ('held', 'scheduled', 'approved') ORDER BY created_at",
+                                      arguments: [studioID])
+        for id in ids { _ = try cancel(id, reason: reason, by: actor, at: moment, in: db) }
+        return ids
+    }
+
+    static func refusal(_ grant: GrantRecord, action: String, actionZh: String) -> Problem {
+        let hint: (String, String) = switch grant.status {
+        case .held: ("该补助因预算暂缓，须先由经济工作部放行", "the grant is held for the budget; the department must release it first")
+        case .scheduled: ("该补助尚未经经济工作部审批", "the grant has not been approved by the department")
+        case .approved: ("该补助已审批，待财务拨付", "the grant is approved and waits for finance")
+        case .paid: ("该补助已拨付", "the grant has been paid")
+        case .cancelled: ("该补助已取消", "the grant is cancelled")
+        }
+        return Problem.conflict("grant.invalid_transition", field: "status", article: grant.kind.article,
+                                zh: "补助 \(grant.reference) 当前状态为「\(grant.status.nameZh)」，不能\(actionZh)：\(hint.0)",
+                                en: "grant \(grant.reference) is \(grant.status.rawValue) and cannot \(action): \(hint.1)")
+    }
+}

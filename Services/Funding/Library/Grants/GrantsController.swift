@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import Hummingbird
+import ServiceKit
+import StudioDomain
+
+/// Grants: the department approves, releases held ones and cancels; finance records payments.
+struct GrantsController {
+    let context: FundingContext
+
+    func add(to router: Router<AppRequestContext>) {
+        router.get("grants", use: list)
+        router.get("grants/:id", use: show)
+        router.post("grants/:id/approve", use: approve)
+        router.post("grants/:id/release", use: release)
+        router.post("grants/:id/cancel", use: cancel)
+        router.post("grants/:id/payment", use: pay)
+    }
+
+    struct CancelInput: Decodable { var reason: String }
+    struct PaymentInput: Decodable {
+        var paymentReference: String
+        var paidOn: String
+    }
+
+    @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<GrantView> {
+        try ctx.require(.department, .finance, .auditOffice)
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let status = request.stringQuery("status") {
+            guard GrantStatus(rawValue: status) != nil else {
+                throw Problem.invalid("grant.status_unknown", field: "status", zh: "未知的补助状态：\(status)", en: "unknown grant status \(status)")
+            }
+            conditions.append("status = ?"); _ = arguments.append(contentsOf: [status])
+        }
+        if let kind = request.stringQuery("kind") {
+            guard GrantKind(rawValue: kind) != nil else {
+                throw Problem.invalid("grant.kind_unknown", field: "kind", zh: "未知的补助类型：\(kind)", en: "unknown grant kind \(kind)")
+            }
+            conditions.append("kind = ?"); _ = arguments.append(contentsOf: [kind])
+        }
+        if let studio = request.stringQuery("studioId") { conditions.append("studio_id = ?"); _ = arguments.append(contentsOf: [studio]) }
+        if let year = try request.integerQuery("year") { conditions.append("year = ?"); _ = arguments.append(contentsOf: [year]) }
+        try await context.runScheduler()
+        let sql = "SELECT * FROM funding_grant" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY created_at, id"
+        let finalArguments = arguments
+        let grants = try await context.database.read { db in try GrantRecord.fetchAll(db, sql: sql, arguments: finalArguments) }
+        return Listing(items: grants.map(GrantView.init))
+    }
+
+    @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
+        try ctx.require(.department, .finance, .auditOffice)
+        let id = try ctx.parameters.require("id")
+        try await context.runScheduler()
+        return GrantView(try await context.database.read { db in try GrantWorkflow.load(id, in: db) })
+    }
+
+    @Sendable func approve(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
+        let actor = Actor(try ctx.require(.department))
+        let id = try ctx.parameters.require("id")
+        let moment = context.moment
+        return GrantView(try await context.database.write { db in try GrantWorkflow.approve(id, by: actor, at: moment, in: db) })
+    }
+
+    @Sendable func release(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
+        let actor = Actor(try ctx.require(.department))
+        let id = try ctx.parameters.require("id")
+        let moment = context.moment
+        return GrantView(try await context.database.write { db in try GrantWorkflow.release(id, by: actor, at: moment, in: db) })
+    }
+
+    @Sendable func cancel(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
+        let actor = Actor(try ctx.require(.department))
+        let id = try ctx.parameters.require("id")
+        let input = try await request.decodeJSON(CancelInput.self, context: ctx)
+        let moment = context.moment
+        return GrantView(try await context.database.write { db in try GrantWorkflow.cancel(id, reason: input.reason, by: actor, at: moment, in: db) })
+    }
+
+    @Sendable func pay(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
+        let actor = Actor(try ctx.require(.finance))
+        let id = try ctx.parameters.require("id")
+        let input = try await request.decodeJSON(PaymentInput.self, context: ctx)
+        var issues: [DomainIssue] = []
+        guard let paidOn = parseDate(input.paidOn, field: "paidOn", into: &issues) else { throw Problem.validation(issues) }
+        let moment = context.moment
+        let settings = context.settings
+        return GrantView(try await context.database.write { db in
+            try GrantWorkflow.pay(id, paymentReference: input.paymentReference, paidOn: paidOn, by: actor, at: moment, settings: settings, in: db)
+        })
+    }
+}

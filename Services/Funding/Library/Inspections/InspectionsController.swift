@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import Hummingbird
+import ServiceKit
+import StudioDomain
+
+/// Joint inspections (Art 16): the department, finance and the audit office each record findings and sign for themselves.
+struct InspectionsController {
+    let context: FundingContext
+
+    func add(to router: Router<AppRequestContext>) {
+        router.get("inspections", use: list)
+        router.get("inspections/:id", use: show)
+        router.post("inspections/:id/findings", use: addFinding)
+        router.post("inspections/:id/sign-offs", use: signOff)
+        router.post("inspections/:id/close", use: close)
+    }
+
+    struct SignOffInput: Decodable { var note: String? }
+
+    @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<Inspections.View> {
+        try ctx.require(.department, .finance, .auditOffice)
+        try await context.runScheduler()
+        let status = request.stringQuery("status")
+        let studio = request.stringQuery("studioId")
+        return Listing(items: try await context.database.read { db in
+            var sql = "SELECT id FROM inspection WHERE 1 = 1"
+            var arguments: [String] = []
+            if let status { sql += " AND status = ?"; arguments.append(status) }
+            if let studio { sql += " AND studio_id = ?"; arguments.append(studio) }
+            return try String.fetchAll(db, sql: sql + " ORDER BY due_on, id", arguments: StatementArguments(arguments)).map { try Inspections.load($0, in: db) }
+        })
+    }
+
+    @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
+        try ctx.require(.department, .finance, .auditOffice)
+        let id = try ctx.parameters.require("id")
+        return try await context.database.read { db in try Inspections.load(id, in: db) }
+    }
+
+    @Sendable func addFinding(_ request: Request, context ctx: AppRequestContext) async throws -> EditedResponse<Inspections.View> {
+        let actor = Actor(try ctx.require(.department, .finance, .auditOffice))
+        let id = try ctx.parameters.require("id")
+        let input = try await request.decodeJSON(Inspections.FindingInput.self, context: ctx)
+        let moment = context.moment
+        let outbox = context.environment.outbox
+        let view = try await context.database.write { db in try Inspections.addFinding(id, input, by: actor, at: moment, outbox: outbox, in: db) }
+        return EditedResponse(status: .created, response: view)
+    }
+
+    @Sendable func signOff(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
+        let identity = try ctx.require(.department, .finance, .auditOffice)
+        let id = try ctx.parameters.require("id")
+        let input = try await request.decodeOptionalJSON(SignOffInput.self, context: ctx) ?? SignOffInput()
+        let moment = context.moment
+        return try await context.database.write { db in try Inspections.signOff(id, identity: identity, note: input.note, at: moment, in: db) }
+    }
+
+    @Sendable func close(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
+        let actor = Actor(try ctx.require(.department))
+        let id = try ctx.parameters.require("id")
+        let moment = context.moment
+        let settings = context.settings
+        return try await context.database.write { db in try Inspections.close(id, by: actor, at: moment, settings: settings, in: db) }
+    }
+}

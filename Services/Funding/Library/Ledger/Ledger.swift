@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import StudioDomain
+
+/// The kinds of money movement. `granted` commits money to a studio, `cancelled` withdraws an unpaid
+/// commitment, `paid` is money that left the federation's account, `expense` is the studio spending it (Art 15).
+public enum LedgerEntryKind: String, Codable, Sendable {
+    case granted, cancelled, paid, expense
+}
+
+/// One append-only ledger line.
+struct LedgerEntry: Codable, FetchableRecord, Sendable {
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    var id: Int64
+    var grantId: String
+    var studioId: String
+    var kind: LedgerEntryKind
+    var amountFen: Int64
+    var occurredOn: String
+    var reference: String?
+    var note: String?
+    var recordedBy: String
+    var recordedAt: Int64
+}
+
+/// Balances derived from the ledger, never stored.
+public struct Balances: Codable, Sendable, Equatable {
+    /// Committed: granted minus cancelled.
+    public var granted: Money
+    public var paid: Money
+    public var spent: Money
+    /// Granted but not yet paid.
+    public var outstanding: Money { granted - paid }
+    /// Paid to the studio and not yet spent.
+    public var available: Money { paid - spent }
+
+    public static let zero = Balances(granted: .zero, paid: .zero, spent: .zero)
+}
+
+/// The ledger: append and derive. There is deliberately no update or delete (the triggers refuse them too).
+enum Ledger {
+    static func append(grantID: String, studioID: String, kind: LedgerEntryKind, amount: Money, on day: LocalDate,
+                       reference: String? = nil, note: String? = nil, by actor: Actor, at millis: Int64, in db: Database) throws {
+        precondition(amount.fen > 0, "ledger amounts are positive; the kind gives the direction")
+        try db.execute(sql: """
+            INSERT INTO ledger_entry (grant_id, studio_id, kind, amount_fen, occurred_on, reference, note, recorded_by, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [grantID, studioID, kind.rawValue, amount.fen, day.description, reference, note, actor.text, millis])
+    }
+
+    private static let sums = """
+        SELECT COALESCE(SUM(CASE kind WHEN 'granted' THEN amount_fen WHEN 'cancelled' THEN -amount_fen ELSE 0 END), 0) AS granted,
+               COALESCE(SUM(CASE kind WHEN 'paid' THEN amount_fen ELSE 0 END), 0) AS paid,
+               COALESCE(SUM(CASE kind WHEN 'expense' THEN amount_fen ELSE 0 END), 0) AS spent
+        FROM ledger_entry
+        """
+
+    static func balances(grantID: String, in db: Database) throws -> Balances {
+        try balances(row: Row.fetchOne(db, sql: sums + " WHERE grant_id = ?", arguments: [grantID]))
+    }
+
+    static func balances(studioID: String, in db: Database) throws -> Balances {
+        try balances(row: Row.fetchOne(db, sql: sums + " WHERE studio_id = ?", arguments: [studioID]))
+    }
+
+    static func entries(studioID: String, in db: Database) throws -> [LedgerEntry] {
+        try LedgerEntry.fetchAll(db, sql: "SELECT * FROM ledger_entry WHERE studio_id = ? ORDER BY id", arguments: [studioID])
+    }
+
+    private static func balances(row: Row?) -> Balances {
+        guard let row else { return .zero }
+        return Balances(granted: Money(fen: row["granted"]), paid: Money(fen: row["paid"]), spent: Money(fen: row["spent"]))
+    }
+}

@@ -1,0 +1,354 @@
+/// Funding's part of the OpenAPI document: paths (indented two spaces under `paths:`) and schemas (four
+/// spaces under `components: schemas:`). A test keeps it true to the router.
+enum FundingOpenAPI {
+    static let problems = """
+                '400': { $ref: '#/components/responses/Problem' }
+                '401': { $ref: '#/components/responses/Problem' }
+                '403': { $ref: '#/components/responses/Problem' }
+                '404': { $ref: '#/components/responses/Problem' }
+                '409': { $ref: '#/components/responses/Problem' }
+                '422': { $ref: '#/components/responses/Problem' }
+        """
+
+    static func operation(_ method: String, _ summary: String, parameters: [String] = [], body: String? = nil,
+                          status: String = "200", schema: String?, contentType: String = "application/json") -> String {
+        var lines = ["    \(method):", "      summary: '\(summary.replacingOccurrences(of: "'", with: "''"))'"]
+        if !parameters.isEmpty {
+            lines.append("      parameters:")
+            lines += parameters.map { "        - \($0)" }
+        }
+        if let body {
+            lines += ["      requestBody:", "        required: true", "        content:", "          \(body)"]
+        }
+        lines += ["      responses:", "        '\(status)':", "          description: OK"]
+        if let schema {
+            lines += ["          content:", "            \(contentType):", "              schema: \(schema)"]
+        }
+        return (lines + [problems]).joined(separator: "\n")
+    }
+
+    static func ref(_ name: String) -> String { "{ $ref: '#/components/schemas/\(name)' }" }
+    static func json(_ name: String) -> String { "application/json: { schema: \(ref(name)) }" }
+    static func path(_ name: String) -> String { "{ name: \(name), in: path, required: true, schema: { type: string } }" }
+    static func query(_ name: String, _ type: String = "string", _ extra: String = "") -> String {
+        "{ name: \(name), in: query, schema: { type: \(type)\(extra) } }"
+    }
+    static let csvSchema = "{ type: string, description: 'UTF-8 CSV with a byte-order mark' }"
+
+    static let paths: String = [
+        "  /grants:",
+        operation("get", "Grants, after marking due and overdue ones (department, finance, audit_office)",
+                  parameters: [query("status", "string", ", enum: [held, scheduled, approved, paid, cancelled]"),
+                               query("kind", "string", ", enum: [naming, projectGrant, demonstration]"), query("studioId"), query("year", "integer")],
+                  schema: ref("GrantList")),
+        "  /grants/{id}:",
+        operation("get", "One grant (department, finance, audit_office)", parameters: [path("id")], schema: ref("Grant")),
+        "  /grants/{id}/approve:",
+        operation("post", "Approve a scheduled grant (department)", parameters: [path("id")], schema: ref("Grant")),
+        "  /grants/{id}/release:",
+        operation("post", "Release a grant held for the budget, once it fits (department)", parameters: [path("id")], schema: ref("Grant")),
+        "  /grants/{id}/cancel:",
+        operation("post", "Cancel an unpaid grant with a reason (department)", parameters: [path("id")], body: json("CancelGrant"), schema: ref("Grant")),
+        "  /grants/{id}/payment:",
+        operation("post", "Record the payment of an approved grant (finance)", parameters: [path("id")], body: json("GrantPayment"), schema: ref("Grant")),
+        "  /budgets:",
+        operation("get", "Budget standing per year (department, finance, audit_office)", schema: ref("BudgetList")),
+        "  /budgets/{year}:",
+        operation("get", "Budget standing of one year (department, finance, audit_office)", parameters: [path("year")], schema: ref("Budget")),
+        operation("put", "Set the year's grant budget in fen (department)", parameters: [path("year")], body: json("SetBudget"), schema: ref("Budget")),
+        "  /studios/{studioId}/ledger:",
+        operation("get", "A studio's ledger entries and derived balances (department, finance, audit_office)", parameters: [path("studioId")], schema: ref("StudioLedger")),
+        "  /studios/{studioId}/payee-account:",
+        operation("get", "The studio's payee bank account (department, finance)", parameters: [path("studioId")], schema: ref("PayeeAccount")),
+        operation("put", "Record the studio's payee bank account (department)", parameters: [path("studioId")], body: json("PayeeAccountInput"), schema: ref("PayeeAccount")),
+        "  /payment-batches:",
+        operation("post", "Export approved, unbatched grants as a payment batch; grants without a payee account are listed (finance)",
+                  status: "201", schema: ref("PaymentBatch")),
+        "  /payment-batches/{id}/csv:",
+        operation("get", "The batch CSV: 序号, 参考号, 收款单位, 开户银行, 账号, 金额（元）, 摘要 (finance)", parameters: [path("id")],
+                  schema: csvSchema, contentType: "text/csv"),
+        "  /payment-confirmations:",
+        operation("post", "Import the bank's confirmations (参考号, 金额（元）, 付款流水号, 付款日期); mismatches are reported per row, not applied (finance)",
+                  parameters: [query("mode", "string", ", enum: [all, good-only], default: all")],
+                  body: "text/csv: { schema: \(csvSchema) }", schema: ref("ConfirmationReport")),
+        "  /studios/{studioId}/expenses:",
+        operation("get", "A studio's expenses (department, finance, audit_office)", parameters: [path("studioId")], schema: ref("ExpenseList")),
+        operation("post", "Record an expense against a grant: Art 15 categories and purposes only (department, finance)",
+                  parameters: [path("studioId")], body: json("ExpenseInput"), status: "201", schema: ref("Expense")),
+        "  /expenses/{id}/receipts/{receiptId}:",
+        operation("get", "Download a receipt (department, finance, audit_office)", parameters: [path("id"), path("receiptId")],
+                  schema: "{ type: string, format: binary }", contentType: "application/octet-stream"),
+        "  /inspections:",
+        operation("get", "Joint inspections, after scheduling due ones (department, finance, audit_office)",
+                  parameters: [query("status", "string", ", enum: [scheduled, closed]"), query("studioId")], schema: ref("InspectionList")),
+        "  /inspections/{id}:",
+        operation("get", "One inspection with findings and sign-offs (department, finance, audit_office)", parameters: [path("id")], schema: ref("Inspection")),
+        "  /inspections/{id}/findings:",
+        operation("post", "Record a finding, compliant or misuse; misuse emits inspection.misuse_found (department, finance, audit_office)",
+                  parameters: [path("id")], body: json("FindingInput"), status: "201", schema: ref("Inspection")),
+        "  /inspections/{id}/sign-offs:",
+        operation("post", "Sign off for the caller's own role (department, finance, audit_office)", parameters: [path("id")], schema: ref("Inspection")),
+        "  /inspections/{id}/close:",
+        operation("post", "Close once the department, finance and audit office have signed (department)", parameters: [path("id")], schema: ref("Inspection")),
+        "  /reports/grants:",
+        operation("get", "Granted, paid and outstanding by year, screening body or kind; CSV with format=csv (department, finance, audit_office)",
+                  parameters: [query("by", "string", ", enum: [year, screening_body, kind], default: year"), query("year", "integer"),
+                               query("format", "string", ", enum: [json, csv], default: json")],
+                  schema: ref("GrantReport")),
+    ].joined(separator: "\n")
+
+    static let schemas = """
+            Grant:
+              type: object
+              properties:
+                id: { type: string }
+                reference: { type: string, description: '参考号, e.g. QZ2026-N-1A2B3C4D5E' }
+                kind: { type: string, enum: [naming, projectGrant, demonstration] }
+                kindZh: { type: string }
+                article: { type: string }
+                studioId: { type: string }
+                year: { type: integer }
+                sourceApplicationId: { type: string }
+                amount: { type: integer, description: fen }
+                amountYuan: { type: string }
+                decidedOn: { type: string, format: date }
+                dueOn: { type: string, format: date }
+                status: { type: string, enum: [held, scheduled, approved, paid, cancelled] }
+                statusZh: { type: string }
+                dueState: { type: string, enum: [not_due, due, overdue] }
+                holdReason: { type: [string, 'null'] }
+                payeeName: { type: string }
+                screeningBodyCode: { type: string }
+                approvedBy: { type: [string, 'null'] }
+                approvedAt: { type: [string, 'null'], format: date-time }
+                releasedBy: { type: [string, 'null'] }
+                paidBy: { type: [string, 'null'] }
+                paidAt: { type: [string, 'null'], format: date-time }
+                paidOn: { type: [string, 'null'], format: date }
+                paymentReference: { type: [string, 'null'] }
+                cancelledBy: { type: [string, 'null'] }
+                cancelledAt: { type: [string, 'null'], format: date-time }
+                cancelReason: { type: [string, 'null'] }
+                batchId: { type: [string, 'null'] }
+            GrantList:
+              type: object
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/Grant' } } }
+            CancelGrant:
+              type: object
+              required: [reason]
+              properties: { reason: { type: string } }
+            GrantPayment:
+              type: object
+              required: [paymentReference, paidOn]
+              properties:
+                paymentReference: { type: string, maxLength: 64 }
+                paidOn: { type: string, format: date }
+            Budget:
+              type: object
+              properties:
+                year: { type: integer }
+                budget: { type: [integer, 'null'], description: fen }
+                committed: { type: integer }
+                held: { type: integer }
+                heldCount: { type: integer }
+                remaining: { type: [integer, 'null'] }
+                setBy: { type: [string, 'null'] }
+                setAt: { type: [string, 'null'], format: date-time }
+            BudgetList:
+              type: object
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/Budget' } } }
+            SetBudget:
+              type: object
+              required: [amount]
+              properties: { amount: { type: integer, minimum: 0, description: fen } }
+            Balances:
+              type: object
+              properties:
+                granted: { type: integer }
+                paid: { type: integer }
+                spent: { type: integer }
+            StudioLedger:
+              type: object
+              properties:
+                studioId: { type: string }
+                balances: { $ref: '#/components/schemas/Balances' }
+                outstanding: { type: integer }
+                available: { type: integer }
+                entries:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      id: { type: integer }
+                      grantId: { type: string }
+                      kind: { type: string, enum: [granted, cancelled, paid, expense] }
+                      amount: { type: integer, minimum: 1 }
+                      amountYuan: { type: string }
+                      occurredOn: { type: string, format: date }
+                      reference: { type: [string, 'null'] }
+                      note: { type: [string, 'null'] }
+                      recordedBy: { type: string }
+                      recordedAt: { type: string, format: date-time }
+            PayeeAccount:
+              type: object
+              properties:
+                studioId: { type: string }
+                bankName: { type: string }
+                accountNumber: { type: string }
+                recordedBy: { type: [string, 'null'] }
+                recordedAt: { type: [string, 'null'], format: date-time }
+            PayeeAccountInput:
+              type: object
+              required: [bankName, accountNumber]
+              properties:
+                bankName: { type: string }
+                accountNumber: { type: string, description: 8 to 32 digits }
+            PaymentBatch:
+              type: object
+              properties:
+                batchId: { type: [string, 'null'] }
+                grantCount: { type: integer }
+                total: { type: integer }
+                totalYuan: { type: string }
+                grantIds: { type: array, items: { type: string } }
+                missingPayeeAccount:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      grantId: { type: string }
+                      reference: { type: string }
+                      studioId: { type: string }
+                      payeeName: { type: string }
+            ConfirmationReport:
+              type: object
+              properties:
+                mode: { type: string }
+                applied: { type: integer }
+                rejected: { type: integer }
+                withheld: { type: integer }
+                rows:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      line: { type: integer }
+                      reference: { type: string }
+                      grantId: { type: [string, 'null'] }
+                      outcome: { type: string, enum: [applied, rejected, withheld] }
+                      issues: { type: array, items: { $ref: '#/components/schemas/DomainIssue' } }
+            ExpenseInput:
+              type: object
+              required: [grantId, category, purpose, amount, spentOn, description]
+              properties:
+                grantId: { type: string }
+                category: { type: string, description: 'analysisTesting, personnelLabour, meetingsResearch, printing, intellectualProperty or the Chinese name' }
+                purpose: { type: string, description: 'talentTraining, technicalInnovation, dailyOperation or the Chinese name' }
+                amount: { type: integer, minimum: 1, description: fen }
+                spentOn: { type: string, format: date }
+                description: { type: string }
+                receipts:
+                  type: array
+                  items:
+                    type: object
+                    required: [fileName, contentBase64]
+                    properties:
+                      fileName: { type: string }
+                      contentType: { type: string }
+                      contentBase64: { type: string }
+            Expense:
+              type: object
+              properties:
+                id: { type: string }
+                studioId: { type: string }
+                grantId: { type: string }
+                category: { type: string }
+                categoryZh: { type: string }
+                purpose: { type: string }
+                purposeZh: { type: string }
+                amount: { type: integer }
+                amountYuan: { type: string }
+                spentOn: { type: string, format: date }
+                description: { type: string }
+                overBalance: { type: boolean }
+                recordedBy: { type: string }
+                recordedAt: { type: string, format: date-time }
+                receipts:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      id: { type: string }
+                      fileName: { type: string }
+                      contentType: { type: string }
+                      sha256: { type: string }
+                      size: { type: integer }
+            ExpenseList:
+              type: object
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/Expense' } } }
+            FindingInput:
+              type: object
+              required: [kind, description]
+              properties:
+                kind: { type: string, enum: [compliant, misuse] }
+                grantId: { type: string }
+                amount: { type: integer, minimum: 1, description: 'fen; required for misuse' }
+                description: { type: string }
+                rectificationDeadline: { type: string, format: date, description: required for misuse }
+            Inspection:
+              type: object
+              properties:
+                id: { type: string }
+                studioId: { type: string }
+                dueOn: { type: string, format: date }
+                status: { type: string, enum: [scheduled, closed] }
+                article: { type: string }
+                balances: { $ref: '#/components/schemas/Balances' }
+                signOffs:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      role: { type: string, enum: [department, finance, audit_office] }
+                      roleZh: { type: string }
+                      signedBy: { type: string }
+                      signedAt: { type: string, format: date-time }
+                      note: { type: [string, 'null'] }
+                missingSignOffs: { type: array, items: { type: string } }
+                findings:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      id: { type: string }
+                      kind: { type: string, enum: [compliant, misuse] }
+                      grantId: { type: [string, 'null'] }
+                      amount: { type: [integer, 'null'] }
+                      description: { type: string }
+                      rectificationDeadline: { type: [string, 'null'], format: date }
+                      recordedBy: { type: string }
+                      recordedAt: { type: string, format: date-time }
+                closedBy: { type: [string, 'null'] }
+                closedAt: { type: [string, 'null'], format: date-time }
+            InspectionList:
+              type: object
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/Inspection' } } }
+            GrantReportLine:
+              type: object
+              properties:
+                key: { type: string }
+                label: { type: string }
+                grantCount: { type: integer }
+                granted: { type: integer }
+                paid: { type: integer }
+                outstanding: { type: integer }
+                held: { type: integer }
+                cancelledCount: { type: integer }
+            GrantReport:
+              type: object
+              properties:
+                by: { type: string }
+                lines: { type: array, items: { $ref: '#/components/schemas/GrantReportLine' } }
+                total: { $ref: '#/components/schemas/GrantReportLine' }
+        """
+}

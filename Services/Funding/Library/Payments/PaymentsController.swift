@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import Hummingbird
+import ServiceKit
+import StudioDomain
+
+/// Finance's payment batches: export the approved grants as CSV, import the bank's confirmations.
+struct PaymentsController {
+    let context: FundingContext
+
+    func add(to router: Router<AppRequestContext>) {
+        router.post("payment-batches", use: create)
+        router.get("payment-batches/:id/csv", use: download)
+        router.post("payment-confirmations", use: importConfirmations)
+    }
+
+    @Sendable func create(_ request: Request, context ctx: AppRequestContext) async throws -> EditedResponse<PaymentBatches.Created> {
+        let actor = Actor(try ctx.require(.finance))
+        try await context.runScheduler()
+        let moment = context.moment
+        let created = try await context.database.write { db in try PaymentBatches.create(by: actor, at: moment.millis, in: db) }
+        return EditedResponse(status: created.batchId == nil ? .ok : .created, response: created)
+    }
+
+    @Sendable func download(_ request: Request, context ctx: AppRequestContext) async throws -> Response {
+        try ctx.require(.finance)
+        let id = try ctx.parameters.require("id")
+        guard let csv = try await context.database.read({ db in try PaymentBatches.csv(id, in: db) }) else {
+            throw Problem.notFound("payment batch", id: id)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"\(id).csv\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: csv)))
+    }
+
+    /// Body: the CSV. `?mode=all` (default) applies every row or none; `?mode=good-only` applies the good rows.
+    @Sendable func importConfirmations(_ request: Request, context ctx: AppRequestContext) async throws -> EditedResponse<ConfirmationImport.Report> {
+        let actor = Actor(try ctx.require(.finance))
+        let modeText = request.stringQuery("mode") ?? "all"
+        guard let mode = ConfirmationImport.Mode(rawValue: modeText) else {
+            throw Problem.invalid("confirmation.mode", field: "mode", zh: "mode 须为 all 或 good-only", en: "mode must be all or good-only")
+        }
+        let buffer = try await request.body.collect(upTo: ctx.maxUploadSize)
+        let rows = try ConfirmationImport.parse(Array(buffer.readableBytesView))
+        let moment = context.moment
+        let settings = context.settings
+        let report = try await context.database.write { db in
+            try ConfirmationImport.apply(rows, mode: mode, by: actor, at: moment, settings: settings, in: db)
+        }
+        let status: HTTPResponse.Status = report.rejected > 0 && mode == .all ? .unprocessableContent : .ok
+        return EditedResponse(status: status, response: report)
+    }
+}

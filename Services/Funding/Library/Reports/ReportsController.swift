@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+import Hummingbird
+import ServiceKit
+import StudioDomain
+
+/// `GET /reports/grants?by=year|screening_body|kind[&year=2027][&format=csv]`.
+struct ReportsController {
+    let context: FundingContext
+
+    func add(to router: Router<AppRequestContext>) {
+        router.get("reports/grants", use: grants)
+    }
+
+    @Sendable func grants(_ request: Request, context ctx: AppRequestContext) async throws -> Response {
+        try ctx.require(.department, .finance, .auditOffice)
+        let byText = request.stringQuery("by") ?? "year"
+        guard let dimension = GrantReport.Dimension(rawValue: byText) else {
+            throw Problem.invalid("report.dimension", field: "by", zh: "by 须为 year、screening_body 或 kind", en: "by must be year, screening_body or kind")
+        }
+        let format = request.stringQuery("format") ?? "json"
+        guard format == "json" || format == "csv" else {
+            throw Problem.invalid("report.format", field: "format", zh: "format 须为 json 或 csv", en: "format must be json or csv")
+        }
+        let year = try request.integerQuery("year")
+        try await context.runScheduler()
+        let report = try await context.database.read { db in try GrantReport.build(by: dimension, year: year, in: db) }
+        if format == "csv" {
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"grants-by-\(dimension.rawValue).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: GrantReport.csv(report, dimension: dimension))))
+        }
+        return try report.response(from: request, context: ctx)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import HummingbirdTesting
+import StudioDomain
+import TestSupport
+import XCTest
+@testable import FundingService
+
+/// Art 15: grant money pays only for the five cost categories and three purposes, within the grant's balance.
+final class ExpenseTests: XCTestCase {
+    /// A studio whose naming grant (10,000 yuan) has been paid.
+    func paidStudio(_ fixture: FundingFixture) async throws -> (StudioID, GrantRecord) {
+        try fixture.setBudget(2026, yuan: 100_000)
+        let studio = try await fixture.nameStudio()
+        let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
+        let moment = Moment(fixture.clock.now())
+        let actor = Actor(event: "t", source: "t")
+        let paid = try await fixture.database.write { db in
+            _ = try GrantWorkflow.approve(grant.id, by: actor, at: moment, in: db)
+            return try GrantWorkflow.pay(grant.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
+        }
+        return (studio, paid)
+    }
+
+    func testASpendingOutsideTheAllowedCategoriesIsRefusedNamingArticle15() async throws {
+        let fixture = try FundingFixture()
+        let (studio, grant) = try await paidStudio(fixture)
+        let department = try fixture.token(.department)
+        try await fixture.service.built.application.test(.router) { client in
+            // 招待费 (entertainment) is no allowed category; 旅游 no allowed purpose
+            let refused = try await client.call(.post, "/studios/\(studio)/expenses", token: department, json: """
+                {"grantId":"\(grant.id)","category":"招待费","purpose":"旅游","amount":50000,"spentOn":"2026-09-20","description":"客户接待"}
+                """, expect: .unprocessableContent)
+            let issues = try refused.problem.errors
+            XCTAssertEqual(issues.map(\.code), ["expense.category_not_allowed", "expense.purpose_not_allowed"])
+            XCTAssertEqual(issues.map(\.article), ["第十五条 / Art. 15", "第十五条 / Art. 15"])
+            XCTAssertTrue(issues[0].message_zh.contains("分析测试、人员劳务、会议及调研、资料印刷、知识产权事务"))
+
+            // The Chinese names are accepted, receipts attach and can be read back
+            let receipt = Data("发票扫描件".utf8).base64EncodedString()
+            let recorded = try await client.call(.post, "/studios/\(studio)/expenses", token: department, json: """
+                {"grantId":"\(grant.id)","category":"分析测试","purpose":"技术创新研究","amount":350000,"spentOn":"2026-09-20",
+                 "description":"材料成分检测","receipts":[{"fileName":"发票.pdf","contentType":"application/pdf","contentBase64":"\(receipt)"}]}
+                """, expect: .created).json(Expenses.View.self)
+            XCTAssertEqual(recorded.category, .analysisTesting)
+            XCTAssertEqual(recorded.purpose, .technicalInnovation)
+            XCTAssertEqual(recorded.receipts.count, 1)
+            let file = try await client.call(.get, "/expenses/\(recorded.id)/receipts/\(recorded.receipts[0].id)", token: department, expect: .ok)
+            XCTAssertEqual(String(buffer: file.body), "发票扫描件")
+
+            // Spending beyond what the grant paid (10,000 − 3,500 = 6,500 yuan left) is refused
+            let over = try await client.call(.post, "/studios/\(studio)/expenses", token: department, json: """
+                {"grantId":"\(grant.id)","category":"personnelLabour","purpose":"talentTraining","amount":650001,"spentOn":"2026-09-20","description":"培训劳务"}
+                """, expect: .unprocessableContent)
+            XCTAssertEqual(try over.problem.errors.first?.code, "expense.exceeds_balance")
+            // Zero, negative or a bad date: 422 with the field
+            let zero = try await client.call(.post, "/studios/\(studio)/expenses", token: department, json: """
+                {"grantId":"\(grant.id)","category":"printing","purpose":"dailyOperation","amount":0,"spentOn":"2026-13-01","description":"x"}
+                """, expect: .unprocessableContent)
+            XCTAssertEqual(Set(try zero.problem.errors.map(\.field)), ["amount", "spentOn"])
+        }
+        let balances = try await fixture.database.read { db in try Ledger.balances(grantID: grant.id, in: db) }
+        XCTAssertEqual(balances.spent, Money(yuan: 3_500))
+        XCTAssertEqual(balances.available, Money(yuan: 6_500))
+    }
+
+    func testUnderTheFlagPolicyOverspendingIsRecordedAndFlagged() async throws {
+        let fixture = try FundingFixture(settings: FundingSettings(overspend: .flag))
+        let (studio, grant) = try await paidStudio(fixture)
+        let finance = try fixture.token(.finance)
+        try await fixture.service.built.application.test(.router) { client in
+            let flagged = try await client.call(.post, "/studios/\(studio)/expenses", token: finance, json: """
+                {"grantId":"\(grant.id)","category":"知识产权","purpose":"technicalInnovation","amount":1500000,"spentOn":"2026-09-19","description":"专利申请代理"}
+                """, expect: .created).json(Expenses.View.self)
+            XCTAssertTrue(flagged.overBalance)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Messaging
+import ServiceKit
+import StudioDomain
+import TestSupport
+import XCTest
+@testable import FundingService
+
+/// A funding service in memory with a hand-moved clock, and the events that create grants.
+struct FundingFixture {
+    let service: TestService
+    var clock: TestClock { service.clock }
+    var database: any DatabaseWriter { service.database }
+
+    /// 2026-09-21 (the TestClock's default start) unless told otherwise.
+    init(settings: FundingSettings = FundingSettings()) throws {
+        service = try TestService(FundingModule(settings: settings))
+    }
+
+    var today: LocalDate { LocalDate(clock.now()) }
+
+    static func named(_ studio: StudioID, year: Int = 2026, unit: String = "衢州巨化集团有限公司", body: String = "330802",
+                      application: ApplicationID = .new(), on day: LocalDate = LocalDate("2026-09-01")!) -> StudioNamed {
+        StudioNamed(studioID: studio, applicationID: application, roundID: RoundID("round-\(year)"), year: year, studioName: "王师傅创新工作室",
+                    unitName: unit, unitCreditCode: "91330800MA2DDDDDDD", screeningBodyCode: body, leaderName: "王建国", namedOn: day)
+    }
+
+    /// Names a studio (the naming grant follows) and returns its id.
+    @discardableResult
+    func nameStudio(_ studio: StudioID = .new(), year: Int = 2026, unit: String = "衢州巨化集团有限公司", body: String = "330802") async throws -> StudioID {
+        let result = try await service.receive(Self.named(studio, year: year, unit: unit, body: body), from: "review")
+        guard case .applied = result else { XCTFail("studio.named not applied: \(result)"); return studio }
+        return studio
+    }
+
+    func setBudget(_ year: Int, yuan: Int) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO budget (year, amount_fen, set_by, set_at) VALUES (?, ?, 'department:test', 0) ON CONFLICT (year) DO UPDATE SET amount_fen = excluded.amount_fen",
+                           arguments: [year, Int64(yuan) * 100])
+        }
+    }
+
+    func grants(studio: StudioID? = nil) throws -> [GrantRecord] {
+        try database.read { db in
+            if let studio { return try GrantRecord.fetchAll(db, sql: "SELECT * FROM funding_grant WHERE studio_id = ? ORDER BY created_at, id", arguments: [studio.rawValue]) }
+            return try GrantRecord.fetchAll(db, sql: "SELECT * FROM funding_grant ORDER BY created_at, id")
+        }
+    }
+
+    func ledger(studio: StudioID) throws -> [LedgerEntry] {
+        try database.read { db in try Ledger.entries(studioID: studio.rawValue, in: db) }
+    }
+
+    func token(_ role: Role) throws -> String { try service.token(role) }
+}
+
+/// Request helpers over HummingbirdTesting.
+extension TestClientProtocol {
+    @discardableResult
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String, json: String? = nil, body: String? = nil,
+              expect status: HTTPResponse.Status, file: StaticString = #filePath, line: UInt = #line) async throws -> TestResponse {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+        var buffer: ByteBuffer?
+        if let json { headers[.contentType] = "application/json"; buffer = ByteBuffer(string: json) }
+        if let body { headers[.contentType] = "text/csv; charset=utf-8"; buffer = ByteBuffer(string: body) }
+        return try await execute(uri: uri, method: method, headers: headers, body: buffer) { response in
+            XCTAssertEqual(response.status, status, "\(method) \(uri): \(String(buffer: response.body))", file: file, line: line)
+            return response
+        }
+    }
+}
+
+struct ProblemBody: Decodable {
+    struct Issue: Decodable {
+        var code: String
+        var field: String
+        var article: String?
+        var message_zh: String
+        var message_en: String
+    }
+    var status: Int
+    var errors: [Issue]
+}
+
+extension TestResponse {
+    func json<T: Decodable>(_ type: T.Type) throws -> T { try DomainJSON.decoder().decode(T.self, from: Data(buffer: body)) }
+    var problem: ProblemBody { get throws { try JSONDecoder().decode(ProblemBody.self, from: Data(buffer: body)) } }
+    var text: String { String(buffer: body) }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import HummingbirdTesting
+import Messaging
+import StudioDomain
+import TestSupport
+import XCTest
+@testable import FundingService
+
+/// Art 16: every two years a joint inspection of each studio that received money, closed only with the
+/// sign-off of the department, finance and the audit office; misuse emits `inspection.misuse_found`.
+final class InspectionTests: XCTestCase {
+    func testAJointInspectionNeedsAllThreeSignOffsAndMisuseEmitsAnEvent() async throws {
+        // Given a studio paid on 2026-09-21
+        let fixture = try FundingFixture()
+        try fixture.setBudget(2026, yuan: 100_000)
+        let studio = try await fixture.nameStudio()
+        let unpaidStudio = try await fixture.nameStudio()
+        let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
+        let department = try fixture.token(.department), finance = try fixture.token(.finance)
+        let audit = try fixture.token(.auditOffice), expertToken = try fixture.token(.federation)
+        try await fixture.service.built.application.test(.router) { client in
+            try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .ok)
+            try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paymentReference":"P-1","paidOn":"2026-09-21"}"#, expect: .ok)
+
+            // Then one inspection is scheduled, two years on, for the studio that received money only
+            let list = try await client.call(.get, "/inspections", token: audit, expect: .ok).json(Items<Inspections.View>.self).items
+            XCTAssertEqual(list.map(\.studioId), [studio.rawValue])
+            XCTAssertFalse(list.contains { $0.studioId == unpaidStudio.rawValue })
+            let inspection = list[0]
+            XCTAssertEqual(inspection.dueOn, "2028-09-21")
+            XCTAssertEqual(inspection.missingSignOffs, ["department", "finance", "audit_office"])
+            let path = "/inspections/\(inspection.id)"
+
+            // Nobody signs before there is a finding; other roles cannot act
+            try await client.call(.post, "\(path)/sign-offs", token: finance, expect: .conflict)
+            try await client.call(.post, "\(path)/findings", token: expertToken, json: #"{"kind":"compliant","description":"x"}"#, expect: .forbidden)
+
+            // A misuse finding needs amount and deadline, and emits the event in the same transaction
+            let incomplete = try await client.call(.post, "\(path)/findings", token: audit, json: #"{"kind":"misuse","description":"购置与工作室无关的家电"}"#, expect: .unprocessableContent)
+            XCTAssertEqual(Set(try incomplete.problem.errors.map(\.field)), ["amount", "rectificationDeadline"])
+            XCTAssertEqual(try fixture.service.emitted(InspectionMisuseFound.self).count, 0)
+            try await client.call(.post, "\(path)/findings", token: audit, json: """
+                {"kind":"misuse","grantId":"\(grant.id)","amount":120000,"description":"购置与工作室无关的家电","rectificationDeadline":"2026-12-31"}
+                """, expect: .created)
+            try await client.call(.post, "\(path)/findings", token: department, json: #"{"kind":"compliant","description":"其余开支均有票据，符合第十五条"}"#, expect: .created)
+
+            // Each role signs for itself, once; closing waits for all three
+            try await client.call(.post, "\(path)/sign-offs", token: finance, json: #"{"note":"账实相符"}"#, expect: .ok)
+            try await client.call(.post, "\(path)/sign-offs", token: finance, expect: .conflict)
+            try await client.call(.post, "\(path)/findings", token: department, json: #"{"kind":"compliant","description":"late"}"#, expect: .conflict)
+            try await client.call(.post, "\(path)/sign-offs", token: department, expect: .ok)
+            let early = try await client.call(.post, "\(path)/close", token: department, expect: .conflict)
+            XCTAssertEqual(try early.problem.errors.first?.code, "inspection.sign_offs_missing")
+            XCTAssertTrue(try early.problem.errors.first?.message_zh.contains("经审办") == true)
+            XCTAssertEqual(try early.problem.errors.first?.article, "第十六条 / Art. 16")
+            try await client.call(.post, "\(path)/close", token: audit, expect: .forbidden)
+            try await client.call(.post, "\(path)/sign-offs", token: audit, expect: .ok)
+            let closed = try await client.call(.post, "\(path)/close", token: department, expect: .ok).json(Inspections.View.self)
+            XCTAssertEqual(closed.status, "closed")
+            XCTAssertEqual(Set(closed.signOffs.map(\.role)), ["department", "finance", "audit_office"])
+
+            // And the next inspection falls due two years after this one
+            let next = try await client.call(.get, "/inspections?status=scheduled", token: department, expect: .ok).json(Items<Inspections.View>.self).items
+            XCTAssertEqual(next.map(\.dueOn), ["2030-09-21"])
+        }
+        let events = try fixture.service.emitted(InspectionMisuseFound.self)
+        XCTAssertEqual(events.count, 1)
+        XCTAssertEqual(events[0].data.studioID, studio)
+        XCTAssertEqual(events[0].data.amount, Money(yuan: 1_200))
+        XCTAssertEqual(events[0].data.grantID?.rawValue, grant.id)
+        XCTAssertEqual(events[0].data.rectificationDeadline, LocalDate("2026-12-31"))
+        XCTAssertEqual(events[0].aggregate, "studio:\(studio)")
+    }
+}

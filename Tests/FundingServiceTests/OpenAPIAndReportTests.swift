@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import HummingbirdTesting
+import ServiceKit
+import StudioDomain
+import TestSupport
+import XCTest
+@testable import FundingService
+
+final class OpenAPIAndReportTests: XCTestCase {
+    func testTheOpenAPIDocumentDescribesEveryRoute() throws {
+        let fixture = try FundingFixture()
+        let built = fixture.service.built
+        let document = OpenAPIDocument.render(module: FundingModule(), handledEventTypes: ["studio.named"])
+        let described = OpenAPIPaths.operations(in: document)
+        let routes = built.routes.map { route -> String in
+            let parts = route.split(separator: " ", maxSplits: 1)
+            return "\(parts[0].lowercased()) \(OpenAPIPaths.normalise(String(parts[1])))"
+        }
+        for route in routes { XCTAssertTrue(described.contains(route), "\(route) is not in the OpenAPI document") }
+        XCTAssertTrue(described.contains("post /payment-confirmations"))
+        XCTAssertTrue(described.contains("get /reports/grants"))
+        // and nothing described that the router does not serve
+        XCTAssertEqual(described.subtracting(routes), [])
+        // Kept for a look with openapi-spec-validator (the integration test validates the served document).
+        try document.write(toFile: NSTemporaryDirectory() + "funding-openapi.yaml", atomically: true, encoding: .utf8)
+    }
+
+    func testTheReportShowsGrantedPaidAndOutstandingByYearScreeningBodyAndKind() async throws {
+        // Given two studios of 柯城区 and 江山市, one paid naming grant, one project grant, one held grant
+        let fixture = try FundingFixture()
+        try fixture.setBudget(2026, yuan: 30_000)
+        let kecheng = try await fixture.nameStudio(body: "330802")
+        let jiangshan = try await fixture.nameStudio(body: "330881")
+        try await fixture.service.receive(ProjectGrantAwarded(studioID: kecheng, applicationID: .new(), roundID: "p", year: 2026), from: "review")
+        let moment = Moment(fixture.clock.now())
+        let actor = Actor(event: "t", source: "t")
+        let naming = try XCTUnwrap(fixture.grants(studio: kecheng).first { $0.kind == .naming })
+        try await fixture.database.write { db in
+            _ = try GrantWorkflow.approve(naming.id, by: actor, at: moment, in: db)
+            _ = try GrantWorkflow.pay(naming.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
+        }
+        try await fixture.service.receive(DemonstrationAccepted(studioID: jiangshan, applicationID: .new(), year: 2026, acceptedOn: moment.today), from: "assessment")
+        let audit = try fixture.token(.auditOffice)
+        try await fixture.service.built.application.test(.router) { client in
+            let byKind = try await client.call(.get, "/reports/grants?by=kind", token: audit, expect: .ok).json(GrantReport.Report.self)
+            let lines = Dictionary(uniqueKeysWithValues: byKind.lines.map { ($0.key, $0) })
+            XCTAssertEqual(lines["naming"]?.granted, Money(yuan: 20_000))
+            XCTAssertEqual(lines["naming"]?.paid, Money(yuan: 10_000))
+            XCTAssertEqual(lines["naming"]?.outstanding, Money(yuan: 10_000))
+            XCTAssertEqual(lines["projectGrant"]?.granted, Money(yuan: 0), "30,000 budget: the project grant is held")
+            XCTAssertEqual(lines["projectGrant"]?.held, Money(yuan: 20_000))
+            XCTAssertEqual(lines["demonstration"]?.held, Money(yuan: 50_000))
+            XCTAssertEqual(byKind.total.granted, Money(yuan: 20_000))
+
+            let byBody = try await client.call(.get, "/reports/grants?by=screening_body", token: audit, expect: .ok).json(GrantReport.Report.self)
+            XCTAssertEqual(byBody.lines.map(\.key), ["330802", "330881"])
+            XCTAssertEqual(byBody.lines.map(\.paid), [Money(yuan: 10_000), .zero])
+
+            let csv = try await client.call(.get, "/reports/grants?by=year&format=csv", token: audit, expect: .ok)
+            let text = String(decoding: Array(csv.body.readableBytesView).dropFirst(3), as: UTF8.self)
+            XCTAssertEqual(text.components(separatedBy: "\r\n").prefix(3).map { $0 }, [
+                "年度,补助笔数,已承诺（元）,已拨付（元）,未拨付（元）,暂缓（元）,已取消笔数",
+                "2026年,4,20000.00,10000.00,10000.00,70000.00,0",
+                "合计,4,20000.00,10000.00,10000.00,70000.00,0",
+            ])
+            try await client.call(.get, "/reports/grants?by=unit", token: audit, expect: .unprocessableContent)
+            try await client.call(.get, "/reports/grants", token: try fixture.token(.expert), expect: .forbidden)
+        }
+    }
+}
