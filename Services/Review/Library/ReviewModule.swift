@@ -11,12 +11,25 @@ public struct ReviewModule: ServiceModule {
     public var defaultPort: Int { 8082 }
     public var summary: String { "Review (评审): qualification review, the expert panel, conflict-free assignment, scoring, ranking against the quota, the federation's decision (Art 9, 11, 13, 14)." }
 
-    public func registerMigrations(_ migrator: inout DatabaseMigrator) {}
+    public func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        ReviewSchema.register(in: &migrator)
+    }
 
-    public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {}
+    public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
+        IntakeHandlers.register(&handlers, environment: environment)
+        StudioReplica.register(&handlers, environment: environment)
+    }
 
-    public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {}
+    public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {
+        RoundsController(environment: environment).add(to: router)
+        QualificationController(environment: environment).add(to: router)
+        ExpertsController(environment: environment).add(to: router)
+        AssignmentController(environment: environment).add(to: router)
+        ScoringController(environment: environment).add(to: router)
+        RankingController(environment: environment).add(to: router)
+        DecisionController(environment: environment).add(to: router)
+    }
 
-    public var openAPIPaths: String { "" }
-    public var openAPISchemas: String { "" }
+    public var openAPIPaths: String { ReviewOpenAPI.paths }
+    public var openAPISchemas: String { ReviewOpenAPI.schemas }
 }

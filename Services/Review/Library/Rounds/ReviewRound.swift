@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import Messaging
+import StudioDomain
+
+/// Where a review round stands. Configuration (rubric, quota, panel size) is open until scoring starts.
+public enum RoundStatus: String, Codable, Sendable {
+    /// 受理与资格审查: applications arrive, qualification review, expert assignment.
+    case open
+    /// 专家评分
+    case scoring
+    /// 评分结束: the ranking is final; the department proposes the list.
+    case closed
+    /// 公示中
+    case notice
+    /// 已决定 (Art 11, 13, 14)
+    case decided
+}
+
+/// A review round (评审批次) of one kind: naming (Art 9–11), project grants (Art 13) or demonstration (Art 14).
+public struct ReviewRound: Codable, Sendable, Equatable {
+    public var id: String
+    public var kind: ApplicationKind
+    public var year: Int
+    public var status: RoundStatus
+    /// How many applications the round may propose at most (Art 9: generally 10; Art 13: 2–5; Art 14: 1–2).
+    public var quota: Int
+    /// The lowest final score (out of 100) an application may have and still be proposed.
+    public var minimumScore: Int
+    public var expertsPerApplication: Int
+    /// Also keep experts off applications of their own screening body's area.
+    public var excludeSameScreeningBody: Bool
+    public var normalise: Bool
+    public var outlierThreshold: Int
+    public var rubric: Rubric
+    /// Last day experts may save or submit score sheets (inclusive, Asia/Shanghai).
+    public var scoringDeadline: LocalDate?
+    /// Length of the public notice (公示) in working days.
+    public var noticeWorkingDays: Int
+    public var updatedAt: Date
+    public var updatedBy: String?
+
+    /// The defaults of a round first seen through an application.
+    public static func defaults(id: String, kind: ApplicationKind, year: Int, now: Date) -> ReviewRound {
+        ReviewRound(id: id, kind: kind, year: year, status: .open, quota: defaultQuota(kind),
+                    minimumScore: 60, expertsPerApplication: 3, excludeSameScreeningBody: false, normalise: false,
+                    outlierThreshold: 15, rubric: .standard, scoringDeadline: nil, noticeWorkingDays: 5, updatedAt: now, updatedBy: nil)
+    }
+
+    /// Art 9: 一般每年命名十个; Art 13: 2–5, so up to 5; Art 14: 1–2, so up to 2. The department may lower them.
+    public static func defaultQuota(_ kind: ApplicationKind) -> Int {
+        switch kind {
+        case .naming: 10
+        case .projectGrant: 5
+        case .demonstration: 2
+        }
+    }
+
+    /// The quotas the regulation allows: Art 9 says "generally ten" (a soft number, so up to 30), Art 13 2–5, Art 14 1–2.
+    public static func quotaRange(_ kind: ApplicationKind) -> ClosedRange<Int> {
+        switch kind {
+        case .naming: 1...30
+        case .projectGrant: 2...5
+        case .demonstration: 1...2
+        }
+    }
+
+    public var decisionArticle: Article { kind.article }
+}
+
+enum RoundStore {
+    static func find(_ id: String, in db: Database) throws -> ReviewRound? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM review_round WHERE id = ?", arguments: [id]) else { return nil }
+        return try decode(row)
+    }
+
+    static func require(_ id: String, in db: Database) throws -> ReviewRound {
+        guard let round = try find(id, in: db) else { throw ProblemFactory.notFound("round", id) }
+        return round
+    }
+
+    static func all(in db: Database) throws -> [ReviewRound] {
+        try Row.fetchAll(db, sql: "SELECT * FROM review_round ORDER BY year DESC, id").map(decode)
+    }
+
+    static func decode(_ row: Row) throws -> ReviewRound {
+        ReviewRound(
+            id: row["id"], kind: ApplicationKind(rawValue: row["kind"]) ?? .naming, year: row["year"],
+            status: RoundStatus(rawValue: row["status"]) ?? .open, quota: row["quota"], minimumScore: row["minimum_score"],
+            expertsPerApplication: row["experts_per_application"], excludeSameScreeningBody: row["exclude_same_screening_body"],
+            normalise: row["normalise"], outlierThreshold: row["outlier_threshold"],
+            rubric: try JSONDecoder().decode(Rubric.self, from: Data((row["rubric"] as String).utf8)),
+            scoringDeadline: (row["scoring_deadline"] as String?).flatMap(LocalDate.init),
+            noticeWorkingDays: row["notice_working_days"], updatedAt: Millis.date(row["updated_at"]), updatedBy: row["updated_by"])
+    }
+
+    static func save(_ round: ReviewRound, in db: Database) throws {
+        let rubric = String(decoding: try JSONEncoder().encode(round.rubric), as: UTF8.self)
+        let millis = Millis.from(round.updatedAt)
+        try db.execute(sql: """
+            INSERT INTO review_round (id, kind, year, status, quota, minimum_score, experts_per_application, exclude_same_screening_body,
+                normalise, outlier_threshold, rubric, scoring_deadline, notice_working_days, created_at, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, quota = excluded.quota, minimum_score = excluded.minimum_score,
+                experts_per_application = excluded.experts_per_application, exclude_same_screening_body = excluded.exclude_same_screening_body,
+                normalise = excluded.normalise, outlier_threshold = excluded.outlier_threshold, rubric = excluded.rubric,
+                scoring_deadline = excluded.scoring_deadline, notice_working_days = excluded.notice_working_days,
+                updated_at = excluded.updated_at, updated_by = excluded.updated_by
+            """, arguments: [round.id, round.kind.rawValue, round.year, round.status.rawValue, round.quota, round.minimumScore,
+                             round.expertsPerApplication, round.excludeSameScreeningBody, round.normalise, round.outlierThreshold,
+                             rubric, round.scoringDeadline?.description, round.noticeWorkingDays, millis, millis, round.updatedBy])
+    }
+}

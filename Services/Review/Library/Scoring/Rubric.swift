@@ -1,0 +1,96 @@
+import StudioDomain
+
+/// One criterion of a round's scoring rubric (评分细则): scored 0…`maxScore` in whole points, weighted
+/// `weight` percent of the 100-point total.
+public struct Criterion: Codable, Hashable, Sendable {
+    public var key: String
+    public var nameZh: String
+    public var nameEn: String
+    /// The article the criterion rests on, `第五条第（一）项 / Art. 5(1)`.
+    public var article: String?
+    public var maxScore: Int
+    public var weight: Int
+
+    public init(key: String, nameZh: String, nameEn: String, article: Article?, maxScore: Int, weight: Int) {
+        self.key = key
+        self.nameZh = nameZh
+        self.nameEn = nameEn
+        self.article = article?.reference
+        self.maxScore = maxScore
+        self.weight = weight
+    }
+}
+
+/// The criteria of a round; weights add up to 100, so a sheet's total is a score out of 100.
+public struct Rubric: Codable, Hashable, Sendable {
+    public var criteria: [Criterion]
+
+    public init(criteria: [Criterion]) { self.criteria = criteria }
+
+    /// The default rubric: the conditions of Art 5 and the results of Art 2, each scored 0–10.
+    /// Projects weigh most (Art 5(3) asks for running, funded projects every year), facilities and rules least.
+    public static let standard = Rubric(criteria: [
+        Criterion(key: "facilities", nameZh: "硬件设施", nameEn: "facilities", article: Article(5, item: 1), maxScore: 10, weight: 15),
+        Criterion(key: "workRules", nameZh: "工作制度", nameEn: "work rules", article: Article(5, item: 2), maxScore: 10, weight: 15),
+        Criterion(key: "projects", nameZh: "项目实施", nameEn: "innovation projects", article: Article(5, item: 3), maxScore: 10, weight: 30),
+        Criterion(key: "team", nameZh: "人员结构", nameEn: "team structure", article: Article(5, item: 4), maxScore: 10, weight: 20),
+        Criterion(key: "results", nameZh: "创新成果", nameEn: "innovation results", article: Article(2), maxScore: 10, weight: 20),
+    ])
+
+    /// Problems with a rubric a department proposes, field paths under `field`.
+    public func issues(field: String = "rubric") -> [DomainIssue] {
+        var issues: [DomainIssue] = []
+        if criteria.isEmpty || criteria.count > 20 {
+            issues.append(DomainIssue(code: "rubric.size", field: field + ".criteria", messageZh: "评分细则须有 1 至 20 项", messageEn: "a rubric has 1 to 20 criteria"))
+        }
+        var seen = Set<String>()
+        for (index, criterion) in criteria.enumerated() {
+            let path = "\(field).criteria[\(index)]"
+            if criterion.key.isEmpty || criterion.key.count > 40 || !seen.insert(criterion.key).inserted {
+                issues.append(DomainIssue(code: "rubric.key", field: path + ".key", messageZh: "评分项标识须为 1 至 40 个字符且不重复", messageEn: "a criterion key is 1 to 40 characters and unique"))
+            }
+            if criterion.nameZh.isEmpty || criterion.nameEn.isEmpty {
+                issues.append(DomainIssue(code: "rubric.name", field: path + ".nameZh", messageZh: "评分项须有中英文名称", messageEn: "a criterion needs a Chinese and an English name"))
+            }
+            if !(1...100).contains(criterion.maxScore) {
+                issues.append(DomainIssue(code: "rubric.max_score", field: path + ".maxScore", messageZh: "满分须在 1 至 100 之间", messageEn: "maxScore must be between 1 and 100"))
+            }
+            if !(1...100).contains(criterion.weight) {
+                issues.append(DomainIssue(code: "rubric.weight", field: path + ".weight", messageZh: "权重须在 1 至 100 之间", messageEn: "weight must be between 1 and 100"))
+            }
+        }
+        let total = criteria.reduce(0) { $0 + $1.weight }
+        if !criteria.isEmpty, total != 100 {
+            issues.append(DomainIssue(code: "rubric.weights_total", field: field + ".criteria", messageZh: "各项权重之和须为 100，当前为 \(total)", messageEn: "the weights must add up to 100; they add up to \(total)"))
+        }
+        return issues
+    }
+
+    /// The weighted total out of 100 of complete `scores` (criterion key → points): Σ points × weight / max.
+    public func total(_ scores: [String: Int]) -> Rational {
+        criteria.reduce(Rational.zero) { sum, criterion in
+            sum + Rational((scores[criterion.key] ?? 0) * criterion.weight, criterion.maxScore)
+        }
+    }
+
+    /// Problems with the points an expert enters: unknown criteria, out of scale; `complete` also asks for every criterion.
+    public func issues(scores: [String: Int], complete: Bool, field: String = "scores") -> [DomainIssue] {
+        var issues: [DomainIssue] = []
+        let keys = Set(criteria.map(\.key))
+        for key in scores.keys.sorted() where !keys.contains(key) {
+            issues.append(DomainIssue(code: "score.unknown_criterion", field: "\(field).\(key)", messageZh: "评分细则中没有此项：\(key)", messageEn: "the rubric has no criterion \(key)"))
+        }
+        for criterion in criteria {
+            if let value = scores[criterion.key] {
+                if !(0...criterion.maxScore).contains(value) {
+                    issues.append(DomainIssue(code: "score.out_of_scale", field: "\(field).\(criterion.key)", article: criterion.article,
+                                              messageZh: "\(criterion.nameZh)的得分须在 0 至 \(criterion.maxScore) 之间", messageEn: "the \(criterion.nameEn) score must be between 0 and \(criterion.maxScore)"))
+                }
+            } else if complete {
+                issues.append(DomainIssue(code: "score.missing", field: "\(field).\(criterion.key)", article: criterion.article,
+                                          messageZh: "提交前须为\(criterion.nameZh)打分", messageEn: "score \(criterion.nameEn) before submitting"))
+            }
+        }
+        return issues
+    }
+}

@@ -1,0 +1,158 @@
+import GRDB
+
+/// The review service's tables. Instants are integer ms UTC, business dates `YYYY-MM-DD` (Asia/Shanghai),
+/// scores whole points (totals are exact fractions computed on read, never stored as floats).
+enum ReviewSchema {
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("review-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE review_round (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    year INTEGER NOT NULL,
+                    status TEXT NOT NULL,                -- open, scoring, closed, notice, decided
+                    quota INTEGER NOT NULL,
+                    minimum_score INTEGER NOT NULL,      -- out of 100
+                    experts_per_application INTEGER NOT NULL,
+                    exclude_same_screening_body INTEGER NOT NULL,
+                    normalise INTEGER NOT NULL,
+                    outlier_threshold INTEGER NOT NULL,
+                    rubric TEXT NOT NULL,                -- JSON Rubric
+                    scoring_deadline TEXT,               -- LocalDate, inclusive
+                    notice_working_days INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    updated_by TEXT
+                );
+                CREATE TABLE review_application (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    round_id TEXT NOT NULL REFERENCES review_round(id),
+                    kind TEXT NOT NULL,
+                    status TEXT NOT NULL,                -- ApplicationStatus raw value, or withdrawn
+                    version INTEGER NOT NULL,
+                    content TEXT NOT NULL,               -- JSON ApplicationContent
+                    submitted_on TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX review_application_round ON review_application(round_id);
+                CREATE TABLE qualification_decision (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    application_id TEXT NOT NULL REFERENCES review_application(id),
+                    application_version INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,               -- pass, fail, return
+                    reasons TEXT NOT NULL,               -- JSON [DomainIssue]
+                    decided_by TEXT NOT NULL,
+                    decided_at INTEGER NOT NULL
+                );
+                CREATE TABLE expert (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    unit_name TEXT NOT NULL,
+                    unit_credit_code TEXT,
+                    screening_body_code TEXT,
+                    specialities TEXT NOT NULL,          -- JSON [String]
+                    title TEXT,
+                    max_load INTEGER NOT NULL,
+                    relationships TEXT NOT NULL,         -- JSON [DeclaredRelationship]
+                    active INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE expert_round (
+                    round_id TEXT NOT NULL REFERENCES review_round(id),
+                    expert_id TEXT NOT NULL REFERENCES expert(id),
+                    available INTEGER NOT NULL,
+                    max_load INTEGER,
+                    PRIMARY KEY (round_id, expert_id)
+                );
+                CREATE TABLE manual_conflict (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    expert_id TEXT NOT NULL REFERENCES expert(id),
+                    application_id TEXT NOT NULL REFERENCES review_application(id),
+                    reason TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE assignment (
+                    application_id TEXT NOT NULL REFERENCES review_application(id),
+                    expert_id TEXT NOT NULL REFERENCES expert(id),
+                    round_id TEXT NOT NULL REFERENCES review_round(id),
+                    source TEXT NOT NULL,                -- solver, manual
+                    cost INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (application_id, expert_id)
+                );
+                CREATE INDEX assignment_expert ON assignment(expert_id);
+                CREATE TABLE score_sheet (
+                    application_id TEXT NOT NULL,
+                    expert_id TEXT NOT NULL,
+                    round_id TEXT NOT NULL,
+                    scores TEXT NOT NULL,                -- JSON {criterion: points}
+                    comments TEXT NOT NULL,              -- JSON {criterion: text}
+                    comment TEXT,
+                    status TEXT NOT NULL,                -- draft, submitted
+                    submitted_at INTEGER,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (application_id, expert_id)
+                );
+                CREATE TABLE public_notice (
+                    round_id TEXT PRIMARY KEY NOT NULL REFERENCES review_round(id),
+                    application_ids TEXT NOT NULL,       -- JSON [String], in rank order
+                    starts_on TEXT NOT NULL,
+                    ends_on TEXT NOT NULL,               -- last working day of the notice
+                    working_days INTEGER NOT NULL,
+                    note TEXT,
+                    published_by TEXT NOT NULL,
+                    published_at INTEGER NOT NULL
+                );
+                CREATE TABLE objection (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    round_id TEXT NOT NULL REFERENCES review_round(id),
+                    application_id TEXT NOT NULL REFERENCES review_application(id),
+                    text TEXT NOT NULL,
+                    received_on TEXT NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    upheld INTEGER,
+                    resolution TEXT,
+                    resolved_by TEXT,
+                    resolved_at INTEGER
+                );
+                CREATE TABLE round_decision (
+                    round_id TEXT PRIMARY KEY NOT NULL REFERENCES review_round(id),
+                    decided_on TEXT NOT NULL,
+                    decided_by TEXT NOT NULL,
+                    decided_at INTEGER NOT NULL,
+                    outcomes TEXT NOT NULL               -- JSON [{applicationId, status, studioId}]
+                );
+                CREATE TABLE studio_replica (
+                    studio_id TEXT PRIMARY KEY NOT NULL,
+                    studio_name TEXT NOT NULL,
+                    unit_name TEXT NOT NULL,
+                    screening_body_code TEXT NOT NULL,
+                    level TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    named_on TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                -- Every decision and adjustment: who, when, what (qualification, assignment changes, reopenings,
+                -- aggregation adjustments, notice, objections, decision).
+                CREATE TABLE review_audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    round_id TEXT,
+                    application_id TEXT,
+                    action TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("review-v2-minimum-load") { db in
+            try db.execute(sql: "ALTER TABLE expert_round ADD COLUMN min_load INTEGER NOT NULL DEFAULT 0")
+        }
+    }
+}

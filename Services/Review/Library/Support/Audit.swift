@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import Hummingbird
+import ServiceKit
+import StudioDomain
+
+/// The record of who decided what and when, written in the same transaction as the decision.
+enum Audit {
+    static func record(_ action: String, round: String?, application: String? = nil, detail: some Encodable,
+                       actor: String, at millis: Int64, in db: Database) throws {
+        let json = String(decoding: try DomainJSON.encoder().encode(detail), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO review_audit (round_id, application_id, action, detail, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [round, application, action, json, actor, millis])
+    }
+}
+
+extension Identity {
+    /// `department:tok_…` or `expert:E1`: who acted, as the audit records it.
+    var actor: String { "\(role.rawValue):\(subject ?? tokenID)" }
+}
+
+/// Problems in the review service's vocabulary.
+enum ProblemFactory {
+    static func notFound(_ what: String, _ id: String) -> Problem { Problem.notFound(what, id: id) }
+
+    static func conflict(_ code: String, field: String = "-", article: Article? = nil, zh: String, en: String) -> Problem {
+        Problem(.conflict, code: code, field: field, article: article?.reference, zh: zh, en: en)
+    }
+
+    static func invalid(_ code: String, field: String, article: Article? = nil, zh: String, en: String) -> Problem {
+        .validation([DomainIssue(code: code, field: field, article: article?.reference, messageZh: zh, messageEn: en)])
+    }
+}
+
+/// A list response `{"items": [...]}`.
+struct Items<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    var items: [Item]
+}
+
+enum JSONText {
+    static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try DomainJSON.encoder().encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try DomainJSON.decoder().decode(T.self, from: Data(text.utf8))
+    }
+}
