@@ -44,219 +44,99 @@ public enum OpenAPIDocument {
         """
     }
 
-    static let problemResponses = """
-                '400': { $ref: '#/components/responses/Problem' }
-                '401': { $ref: '#/components/responses/Problem' }
-                '403': { $ref: '#/components/responses/Problem' }
-                '404': { $ref: '#/components/responses/Problem' }
-                '409': { $ref: '#/components/responses/Problem' }
-                '413': { $ref: '#/components/responses/Problem' }
-                '422': { $ref: '#/components/responses/Problem' }
-        """
+    /// The kit's operations declare 413 (body too large) besides the usual problems.
+    static let errors = [400, 401, 403, 404, 409, 413, 422]
 
-    static func jsonBody(_ schema: String) -> String {
-        """
-              requestBody:
-                required: true
-                content:
-                  application/json:
-                    schema: { $ref: '#/components/schemas/\(schema)' }
-        """
+    static func operation(_ method: String, _ summary: String, parameters: [String] = [], body: OpenAPIBuilder.Body? = nil,
+                          status: Int = 200, description: String = "OK", schema: String?) -> String {
+        OpenAPIBuilder.operation(method: method, summary: summary, parameters: parameters, body: body, status: status,
+                                 description: description, schema: schema, errors: errors)
     }
 
-    static func ok(_ code: String, _ schema: String) -> String {
-        """
-              responses:
-                '\(code)':
-                  description: OK
-                  content:
-                    application/json:
-                      schema: { $ref: '#/components/schemas/\(schema)' }
-        \(problemResponses)
-        """
+    /// The probes and this document: public, no problem responses but readiness's 503.
+    static func probe(_ summary: String, _ description: String, _ contentType: String, _ schema: String, errors: [Int] = []) -> String {
+        OpenAPIBuilder.operation(method: "get", summary: summary, description: description, schema: schema,
+                                 contentTypes: [contentType], errors: errors, security: [])
     }
 
-    static let noContent = """
-              responses:
-                '204': { description: Done }
-        \(problemResponses)
-        """
+    static let id = OpenAPIBuilder.pathParameter("id")
+    static let limit = OpenAPIBuilder.queryParameter("limit", "type: integer, minimum: 1, maximum: 1000")
+    static let subscription = OpenAPIBuilder.queryParameter("subscription")
 
-    static func idParameter(_ name: String = "id", integer: Bool = false) -> String {
-        """
-              parameters:
-                - { name: \(name), in: path, required: true, schema: { type: \(integer ? "integer" : "string") } }
-        """
-    }
+    static let kitPaths = [
+        OpenAPIBuilder.path("/health", probe("Liveness", "The process is up", "application/json", "{ type: object }")),
+        OpenAPIBuilder.path("/ready", probe("Readiness (database open and migrated)", "Ready", "application/json", "{ type: object }",
+                                            errors: [503])),
+        OpenAPIBuilder.path("/metrics", probe("Prometheus metrics (queue depth, attempts by outcome, delivery latency, requests)",
+                                              "Prometheus text format", "text/plain", "{ type: string }")),
+        OpenAPIBuilder.path("/openapi.yaml", probe("This document", "OpenAPI 3.1", "application/yaml", "{ type: string }")),
+        OpenAPIBuilder.path("/events", OpenAPIBuilder.operation(
+            method: "post", summary: "Webhook receiver (Standard Webhooks). 2xx means applied or already applied.",
+            parameters: ["webhook-id", "webhook-timestamp", "webhook-signature"].map { OpenAPIBuilder.parameter($0, in: "header", required: true) },
+            body: .json("EventEnvelope"), schema: OpenAPIBuilder.ref("EventAccepted"), errors: errors, security: ["webhookSignature"])),
+        OpenAPIBuilder.path("/ops/subscriptions",
+            operation("get", "List subscriptions (operator)", schema: OpenAPIBuilder.ref("SubscriptionList")),
+            operation("post", "Create a subscription (operator); the secret is shown once", body: .json("CreateSubscription"),
+                      status: 201, schema: OpenAPIBuilder.ref("Subscription"))),
+        OpenAPIBuilder.path("/ops/subscriptions/{id}",
+            operation("get", "Show a subscription by id or name (operator)", parameters: [id], schema: OpenAPIBuilder.ref("Subscription")),
+            operation("patch", "Change url or event types, disable or enable (operator)", parameters: [id],
+                      body: .json("UpdateSubscription"), schema: OpenAPIBuilder.ref("Subscription"))),
+        OpenAPIBuilder.path("/ops/subscriptions/{id}/rotate-secret",
+            operation("post", "Rotate the signing secret; the old one signs beside it for graceSeconds (operator)", parameters: [id],
+                      body: .json("RotateSecret"), schema: OpenAPIBuilder.ref("Subscription"))),
+        OpenAPIBuilder.path("/ops/messages",
+            operation("get", "Outbox messages with their deliveries (operator)", parameters: [
+                OpenAPIBuilder.queryParameter("status", "type: string, enum: [pending, ready, queued, succeeded, dead]"),
+                OpenAPIBuilder.queryParameter("type"), OpenAPIBuilder.queryParameter("aggregate"), subscription,
+                OpenAPIBuilder.queryParameter("from", "type: string, format: date-time"),
+                OpenAPIBuilder.queryParameter("to", "type: string, format: date-time"), limit,
+            ], schema: OpenAPIBuilder.ref("MessageList"))),
+        OpenAPIBuilder.path("/ops/messages/{id}",
+            operation("get", "One message with every attempt of every delivery (operator)", parameters: [id], schema: OpenAPIBuilder.ref("Message"))),
+        OpenAPIBuilder.path("/ops/messages/{id}/replay",
+            operation("post", "Send one message again, to all its subscriptions or one (operator)", parameters: [id],
+                      body: .json("ReplayOne", required: false), schema: OpenAPIBuilder.ref("Replayed"))),
+        OpenAPIBuilder.path("/ops/replay",
+            operation("post", "Replay the messages of a time range, by default only dead letters (operator)",
+                      body: .json("ReplayRange"), schema: OpenAPIBuilder.ref("Replayed"))),
+        OpenAPIBuilder.path("/ops/dead-letters",
+            operation("get", "Dead-lettered deliveries with their attempts (operator)", parameters: [subscription, limit],
+                      schema: OpenAPIBuilder.ref("DeliveryList"))),
+        OpenAPIBuilder.path("/ops/queue", operation("get", "Queue depth per subscription (operator)", schema: OpenAPIBuilder.ref("QueueDepth"))),
+        OpenAPIBuilder.path("/ops/test-events",
+            operation("post", "Emit webhook.test events through every subscription that takes them (operator)",
+                      body: .json("SendTestEvents", required: false), status: 201, schema: OpenAPIBuilder.ref("SentTestEvents"))),
+        OpenAPIBuilder.path("/ops/test-events/received",
+            operation("get", "webhook.test events this service received, in the order applied (operator)",
+                      parameters: [OpenAPIBuilder.queryParameter("limit", "type: integer, minimum: 1, maximum: 100000")],
+                      schema: OpenAPIBuilder.ref("ReceivedTestEventList"))),
+        OpenAPIBuilder.path("/ops/inbound-secrets",
+            operation("get", "Secrets this service accepts on /events, per sending service (operator)",
+                      schema: OpenAPIBuilder.ref("InboundSecretList")),
+            operation("post", "Accept a sender's secret (operator)", body: .json("AddInboundSecret"), status: 201,
+                      schema: OpenAPIBuilder.ref("InboundSecret"))),
+        OpenAPIBuilder.path("/ops/inbound-secrets/{id}",
+            operation("delete", "Stop accepting a secret (operator)", parameters: [OpenAPIBuilder.pathParameter("id", type: "integer")],
+                      status: 204, description: "Done", schema: nil)),
+        OpenAPIBuilder.path("/ops/audit",
+            operation("get", "The hash-chained audit log of decisions and money movements (operator, audit_office, department)",
+                      parameters: [OpenAPIBuilder.queryParameter("after", "type: integer"), limit], schema: OpenAPIBuilder.ref("AuditEntryList"))),
+        OpenAPIBuilder.path("/ops/audit/verify",
+            operation("get", "Walk the chain; names the first broken entry (operator, audit_office, department)",
+                      schema: OpenAPIBuilder.ref("AuditVerification"))),
+        OpenAPIBuilder.path("/ops/tokens",
+            operation("get", "API tokens (hashes are never shown) (operator)", schema: OpenAPIBuilder.ref("TokenList")),
+            operation("post", "Issue a token for a role; the token is shown once (operator)", body: .json("IssueToken"),
+                      status: 201, schema: OpenAPIBuilder.ref("IssuedToken"))),
+        OpenAPIBuilder.path("/ops/tokens/{id}",
+            operation("delete", "Revoke a token (operator)", parameters: [id], status: 204, description: "Done", schema: nil)),
+    ].joined(separator: "\n")
 
-    static let kitPaths = """
-          /health:
-            get:
-              summary: Liveness
-              security: []
-              responses:
-                '200': { description: The process is up, content: { application/json: { schema: { type: object } } } }
-          /ready:
-            get:
-              summary: Readiness (database open and migrated)
-              security: []
-              responses:
-                '200': { description: Ready, content: { application/json: { schema: { type: object } } } }
-                '503': { $ref: '#/components/responses/Problem' }
-          /metrics:
-            get:
-              summary: Prometheus metrics (queue depth, attempts by outcome, delivery latency, requests)
-              security: []
-              responses:
-                '200': { description: Prometheus text format, content: { text/plain: { schema: { type: string } } } }
-          /openapi.yaml:
-            get:
-              summary: This document
-              security: []
-              responses:
-                '200': { description: OpenAPI 3.1, content: { application/yaml: { schema: { type: string } } } }
-          /events:
-            post:
-              summary: Webhook receiver (Standard Webhooks). 2xx means applied or already applied.
-              security:
-                - webhookSignature: []
-              parameters:
-                - { name: webhook-id, in: header, required: true, schema: { type: string } }
-                - { name: webhook-timestamp, in: header, required: true, schema: { type: string } }
-                - { name: webhook-signature, in: header, required: true, schema: { type: string } }
-        \(jsonBody("EventEnvelope"))
-        \(ok("200", "EventAccepted"))
-          /ops/subscriptions:
-            get:
-              summary: List subscriptions (operator)
-        \(ok("200", "SubscriptionList"))
-            post:
-              summary: Create a subscription (operator); the secret is shown once
-        \(jsonBody("CreateSubscription"))
-        \(ok("201", "Subscription"))
-          /ops/subscriptions/{id}:
-            get:
-              summary: Show a subscription by id or name (operator)
-        \(idParameter())
-        \(ok("200", "Subscription"))
-            patch:
-              summary: Change url or event types, disable or enable (operator)
-        \(idParameter())
-        \(jsonBody("UpdateSubscription"))
-        \(ok("200", "Subscription"))
-          /ops/subscriptions/{id}/rotate-secret:
-            post:
-              summary: Rotate the signing secret; the old one signs beside it for graceSeconds (operator)
-        \(idParameter())
-        \(jsonBody("RotateSecret"))
-        \(ok("200", "Subscription"))
-          /ops/messages:
-            get:
-              summary: Outbox messages with their deliveries (operator)
-              parameters:
-                - { name: status, in: query, schema: { type: string, enum: [pending, ready, queued, succeeded, dead] } }
-                - { name: type, in: query, schema: { type: string } }
-                - { name: aggregate, in: query, schema: { type: string } }
-                - { name: subscription, in: query, schema: { type: string } }
-                - { name: from, in: query, schema: { type: string, format: date-time } }
-                - { name: to, in: query, schema: { type: string, format: date-time } }
-                - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 1000 } }
-        \(ok("200", "MessageList"))
-          /ops/messages/{id}:
-            get:
-              summary: One message with every attempt of every delivery (operator)
-        \(idParameter())
-        \(ok("200", "Message"))
-          /ops/messages/{id}/replay:
-            post:
-              summary: Send one message again, to all its subscriptions or one (operator)
-        \(idParameter())
-              requestBody:
-                required: false
-                content:
-                  application/json:
-                    schema: { $ref: '#/components/schemas/ReplayOne' }
-        \(ok("200", "Replayed"))
-          /ops/replay:
-            post:
-              summary: Replay the messages of a time range, by default only dead letters (operator)
-        \(jsonBody("ReplayRange"))
-        \(ok("200", "Replayed"))
-          /ops/dead-letters:
-            get:
-              summary: Dead-lettered deliveries with their attempts (operator)
-              parameters:
-                - { name: subscription, in: query, schema: { type: string } }
-                - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 1000 } }
-        \(ok("200", "DeliveryList"))
-          /ops/queue:
-            get:
-              summary: Queue depth per subscription (operator)
-        \(ok("200", "QueueDepth"))
-          /ops/test-events:
-            post:
-              summary: Emit webhook.test events through every subscription that takes them (operator)
-              requestBody:
-                required: false
-                content:
-                  application/json:
-                    schema: { $ref: '#/components/schemas/SendTestEvents' }
-        \(ok("201", "SentTestEvents"))
-          /ops/test-events/received:
-            get:
-              summary: webhook.test events this service received, in the order applied (operator)
-              parameters:
-                - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 100000 } }
-        \(ok("200", "ReceivedTestEventList"))
-          /ops/inbound-secrets:
-            get:
-              summary: Secrets this service accepts on /events, per sending service (operator)
-        \(ok("200", "InboundSecretList"))
-            post:
-              summary: Accept a sender's secret (operator)
-        \(jsonBody("AddInboundSecret"))
-        \(ok("201", "InboundSecret"))
-          /ops/inbound-secrets/{id}:
-            delete:
-              summary: Stop accepting a secret (operator)
-        \(idParameter(integer: true))
-        \(noContent)
-          /ops/audit:
-            get:
-              summary: The hash-chained audit log of decisions and money movements (operator, audit_office, department)
-              parameters:
-                - { name: after, in: query, schema: { type: integer } }
-                - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 1000 } }
-        \(ok("200", "AuditEntryList"))
-          /ops/audit/verify:
-            get:
-              summary: Walk the chain; names the first broken entry (operator, audit_office, department)
-        \(ok("200", "AuditVerification"))
-          /ops/tokens:
-            get:
-              summary: API tokens (hashes are never shown) (operator)
-        \(ok("200", "TokenList"))
-            post:
-              summary: Issue a token for a role; the token is shown once (operator)
-        \(jsonBody("IssueToken"))
-        \(ok("201", "IssuedToken"))
-          /ops/tokens/{id}:
-            delete:
-              summary: Revoke a token (operator)
-        \(idParameter())
-        \(noContent)
-        """
-
-    static let demoClockPaths = """
-          /ops/clock:
-            get:
-              summary: Business time (demo and test mode only; absent in production) (operator)
-        \(ok("200", "DemoClock"))
-            post:
-              summary: Move business time forward (demo and test mode only) (operator)
-        \(jsonBody("SetDemoClock"))
-        \(ok("200", "DemoClock"))
-        """
+    static let demoClockPaths = OpenAPIBuilder.path("/ops/clock",
+        operation("get", "Business time (demo and test mode only; absent in production) (operator)", schema: OpenAPIBuilder.ref("DemoClock")),
+        operation("post", "Move business time forward (demo and test mode only) (operator)", body: .json("SetDemoClock"),
+                  schema: OpenAPIBuilder.ref("DemoClock")))
 
     static let kitSchemas = """
             DemoClock:

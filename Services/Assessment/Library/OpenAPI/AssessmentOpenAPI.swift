@@ -1,156 +1,77 @@
+import ServiceKit
+
 /// Assessment's part of the OpenAPI document: paths under `paths:` (two spaces), schemas under
 /// `components: schemas:` (four spaces). A test checks every route is described.
 enum AssessmentOpenAPI {
-    static let problems = """
-                '400': { $ref: '#/components/responses/Problem' }
-                '401': { $ref: '#/components/responses/Problem' }
-                '403': { $ref: '#/components/responses/Problem' }
-                '404': { $ref: '#/components/responses/Problem' }
-                '409': { $ref: '#/components/responses/Problem' }
-                '422': { $ref: '#/components/responses/Problem' }
-        """
+    static let id = OpenAPIBuilder.pathParameter("id")
 
-    static func ok(_ code: String, _ schema: String) -> String {
-        """
-              responses:
-                '\(code)':
-                  description: OK
-                  content:
-                    application/json:
-                      schema: { $ref: '#/components/schemas/\(schema)' }
-        \(problems)
-        """
-    }
-
-    static func body(_ schema: String) -> String {
-        """
-              requestBody:
-                required: true
-                content:
-                  application/json:
-                    schema: { $ref: '#/components/schemas/\(schema)' }
-        """
-    }
-
-    static let id = """
-              parameters:
-                - { name: id, in: path, required: true, schema: { type: string } }
-        """
-
-    static func status(_ values: String) -> String {
-        """
-              parameters:
-                - { name: status, in: query, schema: { type: string, enum: [\(values)] } }
-        """
-    }
-
-    static let paths = """
-          /studios:
-            get:
-              summary: The register (department, federation); filter by status, level, overdue=true
-              parameters:
-                - { name: status, in: query, schema: { type: string, enum: [active, demonstration, revoked, expired] } }
-                - { name: level, in: query, schema: { type: string, enum: [city, provincial] } }
-                - { name: overdue, in: query, schema: { type: boolean } }
-        \(ok("200", "StudioList"))
-          /studios/{id}:
-            get:
-              summary: One studio with its title history and assessments (department, federation)
-        \(id)
-        \(ok("200", "StudioDetail"))
-          /assessments/due:
-            get:
-              summary: City studios whose Art 17 assessment window is open today, overdue ones flagged (department, federation)
-              parameters:
-                - { name: overdue, in: query, schema: { type: boolean } }
-        \(ok("200", "StudioList"))
-          /studios/{id}/assessments:
-            post:
-              summary: Record the end-of-cycle assessment (Art 17); pass renews and opens the next cycle, fail revokes with a 通报 (department)
-        \(id)
-        \(body("CycleAssessmentInput"))
-        \(ok("201", "CycleAssessmentRecorded"))
-          /demonstration-acceptances:
-            get:
-              summary: Acceptance assessments of studios selected for demonstration status (Art 14) (department, federation)
-        \(status("pending, accepted, failed"))
-        \(ok("200", "DemonstrationAcceptanceList"))
-          /demonstration-acceptances/{id}:
-            get:
-              summary: One acceptance (department, federation)
-        \(id)
-        \(ok("200", "DemonstrationAcceptance"))
-          /demonstration-acceptances/{id}/result:
-            post:
-              summary: Record the acceptance result; a pass emits demonstration.accepted once (department)
-        \(id)
-        \(body("DemonstrationAcceptanceInput"))
-        \(ok("200", "DemonstrationAcceptance"))
-          /studios/{id}/change-reports:
-            post:
-              summary: Record a reported change of unit name or affiliation (Art 19) (department)
-        \(id)
-        \(body("ChangeReportInput"))
-        \(ok("201", "ChangeReport"))
-          /change-reports:
-            get:
-              summary: Change reports (department, federation)
-        \(status("pending, adjusted, declined"))
-        \(ok("200", "ChangeReportList"))
-          /change-reports/{id}/decision:
-            post:
-              summary: The federation adjusts the register (emits studio.changed) or declines (federation)
-        \(id)
-        \(body("ChangeDecisionInput"))
-        \(ok("200", "ChangeReport"))
-          /revocation-cases:
-            get:
-              summary: Revocation cases (Art 20), from the department or funding's inspections (department, federation)
-        \(status("open, revoked, dismissed"))
-        \(ok("200", "RevocationCaseList"))
-            post:
-              summary: Open a case of plagiarism or falsification (department)
-        \(body("RevocationCaseInput"))
-        \(ok("201", "RevocationCase"))
-          /revocation-cases/{id}:
-            get:
-              summary: One case (department, federation)
-        \(id)
-        \(ok("200", "RevocationCase"))
-          /revocation-cases/{id}/decision:
-            post:
-              summary: Revoke (studio.revoked and a public 通报) or dismiss (federation)
-        \(id)
-        \(body("RevocationDecisionInput"))
-        \(ok("200", "RevocationCase"))
-          /provincial-studios/import:
-            post:
-              summary: Import provincial studios for Art 14 from JSON or CSV (studioName,unitName,screeningBodyCode,namedOn); all or nothing (department)
-              requestBody:
-                required: true
-                content:
-                  application/json:
-                    schema: { $ref: '#/components/schemas/ProvincialImportFile' }
-                  text/csv:
-                    schema: { type: string }
-        \(ok("201", "ProvincialImportOutcome"))
-          /public/studios:
-            get:
-              summary: Public list of named studios (name, unit, area, level, year named, status); no personal data
-              security: []
-        \(ok("200", "PublicStudioList"))
-          /public/notices:
-            get:
-              summary: Public notices (通报) of revocations
-              security: []
-        \(ok("200", "PublicNoticeList"))
-          /public/notices/{id}:
-            get:
-              summary: One public notice
-              security: []
-        \(id)
-        \(ok("200", "PublicNotice"))
-        """
+    static let paths = [
+        OpenAPIBuilder.path("/studios",
+            OpenAPIBuilder.operation(method: "get", summary: "The register (department, federation); filter by status, level, overdue=true",
+                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [active, demonstration, revoked, expired]"),
+                                                  OpenAPIBuilder.queryParameter("level", "type: string, enum: [city, provincial]"),
+                                                  OpenAPIBuilder.queryParameter("overdue", "type: boolean")],
+                                     schema: OpenAPIBuilder.ref("StudioList"))),
+        OpenAPIBuilder.path("/studios/{id}",
+            OpenAPIBuilder.operation(method: "get", summary: "One studio with its title history and assessments (department, federation)",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("StudioDetail"))),
+        OpenAPIBuilder.path("/assessments/due",
+            OpenAPIBuilder.operation(method: "get", summary: "City studios whose Art 17 assessment window is open today, overdue ones flagged (department, federation)",
+                                     parameters: [OpenAPIBuilder.queryParameter("overdue", "type: boolean")],
+                                     schema: OpenAPIBuilder.ref("StudioList"))),
+        OpenAPIBuilder.path("/studios/{id}/assessments",
+            OpenAPIBuilder.operation(method: "post", summary: "Record the end-of-cycle assessment (Art 17); pass renews and opens the next cycle, fail revokes with a 通报 (department)",
+                                     parameters: [id], body: .json("CycleAssessmentInput"), status: 201,
+                                     schema: OpenAPIBuilder.ref("CycleAssessmentRecorded"))),
+        OpenAPIBuilder.path("/demonstration-acceptances",
+            OpenAPIBuilder.operation(method: "get", summary: "Acceptance assessments of studios selected for demonstration status (Art 14) (department, federation)",
+                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [pending, accepted, failed]")],
+                                     schema: OpenAPIBuilder.ref("DemonstrationAcceptanceList"))),
+        OpenAPIBuilder.path("/demonstration-acceptances/{id}",
+            OpenAPIBuilder.operation(method: "get", summary: "One acceptance (department, federation)",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("DemonstrationAcceptance"))),
+        OpenAPIBuilder.path("/demonstration-acceptances/{id}/result",
+            OpenAPIBuilder.operation(method: "post", summary: "Record the acceptance result; a pass emits demonstration.accepted once (department)",
+                                     parameters: [id], body: .json("DemonstrationAcceptanceInput"),
+                                     schema: OpenAPIBuilder.ref("DemonstrationAcceptance"))),
+        OpenAPIBuilder.path("/studios/{id}/change-reports",
+            OpenAPIBuilder.operation(method: "post", summary: "Record a reported change of unit name or affiliation (Art 19) (department)",
+                                     parameters: [id], body: .json("ChangeReportInput"), status: 201,
+                                     schema: OpenAPIBuilder.ref("ChangeReport"))),
+        OpenAPIBuilder.path("/change-reports",
+            OpenAPIBuilder.operation(method: "get", summary: "Change reports (department, federation)",
+                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [pending, adjusted, declined]")],
+                                     schema: OpenAPIBuilder.ref("ChangeReportList"))),
+        OpenAPIBuilder.path("/change-reports/{id}/decision",
+            OpenAPIBuilder.operation(method: "post", summary: "The federation adjusts the register (emits studio.changed) or declines (federation)",
+                                     parameters: [id], body: .json("ChangeDecisionInput"), schema: OpenAPIBuilder.ref("ChangeReport"))),
+        OpenAPIBuilder.path("/revocation-cases",
+            OpenAPIBuilder.operation(method: "get", summary: "Revocation cases (Art 20), from the department or funding's inspections (department, federation)",
+                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [open, revoked, dismissed]")],
+                                     schema: OpenAPIBuilder.ref("RevocationCaseList")),
+            OpenAPIBuilder.operation(method: "post", summary: "Open a case of plagiarism or falsification (department)",
+                                     body: .json("RevocationCaseInput"), status: 201, schema: OpenAPIBuilder.ref("RevocationCase"))),
+        OpenAPIBuilder.path("/revocation-cases/{id}",
+            OpenAPIBuilder.operation(method: "get", summary: "One case (department, federation)",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("RevocationCase"))),
+        OpenAPIBuilder.path("/revocation-cases/{id}/decision",
+            OpenAPIBuilder.operation(method: "post", summary: "Revoke (studio.revoked and a public 通报) or dismiss (federation)",
+                                     parameters: [id], body: .json("RevocationDecisionInput"),
+                                     schema: OpenAPIBuilder.ref("RevocationCase"))),
+        OpenAPIBuilder.path("/provincial-studios/import",
+            OpenAPIBuilder.operation(method: "post", summary: "Import provincial studios for Art 14 from JSON or CSV (studioName,unitName,screeningBodyCode,namedOn); all or nothing (department)",
+                                     body: OpenAPIBuilder.Body([("application/json", OpenAPIBuilder.ref("ProvincialImportFile")), ("text/csv", "{ type: string }")]),
+                                     status: 201, schema: OpenAPIBuilder.ref("ProvincialImportOutcome"))),
+        OpenAPIBuilder.path("/public/studios",
+            OpenAPIBuilder.operation(method: "get", summary: "Public list of named studios (name, unit, area, level, year named, status); no personal data",
+                                     schema: OpenAPIBuilder.ref("PublicStudioList"), security: [])),
+        OpenAPIBuilder.path("/public/notices",
+            OpenAPIBuilder.operation(method: "get", summary: "Public notices (通报) of revocations",
+                                     schema: OpenAPIBuilder.ref("PublicNoticeList"), security: [])),
+        OpenAPIBuilder.path("/public/notices/{id}",
+            OpenAPIBuilder.operation(method: "get", summary: "One public notice",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("PublicNotice"), security: [])),
+    ].joined(separator: "\n")
 
     static let schemas = """
             LocalDate: { type: string, format: date, description: 'a calendar day in Asia/Shanghai' }

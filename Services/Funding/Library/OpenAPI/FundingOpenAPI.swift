@@ -1,100 +1,97 @@
+import ServiceKit
+
 /// Funding's part of the OpenAPI document: paths (indented two spaces under `paths:`) and schemas (four
 /// spaces under `components: schemas:`). A test keeps it true to the router.
 enum FundingOpenAPI {
-    static let problems = """
-                '400': { $ref: '#/components/responses/Problem' }
-                '401': { $ref: '#/components/responses/Problem' }
-                '403': { $ref: '#/components/responses/Problem' }
-                '404': { $ref: '#/components/responses/Problem' }
-                '409': { $ref: '#/components/responses/Problem' }
-                '422': { $ref: '#/components/responses/Problem' }
-        """
-
-    static func operation(_ method: String, _ summary: String, parameters: [String] = [], body: String? = nil,
-                          status: String = "200", schema: String?, contentType: String = "application/json") -> String {
-        var lines = ["    \(method):", "      summary: '\(summary.replacingOccurrences(of: "'", with: "''"))'"]
-        if !parameters.isEmpty {
-            lines.append("      parameters:")
-            lines += parameters.map { "        - \($0)" }
-        }
-        if let body {
-            lines += ["      requestBody:", "        required: true", "        content:", "          \(body)"]
-        }
-        lines += ["      responses:", "        '\(status)':", "          description: OK"]
-        if let schema {
-            lines += ["          content:", "            \(contentType):", "              schema: \(schema)"]
-        }
-        return (lines + [problems]).joined(separator: "\n")
-    }
-
-    static func ref(_ name: String) -> String { "{ $ref: '#/components/schemas/\(name)' }" }
-    static func json(_ name: String) -> String { "application/json: { schema: \(ref(name)) }" }
-    static func path(_ name: String) -> String { "{ name: \(name), in: path, required: true, schema: { type: string } }" }
-    static func query(_ name: String, _ type: String = "string", _ extra: String = "") -> String {
-        "{ name: \(name), in: query, schema: { type: \(type)\(extra) } }"
-    }
+    static let idPath = OpenAPIBuilder.pathParameter("id")
+    static let studioIdPath = OpenAPIBuilder.pathParameter("studioId")
+    static let yearPath = OpenAPIBuilder.pathParameter("year")
     static let csvSchema = "{ type: string, description: 'UTF-8 CSV with a byte-order mark' }"
 
     static let paths: String = [
-        "  /grants:",
-        operation("get", "Grants, after marking due and overdue ones (department, finance, audit_office)",
-                  parameters: [query("status", "string", ", enum: [held, scheduled, approved, paid, cancelled]"),
-                               query("kind", "string", ", enum: [naming, projectGrant, demonstration]"), query("studioId"), query("year", "integer")],
-                  schema: ref("GrantList")),
-        "  /grants/{id}:",
-        operation("get", "One grant (department, finance, audit_office)", parameters: [path("id")], schema: ref("Grant")),
-        "  /grants/{id}/approve:",
-        operation("post", "Approve a scheduled grant (department)", parameters: [path("id")], schema: ref("Grant")),
-        "  /grants/{id}/release:",
-        operation("post", "Release a grant held for the budget, once it fits (department)", parameters: [path("id")], schema: ref("Grant")),
-        "  /grants/{id}/cancel:",
-        operation("post", "Cancel an unpaid grant with a reason (department)", parameters: [path("id")], body: json("CancelGrant"), schema: ref("Grant")),
-        "  /grants/{id}/payment:",
-        operation("post", "Record the payment of an approved grant (finance)", parameters: [path("id")], body: json("GrantPayment"), schema: ref("Grant")),
-        "  /budgets:",
-        operation("get", "Budget standing per year (department, finance, audit_office)", schema: ref("BudgetList")),
-        "  /budgets/{year}:",
-        operation("get", "Budget standing of one year (department, finance, audit_office)", parameters: [path("year")], schema: ref("Budget")),
-        operation("put", "Set the year's grant budget in fen (department)", parameters: [path("year")], body: json("SetBudget"), schema: ref("Budget")),
-        "  /studios/{studioId}/ledger:",
-        operation("get", "A studio's ledger entries and derived balances (department, finance, audit_office)", parameters: [path("studioId")], schema: ref("StudioLedger")),
-        "  /studios/{studioId}/payee-account:",
-        operation("get", "The studio's payee bank account (department, finance)", parameters: [path("studioId")], schema: ref("PayeeAccount")),
-        operation("put", "Record the studio's payee bank account (department)", parameters: [path("studioId")], body: json("PayeeAccountInput"), schema: ref("PayeeAccount")),
-        "  /payment-batches:",
-        operation("post", "Export approved, unbatched grants as a payment batch; grants without a payee account are listed (finance)",
-                  status: "201", schema: ref("PaymentBatch")),
-        "  /payment-batches/{id}/csv:",
-        operation("get", "The batch CSV: 序号, 参考号, 收款单位, 开户银行, 账号, 金额（元）, 摘要 (finance)", parameters: [path("id")],
-                  schema: csvSchema, contentType: "text/csv"),
-        "  /payment-confirmations:",
-        operation("post", "Import the bank's confirmations (参考号, 金额（元）, 付款流水号, 付款日期); mismatches are reported per row, not applied (finance)",
-                  parameters: [query("mode", "string", ", enum: [all, good-only], default: all")],
-                  body: "text/csv: { schema: \(csvSchema) }", schema: ref("ConfirmationReport")),
-        "  /studios/{studioId}/expenses:",
-        operation("get", "A studio's expenses (department, finance, audit_office)", parameters: [path("studioId")], schema: ref("ExpenseList")),
-        operation("post", "Record an expense against a grant: Art 15 categories and purposes only (department, finance)",
-                  parameters: [path("studioId")], body: json("ExpenseInput"), status: "201", schema: ref("Expense")),
-        "  /expenses/{id}/receipts/{receiptId}:",
-        operation("get", "Download a receipt (department, finance, audit_office)", parameters: [path("id"), path("receiptId")],
-                  schema: "{ type: string, format: binary }", contentType: "application/octet-stream"),
-        "  /inspections:",
-        operation("get", "Joint inspections, after scheduling due ones (department, finance, audit_office)",
-                  parameters: [query("status", "string", ", enum: [scheduled, closed]"), query("studioId")], schema: ref("InspectionList")),
-        "  /inspections/{id}:",
-        operation("get", "One inspection with findings and sign-offs (department, finance, audit_office)", parameters: [path("id")], schema: ref("Inspection")),
-        "  /inspections/{id}/findings:",
-        operation("post", "Record a finding, compliant or misuse; misuse emits inspection.misuse_found (department, finance, audit_office)",
-                  parameters: [path("id")], body: json("FindingInput"), status: "201", schema: ref("Inspection")),
-        "  /inspections/{id}/sign-offs:",
-        operation("post", "Sign off for the caller's own role (department, finance, audit_office)", parameters: [path("id")], schema: ref("Inspection")),
-        "  /inspections/{id}/close:",
-        operation("post", "Close once the department, finance and audit office have signed (department)", parameters: [path("id")], schema: ref("Inspection")),
-        "  /reports/grants:",
-        operation("get", "Granted, paid and outstanding by year, screening body or kind; CSV with format=csv (department, finance, audit_office)",
-                  parameters: [query("by", "string", ", enum: [year, screening_body, kind], default: year"), query("year", "integer"),
-                               query("format", "string", ", enum: [json, csv], default: json")],
-                  schema: ref("GrantReport")),
+        OpenAPIBuilder.path("/grants",
+            OpenAPIBuilder.operation(method: "get", summary: "Grants, after marking due and overdue ones (department, finance, audit_office)",
+                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [held, scheduled, approved, paid, cancelled]"),
+                                                  OpenAPIBuilder.queryParameter("kind", "type: string, enum: [naming, projectGrant, demonstration]"),
+                                                  OpenAPIBuilder.queryParameter("studioId"),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer")],
+                                     schema: OpenAPIBuilder.ref("GrantList"))),
+        OpenAPIBuilder.path("/grants/{id}",
+            OpenAPIBuilder.operation(method: "get", summary: "One grant (department, finance, audit_office)",
+                                     parameters: [idPath], schema: OpenAPIBuilder.ref("Grant"))),
+        OpenAPIBuilder.path("/grants/{id}/approve",
+            OpenAPIBuilder.operation(method: "post", summary: "Approve a scheduled grant (department)",
+                                     parameters: [idPath], schema: OpenAPIBuilder.ref("Grant"))),
+        OpenAPIBuilder.path("/grants/{id}/release",
+            OpenAPIBuilder.operation(method: "post", summary: "Release a grant held for the budget, once it fits (department)",
+                                     parameters: [idPath], schema: OpenAPIBuilder.ref("Grant"))),
+        OpenAPIBuilder.path("/grants/{id}/cancel",
+            OpenAPIBuilder.operation(method: "post", summary: "Cancel an unpaid grant with a reason (department)",
+                                     parameters: [idPath], body: .json("CancelGrant"), schema: OpenAPIBuilder.ref("Grant"))),
+        OpenAPIBuilder.path("/grants/{id}/payment",
+            OpenAPIBuilder.operation(method: "post", summary: "Record the payment of an approved grant (finance)",
+                                     parameters: [idPath], body: .json("GrantPayment"), schema: OpenAPIBuilder.ref("Grant"))),
+        OpenAPIBuilder.path("/budgets",
+            OpenAPIBuilder.operation(method: "get", summary: "Budget standing per year (department, finance, audit_office)",
+                                     schema: OpenAPIBuilder.ref("BudgetList"))),
+        OpenAPIBuilder.path("/budgets/{year}",
+            OpenAPIBuilder.operation(method: "get", summary: "Budget standing of one year (department, finance, audit_office)",
+                                     parameters: [yearPath], schema: OpenAPIBuilder.ref("Budget")),
+            OpenAPIBuilder.operation(method: "put", summary: "Set the year's grant budget in fen (department)",
+                                     parameters: [yearPath], body: .json("SetBudget"), schema: OpenAPIBuilder.ref("Budget"))),
+        OpenAPIBuilder.path("/studios/{studioId}/ledger",
+            OpenAPIBuilder.operation(method: "get", summary: "A studio's ledger entries and derived balances (department, finance, audit_office)",
+                                     parameters: [studioIdPath], schema: OpenAPIBuilder.ref("StudioLedger"))),
+        OpenAPIBuilder.path("/studios/{studioId}/payee-account",
+            OpenAPIBuilder.operation(method: "get", summary: "The studio's payee bank account (department, finance)",
+                                     parameters: [studioIdPath], schema: OpenAPIBuilder.ref("PayeeAccount")),
+            OpenAPIBuilder.operation(method: "put", summary: "Record the studio's payee bank account (department)",
+                                     parameters: [studioIdPath], body: .json("PayeeAccountInput"),
+                                     schema: OpenAPIBuilder.ref("PayeeAccount"))),
+        OpenAPIBuilder.path("/payment-batches",
+            OpenAPIBuilder.operation(method: "post", summary: "Export approved, unbatched grants as a payment batch; grants without a payee account are listed (finance)",
+                                     status: 201, schema: OpenAPIBuilder.ref("PaymentBatch"))),
+        OpenAPIBuilder.path("/payment-batches/{id}/csv",
+            OpenAPIBuilder.operation(method: "get", summary: "The batch CSV: 序号, 参考号, 收款单位, 开户银行, 账号, 金额（元）, 摘要 (finance)",
+                                     parameters: [idPath], schema: csvSchema, contentTypes: ["text/csv"])),
+        OpenAPIBuilder.path("/payment-confirmations",
+            OpenAPIBuilder.operation(method: "post", summary: "Import the bank's confirmations (参考号, 金额（元）, 付款流水号, 付款日期); mismatches are reported per row, not applied (finance)",
+                                     parameters: [OpenAPIBuilder.queryParameter("mode", "type: string, enum: [all, good-only], default: all")],
+                                     body: OpenAPIBuilder.Body([("text/csv", csvSchema)]),
+                                     schema: OpenAPIBuilder.ref("ConfirmationReport"))),
+        OpenAPIBuilder.path("/studios/{studioId}/expenses",
+            OpenAPIBuilder.operation(method: "get", summary: "A studio's expenses (department, finance, audit_office)",
+                                     parameters: [studioIdPath], schema: OpenAPIBuilder.ref("ExpenseList")),
+            OpenAPIBuilder.operation(method: "post", summary: "Record an expense against a grant: Art 15 categories and purposes only (department, finance)",
+                                     parameters: [studioIdPath], body: .json("ExpenseInput"), status: 201,
+                                     schema: OpenAPIBuilder.ref("Expense"))),
+        OpenAPIBuilder.path("/expenses/{id}/receipts/{receiptId}",
+            OpenAPIBuilder.operation(method: "get", summary: "Download a receipt (department, finance, audit_office)",
+                                     parameters: [idPath, OpenAPIBuilder.pathParameter("receiptId")],
+                                     schema: "{ type: string, format: binary }", contentTypes: ["application/octet-stream"])),
+        OpenAPIBuilder.path("/inspections",
+            OpenAPIBuilder.operation(method: "get", summary: "Joint inspections, after scheduling due ones (department, finance, audit_office)",
+                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [scheduled, closed]"),
+                                                  OpenAPIBuilder.queryParameter("studioId")], schema: OpenAPIBuilder.ref("InspectionList"))),
+        OpenAPIBuilder.path("/inspections/{id}",
+            OpenAPIBuilder.operation(method: "get", summary: "One inspection with findings and sign-offs (department, finance, audit_office)",
+                                     parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
+        OpenAPIBuilder.path("/inspections/{id}/findings",
+            OpenAPIBuilder.operation(method: "post", summary: "Record a finding, compliant or misuse; misuse emits inspection.misuse_found (department, finance, audit_office)",
+                                     parameters: [idPath], body: .json("FindingInput"), status: 201,
+                                     schema: OpenAPIBuilder.ref("Inspection"))),
+        OpenAPIBuilder.path("/inspections/{id}/sign-offs",
+            OpenAPIBuilder.operation(method: "post", summary: "Sign off for the caller's own role (department, finance, audit_office)",
+                                     parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
+        OpenAPIBuilder.path("/inspections/{id}/close",
+            OpenAPIBuilder.operation(method: "post", summary: "Close once the department, finance and audit office have signed (department)",
+                                     parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
+        OpenAPIBuilder.path("/reports/grants",
+            OpenAPIBuilder.operation(method: "get", summary: "Granted, paid and outstanding by year, screening body or kind; CSV with format=csv (department, finance, audit_office)",
+                                     parameters: [OpenAPIBuilder.queryParameter("by", "type: string, enum: [year, screening_body, kind], default: year"),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer"),
+                                                  OpenAPIBuilder.queryParameter("format", "type: string, enum: [json, csv], default: json")],
+                                     schema: OpenAPIBuilder.ref("GrantReport"))),
     ].joined(separator: "\n")
 
     static let schemas = """

@@ -1,154 +1,77 @@
+import ServiceKit
+
 /// Intake's part of the OpenAPI document: every endpoint with its roles and every error body (RFC 9457
 /// problems; the CSV import's 422 carries its row report as well).
 enum IntakeOpenAPI {
-    /// Error responses by status code, each the kit's problem document.
-    static func errors(_ codes: [Int]) -> String {
-        "      responses:\n" + codes.map { "        '\($0)': { $ref: '#/components/responses/Problem' }" }.joined(separator: "\n")
-    }
-
-    static func operation(_ method: String, _ summary: String, parameters: [String] = [], body: String? = nil,
-                          ok: (code: Int, schema: String), errors codes: [Int]) -> String {
-        var lines = ["    \(method):", "      summary: \(quoted(summary))"]
-        if !parameters.isEmpty {
-            lines.append("      parameters:")
-            lines += parameters.map { "        - \($0)" }
-        }
-        if let body {
-            lines += ["      requestBody:", "        required: true", "        content:", "          application/json:",
-                      "            schema: { $ref: '#/components/schemas/\(body)' }"]
-        }
-        lines.append(errors(codes))
-        lines.append("        '\(ok.code)':\n          description: OK\n          content:\n            application/json:\n              schema: { $ref: '#/components/schemas/\(ok.schema)' }")
-        return lines.joined(separator: "\n")
-    }
-
-    /// A YAML single-quoted scalar: safe for colons, commas and brackets.
-    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
-
-    static let id = "{ name: id, in: path, required: true, schema: { type: string } }"
-    static let idempotencyKey = "{ name: Idempotency-Key, in: header, required: false, description: 'Same key and body from the same caller return the stored response', schema: { type: string, maxLength: 200 } }"
+    static let id = OpenAPIBuilder.pathParameter("id")
+    static let idempotencyKey = OpenAPIBuilder.parameter("Idempotency-Key", in: "header", required: false,
+                                                         description: "Same key and body from the same caller return the stored response",
+                                                         schema: "type: string, maxLength: 200")
+    static let binary = "{ type: string, format: binary }"
 
     static let paths: String = [
-        "  /rounds:",
-        operation("post", "Open a round (申报批次) for a kind and year, with its window and optional per-body quota (department)",
-                  parameters: [idempotencyKey], body: "OpenRound", ok: (201, "IntakeRound"), errors: [400, 401, 403, 409, 422]),
-        operation("get", "List rounds (screening body, department)", ok: (200, "IntakeRoundList"), errors: [401, 403]),
-        "  /rounds/{id}:",
-        operation("get", "One round (screening body, department)", parameters: [id], ok: (200, "IntakeRound"), errors: [401, 403, 404]),
-        "  /rounds/{id}/import:",
-        """
-            post:
-              summary: 'Import the caller''s applications of the round from CSV (screening body). UTF-8 with or without BOM, or GB18030; Chinese header row. All or nothing unless goodRowsOnly.'
-              parameters:
-                - \(id)
-                - \(idempotencyKey)
-                - { name: goodRowsOnly, in: query, required: false, schema: { type: boolean, default: false } }
-                - { name: encoding, in: query, required: false, description: 'Detected when absent', schema: { type: string, enum: [utf-8, gb18030] } }
-              requestBody:
-                required: true
-                content:
-                  text/csv:
-                    schema: { type: string }
-              responses:
-                '200':
-                  description: 'The rows imported (each a submitted application) and the bad rows, when goodRowsOnly or nothing was wrong'
-                  content:
-                    application/json:
-                      schema: { $ref: '#/components/schemas/ImportReport' }
-                '400': { $ref: '#/components/responses/Problem' }
-                '401': { $ref: '#/components/responses/Problem' }
-                '403': { $ref: '#/components/responses/Problem' }
-                '404': { $ref: '#/components/responses/Problem' }
-                '413': { $ref: '#/components/responses/Problem' }
-                '422':
-                  description: 'The file was refused and nothing was imported; the report names every bad row, column and reason'
-                  content:
-                    application/problem+json:
-                      schema: { $ref: '#/components/schemas/ImportProblem' }
-        """,
-        "  /applications:",
-        operation("post", "Create an application (screening body): a draft, or submitted at once with submit=true (checked against Art 5, 6, 7, 10, 13, 14, the window and the quota)",
-                  parameters: [idempotencyKey], body: "CreateApplication", ok: (201, "Application"), errors: [400, 401, 403, 409, 413, 422]),
-        operation("get", "List applications: a screening body sees its own, the department all",
-                  parameters: ["{ name: roundId, in: query, required: false, schema: { type: string } }",
-                               "{ name: status, in: query, required: false, schema: { type: string } }"],
-                  ok: (200, "ApplicationList"), errors: [401, 403]),
-        "  /applications/{id}:",
-        operation("get", "One application with its status, reasons, history and attachments (own body or department; another body gets 404)",
-                  parameters: [id], ok: (200, "Application"), errors: [401, 403, 404]),
-        operation("put", "Replace the form: a draft is saved as is; a submitted (before the deadline) or returned application becomes a new checked version (screening body)",
-                  parameters: [id], body: "ApplicationForm", ok: (200, "Application"), errors: [400, 401, 403, 404, 409, 422]),
-        "  /applications/{id}/submit:",
-        operation("post", "Submit a draft (screening body)", parameters: [id], ok: (200, "Application"), errors: [401, 403, 404, 409, 422]),
-        "  /applications/{id}/withdraw:",
-        """
-            post:
-              summary: 'Withdraw before the deadline (screening body); review is told if it had been submitted'
-              parameters:
-                - \(id)
-              requestBody:
-                required: false
-                content:
-                  application/json:
-                    schema: { $ref: '#/components/schemas/Withdrawal' }
-        \(errors([400, 401, 403, 404, 409, 422]))
-                '200':
-                  description: 'OK'
-                  content:
-                    application/json:
-                      schema: { $ref: '#/components/schemas/Application' }
-        """,
-        "  /applications/{id}/versions:",
-        operation("get", "Every submitted version, oldest first", parameters: [id], ok: (200, "ApplicationVersionList"), errors: [401, 403, 404]),
-        "  /applications/{id}/attachments:",
-        """
-            post:
-              summary: 'Attach a PDF, PNG or JPEG (recognised by content), stored by SHA-256 (screening body)'
-              parameters:
-                - \(id)
-                - { name: name, in: query, required: true, description: 'File name without path, "..", colon or control characters', schema: { type: string, maxLength: 200 } }
-              requestBody:
-                required: true
-                content:
-                  application/octet-stream:
-                    schema: { type: string, format: binary }
-        \(errors([401, 403, 404, 409, 413, 415, 422]))
-                '201':
-                  description: 'Stored'
-                  content:
-                    application/json:
-                      schema: { $ref: '#/components/schemas/Attachment' }
-        """,
-        operation("get", "List the attachments", parameters: [id], ok: (200, "AttachmentList"), errors: [401, 403, 404]),
-        "  /applications/{id}/attachments/{sha256}:",
-        """
-            get:
-              summary: 'Download one attachment'
-              parameters:
-                - \(id)
-                - { name: sha256, in: path, required: true, schema: { type: string } }
-        \(errors([401, 403, 404]))
-                '200':
-                  description: 'The file'
-                  content:
-                    application/pdf: { schema: { type: string, format: binary } }
-                    image/png: { schema: { type: string, format: binary } }
-                    image/jpeg: { schema: { type: string, format: binary } }
-        """,
-        "  /studios:",
-        operation("get", "The studio register as intake replicates it from assessment's events (own studios, or all for the department)",
-                  ok: (200, "StudioList"), errors: [401, 403]),
+        OpenAPIBuilder.path("/rounds",
+            OpenAPIBuilder.operation(method: "post", summary: "Open a round (申报批次) for a kind and year, with its window and optional per-body quota (department)",
+                                     parameters: [idempotencyKey], body: .json("OpenRound"), status: 201,
+                                     schema: OpenAPIBuilder.ref("IntakeRound"), errors: [400, 401, 403, 409, 422]),
+            OpenAPIBuilder.operation(method: "get", summary: "List rounds (screening body, department)",
+                                     schema: OpenAPIBuilder.ref("IntakeRoundList"), errors: [401, 403])),
+        OpenAPIBuilder.path("/rounds/{id}",
+            OpenAPIBuilder.operation(method: "get", summary: "One round (screening body, department)",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("IntakeRound"), errors: [401, 403, 404])),
+        OpenAPIBuilder.path("/rounds/{id}/import",
+            OpenAPIBuilder.operation(method: "post", summary: "Import the caller's applications of the round from CSV (screening body). UTF-8 with or without BOM, or GB18030; Chinese header row. All or nothing unless goodRowsOnly.",
+                                     parameters: [id, idempotencyKey,
+                                                  OpenAPIBuilder.queryParameter("goodRowsOnly", "type: boolean, default: false", required: false),
+                                                  OpenAPIBuilder.queryParameter("encoding", "type: string, enum: [utf-8, gb18030]", required: false,
+                                                                                description: "Detected when absent")],
+                                     body: OpenAPIBuilder.Body([("text/csv", "{ type: string }")]),
+                                     description: "The rows imported (each a submitted application) and the bad rows, when goodRowsOnly or nothing was wrong",
+                                     schema: OpenAPIBuilder.ref("ImportReport"), errors: [400, 401, 403, 404, 413],
+                                     responses: [OpenAPIBuilder.response(
+                                         422, description: "The file was refused and nothing was imported; the report names every bad row, column and reason",
+                                         schema: OpenAPIBuilder.ref("ImportProblem"), contentTypes: ["application/problem+json"])])),
+        OpenAPIBuilder.path("/applications",
+            OpenAPIBuilder.operation(method: "post", summary: "Create an application (screening body): a draft, or submitted at once with submit=true (checked against Art 5, 6, 7, 10, 13, 14, the window and the quota)",
+                                     parameters: [idempotencyKey], body: .json("CreateApplication"), status: 201,
+                                     schema: OpenAPIBuilder.ref("Application"), errors: [400, 401, 403, 409, 413, 422]),
+            OpenAPIBuilder.operation(method: "get", summary: "List applications: a screening body sees its own, the department all",
+                                     parameters: [OpenAPIBuilder.queryParameter("roundId", required: false),
+                                                  OpenAPIBuilder.queryParameter("status", required: false)],
+                                     schema: OpenAPIBuilder.ref("ApplicationList"), errors: [401, 403])),
+        OpenAPIBuilder.path("/applications/{id}",
+            OpenAPIBuilder.operation(method: "get", summary: "One application with its status, reasons, history and attachments (own body or department; another body gets 404)",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("Application"), errors: [401, 403, 404]),
+            OpenAPIBuilder.operation(method: "put", summary: "Replace the form: a draft is saved as is; a submitted (before the deadline) or returned application becomes a new checked version (screening body)",
+                                     parameters: [id], body: .json("ApplicationForm"), schema: OpenAPIBuilder.ref("Application"),
+                                     errors: [400, 401, 403, 404, 409, 422])),
+        OpenAPIBuilder.path("/applications/{id}/submit",
+            OpenAPIBuilder.operation(method: "post", summary: "Submit a draft (screening body)",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("Application"), errors: [401, 403, 404, 409, 422])),
+        OpenAPIBuilder.path("/applications/{id}/withdraw",
+            OpenAPIBuilder.operation(method: "post", summary: "Withdraw before the deadline (screening body); review is told if it had been submitted",
+                                     parameters: [id], body: .json("Withdrawal", required: false),
+                                     schema: OpenAPIBuilder.ref("Application"), errors: [400, 401, 403, 404, 409, 422])),
+        OpenAPIBuilder.path("/applications/{id}/versions",
+            OpenAPIBuilder.operation(method: "get", summary: "Every submitted version, oldest first",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("ApplicationVersionList"), errors: [401, 403, 404])),
+        OpenAPIBuilder.path("/applications/{id}/attachments",
+            OpenAPIBuilder.operation(method: "post", summary: "Attach a PDF, PNG or JPEG (recognised by content), stored by SHA-256 (screening body)",
+                                     parameters: [id,
+                                                  OpenAPIBuilder.queryParameter("name", "type: string, maxLength: 200", required: true,
+                                                                                description: #"File name without path, "..", colon or control characters"#)],
+                                     body: OpenAPIBuilder.Body([("application/octet-stream", binary)]), status: 201, description: "Stored",
+                                     schema: OpenAPIBuilder.ref("Attachment"), errors: [401, 403, 404, 409, 413, 415, 422]),
+            OpenAPIBuilder.operation(method: "get", summary: "List the attachments",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("AttachmentList"), errors: [401, 403, 404])),
+        OpenAPIBuilder.path("/applications/{id}/attachments/{sha256}",
+            OpenAPIBuilder.operation(method: "get", summary: "Download one attachment",
+                                     parameters: [id, OpenAPIBuilder.pathParameter("sha256")], description: "The file", schema: binary,
+                                     contentTypes: ["application/pdf", "image/png", "image/jpeg"], errors: [401, 403, 404])),
+        OpenAPIBuilder.path("/studios",
+            OpenAPIBuilder.operation(method: "get", summary: "The studio register as intake replicates it from assessment's events (own studios, or all for the department)",
+                                     schema: OpenAPIBuilder.ref("StudioList"), errors: [401, 403])),
     ].joined(separator: "\n")
-
-    static func list(_ name: String, of item: String) -> String {
-        """
-            \(name):
-              type: object
-              required: [items]
-              properties:
-                items: { type: array, items: { $ref: '#/components/schemas/\(item)' } }
-        """
-    }
 
     static let kinds = "[naming, projectGrant, demonstration]"
     static let issues = "{ type: array, items: { $ref: '#/components/schemas/DomainIssue' } }"
@@ -178,7 +101,7 @@ enum IntakeOpenAPI {
                 quotas: { type: object, additionalProperties: { type: integer } }
                 createdAt: { type: string, format: date-time }
         """,
-        list("IntakeRoundList", of: "IntakeRound"),
+        OpenAPIBuilder.listSchema("IntakeRoundList", of: "IntakeRound", itemsRequired: true),
         """
             CreateApplication:
               type: object
@@ -308,7 +231,7 @@ enum IntakeOpenAPI {
                 recommendationOrder: { type: integer }
                 submittedOn: { type: string, format: date }
         """,
-        list("ApplicationList", of: "ApplicationSummary"),
+        OpenAPIBuilder.listSchema("ApplicationList", of: "ApplicationSummary", itemsRequired: true),
         """
             ApplicationVersion:
               type: object
@@ -319,7 +242,7 @@ enum IntakeOpenAPI {
                 recordedAt: { type: string, format: date-time }
                 form: { $ref: '#/components/schemas/ApplicationForm' }
         """,
-        list("ApplicationVersionList", of: "ApplicationVersion"),
+        OpenAPIBuilder.listSchema("ApplicationVersionList", of: "ApplicationVersion", itemsRequired: true),
         """
             Attachment:
               type: object
@@ -331,7 +254,7 @@ enum IntakeOpenAPI {
                 size: { type: integer }
                 addedAt: { type: string, format: date-time }
         """,
-        list("AttachmentList", of: "Attachment"),
+        OpenAPIBuilder.listSchema("AttachmentList", of: "Attachment", itemsRequired: true),
         """
             ImportRowIssue:
               type: object
@@ -375,6 +298,6 @@ enum IntakeOpenAPI {
                 namedOn: { type: string, format: date }
                 cycle: { type: object, properties: { number: { type: integer }, start: { type: string, format: date }, end: { type: string, format: date } } }
         """,
-        list("StudioList", of: "ReplicatedStudio"),
+        OpenAPIBuilder.listSchema("StudioList", of: "ReplicatedStudio", itemsRequired: true),
     ].joined(separator: "\n")
 }

@@ -1,94 +1,102 @@
-import Foundation
+import ServiceKit
 
 /// The review service's part of the OpenAPI document: paths (two-space path keys, four-space methods)
 /// and schemas (four-space names under `components: schemas:`).
 enum ReviewOpenAPI {
-    struct Operation {
-        var method: String
-        var summary: String
-        var body: String?
-        var status: String
-        var schema: String?
-    }
-
-    static func path(_ path: String, _ operations: [Operation]) -> String {
-        let parameters = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { part -> String in
-            let name = part.dropFirst().dropLast()
-            return "        - { name: \(name), in: path, required: true, schema: { type: \(name == "objection" ? "integer" : "string") } }"
-        }
-        var lines = ["  \(path):"]
-        for operation in operations {
-            lines.append("    \(operation.method):")
-            lines.append("      summary: '\(operation.summary.replacingOccurrences(of: "'", with: "''"))'")
-            if !parameters.isEmpty {
-                lines.append("      parameters:")
-                lines += parameters
-            }
-            if let body = operation.body {
-                lines += ["      requestBody:", "        required: true", "        content:", "          application/json:",
-                          "            schema: { $ref: '#/components/schemas/\(body)' }"]
-            }
-            lines += ["      responses:", "        '\(operation.status)':", "          description: OK"]
-            if let schema = operation.schema {
-                lines += ["          content:", "            application/json:", "              schema: { $ref: '#/components/schemas/\(schema)' }"]
-            }
-            for code in ["400", "401", "403", "404", "409", "422"] {
-                lines.append("        '\(code)': { $ref: '#/components/responses/Problem' }")
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    static func op(_ method: String, _ summary: String, body: String? = nil, status: String = "200", _ schema: String? = nil) -> Operation {
-        Operation(method: method, summary: summary, body: body, status: status, schema: schema)
-    }
+    static let round = OpenAPIBuilder.pathParameter("round")
+    static let application = OpenAPIBuilder.pathParameter("application")
+    static let expert = OpenAPIBuilder.pathParameter("expert")
+    static let objection = OpenAPIBuilder.pathParameter("objection", type: "integer")
 
     static let paths = [
-        path("/rounds", [op("get", "List review rounds (department, federation)", "RoundList")]),
-        path("/rounds/{round}", [
-            op("get", "Show a round with its settings (department, federation)", "RoundDetail"),
-            op("patch", "Configure quota, minimum score, panel size, conflict rule, rubric, normalisation, deadline, notice length (department; rubric and panel only before scoring)", body: "RoundSettings", "Round"),
-        ]),
-        path("/rounds/{round}/applications", [op("get", "Applications of a round (department, federation)", "ApplicationSummaryList")]),
-        path("/rounds/{round}/audit", [op("get", "Every decision and adjustment of the round, with who and when (department, federation)", "AuditList")]),
-        path("/applications/{application}", [op("get", "One application; experts only their own assignments, otherwise 404", "Application")]),
-        path("/applications/{application}/qualification", [op("post", "Qualification and project review (资格审查, Art 11): pass, fail or return (department)", body: "QualificationDecision", "Application")]),
-        path("/experts", [
-            op("get", "The expert pool (department)", "ExpertList"),
-            op("post", "Add an expert (department)", body: "Expert", status: "201", "Expert"),
-        ]),
-        path("/experts/{expert}", [
-            op("get", "One expert (department; an expert sees only themself)", "Expert"),
-            op("put", "Replace an expert's record (department)", body: "Expert", "Expert"),
-        ]),
-        path("/rounds/{round}/experts/{expert}", [op("put", "Availability and load limit of an expert in a round (department)", body: "Availability", "Availability")]),
-        path("/rounds/{round}/conflicts", [
-            op("get", "All conflicts of interest of the round, each with its rule and fact (department)", "ConflictList"),
-            op("post", "Add a conflict by hand; an existing assignment of the pair is removed (department)", body: "ManualConflict", status: "201", "ConflictList"),
-        ]),
-        path("/rounds/{round}/assignment", [
-            op("post", "Run the optimal conflict-free assignment; 422 explains an infeasible round (department)", "Assignment"),
-            op("get", "The current assignment with loads (department)", "Assignment"),
-        ]),
-        path("/rounds/{round}/assignment/changes", [op("post", "Change an assignment by hand, recorded with the reason (department)", body: "AssignmentChange", "Assignment")]),
-        path("/rounds/{round}/scoring", [op("post", "Start scoring: settings freeze, applications go under expert review (department)", "Round")]),
-        path("/rounds/{round}/close", [op("post", "Close scoring once every sheet is submitted (department)", "Round")]),
-        path("/me/assignments", [op("get", "The calling expert's assignments (expert)", "MyAssignmentList")]),
-        path("/applications/{application}/score-sheets/mine", [
-            op("get", "The calling expert's score sheet (expert)", "ScoreSheet"),
-            op("put", "Save scores and comments, partially (expert, before the deadline, until submitted)", body: "ScoreSheetInput", "ScoreSheet"),
-        ]),
-        path("/applications/{application}/score-sheets/mine/submit", [op("post", "Submit the sheet; final unless the department reopens it (expert)", "ScoreSheet")]),
-        path("/applications/{application}/score-sheets", [op("get", "All sheets of an application (department; others only after the round closes)", "ScoreSheetList")]),
-        path("/applications/{application}/score-sheets/{expert}/reopen", [op("post", "Reopen a submitted sheet (department)", body: "Reason", "ScoreSheet")]),
-        path("/rounds/{round}/ranking", [op("get", "Aggregated scores, ranking with tie-breaks, proposal, adjustments and outlier flags (department; federation after closing)", "Ranking")]),
-        path("/rounds/{round}/notice", [
-            op("post", "Publish the proposed list on public notice (公示) (department)", body: "NoticeInput", status: "201", "Notice"),
-            op("get", "The notice and its objections (department, federation)", "Notice"),
-        ]),
-        path("/rounds/{round}/objections", [op("post", "Record an objection received during the notice (department)", body: "ObjectionInput", status: "201", "Notice")]),
-        path("/rounds/{round}/objections/{objection}/resolution", [op("post", "Resolve an objection; upheld removes the application from the list (department)", body: "Resolution", "Notice")]),
-        path("/rounds/{round}/decision", [op("post", "Decide after the notice (federation, Art 11): emits studio.named, project_grant.awarded, demonstration.selected and a status per application", "Decision")]),
+        OpenAPIBuilder.path("/rounds",
+            OpenAPIBuilder.operation(method: "get", summary: "List review rounds (department, federation)",
+                                     schema: OpenAPIBuilder.ref("RoundList"))),
+        OpenAPIBuilder.path("/rounds/{round}",
+            OpenAPIBuilder.operation(method: "get", summary: "Show a round with its settings (department, federation)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("RoundDetail")),
+            OpenAPIBuilder.operation(method: "patch", summary: "Configure quota, minimum score, panel size, conflict rule, rubric, normalisation, deadline, notice length (department; rubric and panel only before scoring)",
+                                     parameters: [round], body: .json("RoundSettings"), schema: OpenAPIBuilder.ref("Round"))),
+        OpenAPIBuilder.path("/rounds/{round}/applications",
+            OpenAPIBuilder.operation(method: "get", summary: "Applications of a round (department, federation)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("ApplicationSummaryList"))),
+        OpenAPIBuilder.path("/rounds/{round}/audit",
+            OpenAPIBuilder.operation(method: "get", summary: "Every decision and adjustment of the round, with who and when (department, federation)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("AuditList"))),
+        OpenAPIBuilder.path("/applications/{application}",
+            OpenAPIBuilder.operation(method: "get", summary: "One application; experts only their own assignments, otherwise 404",
+                                     parameters: [application], schema: OpenAPIBuilder.ref("Application"))),
+        OpenAPIBuilder.path("/applications/{application}/qualification",
+            OpenAPIBuilder.operation(method: "post", summary: "Qualification and project review (资格审查, Art 11): pass, fail or return (department)",
+                                     parameters: [application], body: .json("QualificationDecision"),
+                                     schema: OpenAPIBuilder.ref("Application"))),
+        OpenAPIBuilder.path("/experts",
+            OpenAPIBuilder.operation(method: "get", summary: "The expert pool (department)",
+                                     schema: OpenAPIBuilder.ref("ExpertList")),
+            OpenAPIBuilder.operation(method: "post", summary: "Add an expert (department)",
+                                     body: .json("Expert"), status: 201, schema: OpenAPIBuilder.ref("Expert"))),
+        OpenAPIBuilder.path("/experts/{expert}",
+            OpenAPIBuilder.operation(method: "get", summary: "One expert (department; an expert sees only themself)",
+                                     parameters: [expert], schema: OpenAPIBuilder.ref("Expert")),
+            OpenAPIBuilder.operation(method: "put", summary: "Replace an expert's record (department)",
+                                     parameters: [expert], body: .json("Expert"), schema: OpenAPIBuilder.ref("Expert"))),
+        OpenAPIBuilder.path("/rounds/{round}/experts/{expert}",
+            OpenAPIBuilder.operation(method: "put", summary: "Availability and load limit of an expert in a round (department)",
+                                     parameters: [round, expert], body: .json("Availability"), schema: OpenAPIBuilder.ref("Availability"))),
+        OpenAPIBuilder.path("/rounds/{round}/conflicts",
+            OpenAPIBuilder.operation(method: "get", summary: "All conflicts of interest of the round, each with its rule and fact (department)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("ConflictList")),
+            OpenAPIBuilder.operation(method: "post", summary: "Add a conflict by hand; an existing assignment of the pair is removed (department)",
+                                     parameters: [round], body: .json("ManualConflict"), status: 201,
+                                     schema: OpenAPIBuilder.ref("ConflictList"))),
+        OpenAPIBuilder.path("/rounds/{round}/assignment",
+            OpenAPIBuilder.operation(method: "post", summary: "Run the optimal conflict-free assignment; 422 explains an infeasible round (department)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("Assignment")),
+            OpenAPIBuilder.operation(method: "get", summary: "The current assignment with loads (department)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("Assignment"))),
+        OpenAPIBuilder.path("/rounds/{round}/assignment/changes",
+            OpenAPIBuilder.operation(method: "post", summary: "Change an assignment by hand, recorded with the reason (department)",
+                                     parameters: [round], body: .json("AssignmentChange"), schema: OpenAPIBuilder.ref("Assignment"))),
+        OpenAPIBuilder.path("/rounds/{round}/scoring",
+            OpenAPIBuilder.operation(method: "post", summary: "Start scoring: settings freeze, applications go under expert review (department)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("Round"))),
+        OpenAPIBuilder.path("/rounds/{round}/close",
+            OpenAPIBuilder.operation(method: "post", summary: "Close scoring once every sheet is submitted (department)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("Round"))),
+        OpenAPIBuilder.path("/me/assignments",
+            OpenAPIBuilder.operation(method: "get", summary: "The calling expert's assignments (expert)",
+                                     schema: OpenAPIBuilder.ref("MyAssignmentList"))),
+        OpenAPIBuilder.path("/applications/{application}/score-sheets/mine",
+            OpenAPIBuilder.operation(method: "get", summary: "The calling expert's score sheet (expert)",
+                                     parameters: [application], schema: OpenAPIBuilder.ref("ScoreSheet")),
+            OpenAPIBuilder.operation(method: "put", summary: "Save scores and comments, partially (expert, before the deadline, until submitted)",
+                                     parameters: [application], body: .json("ScoreSheetInput"), schema: OpenAPIBuilder.ref("ScoreSheet"))),
+        OpenAPIBuilder.path("/applications/{application}/score-sheets/mine/submit",
+            OpenAPIBuilder.operation(method: "post", summary: "Submit the sheet; final unless the department reopens it (expert)",
+                                     parameters: [application], schema: OpenAPIBuilder.ref("ScoreSheet"))),
+        OpenAPIBuilder.path("/applications/{application}/score-sheets",
+            OpenAPIBuilder.operation(method: "get", summary: "All sheets of an application (department; others only after the round closes)",
+                                     parameters: [application], schema: OpenAPIBuilder.ref("ScoreSheetList"))),
+        OpenAPIBuilder.path("/applications/{application}/score-sheets/{expert}/reopen",
+            OpenAPIBuilder.operation(method: "post", summary: "Reopen a submitted sheet (department)",
+                                     parameters: [application, expert], body: .json("Reason"), schema: OpenAPIBuilder.ref("ScoreSheet"))),
+        OpenAPIBuilder.path("/rounds/{round}/ranking",
+            OpenAPIBuilder.operation(method: "get", summary: "Aggregated scores, ranking with tie-breaks, proposal, adjustments and outlier flags (department; federation after closing)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("Ranking"))),
+        OpenAPIBuilder.path("/rounds/{round}/notice",
+            OpenAPIBuilder.operation(method: "post", summary: "Publish the proposed list on public notice (公示) (department)",
+                                     parameters: [round], body: .json("NoticeInput"), status: 201, schema: OpenAPIBuilder.ref("Notice")),
+            OpenAPIBuilder.operation(method: "get", summary: "The notice and its objections (department, federation)",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("Notice"))),
+        OpenAPIBuilder.path("/rounds/{round}/objections",
+            OpenAPIBuilder.operation(method: "post", summary: "Record an objection received during the notice (department)",
+                                     parameters: [round], body: .json("ObjectionInput"), status: 201, schema: OpenAPIBuilder.ref("Notice"))),
+        OpenAPIBuilder.path("/rounds/{round}/objections/{objection}/resolution",
+            OpenAPIBuilder.operation(method: "post", summary: "Resolve an objection; upheld removes the application from the list (department)",
+                                     parameters: [round, objection], body: .json("Resolution"), schema: OpenAPIBuilder.ref("Notice"))),
+        OpenAPIBuilder.path("/rounds/{round}/decision",
+            OpenAPIBuilder.operation(method: "post", summary: "Decide after the notice (federation, Art 11): emits studio.named, project_grant.awarded, demonstration.selected and a status per application",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("Decision"))),
     ].joined(separator: "\n")
 
     static let schemas = """
