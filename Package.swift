@@ -50,6 +50,12 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .target(
+        name: "PlatformClient",
+        dependencies: ["Messaging", "StudioDomain"],
+        path: "Shared/PlatformClient",
+        swiftSettings: swiftSettings
+    ),
+    .target(
         name: "TestSupport",
         dependencies: [
             "Messaging", "ServiceKit", "StudioDomain",
@@ -80,7 +86,10 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "IntegrationTests",
-        dependencies: ["Messaging", "ServiceKit", "StudioDomain", "CCurl"],
+        dependencies: [
+            "Messaging", "ServiceKit", "StudioDomain", "CCurl", "PlatformClient",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ],
         path: "Tests/IntegrationTests",
         swiftSettings: swiftSettings
     ),

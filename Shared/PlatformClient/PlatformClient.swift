@@ -1,0 +1,42 @@
+import Foundation
+import Messaging
+
+/// A JSON client for the four services over libcurl, for the command-line client, the demo and the
+/// end-to-end tests. Blocking: call it from a thread of its own or a synchronous test, never from
+/// Swift's cooperative pool.
+public final class PlatformClient {
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public var json: Any? { try? JSONSerialization.jsonObject(with: Data(body)) }
+        public var object: [String: Any] { json as? [String: Any] ?? [:] }
+        public var items: [[String: Any]] { object["items"] as? [[String: Any]] ?? [] }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    private let client = BlockingCurlClient()
+
+    public init() {}
+
+    /// `json` is a JSON-serialisable value (dictionaries, arrays, strings, numbers) or raw bytes.
+    public func call(_ method: String, _ url: String, token: String?, json: Any? = nil, headers: [(String, String)] = []) throws -> Reply {
+        var allHeaders = headers
+        if let token { allHeaders.append(("Authorization", "Bearer \(token)")) }
+        let body: [UInt8]
+        switch json {
+        case nil: body = []
+        case let bytes as [UInt8]: body = bytes
+        case let text as String: body = Array(text.utf8)
+        case let value?: body = Array(try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]))
+        }
+        let response = client.send(OutboundRequest(method: method, url: url, headers: allHeaders, body: body, responseLimit: 64 << 20))
+        guard let status = response.statusCode else {
+            throw Failure(description: "\(method) \(url): \(response.failure?.message ?? "no answer")")
+        }
+        return Reply(status: status, body: response.body)
+    }
+}
