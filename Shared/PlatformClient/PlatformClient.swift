@@ -26,6 +26,8 @@ public final class PlatformClient {
     public func call(_ method: String, _ url: String, token: String?, json: Any? = nil, headers: [(String, String)] = []) throws -> Reply {
         var allHeaders = headers
         if let token { allHeaders.append(("Authorization", "Bearer \(token)")) }
+        let hasContentType = headers.contains { $0.0.lowercased() == "content-type" }
+        if !hasContentType, let json, !(json is [UInt8]), !(json is String) { allHeaders.append(("Content-Type", "application/json")) }
         let body: [UInt8]
         switch json {
         case nil: body = []

@@ -45,6 +45,7 @@ final class BudgetHoldTests: XCTestCase {
             let released = try await client.call(.post, "/grants/\(held.id)/release", token: department, expect: .ok).json(GrantView.self)
             XCTAssertEqual(released.status, .scheduled)
             XCTAssertEqual(released.releasedBy?.hasPrefix("department:"), true)
+            XCTAssertNil(released.holdReason, "a released grant no longer shows why it was held")
             try await client.call(.post, "/grants/\(held.id)/approve", token: department, expect: .ok)
             XCTAssertEqual(try fixture.ledger(studio: second).map(\.kind), [.granted])
         }

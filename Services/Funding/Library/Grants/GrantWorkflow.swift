@@ -32,6 +32,8 @@ enum GrantWorkflow {
                                    en: reason.en + "; raise the budget or cancel this grant")
         }
         grant.status = .scheduled
+        // The hold is over: `releasedBy`/`releasedAt` and the ledger's "released from hold" keep its history.
+        grant.holdReason = nil
         grant.releasedBy = actor.text
         grant.releasedAt = moment.millis
         grant.updatedAt = moment.millis
