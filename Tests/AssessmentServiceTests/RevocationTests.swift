@@ -69,6 +69,12 @@ final class RevocationTests: XCTestCase {
                                                body: #"{"decision":"dismiss","reasons":"x"}"#)
             XCTAssertEqual(again.status, .conflict)
         }
+        // And the revocation is in the hash-chained audit log, which is intact
+        let audit = try await fixture.service.database.read { db in
+            (try AuditLog.verify(in: db), try String.fetchAll(db, sql: "SELECT action FROM audit_log"))
+        }
+        XCTAssertTrue(audit.0.intact)
+        XCTAssertTrue(audit.1.contains { $0.hasPrefix("title.") && $0.contains("revok") }, "\(audit.1)")
     }
 
     func testADepartmentCaseCanBeDismissedWithoutEffect() async throws {

@@ -146,6 +146,10 @@ final class LedgerInvariantTests: XCTestCase {
                 XCTAssertEqual(old.kind, new.kind, context)
             }
             XCTAssertTrue(ledger.allSatisfy { $0.amountFen > 0 }, "no amount is zero or negative — \(context)")
+            // Every money movement is in the hash-chained audit log, and the chain is intact
+            let audit = try AuditLog.verify(in: db)
+            XCTAssertTrue(audit.intact, "\(audit.problem ?? "") — \(context)")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'ledger.%'"), ledger.count, context)
             let grants = try GrantRecord.fetchAll(db)
             for grant in grants {
                 let balances = try Ledger.balances(grantID: grant.id, in: db)

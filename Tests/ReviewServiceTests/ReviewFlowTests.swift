@@ -132,5 +132,12 @@ final class ReviewFlowTests: XCTestCase {
         let notNamed = try fixture.service.emitted(ApplicationStatusChanged.self).first { $0.data.applicationID == "A2" && $0.data.status == .notNamed }
         XCTAssertEqual(notNamed?.data.reasons.first?.code, "not_selected_by_panel")
         XCTAssertEqual(try fixture.service.emitted(ProjectGrantAwarded.self).count, 0)
+        // and every decision is in the hash-chained audit log, intact, the federation's among them
+        let audit = try await fixture.service.database.read { db in
+            (try AuditLog.verify(in: db), try String.fetchAll(db, sql: "SELECT actor_role FROM audit_log"))
+        }
+        XCTAssertTrue(audit.0.intact)
+        XCTAssertGreaterThan(audit.0.entries, 10)
+        XCTAssertTrue(audit.1.contains("federation"))
     }
 }

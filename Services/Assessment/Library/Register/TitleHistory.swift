@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ServiceKit
 import Hummingbird
 import Messaging
 import StudioDomain
@@ -30,6 +31,12 @@ enum TitleHistory {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [studio.rawValue, kind.rawValue, from?.rawValue, to.rawValue, detailsZh, reference,
                              effectiveOn.description, actor.role, actor.subject, nowMillis])
+        // The same change in the kit's hash-chained audit log, in the same transaction.
+        try AuditLog.append(actorRole: actor.role, actorSubject: actor.subject, action: "title.\(kind.rawValue)",
+                            subject: "studio:\(studio.rawValue)",
+                            details: AuditedTitleChange(from: from?.rawValue, to: to.rawValue, detailsZh: detailsZh,
+                                                        reference: reference, effectiveOn: effectiveOn.description),
+                            at: Millis.date(nowMillis), in: db)
     }
 
     static func entries(of studio: StudioID, in db: Database) throws -> [Entry] {
@@ -39,4 +46,13 @@ enum TitleHistory {
                   actorSubject: $0["actor_subject"], recordedAt: Millis.date($0["recorded_at"]))
         }
     }
+}
+
+/// What the hash-chained audit log keeps of a title change.
+private struct AuditedTitleChange: Encodable {
+    var from: String?
+    var to: String
+    var detailsZh: String
+    var reference: String?
+    var effectiveOn: String
 }

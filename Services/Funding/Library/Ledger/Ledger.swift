@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Messaging
+import ServiceKit
 import StudioDomain
 
 /// The kinds of money movement. `granted` commits money to a studio, `cancelled` withdraws an unpaid
@@ -47,6 +49,18 @@ enum Ledger {
             INSERT INTO ledger_entry (grant_id, studio_id, kind, amount_fen, occurred_on, reference, note, recorded_by, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [grantID, studioID, kind.rawValue, amount.fen, day.description, reference, note, actor.text, millis])
+        // Every money movement also goes into the hash-chained audit log, in the same transaction.
+        struct Movement: Encodable {
+            var studioId: String
+            var amountFen: Int64
+            var on: String
+            var reference: String?
+            var note: String?
+        }
+        let (role, subject) = actor.parts
+        try AuditLog.append(actorRole: role, actorSubject: subject, action: "ledger.\(kind.rawValue)", subject: "grant:\(grantID)",
+                            details: Movement(studioId: studioID, amountFen: amount.fen, on: day.description, reference: reference, note: note),
+                            at: Millis.date(millis), in: db)
     }
 
     private static let sums = """

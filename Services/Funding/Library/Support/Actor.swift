@@ -16,6 +16,12 @@ struct Actor: Sendable, Equatable {
         text = "event:\(source):\(envelopeID)"
     }
 
+    /// (role, subject) for the audit log: `finance:tok_…` → ("finance", "tok_…").
+    var parts: (String, String?) {
+        guard let colon = text.firstIndex(of: ":") else { return (text, nil) }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+
 }
 
 /// The clock of a request: the instant in ms UTC and the business day in Asia/Shanghai.

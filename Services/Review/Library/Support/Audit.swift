@@ -11,7 +11,23 @@ enum Audit {
         let json = String(decoding: try DomainJSON.encoder().encode(detail), as: UTF8.self)
         try db.execute(sql: "INSERT INTO review_audit (round_id, application_id, action, detail, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [round, application, action, json, actor, millis])
+        // The same record in the kit's hash-chained log: review_audit answers queries, the chain proves
+        // that nothing was changed afterwards.
+        let colon = actor.firstIndex(of: ":")
+        let role = colon.map { String(actor[..<$0]) } ?? actor
+        let subject = colon.map { String(actor[actor.index(after: $0)...]) }
+        try AuditLog.append(actorRole: role, actorSubject: subject, action: action,
+                            subject: application.map { "application:\($0)" } ?? round.map { "round:\($0)" } ?? "-",
+                            details: AuditedDecision(round: round, application: application, detail: json),
+                            at: Date(timeIntervalSince1970: Double(millis) / 1000), in: db)
     }
+}
+
+/// What the hash-chained log keeps of a review decision.
+private struct AuditedDecision: Encodable {
+    var round: String?
+    var application: String?
+    var detail: String
 }
 
 extension Identity {
