@@ -95,6 +95,13 @@ var targets: [Target] = [
     ),
 ]
 
+targets.append(.executableTarget(
+    name: "studioctl",
+    dependencies: ["PlatformClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+    path: "Services/Studioctl/Executable",
+    swiftSettings: swiftSettings
+))
+
 for service in services {
     let library = "\(service)Service"
     targets.append(.target(
@@ -132,7 +139,8 @@ for service in services {
 let package = Package(
     name: "QuzhouStudios",
     platforms: [.macOS(.v15)],
-    products: services.map { .executable(name: $0.lowercased(), targets: [$0.lowercased()]) },
+    products: services.map { .executable(name: $0.lowercased(), targets: [$0.lowercased()]) }
+        + [.executable(name: "studioctl", targets: ["studioctl"])],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),

@@ -7,6 +7,8 @@
 #   deploy/platform.sh down       stop the services (SIGTERM: in-flight work finishes)
 #   deploy/platform.sh status     which services run, their queue depth
 #   deploy/platform.sh backup DIR online backup of every database into DIR
+#   deploy/platform.sh demo       a fresh demo platform (data in ./data-demo, business time movable) that
+#                                 plays a naming year: applications, review, decision, grants paid
 #
 # Environment: STUDIO_DATA_DIR (default ./data), STUDIO_BUILD_CONFIG (release|debug, default release),
 # INTAKE_PORT REVIEW_PORT FUNDING_PORT ASSESSMENT_PORT, STUDIO_HOST (default 127.0.0.1).
@@ -45,7 +47,7 @@ build() {
     exit 1
   fi
   BIN=$(swift build -c "$CONFIG" --show-bin-path)
-  for s in "${SERVICES[@]}"; do [ -x "$BIN/$s" ] || { echo "build failed: no $BIN/$s" >&2; exit 1; }; done
+  for s in "${SERVICES[@]}" studioctl; do [ -x "$BIN/$s" ] || { echo "build failed: no $BIN/$s" >&2; exit 1; }; done
 }
 
 random_secret() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
@@ -165,8 +167,16 @@ backup() {
 
 case "${1:-up}" in
   up) install_missing; build; wire; start; check_wiring; summary ;;
+  demo)
+    # Demo data lives apart from real data, and is started afresh each time (the scenario opens this
+    # year's round); the services run with the demo clock, which production never has.
+    if [ -z "${STUDIO_DATA_DIR:-}" ]; then DATA=$ROOT/data-demo; stop >/dev/null 2>&1 || true; rm -rf "$DATA"; fi
+    export STUDIO_DEMO_CLOCK=1
+    install_missing; build; wire; start; check_wiring; summary
+    say "playing a naming year (studioctl demo)"
+    "$BIN/studioctl" demo --data-dir "$DATA" ;;
   down) stop ;;
   status) status ;;
   backup) backup "${2:-}" ;;
-  *) echo "usage: deploy/platform.sh [up|down|status|backup DIR]" >&2; exit 2 ;;
+  *) echo "usage: deploy/platform.sh [up|down|status|backup DIR|demo]" >&2; exit 2 ;;
 esac

@@ -74,6 +74,32 @@ final class PlatformScenarioTests: XCTestCase {
             usleep(100_000)
         }
 
+        // studioctl, the command-line client, sees the same: four ready services, empty queues.
+        let tokensFile = tokens.map { "\($0.key.environmentName)=\($0.value)" }.joined(separator: "\n") + "\n"
+        try tokensFile.write(toFile: root + "/tokens.env", atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        for name in Self.services { environment["\(name.uppercased())_PORT"] = String(processes[name]!.port) }
+        func studioctl(_ arguments: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try Binaries.path("studioctl"))
+            process.arguments = arguments + ["--data-dir", root]
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        }
+        let (statusCode, statusJSON) = try studioctl(["status", "--json"])
+        XCTAssertEqual(statusCode, 0, statusJSON)
+        let rows = try JSONSerialization.jsonObject(with: Data(statusJSON.utf8)) as? [[String: Any]] ?? []
+        XCTAssertEqual(rows.count, 4)
+        XCTAssertTrue(rows.allSatisfy { $0["ready"] as? Bool == true && $0["pending"] as? Int == 0 && $0["dead"] as? Int == 0 }, statusJSON)
+        let (deadCode, deadText) = try studioctl(["dead-letters"])
+        XCTAssertEqual(deadCode, 0)
+        XCTAssertEqual(deadText.trimmingCharacters(in: .whitespacesAndNewlines), "no dead letters")
+
         // The four demo clocks moved together.
         let days = try Self.services.map { name in
             try client.call("GET", processes[name]!.baseURL + "/ops/clock", token: operatorToken).object["today"] as? String ?? "?"
