@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import GRDB
 import ServiceKit
 import StudioDomain
@@ -64,7 +65,7 @@ enum Budgets {
         let held = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(amount_fen), 0) AS total, COUNT(*) AS n FROM funding_grant WHERE year = ? AND status = 'held'", arguments: [year])!
         return Standing(year: year, budget: budget, committed: committed, held: Money(fen: held["total"]), heldCount: held["n"],
                         remaining: budget.map { $0 - committed }, setBy: row?["set_by"],
-                        setAt: (row?["set_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0) / 1000) })
+                        setAt: (row?["set_at"] as Int64?).map (Millis.date))
     }
 
     static func years(in db: Database) throws -> [Int] {

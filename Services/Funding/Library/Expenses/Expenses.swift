@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import GRDB
 import Hummingbird
 import ServiceKit
@@ -151,7 +152,7 @@ enum Expenses {
             return View(id: expenseID, studioId: row["studio_id"], grantId: row["grant_id"], category: category, categoryZh: category.nameZh,
                         purpose: purpose, purposeZh: purpose.nameZh, amount: amount, amountYuan: amount.yuanString, spentOn: row["spent_on"],
                         description: row["description"], overBalance: row["over_balance"], recordedBy: row["recorded_by"],
-                        recordedAt: Date(timeIntervalSince1970: Double(row["recorded_at"] as Int64) / 1000), receipts: receipts)
+                        recordedAt: Millis.date(row["recorded_at"]), receipts: receipts)
         }
     }
 }

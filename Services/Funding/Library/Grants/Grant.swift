@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import GRDB
 import StudioDomain
 
@@ -128,17 +129,16 @@ struct GrantView: Codable, Sendable {
         payeeName = record.payeeName
         screeningBodyCode = record.screeningBodyCode
         approvedBy = record.approvedBy
-        approvedAt = record.approvedAt.map(Self.date)
+        approvedAt = record.approvedAt.map(Millis.date)
         releasedBy = record.releasedBy
         paidBy = record.paidBy
-        paidAt = record.paidAt.map(Self.date)
+        paidAt = record.paidAt.map(Millis.date)
         paidOn = record.paidOn
         paymentReference = record.paymentReference
         cancelledBy = record.cancelledBy
-        cancelledAt = record.cancelledAt.map(Self.date)
+        cancelledAt = record.cancelledAt.map(Millis.date)
         cancelReason = record.cancelReason
         batchId = record.batchId
     }
 
-    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 }

@@ -55,7 +55,6 @@ enum Inspections {
         var rectificationDeadline: String?
     }
 
-    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
     static func load(_ id: String, in db: Database) throws -> View {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inspection WHERE id = ?", arguments: [id]) else {
@@ -63,19 +62,19 @@ enum Inspections {
         }
         let signOffs = try Row.fetchAll(db, sql: "SELECT * FROM inspection_signoff WHERE inspection_id = ? ORDER BY signed_at, role", arguments: [id]).map { row in
             let role: String = row["role"]
-            return SignOff(role: role, roleZh: Role(rawValue: role)?.nameZh ?? role, signedBy: row["signed_by"], signedAt: date(row["signed_at"]), note: row["note"])
+            return SignOff(role: role, roleZh: Role(rawValue: role)?.nameZh ?? role, signedBy: row["signed_by"], signedAt: Millis.date(row["signed_at"]), note: row["note"])
         }
         let findings = try Row.fetchAll(db, sql: "SELECT * FROM inspection_finding WHERE inspection_id = ? ORDER BY recorded_at, id", arguments: [id]).map { row in
             Finding(id: row["id"], kind: row["kind"], grantId: row["grant_id"], amount: (row["amount_fen"] as Int64?).map(Money.init(fen:)),
                     description: row["description"], rectificationDeadline: row["rectification_deadline"], recordedBy: row["recorded_by"],
-                    recordedAt: date(row["recorded_at"]))
+                    recordedAt: Millis.date(row["recorded_at"]))
         }
         let studio: String = row["studio_id"]
         let signed = Set(signOffs.map(\.role))
         return View(id: id, studioId: studio, dueOn: row["due_on"], status: row["status"], article: Article.art16.reference,
                     balances: try Ledger.balances(studioID: studio, in: db), signOffs: signOffs,
                     missingSignOffs: signingRoles.map(\.rawValue).filter { !signed.contains($0) }, findings: findings,
-                    closedBy: row["closed_by"], closedAt: (row["closed_at"] as Int64?).map(date))
+                    closedBy: row["closed_by"], closedAt: (row["closed_at"] as Int64?).map(Millis.date))
     }
 
     static func addFinding(_ id: String, _ input: FindingInput, by actor: Actor, at moment: Moment, outbox: Outbox, in db: Database) throws -> View {

@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import GRDB
 import Hummingbird
 import ServiceKit
@@ -44,7 +45,7 @@ struct StudioFundsController {
             let entries = try Ledger.entries(studioID: studio, in: db).map {
                 EntryView(id: $0.id, grantId: $0.grantId, kind: $0.kind, amount: Money(fen: $0.amountFen), amountYuan: Money(fen: $0.amountFen).yuanString,
                           occurredOn: $0.occurredOn, reference: $0.reference, note: $0.note, recordedBy: $0.recordedBy,
-                          recordedAt: Date(timeIntervalSince1970: Double($0.recordedAt) / 1000))
+                          recordedAt: Millis.date($0.recordedAt))
             }
             return LedgerView(studioId: studio, balances: balances, outstanding: balances.outstanding, available: balances.available, entries: entries)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import GRDB
 import Hummingbird
 import ServiceKit
@@ -38,7 +39,7 @@ struct PayeeAccount: Codable, ResponseEncodable, Sendable {
     static func find(_ studioID: String, in db: Database) throws -> PayeeAccount? {
         try Row.fetchOne(db, sql: "SELECT * FROM payee_account WHERE studio_id = ?", arguments: [studioID]).map {
             PayeeAccount(studioId: $0["studio_id"], bankName: $0["bank_name"], accountNumber: $0["account_number"],
-                         recordedBy: $0["recorded_by"], recordedAt: Date(timeIntervalSince1970: Double($0["recorded_at"] as Int64) / 1000))
+                         recordedBy: $0["recorded_by"], recordedAt: Millis.date($0["recorded_at"]))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import GRDB
 import Hummingbird
 import ServiceKit
@@ -19,7 +20,7 @@ enum Audit {
         try AuditLog.append(actorRole: role, actorSubject: subject, action: action,
                             subject: application.map { "application:\($0)" } ?? round.map { "round:\($0)" } ?? "-",
                             details: AuditedDecision(round: round, application: application, detail: json),
-                            at: Date(timeIntervalSince1970: Double(millis) / 1000), in: db)
+                            at: Millis.date(millis), in: db)
     }
 }
 
