@@ -50,7 +50,9 @@ public final class NamingYearScenario {
     public let platform: Platform
     public let timeout: TimeInterval
     public let quota: Int
-    private let client = PlatformClient()
+    let client = PlatformClient()
+    /// After `run()`: the accepted year-1 applicants by application id (later years apply for their studios).
+    var acceptedApplicants: [String: Applicant] = [:]
     private let log: (String) -> Void
 
     /// The city system committee that applies beside the six county federations.
@@ -228,6 +230,7 @@ public final class NamingYearScenario {
                                    status: [422])
             refused[applicant.label] = (reply.object["errors"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
         }
+        acceptedApplicants = Dictionary(uniqueKeysWithValues: accepted.map { ($0.id, $0.applicant) })
         log("intake: \(accepted.count) applications submitted, \(refused.count) refused: \(refused)")
 
         // 3. Review receives them all (and none of the refused).
