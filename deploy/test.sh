@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -c 'import standardwebhooks, openapi_spec_validator, yaml' 2>/dev/null \
   || python3 -m pip install -q standardwebhooks openapi-spec-validator pyyaml
+# schemathesis fuzzes each service against its own OpenAPI document (SchemathesisTests, deploy/fuzz.sh)
+command -v schemathesis >/dev/null 2>&1 \
+  || python3 -m pip install -q schemathesis \
+  || python3 -m pip install -q --break-system-packages schemathesis
 swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

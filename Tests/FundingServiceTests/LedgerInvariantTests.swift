@@ -8,17 +8,6 @@ import XCTest
 
 /// The books hold whatever happens: a seeded random run of events and decisions, checked after every step.
 final class LedgerInvariantTests: XCTestCase {
-    /// SplitMix64: deterministic, so a failure replays exactly.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     func testTheLedgerIsAppendOnlyInTheDatabaseItself() async throws {
         let fixture = try FundingFixture()
@@ -45,7 +34,7 @@ final class LedgerInvariantTests: XCTestCase {
     }
 
     func run(seed: UInt64, steps: Int) async throws {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         let fixture = try FundingFixture()
         var studios: [StudioID] = []
         var events: [any DomainEventSender] = []
@@ -55,7 +44,7 @@ final class LedgerInvariantTests: XCTestCase {
         for step in 0..<steps {
             let moment = Moment(fixture.clock.now())
             let grants = try fixture.grants()
-            let pick = { (status: GrantStatus?, random: inout SeededGenerator) -> GrantRecord? in
+            let pick = { (status: GrantStatus?, random: inout SplitMix64) -> GrantRecord? in
                 let pool = status == nil ? grants : grants.filter { $0.status == status }
                 return pool.randomElement(using: &random)
             }

@@ -1,19 +1,9 @@
 import ReviewService
+import StudioDomain
 import XCTest
 
 /// The pure solver: optimality against brute force, load bounds, determinism, and the infeasibility certificate.
 final class AssignmentSolverTests: XCTestCase {
-    /// A small deterministic generator (SplitMix64), so the random cases are the same on every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Every assignment, by exhaustive search: the minimum total cost, or nil when none exists.
     func bruteForce(_ problem: AssignmentProblem, respectMinimums: Bool = true) -> Int? {
@@ -43,7 +33,7 @@ final class AssignmentSolverTests: XCTestCase {
         return best
     }
 
-    func randomProblem(_ rng: inout SplitMix) -> AssignmentProblem {
+    func randomProblem(_ rng: inout SplitMix64) -> AssignmentProblem {
         // Up to 4 applications × 5 experts: small enough to enumerate every assignment.
         let applications = Int.random(in: 1...4, using: &rng), experts = Int.random(in: 2...5, using: &rng)
         let k = Int.random(in: 1...min(3, experts), using: &rng)
@@ -53,7 +43,7 @@ final class AssignmentSolverTests: XCTestCase {
     }
 
     func testTheSolverIsOptimalAgainstBruteForceOn300SmallCases() {
-        var rng = SplitMix(state: 20_161_017)
+        var rng = SplitMix64(seed: 20_161_017)
         var feasible = 0, infeasible = 0
         for _ in 0..<300 {
             let problem = randomProblem(&rng)
@@ -88,7 +78,7 @@ final class AssignmentSolverTests: XCTestCase {
     }
 
     func testMinimumLoadsAreMetOptimallyOrReportedAgainstBruteForce() {
-        var rng = SplitMix(state: 38)
+        var rng = SplitMix64(seed: 38)
         var met = 0, unmetCount = 0
         for _ in 0..<300 {
             var problem = randomProblem(&rng)
@@ -168,7 +158,7 @@ final class AssignmentSolverTests: XCTestCase {
     }
 
     func solveFullScale(skewed: Bool) {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         let applications = 2000, experts = 500
         let fields = (0..<40).map { "industry\($0 / 8)/field\($0)" }
         let expertFields = (0..<experts).map { _ in [fields.randomElement(using: &rng)!, fields.randomElement(using: &rng)!] }

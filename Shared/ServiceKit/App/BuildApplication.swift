@@ -37,7 +37,7 @@ public func buildApplication(
     let doorbell = Doorbell()
     let outbox = Outbox(source: module.name, doorbell: doorbell, now: now)
     // Business time: the given clock, or a movable one in demo mode. Messaging keeps `now`.
-    let demoClock = configuration.demoClock ? DemoClock() : nil
+    let demoClock = configuration.demoClock ? DemoClock(stateFile: DemoClock.stateFile(forDatabase: configuration.databasePath)) : nil
     let businessNow: @Sendable () -> Date
     if let demoClock {
         businessNow = { demoClock.now() }
@@ -61,6 +61,8 @@ public func buildApplication(
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(RequestMetricsMiddleware(factory: metricsFactory))
     router.middlewares.add(ProblemMiddleware())
+    let routeMethods = RouteMethods()
+    router.middlewares.add(MethodNotAllowedMiddleware(routes: routeMethods))
     router.middlewares.add(BodyLimitMiddleware(defaultLimit: configuration.maxBodyBytes, overrides: module.bodyLimitOverrides))
     router.middlewares.add(AuthMiddleware(reader: database))
 
@@ -69,6 +71,7 @@ public func buildApplication(
     OperationsController(environment: environment).add(to: router.group("ops"))
     demoClock?.addRoutes(to: router.group("ops"))
     module.addRoutes(to: router, environment: environment)
+    routeMethods.set(router.routes.map { "\($0.method) \($0.path)" })
 
     let application = Application(
         router: router,

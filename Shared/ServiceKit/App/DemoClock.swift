@@ -8,10 +8,27 @@ import Synchronization
 /// in production, where the route does not exist. It moves the service's business dates (deadlines,
 /// cycles, due dates); webhook signatures and retry schedules keep the real clock, so services whose
 /// demo clocks differ for a moment still trust each other.
+///
+/// The offset from real time is kept in `stateFile` (beside the database), so a demo service that
+/// crashes or restarts comes back at the business day it had reached.
 public final class DemoClock: Sendable {
-    private let offset = Mutex<TimeInterval>(0)
+    private let offset: Mutex<TimeInterval>
+    private let stateFile: String?
 
-    public init() {}
+    public init(stateFile: String? = nil) {
+        self.stateFile = stateFile
+        var saved: TimeInterval = 0
+        if let stateFile, let text = try? String(contentsOfFile: stateFile, encoding: .utf8),
+           let value = TimeInterval(text.trimmingCharacters(in: .whitespacesAndNewlines)), value.isFinite, value >= 0 {
+            saved = value
+        }
+        offset = Mutex(saved)
+    }
+
+    /// The state file for a database at `databasePath`: none for an in-memory database.
+    public static func stateFile(forDatabase databasePath: String) -> String? {
+        databasePath.isEmpty || databasePath.hasPrefix(":memory:") || databasePath.hasPrefix("file::memory:") ? nil : databasePath + ".demo-clock"
+    }
 
     public func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
 
@@ -23,6 +40,10 @@ public final class DemoClock: Sendable {
                 throw Problem.validation([DomainIssue(code: "clock.backwards", field: "now", messageZh: "演示时钟不能倒退", messageEn: "the demo clock cannot move backwards")])
             }
             offset = target
+            if let stateFile {
+                // Written before the move is acknowledged: an acknowledged move survives a crash.
+                try Data(String(target).utf8).write(to: URL(fileURLWithPath: stateFile), options: .atomic)
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// A larger (or smaller) body limit for the paths matching `pattern`, where a `*` segment matches any one
 /// segment: `/applications/*/attachments`.
@@ -42,6 +43,10 @@ public struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
             let buffer = try await request.body.collect(upTo: limit)
             request.body = .init(buffer: buffer)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(.contentTooLarge, code: "request.too_large", field: "body",
+                          zh: "请求体过大，上限 \(limit) 字节", en: "the body is over the limit of \(limit) bytes")
+        } catch is NIOTooManyBytesError {
+            // A chunked body (no Content-Length) that runs past the limit while it is read
             throw Problem(.contentTooLarge, code: "request.too_large", field: "body",
                           zh: "请求体过大，上限 \(limit) 字节", en: "the body is over the limit of \(limit) bytes")
         }

@@ -56,12 +56,14 @@ public enum OpenAPIBuilder {
     }
 
     /// One response at response indentation; each media type gets `schema`, none when `schema` is nil.
+    /// `alternatives` are further media types with their own schemas (`text/csv` beside JSON).
     public static func response(_ status: Int, description: String = "OK", schema: String? = nil,
-                                contentTypes: [String] = ["application/json"]) -> String {
+                                contentTypes: [String] = ["application/json"], alternatives: [(mediaType: String, schema: String)] = []) -> String {
         var lines = ["        '\(status)':", "          description: \(quoted(description))"]
         if let schema {
             lines.append("          content:")
             for type in contentTypes { lines += ["            \(type):", "              schema: \(schema)"] }
+            for (type, other) in alternatives { lines += ["            \(type):", "              schema: \(other)"] }
         }
         return lines.joined(separator: "\n")
     }
@@ -72,8 +74,8 @@ public enum OpenAPIBuilder {
     /// and `responses` written with `response(...)` for any other.
     public static func operation(method: String, summary: String, parameters: [String] = [], body: Body? = nil,
                                  status: Int = 200, description: String = "OK", schema: String? = nil,
-                                 contentTypes: [String] = ["application/json"], errors: [Int] = problemStatuses,
-                                 responses: [String] = [], security: [String]? = nil) -> String {
+                                 contentTypes: [String] = ["application/json"], alternatives: [(mediaType: String, schema: String)] = [],
+                                 errors: [Int] = problemStatuses, responses: [String] = [], security: [String]? = nil) -> String {
         var lines = ["    \(method):", "      summary: \(quoted(summary))"]
         if let security {
             if security.isEmpty {
@@ -92,7 +94,7 @@ public enum OpenAPIBuilder {
             for (type, schema) in body.content { lines += ["          \(type):", "            schema: \(schema)"] }
         }
         lines.append("      responses:")
-        lines.append(response(status, description: description, schema: schema, contentTypes: contentTypes))
+        lines.append(response(status, description: description, schema: schema, contentTypes: contentTypes, alternatives: alternatives))
         lines += responses
         lines += problemResponses(errors)
         return lines.joined(separator: "\n")

@@ -209,18 +209,18 @@ public enum OpenAPIDocument {
                 name: { type: string }
                 url: { type: string }
                 eventTypes: { type: array, items: { type: string } }
-                secret: { type: string, description: 'whsec_ + base64; generated when absent' }
+                secret: { type: [string, 'null'], description: 'whsec_ + base64; generated when absent' }
             UpdateSubscription:
               type: object
               properties:
-                url: { type: string }
-                eventTypes: { type: array, items: { type: string } }
-                active: { type: boolean }
+                url: { type: [string, 'null'] }
+                eventTypes: { type: [array, 'null'], items: { type: string } }
+                active: { type: [boolean, 'null'] }
             RotateSecret:
               type: object
               properties:
-                secret: { type: string }
-                graceSeconds: { type: integer, minimum: 0, maximum: 2592000 }
+                secret: { type: [string, 'null'] }
+                graceSeconds: { type: [integer, 'null'], minimum: 0, maximum: 2592000 }
             Attempt:
               type: object
               properties:
@@ -263,15 +263,15 @@ public enum OpenAPIDocument {
               properties: { items: { type: array, items: { $ref: '#/components/schemas/Message' } } }
             ReplayOne:
               type: object
-              properties: { subscriptionId: { type: string } }
+              properties: { subscriptionId: { type: [string, 'null'] } }
             ReplayRange:
               type: object
               required: [from, to]
               properties:
                 from: { type: string, format: date-time }
                 to: { type: string, format: date-time }
-                subscriptionId: { type: string }
-                onlyDead: { type: boolean, default: true }
+                subscriptionId: { type: [string, 'null'] }
+                onlyDead: { type: [boolean, 'null'], default: true }
             Replayed:
               type: object
               properties: { replayed: { type: integer } }
@@ -295,9 +295,9 @@ public enum OpenAPIDocument {
             SendTestEvents:
               type: object
               properties:
-                aggregate: { type: string }
-                count: { type: integer, minimum: 1, maximum: 1000 }
-                note: { type: string }
+                aggregate: { type: [string, 'null'] }
+                count: { type: [integer, 'null'], minimum: 1, maximum: 1000 }
+                note: { type: [string, 'null'] }
             SentTestEvents:
               type: object
               properties: { ids: { type: array, items: { type: string } } }
@@ -332,7 +332,7 @@ public enum OpenAPIDocument {
               properties:
                 source: { type: string }
                 secret: { type: string }
-                expiresAt: { type: string, format: date-time }
+                expiresAt: { type: [string, 'null'], format: date-time }
             AuditEntry:
               type: object
               properties:
@@ -373,8 +373,8 @@ public enum OpenAPIDocument {
               required: [role]
               properties:
                 role: { type: string, enum: [screening_body, department, expert, federation, finance, audit_office, operator] }
-                subject: { type: string }
-                label: { type: string }
+                subject: { type: [string, 'null'] }
+                label: { type: [string, 'null'] }
             IssuedToken:
               type: object
               properties:

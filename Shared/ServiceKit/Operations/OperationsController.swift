@@ -162,10 +162,10 @@ struct OperationsController {
         try context.require(.operator)
         let query = request.uri.queryParameters
         let filter = MessageFilter(
-            status: query["status"].map(String.init), type: query["type"].map(String.init),
+            status: try QueryValues.oneOf(request, "status", ["pending", "ready", "queued", "succeeded", "dead"]), type: query["type"].map(String.init),
             aggregate: query["aggregate"].map(String.init), subscriptionId: query["subscription"].map(String.init),
             from: try query["from"].map { try instant(String($0), field: "from") }, to: try query["to"].map { try instant(String($0), field: "to") },
-            limit: query["limit"].flatMap { Int($0) } ?? 100)
+            limit: try QueryValues.integer(request, "limit", fallback: 100, in: 1...1000))
         return Listing(items: try await database.read { db in try MessagingOperations.messages(filter, in: db) })
     }
 
@@ -222,7 +222,7 @@ struct OperationsController {
     @Sendable func deadLetters(_ request: Request, context: AppRequestContext) async throws -> Listing<DeliveryView> {
         try context.require(.operator)
         let query = request.uri.queryParameters
-        let limit = min(max(query["limit"].flatMap { Int($0) } ?? 100, 1), 1000)
+        let limit = try QueryValues.integer(request, "limit", fallback: 100, in: 1...1000)
         let subscription = query["subscription"].map(String.init)
         return Listing(items: try await database.read { db in try MessagingOperations.deadLetters(subscriptionId: subscription, limit: limit, in: db) })
     }
@@ -273,7 +273,7 @@ struct OperationsController {
 
     @Sendable func receivedTestEvents(_ request: Request, context: AppRequestContext) async throws -> Listing<ReceivedTestEvent> {
         try context.require(.operator)
-        let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100, 1), 100_000)
+        let limit = try QueryValues.integer(request, "limit", fallback: 100, in: 1...100_000)
         let items = try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM webhook_test_received ORDER BY id LIMIT ?", arguments: [limit]).map {
                 ReceivedTestEvent(webhookId: $0["webhook_id"], source: $0["source"], aggregate: $0["aggregate"], sequence: $0["sequence"],
@@ -337,8 +337,8 @@ struct OperationsController {
     @Sendable func listAudit(_ request: Request, context: AppRequestContext) async throws -> Listing<AuditLog.Entry> {
         try context.require(.operator, .auditOffice, .department)
         let query = request.uri.queryParameters
-        let after = query["after"].flatMap { Int64($0) } ?? 0
-        let limit = min(max(query["limit"].flatMap { Int($0) } ?? 100, 1), 1000)
+        let after = Int64(try QueryValues.integer(request, "after", fallback: 0, in: 0...Int.max))
+        let limit = try QueryValues.integer(request, "limit", fallback: 100, in: 1...1000)
         return Listing(items: try await database.read { db in try AuditLog.entries(after: after, limit: limit, in: db) })
     }
 

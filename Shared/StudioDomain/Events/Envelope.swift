@@ -98,8 +98,27 @@ public enum RFC3339 {
     }
 
     public static func date(from text: String) -> Date? {
+        // The parser rolls out-of-range fields over (minute 99 becomes the next hour): refuse them first
+        guard fieldsInRange(text) else { return nil }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS…` with month 1–12, day 1–31, hour 0–23, minute 0–59 and second 0–60.
+    static func fieldsInRange(_ text: String) -> Bool {
+        let characters = Array(text.utf8)
+        guard characters.count >= 19 else { return false }
+        func number(_ from: Int, _ to: Int) -> Int? {
+            var value = 0
+            for character in characters[from..<to] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(character) else { return nil }
+                value = value * 10 + Int(character - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let month = number(5, 7), let day = number(8, 10), let hour = number(11, 13), let minute = number(14, 16),
+              let second = number(17, 19) else { return false }
+        return (1...12).contains(month) && (1...31).contains(day) && hour < 24 && minute < 60 && second <= 60
     }
 }
 

@@ -32,7 +32,7 @@ struct RegisterController {
             issues.append(DomainIssue(code: "query.level", field: "level", messageZh: "级别须为 city 或 provincial。", messageEn: "level must be city or provincial."))
         }
         guard issues.isEmpty else { throw Problem.validation(issues) }
-        let overdueOnly = query["overdue"] == "true"
+        let overdueOnly = try QueryValues.boolean(request, "overdue") == true
         let today = self.today
         let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
         let views = studios.map { StudioView($0, settings: settings, today: today) }.filter { view in
@@ -61,7 +61,7 @@ struct RegisterController {
     /// Evaluated on every call from the clock, so nothing has to run in the background.
     @Sendable func due(_ request: Request, context: AppRequestContext) async throws -> Listing<StudioView> {
         try context.require(.department, .federation)
-        let overdueOnly = request.uri.queryParameters["overdue"] == "true"
+        let overdueOnly = try QueryValues.boolean(request, "overdue") == true
         let today = self.today
         let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
         let due = studios.map { StudioView($0, settings: settings, today: today) }

@@ -27,13 +27,15 @@ struct GrantsController {
         try ctx.require(.department, .finance, .auditOffice)
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let status = request.stringQuery("status") {
+        // Present means checked, even when empty: `?status=` is no known value either
+        if let status = request.uri.queryParameters["status"].map(String.init) {
             guard GrantStatus(rawValue: status) != nil else {
                 throw Problem.invalid("grant.status_unknown", field: "status", zh: "未知的补助状态：\(status)", en: "unknown grant status \(status)")
             }
             conditions.append("status = ?"); _ = arguments.append(contentsOf: [status])
         }
-        if let kind = request.stringQuery("kind") {
+        // Present means checked, even when empty: `?kind=` is no known value either
+        if let kind = request.uri.queryParameters["kind"].map(String.init) {
             guard GrantKind(rawValue: kind) != nil else {
                 throw Problem.invalid("grant.kind_unknown", field: "kind", zh: "未知的补助类型：\(kind)", en: "unknown grant kind \(kind)")
             }

@@ -21,7 +21,7 @@ struct InspectionsController {
     @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<Inspections.View> {
         try ctx.require(.department, .finance, .auditOffice)
         try await context.runScheduler()
-        let status = request.stringQuery("status")
+        let status = try QueryValues.oneOf(request, "status", ["scheduled", "closed"])
         let studio = request.stringQuery("studioId")
         return Listing(items: try await context.database.read { db in
             var sql = "SELECT id FROM inspection WHERE 1 = 1"

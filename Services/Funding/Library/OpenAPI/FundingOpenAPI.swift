@@ -91,7 +91,8 @@ enum FundingOpenAPI {
                                      parameters: [OpenAPIBuilder.queryParameter("by", "type: string, enum: [year, screening_body, kind], default: year"),
                                                   OpenAPIBuilder.queryParameter("year", "type: integer"),
                                                   OpenAPIBuilder.queryParameter("format", "type: string, enum: [json, csv], default: json")],
-                                     schema: OpenAPIBuilder.ref("GrantReport"))),
+                                     schema: OpenAPIBuilder.ref("GrantReport"),
+                                     alternatives: [("text/csv", "{ type: string, description: 'UTF-8 with BOM, Chinese headers, yuan with two decimals' }")])),
     ].joined(separator: "\n")
 
     static let schemas = """

@@ -14,11 +14,12 @@ struct ReportsController {
 
     @Sendable func grants(_ request: Request, context ctx: AppRequestContext) async throws -> Response {
         try ctx.require(.department, .finance, .auditOffice)
-        let byText = request.stringQuery("by") ?? "year"
+        // Present means checked, even when empty
+        let byText = request.uri.queryParameters["by"].map(String.init) ?? "year"
         guard let dimension = GrantReport.Dimension(rawValue: byText) else {
             throw Problem.invalid("report.dimension", field: "by", zh: "by 须为 year、screening_body 或 kind", en: "by must be year, screening_body or kind")
         }
-        let format = request.stringQuery("format") ?? "json"
+        let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
         guard format == "json" || format == "csv" else {
             throw Problem.invalid("report.format", field: "format", zh: "format 须为 json 或 csv", en: "format must be json or csv")
         }

@@ -12,6 +12,7 @@ struct ApplicationWorkflow: Sendable {
     /// A new application in `round`: a draft, or submitted at once when `submit` is set.
     func create(_ form: ApplicationForm, round: IntakeRound, body: String, submit: Bool, today: LocalDate, now: Int64,
                 in db: Database) throws -> StoredApplication {
+        try form.checkSizes()
         var app = StoredApplication(id: .new(), kind: round.kind, roundId: round.id, screeningBody: body, status: IntakeStatus.draft,
                                     version: 0, form: form, submittedOn: nil, withdrawnOn: nil, statusReasons: [], createdAt: now, updatedAt: now)
         if !round.kind.requiresStudio, form.studioId != nil {
@@ -27,6 +28,7 @@ struct ApplicationWorkflow: Sendable {
 
     /// Saves a draft's new content; nothing is checked beyond the duplicate rule (a draft may be incomplete).
     func saveDraft(_ app: inout StoredApplication, form: ApplicationForm, now: Int64, in db: Database) throws {
+        try form.checkSizes()
         app.form = form
         app.updatedAt = now
         try refuseDuplicate(app, in: db)
@@ -65,7 +67,7 @@ struct ApplicationWorkflow: Sendable {
             throw Problem(.conflict, code: "application.not_amendable", field: "status",
                           zh: "当前状态（\(IntakeStatus.names(app.status).zh)）不能修改", en: "an application that is \(app.status) cannot be amended")
         }
-        var issues: [DomainIssue] = []
+        var issues: [DomainIssue] = form.sizeIssues
         // A returned application may be corrected after the deadline: review asked for it.
         if app.status != ApplicationStatus.returnedForAmendment.rawValue, let issue = round.windowIssue(on: today) { issues.append(issue) }
         var amended = app

@@ -68,6 +68,14 @@ public struct Expert: Codable, Sendable, Equatable {
         if !(1...200).contains(maxLoad) {
             issues.append(DomainIssue(code: "expert.max_load", field: "maxLoad", messageZh: "评审上限须在 1 至 200 件之间", messageEn: "maxLoad must be between 1 and 200"))
         }
+        // Bounded lists: no client parks a 100,000-element list in the database
+        if specialities.count > 50 {
+            issues.append(DomainIssue(code: "list_too_long", field: "specialities", messageZh: "专业领域最多 50 项，当前 \(specialities.count) 项", messageEn: "at most 50 specialities; there are \(specialities.count)"))
+        }
+        if relationships.count > 200 {
+            issues.append(DomainIssue(code: "list_too_long", field: "relationships", messageZh: "回避关系最多 200 项，当前 \(relationships.count) 项", messageEn: "at most 200 relationships; there are \(relationships.count)"))
+            return issues
+        }
         for (index, relation) in relationships.enumerated() where [relation.unitCreditCode, relation.unitName, relation.personName].allSatisfy({ ($0 ?? "").isEmpty }) {
             issues.append(DomainIssue(code: "expert.relationship_target", field: "relationships[\(index)]", messageZh: "回避关系须指明单位（信用代码或名称）或人员", messageEn: "a relationship names a unit (credit code or name) or a person"))
         }

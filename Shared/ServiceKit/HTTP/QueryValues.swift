@@ -1,0 +1,37 @@
+import Hummingbird
+
+/// Query parameters read strictly, as the OpenAPI documents declare them: a value of the wrong type,
+/// out of range or outside its enumeration is a 400 naming the parameter, never silently ignored.
+public enum QueryValues {
+    static func invalid(_ name: String, zh: String, en: String) -> Problem {
+        Problem(.badRequest, code: "query.invalid", field: name, zh: "查询参数 \(name) 无效：\(zh)", en: "the query parameter \(name) is invalid: \(en)")
+    }
+
+    /// An integer in `range`, `fallback` when absent.
+    public static func integer(_ request: Request, _ name: String, fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters[Substring(name)] else { return fallback }
+        guard let value = Int(String(text)), range.contains(value) else {
+            throw invalid(name, zh: "须为 \(range.lowerBound) 至 \(range.upperBound) 之间的整数", en: "it must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// `true` or `false`; nil when absent.
+    public static func boolean(_ request: Request, _ name: String) throws -> Bool? {
+        guard let text = request.uri.queryParameters[Substring(name)] else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw invalid(name, zh: "须为 true 或 false", en: "it must be true or false")
+        }
+    }
+
+    /// One of `allowed`; nil when absent.
+    public static func oneOf(_ request: Request, _ name: String, _ allowed: [String]) throws -> String? {
+        guard let text = request.uri.queryParameters[Substring(name)] else { return nil }
+        guard allowed.contains(String(text)) else {
+            throw invalid(name, zh: "须为 \(allowed.joined(separator: "、")) 之一", en: "it must be one of \(allowed.joined(separator: ", "))")
+        }
+        return String(text)
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ServiceKit
+import StudioDomain
+
+/// Who may call an operation: anyone (no token needed), the holders of some roles, or only a sender
+/// signing with a webhook secret (`POST /events`, where a bearer token counts for nothing).
+public enum Access: Sendable, Equatable {
+    case everyone
+    case roles(Set<Role>)
+    case webhookSignature
+
+    public static func only(_ roles: Role...) -> Access { .roles(Set(roles)) }
+}
+
+/// Walks every operation of a service's OpenAPI document with every role, no token and an unknown token,
+/// and compares the answer with one explicit table. Allowed means the answer is neither 401 nor 403 (a
+/// made-up id may well give 404 or 422) and never 5xx; denied means 403 for a valid token of another role,
+/// 401 without a token or with an unknown one.
+public enum RolesTable {
+    /// The kit's operations, the same in every service.
+    public static let kit: [String: Access] = [
+        "get /health": .everyone, "get /ready": .everyone, "get /metrics": .everyone, "get /openapi.yaml": .everyone,
+        "post /events": .webhookSignature,
+        "get /ops/subscriptions": .only(.operator), "post /ops/subscriptions": .only(.operator),
+        "get /ops/subscriptions/{id}": .only(.operator), "patch /ops/subscriptions/{id}": .only(.operator),
+        "post /ops/subscriptions/{id}/rotate-secret": .only(.operator),
+        "get /ops/messages": .only(.operator), "get /ops/messages/{id}": .only(.operator),
+        "post /ops/messages/{id}/replay": .only(.operator), "post /ops/replay": .only(.operator),
+        "get /ops/dead-letters": .only(.operator), "get /ops/queue": .only(.operator),
+        "post /ops/test-events": .only(.operator), "get /ops/test-events/received": .only(.operator),
+        "get /ops/inbound-secrets": .only(.operator), "post /ops/inbound-secrets": .only(.operator),
+        "delete /ops/inbound-secrets/{id}": .only(.operator),
+        "get /ops/audit": .only(.operator, .auditOffice, .department), "get /ops/audit/verify": .only(.operator, .auditOffice, .department),
+        "get /ops/tokens": .only(.operator), "post /ops/tokens": .only(.operator), "delete /ops/tokens/{id}": .only(.operator),
+    ]
+
+    /// The callers tried on every operation: each role (a screening body with a real code, an expert with an id).
+    public static func tokens(for service: TestService) throws -> [(name: String, role: Role?, token: String?)] {
+        var callers: [(name: String, role: Role?, token: String?)] = [("no token", nil, nil), ("unknown token", nil, "qzs_" + String(repeating: "x", count: 43))]
+        for role in Role.allCases {
+            let subject: String? = switch role {
+            case .screeningBody: "330802"
+            case .expert: "e-roles-table"
+            default: nil
+            }
+            callers.append((role.rawValue, role, try service.token(role, subject: subject)))
+        }
+        return callers
+    }
+
+    /// `/rounds/{round}/experts/{expert}` with made-up ids: numbers, so integer parameters parse too.
+    public static func concrete(_ template: String) -> String {
+        template.replacing(/\{[A-Za-z0-9_]+\}/, with: "424242")
+    }
+
+    /// Checks `document` against `table` by calling `send(method, path, token)`, which answers the status
+    /// and body. Returns one line per disagreement (empty when all agree) and the number of calls made.
+    public static func check(document: String, table: [String: Access], callers: [(name: String, role: Role?, token: String?)],
+                             send: (String, String, String?) async throws -> (status: Int, body: String)) async throws -> (failures: [String], calls: Int) {
+        var failures: [String] = []
+        let operations = OpenAPIPaths.operations(in: document)
+        for missing in operations.subtracting(table.keys).sorted() { failures.append("\(missing): no row in the roles table") }
+        for stale in Set(table.keys).subtracting(operations).sorted() { failures.append("\(stale): in the roles table but not in the OpenAPI document") }
+        // What the document says in words agrees with the table
+        for (operation, roles) in declaredRoles(in: document) where table[operation] != nil && table[operation] != .roles(roles) {
+            failures.append("\(operation): the document declares \(roles.map(\.rawValue).sorted()), the table says \(table[operation]!)")
+        }
+        var calls = 0
+        for operation in operations.sorted() {
+            guard let access = table[operation] else { continue }
+            let parts = operation.split(separator: " ", maxSplits: 1)
+            let method = parts[0].uppercased(), path = concrete(String(parts[1]))
+            for caller in callers {
+                let (status, body) = try await send(method, path, caller.token)
+                calls += 1
+                let expectation: String
+                let ok: Bool
+                switch access {
+                case .webhookSignature:
+                    // A bearer token is no signature: refused whoever holds it
+                    expectation = "4xx (no webhook signature)"
+                    ok = (400..<500).contains(status)
+                case .everyone where caller.token != nil && caller.role == nil:
+                    // A present but unknown token is refused at once, even on public routes (AuthMiddleware)
+                    expectation = "401"
+                    ok = status == 401
+                case .everyone:
+                    // Public pages show no personal data (the document only names the fields of its schemas)
+                    let leaks = operation.hasSuffix("/openapi.yaml") ? [] : personalData(in: body)
+                    expectation = "neither 401/403 nor 5xx, no personal data"
+                    ok = status != 401 && status != 403 && status < 500 && leaks.isEmpty
+                case .roles(let roles):
+                    if let role = caller.role, roles.contains(role) {
+                        expectation = "allowed: neither 401/403 nor 5xx"
+                        ok = status != 401 && status != 403 && status < 500
+                    } else if caller.role == nil {
+                        expectation = "401"
+                        ok = status == 401
+                    } else {
+                        expectation = "403"
+                        ok = status == 403 && body.contains("auth.forbidden")
+                    }
+                }
+                if !ok { failures.append("\(operation) as \(caller.name): expected \(expectation), got \(status) \(body.prefix(200))") }
+            }
+        }
+        return (failures, calls)
+    }
+
+    /// The roles an operation's summary declares in its closing parenthesis, as the documents write them:
+    /// `… (department, finance, audit_office)`. Only summaries whose last parenthesis holds nothing but role
+    /// names count; `(department; an expert sees only themself)` and the like are left to the table.
+    public static func declaredRoles(in document: String) -> [String: Set<Role>] {
+        let names: [String: Role] = ["screening body": .screeningBody, "screening_body": .screeningBody, "department": .department,
+                                     "expert": .expert, "federation": .federation, "finance": .finance, "audit_office": .auditOffice,
+                                     "audit office": .auditOffice, "operator": .operator]
+        var result: [String: Set<Role>] = [:]
+        var path: String?, method: String?
+        for line in document.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  /"), !line.hasPrefix("   "), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()); method = nil; continue }
+            if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") { method = String(line.trimmingCharacters(in: .whitespaces).dropLast()); continue }
+            guard let path, let method, line.hasPrefix("      summary: ") else { continue }
+            let summary = line.dropFirst("      summary: ".count).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            guard summary.hasSuffix(")"), let open = summary.lastIndex(of: "(") else { continue }
+            let inside = summary[summary.index(after: open)..<summary.index(before: summary.endIndex)]
+            let roles = inside.split(separator: ",").map { names[$0.trimmingCharacters(in: .whitespaces)] }
+            guard !roles.isEmpty, roles.allSatisfy({ $0 != nil }) else { continue }
+            result["\(method) \(path)"] = Set(roles.compactMap { $0 })
+        }
+        return result
+    }
+
+    /// Personal data a public page must never show: resident ID numbers (GB 11643), mobile phone numbers,
+    /// unified social credit codes, and the fields that carry them or a person's name.
+    public static func personalData(in json: String) -> [String] {
+        var found: [String] = []
+        if json.contains(/(?:^|[^0-9])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?:[^0-9]|$)/) { found.append("resident ID number") }
+        if json.contains(/(?:^|[^0-9])1[3-9][0-9]{9}(?:[^0-9]|$)/) { found.append("mobile phone number") }
+        for field in ["idNumber", "phone", "leader", "members", "certificateNumber", "creditCode", "account", "bankAccount", "payee", "siteAddress"]
+        where json.contains("\"\(field)\"") {
+            found.append("field \(field)")
+        }
+        return found
+    }
+}
+
+extension RolesTable {
+    /// What walking one service's document gave: the mismatches with the table (empty when all agree), the
+    /// calls made and expected (every operation × every caller), and how many operations' summaries declare
+    /// their roles.
+    public struct Walk: Sendable {
+        public var failures: [String]
+        public var calls: Int
+        public var expectedCalls: Int
+        public var declaredOperations: Int
+    }
+
+    /// Builds `module` in process and walks every operation of its OpenAPI document with every caller of
+    /// `tokens(for:)`, each request carrying an empty JSON object, comparing each answer with `table`.
+    public static func walk(_ module: some ServiceModule, table: [String: Access]) async throws -> Walk {
+        let service = try TestService(module)
+        let document = OpenAPIDocument.render(module: module, handledEventTypes: [])
+        let callers = try tokens(for: service)
+        return try await service.built.application.test(.router) { client in
+            let (failures, calls) = try await check(document: document, table: table, callers: callers) { method, path, token in
+                var headers: HTTPFields = [.contentType: "application/json"]
+                if let token { headers[.authorization] = "Bearer \(token)" }
+                return try await client.execute(uri: path, method: HTTPRequest.Method(method)!, headers: headers, body: ByteBuffer(string: "{}")) {
+                    (Int($0.status.code), String(buffer: $0.body))
+                }
+            }
+            return Walk(failures: failures, calls: calls, expectedCalls: table.count * callers.count,
+                        declaredOperations: declaredRoles(in: document).count)
+        }
+    }
+}
