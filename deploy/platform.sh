@@ -8,7 +8,8 @@
 #   deploy/platform.sh status     which services run, their queue depth
 #   deploy/platform.sh backup DIR online backup of every database into DIR
 #   deploy/platform.sh demo       a fresh demo platform (data in ./data-demo, business time movable) that
-#                                 plays a naming year: applications, review, decision, grants paid
+#                                 plays three years: naming, grants, project grants, demonstration,
+#                                 inspection, a fraud revocation and the end-of-cycle assessments
 #
 # Environment: STUDIO_DATA_DIR (default ./data), STUDIO_BUILD_CONFIG (release|debug, default release),
 # INTAKE_PORT REVIEW_PORT FUNDING_PORT ASSESSMENT_PORT, STUDIO_HOST (default 127.0.0.1).
@@ -173,7 +174,7 @@ case "${1:-up}" in
     if [ -z "${STUDIO_DATA_DIR:-}" ]; then DATA=$ROOT/data-demo; stop >/dev/null 2>&1 || true; rm -rf "$DATA"; fi
     export STUDIO_DEMO_CLOCK=1
     install_missing; build; wire; start; check_wiring; summary
-    say "playing a naming year (studioctl demo)"
+    say "playing three years: naming, project grants, demonstration, inspection, revocation, assessments (studioctl demo)"
     "$BIN/studioctl" demo --data-dir "$DATA" ;;
   down) stop ;;
   status) status ;;
