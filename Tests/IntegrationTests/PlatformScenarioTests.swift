@@ -242,6 +242,16 @@ final class PlatformScenarioTests: XCTestCase {
         XCTAssertEqual(paidLedger, paidGrants.count)
         XCTAssertEqual(Set(inspections.map { $0["studio_id"] as String }), namedStudios, "every paid studio inspected (Art 16)")
         XCTAssertEqual(findings.filter { ($0["kind"] as String) == "misuse" }.map { $0["studio_id"] as String }, [summary.misuseStudio])
+        // Every decision and money movement of funding is in its hash-chained audit log.
+        let audited = try funding.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT action, COUNT(*) AS n FROM audit_log GROUP BY action").map { ($0["action"] as String, $0["n"] as Int) })
+        }
+        let approvedGrants = try funding.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM funding_grant WHERE approved_by IS NOT NULL") ?? 0 }
+        XCTAssertEqual(audited["grant.approved"], approvedGrants, "\(audited)")
+        XCTAssertEqual(audited["ledger.paid"], paidGrants.count, "\(audited)")
+        XCTAssertEqual(audited["inspection.closed"], inspections.count, "\(audited)")
+        XCTAssertEqual(audited["inspection.signed_off"], inspections.count * 3, "\(audited)")
+        XCTAssertEqual(audited["budget.set"], summary.paymentBatches.count, "\(audited)")
         for year in summary.paymentBatches.keys {
             XCTAssertNotNil(try funding.read { db in try Row.fetchOne(db, sql: "SELECT * FROM budget WHERE year = ?", arguments: [year]) }, "no budget for \(year)")
         }

@@ -56,6 +56,7 @@ enum Budgets {
             """, arguments: [year, amount.fen, actor.text, millis])
         try db.execute(sql: "INSERT INTO budget_change (year, amount_fen, set_by, set_at) VALUES (?, ?, ?, ?)",
                        arguments: [year, amount.fen, actor.text, millis])
+        try DecisionAudit.record("budget.set", subject: "budget:\(year)", details: ["amountFen": amount.fen], by: actor, at: millis, in: db)
     }
 
     static func standing(year: Int, in db: Database) throws -> Standing {

@@ -20,6 +20,8 @@ enum GrantWorkflow {
         grant.approvedAt = moment.millis
         grant.updatedAt = moment.millis
         try grant.update(db)
+        try DecisionAudit.record("grant.approved", subject: "grant:\(grant.id)", details: ["studioId": grant.studioId, "amountFen": String(grant.amount.fen)],
+                                 by: actor, at: moment.millis, in: db)
         return grant
     }
 
@@ -38,6 +40,8 @@ enum GrantWorkflow {
         grant.releasedAt = moment.millis
         grant.updatedAt = moment.millis
         try grant.update(db)
+        try DecisionAudit.record("grant.released", subject: "grant:\(grant.id)", details: ["studioId": grant.studioId, "amountFen": String(grant.amount.fen)],
+                                 by: actor, at: moment.millis, in: db)
         try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .granted, amount: grant.amount, on: moment.today,
                           reference: grant.reference, note: "released from hold", by: actor, at: moment.millis, in: db)
         return grant

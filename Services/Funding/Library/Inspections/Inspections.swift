@@ -118,6 +118,10 @@ enum Inspections {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [findingID, id, input.kind, input.grantId, isMisuse ? input.amount?.fen : nil, description,
                              deadline?.description, actor.text, moment.millis])
+        try DecisionAudit.record("inspection.finding", subject: "inspection:\(id)",
+                                 details: ["finding": findingID, "kind": input.kind, "studioId": inspection.studioId, "grantId": input.grantId ?? "",
+                                           "amountFen": isMisuse ? String(input.amount?.fen ?? 0) : "", "description": description],
+                                 by: actor, at: moment.millis, in: db)
         if isMisuse, let amount = input.amount, let deadline {
             try outbox.append(InspectionMisuseFound(studioID: StudioID(inspection.studioId), inspectionID: InspectionID(id),
                                                     grantID: input.grantId.map(GrantID.init), amount: amount, description: description,
@@ -140,6 +144,8 @@ enum Inspections {
         }
         try db.execute(sql: "INSERT INTO inspection_signoff (inspection_id, role, signed_by, signed_at, note) VALUES (?, ?, ?, ?, ?)",
                        arguments: [id, identity.role.rawValue, Actor(identity).text, moment.millis, note])
+        try DecisionAudit.record("inspection.signed_off", subject: "inspection:\(id)", details: ["role": identity.role.rawValue, "note": note ?? ""],
+                                 by: Actor(identity), at: moment.millis, in: db)
         return try load(id, in: db)
     }
 
@@ -155,6 +161,7 @@ enum Inspections {
                                    en: "a joint inspection closes with the department, finance and audit office signing; missing: \(missing.map(\.rawValue).joined(separator: ", "))")
         }
         try db.execute(sql: "UPDATE inspection SET status = 'closed', closed_by = ?, closed_at = ? WHERE id = ?", arguments: [actor.text, moment.millis, id])
+        try DecisionAudit.record("inspection.closed", subject: "inspection:\(id)", details: ["studioId": inspection.studioId], by: actor, at: moment.millis, in: db)
         try InspectionSchedule.ensureScheduled(studioID: inspection.studioId, settings: settings, at: moment.millis, in: db)
         return try load(id, in: db)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Messaging
 import ServiceKit
 import StudioDomain
@@ -59,5 +60,16 @@ extension Problem {
 
     static func invalid(_ code: String, field: String, article: Article? = nil, zh: String, en: String) -> Problem {
         .validation([DomainIssue(code: code, field: field, article: article?.reference, messageZh: zh, messageEn: en)])
+    }
+}
+
+/// The department's and the inspectors' decisions that are not money movements (approvals, releases,
+/// budgets, inspection findings, sign-offs and closing) go into the kit's hash-chained audit log too, in the
+/// caller's transaction, beside the ledger's money movements.
+enum DecisionAudit {
+    static func record(_ action: String, subject: String, details: some Encodable, by actor: Actor, at millis: Int64, in db: Database) throws {
+        let (role, actorSubject) = actor.parts
+        try AuditLog.append(actorRole: role, actorSubject: actorSubject, action: action, subject: subject, details: details,
+                            at: Millis.date(millis), in: db)
     }
 }
