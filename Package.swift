@@ -104,6 +104,18 @@ targets.append(.executableTarget(
     swiftSettings: swiftSettings
 ))
 
+// `studiobench`: the benchmark command (deploy/bench.sh, release); starts the real service binaries.
+targets.append(.executableTarget(
+    name: "studiobench",
+    dependencies: [
+        "ReviewService", "Messaging", "StudioDomain",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ],
+    path: "Services/Benchmark/Executable",
+    swiftSettings: swiftSettings
+))
+
 for service in services {
     let library = "\(service)Service"
     targets.append(.target(

@@ -39,6 +39,8 @@ public final class Dispatcher: Service, Sendable {
     private let stopping = Mutex(false)
     private let metrics: DispatcherMetrics
     private let random: @Sendable () -> Double
+    /// Attempts finishing together are recorded in one transaction (one fsync).
+    private let committer: GroupCommit
 
     public init(writer: any DatabaseWriter, transport: any WebhookTransport, doorbell: Doorbell,
                 settings: DispatcherSettings = .init(), metricsFactory: any MetricsFactory,
@@ -52,6 +54,7 @@ public final class Dispatcher: Service, Sendable {
         self.now = now
         self.random = random
         self.metrics = DispatcherMetrics(factory: metricsFactory)
+        self.committer = GroupCommit.shared(for: writer)
     }
 
     public func run() async throws {
@@ -148,7 +151,7 @@ public final class Dispatcher: Service, Sendable {
         let outcome = Self.classify(response)
         metrics.attempt(outcome, latency: response.latency)
         do {
-            let dead = try await writer.write { db in
+            let dead = try await committer.write { db in
                 try self.record(delivery, subscription: subscription, response: response, outcome: outcome, in: db)
             }
             if outcome == .success {

@@ -54,12 +54,15 @@ public struct Inbox: Sendable {
 
     let writer: any DatabaseWriter
     let handlers: InboxHandlers
+    /// Concurrent receipts share one commit (one fsync); each 2xx still waits for its own commit.
+    let committer: GroupCommit
     let now: @Sendable () -> Date
 
     public init(writer: any DatabaseWriter, handlers: InboxHandlers, now: @escaping @Sendable () -> Date = Date.init) {
         self.writer = writer
         self.handlers = handlers
         self.now = now
+        committer = GroupCommit.shared(for: writer)
     }
 
     public func receive(id: String?, timestamp: String?, signature: String?, body: [UInt8]) async throws -> Result {
@@ -86,7 +89,7 @@ public struct Inbox: Sendable {
         let apply = handlers.handler(for: header.type)
         let bodyData = Data(body)
         do {
-            return try await writer.write { db -> Result in
+            return try await committer.write { db -> Result in
                 if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbox_message WHERE webhook_id = ?)", arguments: [header.id]) ?? false {
                     return .duplicate(header)
                 }

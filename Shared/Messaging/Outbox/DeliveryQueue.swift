@@ -38,19 +38,22 @@ public enum DeliveryQueue {
     /// Makes the lowest open delivery of the lane its head. A replay can put an older delivery in front
     /// of the current head; the head then steps back to `queued`.
     static func normalizeLane(subscriptionID: String, aggregate: String, now: Int64, in db: Database) throws {
-        let open = try Row.fetchAll(db, sql: """
+        // Only the head and the lane's other `ready` rows matter: reading the whole open lane made a backlog
+        // of n events per lane cost O(n²) (each success re-read every queued row behind it).
+        guard let head = try Row.fetchOne(db, sql: """
             SELECT id, status FROM delivery WHERE subscription_id = ? AND aggregate = ? AND status != 'succeeded'
-            ORDER BY sequence
-            """, arguments: [subscriptionID, aggregate])
-        guard let head = open.first else { return }
+            ORDER BY sequence LIMIT 1
+            """, arguments: [subscriptionID, aggregate]) else { return }
         let headID: Int64 = head["id"]
         let headStatus: String = head["status"]
         if headStatus == "queued" {
             try db.execute(sql: "UPDATE delivery SET status = 'ready', next_attempt_at = MAX(next_attempt_at, ?) WHERE id = ?", arguments: [now, headID])
         }
-        for row in open.dropFirst() where (row["status"] as String) == "ready" {
-            try db.execute(sql: "UPDATE delivery SET status = 'queued' WHERE id = ?", arguments: [row["id"] as Int64])
-        }
+        // Ready rows are few (about one per lane), so look them up by status rather than walking the lane.
+        try db.execute(sql: """
+            UPDATE delivery SET status = 'queued'
+            WHERE id IN (SELECT id FROM delivery INDEXED BY delivery_due WHERE status = 'ready' AND subscription_id = ? AND aggregate = ? AND id != ?)
+            """, arguments: [subscriptionID, aggregate, headID])
     }
 
     /// Heads that are due, of active subscriptions that are not paused.

@@ -58,7 +58,8 @@ enum IdempotencyStore {
                     _ create: @escaping @Sendable (Database) throws -> StoredResponse) async throws -> Response {
         let key = try key(of: request)
         let requestHash = hash(body)
-        let stored = try await database.write { db -> StoredResponse in
+        // Group commit: submissions arriving together share one fsync; each still answers only after its commit.
+        let stored = try await GroupCommit.shared(for: database).write { db -> StoredResponse in
             if let key, let previous = try replay(caller: caller, key: key, requestHash: requestHash, in: db) { return previous }
             let response = try create(db)
             if let key { try store(caller: caller, key: key, requestHash: requestHash, response: response, now: now, in: db) }

@@ -36,30 +36,67 @@ public struct MinCostFlow: Sendable {
 
     /// Sends up to `limit` units from `source` to `sink` at minimum cost; returns (flow, cost).
     public mutating func solve(source: Int, sink: Int, limit: Int = .max) -> (flow: Int, cost: Int) {
+        // The hot loops run on raw buffers: with the arrays reached through `self`, every access paid an
+        // exclusivity check, a bounds check and a uniqueness check (most of the solver's time in a profile).
+        // Same algorithm, same scan order, same result.
+        var capacity: [Int] = []
+        swap(&capacity, &self.capacity)
+        defer { swap(&capacity, &self.capacity) }
+        var phaseCount = 0
+        let result = capacity.withUnsafeMutableBufferPointer { capacity in
+            head.withUnsafeBufferPointer { head in
+                next.withUnsafeBufferPointer { next in
+                    to.withUnsafeBufferPointer { to in
+                        cost.withUnsafeBufferPointer { cost in
+                            Self.run(Arcs(head: head, next: next, to: to, cost: cost, capacity: capacity), nodeCount: nodeCount,
+                                     source: source, sink: sink, limit: limit, phases: &phaseCount)
+                        }
+                    }
+                }
+            }
+        }
+        phases += phaseCount
+        return result
+    }
+
+    private struct Arcs {
+        let head: UnsafeBufferPointer<Int>
+        let next: UnsafeBufferPointer<Int>
+        let to: UnsafeBufferPointer<Int>
+        let cost: UnsafeBufferPointer<Int>
+        let capacity: UnsafeMutableBufferPointer<Int>
+    }
+
+    private static func run(_ g: Arcs, nodeCount: Int, source: Int, sink: Int, limit: Int, phases: inout Int) -> (flow: Int, cost: Int) {
         let infinity = Int.max / 4
-        var potential = Array(repeating: 0, count: nodeCount)
-        var distance = Array(repeating: infinity, count: nodeCount)
-        var level = Array(repeating: -1, count: nodeCount)
-        var currentArc = head
+        let potential = UnsafeMutableBufferPointer<Int>.allocate(capacity: nodeCount)
+        let distance = UnsafeMutableBufferPointer<Int>.allocate(capacity: nodeCount)
+        let level = UnsafeMutableBufferPointer<Int>.allocate(capacity: nodeCount)
+        let currentArc = UnsafeMutableBufferPointer<Int>.allocate(capacity: nodeCount)
+        let queue = UnsafeMutableBufferPointer<Int>.allocate(capacity: nodeCount)
+        defer { potential.deallocate(); distance.deallocate(); level.deallocate(); currentArc.deallocate(); queue.deallocate() }
+        potential.initialize(repeating: 0)
         var totalFlow = 0, totalCost = 0
         var heap = BinaryHeap()
+        var pathArcs: [Int] = []
 
         while totalFlow < limit {
             // Dijkstra on reduced costs.
-            for v in 0..<nodeCount { distance[v] = infinity }
+            distance.initialize(repeating: infinity)
             distance[source] = 0
             heap.removeAll()
             heap.push(0, source)
             while let (d, u) = heap.pop() {
                 if d > distance[u] { continue }
-                var arc = head[u]
+                let pu = potential[u]
+                var arc = g.head[u]
                 while arc >= 0 {
-                    if capacity[arc] > 0 {
-                        let v = to[arc]
-                        let candidate = d + cost[arc] + potential[u] - potential[v]
+                    if g.capacity[arc] > 0 {
+                        let v = g.to[arc]
+                        let candidate = d + g.cost[arc] + pu - potential[v]
                         if candidate < distance[v] { distance[v] = candidate; heap.push(candidate, v) }
                     }
-                    arc = next[arc]
+                    arc = g.next[arc]
                 }
             }
             guard distance[sink] < infinity else { break }
@@ -69,26 +106,27 @@ public struct MinCostFlow: Sendable {
 
             // Blocking flows on the admissible (zero reduced cost) subgraph.
             while totalFlow < limit {
-                for v in 0..<nodeCount { level[v] = -1 }
+                level.initialize(repeating: -1)
                 level[source] = 0
-                var queue = [source]
-                var cursor = 0
-                while cursor < queue.count {
+                queue[0] = source
+                var queued = 1, cursor = 0
+                while cursor < queued {
                     let u = queue[cursor]; cursor += 1
-                    var arc = head[u]
+                    let pu = potential[u], lu = level[u]
+                    var arc = g.head[u]
                     while arc >= 0 {
-                        let v = to[arc]
-                        if capacity[arc] > 0, level[v] < 0, cost[arc] + potential[u] - potential[v] == 0 {
-                            level[v] = level[u] + 1
-                            queue.append(v)
+                        let v = g.to[arc]
+                        if g.capacity[arc] > 0, level[v] < 0, g.cost[arc] + pu - potential[v] == 0 {
+                            level[v] = lu + 1
+                            queue[queued] = v; queued += 1
                         }
-                        arc = next[arc]
+                        arc = g.next[arc]
                     }
                 }
                 guard level[sink] >= 0 else { break }
-                currentArc = head
+                for v in 0..<nodeCount { currentArc[v] = g.head[v] }
                 while totalFlow < limit {
-                    let pushed = augment(source, sink, limit - totalFlow, &level, &currentArc, potential)
+                    let pushed = augment(g, source, sink, limit - totalFlow, level, currentArc, potential, &pathArcs)
                     if pushed == 0 { break }
                     totalFlow += pushed
                     totalCost += pushed * (potential[sink] - potential[source])
@@ -99,34 +137,36 @@ public struct MinCostFlow: Sendable {
     }
 
     /// One augmenting path in the level graph (iterative DFS with current-arc pointers); returns its flow.
-    private mutating func augment(_ source: Int, _ sink: Int, _ limit: Int, _ level: inout [Int], _ currentArc: inout [Int], _ potential: [Int]) -> Int {
-        var pathArcs: [Int] = []
+    private static func augment(_ g: Arcs, _ source: Int, _ sink: Int, _ limit: Int, _ level: UnsafeMutableBufferPointer<Int>,
+                                _ currentArc: UnsafeMutableBufferPointer<Int>, _ potential: UnsafeMutableBufferPointer<Int>,
+                                _ pathArcs: inout [Int]) -> Int {
+        pathArcs.removeAll(keepingCapacity: true)
         var u = source
         while true {
             if u == sink {
                 var pushed = limit
-                for arc in pathArcs { pushed = min(pushed, capacity[arc]) }
-                for arc in pathArcs { capacity[arc] -= pushed; capacity[arc ^ 1] += pushed }
+                for arc in pathArcs { pushed = min(pushed, g.capacity[arc]) }
+                for arc in pathArcs { g.capacity[arc] -= pushed; g.capacity[arc ^ 1] += pushed }
                 return pushed
             }
             var advanced = false
             while currentArc[u] >= 0 {
                 let arc = currentArc[u]
-                let v = to[arc]
-                if capacity[arc] > 0, level[v] == level[u] + 1, cost[arc] + potential[u] - potential[v] == 0 {
+                let v = g.to[arc]
+                if g.capacity[arc] > 0, level[v] == level[u] + 1, g.cost[arc] + potential[u] - potential[v] == 0 {
                     pathArcs.append(arc)
                     u = v
                     advanced = true
                     break
                 }
-                currentArc[u] = next[arc]
+                currentArc[u] = g.next[arc]
             }
             if !advanced {
                 // Dead end: retreat and never try this node again in this phase.
                 level[u] = -1
                 guard let last = pathArcs.popLast() else { return 0 }
-                u = to[last ^ 1]
-                currentArc[u] = next[currentArc[u]]
+                u = g.to[last ^ 1]
+                currentArc[u] = g.next[currentArc[u]]
             }
         }
     }
