@@ -63,17 +63,7 @@ struct GrantsCommand: ParsableCommand {
         @OptionGroup var common: Common
         @Argument(help: "Grant ids") var ids: [String]
 
-        func run() throws {
-            let session = try common.session()
-            let token = try session.token(.department)
-            var replies: [Any] = []
-            for id in ids {
-                let reply = try session.call("POST", .funding, "/grants/\(id)/approve", token: token)
-                replies.append(reply.json ?? NSNull())
-                if !common.json { print("\(id): \(reply.object["status"] ?? "approved")") }
-            }
-            if common.json { printJSON(replies) }
-        }
+        func run() throws { try GrantsCommand.step("approve", done: "approved", ids: ids, common: common) }
     }
 
     struct Release: ParsableCommand {
@@ -81,17 +71,20 @@ struct GrantsCommand: ParsableCommand {
         @OptionGroup var common: Common
         @Argument(help: "Grant ids") var ids: [String]
 
-        func run() throws {
-            let session = try common.session()
-            let token = try session.token(.department)
-            var replies: [Any] = []
-            for id in ids {
-                let reply = try session.call("POST", .funding, "/grants/\(id)/release", token: token)
-                replies.append(reply.json ?? NSNull())
-                if !common.json { print("\(id): \(reply.object["status"] ?? "released")") }
-            }
-            if common.json { printJSON(replies) }
+        func run() throws { try GrantsCommand.step("release", done: "released", ids: ids, common: common) }
+    }
+
+    /// One department step (`POST /grants/{id}/<action>`) on each grant, in order; stops at the first refusal.
+    static func step(_ action: String, done: String, ids: [String], common: Common) throws {
+        let session = try common.session()
+        let token = try session.token(.department)
+        var replies: [Any] = []
+        for id in ids {
+            let reply = try session.call("POST", .funding, "/grants/\(id)/\(action)", token: token)
+            replies.append(reply.json ?? NSNull())
+            if !common.json { print("\(id): \(reply.object["status"] ?? done)") }
         }
+        if common.json { printJSON(replies) }
     }
 }
 
