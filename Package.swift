@@ -108,7 +108,7 @@ targets.append(.executableTarget(
 targets.append(.executableTarget(
     name: "studiobench",
     dependencies: [
-        "ReviewService", "Messaging", "StudioDomain",
+        "ReviewService", "Messaging", "StudioDomain", "PlatformClient",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ],

@@ -1,5 +1,6 @@
 import Foundation
 import Messaging
+import PlatformClient
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,106 +30,14 @@ struct HarnessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A port nobody listens on right now (bind to 0, read it back, close).
-func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, length) }
+/// A port nobody listens on right now.
+func freePort() -> Int { freeLocalPort() }
+
+extension ServiceProcess {
+    /// A service binary from `Binaries.folder` (the one shared class drives the tests' and the benchmarks' processes).
+    convenience init(name: String, port: Int = freePort(), dataDir: String, extraArguments: [String] = []) {
+        self.init(name: name, binaryFolder: Binaries.folder.path, port: port, dataDir: dataDir, extraArguments: extraArguments)
     }
-    withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// One real service process: its binary, its port, its data folder and its log file.
-final class ServiceProcess {
-    let name: String
-    let port: Int
-    let dataDir: String
-    let extraArguments: [String]
-    private(set) var process: Process?
-    let logPath: String
-
-    init(name: String, port: Int = freePort(), dataDir: String, extraArguments: [String] = []) {
-        self.name = name
-        self.port = port
-        self.dataDir = dataDir
-        self.extraArguments = extraArguments
-        logPath = (dataDir as NSString).appendingPathComponent("\(name).log")
-    }
-
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-
-    /// Runs a local administration subcommand (token, subscription, inbound-secret) and returns its output.
-    @discardableResult
-    func admin(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Binaries.path(name))
-        process.arguments = arguments + ["--data-dir", dataDir]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.standardError
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw HarnessError("\(name) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)") }
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Binaries.path(name))
-        process.arguments = ["serve", "--data-dir", dataDir, "--port", String(port)] + extraArguments
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        var environment = ProcessInfo.processInfo.environment
-        environment["STUDIO_LOG_LEVEL"] = environment["STUDIO_LOG_LEVEL"] ?? "notice"
-        process.environment = environment
-        try process.run()
-        self.process = process
-        try waitReady()
-    }
-
-    func waitReady(timeout: TimeInterval = 30) throws {
-        let client = BlockingCurlClient(timeouts: .init(connect: .milliseconds(200), total: .seconds(2)))
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if client.send(OutboundRequest(method: "GET", url: baseURL + "/ready", headers: [], body: [])).statusCode == 200 { return }
-            if let process, !process.isRunning { throw HarnessError("\(name) exited during start-up; see \(logPath)") }
-            usleep(50_000)
-        }
-        throw HarnessError("\(name) not ready after \(timeout) s; see \(logPath)")
-    }
-
-    /// SIGTERM, and wait for a clean exit; returns the exit status.
-    @discardableResult
-    func stop() -> Int32 {
-        guard let process, process.isRunning else { return 0 }
-        process.terminate()
-        process.waitUntilExit()
-        self.process = nil
-        return process.terminationStatus
-    }
-
-    /// SIGKILL: no chance to finish anything.
-    func kill() {
-        guard let process, process.isRunning else { return }
-        _ = Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
-    }
-
-    deinit { kill() }
 }
 
 /// A JSON-over-HTTP client on libcurl with a bearer token.

@@ -1,4 +1,5 @@
 import Foundation
+import PlatformClient
 import XCTest
 
 /// Each running service serves an OpenAPI 3.1 document that a validator accepts.

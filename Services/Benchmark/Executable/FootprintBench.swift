@@ -1,4 +1,5 @@
 import Foundation
+import PlatformClient
 import GRDB
 import Messaging
 import Synchronization

@@ -1,5 +1,6 @@
 import Foundation
 import Messaging
+import PlatformClient
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,24 +19,6 @@ enum Binaries {
         guard FileManager.default.isExecutableFile(atPath: path) else { throw BenchError("no executable \(path): build release first (deploy/bench.sh does)") }
         return path
     }
-}
-
-/// A port nobody listens on right now.
-func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, length) }
-    }
-    withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Resident memory of a process from /proc/<pid>/status, in KiB.
@@ -68,102 +51,20 @@ func cpuSeconds(pid: Int32) -> Double {
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-/// One real service process (release binary) on a port of its own, with its data folder and log.
-final class ServiceProcess {
-    let name: String
-    let port: Int
-    let dataDir: String
-    let extraArguments: [String]
-    private(set) var process: Process?
-    let logPath: String
-    /// Milliseconds from spawn to the first 200 from /ready, of the last start.
-    private(set) var startupMillis: Double = 0
-
-    init(name: String, dataDir: String, extraArguments: [String] = []) {
-        self.name = name
-        self.port = freePort()
-        self.dataDir = dataDir
-        self.extraArguments = extraArguments
-        logPath = (dataDir as NSString).appendingPathComponent("\(name).log")
+extension ServiceProcess {
+    /// A release service binary from `Binaries.folder`, polled every 2 ms for its start-up time, quiet logs;
+    /// `STUDIOBENCH_PROFILE=<name> STUDIOBENCH_PROFILE_CMD="perf record -g -o FILE"` runs that service under a profiler.
+    convenience init(name: String, dataDir: String, extraArguments: [String] = []) {
+        self.init(name: name, binaryFolder: Binaries.folder, dataDir: dataDir, extraArguments: extraArguments)
+        logLevel = "warning"
+        readyPoll = 0.002
+        let environment = ProcessInfo.processInfo.environment
+        if environment["STUDIOBENCH_PROFILE"] == name, let command = environment["STUDIOBENCH_PROFILE_CMD"] {
+            launcher = command.split(separator: " ").map(String.init)
+        }
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var databasePath: String { (dataDir as NSString).appendingPathComponent("\(name).sqlite") }
-    var pid: Int32? { process?.processIdentifier }
     var memory: Memory? { pid.flatMap(Memory.of) }
-
-    /// Runs a local administration subcommand (token, subscription, inbound-secret) and returns its output.
-    @discardableResult
-    func admin(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Binaries.path(name))
-        process.arguments = arguments + ["--data-dir", dataDir]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.standardError
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("\(name) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)") }
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    func start() throws {
-        let process = Process()
-        let arguments = ["serve", "--data-dir", dataDir, "--port", String(port)] + extraArguments
-        // Profiling: STUDIOBENCH_PROFILE=intake STUDIOBENCH_PROFILE_CMD="valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p"
-        let environmentNow = ProcessInfo.processInfo.environment
-        let wrapper = environmentNow["STUDIOBENCH_PROFILE"] == name ? environmentNow["STUDIOBENCH_PROFILE_CMD"].map { $0.split(separator: " ").map(String.init) } : nil
-        if let wrapper, !wrapper.isEmpty {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = wrapper + [try Binaries.path(name)] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: try Binaries.path(name))
-            process.arguments = arguments
-        }
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        var environment = ProcessInfo.processInfo.environment
-        environment["STUDIO_LOG_LEVEL"] = "warning"
-        process.environment = environment
-        let started = ContinuousClock.now
-        try process.run()
-        self.process = process
-        try waitReady(timeout: wrapper == nil ? 30 : 300)
-        startupMillis = (ContinuousClock.now - started).seconds * 1000
-    }
-
-    func waitReady(timeout: TimeInterval = 30) throws {
-        let client = BlockingCurlClient(timeouts: .init(connect: .milliseconds(200), total: .seconds(2)))
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if client.send(OutboundRequest(method: "GET", url: baseURL + "/ready", headers: [], body: [])).statusCode == 200 { return }
-            if let process, !process.isRunning { throw BenchError("\(name) exited during start-up; see \(logPath)") }
-            usleep(2_000)
-        }
-        throw BenchError("\(name) not ready after \(timeout) s; see \(logPath)")
-    }
-
-    /// SIGTERM and wait.
-    func stop() {
-        guard let process, process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-        self.process = nil
-    }
-
-    /// SIGKILL: the consumer "goes down" without finishing anything.
-    func kill() {
-        guard let process, process.isRunning else { return }
-        _ = Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
-    }
-
-    deinit { kill() }
 }
 
 extension Duration {
