@@ -161,6 +161,44 @@ final class DispatcherTests: XCTestCase {
         XCTAssertEqual(fixture.transport.sent.filter { $0.header.aggregate == "studio:A" }.map(\.header.sequence).last, 3)
     }
 
+    /// The running loop (not one pass at a time): after a success a slot goes straight on with the lane's next event
+    /// (read in the transaction that recorded the success). Each lane stays in order, every event goes out once, and a
+    /// failure ends the run of its own lane only.
+    func testTheRunningLoopKeepsLanesInOrderAndAFailureStopsOnlyItsLane() async throws {
+        let fixture = try SenderFixture()
+        // Given lane a answers 500 to its 5th event, lane b always 2xx, 40 events each
+        fixture.transport.answer { header in
+            header.aggregate == "lane:a" && header.sequence == 5 ? ScriptedTransport.status(500) : ScriptedTransport.status(200)
+        }
+        try fixture.emit(aggregate: "lane:a", count: 40)
+        try fixture.emit(aggregate: "lane:b", count: 40)
+        // When the dispatcher runs (the test clock stands still, so the failed event's retry, 5 s later, never comes)
+        let loop = Task { try await fixture.dispatcher.run() }
+        let deadline = ContinuousClock.now + .seconds(20)
+        func settled() throws -> Bool {
+            try fixture.database.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE aggregate = 'lane:b' AND status = 'succeeded'") == 40
+                    && Int.fetchOne(db, sql: "SELECT attempts FROM delivery WHERE aggregate = 'lane:a' AND sequence = 5") == 1
+            }
+        }
+        while ContinuousClock.now < deadline {
+            if try settled() { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(100))  // anything sent out of turn would show now
+        loop.cancel()
+        _ = await loop.result
+        // Then lane b went out once each, in order; lane a stopped at its failure
+        let sent = fixture.transport.sent
+        XCTAssertEqual(sent.filter { $0.header.aggregate == "lane:b" }.map(\.header.sequence), Array(1...40))
+        XCTAssertEqual(sent.filter { $0.header.aggregate == "lane:a" }.map(\.header.sequence), Array(1...5))
+        let statuses = try await fixture.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM delivery WHERE aggregate = 'lane:a' GROUP BY status ORDER BY status")
+                .map { "\($0["status"] as String)=\($0["n"] as Int)" }
+        }
+        XCTAssertEqual(statuses, ["queued=35", "ready=1", "succeeded=4"])
+    }
+
     func testADeadHeadBlocksOnlyItsLaneUntilReplayed() async throws {
         let fixture = try SenderFixture(policy: RetryPolicy(delays: [.zero, .seconds(1)]), jitter: 0)
         fixture.transport.answer { header in ScriptedTransport.status(header.sequence == 1 && header.aggregate == "studio:A" ? 500 : 200) }

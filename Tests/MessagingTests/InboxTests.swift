@@ -108,4 +108,35 @@ final class InboxTests: XCTestCase {
         XCTAssertGreaterThan(configuration.inboxRetention, RetryPolicy.standard.span)
         XCTAssertGreaterThan(configuration.inboxRetention, .seconds(27 * 3600))
     }
+
+    /// The secrets are cached (one database read a second at most); a change must still take effect as documented.
+    func testSecretChangesReachTheCachedInbox() async throws {
+        let (inbox, database) = try makeInbox()
+        let first = try signed(WebhookTestEvent(aggregate: "test:cache", note: "n"), sequence: 1)
+        guard case .applied = try await inbox.receive(id: first.id, timestamp: first.timestamp, signature: first.signature, body: first.body) else {
+            return XCTFail("the configured secret should verify")
+        }
+        // Given a second secret written straight into the table, as another process (the admin command) would
+        let other = WebhookSecret.generate()
+        try await database.write { db in
+            try db.execute(sql: "INSERT INTO inbound_secret (source, secret, created_at, expires_at) VALUES ('sender', ?, 0, NULL)", arguments: [other.encoded])
+        }
+        // Then an event signed with it is accepted at once (an unverified signature reloads the cache before a 401)
+        let second = try signed(WebhookTestEvent(aggregate: "test:cache", note: "n"), sequence: 2, secret: other)
+        guard case .applied = try await inbox.receive(id: second.id, timestamp: second.timestamp, signature: second.signature, body: second.body) else {
+            return XCTFail("a secret added by another connection should verify without waiting")
+        }
+        // When this process removes the first secret, events signed with it are refused at once
+        let firstSecret = secret.encoded
+        let removed = try await database.write { db -> Bool in
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM inbound_secret WHERE secret = ?", arguments: [firstSecret])!
+            return try InboundSecrets.remove(id: id, in: db)
+        }
+        XCTAssertTrue(removed)
+        let third = try signed(WebhookTestEvent(aggregate: "test:cache", note: "n"), sequence: 3)
+        guard case .unauthorized = try await inbox.receive(id: third.id, timestamp: third.timestamp, signature: third.signature, body: third.body) else {
+            return XCTFail("a removed secret must not verify")
+        }
+        XCTAssertEqual(try effects(database), 2)
+    }
 }

@@ -20,7 +20,7 @@ final class DeliveryPair {
 
     init(producerName: String = "intake", consumerName: String = "review", root: String) throws {
         self.root = root
-        let arguments = ["--retry-schedule", Self.retrySchedule]
+        let arguments = ["--retry-schedule", Self.retrySchedule] + (ProcessInfo.processInfo.environment["STUDIOBENCH_INFLIGHT"].map { ["--max-in-flight", $0] } ?? [])
         producer = ServiceProcess(name: producerName, dataDir: root, extraArguments: arguments)
         consumer = ServiceProcess(name: consumerName, dataDir: root, extraArguments: arguments)
         let secret = WebhookSecret.generate().encoded

@@ -12,11 +12,16 @@ public struct DispatcherSettings: Sendable {
     public var maxInFlight: Int
     /// The longest sleep when nothing is due (a safety net; commits and completions ring the doorbell).
     public var idleWake: Duration
+    /// After a success, the same slot goes on with the lane's next event (read in the same transaction that
+    /// recorded the success) up to this many times in a row, then goes back to the shared queue, so a long
+    /// lane cannot keep the others waiting for more than this many round trips. 1 turns it off.
+    public var laneBurst: Int
 
-    public init(policy: RetryPolicy = .standard, maxInFlight: Int = 32, idleWake: Duration = .seconds(1)) {
+    public init(policy: RetryPolicy = .standard, maxInFlight: Int = 32, idleWake: Duration = .seconds(1), laneBurst: Int = 32) {
         self.policy = policy
         self.maxInFlight = max(1, maxInFlight)
         self.idleWake = idleWake
+        self.laneBurst = max(1, laneBurst)
     }
 }
 
@@ -35,7 +40,7 @@ public final class Dispatcher: Service, Sendable {
     private let settings: DispatcherSettings
     private let logger: Logger
     private let now: @Sendable () -> Date
-    private let inFlight = Mutex<Set<Int64>>([])
+    private let slots = Mutex(Slots())
     private let stopping = Mutex(false)
     private let metrics: DispatcherMetrics
     private let random: @Sendable () -> Double
@@ -87,7 +92,7 @@ public final class Dispatcher: Service, Sendable {
         guard let due = try? await writer.read({ db in try DeliveryQueue.fetchDue(now: nowMillis, limit: settings.maxInFlight, in: db) }) else { return 0 }
         await withDiscardingTaskGroup { group in
             for delivery in due {
-                group.addTask { await self.deliver(delivery) }
+                group.addTask { await self.deliverLane(from: delivery, burst: 1) }
             }
         }
         return due.count
@@ -95,32 +100,35 @@ public final class Dispatcher: Service, Sendable {
 
     /// Starts what is due and returns how long to sleep before looking again.
     private func launchDue(into group: inout DiscardingTaskGroup) async -> Duration {
-        let busy = inFlight.withLock { $0 }
-        let capacity = settings.maxInFlight - busy.count
+        let busy = slots.withLock { $0.openPass() }
+        defer { slots.withLock { $0.closePass() } }
+        let capacity = settings.maxInFlight - busy
         guard capacity > 0 else { return settings.idleWake }
         let nowMillis = Millis.from(now())
         let due: [DueDelivery]
         do {
-            due = try await writer.read { db in try DeliveryQueue.fetchDue(now: nowMillis, limit: capacity + busy.count, in: db) }
+            due = try await writer.read { db in try DeliveryQueue.fetchDue(now: nowMillis, limit: capacity + busy, in: db) }
         } catch {
             logger.error("dispatcher could not read the outbox", metadata: ["error": "\(error)"])
             return settings.idleWake
         }
         var launched = 0
-        for delivery in due where !busy.contains(delivery.id) {
+        for delivery in due {
             guard launched < capacity else { return .zero }  // more is due than we may carry: look again on a completion
-            inFlight.withLock { _ = $0.insert(delivery.id) }
+            // The read may be older than a slot's latest step: skip what is on the wire or came off it meanwhile.
+            guard slots.withLock({ $0.claim(delivery.id) }) else { continue }
             launched += 1
             group.addTask {
-                await self.deliver(delivery)
-                self.inFlight.withLock { _ = $0.remove(delivery.id) }
+                await self.deliverLane(from: delivery, burst: self.settings.laneBurst)
                 self.doorbell.ring()
             }
         }
-        let carrying = inFlight.withLock { Array($0) }
+        // A full page may hide more that is due: look again right away (a full pipe waits for a completion).
+        if due.count >= capacity + busy { return .zero }
+        // Everything due now is on the wire; sleep until the next thing becomes due later.
         let next: Int64?
         do {
-            next = try await writer.read { db in try DeliveryQueue.nextWakeUp(now: nowMillis, excluding: carrying, in: db) }
+            next = try await writer.read { db in try DeliveryQueue.nextWakeUp(after: nowMillis, in: db) }
         } catch {
             return settings.idleWake
         }
@@ -129,20 +137,35 @@ public final class Dispatcher: Service, Sendable {
         return min(untilNext, settings.idleWake)
     }
 
-    private func deliver(_ delivery: DueDelivery) async {
-        let loaded: (body: [UInt8], subscription: SubscriptionRecord)?
+    /// Sends `first`, then, while each attempt succeeds and the lane's next event is already due, that one, up
+    /// to `burst` in a row. The slot's id in `slots` follows the lane (released when the lane stops here).
+    private func deliverLane(from first: DueDelivery, burst: Int) async {
+        var current: LaneItem?
         do {
-            loaded = try await writer.read { db in
-                guard let body = try Data.fetchOne(db, sql: "SELECT body FROM outbox_message WHERE id = ?", arguments: [delivery.messageID]),
-                      let subscription = try SubscriptionRecord.fetchOne(db, key: delivery.subscriptionID) else { return nil }
-                return (Array(body), subscription)
+            current = try await writer.read { db in
+                guard let body = try DeliveryQueue.body(messageID: first.messageID, in: db),
+                      let subscription = try DeliveryQueue.subscription(id: first.subscriptionID, in: db) else { return nil }
+                return LaneItem(delivery: first, body: body, subscription: subscription)
             }
         } catch {
-            logger.error("dispatcher could not load a delivery", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+            logger.error("dispatcher could not load a delivery", metadata: ["delivery": "\(first.id)", "error": "\(error)"])
             try? await Task.sleep(for: .seconds(1))
-            return
         }
-        guard let (body, subscription) = loaded else { return }
+        var sent = 0
+        var lastID = first.id
+        while let item = current {
+            sent += 1
+            let mayContinue = sent < burst && !stopping.withLock { $0 }
+            current = await attempt(item, continueLane: mayContinue)
+            if let next = current { lastID = next.delivery.id }
+        }
+        slots.withLock { $0.release(lastID) }
+    }
+
+    /// One attempt: sign, POST, record. On a success with `continueLane`, returns the lane's next delivery if it is
+    /// due now (read, and reserved in `slots`, in the transaction that recorded this one).
+    private func attempt(_ item: LaneItem, continueLane: Bool) async -> LaneItem? {
+        let delivery = item.delivery, body = item.body, subscription = item.subscription
         let sentAt = now()
         let timestamp = Int64(sentAt.timeIntervalSince1970)
         let headers = WebhookSignature.headers(id: delivery.messageID, timestamp: timestamp, body: body,
@@ -150,9 +173,16 @@ public final class Dispatcher: Service, Sendable {
         let response = await transport.post(OutboundRequest(url: subscription.url, headers: headers, body: body))
         let outcome = Self.classify(response)
         metrics.attempt(outcome, latency: response.latency)
+        let reserved = ReservedID()
         do {
-            let dead = try await committer.write { db in
-                try self.record(delivery, subscription: subscription, response: response, outcome: outcome, in: db)
+            let (dead, next) = try await committer.write { db -> (Bool, LaneItem?) in
+                let dead = try self.record(delivery, subscription: subscription, response: response, outcome: outcome, in: db)
+                guard outcome == .success, continueLane,
+                      let next = try DeliveryQueue.nextInLane(of: delivery, now: Millis.from(self.now()), in: db) else { return (dead, nil) }
+                // Reserved before the commit makes it visible, so the main loop never launches it a second time.
+                self.slots.withLock { $0.reserve(next.delivery.id) }
+                reserved.value.withLock { $0 = next.delivery.id }
+                return (dead, next)
             }
             if outcome == .success {
                 metrics.delivered(after: Millis.from(now()) - delivery.createdAt)
@@ -167,10 +197,15 @@ public final class Dispatcher: Service, Sendable {
                     logger.error("webhook dead-lettered", metadata: ["delivery": "\(delivery.id)", "message": "\(delivery.messageID)", "subscription": "\(subscription.name)"])
                 }
             }
+            guard let next else { return nil }
+            slots.withLock { $0.release(delivery.id) }
+            return next
         } catch {
             // The outcome is not stored: the delivery stays ready and is sent again; the inbox dedupes.
+            if let id = reserved.value.withLock({ $0 }) { slots.withLock { $0.release(id) } }
             logger.error("dispatcher could not record an attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
             try? await Task.sleep(for: .seconds(1))
+            return nil
         }
     }
 
@@ -195,17 +230,17 @@ public final class Dispatcher: Service, Sendable {
                         outcome: AttemptOutcome, in db: Database) throws -> Bool {
         let nowMillis = Millis.from(now())
         let error = response.failure?.message ?? (outcome == .success ? nil : String(response.bodyPrefix.prefix(500)))
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO delivery_attempt (delivery_id, attempted_at, outcome, status_code, latency_us, error)
             VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [delivery.id, nowMillis, outcome.rawValue, response.statusCode,
+            """).execute(arguments: [delivery.id, nowMillis, outcome.rawValue, response.statusCode,
                              response.latency.components.seconds * 1_000_000 + response.latency.components.attoseconds / 1_000_000_000_000, error])
         switch outcome {
         case .success:
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE delivery SET status = 'succeeded', completed_at = ?, last_status_code = ?, last_error = NULL,
                     attempts = attempts + 1 WHERE id = ?
-                """, arguments: [nowMillis, response.statusCode, delivery.id])
+                """).execute(arguments: [nowMillis, response.statusCode, delivery.id])
             if subscription.throttleLevel > 0 {
                 try db.execute(sql: "UPDATE subscription SET throttle_level = 0 WHERE id = ?", arguments: [subscription.id])
             }
@@ -246,6 +281,47 @@ public final class Dispatcher: Service, Sendable {
         let dead = depth.values.reduce(0) { $0 + $1.dead }
         metrics.depth(pending: pending, dead: dead)
     }
+}
+
+/// The deliveries on the wire. The main loop reads what is due from a snapshot that may be older than a slot's
+/// latest step (a slot reserves the lane's next delivery in the transaction that records a success, and releases a
+/// delivery once it is recorded), so while a pass is open every release is remembered too: the pass launches
+/// nothing that was on the wire at any moment since it began, and so never sends a delivery twice.
+private struct Slots {
+    var inFlight: Set<Int64> = []
+    var releasedDuringPass: Set<Int64> = []
+    var passOpen = false
+
+    /// Starts a pass; returns how many are on the wire.
+    mutating func openPass() -> Int {
+        passOpen = true
+        releasedDuringPass.removeAll(keepingCapacity: true)
+        return inFlight.count
+    }
+
+    mutating func closePass() {
+        passOpen = false
+        releasedDuringPass.removeAll(keepingCapacity: true)
+    }
+
+    /// Takes `id` for the pass unless it is on the wire or came off it during the pass.
+    mutating func claim(_ id: Int64) -> Bool {
+        guard !inFlight.contains(id), !releasedDuringPass.contains(id) else { return false }
+        inFlight.insert(id)
+        return true
+    }
+
+    mutating func reserve(_ id: Int64) { inFlight.insert(id) }
+
+    mutating func release(_ id: Int64) {
+        inFlight.remove(id)
+        if passOpen { releasedDuringPass.insert(id) }
+    }
+}
+
+/// The id a recording transaction reserved in `slots` for the lane's next delivery (released if it fails).
+private final class ReservedID: Sendable {
+    let value = Mutex<Int64?>(nil)
 }
 
 func RFC3339String(_ millis: Int64) -> String {

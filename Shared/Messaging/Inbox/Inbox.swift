@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StudioDomain
+import Synchronization
 
 /// A handler refused the event on its merits (a payload the receiver cannot apply). The sender gets a
 /// 422, retries on its schedule and finally dead-letters it, where an operator sees it.
@@ -12,33 +13,39 @@ public struct EventRejected: Error, Sendable {
 /// What a receiving service does with each event type it takes. Every handler runs inside the inbox
 /// transaction: its effect and the inbox row commit together (MESSAGING.md §6).
 public struct InboxHandlers: Sendable {
-    public typealias Apply = @Sendable (Database, EventHeader, Data) throws -> Void
-    private(set) var handlers: [String: Apply] = [:]
+    /// The step that applies one decoded event inside the inbox transaction.
+    typealias Apply = @Sendable (Database) throws -> Void
+    /// Decodes a body, before the transaction (the writer is the one serial resource, so JSON work stays off it),
+    /// into the step that applies it. A body that does not decode gives a step that throws `EventRejected`, so a
+    /// duplicate is still recognised first, as when the decoding ran inside.
+    typealias Prepare = @Sendable (Data) -> Apply
+    private(set) var handlers: [String: Prepare] = [:]
 
     public init() {
         on(WebhookTestEvent.self) { db, envelope in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO webhook_test_received (webhook_id, source, aggregate, sequence, note, received_at)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [envelope.id, envelope.source, envelope.aggregate, envelope.sequence, envelope.data.note, Millis.now()])
+                """).execute(arguments: [envelope.id, envelope.source, envelope.aggregate, envelope.sequence, envelope.data.note, Millis.now()])
         }
     }
 
     public mutating func on<Event: DomainEvent>(_ type: Event.Type, _ apply: @escaping @Sendable (Database, Envelope<Event>) throws -> Void) {
-        handlers[Event.eventType] = { db, _, body in
+        handlers[Event.eventType] = { body in
             let envelope: Envelope<Event>
             do {
                 envelope = try DomainJSON.decoder().decode(Envelope<Event>.self, from: body)
             } catch {
-                throw EventRejected([DomainIssue(code: "event.payload_invalid", field: "data",
-                                                 messageZh: "事件内容无法解析：\(error)", messageEn: "the event payload cannot be decoded: \(error)")])
+                let rejection = EventRejected([DomainIssue(code: "event.payload_invalid", field: "data",
+                                                           messageZh: "事件内容无法解析：\(error)", messageEn: "the event payload cannot be decoded: \(error)")])
+                return { _ in throw rejection }
             }
-            try apply(db, envelope)
+            return { db in try apply(db, envelope) }
         }
     }
 
     public var eventTypes: [String] { handlers.keys.sorted() }
-    func handler(for type: String) -> Apply? { handlers[type] }
+    func handler(for type: String) -> Prepare? { handlers[type] }
 }
 
 /// The receiving side of a webhook: signature check, dedupe, and the handler's effect in one transaction.
@@ -57,23 +64,34 @@ public struct Inbox: Sendable {
     /// Concurrent receipts share one commit (one fsync); each 2xx still waits for its own commit.
     let committer: GroupCommit
     let now: @Sendable () -> Date
+    let secretCache: InboundSecretCache
 
     public init(writer: any DatabaseWriter, handlers: InboxHandlers, now: @escaping @Sendable () -> Date = Date.init) {
         self.writer = writer
         self.handlers = handlers
         self.now = now
         committer = GroupCommit.shared(for: writer)
+        secretCache = InboundSecretCache(writer)
     }
 
     public func receive(id: String?, timestamp: String?, signature: String?, body: [UInt8]) async throws -> Result {
         let nowDate = now()
-        let secrets = try await writer.read { db in try InboundSecrets.active(nowMillis: Millis.from(nowDate), in: db) }
-        let matched: WebhookSecret
+        let nowMillis = Millis.from(nowDate)
+        var (secrets, fresh) = try await secretCache.active(nowMillis: nowMillis)
+        var matched: WebhookSecret
         do {
             matched = try WebhookSignature.verify(id: id, timestamp: timestamp, signature: signature, body: body,
                                                   secrets: secrets.map(\.secret), now: nowDate)
         } catch {
-            return .unauthorized(error)
+            // A secret added a moment ago by another process (the admin command) may not be in the cache yet.
+            guard !fresh else { return .unauthorized(error) }
+            (secrets, fresh) = try await secretCache.active(nowMillis: nowMillis, reload: true)
+            do {
+                matched = try WebhookSignature.verify(id: id, timestamp: timestamp, signature: signature, body: body,
+                                                      secrets: secrets.map(\.secret), now: nowDate)
+            } catch {
+                return .unauthorized(error)
+            }
         }
         let header: EventHeader
         do {
@@ -86,28 +104,28 @@ public struct Inbox: Sendable {
         guard secrets.contains(where: { $0.secret == matched && $0.source == header.source }) else {
             return .unauthorized(.noMatchingSignature)
         }
-        let apply = handlers.handler(for: header.type)
-        let bodyData = Data(body)
+        let apply = handlers.handler(for: header.type).map { prepare in prepare(Data(body)) }
         do {
             return try await committer.write { db -> Result in
-                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbox_message WHERE webhook_id = ?)", arguments: [header.id]) ?? false {
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM inbox_message WHERE webhook_id = ?)"),
+                                     arguments: [header.id]) ?? false {
                     return .duplicate(header)
                 }
-                let last = try Int64.fetchOne(db, sql: "SELECT last_sequence FROM inbox_aggregate WHERE source = ? AND aggregate = ?",
+                let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_sequence FROM inbox_aggregate WHERE source = ? AND aggregate = ?"),
                                               arguments: [header.source, header.aggregate])
                 if let last, header.sequence <= last {
                     return .duplicate(header)  // older than what this aggregate already applied
                 }
-                try apply?(db, header, bodyData)
-                try db.execute(sql: """
+                try apply?(db)
+                try db.cachedStatement(sql: """
                     INSERT INTO inbox_message (webhook_id, source, type, aggregate, sequence, outcome, received_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [header.id, header.source, header.type, header.aggregate, header.sequence,
+                    """).execute(arguments: [header.id, header.source, header.type, header.aggregate, header.sequence,
                                      apply == nil ? "ignored" : "applied", Millis.from(nowDate)])
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO inbox_aggregate (source, aggregate, last_sequence) VALUES (?, ?, ?)
                     ON CONFLICT (source, aggregate) DO UPDATE SET last_sequence = MAX(last_sequence, excluded.last_sequence)
-                    """, arguments: [header.source, header.aggregate, header.sequence])
+                    """).execute(arguments: [header.source, header.aggregate, header.sequence])
                 return apply == nil ? .ignored(header) : .applied(header)
             }
         } catch let rejection as EventRejected {
@@ -125,7 +143,53 @@ public struct InboundSecret: Sendable, Equatable {
     public var expiresAt: Int64?
 }
 
+/// The receiver's secrets, read from the database at most once a second instead of on every request (the read
+/// was about a tenth of a receipt's CPU). Changes made in this process (`InboundSecrets.add/remove`) are seen
+/// at once; one made by another process (the admin command) within a second, or at once for a new secret, because
+/// a signature no cached secret verifies reloads before answering 401. Expiry is applied on every use.
+final class InboundSecretCache: Sendable {
+    private struct Entry {
+        var secrets: [InboundSecret]
+        var loadedAt: ContinuousClock.Instant
+        var generation: Int
+    }
+
+    static let maxAge: Duration = .seconds(1)
+    private let reader: any DatabaseReader
+    private let entry = Mutex<Entry?>(nil)
+
+    init(_ reader: any DatabaseReader) { self.reader = reader }
+
+    /// The secrets valid at `nowMillis`, and whether they were read from the database just now.
+    func active(nowMillis: Int64, reload: Bool = false) async throws -> (secrets: [InboundSecret], fresh: Bool) {
+        let generation = InboundSecrets.generation.load(ordering: .acquiring)
+        let cached = entry.withLock { $0 }
+        if !reload, let cached, cached.generation == generation, ContinuousClock.now - cached.loadedAt < Self.maxAge {
+            return (cached.secrets.filter { $0.isValid(at: nowMillis) }, false)
+        }
+        let loaded = try await reader.read { db in try InboundSecrets.all(in: db) }
+        entry.withLock { $0 = Entry(secrets: loaded, loadedAt: .now, generation: generation) }
+        return (loaded.filter { $0.isValid(at: nowMillis) }, true)
+    }
+}
+
+extension InboundSecret {
+    func isValid(at nowMillis: Int64) -> Bool { expiresAt.map { $0 > nowMillis } ?? true }
+}
+
 public enum InboundSecrets {
+    /// Bumped by every change made in this process, so caches reload at once.
+    static let generation = Atomic<Int>(0)
+
+    /// After the commit (a cache reloading between the change and its commit would keep the old rows).
+    private static func bumpGenerationAfterCommit(_ db: Database) {
+        if db.isInsideTransaction {
+            db.afterNextTransaction { _ in generation.add(1, ordering: .releasing) } onRollback: { _ in }
+        } else {
+            generation.add(1, ordering: .releasing)
+        }
+    }
+
     public static func active(nowMillis: Int64, in db: Database) throws -> [InboundSecret] {
         try Row.fetchAll(db, sql: "SELECT * FROM inbound_secret WHERE expires_at IS NULL OR expires_at > ?", arguments: [nowMillis])
             .compactMap { row in
@@ -146,12 +210,14 @@ public enum InboundSecrets {
             INSERT INTO inbound_secret (source, secret, created_at, expires_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (source, secret) DO UPDATE SET expires_at = excluded.expires_at
             """, arguments: [source, parsed.encoded, nowMillis, expiresAt])
+        bumpGenerationAfterCommit(db)
         let id = try Int64.fetchOne(db, sql: "SELECT id FROM inbound_secret WHERE source = ? AND secret = ?", arguments: [source, parsed.encoded])!
         return InboundSecret(id: id, source: source, secret: parsed, createdAt: nowMillis, expiresAt: expiresAt)
     }
 
     public static func remove(id: Int64, in db: Database) throws -> Bool {
         try db.execute(sql: "DELETE FROM inbound_secret WHERE id = ?", arguments: [id])
+        bumpGenerationAfterCommit(db)
         return db.changesCount > 0
     }
 }

@@ -17,6 +17,19 @@ public struct DueDelivery: Sendable, Equatable, FetchableRecord, Decodable {
         case subscriptionID = "subscription_id"
         case createdAt = "created_at"
     }
+
+    /// Read by position (the columns of `DeliveryQueue.dueColumns`): the dispatcher reads these on every pass.
+    public init(row: Row) {
+        id = row[0]; messageID = row[1]; subscriptionID = row[2]; aggregate = row[3]
+        sequence = row[4]; attempts = row[5]; createdAt = row[6]
+    }
+}
+
+/// A lane's head with what goes on the wire: the body as stored and the subscription as it is now.
+struct LaneItem: Sendable {
+    var delivery: DueDelivery
+    var body: [UInt8]
+    var subscription: SubscriptionRecord
 }
 
 /// The rows behind per-aggregate order without head-of-line blocking (MESSAGING.md §4).
@@ -24,15 +37,13 @@ public struct DueDelivery: Sendable, Equatable, FetchableRecord, Decodable {
 /// `queued`; a `dead` head blocks only its own lane until it is replayed.
 public enum DeliveryQueue {
     static func enqueue(messageID: String, subscriptionID: String, aggregate: String, sequence: Int64, now: Int64, in db: Database) throws {
-        let laneBusy = try Bool.fetchOne(db, sql: """
+        let laneBusy = try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM delivery WHERE subscription_id = ? AND aggregate = ? AND status != 'succeeded')
-            """, arguments: [subscriptionID, aggregate]) ?? false
-        try db.execute(
-            sql: """
-                INSERT INTO delivery (message_id, subscription_id, aggregate, sequence, status, attempts, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-                """,
-            arguments: [messageID, subscriptionID, aggregate, sequence, laneBusy ? "queued" : "ready", now, now])
+            """), arguments: [subscriptionID, aggregate]) ?? false
+        try db.cachedStatement(sql: """
+            INSERT INTO delivery (message_id, subscription_id, aggregate, sequence, status, attempts, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+            """).execute(arguments: [messageID, subscriptionID, aggregate, sequence, laneBusy ? "queued" : "ready", now, now])
     }
 
     /// Makes the lowest open delivery of the lane its head. A replay can put an older delivery in front
@@ -40,43 +51,74 @@ public enum DeliveryQueue {
     static func normalizeLane(subscriptionID: String, aggregate: String, now: Int64, in db: Database) throws {
         // Only the head and the lane's other `ready` rows matter: reading the whole open lane made a backlog
         // of n events per lane cost O(n²) (each success re-read every queued row behind it).
-        guard let head = try Row.fetchOne(db, sql: """
+        guard let head = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, status FROM delivery WHERE subscription_id = ? AND aggregate = ? AND status != 'succeeded'
             ORDER BY sequence LIMIT 1
-            """, arguments: [subscriptionID, aggregate]) else { return }
+            """), arguments: [subscriptionID, aggregate]) else { return }
         let headID: Int64 = head["id"]
         let headStatus: String = head["status"]
         if headStatus == "queued" {
-            try db.execute(sql: "UPDATE delivery SET status = 'ready', next_attempt_at = MAX(next_attempt_at, ?) WHERE id = ?", arguments: [now, headID])
+            try db.cachedStatement(sql: "UPDATE delivery SET status = 'ready', next_attempt_at = MAX(next_attempt_at, ?) WHERE id = ?")
+                .execute(arguments: [now, headID])
         }
-        // Ready rows are few (about one per lane), so look them up by status rather than walking the lane.
-        try db.execute(sql: """
+        // A lane has about one ready row: find it through the partial index of ready rows by lane, not by walking
+        // the lane's queued rows (O(n²) for a backlog) nor every lane's ready rows (O(lanes) per delivery).
+        try db.cachedStatement(sql: """
             UPDATE delivery SET status = 'queued'
-            WHERE id IN (SELECT id FROM delivery INDEXED BY delivery_due WHERE status = 'ready' AND subscription_id = ? AND aggregate = ? AND id != ?)
-            """, arguments: [subscriptionID, aggregate, headID])
+            WHERE id IN (SELECT id FROM delivery INDEXED BY delivery_ready_lane
+                         WHERE status = 'ready' AND subscription_id = ? AND aggregate = ? AND id != ?)
+            """).execute(arguments: [subscriptionID, aggregate, headID])
     }
 
     /// Heads that are due, of active subscriptions that are not paused.
     public static func fetchDue(now: Int64, limit: Int, in db: Database) throws -> [DueDelivery] {
-        try DueDelivery.fetchAll(db, sql: """
+        try DueDelivery.fetchAll(db.cachedStatement(sql: """
             SELECT d.id, d.message_id, d.subscription_id, d.aggregate, d.sequence, d.attempts, d.created_at
             FROM delivery d JOIN subscription s ON s.id = d.subscription_id
             WHERE d.status = 'ready' AND d.next_attempt_at <= ?
               AND s.status = 'active' AND (s.throttled_until IS NULL OR s.throttled_until <= ?)
             ORDER BY d.next_attempt_at, d.id
             LIMIT ?
-            """, arguments: [now, now, limit])
+            """), arguments: [now, now, limit])
     }
 
-    /// The earliest instant at which something may become due, to sleep until then.
-    /// Deliveries on the wire are excluded: their next step is their completion, which rings.
-    public static func nextWakeUp(now: Int64, excluding inFlight: [Int64] = [], in db: Database) throws -> Int64? {
-        let placeholders = inFlight.isEmpty ? "" : "AND d.id NOT IN (" + inFlight.map { _ in "?" }.joined(separator: ",") + ")"
-        return try Int64.fetchOne(db, sql: """
+    /// The earliest instant after `now` at which something becomes due, to sleep until then. Whatever is due
+    /// at `now` is the caller's to launch (or already on the wire, whose completion rings the doorbell).
+    public static func nextWakeUp(after now: Int64, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT MIN(MAX(d.next_attempt_at, COALESCE(s.throttled_until, 0)))
             FROM delivery d JOIN subscription s ON s.id = d.subscription_id
-            WHERE d.status = 'ready' AND s.status = 'active' \(placeholders)
-            """, arguments: StatementArguments(inFlight))
+            WHERE d.status = 'ready' AND s.status = 'active'
+              AND MAX(d.next_attempt_at, COALESCE(s.throttled_until, 0)) > ?
+            """), arguments: [now])
+    }
+
+    /// The body of an outbox message, as sent.
+    static func body(messageID: String, in db: Database) throws -> [UInt8]? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM outbox_message WHERE id = ?"), arguments: [messageID]).map { Array($0) }
+    }
+
+    static func subscription(id: String, in db: Database) throws -> SubscriptionRecord? {
+        try SubscriptionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM subscription WHERE id = ?"), arguments: [id])
+    }
+
+    /// The lane's next delivery, if it is the lane's head, due at `now`, and its subscription is active and not
+    /// paused: what the dispatcher sends next on the same slot after a success (read in the recording transaction).
+    static func nextInLane(of delivery: DueDelivery, now: Int64, in db: Database) throws
+        -> LaneItem? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT d.id, d.message_id, d.subscription_id, d.aggregate, d.sequence, d.attempts, d.created_at, m.body,
+                   d.status = 'ready' AND d.next_attempt_at <= ? AS due
+            FROM delivery d JOIN outbox_message m ON m.id = d.message_id
+            WHERE d.subscription_id = ? AND d.aggregate = ? AND d.status != 'succeeded'
+            ORDER BY d.sequence LIMIT 1
+            """), arguments: [now, delivery.subscriptionID, delivery.aggregate]) else { return nil }
+        let next = DueDelivery(row: row)
+        let due: Bool = row[8]
+        guard due, let subscription = try subscription(id: delivery.subscriptionID, in: db),
+              subscription.status == .active, (subscription.throttledUntil ?? 0) <= now else { return nil }
+        let body: Data = row[7]
+        return LaneItem(delivery: next, body: Array(body), subscription: subscription)
     }
 
     /// Pending = ready + queued, per subscription.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// A receiver of this service's events: where to POST, which event types, and the signing secret(s).
 public struct SubscriptionRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
@@ -37,8 +38,17 @@ public struct SubscriptionRecord: Codable, Sendable, Equatable, FetchableRecord,
     }
 
     public var eventTypeList: [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(eventTypes.utf8))) ?? []
+        // Every outbox append asks every subscription: decode each distinct list once per process.
+        if let known = Self.parsedEventTypes.withLock({ $0[eventTypes] }) { return known }
+        let parsed = (try? JSONDecoder().decode([String].self, from: Data(eventTypes.utf8))) ?? []
+        Self.parsedEventTypes.withLock { cache in
+            if cache.count > 1_000 { cache.removeAll() }  // a bound, far above any real number of subscriptions
+            cache[eventTypes] = parsed
+        }
+        return parsed
     }
+
+    private static let parsedEventTypes = Mutex<[String: [String]]>([:])
 
     /// Deliveries are created for a subscription even while it is disabled: they wait, never dropped.
     public func accepts(type: String) -> Bool {
@@ -142,5 +152,20 @@ public enum Subscriptions {
 
     static func encode(_ eventTypes: [String]) -> String {
         String(decoding: try! JSONEncoder().encode(eventTypes), as: UTF8.self)
+    }
+}
+
+extension SubscriptionRecord {
+    /// Read by column name without the `Decodable` machinery (the dispatcher reads one per delivery).
+    public init(row: Row) throws {
+        id = row["id"]; name = row["name"]; url = row["url"]; eventTypes = row["event_types"]
+        let statusText: String = row["status"]
+        guard let status = Status(rawValue: statusText) else {
+            throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "subscription \(id): unknown status \(statusText)")
+        }
+        self.status = status
+        disabledReason = row["disabled_reason"]; secret = row["secret"]; previousSecret = row["previous_secret"]
+        previousSecretExpiresAt = row["previous_secret_expires_at"]; throttledUntil = row["throttled_until"]
+        throttleLevel = row["throttle_level"]; createdAt = row["created_at"]; updatedAt = row["updated_at"]
     }
 }

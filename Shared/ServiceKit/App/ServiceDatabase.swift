@@ -9,9 +9,17 @@ public enum ServiceDatabase {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        // Three readers, not GRDB's five: a service's reads are short (a request, a dispatcher pass), and each reader
+        // keeps a page cache (part of the footprint budget in BENCHMARKS.md).
+        configuration.maximumReaderCount = 3
         configuration.prepareDatabase { db in
             // FULL: a 2xx means the change and its events are on disk, not only in the OS cache.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if db.configuration.readonly {
+                // A reader's cache is dropped whenever the writer commits (WAL), which under load is all the time:
+                // 512 KiB instead of 2 MiB costs nothing there and keeps the resident size down.
+                try db.execute(sql: "PRAGMA cache_size = -512")
+            }
         }
         let writer: any DatabaseWriter
         if path == ":memory:" {
