@@ -19,21 +19,35 @@ public struct Outbox: Sendable {
     /// Writes the event and one delivery per active subscription that takes its type.
     @discardableResult
     public func append<Event: DomainEvent>(_ event: Event, in db: Database) throws -> EventHeader {
+        try append(event, payloadJSON: nil, in: db)
+    }
+
+    /// `append`, with the event's JSON already written by the caller: `payloadJSON` must be exactly the bytes
+    /// `DomainJSON.encoder()` writes for `event` (debug builds check it), for a caller that writes a large payload
+    /// faster than the encoder does. Nil encodes `event` as `append` does.
+    @discardableResult
+    public func append<Event: DomainEvent>(_ event: Event, payloadJSON: String?, in db: Database) throws -> EventHeader {
         let occurredAt = now()
         let sequence = try nextSequence(for: event.aggregate, in: db)
         let header = EventHeader(
-            id: "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            id: Self.messageID(),
             type: Event.eventType, version: Event.version, occurredAt: occurredAt,
             source: source, aggregate: event.aggregate, sequence: sequence)
-        let body = try DomainJSON.encoder().encode(Envelope(header: header, data: event))
+        let body: Data
+        if let payloadJSON {
+            body = Self.envelope(header, payloadJSON: payloadJSON)
+            assert(body == (try? DomainJSON.encoder().encode(Envelope(header: header, data: event))), "payloadJSON is not the encoder's JSON of \(Event.eventType)")
+        } else {
+            body = try DomainJSON.encoder().encode(Envelope(header: header, data: event))
+        }
         let millis = Millis.from(occurredAt)
-        try db.execute(
-            sql: """
-                INSERT INTO outbox_message (id, type, version, aggregate, sequence, occurred_at, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [header.id, header.type, header.version, header.aggregate, sequence, millis, body])
-        for subscription in try SubscriptionRecord.fetchAll(db, sql: "SELECT * FROM subscription") where subscription.accepts(type: header.type) {
+        // Cached statements: an append runs in every state-changing request; compiling its SQL each time cost more than running it.
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox_message (id, type, version, aggregate, sequence, occurred_at, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [header.id, header.type, header.version, header.aggregate, sequence, millis, body])
+        for subscription in try SubscriptionRecord.fetchAll(try db.cachedStatement(sql: "SELECT * FROM subscription"))
+        where subscription.accepts(type: header.type) {
             try DeliveryQueue.enqueue(messageID: header.id, subscriptionID: subscription.id,
                                       aggregate: header.aggregate, sequence: sequence, now: millis, in: db)
         }
@@ -42,14 +56,71 @@ public struct Outbox: Sendable {
         return header
     }
 
+    /// The envelope of `header` around a payload already in JSON, written as the encoder writes an `Envelope` (keys in
+    /// sorted order, the same string escapes, the instant through `RFC3339` as `DomainJSON`'s date strategy does).
+    static func envelope(_ header: EventHeader, payloadJSON: String) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(payloadJSON.utf8.count + 320)
+        func key(_ name: String, first: Bool = false) {
+            bytes.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            string(name)
+            bytes.append(UInt8(ascii: ":"))
+        }
+        func string(_ text: String) {
+            bytes.append(UInt8(ascii: "\""))
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+                case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
+                case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+                case 0x00...0x1F:
+                    let digits = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: Array("\\u00".utf8))
+                    bytes.append(digits[Int(byte >> 4)])
+                    bytes.append(digits[Int(byte & 0x0F)])
+                default: bytes.append(byte)
+                }
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        key("aggregate", first: true); string(header.aggregate)
+        key("data"); bytes.append(contentsOf: payloadJSON.utf8)
+        key("id"); string(header.id)
+        key("occurredAt"); string(RFC3339.string(from: header.occurredAt))
+        key("sequence"); bytes.append(contentsOf: String(header.sequence).utf8)
+        key("source"); string(header.source)
+        key("type"); string(header.type)
+        key("version"); bytes.append(contentsOf: String(header.version).utf8)
+        bytes.append(UInt8(ascii: "}"))
+        return Data(bytes)
+    }
+
+    /// `msg_` and a random UUID's 32 lowercase hex digits (what `uuidString`, lowercased and without dashes, gives).
+    static func messageID() -> String {
+        let digits: StaticString = "0123456789abcdef"
+        var out: [UInt8] = Array("msg_".utf8)
+        out.reserveCapacity(36)
+        withUnsafeBytes(of: UUID().uuid) { bytes in
+            digits.withUTF8Buffer { table in
+                for byte in bytes {
+                    out.append(table[Int(byte >> 4)])
+                    out.append(table[Int(byte & 0x0F)])
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private func nextSequence(for aggregate: String, in db: Database) throws -> Int64 {
-        let last = try Int64.fetchOne(db, sql: "SELECT last_sequence FROM outbox_aggregate WHERE aggregate = ?", arguments: [aggregate]) ?? 0
-        try db.execute(
-            sql: """
-                INSERT INTO outbox_aggregate (aggregate, last_sequence) VALUES (?, ?)
-                ON CONFLICT (aggregate) DO UPDATE SET last_sequence = excluded.last_sequence
-                """,
-            arguments: [aggregate, last + 1])
+        let last = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT last_sequence FROM outbox_aggregate WHERE aggregate = ?"),
+                                      arguments: [aggregate]) ?? 0
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox_aggregate (aggregate, last_sequence) VALUES (?, ?)
+            ON CONFLICT (aggregate) DO UPDATE SET last_sequence = excluded.last_sequence
+            """).execute(arguments: [aggregate, last + 1])
         return last + 1
     }
 }

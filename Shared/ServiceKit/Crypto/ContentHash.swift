@@ -5,6 +5,20 @@ import Foundation
 /// (Idempotency-Key), for service libraries that do not depend on swift-crypto themselves.
 public enum ContentHash {
     public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
-        SHA256.hash(data: Array(bytes)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Array(bytes)))
+    }
+
+    /// Lowercase hex of a digest, two digits per byte (a table lookup: this runs on every request, twice).
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        digits.withUTF8Buffer { table in
+            for byte in digest {
+                out.append(table[Int(byte >> 4)])
+                out.append(table[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -16,13 +16,13 @@ enum JSONBody {
             throw Problem(.badRequest, code: "body.missing", field: "body", zh: "缺少 JSON 请求体", en: "a JSON body is required")
         }
         let data = Data(bytes)
-        guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
+        guard PlainJSON.isValid(bytes) || (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
             throw Problem(.badRequest, code: "body.invalid_json", field: "body", zh: "请求体不是有效的 JSON（UTF-8）", en: "the body is not valid JSON (UTF-8)")
         }
-        return try DomainJSON.decoder().decode(T.self, from: data)
+        return try ApplicationStore.decoder.decode(T.self, from: data)
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> Data {
-        try DomainJSON.encoder().encode(value)
+        try ApplicationStore.encoder.encode(value)
     }
 }

@@ -12,6 +12,12 @@ struct ApplicationWorkflow: Sendable {
     /// A new application in `round`: a draft, or submitted at once when `submit` is set.
     func create(_ form: ApplicationForm, round: IntakeRound, body: String, submit: Bool, today: LocalDate, now: Int64,
                 in db: Database) throws -> StoredApplication {
+        try createEncoded(form, round: round, body: body, submit: submit, today: today, now: now, in: db).application
+    }
+
+    /// `create`, also giving the form as the JSON it was stored with (for the response, so it is not encoded again).
+    func createEncoded(_ form: ApplicationForm, round: IntakeRound, body: String, submit: Bool, today: LocalDate, now: Int64,
+                       in db: Database) throws -> (application: StoredApplication, formJSON: String) {
         try form.checkSizes()
         var app = StoredApplication(id: .new(), kind: round.kind, roundId: round.id, screeningBody: body, status: IntakeStatus.draft,
                                     version: 0, form: form, submittedOn: nil, withdrawnOn: nil, statusReasons: [], createdAt: now, updatedAt: now)
@@ -20,10 +26,22 @@ struct ApplicationWorkflow: Sendable {
                                                   messageZh: "命名申报不应指明已有工作室。", messageEn: "A naming application does not name an existing studio.")])
         }
         try refuseDuplicate(app, in: db)
-        try ApplicationStore.insert(app, in: db)
+        let formJSON = try ApplicationStore.json(form)
+        guard submit else {
+            try ApplicationStore.insert(app, formJSON: formJSON, in: db)
+            try ApplicationStore.recordStatus(app.id, status: IntakeStatus.draft, reasons: [], source: "intake", at: now, in: db)
+            return (app, formJSON)
+        }
+        // Submitted at once: the same checks, in the same order, and the same rows as a draft followed by `submit`,
+        // but the application row is written once, in its final state, and the form encoded once for all rows.
+        // (The duplicate rule was just checked, in this transaction; the new application has no attachments.)
+        try checkSubmission(app, round: round, today: today, in: db)
+        try enforceQuota(app, round: round, in: db)
+        markSubmitted(&app, today: today, now: now)
+        try ApplicationStore.insert(app, formJSON: formJSON, in: db)
         try ApplicationStore.recordStatus(app.id, status: IntakeStatus.draft, reasons: [], source: "intake", at: now, in: db)
-        if submit { try self.submit(&app, round: round, today: today, now: now, in: db) }
-        return app
+        try recordSubmission(app, round: round, today: today, now: now, formJSON: formJSON, attachments: [], in: db)
+        return (app, formJSON)
     }
 
     /// Saves a draft's new content; nothing is checked beyond the duplicate rule (a draft may be incomplete).
@@ -41,23 +59,40 @@ struct ApplicationWorkflow: Sendable {
             throw Problem(.conflict, code: "application.not_draft", field: "status",
                           zh: "只有草稿可以提交，当前状态为\(IntakeStatus.names(app.status).zh)", en: "only a draft can be submitted; this one is \(app.status)")
         }
+        try checkSubmission(app, round: round, today: today, in: db)
+        try refuseDuplicate(app, in: db)
+        try enforceQuota(app, round: round, in: db)
+
+        markSubmitted(&app, today: today, now: now)
+        let formJSON = try ApplicationStore.json(app.form)
+        try ApplicationStore.update(app, formJSON: formJSON, in: db)
+        try recordSubmission(app, round: round, today: today, now: now, formJSON: formJSON,
+                             attachments: try AttachmentStore.list(app.id, in: db), in: db)
+    }
+
+    /// The window, completeness and eligibility of a submission (422 with every issue).
+    private func checkSubmission(_ app: StoredApplication, round: IntakeRound, today: LocalDate, in db: Database) throws {
         var issues: [DomainIssue] = []
         if let issue = round.windowIssue(on: today) { issues.append(issue) }
         issues += try checks(app, round: round, submittedOn: today, today: today, in: db)
         guard issues.isEmpty else { throw Problem.validation(issues) }
-        try refuseDuplicate(app, in: db)
-        try enforceQuota(app, round: round, in: db)
+    }
 
+    private func markSubmitted(_ app: inout StoredApplication, today: LocalDate, now: Int64) {
         app.status = ApplicationStatus.submitted.rawValue
         app.version = 1
         app.submittedOn = today
         app.updatedAt = now
-        try ApplicationStore.update(app, in: db)
-        try ApplicationStore.recordVersion(app, on: today, at: now, in: db)
+    }
+
+    /// Version 1, the `submitted` status entry and `application.submitted`, for an application row already written as submitted.
+    private func recordSubmission(_ app: StoredApplication, round: IntakeRound, today: LocalDate, now: Int64, formJSON: String,
+                                  attachments: [AttachmentView], in db: Database) throws {
+        try ApplicationStore.recordVersion(app, on: today, at: now, formJSON: formJSON, in: db)
         try ApplicationStore.recordStatus(app.id, status: app.status, reasons: [], source: "intake", at: now, in: db)
-        let content = FormCheck.content(app.form, id: app.id, round: round, screeningBody: app.screeningBody,
-                                        attachments: try AttachmentStore.list(app.id, in: db))
-        try outbox.append(ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1), in: db)
+        let content = FormCheck.content(app.form, id: app.id, round: round, screeningBody: app.screeningBody, attachments: attachments)
+        let event = ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1)
+        try outbox.append(event, payloadJSON: FormJSON.encode(event), in: db)
     }
 
     /// A new version of a submitted (before the deadline) or returned application; the whole content is replaced,
@@ -84,8 +119,9 @@ struct ApplicationWorkflow: Sendable {
         amended.status = ApplicationStatus.submitted.rawValue
         amended.statusReasons = []
         amended.updatedAt = now
-        try ApplicationStore.update(amended, in: db)
-        try ApplicationStore.recordVersion(amended, on: today, at: now, in: db)
+        let formJSON = try ApplicationStore.json(amended.form)
+        try ApplicationStore.update(amended, formJSON: formJSON, in: db)
+        try ApplicationStore.recordVersion(amended, on: today, at: now, formJSON: formJSON, in: db)
         try ApplicationStore.recordStatus(amended.id, status: "amended", reasons: [], source: "intake", at: now, in: db)
         let content = FormCheck.content(amended.form, id: amended.id, round: round, screeningBody: amended.screeningBody,
                                         attachments: try AttachmentStore.list(amended.id, in: db))

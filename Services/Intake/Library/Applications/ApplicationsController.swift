@@ -44,8 +44,11 @@ struct ApplicationsController {
             guard let round = try RoundStore.find(input.roundId, in: db) else {
                 throw Problem.validation([DomainIssue(code: "round_unknown", field: "roundId", messageZh: "没有这个申报批次：\(input.roundId)", messageEn: "there is no round \(input.roundId)")])
             }
-            let app = try workflow.create(input.form, round: round, body: body.code, submit: input.submit ?? false, today: today, now: Millis.from(now), in: db)
-            return StoredResponse(status: 201, body: try JSONBody.encode(try Self.view(app, in: db)))
+            let (app, formJSON) = try workflow.createEncoded(input.form, round: round, body: body.code, submit: input.submit ?? false,
+                                                             today: today, now: Millis.from(now), in: db)
+            let body = try Self.encode(Self.createdView(app), formJSON: formJSON)
+            assert(try! body == JSONBody.encode(Self.view(app, in: db)), "the created view must be what `view` reads back, encoded the same")
+            return StoredResponse(status: 201, body: body)
         }
     }
 
@@ -130,13 +133,39 @@ struct ApplicationsController {
         return round
     }
 
+    /// The view of an application `ApplicationWorkflow.create` has just written, without reading it back: a new
+    /// application has no attachments yet, and its history is what `create` recorded (`draft`, then `submitted`
+    /// when submitted at once), each at its creation instant with no reasons. Debug builds (the tests) check it
+    /// against `view` on every create.
+    static func createdView(_ app: StoredApplication) -> ApplicationView {
+        let statuses = app.status == IntakeStatus.draft ? [IntakeStatus.draft] : [IntakeStatus.draft, app.status]
+        let at = Millis.date(app.createdAt)
+        let history = statuses.map { status in
+            let names = IntakeStatus.names(status)
+            return StatusEntryView(status: status, statusZh: names.zh, statusEn: names.en, source: "intake", reasons: [], at: at)
+        }
+        return view(app, attachments: [], history: history)
+    }
+
+    /// The view, with its form given as `formJSON` (the bytes the encoder writes for that form), so the form, the largest
+    /// part, is not encoded a second time: a new application's view is written directly by `FormJSON` (the debug check
+    /// in `create` compares it with the encoder's bytes); any other view goes through the encoder.
+    static func encode(_ view: ApplicationView, formJSON: String) throws -> Data {
+        if let direct = FormJSON.encodeCreatedView(view, formJSON: formJSON) { return direct }
+        return try JSONBody.encode(view)
+    }
+
     static func view(_ app: StoredApplication, in db: Database) throws -> ApplicationView {
+        view(app, attachments: try AttachmentStore.list(app.id, in: db), history: try ApplicationStore.history(app.id, in: db))
+    }
+
+    static func view(_ app: StoredApplication, attachments: [AttachmentView], history: [StatusEntryView]) -> ApplicationView {
         let names = IntakeStatus.names(app.status)
         return ApplicationView(
             id: app.id, kind: app.kind, roundId: app.roundId, screeningBodyCode: app.screeningBody, status: app.status,
             statusZh: names.zh, statusEn: names.en, statusReasons: app.statusReasons, version: app.version,
             submittedOn: app.submittedOn, withdrawnOn: app.withdrawnOn, form: app.form,
-            attachments: try AttachmentStore.list(app.id, in: db), statusHistory: try ApplicationStore.history(app.id, in: db),
+            attachments: attachments, statusHistory: history,
             createdAt: Millis.date(app.createdAt), updatedAt: Millis.date(app.updatedAt))
     }
 }

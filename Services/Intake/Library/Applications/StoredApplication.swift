@@ -46,7 +46,7 @@ struct StoredApplication: Sendable {
 
 enum ApplicationStore {
     static func find(_ id: ApplicationID, in db: Database) throws -> StoredApplication? {
-        try Row.fetchOne(db, sql: "SELECT * FROM intake_application WHERE id = ?", arguments: [id.rawValue]).map(application)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM intake_application WHERE id = ?"), arguments: [id.rawValue]).map(application)
     }
 
     static func list(round: RoundID?, screeningBody: String?, status: String?, in db: Database) throws -> [StoredApplication] {
@@ -60,48 +60,53 @@ enum ApplicationStore {
                                 arguments: StatementArguments(arguments)).map(application)
     }
 
-    static func insert(_ app: StoredApplication, in db: Database) throws {
-        try db.execute(sql: """
+    // The statements below are cached (compiled once per connection): a submission runs a dozen of them, and compiling
+    // each again (SQLite's parser and GRDB's authorizer) cost more than running it. `formJSON` is the form already
+    // encoded by the caller, when it writes the same form to several rows.
+
+    static func insert(_ app: StoredApplication, formJSON: String? = nil, in db: Database) throws {
+        try db.cachedStatement(sql: """
             INSERT INTO intake_application (id, kind, round_id, screening_body, status, version, credit_code, studio_name, studio_id,
                 recommendation_order, form_json, submitted_on, withdrawn_on, status_reasons_json, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [app.id.rawValue, app.kind.rawValue, app.roundId.rawValue, app.screeningBody, app.status, app.version,
-                             app.creditCode, app.studioName, app.form.studioId?.rawValue, app.form.screening?.recommendationOrder,
-                             try json(app.form), app.submittedOn?.description, app.withdrawnOn?.description,
-                             try json(app.statusReasons), app.createdAt, app.updatedAt])
+            """).execute(arguments: [app.id.rawValue, app.kind.rawValue, app.roundId.rawValue, app.screeningBody, app.status, app.version,
+                                     app.creditCode, app.studioName, app.form.studioId?.rawValue, app.form.screening?.recommendationOrder,
+                                     try formJSON ?? json(app.form), app.submittedOn?.description, app.withdrawnOn?.description,
+                                     try json(app.statusReasons), app.createdAt, app.updatedAt])
     }
 
-    static func update(_ app: StoredApplication, in db: Database) throws {
-        try db.execute(sql: """
+    static func update(_ app: StoredApplication, formJSON: String? = nil, in db: Database) throws {
+        try db.cachedStatement(sql: """
             UPDATE intake_application SET status = ?, version = ?, credit_code = ?, studio_name = ?, studio_id = ?, recommendation_order = ?,
                 form_json = ?, submitted_on = ?, withdrawn_on = ?, status_reasons_json = ?, updated_at = ?
             WHERE id = ?
-            """, arguments: [app.status, app.version, app.creditCode, app.studioName, app.form.studioId?.rawValue,
-                             app.form.screening?.recommendationOrder, try json(app.form), app.submittedOn?.description,
-                             app.withdrawnOn?.description, try json(app.statusReasons), app.updatedAt, app.id.rawValue])
+            """).execute(arguments: [app.status, app.version, app.creditCode, app.studioName, app.form.studioId?.rawValue,
+                                     app.form.screening?.recommendationOrder, try formJSON ?? json(app.form), app.submittedOn?.description,
+                                     app.withdrawnOn?.description, try json(app.statusReasons), app.updatedAt, app.id.rawValue])
     }
 
-    static func recordVersion(_ app: StoredApplication, on day: LocalDate, at millis: Int64, in db: Database) throws {
-        try db.execute(sql: """
+    static func recordVersion(_ app: StoredApplication, on day: LocalDate, at millis: Int64, formJSON: String? = nil, in db: Database) throws {
+        try db.cachedStatement(sql: """
             INSERT INTO intake_application_version (application_id, version, form_json, recorded_on, recorded_at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [app.id.rawValue, app.version, try json(app.form), day.description, millis])
+            """).execute(arguments: [app.id.rawValue, app.version, try formJSON ?? json(app.form), day.description, millis])
     }
 
     static func recordStatus(_ id: ApplicationID, status: String, reasons: [DomainIssue], source: String, at millis: Int64, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO intake_status_history (application_id, status, reasons_json, source, at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [id.rawValue, status, try json(reasons), source, millis])
+            """).execute(arguments: [id.rawValue, status, try json(reasons), source, millis])
     }
 
     static func versions(_ id: ApplicationID, in db: Database) throws -> [ApplicationVersionView] {
-        try Row.fetchAll(db, sql: "SELECT * FROM intake_application_version WHERE application_id = ? ORDER BY version", arguments: [id.rawValue]).map {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM intake_application_version WHERE application_id = ? ORDER BY version"),
+                         arguments: [id.rawValue]).map {
             ApplicationVersionView(version: $0["version"], recordedOn: LocalDate($0["recorded_on"] as String)!,
                                    recordedAt: Millis.date($0["recorded_at"]), form: try decode(ApplicationForm.self, $0["form_json"]))
         }
     }
 
     static func history(_ id: ApplicationID, in db: Database) throws -> [StatusEntryView] {
-        try Row.fetchAll(db, sql: "SELECT * FROM intake_status_history WHERE application_id = ? ORDER BY id", arguments: [id.rawValue]).map {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM intake_status_history WHERE application_id = ? ORDER BY id"), arguments: [id.rawValue]).map {
             let status: String = $0["status"]
             let names = IntakeStatus.names(status)
             return StatusEntryView(status: status, statusZh: names.zh, statusEn: names.en, source: $0["source"],
@@ -112,36 +117,54 @@ enum ApplicationStore {
     /// Another live application of the same unit and studio name (naming) or the same studio (Art 13, 14) in the round.
     static func duplicate(of app: StoredApplication, in db: Database) throws -> ApplicationID? {
         if app.kind.requiresStudio, let studio = app.form.studioId {
-            return try String.fetchOne(db, sql: """
+            return try String.fetchOne(db.cachedStatement(sql: """
                 SELECT id FROM intake_application WHERE round_id = ? AND studio_id = ? AND status != 'withdrawn' AND id != ?
-                """, arguments: [app.roundId.rawValue, studio.rawValue, app.id.rawValue]).map(ApplicationID.init)
+                """), arguments: [app.roundId.rawValue, studio.rawValue, app.id.rawValue]).map(ApplicationID.init)
         }
         guard let code = app.creditCode, let name = app.studioName else { return nil }
-        return try String.fetchOne(db, sql: """
+        return try String.fetchOne(db.cachedStatement(sql: """
             SELECT id FROM intake_application WHERE round_id = ? AND credit_code = ? AND studio_name = ? AND status != 'withdrawn' AND id != ?
-            """, arguments: [app.roundId.rawValue, code, name, app.id.rawValue]).map(ApplicationID.init)
+            """), arguments: [app.roundId.rawValue, code, name, app.id.rawValue]).map(ApplicationID.init)
     }
 
     /// The body's applications in the round that reached the department (not drafts, not withdrawn), this one aside.
     static func recommendedCount(round: RoundID, body: String, excluding id: ApplicationID, in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: """
+        try Int.fetchOne(db.cachedStatement(sql: """
             SELECT COUNT(*) FROM intake_application WHERE round_id = ? AND screening_body = ? AND status NOT IN ('draft', 'withdrawn') AND id != ?
-            """, arguments: [round.rawValue, body, id.rawValue]) ?? 0
+            """), arguments: [round.rawValue, body, id.rawValue]) ?? 0
     }
 
     static func recommendationOrderTaken(_ order: Int, round: RoundID, body: String, excluding id: ApplicationID, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
+        try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM intake_application WHERE round_id = ? AND screening_body = ? AND recommendation_order = ?
                 AND status NOT IN ('draft', 'withdrawn') AND id != ?)
-            """, arguments: [round.rawValue, body, order, id.rawValue]) ?? false
+            """), arguments: [round.rawValue, body, order, id.rawValue]) ?? false
     }
 
+    /// One encoder and one decoder for the stored JSON columns (both are thread-safe; making one per value showed
+    /// in the profile). Same settings, so the same bytes, as `DomainJSON`'s.
+    static let encoder = DomainJSON.encoder()
+    static let decoder = DomainJSON.decoder()
+
     static func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try DomainJSON.encoder().encode(value), as: UTF8.self)
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// The form through `FormJSON` (the same bytes, much cheaper); debug builds compare it with the encoder's every time.
+    static func json(_ form: ApplicationForm) throws -> String {
+        guard let text = FormJSON.encode(form) else { return String(decoding: try encoder.encode(form), as: UTF8.self) }
+        assert(text == (try? encoder.encode(form)).map { String(decoding: $0, as: UTF8.self) }, "FormJSON differs from the encoder for \(text)")
+        return text
+    }
+
+    /// Reasons are most often none: `[]`, exactly what the encoder writes for an empty array, without running it.
+    static func json(_ reasons: [DomainIssue]) throws -> String {
+        if reasons.isEmpty { return "[]" }
+        return String(decoding: try encoder.encode(reasons), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try DomainJSON.decoder().decode(T.self, from: Data(text.utf8))
+        try decoder.decode(T.self, from: Data(text.utf8))
     }
 
     private static func application(_ row: Row) throws -> StoredApplication {

@@ -52,10 +52,10 @@ enum AttachmentStore {
     }
 
     static func list(_ id: ApplicationID, in db: Database) throws -> [AttachmentView] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT a.sha256, a.file_name, a.added_at, b.media_type, b.size FROM intake_attachment a JOIN intake_blob b ON b.sha256 = a.sha256
             WHERE a.application_id = ? ORDER BY a.added_at, a.file_name
-            """, arguments: [id.rawValue]).map {
+            """), arguments: [id.rawValue]).map {
             AttachmentView(sha256: $0["sha256"], fileName: $0["file_name"], mediaType: $0["media_type"], size: $0["size"], addedAt: Millis.date($0["added_at"]))
         }
     }

@@ -38,7 +38,7 @@ enum IdempotencyStore {
 
     /// The stored response for `key`, nil when the key is new; throws when the key came with another body.
     static func replay(caller: String, key: String, requestHash: String, in db: Database) throws -> StoredResponse? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT request_hash, status, body FROM intake_idempotency WHERE caller = ? AND key = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT request_hash, status, body FROM intake_idempotency WHERE caller = ? AND key = ?"),
                                          arguments: [caller, key]) else { return nil }
         guard row["request_hash"] as String == requestHash else {
             throw Problem.validation([DomainIssue(code: "idempotency_key_reused", field: "Idempotency-Key",
@@ -48,9 +48,9 @@ enum IdempotencyStore {
     }
 
     static func store(caller: String, key: String, requestHash: String, response: StoredResponse, now: Int64, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO intake_idempotency (caller, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [caller, key, requestHash, response.status, response.body, now])
+            """).execute(arguments: [caller, key, requestHash, response.status, response.body, now])
     }
 
     /// Runs `create` once per caller and key, in one write transaction with the stored response.

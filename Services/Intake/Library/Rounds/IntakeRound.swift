@@ -49,7 +49,7 @@ enum RoundStore {
     }
 
     static func find(_ id: RoundID, in db: Database) throws -> IntakeRound? {
-        try Row.fetchOne(db, sql: "SELECT * FROM intake_round WHERE id = ?", arguments: [id.rawValue]).map(round)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM intake_round WHERE id = ?"), arguments: [id.rawValue]).map(round)
     }
 
     static func exists(kind: ApplicationKind, year: Int, in db: Database) throws -> Bool {
@@ -66,7 +66,7 @@ enum RoundStore {
             id: RoundID(row["id"] as String), kind: ApplicationKind(rawValue: row["kind"]) ?? .naming, year: row["year"],
             opensOn: LocalDate(row["opens_on"] as String)!, deadline: LocalDate(row["deadline"] as String)!,
             quotaPerBody: row["quota_per_body"],
-            quotas: (try? JSONDecoder().decode([String: Int].self, from: Data(quotasJSON.utf8))) ?? [:],
+            quotas: quotasJSON == "{}" ? [:] : (try? JSONDecoder().decode([String: Int].self, from: Data(quotasJSON.utf8))) ?? [:],
             createdAt: Millis.date(row["created_at"]))
     }
 }
