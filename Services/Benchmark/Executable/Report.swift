@@ -143,13 +143,14 @@ struct Report {
                committed 100 per transaction by four clients while the dispatcher delivers; events / (last inbox stamp −
                first outbox stamp).
             3. **Backlog**: the consumer is killed (SIGKILL), \(options.backlogEvents) events are committed on 100 aggregates
-               (1,000 per transaction), then the consumer is started; the time is from its spawn until its database
-               holds all of them. The dispatcher runs a fast retry schedule (0, 100 ms, 200 ms, 500 ms, then 1 s),
+               (1,000 per transaction), then the consumer is started; the time is from its spawn until its inbox has
+               applied all of them (polled every 20 ms from the inbox's per-aggregate last sequence, a hundred rows; every
+               row is counted afterwards). In-flight deliveries: the services' default (32). The dispatcher runs a fast retry schedule (0, 100 ms, 200 ms, 500 ms, then 1 s),
                so the figure measures the drain, not the production schedule's 5-minute back-off. Lost = produced −
                distinct received; twice = received − distinct, plus any received id unknown to the producer's outbox.
             4. **Assignment**: a seeded instance (2 % of pairs conflicted, capacity 13 per expert, costs by review's
                own speciality rule: 0 same field, 1 same industry, 3 otherwise) solved by review's `AssignmentSolver`
-               (network build + successive shortest paths) and by OR-tools' `SimpleMinCostFlow` on the same network
+               (network build + primal–dual min-cost flow on a static CSR graph) and by OR-tools' `SimpleMinCostFlow` on the same network
                (`deploy/bench/ortools_assignment.py`, vectorised arc loading), both in this run.
             5. **Footprint**: start-up = spawn → first 200 from `/ready` on a fresh data folder (migrations included);
                RSS = VmRSS from `/proc/<pid>/status`, idle 1 s after ready; under load = the peak (sampled every 50 ms,
