@@ -76,7 +76,8 @@ public func buildApplication(
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: module.name),
-        services: [dispatcher, MaintenanceService(writer: database, configuration: configuration, logger: logger, now: now)]
+        services: [dispatcher, MaintenanceService(writer: database, configuration: configuration, logger: logger, now: now),
+                   CheckpointService(path: configuration.databasePath, logger: logger)]
             + module.backgroundServices(environment: environment),
         onServerRunning: { channel in
             logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])

@@ -15,6 +15,11 @@ public enum ServiceDatabase {
         configuration.prepareDatabase { db in
             // FULL: a 2xx means the change and its events are on disk, not only in the OS cache.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if !db.configuration.readonly {
+                // `CheckpointService` checkpoints in the background; the writer's own (on the commit path) is a
+                // backstop for when that one falls behind.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            }
             if db.configuration.readonly {
                 // A reader's cache is dropped whenever the writer commits (WAL), which under load is all the time:
                 // 512 KiB instead of 2 MiB costs nothing there and keeps the resident size down.
