@@ -335,27 +335,5 @@ struct FormJSON {
 
     /// A string with the encoder's escapes: `"` and `\`, `\b \f \n \r \t`, other control characters as `\u00XX`
     /// (lowercase hex); everything else, `/` and non-ASCII included, as it is.
-    private mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))
-            case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
-            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case 0x00...0x1F:
-                let digits: StaticString = "0123456789abcdef"
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                digits.withUTF8Buffer { table in
-                    bytes.append(table[Int(byte >> 4)])
-                    bytes.append(table[Int(byte & 0x0F)])
-                }
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
+    private mutating func string(_ text: String) { DomainJSON.appendString(text, to: &bytes) }
 }
