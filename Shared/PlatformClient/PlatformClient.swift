@@ -42,3 +42,29 @@ public final class PlatformClient {
         return Reply(status: status, body: response.body)
     }
 }
+
+/// A `PlatformClient` bound to one service and one bearer token, for the integration tests and the benchmarks.
+public final class APIClient {
+    public let baseURL: String
+    public let token: String?
+    private let client = PlatformClient()
+
+    public init(baseURL: String, token: String?) {
+        self.baseURL = baseURL
+        self.token = token
+    }
+
+    public func call(_ method: String, _ path: String, json: Any? = nil, headers: [(String, String)] = []) throws -> PlatformClient.Reply {
+        try client.call(method, baseURL + path, token: token, json: json, headers: headers)
+    }
+
+    /// `call`, throwing unless the answer has `status`.
+    @discardableResult
+    public func expect(_ status: Int, _ method: String, _ path: String, json: Any? = nil, headers: [(String, String)] = []) throws -> PlatformClient.Reply {
+        let reply = try call(method, path, json: json, headers: headers)
+        guard reply.status == status else {
+            throw PlatformClient.Failure(description: "\(method) \(path): expected \(status), got \(reply.status): \(reply.text.prefix(600))")
+        }
+        return reply
+    }
+}

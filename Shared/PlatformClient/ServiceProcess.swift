@@ -147,3 +147,18 @@ public final class ServiceProcess {
 
     deinit { kill() }
 }
+
+extension ServiceProcess {
+    /// Wires this service to send `events` to `receiver`, as the launcher wires the platform: a subscription here
+    /// and the same fresh secret as an inbound secret there (admin commands, before or while they run).
+    public func subscribe(_ receiver: ServiceProcess, events: String = "webhook.test") throws {
+        let secret = WebhookSecret.generate().encoded
+        try admin(["subscription", "add", "--name", receiver.name, "--url", receiver.baseURL + "/events", "--events", events, "--secret", secret])
+        try receiver.admin(["inbound-secret", "add", "--source", name, "--secret", secret])
+    }
+
+    /// A new operator token of this service.
+    public func operatorToken(label: String) throws -> String {
+        try admin(["token", "issue", "--role", "operator", "--label", label])
+    }
+}

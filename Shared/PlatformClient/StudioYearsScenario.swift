@@ -93,7 +93,7 @@ public final class StudioYearsScenario {
     public func run() throws -> Summary {
         let yearOne = try naming.run()
         panelYear = yearOne.year
-        let department = try token(.department), federation = try token(.federation), finance = try token(.finance)
+        let department = try token(.department), federation = try token(.federation)
         guard let namedOn = LocalDate(yearOne.decidedOn) else { throw ScenarioFailure(step: "year 1", detail: "no decision day: \(yearOne.decidedOn)") }
         // Studios in a stable order: S[0]…S[4], with the applicant that named each.
         let studios = yearOne.named.sorted { $0.value < $1.value }.map { (application: $0.key, studio: $0.value) }

@@ -40,35 +40,6 @@ extension ServiceProcess {
     }
 }
 
-/// A JSON-over-HTTP client on libcurl with a bearer token.
-final class APIClient {
-    let baseURL: String
-    let token: String?
-    private let client = BlockingCurlClient()
-
-    init(baseURL: String, token: String?) {
-        self.baseURL = baseURL
-        self.token = token
-    }
-
-    struct Reply {
-        var status: Int
-        var body: [UInt8]
-        var json: Any? { try? JSONSerialization.jsonObject(with: Data(body)) }
-        var object: [String: Any] { json as? [String: Any] ?? [:] }
-        var items: [[String: Any]] { object["items"] as? [[String: Any]] ?? [] }
-    }
-
-    func call(_ method: String, _ path: String, json: Any? = nil) throws -> Reply {
-        var headers: [(String, String)] = []
-        if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        let body = try json.map { try JSONSerialization.data(withJSONObject: $0) }.map(Array.init) ?? []
-        let response = client.send(OutboundRequest(method: method, url: baseURL + path, headers: headers, body: body, responseLimit: 64 << 20))
-        guard let status = response.statusCode else { throw HarnessError("\(method) \(path): \(response.failure?.message ?? "no answer")") }
-        return Reply(status: status, body: response.body)
-    }
-}
-
 /// Two services wired as sender → receiver for `webhook.test` events, as the launcher wires the platform.
 struct WiredPair {
     let root: String
@@ -86,11 +57,9 @@ struct WiredPair {
         let arguments = ["--retry-schedule", Self.testRetrySchedule]
         sender = ServiceProcess(name: senderName, dataDir: root, extraArguments: arguments)
         receiver = ServiceProcess(name: receiverName, dataDir: root, extraArguments: arguments)
-        let secret = WebhookSecret.generate().encoded
-        try sender.admin(["subscription", "add", "--name", receiverName, "--url", receiver.baseURL + "/events", "--events", "webhook.test", "--secret", secret])
-        try receiver.admin(["inbound-secret", "add", "--source", senderName, "--secret", secret])
-        senderAPI = APIClient(baseURL: sender.baseURL, token: try sender.admin(["token", "issue", "--role", "operator", "--label", "integration-test"]))
-        receiverAPI = APIClient(baseURL: receiver.baseURL, token: try receiver.admin(["token", "issue", "--role", "operator", "--label", "integration-test"]))
+        try sender.subscribe(receiver)
+        senderAPI = APIClient(baseURL: sender.baseURL, token: try sender.operatorToken(label: "integration-test"))
+        receiverAPI = APIClient(baseURL: receiver.baseURL, token: try receiver.operatorToken(label: "integration-test"))
     }
 
     /// Commits `perAggregate` events for each of `aggregates` aggregates, interleaved, one transaction each.

@@ -1,4 +1,5 @@
 import Foundation
+import PlatformClient
 import Synchronization
 import XCTest
 

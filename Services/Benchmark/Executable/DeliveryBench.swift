@@ -26,10 +26,8 @@ final class DeliveryPair {
         let arguments = ["--retry-schedule", Self.retrySchedule] + (ProcessInfo.processInfo.environment["STUDIOBENCH_INFLIGHT"].map { ["--max-in-flight", $0] } ?? [])
         producer = ServiceProcess(name: producerName, dataDir: root, extraArguments: arguments)
         consumer = ServiceProcess(name: consumerName, dataDir: root, extraArguments: arguments)
-        let secret = WebhookSecret.generate().encoded
-        try producer.admin(["subscription", "add", "--name", consumerName, "--url", consumer.baseURL + "/events", "--events", "webhook.test", "--secret", secret])
-        try consumer.admin(["inbound-secret", "add", "--source", producerName, "--secret", secret])
-        producerAPI = APIClient(baseURL: producer.baseURL, token: try producer.admin(["token", "issue", "--role", "operator", "--label", "bench"]))
+        try producer.subscribe(consumer)
+        producerAPI = APIClient(baseURL: producer.baseURL, token: try producer.operatorToken(label: "bench"))
     }
 
     /// Commits `count` events on `aggregate` in one producer transaction.

@@ -26,10 +26,8 @@ struct FootprintBench {
             var operatorTokens: [String] = []
             for (index, producer) in processes.enumerated() {
                 let consumer = processes[(index + 1) % processes.count]
-                let secret = WebhookSecret.generate().encoded
-                try producer.admin(["subscription", "add", "--name", consumer.name, "--url", consumer.baseURL + "/events", "--events", "webhook.test", "--secret", secret])
-                try consumer.admin(["inbound-secret", "add", "--source", producer.name, "--secret", secret])
-                operatorTokens.append(try producer.admin(["token", "issue", "--role", "operator", "--label", "bench"]))
+                try producer.subscribe(consumer)
+                operatorTokens.append(try producer.operatorToken(label: "bench"))
             }
             for process in processes {
                 try process.start()

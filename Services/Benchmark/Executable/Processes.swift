@@ -71,40 +71,6 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-/// A JSON-over-HTTP client on libcurl with a bearer token (one keep-alive handle).
-final class APIClient {
-    let baseURL: String
-    let token: String?
-    private let client = BlockingCurlClient()
-
-    init(baseURL: String, token: String?) {
-        self.baseURL = baseURL
-        self.token = token
-    }
-
-    struct Reply {
-        var status: Int
-        var body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
-    }
-
-    func call(_ method: String, _ path: String, json: Any? = nil, headers extra: [(String, String)] = []) throws -> Reply {
-        var headers: [(String, String)] = extra
-        if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        let body = try json.map { try JSONSerialization.data(withJSONObject: $0) }.map(Array.init) ?? []
-        let response = client.send(OutboundRequest(method: method, url: baseURL + path, headers: headers, body: body, responseLimit: 64 << 20))
-        guard let status = response.statusCode else { throw BenchError("\(method) \(path): \(response.failure?.message ?? "no answer")") }
-        return Reply(status: status, body: response.body)
-    }
-
-    func expect(_ status: Int, _ method: String, _ path: String, json: Any? = nil, headers: [(String, String)] = []) throws -> Reply {
-        let reply = try call(method, path, json: json, headers: headers)
-        guard reply.status == status else { throw BenchError("\(method) \(path): expected \(status), got \(reply.status): \(reply.text.prefix(600))") }
-        return reply
-    }
-}
-
 /// A fresh temporary data folder, removed at the end unless `--keep`.
 func makeTemporaryFolder(_ label: String) throws -> String {
     let root = NSTemporaryDirectory() + "studiobench-\(label)-" + UUID().uuidString.prefix(8)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A delivery as the dispatcher sees it.
-public struct DueDelivery: Sendable, Equatable, FetchableRecord, Decodable {
+public struct DueDelivery: Sendable, Equatable, FetchableRecord {
     public var id: Int64
     public var messageID: String
     public var subscriptionID: String
@@ -11,14 +11,8 @@ public struct DueDelivery: Sendable, Equatable, FetchableRecord, Decodable {
     public var attempts: Int
     public var createdAt: Int64
 
-    enum CodingKeys: String, CodingKey {
-        case id, aggregate, sequence, attempts
-        case messageID = "message_id"
-        case subscriptionID = "subscription_id"
-        case createdAt = "created_at"
-    }
-
-    /// Read by position (the columns of `DeliveryQueue.dueColumns`): the dispatcher reads these on every pass.
+    /// Read by position: `id, message_id, subscription_id, aggregate, sequence, attempts, created_at`, as
+    /// `fetchDue` and `nextInLane` select them.
     public init(row: Row) {
         id = row[0]; messageID = row[1]; subscriptionID = row[2]; aggregate = row[3]
         sequence = row[4]; attempts = row[5]; createdAt = row[6]
