@@ -116,6 +116,40 @@ targets.append(.executableTarget(
     swiftSettings: swiftSettings
 ))
 
+// `portal`: the browser entry point for every role (HTML over the four services' HTTP APIs).
+targets.append(.target(
+    name: "PortalService",
+    dependencies: [
+        "ServiceKit", "Messaging", "StudioDomain", "IntakeService",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ],
+    path: "Services/Portal/Library",
+    resources: [.copy("Resources")],
+    swiftSettings: swiftSettings
+))
+targets.append(.executableTarget(
+    name: "portal",
+    dependencies: ["PortalService"],
+    path: "Services/Portal/Executable",
+    swiftSettings: swiftSettings
+))
+targets.append(.testTarget(
+    name: "PortalServiceTests",
+    dependencies: [
+        "PortalService", "ServiceKit", "StudioDomain", "IntakeService",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+    ],
+    path: "Tests/PortalServiceTests",
+    swiftSettings: swiftSettings
+))
+
 for service in services {
     let library = "\(service)Service"
     targets.append(.target(
@@ -154,7 +188,7 @@ let package = Package(
     name: "QuzhouStudios",
     platforms: [.macOS(.v15)],
     products: services.map { .executable(name: $0.lowercased(), targets: [$0.lowercased()]) }
-        + [.executable(name: "studioctl", targets: ["studioctl"])],
+        + [.executable(name: "studioctl", targets: ["studioctl"]), .executable(name: "portal", targets: ["portal"])],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -164,6 +198,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: targets
 )

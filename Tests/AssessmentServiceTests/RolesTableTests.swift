@@ -31,6 +31,7 @@ final class RolesTableTests: XCTestCase {
         "get /revocation-cases/{id}": readers,
         "post /revocation-cases/{id}/decision": .only(.federation),
         "get /public/studios": .everyone,
+        "get /public/studios/{id}": .everyone,
         "get /public/notices": .everyone,
         "get /public/notices/{id}": .everyone,
     ]) { _, new in new }

@@ -26,6 +26,8 @@ final class RolesTableTests: XCTestCase {
         "post /applications/{id}/attachments": .only(.screeningBody),
         "get /applications/{id}/attachments": .only(.screeningBody, .department),
         "get /applications/{id}/attachments/{sha256}": .only(.screeningBody, .department),
+        "delete /applications/{id}/attachments/{sha256}": .only(.screeningBody),
+        "get /import-template.csv": .only(.screeningBody),
         "get /studios": .only(.screeningBody, .department),
     ]) { _, new in new }
 

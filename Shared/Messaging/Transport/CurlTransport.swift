@@ -42,6 +42,12 @@ public struct OutboundResponse: Sendable {
     public var bodyPrefix: String { String(decoding: body.prefix(512), as: UTF8.self) }
     public var failure: Failure?
     public var latency: Duration
+    /// `content-type` and `content-disposition` when the server sent them (lower-cased names).
+    public var headers: [String: String] = [:]
+    /// Every `Set-Cookie` line, for test clients that keep a session.
+    public var setCookies: [String] = []
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
     public init(statusCode: Int?, retryAfter: String?, body: [UInt8], failure: Failure?, latency: Duration) {
         self.statusCode = statusCode
@@ -148,6 +154,9 @@ public final class CurlTransport: WebhookTransport {
     final class ResponseSink {
         var body: [UInt8] = []
         var retryAfter: String?
+        /// `Content-Type`, `Content-Disposition` and `Location`, for clients that pass a file on (the portal).
+        var headers: [String: String] = [:]
+        var setCookies: [String] = []
         let bodyLimit: Int
         init(bodyLimit: Int) { self.bodyLimit = bodyLimit }
     }
@@ -159,7 +168,8 @@ public final class CurlTransport: WebhookTransport {
         let context = Unmanaged.passUnretained(sink).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
-        for (name, value) in request.headers + [("Content-Type", "application/json"), ("Expect", "")] {
+        let hasContentType = request.headers.contains { $0.0.lowercased() == "content-type" }
+        for (name, value) in request.headers + (hasContentType ? [] : [("Content-Type", "application/json")]) + [("Expect", "")] {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
         }
         _ = ccurl_setopt_string(handle, CURLOPT_URL, request.url)
@@ -204,8 +214,14 @@ public final class CurlTransport: WebhookTransport {
                 let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
                     String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
                 }
-                if line.lowercased().hasPrefix("retry-after:") {
+                let lowered = line.lowercased()
+                if lowered.hasPrefix("retry-after:") {
                     sink.retryAfter = line.dropFirst("retry-after:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+                } else if lowered.hasPrefix("content-type:") || lowered.hasPrefix("content-disposition:") || lowered.hasPrefix("location:") {
+                    let colon = line.firstIndex(of: ":")!
+                    sink.headers[String(lowered[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                } else if lowered.hasPrefix("set-cookie:") {
+                    sink.setCookies.append(line.dropFirst("set-cookie:".count).trimmingCharacters(in: .whitespacesAndNewlines))
                 }
             }
             return length
@@ -228,7 +244,10 @@ public final class CurlTransport: WebhookTransport {
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return OutboundResponse(statusCode: status, retryAfter: sink.retryAfter, body: sink.body, failure: nil, latency: latency)
+        var response = OutboundResponse(statusCode: status, retryAfter: sink.retryAfter, body: sink.body, failure: nil, latency: latency)
+        response.headers = sink.headers
+        response.setCookies = sink.setCookies
+        return response
     }
 }
 

@@ -65,6 +65,9 @@ enum AssessmentOpenAPI {
         OpenAPIBuilder.path("/public/studios",
             OpenAPIBuilder.operation(method: "get", summary: "Public list of named studios (name, unit, area, level, year named, status); no personal data",
                                      schema: OpenAPIBuilder.ref("PublicStudioList"), security: [])),
+        OpenAPIBuilder.path("/public/studios/{id}",
+            OpenAPIBuilder.operation(method: "get", summary: "One studio's public page: plaque and title history, no personal data",
+                                     parameters: [id], schema: OpenAPIBuilder.ref("PublicStudioDetail"), errors: [404], security: [])),
         OpenAPIBuilder.path("/public/notices",
             OpenAPIBuilder.operation(method: "get", summary: "Public notices (通报) of revocations",
                                      schema: OpenAPIBuilder.ref("PublicNoticeList"), security: [])),
@@ -312,6 +315,28 @@ enum AssessmentOpenAPI {
                 level: { type: string, enum: [city, provincial] }
                 yearNamed: { type: integer }
                 status: { type: string, enum: [active, demonstration, revoked, expired] }
+            PublicStudioDetail:
+              type: object
+              required: [id, name, unit, area, level, yearNamed, status, namedOn, history]
+              properties:
+                id: { type: string }
+                name: { type: string }
+                unit: { type: string }
+                area: { type: string }
+                level: { type: string, enum: [city, provincial] }
+                yearNamed: { type: integer }
+                status: { type: string, enum: [active, demonstration, revoked, expired] }
+                namedOn: { type: string, format: date }
+                plaqueNumber: { type: string }
+                history:
+                  type: array
+                  items:
+                    type: object
+                    required: [kind, toStatus, effectiveOn]
+                    properties:
+                      kind: { type: string, enum: [registered, renewed, assessmentFailed, demonstrationAccepted, changed, revoked] }
+                      toStatus: { type: string }
+                      effectiveOn: { type: string, format: date }
             PublicStudioList:
               type: object
               properties: { items: { type: array, items: { $ref: '#/components/schemas/PublicStudio' } } }

@@ -12,6 +12,7 @@ struct PublicController {
 
     func add(to router: Router<AppRequestContext>) {
         router.get("public/studios", use: studios)
+        router.get("public/studios/:id", use: studio)
         router.get("public/notices", use: notices)
         router.get("public/notices/:id", use: notice)
     }
@@ -26,6 +27,27 @@ struct PublicController {
         var level: StudioLevel
         var yearNamed: Int
         var status: StudioStatus
+    }
+
+    /// One studio's public page: the list's columns, the plaque (Art 12, 18) and the title's history by kind and
+    /// date. The history's free text is left out: it may name people.
+    struct PublicStudioDetail: Codable, Sendable, Equatable {
+        var id: StudioID
+        var name: String
+        var unit: String
+        var area: String
+        var level: StudioLevel
+        var yearNamed: Int
+        var status: StudioStatus
+        var namedOn: LocalDate
+        var plaqueNumber: String?
+        var history: [PublicTitleEvent]
+    }
+
+    struct PublicTitleEvent: Codable, Sendable, Equatable {
+        var kind: String
+        var toStatus: String
+        var effectiveOn: LocalDate
     }
 
     struct PublicNoticeView: Codable, Sendable, Equatable {
@@ -49,6 +71,20 @@ struct PublicController {
         })
     }
 
+    @Sendable func studio(_ request: Request, context: AppRequestContext) async throws -> PublicStudioDetail {
+        let id = StudioID(try context.parameters.require("id"))
+        let referenceData = settings.referenceData
+        guard let (studio, history) = try await environment.database.read({ db -> (RegisteredStudio, [TitleHistory.Entry])? in
+            guard let studio = try RegisteredStudio.find(id, in: db) else { return nil }
+            return (studio, try TitleHistory.entries(of: id, in: db))
+        }) else { throw Problem.notFound("studio", id: id.rawValue) }
+        return PublicStudioDetail(id: studio.id, name: studio.studioName, unit: studio.unitName,
+                                  area: referenceData.screeningBody(code: studio.screeningBodyCode)?.nameZh ?? studio.screeningBodyCode,
+                                  level: studio.level, yearNamed: studio.namedOn.year, status: studio.status, namedOn: studio.namedOn,
+                                  plaqueNumber: studio.plaqueNumber,
+                                  history: history.map { PublicTitleEvent(kind: $0.kind, toStatus: $0.toStatus, effectiveOn: $0.effectiveOn) })
+    }
+
     @Sendable func notices(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicNoticeView> {
         Listing(items: try await environment.database.read { db in try PublicNotice.all(in: db) }.map(Self.view))
     }
@@ -68,3 +104,4 @@ struct PublicController {
 }
 
 extension PublicController.PublicNoticeView: ResponseEncodable {}
+extension PublicController.PublicStudioDetail: ResponseEncodable {}

@@ -66,4 +66,13 @@ enum AttachmentStore {
             WHERE a.application_id = ? AND a.sha256 = ?
             """, arguments: [id.rawValue, sha]).map { ($0["media_type"], $0["file_name"], $0["content"]) }
     }
+
+    /// Removes one attachment of an application; false when it has none with that hash. The blob stays while
+    /// another application refers to it.
+    static func remove(_ sha: String, of id: ApplicationID, in db: Database) throws -> Bool {
+        try db.execute(sql: "DELETE FROM intake_attachment WHERE application_id = ? AND sha256 = ?", arguments: [id.rawValue, sha])
+        guard db.changesCount > 0 else { return false }
+        try db.execute(sql: "DELETE FROM intake_blob WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM intake_attachment WHERE sha256 = ?)", arguments: [sha, sha])
+        return true
+    }
 }

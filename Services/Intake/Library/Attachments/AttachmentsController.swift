@@ -14,6 +14,24 @@ struct AttachmentsController {
         router.post("applications/:id/attachments", use: upload)
         router.get("applications/:id/attachments", use: list)
         router.get("applications/:id/attachments/:sha256", use: download)
+        router.delete("applications/:id/attachments/:sha256", use: remove)
+    }
+
+    /// Removes an attachment while the application is a draft or open to its body (returned for amendment,
+    /// submitted before the deadline), the same states in which one may be added.
+    @Sendable func remove(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = Caller.screeningBody(try Caller.screeningBody(context, referenceData: referenceData))
+        let id = ApplicationID(try context.parameters.require("id"))
+        let sha = try context.parameters.require("sha256")
+        try await environment.database.write { db in
+            let app = try ApplicationsController.visible(id, to: caller, in: db)
+            guard app.status == IntakeStatus.draft || IntakeStatus.isOpenToApplicant(app.status) else {
+                throw Problem(.conflict, code: "application.closed", field: "status",
+                              zh: "当前状态（\(IntakeStatus.names(app.status).zh)）不能删除附件", en: "attachments cannot be removed from an application that is \(app.status)")
+            }
+            guard try AttachmentStore.remove(sha, of: id, in: db) else { throw Problem.notFound("attachment", id: sha) }
+        }
+        return Response(status: .noContent)
     }
 
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentView> {

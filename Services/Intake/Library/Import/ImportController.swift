@@ -12,6 +12,17 @@ struct ImportController {
 
     func add(to router: Router<AppRequestContext>) {
         router.post("rounds/:id/import", use: importCSV)
+        router.get("import-template.csv", use: template)
+    }
+
+    /// The import sheet's header row (UTF-8 with a BOM, so Excel and WPS open it as Chinese text), for a
+    /// screening body to fill in.
+    @Sendable func template(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try Caller.screeningBody(context, referenceData: referenceData)
+        let header = ImportColumns.all.map(\.header).joined(separator: ",") + "\r\n"
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename*=UTF-8''%E7%94%B3%E6%8A%A5%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: [0xEF, 0xBB, 0xBF] + Array(header.utf8))))
     }
 
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -67,7 +67,13 @@ enum IntakeOpenAPI {
         OpenAPIBuilder.path("/applications/{id}/attachments/{sha256}",
             OpenAPIBuilder.operation(method: "get", summary: "Download one attachment",
                                      parameters: [id, OpenAPIBuilder.pathParameter("sha256")], description: "The file", schema: binary,
-                                     contentTypes: ["application/pdf", "image/png", "image/jpeg"], errors: [401, 403, 404])),
+                                     contentTypes: ["application/pdf", "image/png", "image/jpeg"], errors: [401, 403, 404]),
+            OpenAPIBuilder.operation(method: "delete", summary: "Remove one attachment while the application is a draft, returned or before the deadline (screening body)",
+                                     parameters: [id, OpenAPIBuilder.pathParameter("sha256")], status: 204, description: "Removed",
+                                     errors: [401, 403, 404, 409])),
+        OpenAPIBuilder.path("/import-template.csv",
+            OpenAPIBuilder.operation(method: "get", summary: "The CSV import sheet's header row, UTF-8 with BOM (screening body)",
+                                     description: "The template", schema: "{ type: string }", contentTypes: ["text/csv"], errors: [401, 403])),
         OpenAPIBuilder.path("/studios",
             OpenAPIBuilder.operation(method: "get", summary: "The studio register as intake replicates it from assessment's events (own studios, or all for the department)",
                                      schema: OpenAPIBuilder.ref("StudioList"), errors: [401, 403])),
@@ -100,6 +106,8 @@ enum IntakeOpenAPI {
                 quotaPerBody: { type: integer }
                 quotas: { type: object, additionalProperties: { type: integer } }
                 createdAt: { type: string, format: date-time }
+                acceptingSubmissions: { type: boolean, description: 'whether intake accepts submissions for the round on its business day (GET only)' }
+                businessDay: { type: string, format: date, description: 'intake''s business day when it answered (GET only)' }
         """,
         OpenAPIBuilder.listSchema("IntakeRoundList", of: "IntakeRound", itemsRequired: true),
         """

@@ -60,18 +60,46 @@ struct RoundsController {
         }
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<IntakeRound> {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<RoundView> {
         _ = try Caller.resolve(context, referenceData: referenceData)
-        return Listing(items: try await environment.database.read { db in try RoundStore.all(in: db) })
+        let today = LocalDate(environment.now())
+        return Listing(items: try await environment.database.read { db in try RoundStore.all(in: db) }.map { RoundView(round: $0, today: today) })
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> IntakeRound {
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RoundView {
         _ = try Caller.resolve(context, referenceData: referenceData)
         let id = RoundID(try context.parameters.require("id"))
         guard let round = try await environment.database.read({ db in try RoundStore.find(id, in: db) }) else {
             throw Problem.notFound("round", id: id.rawValue)
         }
-        return round
+        return RoundView(round: round, today: LocalDate(environment.now()))
+    }
+}
+
+/// A round as clients read it: the round, and whether intake accepts submissions for it on its business day
+/// (which the demo clock may have moved), so no client has to decide that itself.
+public struct RoundView: Codable, Sendable, ResponseEncodable {
+    public var round: IntakeRound
+    public var today: LocalDate
+    public var acceptingSubmissions: Bool { round.windowIssue(on: today) == nil }
+
+    init(round: IntakeRound, today: LocalDate) {
+        self.round = round
+        self.today = today
+    }
+
+    enum CodingKeys: String, CodingKey { case acceptingSubmissions, businessDay }
+
+    public init(from decoder: any Decoder) throws {
+        round = try IntakeRound(from: decoder)
+        today = try decoder.container(keyedBy: CodingKeys.self).decode(LocalDate.self, forKey: .businessDay)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try round.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(acceptingSubmissions, forKey: .acceptingSubmissions)
+        try container.encode(today, forKey: .businessDay)
     }
 }
 

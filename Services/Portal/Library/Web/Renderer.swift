@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import Logging
+import Mustache
+import ServiceKit
+import StudioDomain
+
+/// Renders pages from the templates in `Resources/templates` (loaded once at start-up): every page extends
+/// `layout` (`{{<layout}}…{{/layout}}`), which draws the header, the navigation for the account's role, the
+/// flash message and the footer. `{{value}}` escapes; no template uses triple braces.
+public struct Renderer: Sendable {
+    let library: MustacheLibrary
+
+    public init(resourcesPath: String) async throws {
+        library = try await MustacheLibrary(directory: (resourcesPath as NSString).appendingPathComponent("templates"))
+    }
+
+    /// The bundled resources folder (templates and the stylesheet).
+    public static var bundledResources: String {
+        (Bundle.module.url(forResource: "Resources", withExtension: nil) ?? Bundle.module.bundleURL.appendingPathComponent("Resources")).path
+    }
+
+    func html(_ template: String, title: String, view: Any, context: PortalContext, status: HTTPResponse.Status = .ok) -> Response {
+        let chrome = Chrome(title: title, context: context)
+        let root: [String: Any] = ["chrome": chrome, "v": view]
+        guard let text = library.render(root, withTemplate: template) else {
+            context.logger.error("unknown template", metadata: ["template": "\(template)"])
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "页面模板缺失 / missing template")))
+        }
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// What the layout draws around every page.
+struct Chrome {
+    struct NavItem { var href: String; var label: String }
+    var title: String
+    var signedIn: Bool
+    var accountName: String
+    var roleName: String
+    var nav: [NavItem]
+    var flash: String?
+    var csrf: String
+
+    init(title: String, context: PortalContext) {
+        self.title = title
+        signedIn = context.account != nil
+        accountName = context.account?.displayName ?? ""
+        roleName = context.account?.role.nameZh ?? ""
+        nav = Self.navigation(for: context.account)
+        flash = context.takeFlash()
+        csrf = context.csrf
+    }
+
+    static func navigation(for account: Account?) -> [NavItem] {
+        var items = [NavItem(href: "/public/studios", label: "工作室名录"), NavItem(href: "/public/notices", label: "公示公告")]
+        switch account?.role {
+        case .screeningBody?:
+            items.insert(NavItem(href: "/county", label: "工作台"), at: 0)
+        case .operator?:
+            items.insert(NavItem(href: "/operator/accounts", label: "账户管理"), at: 0)
+        default:
+            break
+        }
+        return items
+    }
+}

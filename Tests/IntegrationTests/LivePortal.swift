@@ -1,0 +1,109 @@
+import Foundation
+import Messaging
+import PlatformClient
+import StudioDomain
+
+/// The four wired services (`LivePlatform`) with the three years of the demo played through them, and the
+/// portal binary in front of them with two county accounts, as a person would find the platform after a few
+/// years: named studios on the register, revocation notices, and an open naming round.
+final class LivePortal {
+    let live: LivePlatform
+    let portal: ServiceProcess
+    let roundID: String
+    let roundYear: Int
+    let today: LocalDate
+    /// username → first password
+    let counties: [(username: String, password: String)] = [("330802", "kecheng-first-1"), ("330803", "qujiang-first-1")]
+
+    init(prefix: String) throws {
+        live = try LivePlatform(prefix: prefix)
+        try live.start()
+        _ = try StudioYearsScenario(platform: live.platform, quota: 5, timeout: 30, log: { _ in }).run()
+        try live.drain(timeout: 60)
+        let department = APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.department])
+        let operatorAPI = APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.operator])
+        let todayText = try operatorAPI.expect(200, "GET", "/ops/clock").object["today"] as? String ?? ""
+        guard let today = LocalDate(todayText) else { throw HarnessError("no business day from /ops/clock: \(todayText)") }
+        self.today = today
+        // A naming round open today, for a year the scenario left free.
+        var opened: (String, Int)?
+        for year in (today.year)...(today.year + 10) {
+            let reply = try department.call("POST", "/rounds", json: ["year": year, "opensOn": today.adding(days: -5).description,
+                                                                      "deadline": today.adding(days: 20).description, "quotaPerBody": 3])
+            if reply.status == 201 { opened = (reply.object["id"] as? String ?? "", year); break }
+            guard reply.status == 409 else { throw HarnessError("opening a round: \(reply.status) \(reply.text)") }
+        }
+        guard let opened else { throw HarnessError("no free year for a round") }
+        (roundID, roundYear) = opened
+        let urls = ["--intake-url", live.processes["intake"]!.baseURL, "--review-url", live.processes["review"]!.baseURL,
+                    "--funding-url", live.processes["funding"]!.baseURL, "--assessment-url", live.processes["assessment"]!.baseURL,
+                    "--operator-token", live.tokens[.operator]!]
+        portal = ServiceProcess(name: "portal", dataDir: live.root, extraArguments: urls)
+        try portal.admin(["account", "add", "--role", "screening_body", "--subject", "330802", "--name", "柯城区总工会", "--password", counties[0].password] + urls)
+        try portal.admin(["account", "add", "--role", "screening_body", "--subject", "330803", "--name", "衢江区总工会", "--password", counties[1].password] + urls)
+        try portal.start()
+    }
+
+    var baseURL: String { portal.baseURL }
+
+    func stop() {
+        portal.stop()
+        live.stop()
+    }
+
+    func remove() { live.remove() }
+}
+
+/// A browser-less visitor of the portal over libcurl: it keeps the session cookie and reads the CSRF token
+/// from the pages, as a browser would, for the security tests.
+final class PortalVisitor {
+    let baseURL: String
+    private let client = BlockingCurlClient(timeouts: .init(connect: .seconds(2), total: .seconds(30)))
+    var cookie: String?
+    var lastSetCookies: [String] = []
+
+    init(baseURL: String) { self.baseURL = baseURL }
+
+    struct Page {
+        var status: Int
+        var body: String
+        var location: String?
+    }
+
+    func get(_ path: String) -> Page { send("GET", path, form: nil) }
+
+    func post(_ path: String, form: [(String, String)]) -> Page { send("POST", path, form: form) }
+
+    /// The CSRF token of the page at `path` (every page carries it in its forms).
+    func csrf(from path: String) -> String {
+        let page = get(path)
+        guard let range = page.body.range(of: #"name="_csrf" value=""#) else { return "" }
+        return String(page.body[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    func signIn(_ username: String, _ password: String) -> Page {
+        let token = csrf(from: "/login")
+        return post("/login", form: [("_csrf", token), ("username", username), ("password", password)])
+    }
+
+    private func send(_ method: String, _ path: String, form: [(String, String)]?) -> Page {
+        var headers: [(String, String)] = []
+        if let cookie { headers.append(("Cookie", cookie)) }
+        var body: [UInt8] = []
+        if let form {
+            headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+            body = Array(form.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&").utf8)
+        }
+        let response = client.send(OutboundRequest(method: method, url: baseURL + path, headers: headers, body: body, responseLimit: 8 << 20))
+        lastSetCookies = response.setCookies
+        if let session = response.setCookies.first(where: { $0.hasPrefix("qz_session=") }) {
+            let pair = String(session.prefix { $0 != ";" })
+            cookie = session.lowercased().contains("expires=thu, 01 jan 1970") || pair == "qz_session=" ? nil : pair
+        }
+        return Page(status: response.statusCode ?? 0, body: String(decoding: response.body, as: UTF8.self), location: response.header("location"))
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~"))) ?? ""
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Messaging
+import PlatformClient
+import StudioDomain
+import XCTest
+
+/// The portal over the five real binaries: a county union's whole day in a real headless Chromium
+/// (`Tests/Browser/county_day.py`, Selenium with Debian's chromedriver), and the security rules of the pages
+/// (CSRF, cookies, lock-out, sign-out, a service that is down), checked over HTTP.
+final class PortalTests: XCTestCase {
+    nonisolated(unsafe) private static var shared: LivePortal?
+
+    /// One platform for the class: playing the three years takes several seconds.
+    private func portal() throws -> LivePortal {
+        if let shared = Self.shared { return shared }
+        let made = try LivePortal(prefix: "portal-")
+        Self.shared = made
+        return made
+    }
+
+    override class func tearDown() {
+        shared?.stop()
+        shared?.remove()
+        shared = nil
+        super.tearDown()
+    }
+
+    func testACountyUnionDoesItsWholeJobInTheBrowser() throws {
+        let portal = try portal()
+        let screenshots = ProcessInfo.processInfo.environment["PORTAL_SCREENSHOTS"]
+            ?? (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(".build/portal-screenshots/county")
+        try? FileManager.default.removeItem(atPath: screenshots)
+        let script = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("Tests/Browser/county_day.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "--portal", portal.baseURL, "--screenshots", screenshots,
+                             "--round-id", portal.roundID, "--round-year", String(portal.roundYear), "--today", portal.today.description,
+                             "--county-a", "\(portal.counties[0].username):\(portal.counties[0].password)",
+                             "--county-b", "\(portal.counties[1].username):\(portal.counties[1].password)",
+                             "--credit-code", UnifiedSocialCreditCode.completing("91330802MA2A1B2C3")!,
+                             "--credit-code-2", UnifiedSocialCreditCode.completing("91330802MA2D4E5F6")!,
+                             "--id-number", ResidentIDNumber.completing("33080219850101123")!]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        print(text)
+        XCTAssertEqual(process.terminationStatus, 0, "the browser test failed; screenshots in \(screenshots)\n\(text.suffix(4000))")
+        XCTAssertTrue(text.contains("steps passed"), text)
+    }
+
+    func testAFormWithoutOrWithAWrongCSRFTokenIsRefusedAndChangesNothing() throws {
+        let portal = try portal()
+        let visitor = PortalVisitor(baseURL: portal.baseURL)
+        // Without a token the sign-in form is refused before the password is even looked at.
+        let noToken = visitor.post("/login", form: [("username", "330802"), ("password", portal.counties[0].password)])
+        XCTAssertEqual(noToken.status, 403)
+        XCTAssertTrue(noToken.body.contains("表单已失效"), noToken.body)
+        let wrong = visitor.post("/login", form: [("_csrf", String(repeating: "0", count: 64)), ("username", "330802"), ("password", "x")])
+        XCTAssertEqual(wrong.status, 403)
+        // A signed-in county's withdrawal posted with another session's token changes nothing.
+        let county = try signedInCounty(portal, username: "330822", name: "常山县总工会")
+        let dashboard = county.get("/county")
+        XCTAssertEqual(dashboard.status, 200)
+        let other = PortalVisitor(baseURL: portal.baseURL)
+        let foreignToken = other.csrf(from: "/login")
+        let create = county.post("/county/rounds/\(portal.roundID)/new", form: [("_csrf", foreignToken), ("action", "save"), ("studio.name", "跨站草稿")])
+        XCTAssertEqual(create.status, 403)
+        XCTAssertFalse(county.get("/county").body.contains("跨站草稿"), "nothing was created")
+        let own = county.post("/county/rounds/\(portal.roundID)/new", form: [("_csrf", county.csrf(from: "/county")), ("action", "save"), ("studio.name", "本站草稿")])
+        XCTAssertEqual(own.status, 303, "the same form with the session's own token is accepted")
+        XCTAssertTrue(county.get("/county").body.contains("本站草稿"))
+    }
+
+    func testTheSessionCookieIsHttpOnlyAndSameSiteAndSecureBehindHTTPS() throws {
+        let portal = try portal()
+        let visitor = PortalVisitor(baseURL: portal.baseURL)
+        _ = visitor.get("/login")
+        let cookie = try XCTUnwrap(visitor.lastSetCookies.first { $0.hasPrefix("qz_session=") })
+        XCTAssertTrue(cookie.contains("HttpOnly"), cookie)
+        XCTAssertTrue(cookie.contains("SameSite=Lax"), cookie)
+        XCTAssertFalse(cookie.contains("Secure"), "plain HTTP on loopback: not Secure")
+        // Behind nginx, which terminates TLS and says so.
+        let client = BlockingCurlClient()
+        let https = client.send(OutboundRequest(method: "GET", url: portal.baseURL + "/login", headers: [("X-Forwarded-Proto", "https")], body: []))
+        XCTAssertTrue(https.setCookies.contains { $0.hasPrefix("qz_session=") && $0.hasSuffix("; Secure") }, "\(https.setCookies)")
+    }
+
+    func testFiveWrongPasswordsInARowLockTheAccount() throws {
+        let portal = try portal()
+        let password = "kaihua-first-1"
+        try portal.portal.admin(["account", "add", "--role", "screening_body", "--subject", "330824", "--name", "开化县总工会", "--password", password,
+                                 "--operator-token", portal.live.tokens[.operator]!, "--intake-url", portal.live.processes["intake"]!.baseURL,
+                                 "--review-url", portal.live.processes["review"]!.baseURL, "--funding-url", portal.live.processes["funding"]!.baseURL,
+                                 "--assessment-url", portal.live.processes["assessment"]!.baseURL])
+        let visitor = PortalVisitor(baseURL: portal.baseURL)
+        for attempt in 1...5 {
+            let page = visitor.signIn("330824", "wrong-\(attempt)")
+            XCTAssertEqual(page.status, 401, "attempt \(attempt)")
+            if attempt < 5 { XCTAssertTrue(page.body.contains("用户名或密码不正确"), page.body) }
+            if attempt == 5 { XCTAssertTrue(page.body.contains("已锁定"), page.body) }
+        }
+        let right = visitor.signIn("330824", password)
+        XCTAssertEqual(right.status, 401, "the right password no longer opens a locked account")
+        XCTAssertTrue(right.body.contains("已被锁定"), right.body)
+        // Every attempt is in the portal's audit log.
+        let database = try PlatformChecks.open((portal.live.root as NSString).appendingPathComponent("portal.sqlite"))
+        let failed = try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log WHERE action = 'signin.failed' AND subject = '330824'") ?? 0 }
+        XCTAssertEqual(failed, 6)
+        let locked = try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log WHERE action = 'account.locked' AND subject = '330824'") ?? 0 }
+        XCTAssertEqual(locked, 1)
+    }
+
+    func testASignedOutSessionNoLongerWorks() throws {
+        let portal = try portal()
+        let county = try signedInCounty(portal, username: "330825", name: "龙游县总工会")
+        let sessionCookie = try XCTUnwrap(county.cookie)
+        XCTAssertEqual(county.get("/county").status, 200)
+        let out = county.post("/logout", form: [("_csrf", county.csrf(from: "/county"))])
+        XCTAssertEqual(out.status, 303)
+        // The old cookie, replayed by someone who kept it, opens nothing.
+        let thief = PortalVisitor(baseURL: portal.baseURL)
+        thief.cookie = sessionCookie
+        let page = thief.get("/county")
+        XCTAssertEqual(page.status, 303)
+        XCTAssertTrue(page.location?.hasPrefix("/login") == true, "\(String(describing: page.location))")
+    }
+
+    func testAServiceThatIsDownGivesAClearPageAndTheRestKeepsWorking() throws {
+        let portal = try portal()
+        let county = try signedInCounty(portal, username: "330881", name: "江山市总工会")
+        let intake = portal.live.processes["intake"]!
+        intake.stop()
+        defer { try? intake.start() }
+        let page = county.get("/county")
+        XCTAssertEqual(page.status, 503)
+        XCTAssertTrue(page.body.contains("申报服务暂不可用"), page.body)
+        XCTAssertTrue(page.body.contains("intake is unavailable"), page.body)
+        XCTAssertEqual(county.get("/public/studios").status, 200, "the register comes from assessment, which is up")
+        try intake.start()
+        XCTAssertEqual(county.get("/county").status, 200)
+    }
+
+    func testTheNginxSiteIsValid() throws {
+        let folder = NSTemporaryDirectory() + "nginx-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let root = FileManager.default.currentDirectoryPath
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["bash", (root as NSString).appendingPathComponent("deploy/nginx/check.sh"), folder]
+        let output = Pipe()
+        check.standardOutput = output
+        check.standardError = output
+        try check.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        check.waitUntilExit()
+        XCTAssertEqual(check.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("syntax is ok") && text.contains("test is successful"), text)
+    }
+
+    /// A county account made for one test, signed in with its first password changed.
+    private func signedInCounty(_ portal: LivePortal, username: String, name: String) throws -> PortalVisitor {
+        let first = "first-\(username)-pass"
+        try portal.portal.admin(["account", "add", "--role", "screening_body", "--subject", username, "--name", name, "--password", first,
+                                 "--operator-token", portal.live.tokens[.operator]!, "--intake-url", portal.live.processes["intake"]!.baseURL,
+                                 "--review-url", portal.live.processes["review"]!.baseURL, "--funding-url", portal.live.processes["funding"]!.baseURL,
+                                 "--assessment-url", portal.live.processes["assessment"]!.baseURL])
+        let visitor = PortalVisitor(baseURL: portal.baseURL)
+        let signedIn = visitor.signIn(username, first)
+        XCTAssertEqual(signedIn.location, "/password", "a first password must be changed")
+        let changed = visitor.post("/password", form: [("_csrf", visitor.csrf(from: "/password")), ("current", first),
+                                                       ("new", "changed-\(username)-pass"), ("repeat", "changed-\(username)-pass")])
+        XCTAssertEqual(changed.status, 303)
+        XCTAssertEqual(changed.location, "/county")
+        return visitor
+    }
+}
