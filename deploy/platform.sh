@@ -20,7 +20,7 @@ DATA=${STUDIO_DATA_DIR:-$ROOT/data}
 CONFIG=${STUDIO_BUILD_CONFIG:-release}
 HOST=${STUDIO_HOST:-127.0.0.1}
 SERVICES=(intake review funding assessment)
-declare -A PORT=([intake]=${INTAKE_PORT:-8081} [review]=${REVIEW_PORT:-8082} [funding]=${FUNDING_PORT:-8083} [assessment]=${ASSESSMENT_PORT:-8084})
+declare -A PORT=([intake]=${INTAKE_PORT:-8081} [review]=${REVIEW_PORT:-8082} [funding]=${FUNDING_PORT:-8083} [assessment]=${ASSESSMENT_PORT:-8084} [portal]=${PORTAL_PORT:-8080})
 ROLES=(operator department federation finance audit_office)
 
 say() { printf '\033[1m%s\033[0m\n' "$*"; }
@@ -48,7 +48,7 @@ build() {
     exit 1
   fi
   BIN=$(swift build -c "$CONFIG" --show-bin-path)
-  for s in "${SERVICES[@]}" studioctl; do [ -x "$BIN/$s" ] || { echo "build failed: no $BIN/$s" >&2; exit 1; }; done
+  for s in "${SERVICES[@]}" studioctl portal; do [ -x "$BIN/$s" ] || { echo "build failed: no $BIN/$s" >&2; exit 1; }; done
 }
 
 random_secret() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
@@ -106,6 +106,38 @@ start() {
   done
 }
 
+portal_urls() {
+  echo --intake-url "http://$HOST:${PORT[intake]}" --review-url "http://$HOST:${PORT[review]}" \
+       --funding-url "http://$HOST:${PORT[funding]}" --assessment-url "http://$HOST:${PORT[assessment]}"
+}
+
+# The portal (门户), in front of the four services; on the first run, the first operator and department
+# accounts, whose one-time passwords are printed once and kept nowhere.
+start_portal() {
+  FIRST_ACCOUNTS=""
+  if [ ! -f "$DATA/.portal-accounts" ]; then
+    local ops dept
+    # shellcheck disable=SC2046
+    ops=$("$BIN/portal" account add --data-dir "$DATA" $(portal_urls) --role operator --username ops --name "系统运维" --quiet)
+    # shellcheck disable=SC2046
+    dept=$("$BIN/portal" account add --data-dir "$DATA" $(portal_urls) --role department --username dept --name "经济工作部" --quiet)
+    touch "$DATA/.portal-accounts"
+    FIRST_ACCOUNTS="  first sign-in (shown once; each must be changed at the first sign-in):
+              ops  / $ops    (系统运维: creates the county, expert, finance … accounts at /operator/accounts)
+              dept / $dept    (经济工作部)"
+  fi
+  if running portal; then echo "portal already running (pid $(cat "$DATA/run/portal.pid"))"; return; fi
+  # shellcheck disable=SC2046
+  nohup "$BIN/portal" serve --data-dir "$DATA" --host "$HOST" --port "${PORT[portal]}" $(portal_urls) >> "$DATA/logs/portal.log" 2>&1 &
+  echo $! > "$DATA/run/portal.pid"
+  for _ in $(seq 1 100); do
+    curl -fsS "http://$HOST:${PORT[portal]}/ready" >/dev/null 2>&1 && return
+    running portal || { echo "portal failed to start; see $DATA/logs/portal.log" >&2; tail -5 "$DATA/logs/portal.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "portal is not ready; see $DATA/logs/portal.log" >&2; exit 1
+}
+
 check_wiring() {
   # shellcheck disable=SC1091
   source "$DATA/tokens.env"
@@ -127,8 +159,11 @@ summary() {
   for s in "${SERVICES[@]}"; do
     printf '  %-11s http://%s:%s   (pid %s, log %s)\n' "$s" "$HOST" "${PORT[$s]}" "$(cat "$DATA/run/$s.pid")" "$DATA/logs/$s.log"
   done
+  printf '  %-11s http://%s:%s   (pid %s, log %s)\n' portal "$HOST" "${PORT[portal]}" "$(cat "$DATA/run/portal.pid")" "$DATA/logs/portal.log"
   cat <<MSG
-  data:       $DATA/{intake,review,funding,assessment}.sqlite
+  browser:    http://$HOST:${PORT[portal]}/   (public register without signing in; /login for staff)
+${FIRST_ACCOUNTS:-  accounts:   portal account add --data-dir $DATA --role screening_body --subject 330802 --name 柯城区总工会 (or the operator's page)}
+  data:       $DATA/{intake,review,funding,assessment,portal}.sqlite
   tokens:     $DATA/tokens.env (one bearer token per role, valid on every service; keep it private)
   try:        source $DATA/tokens.env
               curl -H "Authorization: Bearer \$STUDIO_TOKEN_OPERATOR" http://$HOST:${PORT[intake]}/ops/queue
@@ -138,7 +173,7 @@ MSG
 }
 
 stop() {
-  for s in "${SERVICES[@]}"; do
+  for s in portal "${SERVICES[@]}"; do
     if running "$s"; then
       kill -TERM "$(cat "$DATA/run/$s.pid")"
       for _ in $(seq 1 100); do running "$s" || break; sleep 0.1; done
@@ -149,7 +184,7 @@ stop() {
 }
 
 status() {
-  for s in "${SERVICES[@]}"; do
+  for s in "${SERVICES[@]}" portal; do
     if running "$s"; then
       printf '%-11s running on %s:%s  ' "$s" "$HOST" "${PORT[$s]}"
       curl -fsS "http://$HOST:${PORT[$s]}/ready" || true; echo
@@ -163,17 +198,17 @@ backup() {
   local target=${1:?usage: deploy/platform.sh backup DIR}
   BIN=$(swift build -c "$CONFIG" --show-bin-path)
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  for s in "${SERVICES[@]}"; do "$BIN/$s" backup --data-dir "$DATA" --to "$target/$stamp/$s.sqlite"; done
+  for s in "${SERVICES[@]}" portal; do "$BIN/$s" backup --data-dir "$DATA" --to "$target/$stamp/$s.sqlite"; done
 }
 
 case "${1:-up}" in
-  up) install_missing; build; wire; start; check_wiring; summary ;;
+  up) install_missing; build; wire; start; check_wiring; start_portal; summary ;;
   demo)
     # Demo data lives apart from real data, and is started afresh each time (the scenario opens this
     # year's round); the services run with the demo clock, which production never has.
     if [ -z "${STUDIO_DATA_DIR:-}" ]; then DATA=$ROOT/data-demo; stop >/dev/null 2>&1 || true; rm -rf "$DATA"; fi
     export STUDIO_DEMO_CLOCK=1
-    install_missing; build; wire; start; check_wiring; summary
+    install_missing; build; wire; start; check_wiring; start_portal; summary
     say "playing three years: naming, project grants, demonstration, inspection, revocation, assessments (studioctl demo)"
     "$BIN/studioctl" demo --data-dir "$DATA" ;;
   down) stop ;;

@@ -5,8 +5,15 @@
 # Arguments pass to `swift test` (e.g. --filter MessagingTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -c 'import standardwebhooks, openapi_spec_validator, yaml' 2>/dev/null \
-  || python3 -m pip install -q standardwebhooks openapi-spec-validator pyyaml
+python3 -c 'import standardwebhooks, openapi_spec_validator, yaml, selenium' 2>/dev/null \
+  || python3 -m pip install -q standardwebhooks openapi-spec-validator pyyaml selenium
+# The portal's browser tests (PortalTests) need Debian's chromium, chromium-driver and fonts-noto-cjk, and nginx
+# for the site check: .ci/run installs them; so does this when they are missing and it may.
+missing=()
+for pkg in chromium chromium-driver fonts-noto-cjk nginx; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+if ((${#missing[@]})) && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 # schemathesis fuzzes each service against its own OpenAPI document (SchemathesisTests, deploy/fuzz.sh)
 command -v schemathesis >/dev/null 2>&1 \
   || python3 -m pip install -q schemathesis \

@@ -36,7 +36,7 @@ final class OpenAPITests: XCTestCase {
             if line.hasPrefix("  /") { current = String(line.dropFirst(2).dropLast()) }
             if line.trimmingCharacters(in: .whitespaces) == "security: []" { open.append(current) }
         }
-        XCTAssertEqual(open, ["/public/studios", "/public/notices", "/public/notices/{id}"])
+        XCTAssertEqual(open, ["/public/studios", "/public/studios/{id}", "/public/notices", "/public/notices/{id}"])
     }
 }
 

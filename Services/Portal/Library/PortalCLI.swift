@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import Hummingbird
 import Logging
 import ServiceKit
@@ -16,7 +17,7 @@ struct PortalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portal",
         abstract: "The platform's web portal (门户): pages for every role over the four services' HTTP APIs.",
-        subcommands: [Serve.self, AccountCommand.self],
+        subcommands: [Serve.self, AccountCommand.self, Backup.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -62,6 +63,27 @@ struct Serve: AsyncParsableCommand {
         }
         let portal = try await buildPortal(configuration)
         try await portal.application.runService()
+    }
+}
+
+/// SQLite's online backup of `portal.sqlite` (accounts, their service tokens, sessions, the audit log) while
+/// the portal runs; the copy holds tokens, so it is the owner's alone (0600 in a 0700 folder).
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Copy portal.sqlite consistently while the portal runs.")
+    @Option(help: "The data folder") var dataDir = "data"
+    @Option(help: "The file to write") var to: String
+
+    func run() async throws {
+        let database = try PortalDatabase(path: PortalConfiguration(dataDir: dataDir).databasePath)
+        let folder = (to as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        FileManager.default.createFile(atPath: to, contents: nil, attributes: [.posixPermissions: 0o600])
+        let target = try DatabaseQueue(path: to)
+        try database.writer.backup(to: target)
+        try target.close()
+        print("portal.sqlite backed up to \(to)")
     }
 }
 
