@@ -67,7 +67,7 @@ enum AssessmentOpenAPI {
                                      schema: OpenAPIBuilder.ref("PublicStudioList"), security: [])),
         OpenAPIBuilder.path("/public/studios/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One studio's public page: plaque and title history, no personal data",
-                                     parameters: [id], schema: OpenAPIBuilder.ref("PublicStudioDetail"), errors: [404], security: [])),
+                                     parameters: [id], schema: OpenAPIBuilder.ref("PublicStudioPage"), errors: [404], security: [])),
         OpenAPIBuilder.path("/public/notices",
             OpenAPIBuilder.operation(method: "get", summary: "Public notices (通报) of revocations",
                                      schema: OpenAPIBuilder.ref("PublicNoticeList"), security: [])),
@@ -315,17 +315,11 @@ enum AssessmentOpenAPI {
                 level: { type: string, enum: [city, provincial] }
                 yearNamed: { type: integer }
                 status: { type: string, enum: [active, demonstration, revoked, expired] }
-            PublicStudioDetail:
+            PublicStudioPage:
               type: object
-              required: [id, name, unit, area, level, yearNamed, status, namedOn, history]
+              required: [studio, namedOn, history]
               properties:
-                id: { type: string }
-                name: { type: string }
-                unit: { type: string }
-                area: { type: string }
-                level: { type: string, enum: [city, provincial] }
-                yearNamed: { type: integer }
-                status: { type: string, enum: [active, demonstration, revoked, expired] }
+                studio: { $ref: '#/components/schemas/PublicStudio' }
                 namedOn: { type: string, format: date }
                 plaqueNumber: { type: string }
                 history:

@@ -17,72 +17,33 @@ struct PublicController {
         router.get("public/notices/:id", use: notice)
     }
 
-    /// Exactly the columns the public list shows; built field by field so nothing else can slip in.
-    struct PublicStudio: Codable, Sendable, Equatable {
-        var id: StudioID
-        var name: String
-        var unit: String
-        /// The screening body's name (the county, cluster or city system the unit belongs to).
-        var area: String
-        var level: StudioLevel
-        var yearNamed: Int
-        var status: StudioStatus
-    }
-
-    /// One studio's public page: the list's columns, the plaque (Art 12, 18) and the title's history by kind and
-    /// date. The history's free text is left out: it may name people.
-    struct PublicStudioDetail: Codable, Sendable, Equatable {
-        var id: StudioID
-        var name: String
-        var unit: String
-        var area: String
-        var level: StudioLevel
-        var yearNamed: Int
-        var status: StudioStatus
-        var namedOn: LocalDate
-        var plaqueNumber: String?
-        var history: [PublicTitleEvent]
-    }
-
-    struct PublicTitleEvent: Codable, Sendable, Equatable {
-        var kind: String
-        var toStatus: String
-        var effectiveOn: LocalDate
-    }
-
-    struct PublicNoticeView: Codable, Sendable, Equatable {
-        var id: NoticeID
-        var studioId: StudioID
-        var reason: RevocationReason
-        var title: String
-        var body: String
-        var publishedOn: LocalDate
-    }
-
     /// The studios that hold the title today (Art 17, 20: a revoked one comes off the list; its
     /// notice stays under /public/notices).
     @Sendable func studios(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicStudio> {
         let referenceData = settings.referenceData
         let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }.filter(\.status.holdsTitle)
         return Listing(items: studios.map { studio in
-            PublicStudio(id: studio.id, name: studio.studioName, unit: studio.unitName,
-                         area: referenceData.screeningBody(code: studio.screeningBodyCode)?.nameZh ?? studio.screeningBodyCode,
-                         level: studio.level, yearNamed: studio.namedOn.year, status: studio.status)
+            Self.row(studio, referenceData: referenceData)
         })
     }
 
-    @Sendable func studio(_ request: Request, context: AppRequestContext) async throws -> PublicStudioDetail {
+    /// Exactly the columns the public list shows; built field by field so nothing else can slip in.
+    static func row(_ studio: RegisteredStudio, referenceData: ReferenceData) -> PublicStudio {
+        PublicStudio(id: studio.id, name: studio.studioName, unit: studio.unitName,
+                     area: referenceData.screeningBody(code: studio.screeningBodyCode)?.nameZh ?? studio.screeningBodyCode,
+                     level: studio.level, yearNamed: studio.namedOn.year, status: studio.status)
+    }
+
+    /// One studio's page, revoked ones included (their history stays public).
+    @Sendable func studio(_ request: Request, context: AppRequestContext) async throws -> PublicStudioPage {
         let id = StudioID(try context.parameters.require("id"))
         let referenceData = settings.referenceData
         guard let (studio, history) = try await environment.database.read({ db -> (RegisteredStudio, [TitleHistory.Entry])? in
             guard let studio = try RegisteredStudio.find(id, in: db) else { return nil }
             return (studio, try TitleHistory.entries(of: id, in: db))
         }) else { throw Problem.notFound("studio", id: id.rawValue) }
-        return PublicStudioDetail(id: studio.id, name: studio.studioName, unit: studio.unitName,
-                                  area: referenceData.screeningBody(code: studio.screeningBodyCode)?.nameZh ?? studio.screeningBodyCode,
-                                  level: studio.level, yearNamed: studio.namedOn.year, status: studio.status, namedOn: studio.namedOn,
-                                  plaqueNumber: studio.plaqueNumber,
-                                  history: history.map { PublicTitleEvent(kind: $0.kind, toStatus: $0.toStatus, effectiveOn: $0.effectiveOn) })
+        return PublicStudioPage(studio: Self.row(studio, referenceData: referenceData), namedOn: studio.namedOn, plaqueNumber: studio.plaqueNumber,
+                                history: history.map { PublicTitleEvent(kind: $0.kind, toStatus: $0.toStatus, effectiveOn: $0.effectiveOn) })
     }
 
     @Sendable func notices(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicNoticeView> {
@@ -103,5 +64,5 @@ struct PublicController {
     }
 }
 
-extension PublicController.PublicNoticeView: ResponseEncodable {}
-extension PublicController.PublicStudioDetail: ResponseEncodable {}
+extension PublicNoticeView: ResponseEncodable {}
+extension PublicStudioPage: ResponseEncodable {}

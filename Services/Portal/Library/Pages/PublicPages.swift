@@ -19,16 +19,6 @@ struct PublicPages {
         return routes
     }
 
-    struct StudioRow: Decodable {
-        var id: String
-        var name: String
-        var unit: String
-        var area: String
-        var level: StudioLevel
-        var yearNamed: Int
-        var status: StudioStatus
-    }
-
     struct RegisterView {
         struct Row { var id: String; var name: String; var unit: String; var area: String; var level: String; var yearNamed: Int; var status: String }
         var rows: [Row]
@@ -39,28 +29,14 @@ struct PublicPages {
 
     @Sendable func register(_ request: Request, context: PortalContext) async throws -> Response {
         let reply = try await gateway.get(.assessment, "/public/studios", token: nil).orFail()
-        let all = try reply.decode(Listing<StudioRow>.self).items
+        let all = try reply.decode(Listing<PublicStudio>.self).items
         let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
         let shown = query.isEmpty ? all : all.filter { $0.name.contains(query) || $0.unit.contains(query) || $0.area.contains(query) }
         let rows = shown.sorted { ($0.yearNamed, $0.area, $0.name) < ($1.yearNamed, $1.area, $1.name) }.map {
-            RegisterView.Row(id: $0.id, name: $0.name, unit: $0.unit, area: $0.area, level: $0.level.nameZh, yearNamed: $0.yearNamed, status: $0.status.nameZh)
+            RegisterView.Row(id: $0.id.rawValue, name: $0.name, unit: $0.unit, area: $0.area, level: $0.level.nameZh, yearNamed: $0.yearNamed, status: $0.status.nameZh)
         }
         return renderer.html("public_register", title: "衢州市高技能人才（劳模）创新工作室名录",
                              view: RegisterView(rows: rows, count: rows.count, query: query, areas: []), context: context)
-    }
-
-    struct StudioDetail: Decodable {
-        struct Event: Decodable { var kind: String; var toStatus: String; var effectiveOn: LocalDate }
-        var id: String
-        var name: String
-        var unit: String
-        var area: String
-        var level: StudioLevel
-        var yearNamed: Int
-        var status: StudioStatus
-        var namedOn: LocalDate
-        var plaqueNumber: String?
-        var history: [Event]
     }
 
     struct StudioView {
@@ -78,20 +54,13 @@ struct PublicPages {
 
     @Sendable func studio(_ request: Request, context: PortalContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let detail = try await gateway.get(.assessment, "/public/studios/\(Self.pathComponent(id))", token: nil).orFail().decode(StudioDetail.self)
+        let page = try await gateway.get(.assessment, "/public/studios/\(Self.pathComponent(id))", token: nil).orFail().decode(PublicStudioPage.self)
+        let detail = page.studio
         let view = StudioView(name: detail.name, unit: detail.unit, area: detail.area, level: detail.level.nameZh, yearNamed: detail.yearNamed,
-                              namedOn: Dates.chinese(detail.namedOn), status: detail.status.nameZh, plaque: detail.plaqueNumber ?? "—",
-                              history: detail.history.map { StudioView.Event(what: Self.titleEvent($0.kind), on: Dates.chinese($0.effectiveOn),
+                              namedOn: Dates.chinese(page.namedOn), status: detail.status.nameZh, plaque: page.plaqueNumber ?? "—",
+                              history: page.history.map { StudioView.Event(what: Self.titleEvent($0.kind), on: Dates.chinese($0.effectiveOn),
                                                                              status: StudioStatus(rawValue: $0.toStatus)?.nameZh ?? $0.toStatus) })
         return renderer.html("public_studio", title: detail.name, view: view, context: context)
-    }
-
-    struct NoticeRow: Decodable {
-        var id: String
-        var studioId: String
-        var title: String
-        var body: String
-        var publishedOn: LocalDate
     }
 
     struct NoticesView {
@@ -100,8 +69,8 @@ struct PublicPages {
     }
 
     @Sendable func notices(_ request: Request, context: PortalContext) async throws -> Response {
-        let items = try await gateway.get(.assessment, "/public/notices", token: nil).orFail().decode(Listing<NoticeRow>.self).items
-        let rows = items.map { NoticesView.Row(id: $0.id, title: $0.title, publishedOn: Dates.chinese($0.publishedOn)) }
+        let items = try await gateway.get(.assessment, "/public/notices", token: nil).orFail().decode(Listing<PublicNoticeView>.self).items
+        let rows = items.map { NoticesView.Row(id: $0.id.rawValue, title: $0.title, publishedOn: Dates.chinese($0.publishedOn)) }
         return renderer.html("public_notices", title: "公示公告", view: NoticesView(rows: rows), context: context)
     }
 
@@ -114,8 +83,8 @@ struct PublicPages {
 
     @Sendable func notice(_ request: Request, context: PortalContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let notice = try await gateway.get(.assessment, "/public/notices/\(Self.pathComponent(id))", token: nil).orFail().decode(NoticeRow.self)
-        let view = NoticeView(id: notice.id, title: notice.title,
+        let notice = try await gateway.get(.assessment, "/public/notices/\(Self.pathComponent(id))", token: nil).orFail().decode(PublicNoticeView.self)
+        let view = NoticeView(id: notice.id.rawValue, title: notice.title,
                               paragraphs: notice.body.split(whereSeparator: \.isNewline).map { String($0).trimmingCharacters(in: .whitespaces) },
                               publishedOn: Dates.chinese(notice.publishedOn))
         let printable = request.uri.queryParameters["print"] != nil
