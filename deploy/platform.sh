@@ -160,9 +160,10 @@ summary() {
     printf '  %-11s http://%s:%s   (pid %s, log %s)\n' "$s" "$HOST" "${PORT[$s]}" "$(cat "$DATA/run/$s.pid")" "$DATA/logs/$s.log"
   done
   printf '  %-11s http://%s:%s   (pid %s, log %s)\n' portal "$HOST" "${PORT[portal]}" "$(cat "$DATA/run/portal.pid")" "$DATA/logs/portal.log"
+  local accounts=${FIRST_ACCOUNTS:-"  accounts:   $BIN/portal account add --data-dir $DATA --role screening_body --subject 330802 --name 柯城区总工会 (or /operator/accounts)"}
   cat <<MSG
   browser:    http://$HOST:${PORT[portal]}/   (public register without signing in; /login for staff)
-${FIRST_ACCOUNTS:-  accounts:   portal account add --data-dir $DATA --role screening_body --subject 330802 --name 柯城区总工会 (or the operator's page)}
+$accounts
   data:       $DATA/{intake,review,funding,assessment,portal}.sqlite
   tokens:     $DATA/tokens.env (one bearer token per role, valid on every service; keep it private)
   try:        source $DATA/tokens.env

@@ -143,6 +143,27 @@ final class PortalTests: XCTestCase {
         XCTAssertEqual(county.get("/county").status, 200)
     }
 
+    func testTheOperatorCreatesACountyAccountWhoseFirstPasswordWorksOnceAndMustBeChanged() throws {
+        let portal = try portal()
+        let operatorVisitor = try signedIn(portal, role: "operator", username: "ops", name: "系统运维", landing: "/operator/accounts")
+        let form = [("_csrf", operatorVisitor.csrf(from: "/operator/accounts")), ("role", "screening_body"), ("name", "市直机关工委"),
+                    ("subject", "QZ-SYS-JG"), ("username", "")]
+        let created = operatorVisitor.post("/operator/accounts", form: form)
+        XCTAssertEqual(created.status, 200, created.body)
+        let password = try XCTUnwrap(created.body.firstMatch(of: /<code class="secret">([A-Za-z0-9]{12})<\/code>/)?.1).description
+        XCTAssertFalse(operatorVisitor.get("/operator/accounts").body.contains(password), "the first password is shown once")
+        // A county account may not open the operator's page.
+        let county = PortalVisitor(baseURL: portal.baseURL)
+        XCTAssertEqual(county.signIn("QZ-SYS-JG", password).location, "/password")
+        XCTAssertEqual(county.get("/county").location, "/password", "nothing else before the first password is changed")
+        // A duplicate username is refused beside its field, and nothing is created.
+        let again = operatorVisitor.post("/operator/accounts", form: [("_csrf", operatorVisitor.csrf(from: "/operator/accounts")), ("role", "screening_body"),
+                                                                    ("name", "重复"), ("subject", "QZ-SYS-JG"), ("username", "")])
+        XCTAssertEqual(again.status, 422)
+        XCTAssertTrue(again.body.contains("用户名QZ-SYS-JG已存在"), again.body)
+        XCTAssertEqual(try signedInCounty(portal, username: "QZ-SYS-EDU", name: "市教育系统工会").get("/operator/accounts").status, 403)
+    }
+
     func testTheNginxSiteIsValid() throws {
         let folder = NSTemporaryDirectory() + "nginx-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -163,8 +184,13 @@ final class PortalTests: XCTestCase {
 
     /// A county account made for one test, signed in with its first password changed.
     private func signedInCounty(_ portal: LivePortal, username: String, name: String) throws -> PortalVisitor {
+        try signedIn(portal, role: "screening_body", username: username, name: name, landing: "/county")
+    }
+
+    private func signedIn(_ portal: LivePortal, role: String, username: String, name: String, landing: String) throws -> PortalVisitor {
         let first = "first-\(username)-pass"
-        try portal.portal.admin(["account", "add", "--role", "screening_body", "--subject", username, "--name", name, "--password", first,
+        let subject = role == "screening_body" ? ["--subject", username] : ["--username", username]
+        try portal.portal.admin(["account", "add", "--role", role] + subject + ["--name", name, "--password", first,
                                  "--operator-token", portal.live.tokens[.operator]!, "--intake-url", portal.live.processes["intake"]!.baseURL,
                                  "--review-url", portal.live.processes["review"]!.baseURL, "--funding-url", portal.live.processes["funding"]!.baseURL,
                                  "--assessment-url", portal.live.processes["assessment"]!.baseURL])
@@ -174,7 +200,7 @@ final class PortalTests: XCTestCase {
         let changed = visitor.post("/password", form: [("_csrf", visitor.csrf(from: "/password")), ("current", first),
                                                        ("new", "changed-\(username)-pass"), ("repeat", "changed-\(username)-pass")])
         XCTAssertEqual(changed.status, 303)
-        XCTAssertEqual(changed.location, "/county")
+        XCTAssertEqual(changed.location, landing)
         return visitor
     }
 }
