@@ -22,7 +22,7 @@ if ! "$PYTHON" -c 'import ortools, numpy' >/dev/null 2>&1; then
 fi
 
 # Only what the benchmark runs: the four services and studiobench.
-for product in intake review funding assessment studiobench; do
+for product in intake review funding assessment portal studiobench; do
     swift build -c release --scratch-path "$SCRATCH" --product "$product" >&2
 done
 BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"

@@ -8,6 +8,7 @@ struct Report {
     var delivery: DeliveryBench?
     var assignment: AssignmentBench?
     var footprint: FootprintBench?
+    var portal: PortalBench?
     var seconds: Double = 0
 
     /// Everything below this line in an existing BENCHMARKS.md is kept across runs (profiling notes).
@@ -69,6 +70,16 @@ struct Report {
                 let startup = median(footprint.startup[name] ?? []), idle = median(footprint.idleMB[name] ?? []), peak = median(footprint.loadPeakMB[name] ?? [])
                 lines.append("| 5 | \(name): start-up to /ready (fresh data) · RSS idle · RSS peak under load | \(f(startup, 0)) ms · \(f(idle)) MB · \(f(peak)) MB | – | – | ≤ 60 MB under load | \(mark(peak <= 60)) |")
             }
+        }
+        if let portal {
+            let h50 = median(portal.health.map(\.p50)), h99 = median(portal.health.map(\.p99))
+            for (label, results, bytes) in [("a county's dashboard over \(portal.applications) applications (`/county`)", portal.dashboard, portal.dashboardBytes),
+                                            ("the public register of \(portal.studios) studios (`/public/studios`)", portal.register, portal.registerBytes)] {
+                let p50 = median(results.map(\.p50)), p99 = median(results.map(\.p99))
+                lines.append("| 6 | portal: \(label), \(bytes / 1024) KiB of HTML, p50 / p99 | \(f(p50, 2)) / \(f(p99, 2)) ms | `/health` \(f(h50, 2)) / \(f(h99, 2)) ms | \(f(p99 / h99, 1)) | p99 ≤ 50 ms | \(mark(p99 <= 50)) |")
+            }
+            let errors = (portal.health + portal.dashboard + portal.register).reduce(0) { $0 + $1.errors }
+            if errors > 0 { lines.append("| 6 | portal: failed page loads | \(errors) | 0 | – | 0 | **no** |") }
         }
         return lines.joined(separator: "\n")
     }

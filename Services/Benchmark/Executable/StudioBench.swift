@@ -24,8 +24,8 @@ struct StudioBench: ParsableCommand {
         commandName: "studiobench",
         abstract: "Benchmarks of the platform, each figure beside its reference measured in the same run; writes BENCHMARKS.md.")
 
-    @Option(help: "Sections to run, comma-separated: intake, delivery, backlog, assignment, footprint (default all)")
-    var only: String = "intake,delivery,backlog,assignment,footprint"
+    @Option(help: "Sections to run, comma-separated: intake, delivery, backlog, assignment, footprint, portal (default all)")
+    var only: String = "intake,delivery,backlog,assignment,footprint,portal"
     @Option(help: "Repetitions of each measurement (the median is quoted)") var repetitions: Int = 3
     @Option(help: "Repetitions of the 100,000-event backlog (default: --repetitions)") var backlogRepetitions: Int?
     @Option(help: "Seconds of each measured load window") var duration: Double = 5
@@ -84,6 +84,12 @@ struct StudioBench: ParsableCommand {
             var bench = FootprintBench()
             try bench.run(options: options)
             report.footprint = bench
+        }
+        if sections.contains("portal") {
+            print("== 6. portal pages (a county's dashboard over 500 applications, the register of 2,000 studios)")
+            var bench = PortalBench()
+            try bench.run(options: options)
+            report.portal = bench
         }
         report.seconds = Date().timeIntervalSince(started)
         let table = report.table()

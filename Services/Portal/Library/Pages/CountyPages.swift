@@ -64,6 +64,7 @@ struct CountyPages {
         var counts: [Count]
         var attention: [String]
         var hasAttention: Bool
+        var pager: Pager
     }
 
     @Sendable func dashboard(_ request: Request, context: PortalContext) async throws -> Response {
@@ -92,7 +93,8 @@ struct CountyPages {
         for app in apps where app.status == ApplicationStatus.returnedForAmendment.rawValue {
             attention.append("“\(app.studioName ?? "未命名")”被退回修改，请修改后重新提交。")
         }
-        let appRows = apps.map { app in
+        let (onPage, pager) = Pager.slice(apps, request: request) { "/county?page=\($0)" }
+        let appRows = onPage.map { app in
             DashboardView.AppRow(id: app.id.rawValue, studio: app.studioName ?? "（未填写）", unit: app.unitName ?? "", kind: app.kind.nameZh,
                                  status: app.statusZh, statusClass: Self.statusClass(app.status), version: app.version,
                                  submittedOn: Dates.chinese(app.submittedOn), order: app.recommendationOrder.map(String.init) ?? "")
@@ -101,7 +103,7 @@ struct CountyPages {
         for app in apps { counts[app.statusZh, default: 0] += 1 }
         let view = DashboardView(bodyName: account.displayName, rounds: roundRows, applications: appRows,
                                  counts: counts.sorted { $0.key < $1.key }.map { DashboardView.Count(status: $0.key, count: $0.value) },
-                                 attention: attention, hasAttention: !attention.isEmpty)
+                                 attention: attention, hasAttention: !attention.isEmpty, pager: pager)
         return renderer.html("county_dashboard", title: "工作台", view: view, context: context)
     }
 

@@ -66,3 +66,29 @@ struct KeyValue {
     var key: String
     var value: String
 }
+
+/// One page of a long list (50 rows), and the links to its neighbours; drawn by `partials/pager`.
+struct Pager {
+    var page: Int
+    var pages: Int
+    var total: Int
+    var from: Int
+    var to: Int
+    var previous: String?
+    var next: String?
+    var several: Bool
+
+    static let size = 50
+
+    /// The page `?page=` asks for (clamped), the rows on it, and the pager; `link` makes a page's URL.
+    static func slice<Item>(_ items: [Item], request: Request, link: (Int) -> String) -> (items: [Item], pager: Pager) {
+        let pages = max(1, (items.count + size - 1) / size)
+        let asked = request.uri.queryParameters["page"].flatMap { Int($0) } ?? 1
+        let page = min(max(1, asked), pages)
+        let start = (page - 1) * size
+        let end = min(start + size, items.count)
+        let pager = Pager(page: page, pages: pages, total: items.count, from: items.isEmpty ? 0 : start + 1, to: end,
+                          previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil, several: pages > 1)
+        return (Array(items[start..<end]), pager)
+    }
+}

@@ -24,7 +24,7 @@ struct PublicPages {
         var rows: [Row]
         var count: Int
         var query: String
-        var areas: [String]
+        var pager: Pager
     }
 
     @Sendable func register(_ request: Request, context: PortalContext) async throws -> Response {
@@ -32,11 +32,14 @@ struct PublicPages {
         let all = try reply.decode(Listing<PublicStudio>.self).items
         let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
         let shown = query.isEmpty ? all : all.filter { $0.name.contains(query) || $0.unit.contains(query) || $0.area.contains(query) }
-        let rows = shown.sorted { ($0.yearNamed, $0.area, $0.name) < ($1.yearNamed, $1.area, $1.name) }.map {
+        let sorted = shown.sorted { ($0.yearNamed, $0.area, $0.name) < ($1.yearNamed, $1.area, $1.name) }
+        let escaped = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let (onPage, pager) = Pager.slice(sorted, request: request) { "/public/studios?q=\(escaped)&page=\($0)" }
+        let rows = onPage.map {
             RegisterView.Row(id: $0.id.rawValue, name: $0.name, unit: $0.unit, area: $0.area, level: $0.level.nameZh, yearNamed: $0.yearNamed, status: $0.status.nameZh)
         }
         return renderer.html("public_register", title: "衢州市高技能人才（劳模）创新工作室名录",
-                             view: RegisterView(rows: rows, count: rows.count, query: query, areas: []), context: context)
+                             view: RegisterView(rows: rows, count: shown.count, query: query, pager: pager), context: context)
     }
 
     struct StudioView {
