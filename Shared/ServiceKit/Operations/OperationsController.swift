@@ -9,7 +9,9 @@ import StudioDomain
 struct OperationsController {
     let environment: ServiceEnvironment
     var database: any DatabaseWriter { environment.database }
-    var nowMillis: Int64 { Millis.from(environment.now()) }
+    /// Everything here is messaging and access (replays, grace periods, tokens), so it runs on real time,
+    /// never on the demo clock: the dispatcher schedules on real time.
+    var nowMillis: Int64 { Millis.from(environment.messagingNow()) }
 
     func add(to group: RouterGroup<AppRequestContext>) {
         group.get("subscriptions", use: listSubscriptions)
