@@ -295,6 +295,7 @@ enum IntakeOpenAPI {
                 screeningBodyCode: { type: string }
                 level: { type: string, enum: [city, provincial] }
                 status: { type: string, enum: [active, demonstration, revoked, expired] }
+                revocationReason: { type: string, enum: [assessmentFailed, plagiarismOrFraud, other], description: "why the title was revoked (status revoked)" }
                 namedOn: { type: string, format: date }
                 cycle: { type: object, properties: { number: { type: integer }, start: { type: string, format: date }, end: { type: string, format: date } } }
         """,
