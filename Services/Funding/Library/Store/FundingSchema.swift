@@ -166,5 +166,15 @@ enum FundingSchema {
                 );
                 """)
         }
+        // A receipt's type was the one its uploader claimed: it becomes the content's own, as new receipts get.
+        migrator.registerMigration("funding-v2-receipt-checked-type") { db in
+            try db.execute(sql: """
+                UPDATE expense_receipt SET content_type = CASE
+                    WHEN hex(substr(content, 1, 5)) = '255044462D' THEN 'application/pdf'
+                    WHEN hex(substr(content, 1, 8)) = '89504E470D0A1A0A' THEN 'image/png'
+                    WHEN hex(substr(content, 1, 3)) = 'FFD8FF' THEN 'image/jpeg'
+                    ELSE 'application/octet-stream' END
+                """)
+        }
     }
 }
