@@ -14,12 +14,12 @@ public enum JSONNumberFields {
     }
 
     /// Decodes `T`, turning the decoder's path-less number error into a 422 naming the field and why.
-    /// `bytes` must already be known to be valid JSON.
-    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], decoder: JSONDecoder) throws -> T {
+    /// `data` must already be known to be valid JSON.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, decoder: JSONDecoder) throws -> T {
         do {
-            return try decoder.decode(T.self, from: Data(bytes))
+            return try decoder.decode(T.self, from: data)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
-            if let issue = issue(decoding: T.self, bytes: bytes, decoder: decoder) {
+            if let issue = issue(decoding: T.self, bytes: Array(data), decoder: decoder) {
                 throw Problem.validation([issue])
             }
             throw DecodingError.dataCorrupted(context)

@@ -16,10 +16,10 @@ extension Request {
     public func decodeJSONIfPresent<T: Decodable>(_ type: T.Type, context: AppRequestContext) async throws -> T? {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return nil }
-        let bytes = Array(buffer.readableBytesView)
-        guard (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil else {
+        let data = Data(buffer.readableBytesView)
+        guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
             throw Problem(.badRequest, code: "body.invalid_json", field: "body", zh: "请求体不是有效的 JSON（UTF-8）", en: "the body is not valid JSON (UTF-8)")
         }
-        return try JSONNumberFields.decode(T.self, from: bytes, decoder: DomainJSON.decoder())
+        return try JSONNumberFields.decode(T.self, from: data, decoder: DomainJSON.decoder())
     }
 }
