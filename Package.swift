@@ -98,7 +98,7 @@ var targets: [Target] = [
 
 targets.append(.executableTarget(
     name: "studioctl",
-    dependencies: ["PlatformClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    dependencies: ["PlatformClient", "Messaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                    .product(name: "GRDB", package: "GRDB.swift")],
     path: "Services/Studioctl/Executable",
     swiftSettings: swiftSettings

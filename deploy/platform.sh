@@ -197,9 +197,14 @@ status() {
 
 backup() {
   local target=${1:?usage: deploy/platform.sh backup DIR}
-  BIN=$(swift build -c "$CONFIG" --show-bin-path)
+  # STUDIO_BIN_DIR: binaries already built elsewhere (the tests); otherwise this checkout's build.
+  BIN=${STUDIO_BIN_DIR:-$(swift build -c "$CONFIG" --show-bin-path)}
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  # The copies hold ID numbers, phone numbers and the portal's service tokens: folders 0700, files 0600.
+  umask 077
+  mkdir -p -m 700 "$target/$stamp"
   for s in "${SERVICES[@]}" portal; do "$BIN/$s" backup --data-dir "$DATA" --to "$target/$stamp/$s.sqlite"; done
+  echo "$target/$stamp"
 }
 
 case "${1:-up}" in

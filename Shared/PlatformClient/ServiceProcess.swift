@@ -1,5 +1,6 @@
 import Foundation
 import Messaging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,8 +11,53 @@ public struct ServiceProcessError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// A port nobody listens on right now (bind to 0, read it back, close).
+/// The kernel's ephemeral port range (`/proc/sys/net/ipv4/ip_local_port_range`): where it takes the source port
+/// of every outgoing connection. A service listening on a port in it can find the port taken when it restarts.
+public func ephemeralPortRange() -> ClosedRange<Int> {
+    if let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8) {
+        let bounds = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        if bounds.count == 2, bounds[0] <= bounds[1] { return bounds[0]...bounds[1] }
+    }
+    return 32768...60999  // Linux's default
+}
+
+/// Ports handed out by `freeLocalPort` in this process: never the same one twice.
+private let handedOutPorts = Mutex<Set<Int>>([])
+
+/// A port for a test or benchmark service: free right now and outside the kernel's ephemeral range, so no
+/// outgoing connection can take it as its source port while the service is down (a restart then fails with
+/// "Address already in use"). Chosen at random among 10000–65535, so concurrent runs rarely meet.
 public func freeLocalPort() -> Int {
+    let ephemeral = ephemeralPortRange()
+    let below = 10_000..<max(10_000, ephemeral.lowerBound), above = min(65_536, ephemeral.upperBound + 1)..<65_536
+    let count = below.count + above.count
+    guard count > 0 else { return kernelChosenPort() }
+    let start = Int.random(in: 0..<count)
+    for offset in 0..<count {
+        let index = (start + offset) % count
+        let port = index < below.count ? below.lowerBound + index : above.lowerBound + index - below.count
+        let fresh = handedOutPorts.withLock { $0.insert(port).inserted }
+        if fresh, canBind(port) { return port }
+    }
+    return kernelChosenPort()
+}
+
+/// Whether a socket can bind 127.0.0.1:`port` now (as a server would; no one listens or holds it).
+func canBind(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+}
+
+/// The old way, when no port outside the ephemeral range is free: bind to 0, read it back, close.
+private func kernelChosenPort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -43,6 +89,8 @@ public final class ServiceProcess {
     public var logLevel = "notice"
     /// How often start-up polls `/ready` (start-up times are measured to this resolution).
     public var readyPoll: TimeInterval = 0.05
+    /// How long a start waits for `/ready`; nil: 30 s (300 s under a launcher).
+    public var readyTimeout: TimeInterval?
     /// A command the binary runs under (a profiler), e.g. `["perf", "record", "-g"]`; none by default.
     public var launcher: [String] = []
     public private(set) var process: Process?
@@ -112,8 +160,37 @@ public final class ServiceProcess {
         let started = Date()
         try process.run()
         self.process = process
-        try waitReady(timeout: launcher.isEmpty ? 30 : 300)
+        do {
+            try waitReady(timeout: readyTimeout ?? (launcher.isEmpty ? 30 : 300))
+        } catch {
+            // Not ready: never leave a half-started process behind to hold the port or the database.
+            kill()
+            self.process = nil
+            throw error
+        }
         startupMillis = Date().timeIntervalSince(started) * 1000
+    }
+
+    /// Starts the service again and again, as systemd's `Restart=on-failure` would, until it is ready or
+    /// `attempts` starts have failed; `failed` hears of each start that did not become ready (it exited, say
+    /// because its port was taken, or did not answer `/ready` in time). Returns how many starts failed.
+    @discardableResult
+    public func restartUntilReady(attempts: Int = 10, pause: TimeInterval = 0.2,
+                                  failed: (_ attempt: Int, _ error: any Error) -> Void = { _, _ in }) throws -> Int {
+        var failures = 0
+        while true {
+            do {
+                try start()
+                return failures
+            } catch {
+                failures += 1
+                failed(failures, error)
+                if failures >= attempts {
+                    throw ServiceProcessError("\(name) did not come back after \(failures) starts; last: \(error)")
+                }
+                usleep(useconds_t(pause * 1_000_000))
+            }
+        }
     }
 
     public func waitReady(timeout: TimeInterval = 30) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import HummingbirdTesting
 import StudioDomain
 import TestSupport
@@ -62,6 +63,40 @@ final class ExpenseTests: XCTestCase {
         let balances = try await fixture.database.read { db in try Ledger.balances(grantID: grant.id, in: db) }
         XCTAssertEqual(balances.spent, Money(yuan: 3_500))
         XCTAssertEqual(balances.available, Money(yuan: 6_500))
+    }
+
+    func testReceiptIsServedWithTheCheckedTypeNeverTheClaimedOneAsAnAttachment() async throws {
+        let fixture = try FundingFixture()
+        let (studio, grant) = try await paidStudio(fixture)
+        let department = try fixture.token(.department)
+        let page = Data("<html><script>alert(document.cookie)</script></html>".utf8).base64EncodedString()
+        let pdf = Data("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF".utf8)
+        try await fixture.service.built.application.test(.router) { client in
+            // Given a page claimed to be HTML and a PDF claimed to be a PNG
+            let recorded = try await client.call(.post, "/studios/\(studio)/expenses", token: department, json: """
+                {"grantId":"\(grant.id)","category":"printing","purpose":"dailyOperation","amount":1000,"spentOn":"2026-09-20","description":"资料印刷",
+                 "receipts":[{"fileName":"发票.html","contentType":"text/html","contentBase64":"\(page)"},
+                             {"fileName":"发票.png","contentType":"image/png","contentBase64":"\(pdf.base64EncodedString())"}]}
+                """, expect: .created).json(Expenses.View.self)
+            // Then each is recorded with the type its content has
+            let expected = ["发票.html": "application/octet-stream", "发票.png": "application/pdf"]
+            XCTAssertEqual(Dictionary(uniqueKeysWithValues: recorded.receipts.map { ($0.fileName, $0.contentType) }), expected)
+            // And served with it, as a download that a browser neither renders nor sniffs
+            for receipt in recorded.receipts {
+                let type = expected[receipt.fileName]
+                let file = try await client.call(.get, "/expenses/\(recorded.id)/receipts/\(receipt.id)", token: department, expect: .ok)
+                XCTAssertEqual(file.headers[.contentType], type)
+                XCTAssertEqual(file.headers[.contentDisposition], "attachment; filename*=UTF-8''\(receipt.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+                XCTAssertEqual(file.headers[HTTPField.Name("X-Content-Type-Options")!], "nosniff")
+            }
+            // A receipt stored with a claimed type (before types were checked) is still served with the checked one
+            let html = try XCTUnwrap(recorded.receipts.first { $0.fileName == "发票.html" })
+            try await fixture.database.write { db in
+                try db.execute(sql: "UPDATE expense_receipt SET content_type = 'text/html' WHERE id = ?", arguments: [html.id])
+            }
+            let old = try await client.call(.get, "/expenses/\(recorded.id)/receipts/\(html.id)", token: department, expect: .ok)
+            XCTAssertEqual(old.headers[.contentType], "application/octet-stream")
+        }
     }
 
     func testUnderTheFlagPolicyOverspendingIsRecordedAndFlagged() async throws {

@@ -27,6 +27,67 @@ final class LedgerInvariantTests: XCTestCase {
         XCTAssertEqual(try fixture.ledger(studio: studio).map(\.amountFen), [1_000_000])
     }
 
+    /// Runs `sql` and expects the database itself to refuse it with a constraint error.
+    func assertRefused(_ sql: String, _ fixture: FundingFixture, file: StaticString = #filePath, line: UInt = #line) async throws {
+        do {
+            try await fixture.database.write { db in try db.execute(sql: sql) }
+            XCTFail("the database accepted: \(sql)", file: file, line: line)
+        } catch let error as DatabaseError {
+            XCTAssertEqual(error.resultCode, .SQLITE_CONSTRAINT, "\(sql): \(error)", file: file, line: line)
+        }
+    }
+
+    func testTheLedgerIsAppendOnlyEvenForInsertOrReplace() async throws {
+        // Given a named studio whose grant is on the books
+        let fixture = try FundingFixture()
+        try fixture.setBudget(2026, yuan: 100_000)
+        let studio = try await fixture.nameStudio()
+        let before = try fixture.ledger(studio: studio)
+        XCTAssertEqual(before.map(\.amountFen), [1_000_000])
+        // When an entry is rewritten through REPLACE (which deletes without firing the delete trigger) or an upsert
+        let columns = "id, grant_id, studio_id, kind, amount_fen, occurred_on, reference, note, recorded_by, recorded_at"
+        let forged = "SELECT id, grant_id, studio_id, kind, 1, occurred_on, reference, 'forged', recorded_by, recorded_at FROM ledger_entry"
+        try await assertRefused("INSERT OR REPLACE INTO ledger_entry (\(columns)) \(forged)", fixture)
+        try await assertRefused("REPLACE INTO ledger_entry (\(columns)) \(forged)", fixture)
+        try await assertRefused("INSERT INTO ledger_entry (\(columns)) \(forged) WHERE true ON CONFLICT (id) DO UPDATE SET amount_fen = 1", fixture)
+        // Then the books are as they were, and a new entry still appends
+        XCTAssertEqual(try fixture.ledger(studio: studio).map(\.amountFen), before.map(\.amountFen))
+        XCTAssertEqual(try fixture.ledger(studio: studio).map(\.note), before.map(\.note))
+        try await fixture.database.write { db in
+            try db.execute(sql: """
+                INSERT INTO ledger_entry (grant_id, studio_id, kind, amount_fen, occurred_on, recorded_by, recorded_at)
+                SELECT grant_id, studio_id, 'paid', 100, occurred_on, 'test', 0 FROM ledger_entry
+                """)
+        }
+        XCTAssertEqual(try fixture.ledger(studio: studio).map(\.amountFen), [1_000_000, 100])
+    }
+
+    func testAGrantsAmountAndKindCannotBeChangedAfterItIsCreated() async throws {
+        // Given a scheduled naming grant of 10,000 yuan
+        let fixture = try FundingFixture()
+        try fixture.setBudget(2026, yuan: 100_000)
+        let studio = try await fixture.nameStudio()
+        let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
+        XCTAssertEqual(grant.amountFen, 1_000_000)
+        // When its amount or kind is updated, or the row replaced by one with another amount
+        try await assertRefused("UPDATE funding_grant SET amount_fen = 100", fixture)
+        try await assertRefused("UPDATE funding_grant SET kind = 'demonstration'", fixture)
+        try await assertRefused("UPDATE funding_grant SET amount_fen = amount_fen * 5, kind = 'demonstration', status = 'approved'", fixture)
+        try await fixture.database.write { db in
+            try db.execute(sql: "CREATE TEMP TABLE forged AS SELECT * FROM funding_grant")
+            try db.execute(sql: "UPDATE forged SET amount_fen = 100, kind = 'demonstration'")
+        }
+        try await assertRefused("INSERT OR REPLACE INTO funding_grant SELECT * FROM forged", fixture)
+        try await assertRefused("REPLACE INTO funding_grant SELECT * FROM forged", fixture)
+        // Then it is as decided, and its workflow still moves it on
+        let moment = Moment(fixture.clock.now())
+        let approved = try await fixture.database.write { db in try GrantWorkflow.approve(grant.id, by: Actor(event: "t", source: "t"), at: moment, in: db) }
+        XCTAssertEqual(approved.status, .approved)
+        let after = try XCTUnwrap(fixture.grants(studio: studio).first)
+        XCTAssertEqual(after.amountFen, 1_000_000)
+        XCTAssertEqual(after.kind, .naming)
+    }
+
     func testInvariantsHoldAfterEveryStepOfARandomizedRun() async throws {
         for seed: UInt64 in [1, 2, 20261124] {
             try await run(seed: seed, steps: 200)

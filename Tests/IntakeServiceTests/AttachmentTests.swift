@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 @testable import IntakeService
@@ -9,6 +10,31 @@ import XCTest
 
 /// Attachments: PDF, PNG or JPEG by their first bytes, stored once by SHA-256, names without path tricks.
 final class AttachmentTests: XCTestCase {
+    func testAttachmentIsServedWithTheCheckedTypeNeverTheClaimedOneAsAnAttachment() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client)
+            let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
+            // Given a PNG uploaded as text/html under a .html name
+            let claimed = IntakeFixture.headers(fixture.kecheng, contentType: "text/html")
+            let uploaded = try await client.execute(uri: "/applications/\(app.id)/attachments?name=page.html", method: .post, headers: claimed,
+                                                    body: ByteBuffer(bytes: png)) { response in
+                XCTAssertEqual(response.status, .created, String(buffer: response.body))
+                return try IntakeFixture.decode(AttachmentView.self, response)
+            }
+            XCTAssertEqual(uploaded.mediaType, "image/png")
+            // Then it is served as the PNG it is, to be saved, not rendered or sniffed
+            try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: IntakeFixture.headers(fixture.department)) { response in
+                XCTAssertEqual(response.status, .ok)
+                XCTAssertEqual(response.headers[.contentType], "image/png")
+                XCTAssertEqual(response.headers[.contentDisposition], "attachment; filename*=UTF-8''page%2Ehtml")
+                XCTAssertEqual(response.headers[HTTPField.Name("X-Content-Type-Options")!], "nosniff")
+                XCTAssertEqual(Array(response.body.readableBytesView), png)
+            }
+        }
+    }
+
     func testAttachmentsAreCheckedByContentStoredByHashAndServedBack() async throws {
         let fixture = try IntakeFixture(on: "2026-09-01")
         let pdf = Array("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF".utf8)

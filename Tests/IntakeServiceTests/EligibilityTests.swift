@@ -212,6 +212,29 @@ final class EligibilityTests: XCTestCase {
         }
     }
 
+    func testNumberThatDoesNotFitItsIntegerFieldIsRefusedNamingTheField() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client)
+            let auth = IntakeFixture.headers(fixture.kecheng)
+            // A fraction in fen after a fraction that is fine where it stands (square metres); an integer too large
+            let cases: [(String, String, String)] = [
+                (#"{"roundId":"\#(round)","form":{"studio":{"siteArea":120.5,"funds":1250.5}}}"#, "form.studio.funds", "field.not_integer"),
+                (#"{"roundId":"\#(round)","form":{"screening":{"recommendationOrder":99999999999999999999}}}"#, "form.screening.recommendationOrder", "field.out_of_range"),
+                (#"{"roundId":"\#(round)","form":{"projects":[{"funding":100},{"funding":1e30}]}}"#, "form.projects[1].funding", "field.out_of_range"),
+            ]
+            for (body, field, code) in cases {
+                try await client.execute(uri: "/applications", method: .post, headers: auth, body: ByteBuffer(string: body)) { response in
+                    XCTAssertEqual(response.status, .unprocessableContent, body)
+                    let issue = try XCTUnwrap(try IntakeFixture.problem(response).errors.first, body)
+                    XCTAssertEqual(issue.field, field, body)
+                    XCTAssertEqual(issue.code, code, body)
+                }
+            }
+            XCTAssertEqual(try fixture.applicationCount(), 0)
+        }
+    }
+
     func testTheSubmissionDayIsTheDayInQuzhouNotInUTC() async throws {
         // Given 2026-08-31T16:30Z, which is already 2026-09-01 00:30 in Quzhou (UTC+8)
         let clock = TestClock(Date(timeIntervalSince1970: 1_788_193_800))

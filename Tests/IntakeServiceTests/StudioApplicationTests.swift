@@ -64,6 +64,39 @@ final class StudioApplicationTests: XCTestCase {
         }
     }
 
+    func testRevokedStudioIsRefusedCitingTheArticleOfItsRevocation() async throws {
+        // Given one studio revoked for failing its Art 17 assessment, one for fraud (Art 20), one for another decision
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        for id: StudioID in ["s-failed", "s-fraud", "s-other"] { try await register(fixture, id, namedOn: "2024-05-01") }
+        try await fixture.service.receive(StudioRevoked(studioID: "s-failed", reason: .assessmentFailed, decidedOn: LocalDate("2026-06-01")!), from: "assessment")
+        try await fixture.service.receive(StudioRevoked(studioID: "s-fraud", reason: .plagiarismOrFraud, decidedOn: LocalDate("2026-06-01")!), from: "assessment")
+        try await fixture.service.receive(StudioRevoked(studioID: "s-other", reason: .other, decidedOn: LocalDate("2026-06-01")!), from: "assessment")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, kind: .projectGrant)
+            // When each applies for a project grant, then each is refused under the article of its own revocation
+            for (id, article) in [("s-failed", Article(17).reference), ("s-fraud", Article(20).reference), ("s-other", nil)] as [(StudioID, String?)] {
+                try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form(id)) { response in
+                    XCTAssertEqual(response.status, .unprocessableContent)
+                    let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"), "\(id)")
+                    XCTAssertEqual(issue.article, article, "\(id)")
+                    XCTAssertFalse(issue.messageZh.contains("已已"), issue.messageZh)
+                    XCTAssertTrue(issue.messageZh.contains("称号已撤销"), issue.messageZh)
+                }
+            }
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-failed")) { response in
+                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"))
+                XCTAssertTrue(issue.messageZh.contains("周期考核不合格"), issue.messageZh)
+            }
+            // And the register shows why
+            try await client.execute(uri: "/studios", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
+                let studios = try IntakeFixture.decode(Listing<ReplicatedStudio>.self, response).items
+                XCTAssertEqual(Dictionary(uniqueKeysWithValues: studios.map { ($0.studioId, $0.revocationReason) }),
+                               ["s-failed": .assessmentFailed, "s-fraud": .plagiarismOrFraud, "s-other": .other])
+            }
+        }
+        XCTAssertEqual(try fixture.applicationCount(), 0)
+    }
+
     func testTheReplicaFollowsCycleChangesAndChangesOfAffiliation() async throws {
         let fixture = try IntakeFixture(on: "2026-09-01")
         try await register(fixture, "s1", namedOn: "2026-01-10")

@@ -13,14 +13,19 @@ import XCTest
 /// `STUDIO_CRASH_APPLICATIONS` (default 200), `STUDIO_CRASH_KILL_INTERVAL` seconds (default 1),
 /// `STUDIO_CRASH_SEED` for the killer's choices.
 final class CrashTests: XCTestCase {
-    /// Kills and restarts services on a thread of its own until stopped.
+    /// Kills and restarts services on a thread of its own until stopped. A restart that does not become ready
+    /// (the service exited, or did not answer `/ready` in time) is noticed, counted and started again, as
+    /// systemd's `Restart=on-failure` would; a service that does not come back at all fails the test.
     final class Killer: @unchecked Sendable {
         let platform: LivePlatform
         let interval: TimeInterval
         private let lock = NSLock()
         private var stopped = false
         private var kills: [String: Int] = [:]
+        /// Starts after a kill that did not become ready (and were retried).
         private var failures: [String] = []
+        /// Services that did not come back even after the retries.
+        private var unrecovered: [String] = []
         private var generator: SplitMix64
         private let done = DispatchSemaphore(value: 0)
 
@@ -45,9 +50,12 @@ final class CrashTests: XCTestCase {
                     let process = platform.processes[name]!
                     process.kill()
                     lock.withLock { kills[name, default: 0] += 1 }
-                    var restarted = false
-                    for _ in 0..<5 where !restarted {
-                        do { try process.start(); restarted = true } catch { lock.withLock { failures.append("\(name): \(error)") }; usleep(200_000) }
+                    do {
+                        try process.restartUntilReady(attempts: 10, pause: 0.2) { attempt, error in
+                            self.lock.withLock { self.failures.append("\(name) (start \(attempt)): \(error)") }
+                        }
+                    } catch {
+                        lock.withLock { unrecovered.append("\(error)") }
                     }
                 }
                 done.signal()
@@ -55,11 +63,12 @@ final class CrashTests: XCTestCase {
             thread.start()
         }
 
-        /// Stops killing; returns the kills per service and any restart failures.
-        func stop() -> (kills: [String: Int], failures: [String]) {
+        /// Stops killing; returns the kills per service, the restarts that failed and were retried, and the
+        /// services that never came back.
+        func stop() -> (kills: [String: Int], failures: [String], unrecovered: [String]) {
             lock.withLock { stopped = true }
             done.wait()
-            return lock.withLock { (kills, failures) }
+            return lock.withLock { (kills, failures, unrecovered) }
         }
     }
 
@@ -70,6 +79,8 @@ final class CrashTests: XCTestCase {
         let seed = environment["STUDIO_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970)
         let started = Date()
         let live = try LivePlatform(prefix: "studio-crash-")
+        // A restart waits at most 10 s for /ready before it counts as failed and is started again.
+        for process in live.processes.values { process.readyTimeout = 10 }
         var passed = false
         defer {
             live.stop()
@@ -85,12 +96,13 @@ final class CrashTests: XCTestCase {
         do {
             summary = try scenario.run()
         } catch {
-            let (kills, failures) = killer.stop()
-            XCTFail("scenario failed after kills \(kills) (restart failures \(failures)): \(error)")
+            let (kills, failures, unrecovered) = killer.stop()
+            XCTFail("scenario failed after kills \(kills) (restart failures \(failures), not back \(unrecovered)): \(error)")
             return
         }
-        let (kills, restartFailures) = killer.stop()
-        XCTAssertEqual(restartFailures, [], "a killed service did not come back")
+        let (kills, restartFailures, unrecovered) = killer.stop()
+        XCTAssertEqual(unrecovered, [], "a killed service did not come back")
+        for failure in restartFailures { print("  restart failed and retried: \(failure)") }
 
         // Everything delivered, nothing dead.
         try live.drain(timeout: 120)
@@ -136,6 +148,7 @@ final class CrashTests: XCTestCase {
         let phases = summary.phases.map { "\($0.0) \(String(format: "%.1f", $0.1)) s" }.joined(separator: "; ")
         print("phases: \(phases); \(summary.retriedCalls) calls retried; seed \(seed)")
         print("crash test: \(applications) applications, \(summary.named.count) named and paid, \(totalKills) kills (\(perService)), "
+              + "\(restartFailures.count) restart failures retried, "
               + "\(tally.delivered.formatted()) events delivered, \(tally.lost) lost, \(tally.duplicated) duplicated, \(tally.dead) dead, "
               + "invariants \(problems.isEmpty && tally.problems.isEmpty ? "ok" : "BROKEN (\(problems.count + tally.problems.count))"), \(seconds) s")
         passed = testRun?.failureCount == 0

@@ -116,8 +116,10 @@ public struct TestService: Sendable {
     public let clock: TestClock
     public let transport: ScriptedTransport
 
-    public init(_ module: some ServiceModule, clock: TestClock = TestClock(), maxBodyBytes: Int = 1 << 20) throws {
-        let configuration = ServiceConfiguration(serviceName: module.name, port: 0, databasePath: ":memory:", maxBodyBytes: maxBodyBytes, logLevel: .warning)
+    /// `demoClock`: business time movable through `POST /ops/clock`, as in demo mode; `clock` stays the real time.
+    public init(_ module: some ServiceModule, clock: TestClock = TestClock(), maxBodyBytes: Int = 1 << 20, demoClock: Bool = false) throws {
+        let configuration = ServiceConfiguration(serviceName: module.name, port: 0, databasePath: ":memory:", maxBodyBytes: maxBodyBytes,
+                                                 logLevel: .warning, demoClock: demoClock)
         let transport = ScriptedTransport()
         self.clock = clock
         self.transport = transport

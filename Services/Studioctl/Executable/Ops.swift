@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import Messaging
 import PlatformClient
 
 /// `studioctl status`: each service's readiness and webhook queue.
@@ -266,7 +267,8 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let folder = common.dataDir ?? ProcessInfo.processInfo.environment["STUDIO_DATA_DIR"] ?? "data"
-        try FileManager.default.createDirectory(atPath: to, withIntermediateDirectories: true)
+        // The copies hold ID numbers and phone numbers: 0600 files in folders created 0700.
+        try PrivateFiles.makeFolder(to)
         var results: [[String: Any]] = []
         var allGood = true
         for target in try services(service) {
@@ -280,7 +282,7 @@ struct Backup: ParsableCommand {
                 configuration.readonly = true
                 configuration.busyMode = .timeout(10)
                 let reader = try DatabaseQueue(path: source, configuration: configuration)
-                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: destination + suffix) }
+                try PrivateFiles.createEmptyFile(destination)
                 let copy = try DatabaseQueue(path: destination)
                 let progress = Progress(target.rawValue, total: 0)
                 var copied = 0
@@ -294,6 +296,7 @@ struct Backup: ParsableCommand {
                 _ = try copy.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
                 try copy.close()
                 try reader.close()
+                try PrivateFiles.restrict(destination)
             } catch let error as DatabaseError {
                 throw Unreachable(message: "\(target.rawValue): \(error)")
             }

@@ -96,6 +96,12 @@ public struct Inbox: Sendable {
         let header: EventHeader
         do {
             header = try DomainJSON.decoder().decode(EventHeader.self, from: Data(body))
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            // Valid JSON with a field that cannot be what it claims (an instant on 2026-02-30): name the field.
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return .rejected([DomainIssue(code: "event.field_invalid", field: field,
+                                          messageZh: "事件字段 \(field) 的值无效：\(context.debugDescription)",
+                                          messageEn: "the event field \(field) is invalid: \(context.debugDescription)")])
         } catch {
             return .invalid("the body is not an event envelope: \(error)")
         }

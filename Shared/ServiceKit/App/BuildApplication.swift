@@ -44,7 +44,7 @@ public func buildApplication(
     } else {
         businessNow = now
     }
-    let environment = ServiceEnvironment(configuration: configuration, database: database, outbox: outbox, logger: logger, now: businessNow)
+    let environment = ServiceEnvironment(configuration: configuration, database: database, outbox: outbox, logger: logger, now: businessNow, messagingNow: now)
 
     let registry = PrometheusCollectorRegistry()
     let metricsFactory = PrometheusMetricsFactory(registry: registry)

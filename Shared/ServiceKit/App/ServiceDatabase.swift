@@ -37,13 +37,14 @@ public enum ServiceDatabase {
         return writer
     }
 
-    /// SQLite's online backup into `path`: a consistent copy while the service keeps writing.
+    /// SQLite's online backup into `path`: a consistent copy while the service keeps writing, mode 0600 in
+    /// folders this creates 0700 (the copy holds the same personal data as the database).
     public static func backup(_ database: any DatabaseWriter, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        try PrivateFiles.createEmptyFile(path)
         let target = try DatabaseQueue(path: path)
         try database.backup(to: target)
         try target.close()
+        try PrivateFiles.restrict(path)
     }
 
     public static func migrator(for module: some ServiceModule) -> DatabaseMigrator {

@@ -39,5 +39,9 @@ public struct ServiceEnvironment: Sendable {
     public let database: any DatabaseWriter
     public let outbox: Outbox
     public let logger: Logger
+    /// Business time: deadlines, cycles, due dates. In demo mode an operator can move it (`POST /ops/clock`).
     public let now: @Sendable () -> Date
+    /// Real time, always, whatever the demo clock says: what the dispatcher, signatures, retries, replays and
+    /// a rotated secret's grace are measured in, so a replay stamped now is due now.
+    public let messagingNow: @Sendable () -> Date
 }

@@ -9,7 +9,9 @@ import StudioDomain
 struct OperationsController {
     let environment: ServiceEnvironment
     var database: any DatabaseWriter { environment.database }
-    var nowMillis: Int64 { Millis.from(environment.now()) }
+    /// Everything here is messaging and access (replays, grace periods, tokens), so it runs on real time,
+    /// never on the demo clock: the dispatcher schedules on real time.
+    var nowMillis: Int64 { Millis.from(environment.messagingNow()) }
 
     func add(to group: RouterGroup<AppRequestContext>) {
         group.get("subscriptions", use: listSubscriptions)
@@ -191,7 +193,7 @@ struct OperationsController {
     @Sendable func replayMessage(_ request: Request, context: AppRequestContext) async throws -> Replayed {
         try context.require(.operator)
         let id = try context.parameters.require("id")
-        let input = try await decodeOptional(ReplayOne.self, request, context) ?? ReplayOne(subscriptionId: nil)
+        let input = try await request.decodeJSONIfPresent(ReplayOne.self, context: context) ?? ReplayOne(subscriptionId: nil)
         let now = nowMillis
         let count = try await mapSubscriptionErrors {
             try await database.write { db -> Int in
@@ -244,7 +246,7 @@ struct OperationsController {
 
     @Sendable func sendTestEvents(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SentTestEvents> {
         try context.require(.operator)
-        let input = try await decodeOptional(SendTestEvents.self, request, context) ?? SendTestEvents()
+        let input = try await request.decodeJSONIfPresent(SendTestEvents.self, context: context) ?? SendTestEvents()
         let count = input.count ?? 1
         guard (1...1000).contains(count) else {
             throw Problem.validation([DomainIssue(code: "test_events.count", field: "count", messageZh: "数量须在 1 到 1000 之间", messageEn: "count must be between 1 and 1000")])
@@ -398,11 +400,6 @@ struct OperationsController {
         return date
     }
 
-    private func decodeOptional<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AppRequestContext) async throws -> T? {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else { return nil }
-        return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
-    }
 }
 
 extension MessageView: ResponseEncodable {}

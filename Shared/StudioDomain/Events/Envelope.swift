@@ -128,7 +128,8 @@ public enum RFC3339 {
         return try? Date.ISO8601FormatStyle().parse(text)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS…` with month 1–12, day 1–31, hour 0–23, minute 0–59 and second 0–60.
+    /// `YYYY-MM-DDTHH:MM:SS…` with month 1–12, a day that exists in that month (no 02-30, 02-29 only in a leap
+    /// year, no 04-31), hour 0–23, minute 0–59 and second 0–60.
     static func fieldsInRange(_ text: String) -> Bool {
         let characters = Array(text.utf8)
         guard characters.count >= 19 else { return false }
@@ -140,9 +141,18 @@ public enum RFC3339 {
             }
             return value
         }
-        guard let month = number(5, 7), let day = number(8, 10), let hour = number(11, 13), let minute = number(14, 16),
-              let second = number(17, 19) else { return false }
-        return (1...12).contains(month) && (1...31).contains(day) && hour < 24 && minute < 60 && second <= 60
+        guard let year = number(0, 4), let month = number(5, 7), let day = number(8, 10), let hour = number(11, 13),
+              let minute = number(14, 16), let second = number(17, 19), (1...12).contains(month) else { return false }
+        return (1...daysIn(month: month, year: year)).contains(day) && hour < 24 && minute < 60 && second <= 60
+    }
+
+    /// The days of `month` in the proleptic Gregorian calendar, as ISO 8601 counts them.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 }
 

@@ -10,6 +10,7 @@ import StudioDomain
 enum Expenses {
     struct ReceiptInput: Decodable, Sendable {
         var fileName: String
+        /// What the uploader says the file is; not trusted: the stored and served type is the content's own.
         var contentType: String?
         var contentBase64: String
     }
@@ -130,11 +131,17 @@ enum Expenses {
         for (receipt, data) in receipts {
             try db.execute(sql: "INSERT INTO expense_receipt (id, expense_id, file_name, content_type, sha256, content) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: ["rcp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20), id,
-                                       receipt.fileName, receipt.contentType ?? "application/octet-stream", ContentHash.sha256Hex(data), data])
+                                       receipt.fileName, FileContent.checkedType(of: data), ContentHash.sha256Hex(data), data])
         }
         try Ledger.append(grantID: grant.id, studioID: studioID, kind: .expense, amount: input.amount, on: spentOn, reference: id,
                           note: "\(category.nameZh)／\(purpose.nameZh)：\(description)", by: actor, at: moment.millis, in: db)
         return try list(studioID: studioID, id: id, in: db)[0]
+    }
+
+    /// One receipt of an expense: its file name and content.
+    static func receipt(_ id: String, of expense: String, in db: Database) throws -> (fileName: String, content: Data)? {
+        try Row.fetchOne(db, sql: "SELECT file_name, content FROM expense_receipt WHERE id = ? AND expense_id = ?", arguments: [id, expense])
+            .map { ($0["file_name"], $0["content"]) }
     }
 
     static func list(studioID: String, id: String? = nil, in db: Database) throws -> [View] {

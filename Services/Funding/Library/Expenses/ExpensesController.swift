@@ -37,11 +37,10 @@ struct ExpensesController {
         try ctx.require(.department, .finance, .auditOffice)
         let expense = try ctx.parameters.require("id")
         let id = try ctx.parameters.require("receiptId")
-        let found: (type: String, content: Data)? = try await context.database.read { db in
-            try Row.fetchOne(db, sql: "SELECT content_type, content FROM expense_receipt WHERE id = ? AND expense_id = ?", arguments: [id, expense])
-                .map { ($0["content_type"], $0["content"]) }
+        guard let found = try await context.database.read({ db in try Expenses.receipt(id, of: expense, in: db) }) else {
+            throw Problem.notFound("receipt", id: id)
         }
-        guard let found else { throw Problem.notFound("receipt", id: id) }
-        return Response(status: .ok, headers: [.contentType: found.type], body: .init(byteBuffer: ByteBuffer(bytes: found.content)))
+        // The type is the content's, checked again here: a receipt stored before types were checked is served safely too
+        return FileContent.download(found.content, mediaType: FileContent.checkedType(of: found.content), fileName: found.fileName)
     }
 }

@@ -68,7 +68,9 @@ enum FundingOpenAPI {
         OpenAPIBuilder.path("/expenses/{id}/receipts/{receiptId}",
             OpenAPIBuilder.operation(method: "get", summary: "Download a receipt (department, finance, audit_office)",
                                      parameters: [idPath, OpenAPIBuilder.pathParameter("receiptId")],
-                                     schema: "{ type: string, format: binary }", contentTypes: ["application/octet-stream"])),
+                                     description: "The receipt as a download (Content-Disposition: attachment), typed by its content, never by the uploader's contentType",
+                                     schema: "{ type: string, format: binary }",
+                                     contentTypes: ["application/pdf", "image/png", "image/jpeg", "application/octet-stream"])),
         OpenAPIBuilder.path("/inspections",
             OpenAPIBuilder.operation(method: "get", summary: "Joint inspections, after scheduling due ones (department, finance, audit_office)",
                                      parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [scheduled, closed]"),
@@ -252,7 +254,7 @@ enum FundingOpenAPI {
                     required: [fileName, contentBase64]
                     properties:
                       fileName: { type: string }
-                      contentType: { type: string }
+                      contentType: { type: string, description: "the uploader's claim; ignored, the content decides" }
                       contentBase64: { type: string }
             Expense:
               type: object
@@ -278,7 +280,7 @@ enum FundingOpenAPI {
                     properties:
                       id: { type: string }
                       fileName: { type: string }
-                      contentType: { type: string }
+                      contentType: { type: string, enum: [application/pdf, image/png, image/jpeg, application/octet-stream], description: "checked from the content" }
                       sha256: { type: string }
                       size: { type: integer }
             ExpenseList:

@@ -166,5 +166,32 @@ enum FundingSchema {
                 );
                 """)
         }
+        // A receipt's type was the one its uploader claimed: it becomes the content's own, as new receipts get.
+        migrator.registerMigration("funding-v2-receipt-checked-type") { db in
+            try db.execute(sql: """
+                UPDATE expense_receipt SET content_type = CASE
+                    WHEN hex(substr(content, 1, 5)) = '255044462D' THEN 'application/pdf'
+                    WHEN hex(substr(content, 1, 8)) = '89504E470D0A1A0A' THEN 'image/png'
+                    WHEN hex(substr(content, 1, 3)) = 'FFD8FF' THEN 'image/jpeg'
+                    ELSE 'application/octet-stream' END
+                """)
+        }
+        // Append-only for every statement: INSERT OR REPLACE deletes the row it replaces without firing the delete
+        // trigger, so an insert may not reuse an existing id; and a grant's amount and kind are its decision's.
+        migrator.registerMigration("funding-v3-append-only-for-every-statement") { db in
+            try db.execute(sql: """
+                CREATE TRIGGER ledger_entry_no_replace BEFORE INSERT ON ledger_entry
+                WHEN EXISTS (SELECT 1 FROM ledger_entry WHERE id = NEW.id)
+                BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+
+                CREATE TRIGGER funding_grant_terms_fixed BEFORE UPDATE OF amount_fen, kind ON funding_grant
+                WHEN NEW.amount_fen IS NOT OLD.amount_fen OR NEW.kind IS NOT OLD.kind
+                BEGIN SELECT RAISE(ABORT, 'a grant''s amount and kind are fixed when it is created'); END;
+
+                CREATE TRIGGER funding_grant_no_replace BEFORE INSERT ON funding_grant
+                WHEN EXISTS (SELECT 1 FROM funding_grant WHERE id = NEW.id)
+                BEGIN SELECT RAISE(ABORT, 'a grant''s amount and kind are fixed when it is created'); END;
+                """)
+        }
     }
 }

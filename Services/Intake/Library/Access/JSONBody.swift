@@ -19,7 +19,7 @@ enum JSONBody {
         guard PlainJSON.isValid(bytes) || (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
             throw Problem(.badRequest, code: "body.invalid_json", field: "body", zh: "请求体不是有效的 JSON（UTF-8）", en: "the body is not valid JSON (UTF-8)")
         }
-        return try ApplicationStore.decoder.decode(T.self, from: data)
+        return try JSONNumberFields.decode(T.self, from: data, decoder: ApplicationStore.decoder)
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> Data {

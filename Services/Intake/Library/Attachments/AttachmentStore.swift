@@ -11,12 +11,7 @@ enum AttachmentStore {
     /// 10 MiB; the service's request body limit applies first.
     static let maximumSize = 10 * 1024 * 1024
 
-    static func mediaType(of bytes: [UInt8]) -> String? {
-        if bytes.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
-        return nil
-    }
+    static func mediaType(of bytes: [UInt8]) -> String? { FileContent.recognisedType(of: bytes) }
 
     /// Why `name` cannot be a file name, or nil: no paths, no parent references, no control characters.
     static func nameIssue(_ name: String?) -> DomainIssue? {

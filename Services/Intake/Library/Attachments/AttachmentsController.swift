@@ -69,8 +69,6 @@ struct AttachmentsController {
             _ = try ApplicationsController.visible(id, to: caller, in: db)
             return try AttachmentStore.content(sha, of: id, in: db)
         }) else { throw Problem.notFound("attachment", id: sha) }
-        let encodedName = file.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "attachment"
-        return Response(status: .ok, headers: [.contentType: file.mediaType, .contentDisposition: "attachment; filename*=UTF-8''\(encodedName)"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        return FileContent.download(file.bytes, mediaType: file.mediaType, fileName: file.fileName)
     }
 }

@@ -12,9 +12,7 @@ enum StudioEligibility {
         }
         switch studio.status {
         case .revoked, .expired:
-            return [DomainIssue(code: "studio_not_active", field: "studioId", article: studio.status == .revoked ? Article(20) : Article(17),
-                                messageZh: "工作室“\(studio.studioName)”的称号已\(studio.status.nameZh)，不能申报。",
-                                messageEn: "The studio “\(studio.studioName)” is \(studio.status.nameEn) and cannot apply.")]
+            return [notActive(studio)]
         case .active, .demonstration:
             break
         }
@@ -22,5 +20,25 @@ enum StudioEligibility {
             return [issue]
         }
         return []
+    }
+
+    /// A revoked studio is refused under the article of its revocation: Art 17 for a failed assessment, Art 20
+    /// for plagiarism or fraud, none for another decision; an expired one under Art 17 (its cycle ended).
+    static func notActive(_ studio: ReplicatedStudio) -> DomainIssue {
+        let article: Article?
+        var whyZh = "", whyEn = ""
+        if studio.status == .revoked {
+            article = studio.revocationReason?.article
+            if let reason = studio.revocationReason, reason != .other {
+                whyZh = "（\(reason.nameZh)）"
+                whyEn = " (\(reason.nameEn))"
+            }
+        } else {
+            article = Article(17)
+        }
+        // nameZh already reads 已撤销 / 已到期: the template adds no 已 of its own
+        return DomainIssue(code: "studio_not_active", field: "studioId", article: article?.reference,
+                           messageZh: "工作室“\(studio.studioName)”的称号\(studio.status.nameZh)\(whyZh)，不能申报。",
+                           messageEn: "The studio “\(studio.studioName)” is \(studio.status.nameEn)\(whyEn) and cannot apply.")
     }
 }

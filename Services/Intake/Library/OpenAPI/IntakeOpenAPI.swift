@@ -66,7 +66,8 @@ enum IntakeOpenAPI {
                                      parameters: [id], schema: OpenAPIBuilder.ref("AttachmentList"), errors: [401, 403, 404])),
         OpenAPIBuilder.path("/applications/{id}/attachments/{sha256}",
             OpenAPIBuilder.operation(method: "get", summary: "Download one attachment",
-                                     parameters: [id, OpenAPIBuilder.pathParameter("sha256")], description: "The file", schema: binary,
+                                     parameters: [id, OpenAPIBuilder.pathParameter("sha256")],
+                                     description: "The file as a download (Content-Disposition: attachment), typed by the content checked on upload", schema: binary,
                                      contentTypes: ["application/pdf", "image/png", "image/jpeg"], errors: [401, 403, 404]),
             OpenAPIBuilder.operation(method: "delete", summary: "Remove one attachment while the application is a draft, returned or before the deadline (screening body)",
                                      parameters: [id, OpenAPIBuilder.pathParameter("sha256")], status: 204, description: "Removed",
@@ -303,6 +304,7 @@ enum IntakeOpenAPI {
                 screeningBodyCode: { type: string }
                 level: { type: string, enum: [city, provincial] }
                 status: { type: string, enum: [active, demonstration, revoked, expired] }
+                revocationReason: { type: string, enum: [assessmentFailed, plagiarismOrFraud, other], description: "why the title was revoked (status revoked)" }
                 namedOn: { type: string, format: date }
                 cycle: { type: object, properties: { number: { type: integer }, start: { type: string, format: date }, end: { type: string, format: date } } }
         """,

@@ -13,6 +13,8 @@ public struct ReplicatedStudio: Codable, Hashable, Sendable {
     public var screeningBodyCode: String
     public var level: StudioLevel
     public var status: StudioStatus
+    /// Why the title was revoked (when `status` is revoked): the article a refusal cites depends on it.
+    public var revocationReason: RevocationReason?
     public var namedOn: LocalDate
     public var cycle: StudioCycle
 }
@@ -38,7 +40,8 @@ enum StudioReplica {
                 ON CONFLICT (id) DO UPDATE SET application_id = excluded.application_id, studio_name = excluded.studio_name,
                     unit_name = excluded.unit_name, screening_body = excluded.screening_body, level = excluded.level,
                     status = excluded.status, named_on = excluded.named_on, cycle_number = excluded.cycle_number,
-                    cycle_start = excluded.cycle_start, updated_at = excluded.updated_at
+                    cycle_start = excluded.cycle_start, updated_at = excluded.updated_at,
+                    revocation_reason = CASE WHEN excluded.status = 'revoked' THEN intake_studio.revocation_reason END
                 """, arguments: [event.studioID.rawValue, event.applicationID?.rawValue, event.studioName, event.unitName,
                                  event.screeningBodyCode, event.level.rawValue, event.status.rawValue, event.namedOn.description,
                                  event.cycle.number, event.cycle.start.description, Millis.from(now())])
@@ -58,7 +61,8 @@ enum StudioReplica {
             if event.unitName == nil, event.screeningBodyCode == nil { _ = try known(event.studioID, in: db) }
         }
         handlers.on(StudioRevoked.self) { db, envelope in
-            try update(envelope.data.studioID, in: db, sql: "status = ?", [StudioStatus.revoked.rawValue], now: now)
+            try update(envelope.data.studioID, in: db, sql: "status = ?, revocation_reason = ?",
+                       [StudioStatus.revoked.rawValue, envelope.data.reason.rawValue], now: now)
         }
         handlers.on(DemonstrationAccepted.self) { db, envelope in
             try update(envelope.data.studioID, in: db, sql: "status = ?", [StudioStatus.demonstration.rawValue], now: now)
@@ -88,6 +92,7 @@ enum StudioReplica {
             studioId: StudioID(row["id"] as String), applicationId: (row["application_id"] as String?).map(ApplicationID.init),
             studioName: row["studio_name"], unitName: row["unit_name"], screeningBodyCode: row["screening_body"],
             level: StudioLevel(rawValue: row["level"]) ?? .city, status: StudioStatus(rawValue: row["status"]) ?? .active,
+            revocationReason: (row["revocation_reason"] as String?).flatMap(RevocationReason.init(rawValue:)),
             namedOn: namedOn, cycle: StudioCycle(number: max(1, row["cycle_number"] as Int), start: LocalDate(row["cycle_start"] as String) ?? namedOn))
     }
 }

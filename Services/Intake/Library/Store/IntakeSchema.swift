@@ -105,5 +105,9 @@ enum IntakeSchema {
                 );
                 """)
         }
+        // Why a studio was revoked, as studio.revoked says: Art 17 (failed assessment) and Art 20 (fraud) differ.
+        migrator.registerMigration("intake-v2-revocation-reason") { db in
+            try db.execute(sql: "ALTER TABLE intake_studio ADD COLUMN revocation_reason TEXT")
+        }
     }
 }

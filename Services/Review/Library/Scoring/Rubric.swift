@@ -37,6 +37,11 @@ public struct Rubric: Codable, Hashable, Sendable {
         Criterion(key: "results", nameZh: "创新成果", nameEn: "innovation results", article: Article(2), maxScore: 10, weight: 20),
     ])
 
+    /// The largest least common multiple of the criteria's scales a rubric may have. A sheet total's denominator
+    /// divides it, a mean of n sheets' divides it times n, so the largest numerator a score ever reaches is about
+    /// 10⁴ × this × n (hundredths): below `Int.max` for more than 10⁸ sheets per application.
+    public static let largestCommonScale = 1_000_000
+
     /// Problems with a rubric a department proposes, field paths under `field`.
     public func issues(field: String = "rubric") -> [DomainIssue] {
         var issues: [DomainIssue] = []
@@ -57,6 +62,17 @@ public struct Rubric: Codable, Hashable, Sendable {
             }
             if !(1...100).contains(criterion.weight) {
                 issues.append(DomainIssue(code: "rubric.weight", field: path + ".weight", messageZh: "权重须在 1 至 100 之间", messageEn: "weight must be between 1 and 100"))
+            }
+        }
+        // Exact totals have the lcm of the scales as denominator: bound it (5, 10, 20 and 100 together make 100).
+        var commonScale = 1
+        for (index, criterion) in criteria.enumerated() where (1...100).contains(criterion.maxScore) {
+            commonScale = commonScale / Rational.gcd(commonScale, criterion.maxScore) * criterion.maxScore
+            if commonScale > Self.largestCommonScale {
+                issues.append(DomainIssue(code: "rubric.scales_incommensurable", field: "\(field).criteria[\(index)].maxScore",
+                                          messageZh: "各项满分的最小公倍数不得超过 \(Self.largestCommonScale)（到此项已为 \(commonScale)），请用 5、10、20、100 等可互相换算的分制",
+                                          messageEn: "the least common multiple of the criteria's maxScore may be at most \(Self.largestCommonScale) (it is \(commonScale) by this criterion); use scales such as 5, 10, 20 and 100"))
+                break
             }
         }
         let total = criteria.reduce(0) { $0 + $1.weight }

@@ -1,5 +1,10 @@
 /// An exact fraction, for scores: means and trimmed means of integer-weighted sheets compare exactly,
 /// so a ranking never depends on floating-point rounding.
+///
+/// Sums work over the least common denominator, never the product, and comparisons multiply full width,
+/// so a sheet total's denominator stays a divisor of the lcm of the rubric's scales, a mean's one of that times
+/// the number of sheets. `Rubric.largestCommonScale` bounds that lcm, which keeps every score of every rubric the
+/// API accepts far inside `Int` (see `Rubric.issues`).
 public struct Rational: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let numerator: Int
     public let denominator: Int
@@ -17,17 +22,25 @@ public struct Rational: Hashable, Comparable, Sendable, CustomStringConvertible 
     public static let zero = Rational(0)
 
     public static func + (lhs: Rational, rhs: Rational) -> Rational {
-        Rational(lhs.numerator * rhs.denominator + rhs.numerator * lhs.denominator, lhs.denominator * rhs.denominator)
+        let g = gcd(lhs.denominator, rhs.denominator)
+        return Rational(lhs.numerator * (rhs.denominator / g) + rhs.numerator * (lhs.denominator / g), lhs.denominator / g * rhs.denominator)
     }
 
     public static func - (lhs: Rational, rhs: Rational) -> Rational {
-        Rational(lhs.numerator * rhs.denominator - rhs.numerator * lhs.denominator, lhs.denominator * rhs.denominator)
+        let g = gcd(lhs.denominator, rhs.denominator)
+        return Rational(lhs.numerator * (rhs.denominator / g) - rhs.numerator * (lhs.denominator / g), lhs.denominator / g * rhs.denominator)
     }
 
-    public static func / (lhs: Rational, rhs: Int) -> Rational { Rational(lhs.numerator, lhs.denominator * rhs) }
+    public static func / (lhs: Rational, rhs: Int) -> Rational {
+        let g = Swift.max(gcd(abs(lhs.numerator), abs(rhs)), 1)
+        return Rational(lhs.numerator / g, lhs.denominator * (rhs / g))
+    }
 
+    /// Compared through 128-bit products: no pair of fractions can overflow a comparison.
     public static func < (lhs: Rational, rhs: Rational) -> Bool {
-        lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator
+        let left = lhs.numerator.multipliedFullWidth(by: rhs.denominator)
+        let right = rhs.numerator.multipliedFullWidth(by: lhs.denominator)
+        return (left.high, left.low) < (right.high, right.low)
     }
 
     public var doubleValue: Double { Double(numerator) / Double(denominator) }
