@@ -89,6 +89,7 @@ var targets: [Target] = [
         name: "IntegrationTests",
         dependencies: [
             "Messaging", "ServiceKit", "StudioDomain", "CCurl", "PlatformClient",
+            .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ],
         path: "Tests/IntegrationTests",
@@ -124,6 +125,7 @@ targets.append(.target(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
         .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdOTP
 import Messaging
 import PlatformClient
 import StudioDomain
@@ -11,7 +12,7 @@ final class PortalTests: XCTestCase {
     nonisolated(unsafe) private static var shared: LivePortal?
 
     /// One platform for the class: playing the three years takes several seconds.
-    private func portal() throws -> LivePortal {
+    func portal() throws -> LivePortal {
         if let shared = Self.shared { return shared }
         let made = try LivePortal(prefix: "portal-")
         Self.shared = made
@@ -187,7 +188,7 @@ final class PortalTests: XCTestCase {
         try signedIn(portal, role: "screening_body", username: username, name: name, landing: "/county")
     }
 
-    private func signedIn(_ portal: LivePortal, role: String, username: String, name: String, landing: String) throws -> PortalVisitor {
+    func signedIn(_ portal: LivePortal, role: String, username: String, name: String, landing: String) throws -> PortalVisitor {
         let first = "first-\(username)-pass"
         let subject = role == "screening_body" ? ["--subject", username] : ["--username", username]
         try portal.portal.admin(["account", "add", "--role", role] + subject + ["--name", name, "--password", first,
@@ -202,5 +203,65 @@ final class PortalTests: XCTestCase {
         XCTAssertEqual(changed.status, 303)
         XCTAssertEqual(changed.location, landing)
         return visitor
+    }
+}
+
+extension PortalTests {
+    func testAFinanceAccountWithTOTPNeedsTheCurrentCodeAfterItsPasswordAndACodeWorksOnce() throws {
+        let portal = try portal()
+        let finance = try signedIn(portal, role: "finance", username: "finance1", name: "财务部", landing: "/home")
+        // Enrol: the page shows the Base32 secret; the authenticator's code confirms it.
+        let started = finance.post("/security/totp/start", form: [("_csrf", finance.csrf(from: "/security"))])
+        XCTAssertEqual(started.status, 200, started.body)
+        let url = try XCTUnwrap(started.body.firstMatch(of: /otpauth:\/\/totp\/[^<]+/)).0.description.replacingOccurrences(of: "&amp;", with: "&")
+        let base32 = try XCTUnwrap(URLComponents(string: url)?.queryItems?.first { $0.name == "secret" }?.value)
+        let secret = try XCTUnwrap(Self.base32Decode(base32))
+        let wrong = finance.post("/security/totp/confirm", form: [("_csrf", finance.csrf(from: "/security")), ("code", "000000")])
+        XCTAssertEqual(wrong.status, 422)
+        let enabled = finance.post("/security/totp/confirm", form: [("_csrf", finance.csrf(from: "/security")),
+                                                                   ("code", TOTP(secret: secret).code(at: Date()))])
+        XCTAssertEqual(enabled.status, 303, enabled.body)
+        XCTAssertTrue(finance.get("/security").body.contains("已启用"))
+        _ = finance.post("/logout", form: [("_csrf", finance.csrf(from: "/security"))])
+        // Sign in again: the password alone opens nothing.
+        let visitor = PortalVisitor(baseURL: portal.baseURL)
+        let afterPassword = visitor.signIn("finance1", "changed-finance1-pass")
+        XCTAssertEqual(afterPassword.location, "/login/code")
+        XCTAssertEqual(visitor.get("/home").location?.hasPrefix("/login") , true, "not signed in before the code")
+        // The code that enabled it was used; the next step's code (within the drift allowed) signs in once.
+        let code = TOTP(secret: secret).code(at: Date().addingTimeInterval(30))
+        let signedIn = visitor.post("/login/code", form: [("_csrf", visitor.csrf(from: "/login/code")), ("code", code)])
+        XCTAssertEqual(signedIn.location, "/home", signedIn.body)
+        XCTAssertEqual(visitor.get("/home").status, 200)
+        // The same code again, in another browser, is refused: a code works once.
+        let replay = PortalVisitor(baseURL: portal.baseURL)
+        XCTAssertEqual(replay.signIn("finance1", "changed-finance1-pass").location, "/login/code")
+        let replayed = replay.post("/login/code", form: [("_csrf", replay.csrf(from: "/login/code")), ("code", code)])
+        XCTAssertEqual(replayed.status, 401)
+        XCTAssertTrue(replayed.body.contains("已使用过"), replayed.body)
+    }
+
+    /// RFC 4648 Base32, as the otpauth URL carries the secret.
+    static func base32Decode(_ text: String) -> String? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var bits = 0, value = 0
+        var bytes: [UInt8] = []
+        for character in text.uppercased() where character != "=" {
+            guard let index = alphabet.firstIndex(of: character) else { return nil }
+            value = (value << 5) | index
+            bits += 5
+            if bits >= 8 {
+                bytes.append(UInt8((value >> (bits - 8)) & 0xFF))
+                bits -= 8
+            }
+        }
+        return String(bytes: bytes, encoding: .utf8)
+    }
+}
+
+private extension TOTP {
+    func code(at date: Date) -> String {
+        let digits = String(compute(date: date))
+        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 }

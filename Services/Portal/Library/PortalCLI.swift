@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Logging
+import Messaging
 import ServiceKit
 import StudioDomain
 
@@ -76,13 +77,12 @@ struct Backup: AsyncParsableCommand {
     func run() async throws {
         let database = try PortalDatabase(path: PortalConfiguration(dataDir: dataDir).databasePath)
         let folder = (to as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        FileManager.default.createFile(atPath: to, contents: nil, attributes: [.posixPermissions: 0o600])
+        if !folder.isEmpty { try PrivateFiles.makeFolder(folder) }
+        try PrivateFiles.createEmptyFile(to)
         let target = try DatabaseQueue(path: to)
         try database.writer.backup(to: target)
         try target.close()
+        try PrivateFiles.restrict(to)
         print("portal.sqlite backed up to \(to)")
     }
 }

@@ -63,6 +63,13 @@ public struct PortalDatabase: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("portal-v2-totp") { db in
+            // 动态口令 (TOTP), the optional second factor; the last accepted time step refuses a replayed code.
+            try db.execute(sql: """
+                ALTER TABLE account ADD COLUMN totp_secret TEXT;
+                ALTER TABLE account ADD COLUMN totp_last_step INTEGER;
+                """)
+        }
         return migrator
     }
 
@@ -146,6 +153,25 @@ public struct PortalDatabase: Sendable {
         }
     }
 
+    /// Turns the second factor on with `secret`, or off with nil.
+    public func setTOTP(accountID: String, secret: String?, at now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE account SET totp_secret = ?, totp_last_step = NULL WHERE id = ?", arguments: [secret, accountID])
+            let username: String = try String.fetchOne(db, sql: "SELECT username FROM account WHERE id = ?", arguments: [accountID]) ?? accountID
+            try AuditLog.append(actorRole: "account", actorSubject: accountID, action: secret == nil ? "totp.disabled" : "totp.enabled",
+                                subject: username, details: [String: String](), at: now, in: db)
+        }
+    }
+
+    /// Records the time step of an accepted code; false when that step (or a later one) was used already.
+    public func useTOTPStep(accountID: String, step: Int64) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE account SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+                           arguments: [step, accountID, step])
+            return db.changesCount == 1
+        }
+    }
+
     public func setPassword(accountID: String, hash: String, mustChange: Bool, at now: Date) async throws {
         try await writer.write { db in
             try db.execute(sql: "UPDATE account SET password_hash = ?, must_change_password = ? WHERE id = ?",
@@ -171,6 +197,8 @@ public struct Account: Sendable, Equatable {
     public var lockedUntil: Date?
     public var disabled: Bool
     public var createdAt: Date
+    /// The TOTP secret when the second factor is on.
+    public var totpSecret: String?
 
     public init(id: String = UUID().uuidString.lowercased(), username: String, displayName: String, role: Role, subject: String?,
                 passwordHash: String, mustChangePassword: Bool = true, createdAt: Date) {
@@ -199,6 +227,7 @@ public struct Account: Sendable, Equatable {
         lockedUntil = (row["locked_until"] as Int64?).map(Millis.date)
         disabled = row["disabled"]
         createdAt = Millis.date(row["created_at"])
+        totpSecret = row["totp_secret"]
     }
 }
 

@@ -12,11 +12,16 @@ public struct PortalSession: Codable, Sendable {
     public var csrf: String
     /// A one-time message for the next page (POST, then redirect, then this).
     public var flash: String?
+    /// The account whose password was right and whose second factor is still to come.
+    public var pendingAccountID: String?
+    /// A TOTP secret shown for enrolment, until a code confirms it.
+    public var pendingTOTPSecret: String?
 
-    public init(accountID: String? = nil, csrf: String = PortalSession.newToken(), flash: String? = nil) {
+    public init(accountID: String? = nil, csrf: String = PortalSession.newToken(), flash: String? = nil, pendingAccountID: String? = nil) {
         self.accountID = accountID
         self.csrf = csrf
         self.flash = flash
+        self.pendingAccountID = pendingAccountID
     }
 
     public static func newToken() -> String {
