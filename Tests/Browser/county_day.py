@@ -1,6 +1,6 @@
 """A county union's day in the portal, in a real headless Chromium (Debian's chromium and chromedriver).
 
-Run by PortalBrowserTests against the five real binaries. It finds things the way a person does, by their
+Run by PortalTests against the five real binaries. It finds things the way a person does, by their
 Chinese labels, button texts and headings, and writes a screenshot of every step to --screenshots.
 Exit status 0 when every step saw what it should; otherwise the first failed step is printed.
 """
@@ -8,15 +8,12 @@ import argparse
 import datetime
 import os
 import re
-import sys
 import tempfile
-import time
 
-from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, WebDriverException
-from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from portal_browser import Browser
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--portal", required=True)
@@ -32,125 +29,22 @@ parser.add_argument("--id-number", required=True)
 parser.add_argument("--phone", default="13905700000")
 args = parser.parse_args()
 
-os.makedirs(args.screenshots, exist_ok=True)
-options = webdriver.ChromeOptions()
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=zh-CN"):
-    options.add_argument(flag)
-options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-driver.implicitly_wait(2)
-step_number = 0
-
-
-def step(name):
-    global step_number
-    step_number += 1
-    print(f"step {step_number}: {name}", flush=True)
-
-
-def shot(name):
-    path = os.path.join(args.screenshots, f"{step_number:02d}-{name}.png")
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, max(900, min(height + 40, 6000)))
-    driver.save_screenshot(path)
-    driver.set_window_size(1280, 1600)
-
-
-def fail(message):
-    try:
-        shot("failed")
-    except WebDriverException:
-        pass
-    try:
-        where = f"URL: {driver.current_url}\n{driver.find_element(By.TAG_NAME, 'main').text[:3000]}"
-    except WebDriverException:
-        where = ""
-    print(f"FAILED at step {step_number}: {message}\n{where}", flush=True)
-    driver.quit()
-    os._exit(1)
-
-
-def expect(condition, message):
-    if not condition:
-        fail(message)
-
-
-def go(path):
-    driver.get(args.portal + path)
+browser = Browser(args.portal, args.screenshots)
+driver = browser.driver
+step, shot, fail, expect, go, click, field, row_field, type_into, choose = (
+    browser.step, browser.shot, browser.fail, browser.expect, browser.go, browser.click, browser.field, browser.row_field,
+    browser.type_into, browser.choose)
 
 
 def page_text():
-    return driver.find_element(By.TAG_NAME, "body").text
-
-
-def click(text):
-    """A button, else a link, by its visible text (inside the page's main part before the header's)."""
-    for xpath in (f"//main//button[normalize-space()='{text}']", f"//main//a[normalize-space()='{text}']",
-                  f"//button[normalize-space()='{text}']", f"//a[normalize-space()='{text}']"):
-        for element in driver.find_elements(By.XPATH, xpath):
-            if element.is_displayed():
-                driver.execute_script("window.__leaving = true")
-                element.click()
-                # Every click here submits a form or follows a link: wait for the next page to have loaded.
-                WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
-                    lambda d: d.execute_script("return window.__leaving === undefined && document.readyState === 'complete'"))
-                return
-    fail(f"no link or button “{text}”")
-
-
-def field(label, scope=None):
-    """The input a <label> with this text names, optionally within a fieldset whose legend starts with `scope`."""
-    root = driver
-    if scope:
-        try:
-            root = driver.find_element(By.XPATH, f"//fieldset[legend[starts-with(normalize-space(), '{scope}')]]")
-        except NoSuchElementException:
-            fail(f"no form section “{scope}”")
-    labels = [l for l in root.find_elements(By.XPATH, f".//label[normalize-space()='{label}']")]
-    if not labels:
-        fail(f"no field labelled “{label}”" + (f" in “{scope}”" if scope else ""))
-    return driver.find_element(By.ID, labels[0].get_attribute("for"))
-
-
-def row_field(section, row, label):
-    root = driver.find_element(By.XPATH, f"//fieldset[legend[starts-with(normalize-space(), '{section}')]]")
-    group = root.find_elements(By.CSS_SELECTOR, ".row-group")[row - 1]
-    label_element = group.find_element(By.XPATH, f".//label[normalize-space()='{label}']")
-    return driver.find_element(By.ID, label_element.get_attribute("for"))
-
-
-def type_into(element, text):
-    element.clear()
-    if element.get_attribute("type") == "date":
-        driver.execute_script("arguments[0].value = arguments[1]", element, text)
-    else:
-        element.send_keys(text)
-
-
-def choose(element, text):
-    Select(element).select_by_visible_text(text)
+    return browser.text()
 
 
 def sign_in(credentials, new_password):
-    username, password = credentials.split(":", 1)
-    go("/login")
-    type_into(field("用户名"), username)
-    type_into(field("密码"), password)
-    click("登录")
-    if "修改密码" in driver.title:
-        shot("first-sign-in-password")
-        type_into(field("当前密码"), password)
-        type_into(field("新密码（至少10个字符）"), new_password)
-        type_into(field("再次输入新密码"), new_password)
-        click("保存新密码")
-    expect("工作台" in driver.title, f"after signing in {username} should see the dashboard, saw {driver.title}")
+    browser.sign_in(credentials, new_password, "工作台")
 
 
-def sign_out():
-    click("退出登录")
-    expect("登录" in driver.title, "after signing out the sign-in page shows")
-
+sign_out = browser.sign_out
 
 today = datetime.date.fromisoformat(args.today)
 started = (today - datetime.timedelta(days=400)).isoformat()
@@ -192,38 +86,8 @@ try:
     # 3. The form with a team of two: the Art 5(4) error beside the team section, in Chinese.
     step("an application with a team of two is refused beside the team field")
     go(f"/county/rounds/{args.round_id}/new")
-    type_into(field("单位名称", "一、申报单位"), "衢州精工机械有限公司")
-    type_into(field("统一社会信用代码", "一、申报单位"), args.credit_code)
-    choose(field("单位性质", "一、申报单位"), "企业")
-    choose(field("是否建有工会组织", "一、申报单位"), "是")
-    type_into(field("工会名称", "一、申报单位"), "衢州精工机械有限公司工会")
-    type_into(field("工作室名称", "二、工作室基本情况"), "王建国数控技能创新工作室")
-    type_into(field("开展创建工作起始日期", "二、工作室基本情况"), started)
-    choose(field("是否有功能明确的固定场地", "二、工作室基本情况"), "是")
-    type_into(field("场地地址", "二、工作室基本情况"), "衢州市柯城区航埠镇工业园3号")
-    type_into(field("场地面积（平方米）", "二、工作室基本情况"), "120")
-    type_into(field("年度经费（元）", "二、工作室基本情况"), "50000")
-    type_into(field("办公设施", "二、工作室基本情况"), "会议室、电脑6台")
-    type_into(field("设备", "二、工作室基本情况"), "五轴数控加工中心1台")
-    type_into(field("姓名", "三、工作室负责人"), "王建国")
-    type_into(field("居民身份证号码", "三、工作室负责人"), args.id_number)
-    type_into(field("技术专长", "三、工作室负责人"), "数控加工")
-    choose(field("职业技能等级", "三、工作室负责人"), "一级/高级技师")
-    type_into(field("职业技能等级证书编号", "三、工作室负责人"), "S000033080012345")
-    type_into(field("联系电话", "三、工作室负责人"), args.phone)
-    type_into(row_field("四、团队成员", 1, "姓名"), "李明")
-    type_into(row_field("四、团队成员", 1, "分工"), "技术骨干")
-    type_into(field("工作目标与制度", "五、工作制度"), "工作室章程、月度例会制度、项目管理制度，与公司生产计划衔接。")
-    type_into(row_field("六、创新项目", 1, "项目名称"), "薄壁件加工变形控制")
-    type_into(row_field("六、创新项目", 1, "委托单位"), "衢州精工机械有限公司")
-    type_into(row_field("六、创新项目", 1, "开始日期"), project_start)
-    type_into(row_field("六、创新项目", 1, "完成时限"), project_end)
-    type_into(row_field("六、创新项目", 1, "项目经费（元）"), "80000")
-    type_into(row_field("六、创新项目", 1, "项目内容"), "降低薄壁件变形率")
-    type_into(row_field("六、创新项目", 1, "项目要求"), "变形量小于0.02毫米")
-    type_into(row_field("六、创新项目", 1, "验收标准"), "连续三批合格率99%")
-    type_into(field("初审意见", "八、初审意见"), "同意推荐")
-    type_into(field("推荐顺序", "八、初审意见"), "1")
+    browser.fill_application("衢州精工机械有限公司", args.credit_code, "王建国数控技能创新工作室", args.id_number, args.phone,
+                             started, project_start, project_end, [("李明", "技术骨干")], 1)
     click("提交申报")
     team = driver.find_element(By.XPATH, "//fieldset[legend[starts-with(normalize-space(), '四、团队成员')]]")
     errors = team.find_elements(By.CSS_SELECTOR, "p.error")
@@ -314,8 +178,8 @@ try:
     expect("未找到" in driver.title, f"A's application URL is a 404 page for B, saw {driver.title}")
     shot("county-b-404")
     sign_out()
-    print(f"{step_number} steps passed; screenshots in {args.screenshots}", flush=True)
+    print(f"{browser.step_number} steps passed; screenshots in {args.screenshots}", flush=True)
 except WebDriverException as error:
     fail(f"{type(error).__name__}: {error.msg}")
 finally:
-    driver.quit()
+    browser.quit()

@@ -46,6 +46,13 @@ final class LivePortal {
 
     var baseURL: String { portal.baseURL }
 
+    /// The services' addresses and the operator token, as `portal account add` takes them.
+    var urlArguments: [String] {
+        ["--intake-url", live.processes["intake"]!.baseURL, "--review-url", live.processes["review"]!.baseURL,
+         "--funding-url", live.processes["funding"]!.baseURL, "--assessment-url", live.processes["assessment"]!.baseURL,
+         "--operator-token", live.tokens[.operator]!]
+    }
+
     func stop() {
         portal.stop()
         live.stop()

@@ -28,19 +28,38 @@ final class PortalTests: XCTestCase {
 
     func testACountyUnionDoesItsWholeJobInTheBrowser() throws {
         let portal = try portal()
-        let screenshots = ProcessInfo.processInfo.environment["PORTAL_SCREENSHOTS"]
-            ?? (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(".build/portal-screenshots/county")
+        try runBrowserScript("county_day.py", folder: "county", [
+            "--round-id", portal.roundID, "--round-year", String(portal.roundYear), "--today", portal.today.description,
+            "--county-a", "\(portal.counties[0].username):\(portal.counties[0].password)",
+            "--county-b", "\(portal.counties[1].username):\(portal.counties[1].password)",
+            "--credit-code", UnifiedSocialCreditCode.completing("91330802MA2A1B2C3")!,
+            "--credit-code-2", UnifiedSocialCreditCode.completing("91330802MA2D4E5F6")!,
+            "--id-number", ResidentIDNumber.completing("33080219850101123")!], portal: portal)
+    }
+
+    func testTheDepartmentReturnsFailsAndPassesApplicationsInTheBrowserAndTheCountyAmends() throws {
+        let portal = try portal()
+        for (role, username, name, password) in [("screening_body", "330822", "常山县总工会", "changshan-first-1"), ("department", "dept", "经济工作部", "dept-first-pass-1")] {
+            let subject = role == "screening_body" ? ["--subject", username] : ["--username", username]
+            try portal.portal.admin(["account", "add", "--role", role] + subject + ["--name", name, "--password", password] + portal.urlArguments)
+        }
+        try runBrowserScript("department_day.py", folder: "department", [
+            "--round-id", portal.roundID, "--round-year", String(portal.roundYear), "--today", portal.today.description,
+            "--county", "330822:changshan-first-1", "--department", "dept:dept-first-pass-1",
+            "--credit-codes", [UnifiedSocialCreditCode.completing("91330822MA2A1B2C3")!, UnifiedSocialCreditCode.completing("91330822MA2D4E5F6")!].joined(separator: ","),
+            "--id-number", ResidentIDNumber.completing("33082219800101123")!], portal: portal)
+    }
+
+    /// Runs one of Tests/Browser's scripts against the portal; screenshots in .build/portal-screenshots/<folder>.
+    func runBrowserScript(_ name: String, folder: String, _ arguments: [String], portal: LivePortal) throws {
+        let root = ProcessInfo.processInfo.environment["PORTAL_SCREENSHOTS"]
+            ?? (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(".build/portal-screenshots")
+        let screenshots = (root as NSString).appendingPathComponent(folder)
         try? FileManager.default.removeItem(atPath: screenshots)
-        let script = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("Tests/Browser/county_day.py")
+        let script = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("Tests/Browser/\(name)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--portal", portal.baseURL, "--screenshots", screenshots,
-                             "--round-id", portal.roundID, "--round-year", String(portal.roundYear), "--today", portal.today.description,
-                             "--county-a", "\(portal.counties[0].username):\(portal.counties[0].password)",
-                             "--county-b", "\(portal.counties[1].username):\(portal.counties[1].password)",
-                             "--credit-code", UnifiedSocialCreditCode.completing("91330802MA2A1B2C3")!,
-                             "--credit-code-2", UnifiedSocialCreditCode.completing("91330802MA2D4E5F6")!,
-                             "--id-number", ResidentIDNumber.completing("33080219850101123")!]
+        process.arguments = ["python3", script, "--portal", portal.baseURL, "--screenshots", screenshots] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

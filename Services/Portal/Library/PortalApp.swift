@@ -50,6 +50,7 @@ public func buildPortal(_ configuration: PortalConfiguration, logger: Logger? = 
     AuthPages(renderer: renderer, database: database, configuration: configuration).add(to: router)
     router.addRoutes(PublicPages(renderer: renderer, gateway: gateway).routes, atPath: "public")
     router.addRoutes(CountyPages(renderer: renderer, gateway: gateway).routes, atPath: "county")
+    router.addRoutes(DepartmentPages(renderer: renderer, gateway: gateway).routes, atPath: "department")
     router.addRoutes(OperatorPages(renderer: renderer, accounts: accounts).routes, atPath: "operator")
 
     let application = Application(

@@ -186,6 +186,27 @@ enum ApplicationFormFields {
         return yuan * 100 + cents
     }
 
+    // MARK: ApplicationForm → read-only sections
+
+    /// A section of the form for reading (the printable 申报表, the department's review): label and value per line.
+    struct DisplaySection { var title: String; var lines: [KeyValue] }
+
+    static func display(_ form: ApplicationForm, kind: ApplicationKind) -> [DisplaySection] {
+        let values = values(of: form)
+        func display(_ spec: FieldSpec) -> String {
+            let value = values[spec.name] ?? ""
+            if case .select(let options) = spec.kind { return options.first { $0.0 == value && !value.isEmpty }?.1 ?? value }
+            return value
+        }
+        return sections(kind: kind, studios: []).map { spec in
+            DisplaySection(title: spec.title, lines: spec.fields.map { KeyValue(key: $0.label, value: display($0)) }
+                + spec.rows.enumerated().compactMap { index, row in
+                    let text = row.compactMap { field in display(field).isEmpty ? nil : "\(field.label)：\(display(field))" }.joined(separator: "；")
+                    return text.isEmpty ? nil : KeyValue(key: "\(index + 1)", value: text)
+                })
+        }
+    }
+
     // MARK: ApplicationForm → form values
 
     /// What the inputs show for a stored form (amounts back in yuan).

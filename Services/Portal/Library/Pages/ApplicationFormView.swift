@@ -40,15 +40,15 @@ struct ApplicationFormView {
     var generalErrors: [IssueView]
     var hasErrors: Bool
     var errorCount: Int
-    var canSubmit: Bool
+    /// A submitted or returned application is amended: one button, a checked new version; a draft can also be saved.
+    var amending: Bool
     var submitLabel: String
 
-    init(action: String, kind: ApplicationKind, studios: [(id: String, name: String)], values: FormValues, issues: [DomainIssue],
-         canSubmit: Bool = true, submitLabel: String = "提交申报") {
+    init(action: String, kind: ApplicationKind, studios: [(id: String, name: String)], values: FormValues, issues: [DomainIssue], amending: Bool = false) {
         self.action = action
         idempotencyKey = values["_idempotency"] ?? UUID().uuidString.lowercased()
-        self.canSubmit = canSubmit
-        self.submitLabel = submitLabel
+        self.amending = amending
+        submitLabel = amending ? "提交修改" : "提交申报"
         let specs = ApplicationFormFields.sections(kind: kind, studios: studios)
         var remaining = issues
         func take(_ matches: (DomainIssue) -> Bool) -> [IssueView] {

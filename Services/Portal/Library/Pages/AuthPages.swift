@@ -207,6 +207,7 @@ struct AuthPages {
     static func home(for account: Account) -> String {
         switch account.role {
         case .screeningBody: "/county"
+        case .department: "/department"
         case .operator: "/operator/accounts"
         default: "/home"
         }

@@ -96,7 +96,7 @@ struct CountyPages {
         let (onPage, pager) = Pager.slice(apps, request: request) { "/county?page=\($0)" }
         let appRows = onPage.map { app in
             DashboardView.AppRow(id: app.id.rawValue, studio: app.studioName ?? "（未填写）", unit: app.unitName ?? "", kind: app.kind.nameZh,
-                                 status: app.statusZh, statusClass: Self.statusClass(app.status), version: app.version,
+                                 status: app.statusZh, statusClass: ApplicationStatusStyle.cssClass(app.status), version: app.version,
                                  submittedOn: Dates.chinese(app.submittedOn), order: app.recommendationOrder.map(String.init) ?? "")
         }
         var counts: [String: Int] = [:]
@@ -105,16 +105,6 @@ struct CountyPages {
                                  counts: counts.sorted { $0.key < $1.key }.map { DashboardView.Count(status: $0.key, count: $0.value) },
                                  attention: attention, hasAttention: !attention.isEmpty, pager: pager)
         return renderer.html("county_dashboard", title: "工作台", view: view, context: context)
-    }
-
-    static func statusClass(_ status: String) -> String {
-        switch status {
-        case "draft": "draft"
-        case "withdrawn", "qualificationFailed", "notNamed", "notAwarded", "notSelected": "closed"
-        case "returnedForAmendment": "attention"
-        case "named", "awarded", "selected", "qualificationPassed": "good"
-        default: "open"
-        }
     }
 
     // MARK: The form
@@ -137,9 +127,9 @@ struct CountyPages {
     }
 
     func formPage(heading: String, round: IntakeRound, action: String, values: FormValues, issues: [DomainIssue], context: PortalContext,
-                  saved: Bool = false, status: HTTPResponse.Status = .ok) async throws -> Response {
+                  saved: Bool = false, amending: Bool = false, status: HTTPResponse.Status = .ok) async throws -> Response {
         let studios = round.kind == .naming ? [] : try await studios(context: context)
-        let form = ApplicationFormView(action: action, kind: round.kind, studios: studios, values: values, issues: issues)
+        let form = ApplicationFormView(action: action, kind: round.kind, studios: studios, values: values, issues: issues, amending: amending)
         let view = FormPageView(heading: heading, roundLine: "\(round.year)年度\(round.kind.nameZh) · 受理期 \(Dates.chinese(round.opensOn)) 至 \(Dates.chinese(round.deadline))",
                                 form: form, saved: saved)
         return renderer.html("county_form", title: heading, view: view, context: context, status: status)
@@ -186,7 +176,8 @@ struct CountyPages {
         let round = try await round(app.roundId.rawValue, context: context)
         return try await formPage(heading: app.status == "draft" ? "编辑草稿" : "修改申报表", round: round,
                                   action: "/county/applications/\(app.id.rawValue)/edit", values: ApplicationFormFields.values(of: app.form),
-                                  issues: app.status == ApplicationStatus.returnedForAmendment.rawValue ? app.statusReasons : [], context: context)
+                                  issues: app.status == ApplicationStatus.returnedForAmendment.rawValue ? app.statusReasons : [], context: context,
+                                  amending: app.status != "draft")
     }
 
     @Sendable func update(_ request: Request, context: PortalContext) async throws -> Response {
@@ -198,13 +189,15 @@ struct CountyPages {
         do {
             form = try ApplicationFormFields.form(from: context.form)
         } catch let problem as ApplicationFormFields.InputProblem {
-            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: problem.issues, context: context, status: .unprocessableContent)
+            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: problem.issues, context: context,
+                                      amending: app.status != "draft", status: .unprocessableContent)
         }
         let token = context.token(.intake)
         let saved = try await gateway.call(.intake, "PUT", "/applications/\(app.id.rawValue)", token: token, json: form)
         guard saved.isSuccess else {
             guard [400, 409, 422].contains(saved.status) else { _ = try saved.orFail(); return Response(status: .internalServerError) }
-            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: saved.issues, context: context, status: .unprocessableContent)
+            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: saved.issues, context: context,
+                                      amending: app.status != "draft", status: .unprocessableContent)
         }
         let wasDraft = app.status == "draft"
         guard wasDraft && context.form["action"] == "submit" else {
@@ -252,7 +245,7 @@ struct CountyPages {
         let open = app.status == "draft" || ApplicationStatus(rawValue: app.status)?.isAmendable == true
         let view = ApplicationPageView(
             id: app.id.rawValue, studio: app.form.studio?.name ?? "（未填写）", unit: app.form.applicantUnit?.name ?? "", kind: app.kind.nameZh,
-            status: app.statusZh, statusClass: Self.statusClass(app.status), version: app.version, submittedOn: app.submittedOn.map { Dates.chinese($0) },
+            status: app.statusZh, statusClass: ApplicationStatusStyle.cssClass(app.status), version: app.version, submittedOn: app.submittedOn.map { Dates.chinese($0) },
             reasons: app.statusReasons.map(IssueView.init), hasReasons: !app.statusReasons.isEmpty,
             attachments: app.attachments.map { .init(sha: $0.sha256, name: $0.fileName, type: Self.typeName($0.mediaType), size: Self.size($0.size), addedAt: Dates.instant($0.addedAt)) },
             history: app.statusHistory.map { .init(status: $0.statusZh, source: $0.source == "review" ? "评审" : "申报", at: Dates.instant($0.at), reasons: $0.reasons.map(IssueView.init)) },
@@ -325,14 +318,7 @@ struct CountyPages {
     }
 
     @Sendable func download(_ request: Request, context: PortalContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let sha = try context.parameters.require("sha")
-        let reply = try await gateway.get(.intake, "/applications/\(PublicPages.pathComponent(id))/attachments/\(PublicPages.pathComponent(sha))",
-                                          token: context.token(.intake)).orFail()
-        // The type intake recognised from the content on upload; always a download, never rendered inline.
-        let type = ["application/pdf", "image/png", "image/jpeg"].first { reply.contentType?.hasPrefix($0) == true } ?? "application/octet-stream"
-        return Response(status: .ok, headers: [.contentType: type, .contentDisposition: reply.contentDisposition ?? "attachment"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+        try await AttachmentDownload.pass(try context.parameters.require("id"), try context.parameters.require("sha"), gateway: gateway, context: context)
     }
 
     // MARK: Import
@@ -408,30 +394,16 @@ struct CountyPages {
     struct PrintView {
         var title: String
         var roundLine: String
-        var sections: [PrintSection]
+        var sections: [ApplicationFormFields.DisplaySection]
         var bodyName: String
         var today: String
     }
-    struct PrintSection { var title: String; var lines: [KeyValue] }
 
     @Sendable func printable(_ request: Request, context: PortalContext) async throws -> Response {
         let account = try context.requireAccount()
         let app = try await application(try context.parameters.require("id"), context: context)
         let round = try await round(app.roundId.rawValue, context: context)
-        let values = ApplicationFormFields.values(of: app.form)
-        let specs = ApplicationFormFields.sections(kind: app.kind, studios: [])
-        func display(_ spec: FieldSpec) -> String {
-            let value = values[spec.name] ?? ""
-            if case .select(let options) = spec.kind { return options.first { $0.0 == value && !value.isEmpty }?.1 ?? value }
-            return value
-        }
-        let sections = specs.map { spec in
-            PrintSection(title: spec.title, lines: spec.fields.map { KeyValue(key: $0.label, value: display($0)) }
-                + spec.rows.enumerated().compactMap { index, row in
-                    let text = row.compactMap { field in display(field).isEmpty ? nil : "\(field.label)：\(display(field))" }.joined(separator: "；")
-                    return text.isEmpty ? nil : KeyValue(key: "\(index + 1)", value: text)
-                })
-        }
+        let sections = ApplicationFormFields.display(app.form, kind: app.kind)
         let view = PrintView(title: "衢州市高技能人才（劳模）创新工作室申报表（\(app.kind.nameZh)）", roundLine: "\(round.year)年度 · 申报编号 \(app.id.rawValue) · 第\(app.version)版",
                              sections: sections, bodyName: account.displayName, today: Dates.chinese(Dates.today()))
         return renderer.html("print_application", title: view.title, view: view, context: context)

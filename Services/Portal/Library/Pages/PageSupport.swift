@@ -92,3 +92,28 @@ struct Pager {
         return (Array(items[start..<end]), pager)
     }
 }
+
+/// The colour of an application's status tag.
+enum ApplicationStatusStyle {
+    static func cssClass(_ status: String) -> String {
+        switch status {
+        case "draft": "draft"
+        case "withdrawn", "qualificationFailed", "notNamed", "notAwarded", "notSelected": "closed"
+        case "returnedForAmendment": "attention"
+        case "named", "awarded", "selected", "qualificationPassed": "good"
+        default: "open"
+        }
+    }
+}
+
+/// An application's attachment, fetched from intake with the caller's own token (so intake decides who may
+/// have it) and handed on as a download with the type intake checked on upload.
+enum AttachmentDownload {
+    static func pass(_ id: String, _ sha: String, gateway: ServiceGateway, context: PortalContext) async throws -> Response {
+        let reply = try await gateway.get(.intake, "/applications/\(PublicPages.pathComponent(id))/attachments/\(PublicPages.pathComponent(sha))",
+                                          token: context.token(.intake)).orFail()
+        let type = ["application/pdf", "image/png", "image/jpeg"].first { reply.contentType?.hasPrefix($0) == true } ?? "application/octet-stream"
+        return Response(status: .ok, headers: [.contentType: type, .contentDisposition: reply.contentDisposition ?? "attachment"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+}

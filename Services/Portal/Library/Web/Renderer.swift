@@ -58,6 +58,8 @@ struct Chrome {
         switch account?.role {
         case .screeningBody?:
             items.insert(NavItem(href: "/county", label: "工作台"), at: 0)
+        case .department?:
+            items.insert(NavItem(href: "/department", label: "评审批次"), at: 0)
         case .operator?:
             items.insert(NavItem(href: "/operator/accounts", label: "账户管理"), at: 0)
         default:

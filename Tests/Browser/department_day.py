@@ -1,0 +1,116 @@
+"""The department's qualification review (资格审查, Art 11) in a real headless Chromium, with the county on the
+other side: a county submits two applications; the department returns one for amendment and fails the other,
+each with a reason; the county sees the return, amends in the browser and resubmits; the department passes the
+new version. Run by PortalTests against the five real binaries; screenshots of each step in --screenshots.
+"""
+import argparse
+import datetime
+import time
+
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+
+from portal_browser import Browser
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--portal", required=True)
+parser.add_argument("--screenshots", required=True)
+parser.add_argument("--round-id", required=True)
+parser.add_argument("--round-year", type=int, required=True)
+parser.add_argument("--today", required=True)
+parser.add_argument("--county", required=True, help="username:first-password")
+parser.add_argument("--department", required=True, help="username:first-password")
+parser.add_argument("--credit-codes", required=True, help="two unified social credit codes, comma-separated")
+parser.add_argument("--id-number", required=True)
+args = parser.parse_args()
+
+b = Browser(args.portal, args.screenshots)
+today = datetime.date.fromisoformat(args.today)
+started = (today - datetime.timedelta(days=400)).isoformat()
+codes = args.credit_codes.split(",")
+members = [("李明", "技术骨干"), ("赵芳", "工艺员")]
+
+
+def eventually(condition, message, reload_path):
+    """What another service learns by an event arrives within milliseconds; allow a few seconds on a busy machine."""
+    for _ in range(20):
+        b.go(reload_path)
+        if condition():
+            return
+        time.sleep(0.25)
+    b.fail(message)
+
+
+try:
+    b.step("the county submits two applications")
+    b.sign_in(args.county, "changshan-new-password-1", "工作台")
+    for order, (unit, code, studio) in enumerate((("常山精工机械有限公司", codes[0], "常山数控创新工作室"), ("常山胡柚科技有限公司", codes[1], "常山胡柚加工创新工作室")), start=1):
+        b.go(f"/county/rounds/{args.round_id}/new")
+        b.fill_application(unit, code, studio, args.id_number, "13905700000", started, f"{args.round_year}-01-01", f"{args.round_year}-12-31", members, order)
+        b.click("提交申报")
+        b.expect("申报已提交" in b.text(), f"{studio} submitted; saw {b.text()[:300]}")
+    b.sign_out()
+
+    b.step("the department sees the round's pipeline")
+    b.sign_in(args.department, "department-new-password-1", "评审批次")
+    eventually(lambda: f"{args.round_year}年度命名申报" in b.text(), "review knows the round once the first application arrived", "/department")
+    b.shot("department-rounds")
+    b.driver.find_element(By.LINK_TEXT, f"{args.round_year}年度命名申报").click()
+    eventually(lambda: "常山数控创新工作室" in b.text() and "常山胡柚加工创新工作室" in b.text(), "both applications in the round", b.driver.current_url.replace(args.portal, ""))
+    b.shot("department-round")
+
+    b.step("the department returns one application for amendment, with its reason")
+    b.driver.find_element(By.LINK_TEXT, "常山数控创新工作室").click()
+    b.expect("申报表" in b.text() and "王建国" in b.text(), "the form beside the decision")
+    b.shot("qualification-form")
+    b.choose(b.field("审查结论"), "退回补正")
+    b.choose(b.field("问题所在栏目"), "四、团队成员（负责人以外）")
+    b.choose(b.field("依据条款"), "第五条第（四）项 负责人与团队")
+    b.type_into(b.field("理由（退回补正和不通过必填，县区可见）"), "请补充团队成员的职业技能等级。")
+    b.click("提交审查意见")
+    b.expect("资格审查结果已记录：退回补正" in b.text(), f"the return is recorded; saw {b.text()[:300]}")
+
+    b.step("a return without a reason is refused beside the form, and the other application fails with one")
+    b.driver.find_element(By.LINK_TEXT, "常山胡柚加工创新工作室").click()
+    b.choose(b.field("审查结论"), "不通过")
+    b.click("提交审查意见")
+    b.expect("须说明理由" in b.text(), f"review's refusal shown; saw {b.text()[:400]}")
+    b.shot("fail-without-reason-refused")
+    b.choose(b.field("审查结论"), "不通过")
+    b.choose(b.field("依据条款"), "第七条 创建满6个月")
+    b.type_into(b.field("理由（退回补正和不通过必填，县区可见）"), "创建时间材料与实际不符。")
+    b.click("提交审查意见")
+    b.expect("资格审查结果已记录：不通过" in b.text(), "the failure is recorded")
+    b.shot("decisions-recorded")
+    b.sign_out()
+
+    b.step("the county sees the return, amends in the browser and resubmits")
+    b.sign_in(args.county.split(":")[0] + ":changshan-new-password-1", "unused", "工作台")
+    eventually(lambda: "被退回修改" in b.text(), "the return on the county's dashboard", "/county")
+    b.shot("county-sees-return")
+    b.driver.find_element(By.LINK_TEXT, "常山数控创新工作室").click()
+    b.expect("请补充团队成员的职业技能等级" in b.text(), "the department's reason on the application's page")
+    b.click("修改申报表")
+    b.expect("请补充团队成员的职业技能等级" in b.text(), "the reason beside the form")
+    b.choose(b.row_field("四、团队成员", 1, "职业技能等级"), "二级/技师")
+    b.choose(b.row_field("四、团队成员", 2, "职业技能等级"), "三级/高级工")
+    b.shot("county-amends")
+    b.click("提交修改")
+    b.expect("修改已提交" in b.text() and "第2版" in b.text(), f"a second version; saw {b.text()[:300]}")
+    b.sign_out()
+
+    b.step("the department passes the amended version")
+    b.sign_in(args.department.split(":")[0] + ":department-new-password-1", "unused", "评审批次")
+    b.driver.find_element(By.LINK_TEXT, f"{args.round_year}年度命名申报").click()
+    eventually(lambda: "已提交" in b.text(), "the amended application awaits review again", b.driver.current_url.replace(args.portal, ""))
+    b.driver.find_element(By.LINK_TEXT, "常山数控创新工作室").click()
+    b.expect("第2版" in b.text() and "二级/技师" in b.text(), "the amended form")
+    b.choose(b.field("审查结论"), "通过")
+    b.click("提交审查意见")
+    b.expect("资格审查结果已记录：通过" in b.text(), "the pass is recorded")
+    b.shot("passed")
+    print(f"{b.step_number} steps passed; screenshots in {args.screenshots}", flush=True)
+except WebDriverException as error:
+    b.fail(f"{type(error).__name__}: {error.msg}")
+finally:
+    b.quit()
