@@ -50,6 +50,35 @@ final class PortalTests: XCTestCase {
             "--id-number", ResidentIDNumber.completing("33082219800101123")!], portal: portal)
     }
 
+    func testANamingRoundFromTheDepartmentsTheExpertsAndTheFederationsDesks() throws {
+        let portal = try portal()
+        var experts: [String] = []
+        for index in 1...5 {
+            let id = "EXP-R\(index)"
+            try portal.portal.admin(["account", "add", "--role", "expert", "--subject", id, "--username", id, "--name", "专家\(index)",
+                                     "--password", "\(id)-first-pass"] + portal.urlArguments)
+            experts.append("\(id):\(id)-first-pass")
+        }
+        try portal.portal.admin(["account", "add", "--role", "department", "--username", "dept2", "--name", "经济工作部（评审）", "--password", "dept2-first-pass"] + portal.urlArguments)
+        try portal.portal.admin(["account", "add", "--role", "federation", "--username", "fed", "--name", "市总工会", "--password", "fed-first-pass-1"] + portal.urlArguments)
+        // A submitted application of its own, so the round has something to qualify whichever test ran before.
+        try portal.submitApplication(body: "330881", unit: "江山精密机床有限公司", studio: "江山数控技能创新工作室", leader: "王建国")
+        // The experts the earlier years left in the pool get accounts too: the assignment may choose them.
+        let review = APIClient(baseURL: portal.live.processes["review"]!.baseURL, token: portal.live.tokens[.department])
+        var scorers = experts.dropLast()
+        for case let expert as [String: Any] in try review.expect(200, "GET", "/experts").items.map({ $0 as Any }) {
+            guard let id = expert["id"] as? String else { continue }
+            try portal.portal.admin(["account", "add", "--role", "expert", "--subject", id, "--username", id, "--name", "专家\(id)",
+                                     "--password", "\(id)-first-pass"] + portal.urlArguments)
+            scorers.append("\(id):\(id)-first-pass")
+        }
+        try runBrowserScript("naming_round.py", folder: "naming-round", [
+            "--round-year", String(portal.roundYear), "--department", "dept2:dept2-first-pass", "--federation", "fed:fed-first-pass-1",
+            "--experts", experts.joined(separator: ","), "--scorers", scorers.joined(separator: ","),
+            "--clocks", LivePlatform.services.map { portal.live.processes[$0]!.baseURL }.joined(separator: ","),
+            "--operator-token", portal.live.tokens[.operator]!], portal: portal)
+    }
+
     /// Runs one of Tests/Browser's scripts against the portal; screenshots in .build/portal-screenshots/<folder>.
     func runBrowserScript(_ name: String, folder: String, _ arguments: [String], portal: LivePortal) throws {
         let root = ProcessInfo.processInfo.environment["PORTAL_SCREENSHOTS"]

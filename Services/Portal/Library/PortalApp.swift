@@ -51,6 +51,8 @@ public func buildPortal(_ configuration: PortalConfiguration, logger: Logger? = 
     router.addRoutes(PublicPages(renderer: renderer, gateway: gateway).routes, atPath: "public")
     router.addRoutes(CountyPages(renderer: renderer, gateway: gateway).routes, atPath: "county")
     router.addRoutes(DepartmentPages(renderer: renderer, gateway: gateway).routes, atPath: "department")
+    router.addRoutes(ExpertPages(renderer: renderer, gateway: gateway).routes, atPath: "expert")
+    router.addRoutes(FederationPages(renderer: renderer, gateway: gateway).routes, atPath: "federation")
     router.addRoutes(OperatorPages(renderer: renderer, accounts: accounts).routes, atPath: "operator")
 
     let application = Application(

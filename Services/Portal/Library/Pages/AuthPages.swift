@@ -208,6 +208,8 @@ struct AuthPages {
         switch account.role {
         case .screeningBody: "/county"
         case .department: "/department"
+        case .expert: "/expert"
+        case .federation: "/federation"
         case .operator: "/operator/accounts"
         default: "/home"
         }

@@ -19,6 +19,7 @@ struct DepartmentPages {
         routes.get("applications/:id", use: application)
         routes.post("applications/:id/qualification", use: qualify)
         routes.get("applications/:id/attachments/:sha", use: download)
+        PanelPages(renderer: renderer, gateway: gateway).add(to: routes)
         return routes
     }
 
@@ -92,11 +93,42 @@ struct DepartmentPages {
     }
 
     struct RoundView {
+        struct Step { var action: String; var label: String }
+        struct AssignmentRow { var studio: String; var experts: String }
+        struct RankingRow { var rank: Int; var studio: String; var sheets: Int; var mean: String; var final: String; var proposed: Bool; var reason: String? }
         struct Row { var id: String; var studio: String; var unit: String; var body: String; var order: String; var submittedOn: String; var version: Int; var status: String; var statusClass: String; var awaiting: Bool }
+        var id: String
         var title: String
         var status: String
         var rows: [Row]
         var awaiting: Int
+        var steps: [Step]
+        var assignment: [AssignmentRow]
+        var loads: String
+        var ranking: [RankingRow]
+        var notice: String?
+    }
+
+    struct AssignmentBody: Decodable {
+        struct Row: Decodable { var applicationId: String; var experts: [Expert] }
+        struct Expert: Decodable { var expertId: String }
+        var assignments: [Row]
+        var loads: [String: Int]
+    }
+    struct RankingBody: Decodable {
+        struct Line: Decodable { var rank: Int; var applicationId: String; var studioName: String; var sheets: Int; var mean: String; var final: String; var proposed: Bool; var reason: String? }
+        var lines: [Line]
+    }
+    struct NoticeBody: Decodable { var startsOn: LocalDate; var endsOn: LocalDate; var workingDays: Int; var applicationIds: [String] }
+
+    /// What the department may do next with a round in `status`; review refuses a step whose time has not come.
+    static func steps(_ status: String) -> [RoundView.Step] {
+        switch status {
+        case "open": [.init(action: "assign", label: "运行专家分配"), .init(action: "scoring", label: "开始评分")]
+        case "scoring": [.init(action: "close", label: "结束评分")]
+        case "closed": [.init(action: "notice", label: "发布公示")]
+        default: []
+        }
     }
 
     @Sendable func round(_ request: Request, context: PortalContext) async throws -> Response {
@@ -115,9 +147,23 @@ struct DepartmentPages {
                           status: ApplicationStatus(rawValue: $0.status)?.nameZh ?? $0.status, statusClass: ApplicationStatusStyle.cssClass($0.status),
                           awaiting: $0.status == "submitted")
         }
-        return renderer.html("department_round", title: "\(round.year)年度\(round.kind.nameZh)",
-                             view: RoundView(title: "\(round.year)年度\(round.kind.nameZh)", status: Self.roundStatusZh(round.status), rows: rows,
-                                             awaiting: rows.filter(\.awaiting).count), context: context)
+        let names = Dictionary(apps.map { ($0.applicationId, $0.studioName) }, uniquingKeysWith: { first, _ in first })
+        let path = "/rounds/\(PublicPages.pathComponent(id))"
+        // What exists at this stage: the assignment once run, the ranking once scoring closed, the notice once published.
+        async let assignmentReply = gateway.get(.review, path + "/assignment", token: token)
+        async let rankingReply = gateway.get(.review, path + "/ranking", token: token)
+        async let noticeReply = gateway.get(.review, path + "/notice", token: token)
+        let assignment = try? await assignmentReply.orFail().decode(AssignmentBody.self)
+        let ranking = ["closed", "notice", "decided"].contains(round.status) ? try? await rankingReply.orFail().decode(RankingBody.self) : nil
+        let notice = try? await noticeReply.orFail().decode(NoticeBody.self)
+        let view = RoundView(
+            id: id, title: "\(round.year)年度\(round.kind.nameZh)", status: Self.roundStatusZh(round.status), rows: rows, awaiting: rows.filter(\.awaiting).count,
+            steps: Self.steps(round.status),
+            assignment: (assignment?.assignments ?? []).map { .init(studio: names[$0.applicationId] ?? $0.applicationId, experts: $0.experts.map(\.expertId).joined(separator: "、")) },
+            loads: (assignment?.loads ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)：\($0.value)份" }.joined(separator: "；"),
+            ranking: (ranking?.lines ?? []).map { .init(rank: $0.rank, studio: $0.studioName, sheets: $0.sheets, mean: $0.mean, final: $0.final, proposed: $0.proposed, reason: $0.reason) },
+            notice: notice.map { "公示期 \(Dates.chinese($0.startsOn)) 至 \(Dates.chinese($0.endsOn))（\($0.workingDays)个工作日），拟推荐 \($0.applicationIds.count) 家。" })
+        return renderer.html("department_round", title: view.title, view: view, context: context)
     }
 
     struct ApplicationPage {

@@ -32,6 +32,8 @@ public struct PortalContext: RequestContext, SessionRequestContext {
     /// The signed-in account's token for `service`.
     public func token(_ service: PlatformService) -> String? { tokens[service] }
 
+    static let errorMark = "\u{1}"
+
     /// Takes the one-time message set by the previous POST.
     public func takeFlash() -> String? {
         guard var session = sessions.session, let flash = session.flash else { return nil }
@@ -40,9 +42,10 @@ public struct PortalContext: RequestContext, SessionRequestContext {
         return flash
     }
 
-    public func setFlash(_ message: String) {
+    /// A one-time message for the next page; `isError` draws it as a refusal.
+    public func setFlash(_ message: String, isError: Bool = false) {
         guard var session = sessions.session else { return }
-        session.flash = message
+        session.flash = (isError ? Self.errorMark : "") + message
         _ = sessions.updateSession(session)
     }
 }

@@ -41,6 +41,7 @@ struct Chrome {
     var roleName: String
     var nav: [NavItem]
     var flash: String?
+    var flashIsError: Bool
     var csrf: String
 
     init(title: String, context: PortalContext) {
@@ -49,7 +50,9 @@ struct Chrome {
         accountName = context.account?.displayName ?? ""
         roleName = context.account?.role.nameZh ?? ""
         nav = Self.navigation(for: context.account)
-        flash = context.takeFlash()
+        let message = context.takeFlash()
+        flashIsError = message?.hasPrefix(PortalContext.errorMark) == true
+        flash = message.map { $0.hasPrefix(PortalContext.errorMark) ? String($0.dropFirst()) : $0 }
         csrf = context.csrf
     }
 
@@ -59,7 +62,11 @@ struct Chrome {
         case .screeningBody?:
             items.insert(NavItem(href: "/county", label: "工作台"), at: 0)
         case .department?:
-            items.insert(NavItem(href: "/department", label: "评审批次"), at: 0)
+            items.insert(contentsOf: [NavItem(href: "/department", label: "评审批次"), NavItem(href: "/department/experts", label: "专家库")], at: 0)
+        case .expert?:
+            items.insert(NavItem(href: "/expert", label: "评审任务"), at: 0)
+        case .federation?:
+            items.insert(NavItem(href: "/federation", label: "待决定事项"), at: 0)
         case .operator?:
             items.insert(NavItem(href: "/operator/accounts", label: "账户管理"), at: 0)
         default:

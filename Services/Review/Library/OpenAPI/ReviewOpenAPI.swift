@@ -255,7 +255,20 @@ enum ReviewOpenAPI {
             reason: { type: string }
         MyAssignmentList:
           type: object
-          properties: { items: { type: array, items: { type: object } } }
+          properties: { items: { type: array, items: { $ref: '#/components/schemas/MyAssignment' } } }
+        MyAssignment:
+          type: object
+          required: [applicationId, roundId, studioName, unitName, speciality, projectTitles, rubric]
+          properties:
+            applicationId: { type: string }
+            roundId: { type: string }
+            studioName: { type: string }
+            unitName: { type: string }
+            speciality: { type: string }
+            projectTitles: { type: array, items: { type: string } }
+            sheetStatus: { type: string, enum: [draft, submitted] }
+            scoringDeadline: { type: string, format: date }
+            rubric: { $ref: '#/components/schemas/Rubric' }
         ScoreSheet:
           type: object
           properties:

@@ -110,6 +110,8 @@ struct ScoringController {
         var projectTitles: [String]
         var sheetStatus: String?
         var scoringDeadline: LocalDate?
+        /// The round's criteria, scales and weights, for the expert's score sheet.
+        var rubric: Rubric
     }
 
     @Sendable func myAssignments(_ request: Request, context: AppRequestContext) async throws -> Items<MyAssignment> {
@@ -122,7 +124,7 @@ struct ScoringController {
                 let status = try String.fetchOne(db, sql: "SELECT status FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [id, expert])
                 return MyAssignment(applicationId: id, roundId: round.id, studioName: application.content.studio.name, unitName: application.content.applicantUnit.name,
                                     speciality: application.content.speciality, projectTitles: application.content.projectTitles, sheetStatus: status,
-                                    scoringDeadline: round.scoringDeadline)
+                                    scoringDeadline: round.scoringDeadline, rubric: round.rubric)
             }
         })
     }

@@ -1,0 +1,140 @@
+"""A naming round from the department's, the experts' and the federation's desks, in a real headless Chromium:
+qualify what waits, build the expert pool (one expert declares a master–apprentice relationship with a leader),
+assign, every expert scores in the browser, close, publish the 公示, the demo clocks move past it, the federation
+approves, and the named studios appear on the public register. Run by PortalTests over the five real binaries.
+"""
+import argparse
+import json
+import time
+import urllib.request
+
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+
+from portal_browser import Browser
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--portal", required=True)
+parser.add_argument("--screenshots", required=True)
+parser.add_argument("--round-year", type=int, required=True)
+parser.add_argument("--department", required=True, help="username:first-password")
+parser.add_argument("--federation", required=True, help="username:first-password")
+parser.add_argument("--experts", required=True, help="id:first-password,… for the experts' accounts")
+parser.add_argument("--scorers", required=True, help="id:first-password,… of every expert who may have assignments")
+parser.add_argument("--clocks", required=True, help="the services' base URLs, comma-separated, whose demo clocks the test moves")
+parser.add_argument("--operator-token", required=True)
+args = parser.parse_args()
+
+b = Browser(args.portal, args.screenshots)
+round_title = f"{args.round_year}年度命名申报"
+experts = [entry.split(":", 1) for entry in args.experts.split(",")]
+
+
+def open_round():
+    b.go("/department")
+    b.driver.find_element(By.LINK_TEXT, round_title).click()
+
+
+def step_button(label):
+    b.click(label)
+    b.expect("未完成" not in b.text(), f"“{label}” was refused: {b.text()[:600]}")
+
+
+try:
+    b.step("the department qualifies every application that waits")
+    b.sign_in(args.department, "department-two-password-1", "评审批次")
+    open_round()
+    while b.driver.find_elements(By.XPATH, "//main//a[normalize-space()='资格审查']"):
+        b.click("资格审查")
+        b.choose(b.field("审查结论"), "通过")
+        b.click("提交审查意见")
+        b.expect("资格审查结果已记录：通过" in b.text(), f"a pass recorded; saw {b.text()[:400]}")
+    passed = [row.text for row in b.driver.find_elements(By.XPATH, "//table//tr[td/span[normalize-space()='资格审查通过']]/td[1]")]
+    b.expect(passed, "some applications passed qualification")
+    b.shot("qualified")
+
+    b.step("the department adds the experts, one with a declared master–apprentice relationship")
+    for index, (expert_id, _) in enumerate(experts):
+        b.go("/department/experts")
+        b.type_into(b.field("专家编号"), expert_id)
+        b.type_into(b.field("姓名"), f"专家{index + 1}")
+        b.type_into(b.field("工作单位"), f"衢州职业技术学院{index + 1}系")
+        b.type_into(b.field("专业领域（用顿号分隔）"), "装备制造/数控加工")
+        b.type_into(b.field("最多评审份数"), "10")
+        if index == len(experts) - 1:
+            b.choose(b.field("申报的关系"), "师徒关系")
+            b.type_into(b.field("关系人（负责人或团队成员姓名）"), "王建国")
+        b.click("添加专家")
+        b.expect(f"已添加专家“专家{index + 1}”" in b.text(), f"expert {expert_id} added; saw {b.text()[:400]}")
+    b.shot("expert-pool")
+
+    b.step("the assignment, with the related expert kept off the leader's applications")
+    open_round()
+    step_button("运行专家分配")
+    table = b.driver.find_element(By.XPATH, "//table[@aria-label='专家分配']")
+    rows = [row.text for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    b.expect(rows and all(experts[-1][0] not in row for row in rows), f"the related expert is assigned nowhere: {rows}")
+    b.shot("assignment")
+    step_button("开始评分")
+    b.sign_out()
+
+    for expert_id, password in [entry.split(":", 1) for entry in args.scorers.split(",")]:
+        b.step(f"expert {expert_id} scores their assignments")
+        b.sign_in(f"{expert_id}:{password}", f"{expert_id}-new-password", "评审任务")
+        # Earlier years' sheets are submitted already; this round's wait.
+        links = [row.find_element(By.TAG_NAME, "a").text for row in b.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+                 if row.find_elements(By.TAG_NAME, "a") and not row.text.endswith("已提交")]
+        for studio in links:
+            b.go("/expert")
+            b.driver.find_element(By.LINK_TEXT, studio).click()
+            for row in b.driver.find_elements(By.CSS_SELECTOR, "table[aria-label='评分细则'] tbody tr"):
+                cells = row.find_elements(By.TAG_NAME, "td")
+                top = int(cells[2].text)
+                field = cells[4].find_element(By.TAG_NAME, "input")
+                b.type_into(field, str(max(1, top - 1 - len(studio) % 3)))
+            b.type_into(b.field("评语"), "项目扎实，团队结构合理。")
+            if studio == links[0]:
+                b.click("保存草稿")
+                b.expect("评分草稿已保存" in b.text(), "the draft is saved")
+            b.click("提交评分表")
+            b.expect("评分表已提交" in b.text(), f"the sheet is submitted; saw {b.text()[:400]}")
+        b.shot(f"expert-{expert_id}-done")
+        b.sign_out()
+
+    b.step("the department closes scoring, sees the ranking and publishes the 公示")
+    b.sign_in(args.department.split(":")[0] + ":department-two-password-1", "unused", "评审批次")
+    open_round()
+    step_button("结束评分")
+    ranking = b.driver.find_element(By.XPATH, "//table[@aria-label='评审排名']")
+    b.expect(len(ranking.find_elements(By.CSS_SELECTOR, "tbody tr")) >= 1 and "是" in ranking.text, f"a ranking with a proposal: {ranking.text}")
+    b.shot("ranking")
+    step_button("发布公示")
+    b.expect("公示期" in b.text(), "the notice period is shown")
+    b.shot("notice-published")
+    b.sign_out()
+
+    b.step("the demo clocks move past the notice; the federation approves")
+    for url in args.clocks.split(","):
+        request = urllib.request.Request(url + "/ops/clock", data=json.dumps({"advanceDays": 20}).encode(), method="POST",
+                                         headers={"Authorization": f"Bearer {args.operator_token}", "Content-Type": "application/json"})
+        urllib.request.urlopen(request).read()
+    b.sign_in(args.federation, "federation-new-password-1", "待决定事项")
+    b.expect(round_title in b.text(), "the round awaits the federation")
+    b.shot("federation-awaits")
+    b.click("批准命名")
+    b.expect("命名决定已作出" in b.text(), f"the decision; saw {b.text()[:400]}")
+    b.sign_out()
+
+    b.step("the named studios appear on the public register")
+    for _ in range(40):
+        b.go("/public/studios")
+        if all(name in b.text() for name in passed[:1]):
+            break
+        time.sleep(0.25)
+    b.expect(passed[0] in b.text(), f"{passed[0]} on the public register")
+    b.shot("public-register")
+    print(f"{b.step_number} steps passed; screenshots in {args.screenshots}", flush=True)
+except WebDriverException as error:
+    b.fail(f"{type(error).__name__}: {error.msg}")
+finally:
+    b.quit()
