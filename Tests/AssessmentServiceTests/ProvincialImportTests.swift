@@ -9,6 +9,30 @@ import XCTest
 
 /// Provincial studios imported from a file so they may compete for demonstration status (Art 14).
 final class ProvincialImportTests: XCTestCase {
+    func testThePublicRegisterIsPagedInItsOrderAndFindsAStudioByPartOfItsName() async throws {
+        let fixture = try AssessmentFixture(at: "2026-11-24T02:00:00Z")
+        try await fixture.service.built.application.test(.router) { client in
+            // Given 120 studios on the register
+            let rows = (1...120).map { n in #"{"studioName":"省级\#(n)号工作室","unitName":"\#(n)号公司","screeningBodyCode":"330802","namedOn":"\#(2020 + n % 3)-05-01"}"# }
+            let imported = try await fixture.send(client, .post, "/provincial-studios/import", token: fixture.department, body: #"{"studios":[\#(rows.joined(separator: ","))]}"#)
+            XCTAssertEqual(imported.status, .created, imported.text)
+            // When the public reads it 50 at a time
+            let first = try await fixture.send(client, .get, "/public/studios?limit=50&offset=0")
+            let third = try await fixture.send(client, .get, "/public/studios?limit=50&offset=100")
+            // Then each page holds its share, all count 120, and the order is the register's (year named first)
+            XCTAssertEqual(first.json["total"].int, 120)
+            XCTAssertEqual(first.json["items"].array.count, 50)
+            XCTAssertEqual(third.json["items"].array.count, 20)
+            let years = first.json["items"].array.compactMap { $0["yearNamed"].int } + third.json["items"].array.compactMap { $0["yearNamed"].int }
+            XCTAssertEqual(years, years.sorted())
+            let found = try await fixture.send(client, .get, "/public/studios?q=" + "级17号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            XCTAssertEqual(found.json["items"].array.compactMap { $0["name"].string }, ["省级17号工作室"])
+            let bad = try await fixture.send(client, .get, "/public/studios?limit=0")
+            XCTAssertEqual(bad.status, .unprocessableContent)
+            XCTAssertEqual(bad.json["errors"][0]["field"].string, "limit")
+        }
+    }
+
     func testACSVFileRegistersProvincialStudiosAllOrNothing() async throws {
         let fixture = try AssessmentFixture(at: "2026-11-24T02:00:00Z")
         try await fixture.service.built.application.test(.router) { client in

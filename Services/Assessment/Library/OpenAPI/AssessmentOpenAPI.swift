@@ -63,8 +63,11 @@ enum AssessmentOpenAPI {
                                      body: OpenAPIBuilder.Body([("application/json", OpenAPIBuilder.ref("ProvincialImportFile")), ("text/csv", "{ type: string }")]),
                                      status: 201, schema: OpenAPIBuilder.ref("ProvincialImportOutcome"))),
         OpenAPIBuilder.path("/public/studios",
-            OpenAPIBuilder.operation(method: "get", summary: "Public list of named studios (name, unit, area, level, year named, status); no personal data",
-                                     schema: OpenAPIBuilder.ref("PublicStudioList"), security: [])),
+            OpenAPIBuilder.operation(method: "get", summary: "Public list of named studios (name, unit, area, level, year named, status) in the register's order; no personal data",
+                                     parameters: [OpenAPIBuilder.queryParameter("q", "type: string, maxLength: 100", required: false, description: "part of a studio's, unit's or area's name"),
+                                                  OpenAPIBuilder.queryParameter("offset", "type: integer, minimum: 0, maximum: 1000000", required: false),
+                                                  OpenAPIBuilder.queryParameter("limit", "type: integer, minimum: 1, maximum: 5000", required: false)],
+                                     schema: OpenAPIBuilder.ref("PublicStudioList"), errors: [422], security: [])),
         OpenAPIBuilder.path("/public/studios/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One studio's public page: plaque and title history, no personal data",
                                      parameters: [id], schema: OpenAPIBuilder.ref("PublicStudioPage"), errors: [404], security: [])),
@@ -333,7 +336,8 @@ enum AssessmentOpenAPI {
                       effectiveOn: { type: string, format: date }
             PublicStudioList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/PublicStudio' } } }
+              required: [items, total]
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/PublicStudio' } }, total: { type: integer } }
             PublicNotice:
               type: object
               properties:

@@ -19,12 +19,34 @@ struct PublicController {
 
     /// The studios that hold the title today (Art 17, 20: a revoked one comes off the list; its
     /// notice stays under /public/notices).
-    @Sendable func studios(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicStudio> {
+    /// In the register's order (year named, area, name); `q` finds a studio, unit or area by part of its name, and
+    /// `offset`/`limit` give one page of it (`total` counts them all), so a page of 50 costs the same with 2,000.
+    @Sendable func studios(_ request: Request, context: AppRequestContext) async throws -> PublicStudioPageList {
         let referenceData = settings.referenceData
-        let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }.filter(\.status.holdsTitle)
-        return Listing(items: studios.map { studio in
-            Self.row(studio, referenceData: referenceData)
-        })
+        let query = request.uri.queryParameters
+        let search = query["q"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        let offset = try Self.count(query["offset"].map(String.init), field: "offset", default: 0, range: 0...1_000_000)
+        let limit = try Self.count(query["limit"].map(String.init), field: "limit", default: 5000, range: 1...5000)
+        let rows = try await environment.database.read { db in try RegisteredStudio.all(in: db) }.filter(\.status.holdsTitle)
+            .map { Self.row($0, referenceData: referenceData) }
+            .filter { search.isEmpty || $0.name.contains(search) || $0.unit.contains(search) || $0.area.contains(search) }
+            .sorted { ($0.yearNamed, $0.area, $0.name, $0.id.rawValue) < ($1.yearNamed, $1.area, $1.name, $1.id.rawValue) }
+        let page = offset >= rows.count ? [] : Array(rows[offset..<min(rows.count, offset + limit)])
+        return PublicStudioPageList(items: page, total: rows.count)
+    }
+
+    struct PublicStudioPageList: Encodable, ResponseEncodable, Sendable {
+        var items: [PublicStudio]
+        var total: Int
+    }
+
+    static func count(_ text: String?, field: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw Problem.validation([DomainIssue(code: "query_\(field)", field: field, messageZh: "\(field) 须为 \(range.lowerBound) 至 \(range.upperBound) 的整数",
+                                                  messageEn: "\(field) must be a whole number from \(range.lowerBound) to \(range.upperBound)")])
+        }
+        return number
     }
 
     /// Exactly the columns the public list shows; built field by field so nothing else can slip in.

@@ -80,6 +80,14 @@ struct Pager {
 
     static let size = 50
 
+    /// The pager of page `page` of `total` rows that a service has paged itself.
+    static func page(_ page: Int, total: Int, link: (Int) -> String) -> Pager {
+        let pages = max(1, (total + size - 1) / size)
+        let start = (page - 1) * size
+        return Pager(page: page, pages: pages, total: total, from: total == 0 ? 0 : start + 1, to: min(start + size, total),
+                     previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil, several: pages > 1)
+    }
+
     /// The page `?page=` asks for (clamped), the rows on it, and the pager; `link` makes a page's URL.
     static func slice<Item>(_ items: [Item], request: Request, link: (Int) -> String) -> (items: [Item], pager: Pager) {
         let pages = max(1, (items.count + size - 1) / size)

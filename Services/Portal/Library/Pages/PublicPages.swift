@@ -27,19 +27,25 @@ struct PublicPages {
         var pager: Pager
     }
 
+    struct RegisterPage: Decodable { var items: [PublicStudio]; var total: Int }
+
+    /// One page of the register, asked of assessment as one page (it filters, orders and counts).
     @Sendable func register(_ request: Request, context: PortalContext) async throws -> Response {
-        let reply = try await gateway.get(.assessment, "/public/studios", token: nil).orFail()
-        let all = try reply.decode(Listing<PublicStudio>.self).items
         let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-        let shown = query.isEmpty ? all : all.filter { $0.name.contains(query) || $0.unit.contains(query) || $0.area.contains(query) }
-        let sorted = shown.sorted { ($0.yearNamed, $0.area, $0.name) < ($1.yearNamed, $1.area, $1.name) }
         let escaped = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let (onPage, pager) = Pager.slice(sorted, request: request) { "/public/studios?q=\(escaped)&page=\($0)" }
-        let rows = onPage.map {
+        let asked = max(1, request.uri.queryParameters["page"].flatMap { Int($0) } ?? 1)
+        func fetch(_ page: Int) async throws -> RegisterPage {
+            try await gateway.get(.assessment, "/public/studios?limit=\(Pager.size)&offset=\((page - 1) * Pager.size)&q=\(escaped)", token: nil).orFail().decode(RegisterPage.self)
+        }
+        var result = try await fetch(asked)
+        let pages = max(1, (result.total + Pager.size - 1) / Pager.size)
+        if asked > pages { result = try await fetch(pages) }
+        let pager = Pager.page(min(asked, pages), total: result.total) { "/public/studios?q=\(escaped)&page=\($0)" }
+        let rows = result.items.map {
             RegisterView.Row(id: $0.id.rawValue, name: $0.name, unit: $0.unit, area: $0.area, level: $0.level.nameZh, yearNamed: $0.yearNamed, status: $0.status.nameZh)
         }
         return renderer.html("public_register", title: "衢州市高技能人才（劳模）创新工作室名录",
-                             view: RegisterView(rows: rows, count: shown.count, query: query, pager: pager), context: context)
+                             view: RegisterView(rows: rows, count: result.total, query: query, pager: pager), context: context)
     }
 
     struct StudioView {
