@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HummingbirdOTP
 import Messaging
 import PlatformClient
@@ -77,6 +78,40 @@ final class PortalTests: XCTestCase {
             "--experts", experts.joined(separator: ","), "--scorers", scorers.joined(separator: ","),
             "--clocks", LivePlatform.services.map { portal.live.processes[$0]!.baseURL }.joined(separator: ","),
             "--operator-token", portal.live.tokens[.operator]!], portal: portal)
+    }
+
+    func testEveryDepartmentFormPostedFromAnExpertsSessionIsRefusedAndSoIsTheSameCallWithTheExpertsOwnToken() throws {
+        let portal = try portal()
+        let expert = try signedIn(portal, role: "expert", username: "EXP-ROLE", name: "角色测试专家", landing: "/expert")
+        let review = APIClient(baseURL: portal.live.processes["review"]!.baseURL, token: portal.live.tokens[.department])
+        let expertsBefore = try review.expect(200, "GET", "/experts").items.count
+        let round = try XCTUnwrap(try review.expect(200, "GET", "/rounds").items.first?["id"] as? String)
+        let csrf = expert.csrf(from: "/expert")
+        // The portal's pages for the department and the federation refuse the expert before any call is made.
+        let forms: [(String, [(String, String)])] = [
+            ("/department/experts", [("id", "EXP-INTRUDER"), ("name", "冒充"), ("unitName", "某单位"), ("specialities", "数控"), ("maxLoad", "5")]),
+            ("/department/applications/any/qualification", [("outcome", "pass")]),
+            ("/department/rounds/\(round)/step", [("do", "assign")]),
+            ("/department/rounds/\(round)/step", [("do", "notice")]),
+            ("/federation/rounds/\(round)/decision", []),
+            ("/operator/accounts", [("role", "department"), ("name", "冒充"), ("username", "intruder")]),
+        ]
+        for (path, fields) in forms {
+            let page = expert.post(path, form: [("_csrf", csrf)] + fields)
+            XCTAssertEqual(page.status, 403, path)
+            XCTAssertTrue(page.body.contains("无权访问"), path)
+        }
+        XCTAssertEqual(try review.expect(200, "GET", "/experts").items.count, expertsBefore, "no expert was added")
+        // And the service decides for itself: the expert's own token, as the portal holds it, is refused there too.
+        let database = try PlatformChecks.open((portal.live.root as NSString).appendingPathComponent("portal.sqlite"))
+        let token = try XCTUnwrap(try database.read { db in
+            try String.fetchOne(db, sql: "SELECT t.token FROM account_token t JOIN account a ON a.id = t.account_id WHERE a.username = 'EXP-ROLE' AND t.service = 'review'")
+        })
+        let asExpert = APIClient(baseURL: portal.live.processes["review"]!.baseURL, token: token)
+        XCTAssertEqual(try asExpert.call("POST", "/experts", json: ["id": "EXP-INTRUDER", "name": "冒充", "unitName": "某", "specialities": ["数控"], "maxLoad": 5]).status, 403)
+        XCTAssertEqual(try asExpert.call("POST", "/rounds/\(round)/assignment", json: [String: String]()).status, 403)
+        XCTAssertEqual(try asExpert.call("POST", "/rounds/\(round)/decision", json: [String: String]()).status, 403)
+        XCTAssertEqual(try asExpert.call("GET", "/rounds").status, 403)
     }
 
     /// Runs one of Tests/Browser's scripts against the portal; screenshots in .build/portal-screenshots/<folder>.
@@ -238,7 +273,7 @@ final class PortalTests: XCTestCase {
 
     func signedIn(_ portal: LivePortal, role: String, username: String, name: String, landing: String) throws -> PortalVisitor {
         let first = "first-\(username)-pass"
-        let subject = role == "screening_body" ? ["--subject", username] : ["--username", username]
+        let subject = role == "screening_body" || role == "expert" ? ["--subject", username] : ["--username", username]
         try portal.portal.admin(["account", "add", "--role", role] + subject + ["--name", name, "--password", first,
                                  "--operator-token", portal.live.tokens[.operator]!, "--intake-url", portal.live.processes["intake"]!.baseURL,
                                  "--review-url", portal.live.processes["review"]!.baseURL, "--funding-url", portal.live.processes["funding"]!.baseURL,
