@@ -123,6 +123,17 @@ try:
     b.shot("federation-awaits")
     b.click("批准命名")
     b.expect("命名决定已作出" in b.text(), f"the decision; saw {b.text()[:400]}")
+    b.step("the printable naming decision and its certificates")
+    for _ in range(40):
+        b.click("打印命名决定和证书（A4）")
+        if "牌匾编号" in b.text() and "衢工创" in b.text():
+            break
+        b.driver.back()
+        time.sleep(0.25)
+    b.expect("命名" in b.title() and passed[0] in b.text() and "衢工创" in b.text() and "荣誉证书" in b.text(),
+             f"the decision lists the named studio with its plaque; saw {b.text()[:600]}")
+    b.shot("naming-decision-print")
+    b.go("/federation")
     b.sign_out()
 
     b.step("the named studios appear on the public register")

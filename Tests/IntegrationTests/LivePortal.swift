@@ -25,16 +25,7 @@ final class LivePortal {
         let todayText = try operatorAPI.expect(200, "GET", "/ops/clock").object["today"] as? String ?? ""
         guard let today = LocalDate(todayText) else { throw HarnessError("no business day from /ops/clock: \(todayText)") }
         self.today = today
-        // A naming round open today, for a year the scenario left free.
-        var opened: (String, Int)?
-        for year in (today.year)...(today.year + 10) {
-            let reply = try department.call("POST", "/rounds", json: ["year": year, "opensOn": today.adding(days: -5).description,
-                                                                      "deadline": today.adding(days: 20).description, "quotaPerBody": 3])
-            if reply.status == 201 { opened = (reply.object["id"] as? String ?? "", year); break }
-            guard reply.status == 409 else { throw HarnessError("opening a round: \(reply.status) \(reply.text)") }
-        }
-        guard let opened else { throw HarnessError("no free year for a round") }
-        (roundID, roundYear) = opened
+        (roundID, roundYear) = try Self.openRound(department, today: today, after: today.year - 1)
         let urls = ["--intake-url", live.processes["intake"]!.baseURL, "--review-url", live.processes["review"]!.baseURL,
                     "--funding-url", live.processes["funding"]!.baseURL, "--assessment-url", live.processes["assessment"]!.baseURL,
                     "--operator-token", live.tokens[.operator]!]
@@ -46,8 +37,25 @@ final class LivePortal {
 
     var baseURL: String { portal.baseURL }
 
+    /// A naming round open today, for the first year after `after` that no round has taken.
+    static func openRound(_ department: APIClient, today: LocalDate, after: Int) throws -> (String, Int) {
+        for year in (after + 1)...(after + 12) {
+            let reply = try department.call("POST", "/rounds", json: ["year": year, "opensOn": today.adding(days: -5).description,
+                                                                      "deadline": today.adding(days: 20).description, "quotaPerBody": 3])
+            if reply.status == 201 { return (reply.object["id"] as? String ?? "", year) }
+            guard reply.status == 409 else { throw HarnessError("opening a round: \(reply.status) \(reply.text)") }
+        }
+        throw HarnessError("no free year for a round")
+    }
+
+    /// A second open round, for a test that takes a round through to its decision.
+    func openAnotherRound() throws -> (id: String, year: Int) {
+        try Self.openRound(APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.department]), today: today, after: roundYear)
+    }
+
     /// A complete, eligible application submitted straight to intake with a token of `body`.
-    func submitApplication(body: String, unit: String, studio: String, leader: String) throws {
+    func submitApplication(body: String, unit: String, studio: String, leader: String, round: (id: String, year: Int)? = nil) throws {
+        let (roundID, roundYear) = round ?? (self.roundID, self.roundYear)
         let intake = APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.operator])
         let token = try intake.expect(201, "POST", "/ops/tokens", json: ["role": "screening_body", "subject": body, "label": "portal test"]).object["token"] as? String
         let county = APIClient(baseURL: live.processes["intake"]!.baseURL, token: token)

@@ -40,13 +40,13 @@ final class PortalTests: XCTestCase {
 
     func testTheDepartmentReturnsFailsAndPassesApplicationsInTheBrowserAndTheCountyAmends() throws {
         let portal = try portal()
-        for (role, username, name, password) in [("screening_body", "330822", "常山县总工会", "changshan-first-1"), ("department", "dept", "经济工作部", "dept-first-pass-1")] {
+        for (role, username, name, password) in [("screening_body", "QZ-IND-CONS", "市建设产业工会", "changshan-first-1"), ("department", "dept", "经济工作部", "dept-first-pass-1")] {
             let subject = role == "screening_body" ? ["--subject", username] : ["--username", username]
             try portal.portal.admin(["account", "add", "--role", role] + subject + ["--name", name, "--password", password] + portal.urlArguments)
         }
         try runBrowserScript("department_day.py", folder: "department", [
             "--round-id", portal.roundID, "--round-year", String(portal.roundYear), "--today", portal.today.description,
-            "--county", "330822:changshan-first-1", "--department", "dept:dept-first-pass-1",
+            "--county", "QZ-IND-CONS:changshan-first-1", "--department", "dept:dept-first-pass-1",
             "--credit-codes", [UnifiedSocialCreditCode.completing("91330822MA2A1B2C3")!, UnifiedSocialCreditCode.completing("91330822MA2D4E5F6")!].joined(separator: ","),
             "--id-number", ResidentIDNumber.completing("33082219800101123")!], portal: portal)
     }
@@ -63,7 +63,8 @@ final class PortalTests: XCTestCase {
         try portal.portal.admin(["account", "add", "--role", "department", "--username", "dept2", "--name", "经济工作部（评审）", "--password", "dept2-first-pass"] + portal.urlArguments)
         try portal.portal.admin(["account", "add", "--role", "federation", "--username", "fed", "--name", "市总工会", "--password", "fed-first-pass-1"] + portal.urlArguments)
         // A submitted application of its own, so the round has something to qualify whichever test ran before.
-        try portal.submitApplication(body: "330881", unit: "江山精密机床有限公司", studio: "江山数控技能创新工作室", leader: "王建国")
+        let round = try portal.openAnotherRound()
+        try portal.submitApplication(body: "330881", unit: "江山精密机床有限公司", studio: "江山数控技能创新工作室", leader: "王建国", round: round)
         // The experts the earlier years left in the pool get accounts too: the assignment may choose them.
         let review = APIClient(baseURL: portal.live.processes["review"]!.baseURL, token: portal.live.tokens[.department])
         var scorers = experts.dropLast()
@@ -74,7 +75,7 @@ final class PortalTests: XCTestCase {
             scorers.append("\(id):\(id)-first-pass")
         }
         try runBrowserScript("naming_round.py", folder: "naming-round", [
-            "--round-year", String(portal.roundYear), "--department", "dept2:dept2-first-pass", "--federation", "fed:fed-first-pass-1",
+            "--round-year", String(round.year), "--department", "dept2:dept2-first-pass", "--federation", "fed:fed-first-pass-1",
             "--experts", experts.joined(separator: ","), "--scorers", scorers.joined(separator: ","),
             "--clocks", LivePlatform.services.map { portal.live.processes[$0]!.baseURL }.joined(separator: ","),
             "--operator-token", portal.live.tokens[.operator]!], portal: portal)

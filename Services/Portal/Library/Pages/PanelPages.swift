@@ -235,7 +235,64 @@ struct FederationPages {
         routes.add(middleware: AccessMiddleware(roles: [.federation]))
         routes.get("", use: awaiting)
         routes.post("rounds/:round/decision", use: decide)
+        routes.get("rounds/:round/decision.html", use: printable)
         return routes
+    }
+
+    struct NamedStudio: Decodable {
+        struct Plaque: Decodable { var number: String; var issuedOn: LocalDate }
+        struct Body: Decodable { var code: String; var nameZh: String? }
+        var applicationId: String?
+        var studioName: String
+        var unitName: String
+        var screeningBody: Body
+        var namedOn: LocalDate
+        var plaque: Plaque?
+    }
+
+    struct DecisionPrint {
+        struct Entry { var number: Int; var studio: String; var unit: String; var area: String; var plaque: String }
+        struct Certificate { var studio: String; var unit: String; var plaque: String; var year: Int; var date: String }
+        var title: String
+        var preamble: String
+        var entries: [Entry]
+        var certificates: [Certificate]
+        var date: String
+    }
+
+    /// 命名决定 (A4): the federation's decision with the named studios and their plaque numbers, then one certificate
+    /// page per studio. The names come from review (who was named in this round), the plaques from assessment.
+    @Sendable func printable(_ request: Request, context: PortalContext) async throws -> Response {
+        let round = try context.parameters.require("round")
+        async let roundReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(round))", token: context.token(.review))
+        async let appsReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(round))/applications", token: context.token(.review))
+        async let studiosReply = gateway.get(.assessment, "/studios", token: context.token(.assessment))
+        struct Shown: Decodable { var round: DepartmentPages.ReviewRoundRow }
+        let shown = try await roundReply.orFail().decode(Shown.self).round
+        guard shown.status == "decided" else { throw PortalError.notFound }
+        let chosen = try await appsReply.orFail().decode(Listing<DepartmentPages.ReviewApplicationRow>.self).items
+            .filter { ["named", "awarded", "selected"].contains($0.status) }
+        let named = Set(chosen.map(\.applicationId))
+        var studios = try await studiosReply.orFail().decode(Listing<NamedStudio>.self).items
+            .filter { $0.applicationId.map(named.contains) == true }
+            .sorted { ($0.plaque?.number ?? "", $0.studioName) < ($1.plaque?.number ?? "", $1.studioName) }
+        if shown.kind != .naming {
+            // Project grants and demonstration: the studios were named before; their plaques are not this decision's.
+            studios = chosen.map { NamedStudio(applicationId: $0.applicationId, studioName: $0.studioName, unitName: $0.unitName,
+                                               screeningBody: .init(code: $0.screeningBodyCode, nameZh: ReferenceData.defaults.screeningBody(code: $0.screeningBodyCode)?.nameZh),
+                                               namedOn: $0.submittedOn, plaque: nil) }
+        }
+        let decided = shown.kind == .naming ? studios.first?.namedOn : nil
+        let view = DecisionPrint(
+            title: "关于命名\(shown.year)年度衢州市高技能人才（劳模）创新工作室的决定",
+            preamble: shown.kind == .naming
+                ? "根据《衢州市高技能人才（劳模）创新工作室管理办法（试行）》（衢总工字〔2016〕38号）第十一条、第十二条，经各地各单位推荐、市总工会经济工作部资格审查、专家组评审并公示，市总工会决定，命名以下\(studios.count)个工作室为“衢州市高技能人才（劳模）创新工作室”，授予牌匾，并给予一次性补助经费1万元。"
+                : "根据《衢州市高技能人才（劳模）创新工作室管理办法（试行）》（衢总工字〔2016〕38号）\(shown.kind.article.chinese)，经申报、资格审查、专家组评审并公示，市总工会决定，以下\(studios.count)个工作室入选\(shown.year)年度\(shown.kind.nameZh)。",
+            entries: studios.enumerated().map { .init(number: $0.offset + 1, studio: $0.element.studioName, unit: $0.element.unitName,
+                                                      area: $0.element.screeningBody.nameZh ?? $0.element.screeningBody.code, plaque: $0.element.plaque?.number ?? "—") },
+            certificates: shown.kind != .naming ? [] : studios.map { .init(studio: $0.studioName, unit: $0.unitName, plaque: $0.plaque?.number ?? "", year: shown.year, date: Dates.chinese($0.namedOn)) },
+            date: decided.map { Dates.chinese($0) } ?? "")
+        return renderer.html("print_decision", title: view.title, view: view, context: context)
     }
 
     struct Notice: Decodable { var applicationIds: [String]; var startsOn: LocalDate; var endsOn: LocalDate; var workingDays: Int }
@@ -246,6 +303,7 @@ struct FederationPages {
         struct Entry { var rank: Int; var studio: String; var score: String }
         struct Round { var id: String; var title: String; var period: String; var entries: [Entry] }
         var rounds: [Round]
+        var decided: String?
     }
 
     @Sendable func awaiting(_ request: Request, context: PortalContext) async throws -> Response {
@@ -263,7 +321,8 @@ struct FederationPages {
             shown.append(.init(id: round.id, title: "\(round.year)年度\(round.kind.nameZh)",
                                period: "\(Dates.chinese(notice.startsOn)) 至 \(Dates.chinese(notice.endsOn))（\(notice.workingDays)个工作日）", entries: entries))
         }
-        return renderer.html("federation", title: "待决定事项", view: AwaitingView(rounds: shown), context: context)
+        let decided = request.uri.queryParameters["decided"].map { String($0) }
+        return renderer.html("federation", title: "待决定事项", view: AwaitingView(rounds: shown, decided: decided.map(PublicPages.pathComponent)), context: context)
     }
 
     @Sendable func decide(_ request: Request, context: PortalContext) async throws -> Response {
@@ -275,6 +334,6 @@ struct FederationPages {
             context.setFlash("未能决定：" + reply.issues.map { $0.messageZh }.joined(separator: "；"), isError: true)
             return Response.redirect(to: "/federation")
         }
-        return Redirect.to("/federation", flash: "命名决定已作出，名单将在工作室名录中公布。", context: context)
+        return Redirect.to("/federation?decided=\(PublicPages.pathComponent(round))", flash: "命名决定已作出，名单将在工作室名录中公布。", context: context)
     }
 }
