@@ -64,6 +64,28 @@ final class StudioApplicationTests: XCTestCase {
         }
     }
 
+    func testPassingTheEndOfCycleAssessmentEarlyTakesAwayTheRestOfYear3() async throws {
+        // Given two studios named 2026-12-02 (cycle 1 ends 2029-12-01); one passed its assessment early, so
+        // intake's register already holds its cycle 2, which begins 2029-12-02
+        let fixture = try IntakeFixture(on: "2029-11-02")
+        try await register(fixture, "s-renewed", namedOn: "2026-12-02")
+        try await register(fixture, "s-unassessed", namedOn: "2026-12-02")
+        let cycle2 = StudioCycle(start: LocalDate("2026-12-02")!).next
+        try await fixture.service.receive(StudioRenewed(studioID: "s-renewed", assessedOn: LocalDate("2029-11-02")!, cycle: cycle2), from: "assessment")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, kind: .projectGrant, year: 2029, opensOn: "2029-10-01", deadline: "2029-11-30")
+            // When both apply for a project grant on 2029-11-02, then both are accepted: it is year 3 of cycle 1
+            for id: StudioID in ["s-renewed", "s-unassessed"] {
+                var form = Self.form(id)
+                form.projects?[0].startDate = LocalDate("2029-03-01")
+                form.projects?[0].endDate = LocalDate("2029-12-31")
+                let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: form)
+                XCTAssertEqual(app.kind, .projectGrant, "\(id)")
+            }
+        }
+        XCTAssertEqual(try fixture.applicationCount(), 2)
+    }
+
     func testRevokedStudioIsRefusedCitingTheArticleOfItsRevocation() async throws {
         // Given one studio revoked for failing its Art 17 assessment, one for fraud (Art 20), one for another decision
         let fixture = try IntakeFixture(on: "2026-09-01")
