@@ -58,7 +58,9 @@ enum FundingOpenAPI {
             OpenAPIBuilder.operation(method: "post", summary: "Import the bank's confirmations (参考号, 金额（元）, 付款流水号, 付款日期); mismatches are reported per row, not applied (finance)",
                                      parameters: [OpenAPIBuilder.queryParameter("mode", "type: string, enum: [all, good-only], default: all")],
                                      body: OpenAPIBuilder.Body([("text/csv", csvSchema)]),
-                                     schema: OpenAPIBuilder.ref("ConfirmationReport"))),
+                                     schema: OpenAPIBuilder.ref("ConfirmationReport"), errors: [400, 401, 403, 404, 409],
+                                     responses: [OpenAPIBuilder.response(422, description: "A refused file: the problem document, with the report of every row when rows were checked (mode all: nothing applied)",
+                                                                         schema: OpenAPIBuilder.ref("ConfirmationProblem"), contentTypes: ["application/problem+json"])])),
         OpenAPIBuilder.path("/studios/{studioId}/expenses",
             OpenAPIBuilder.operation(method: "get", summary: "A studio's expenses (department, finance, audit_office)",
                                      parameters: [studioIdPath], schema: OpenAPIBuilder.ref("ExpenseList")),
@@ -237,6 +239,13 @@ enum FundingOpenAPI {
                       grantId: { type: [string, 'null'] }
                       outcome: { type: string, enum: [applied, rejected, withheld] }
                       issues: { type: array, items: { $ref: '#/components/schemas/DomainIssue' } }
+            ConfirmationProblem:
+              description: A problem document (RFC 9457) whose extension member report lists every row of the file.
+              allOf:
+                - { $ref: '#/components/schemas/Problem' }
+                - type: object
+                  properties:
+                    report: { $ref: '#/components/schemas/ConfirmationReport' }
             ExpenseInput:
               type: object
               required: [grantId, category, purpose, amount, spentOn, description]
