@@ -8,7 +8,8 @@ import StudioDomain
 ///   panel awards three (quota 3, within 2–5); two apply for demonstration status and one is selected (quota 1),
 ///   passes the acceptance assessment and gets the 50,000-yuan grant; the grants are paid.
 /// - Two years after the first payments, the joint inspection (Art 16) of every paid studio: one misuse finding,
-///   which opens a revocation case in assessment.
+///   the inspection's once the three offices have signed and it is closed, which opens a revocation case in
+///   assessment.
 /// - Year 3: a second project-grant round awards two studios, one of them the studio under investigation; the
 ///   grants are approved; then the federation revokes that studio for fraud (Art 20, with a public 通报), so its
 ///   unpaid grant is cancelled and the payment batch holds only the other; at the end of the three-year cycle
@@ -162,7 +163,7 @@ public final class StudioYearsScenario {
             try expect("close inspection \(id)", "POST", .funding, path + "/close", token: department, status: [200])
             inspections[id] = studio
         }
-        // The misuse finding opens a revocation case in assessment.
+        // The closed inspection's misuse finding opens a revocation case in assessment.
         var caseId = ""
         try naming.waitUntil("assessment opens a revocation case", "an open case for \(misuseStudio)") {
             let reply = try client.call("GET", platform.url(.assessment) + "/revocation-cases?status=open", token: department)

@@ -36,6 +36,7 @@ final class RolesTableTests: XCTestCase {
         "get /inspections": readers,
         "get /inspections/{id}": readers,
         "post /inspections/{id}/findings": readers,
+        "post /inspections/{id}/findings/{findingId}/withdrawal": readers,
         "post /inspections/{id}/sign-offs": readers,
         "post /inspections/{id}/close": .only(.department),
         "get /reports/grants": readers,

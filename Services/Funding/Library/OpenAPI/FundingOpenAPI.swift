@@ -81,14 +81,18 @@ enum FundingOpenAPI {
             OpenAPIBuilder.operation(method: "get", summary: "One inspection with findings and sign-offs (department, finance, audit_office)",
                                      parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
         OpenAPIBuilder.path("/inspections/{id}/findings",
-            OpenAPIBuilder.operation(method: "post", summary: "Record a finding, compliant or misuse; misuse emits inspection.misuse_found (department, finance, audit_office)",
+            OpenAPIBuilder.operation(method: "post", summary: "Record a draft finding, compliant or misuse; a misuse finding is announced (inspection.misuse_found) when the inspection closes (department, finance, audit_office)",
                                      parameters: [idPath], body: .json("FindingInput"), status: 201,
+                                     schema: OpenAPIBuilder.ref("Inspection"))),
+        OpenAPIBuilder.path("/inspections/{id}/findings/{findingId}/withdrawal",
+            OpenAPIBuilder.operation(method: "post", summary: "Withdraw one's own draft finding before anyone signs off; it stays on record as withdrawn (department, finance, audit_office)",
+                                     parameters: [idPath, OpenAPIBuilder.pathParameter("findingId")],
                                      schema: OpenAPIBuilder.ref("Inspection"))),
         OpenAPIBuilder.path("/inspections/{id}/sign-offs",
             OpenAPIBuilder.operation(method: "post", summary: "Sign off for the caller's own role (department, finance, audit_office)",
                                      parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
         OpenAPIBuilder.path("/inspections/{id}/close",
-            OpenAPIBuilder.operation(method: "post", summary: "Close once the department, finance and audit office have signed (department)",
+            OpenAPIBuilder.operation(method: "post", summary: "Close once the department, finance and audit office have signed; the findings become final and each misuse finding emits inspection.misuse_found (department)",
                                      parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
         OpenAPIBuilder.path("/reports/grants",
             OpenAPIBuilder.operation(method: "get", summary: "Granted, paid and outstanding by year, screening body or kind; CSV with format=csv (department, finance, audit_office)",
@@ -337,6 +341,9 @@ enum FundingOpenAPI {
                       rectificationDeadline: { type: [string, 'null'], format: date }
                       recordedBy: { type: string }
                       recordedAt: { type: string, format: date-time }
+                      status: { type: string, enum: [draft, final, withdrawn] }
+                      withdrawnBy: { type: [string, 'null'] }
+                      withdrawnAt: { type: [string, 'null'], format: date-time }
                 closedBy: { type: [string, 'null'] }
                 closedAt: { type: [string, 'null'], format: date-time }
             InspectionList:

@@ -193,5 +193,15 @@ enum FundingSchema {
                 BEGIN SELECT RAISE(ABORT, 'a grant''s amount and kind are fixed when it is created'); END;
                 """)
         }
+        // A finding is the inspection's (Art 16): a draft its signer may withdraw, final when the inspection closes,
+        // which is when a misuse finding is announced. Misuse recorded before this was announced on recording.
+        migrator.registerMigration("funding-v4-inspection-findings-are-the-inspections") { db in
+            try db.execute(sql: """
+                ALTER TABLE inspection_finding ADD COLUMN withdrawn_by TEXT;
+                ALTER TABLE inspection_finding ADD COLUMN withdrawn_at INTEGER;
+                ALTER TABLE inspection_finding ADD COLUMN announced_at INTEGER;
+                UPDATE inspection_finding SET announced_at = recorded_at WHERE kind = 'misuse';
+                """)
+        }
     }
 }
