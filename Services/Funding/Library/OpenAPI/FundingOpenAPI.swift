@@ -64,7 +64,7 @@ enum FundingOpenAPI {
         OpenAPIBuilder.path("/studios/{studioId}/expenses",
             OpenAPIBuilder.operation(method: "get", summary: "A studio's expenses (department, finance, audit_office)",
                                      parameters: [studioIdPath], schema: OpenAPIBuilder.ref("ExpenseList")),
-            OpenAPIBuilder.operation(method: "post", summary: "Record an expense against a grant: Art 15 categories and purposes only (department, finance)",
+            OpenAPIBuilder.operation(method: "post", summary: "Record an expense against a grant: the five Art 15 categories at once, another cost serving the studio with a justification for the department's approval, an unrelated kind refused (department, finance)",
                                      parameters: [studioIdPath], body: .json("ExpenseInput"), status: 201,
                                      schema: OpenAPIBuilder.ref("Expense"))),
         OpenAPIBuilder.path("/expenses/{id}/receipts/{receiptId}",
@@ -73,6 +73,14 @@ enum FundingOpenAPI {
                                      description: "The receipt as a download (Content-Disposition: attachment), typed by its content, never by the uploader's contentType",
                                      schema: "{ type: string, format: binary }",
                                      contentTypes: ["application/pdf", "image/png", "image/jpeg", "application/octet-stream"])),
+        OpenAPIBuilder.path("/expenses/{id}/approval",
+            OpenAPIBuilder.operation(method: "post", summary: "Approve an other cost (it enters the ledger, within the balance) or reject it with a note (department)",
+                                     parameters: [idPath], body: .json("ExpenseDecisionInput"), schema: OpenAPIBuilder.ref("Expense"))),
+        OpenAPIBuilder.path("/expense-rules/unrelated",
+            OpenAPIBuilder.operation(method: "get", summary: "The department's list of kinds unrelated to a studio's work, refused under Art 15 (department, finance, audit_office)",
+                                     schema: OpenAPIBuilder.ref("UnrelatedKinds")),
+            OpenAPIBuilder.operation(method: "put", summary: "Replace the list of unrelated kinds (department)",
+                                     body: .json("UnrelatedKindsInput"), schema: OpenAPIBuilder.ref("UnrelatedKinds"))),
         OpenAPIBuilder.path("/inspections",
             OpenAPIBuilder.operation(method: "get", summary: "Joint inspections, after scheduling due ones (department, finance, audit_office)",
                                      parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [scheduled, closed]"),
@@ -255,7 +263,8 @@ enum FundingOpenAPI {
               required: [grantId, category, purpose, amount, spentOn, description]
               properties:
                 grantId: { type: string }
-                category: { type: string, description: 'analysisTesting, personnelLabour, meetingsResearch, printing, intellectualProperty or the Chinese name' }
+                category: { type: string, description: 'analysisTesting, personnelLabour, meetingsResearch, printing, intellectualProperty or the Chinese name; any other text names an other cost, which needs justification' }
+                justification: { type: string, maxLength: 1000, description: 'why an other cost serves the studio; required for one, refused for the five' }
                 purpose: { type: string, description: 'talentTraining, technicalInnovation, dailyOperation or the Chinese name' }
                 amount: { type: integer, minimum: 1, description: fen }
                 spentOn: { type: string, format: date }
@@ -269,6 +278,22 @@ enum FundingOpenAPI {
                       fileName: { type: string }
                       contentType: { type: string, description: "the uploader's claim; ignored, the content decides" }
                       contentBase64: { type: string }
+            ExpenseDecisionInput:
+              type: object
+              required: [decision]
+              properties:
+                decision: { type: string, enum: [approve, reject] }
+                note: { type: string, maxLength: 1000, description: required to reject }
+            UnrelatedKinds:
+              type: object
+              properties:
+                article: { type: string }
+                keywords: { type: array, items: { type: string } }
+            UnrelatedKindsInput:
+              type: object
+              required: [keywords]
+              properties:
+                keywords: { type: array, maxItems: 100, items: { type: string, minLength: 1, maxLength: 20 } }
             Expense:
               type: object
               properties:
@@ -276,7 +301,12 @@ enum FundingOpenAPI {
                 studioId: { type: string }
                 grantId: { type: string }
                 category: { type: string }
-                categoryZh: { type: string }
+                categoryZh: { type: string, description: "the named category's name, or the kind of an other cost" }
+                justification: { type: [string, 'null'] }
+                approval: { type: string, enum: [notNeeded, pending, approved, rejected] }
+                decidedBy: { type: [string, 'null'] }
+                decidedAt: { type: [string, 'null'], format: date-time }
+                decisionNote: { type: [string, 'null'] }
                 purpose: { type: string }
                 purposeZh: { type: string }
                 amount: { type: integer }
