@@ -185,7 +185,8 @@ public final class StudioYearsScenario {
 
         // The federation revokes the studio for fraud (Art 20): funding cancels its unpaid grant.
         let decided = try expect("the federation revokes \(misuseStudio)", "POST", .assessment, "/revocation-cases/\(caseId)/decision", token: federation,
-                                 json: ["decision": "revoke", "reasons": "经查实以虚假票据套取补助经费，属弄虚作假（第二十条）"], status: [200])
+                                 json: ["decision": "revoke", "reasons": "经查实以虚假票据套取补助经费，属弄虚作假（第二十条）",
+                                        "publicText": "以虚假票据套取补助经费"], status: [200])
         let notice = (decided.object["noticeId"] ?? (decided.object["case"] as? [String: Any])?["noticeId"]) as? String
         try naming.waitUntil("funding cancels the revoked studio's unpaid grant", "grant \(cancelled) cancelled") {
             try grants(studio: misuseStudio).first { $0["id"] as? String == cancelled }?["status"] as? String == "cancelled"
@@ -213,7 +214,10 @@ public final class StudioYearsScenario {
                                 : ["facilities": 18, "workRules": 17, "projects": 17, "team": 18, "results": 16],
                 "siteVisit": ["visitedOn": today.adding(days: -3).description, "visitors": ["经济工作部 李明", "专家 赵华"], "plaqueDisplayed": !fails],
             ]
-            if fails { body["reasons"] = "三年内无委托创新项目，团队不足3人，未悬挂标牌（第五条、第十八条）" }
+            if fails {
+                body["reasons"] = "三年内无委托创新项目，团队不足3人，未悬挂标牌（第五条、第十八条）"
+                body["publicText"] = "三年内无委托创新项目，未悬挂标牌"
+            }
             try expect("end-of-cycle assessment of \(studio)", "POST", .assessment, "/studios/\(studio)/assessments", token: department, json: body, status: [201])
             results[studio] = fails ? "fail" : "pass"
         }

@@ -21,7 +21,11 @@ struct CycleAssessmentInput: Decodable, Sendable {
     var scores: [String: Int]
     var siteVisit: SiteVisit
     var result: AssessmentResult
+    /// Internal: the department's reasons, kept in the record, never published.
     var reasons: String?
+    /// For a fail, the finding as the public notice (通报) words it; checked for ID and phone numbers. Without
+    /// it the notice states the failed assessment and nothing more.
+    var publicText: String?
 }
 
 struct CycleAssessmentView: Codable, Sendable, Equatable {
@@ -113,6 +117,14 @@ enum CycleAssessment {
         issues += Criterion.validate(input.scores, field: "scores")
         issues += Check.text(input.reasons, field: "reasons", nameZh: "考核意见（不合格理由）", nameEn: "the reasons",
                              max: 2000, required: input.result == .fail)
+        let publicText = Check.trimmed(input.publicText)
+        if let publicText {
+            if input.result == .pass {
+                issues.append(DomainIssue(code: "public_text.without_notice", field: "publicText", article: Article(17),
+                                          messageZh: "考核合格不发布通报，无需填写公开文字。", messageEn: "a pass publishes no notice; it has no public text."))
+            }
+            issues += PublicText.issues(publicText, field: "publicText")
+        }
         guard issues.isEmpty else { throw Problem.validation(issues) }
 
         let id = AssessmentID.new()
@@ -144,7 +156,7 @@ enum CycleAssessment {
         case .fail:
             noticeID = try Revoke.studio(
                 studio, reason: .assessmentFailed,
-                findingZh: "在第\(cycle.number)周期（\(cycle.start)至\(cycle.lastDay)）期满考核中考核不合格（\(reasons)）",
+                findingZh: "在第\(cycle.number)周期（\(cycle.start)至\(cycle.lastDay)）期满考核中考核不合格\(publicText.map { "（\($0)）" } ?? "")",
                 details: reasons, decidedOn: input.assessedOn, reference: "assessment:\(id.rawValue)", actor: actor,
                 outbox: outbox, nowMillis: nowMillis, in: db)
             studio = try RegisteredStudio.require(studio.id, in: db)

@@ -152,7 +152,8 @@ enum AssessmentOpenAPI {
                     visitors: { type: array, items: { type: string } }
                     plaqueDisplayed: { type: boolean, description: Art 18 }
                 result: { type: string, enum: [pass, fail] }
-                reasons: { type: string, description: required for fail }
+                reasons: { type: string, description: 'required for fail; internal, never published' }
+                publicText: { type: string, maxLength: 500, description: 'for a fail, the finding as the public notice words it; an ID or phone number in it is refused (422, field publicText)' }
             CycleAssessment:
               type: object
               properties:
@@ -261,7 +262,8 @@ enum AssessmentOpenAPI {
               properties:
                 decision: { type: string, enum: [revoke, dismiss] }
                 reason: { type: string, enum: [plagiarismOrFraud, other], default: plagiarismOrFraud }
-                reasons: { type: string }
+                reasons: { type: string, description: 'internal, never published' }
+                publicText: { type: string, maxLength: 500, description: 'for a revocation, what the public notice says was found; an ID or phone number in it is refused (422, field publicText)' }
             RevocationCase:
               type: object
               properties:
