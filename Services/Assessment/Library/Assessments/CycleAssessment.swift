@@ -83,7 +83,8 @@ enum CycleAssessment {
     static func record(_ input: CycleAssessmentInput, studioID: StudioID, actor: Actor, settings: AssessmentSettings,
                        outbox: Outbox, today: LocalDate, nowMillis: Int64, in db: Database) throws -> Outcome {
         var studio = try RegisteredStudio.require(studioID, in: db)
-        try studio.requireTitle()
+        // An expired studio is assessed late: a pass restores it, a fail revokes it.
+        if studio.status != .expired { try studio.requireTitle() }
         guard studio.level == .city else {
             throw Problem(.conflict, code: "assessment.provincial", field: "studioId", article: Article(17).reference,
                           zh: "省级工作室不参加市级周期考核。", en: "provincial studios are not assessed by the city (Art 17 covers city-level studios).")
@@ -144,14 +145,18 @@ enum CycleAssessment {
         switch input.result {
         case .pass:
             let next = cycle.next
+            let previous = studio.status
+            let restored = previous == .expired ? try Expiry.statusBeforeExpiry(of: studio.id, in: db) : nil
             studio.cycle = next
+            studio.status = restored ?? previous
             studio.updatedAt = nowMillis
             try studio.update(db)
             try TitleHistory.append(
-                studio: studio.id, kind: .renewed, from: studio.status, to: studio.status,
-                detailsZh: "第\(cycle.number)周期期满考核合格（\(total)分），继续保留称号；第\(next.number)周期 \(next.start) 至 \(next.lastDay)。",
+                studio: studio.id, kind: .renewed, from: previous, to: studio.status,
+                detailsZh: "第\(cycle.number)周期期满考核合格（\(total)分），\(restored == nil ? "继续保留" : "补充考核合格，恢复")称号；第\(next.number)周期 \(next.start) 至 \(next.lastDay)。",
                 reference: "assessment:\(id.rawValue)", effectiveOn: input.assessedOn, actor: actor, nowMillis: nowMillis, in: db)
-            try outbox.append(StudioRenewed(studioID: studio.id, assessmentID: id, assessedOn: input.assessedOn, cycle: next), in: db)
+            try outbox.append(StudioRenewed(studioID: studio.id, assessmentID: id, assessedOn: input.assessedOn, cycle: next,
+                                            restoredStatus: restored), in: db)
             try outbox.append(StudioCycleChanged(studioID: studio.id, cycle: next), in: db)
         case .fail:
             noticeID = try Revoke.studio(

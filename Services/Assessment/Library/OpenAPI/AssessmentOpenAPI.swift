@@ -69,7 +69,7 @@ enum AssessmentOpenAPI {
             OpenAPIBuilder.operation(method: "get", summary: "One studio's public page: plaque and title history, no personal data",
                                      parameters: [id], schema: OpenAPIBuilder.ref("PublicStudioPage"), errors: [404], security: [])),
         OpenAPIBuilder.path("/public/notices",
-            OpenAPIBuilder.operation(method: "get", summary: "Public notices (通报) of revocations",
+            OpenAPIBuilder.operation(method: "get", summary: "Public notices (通报) of revocations and expiries",
                                      schema: OpenAPIBuilder.ref("PublicNoticeList"), security: [])),
         OpenAPIBuilder.path("/public/notices/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One public notice",
@@ -330,7 +330,7 @@ enum AssessmentOpenAPI {
                     type: object
                     required: [kind, toStatus, effectiveOn]
                     properties:
-                      kind: { type: string, enum: [registered, renewed, assessmentFailed, demonstrationAccepted, changed, revoked] }
+                      kind: { type: string, enum: [registered, renewed, assessmentFailed, demonstrationAccepted, changed, revoked, expired] }
                       toStatus: { type: string }
                       effectiveOn: { type: string, format: date }
             PublicStudioList:
@@ -341,6 +341,7 @@ enum AssessmentOpenAPI {
               properties:
                 id: { type: string }
                 studioId: { type: string }
+                kind: { type: string, enum: [revocation, expiry], description: 'expiry: the cycle ended unassessed and the grace period passed (Art 17)' }
                 reason: { type: string }
                 title: { type: string }
                 body: { type: string }

@@ -17,10 +17,11 @@ struct PublicController {
         router.get("public/notices/:id", use: notice)
     }
 
-    /// The studios that hold the title today (Art 17, 20: a revoked one comes off the list; its
+    /// The studios that hold the title today (Art 17, 20: a revoked or expired one comes off the list; its
     /// notice stays under /public/notices).
     @Sendable func studios(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicStudio> {
         let referenceData = settings.referenceData
+        try await Expiry.sweep(environment, settings: settings)
         let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }.filter(\.status.holdsTitle)
         return Listing(items: studios.map { studio in
             Self.row(studio, referenceData: referenceData)
@@ -38,6 +39,7 @@ struct PublicController {
     @Sendable func studio(_ request: Request, context: AppRequestContext) async throws -> PublicStudioPage {
         let id = StudioID(try context.parameters.require("id"))
         let referenceData = settings.referenceData
+        try await Expiry.sweep(environment, settings: settings)
         guard let (studio, history) = try await environment.database.read({ db -> (RegisteredStudio, [TitleHistory.Entry])? in
             guard let studio = try RegisteredStudio.find(id, in: db) else { return nil }
             return (studio, try TitleHistory.entries(of: id, in: db))
@@ -47,11 +49,13 @@ struct PublicController {
     }
 
     @Sendable func notices(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicNoticeView> {
-        Listing(items: try await environment.database.read { db in try PublicNotice.all(in: db) }.map(Self.view))
+        try await Expiry.sweep(environment, settings: settings)
+        return Listing(items: try await environment.database.read { db in try PublicNotice.all(in: db) }.map(Self.view))
     }
 
     @Sendable func notice(_ request: Request, context: AppRequestContext) async throws -> PublicNoticeView {
         let id = try context.parameters.require("id")
+        try await Expiry.sweep(environment, settings: settings)
         guard let notice = try await environment.database.read({ db in try PublicNotice.find(id, in: db) }) else {
             throw Problem.notFound("notice", id: id)
         }
@@ -59,7 +63,7 @@ struct PublicController {
     }
 
     static func view(_ notice: PublicNotice) -> PublicNoticeView {
-        PublicNoticeView(id: notice.id, studioId: notice.studioId, reason: notice.reason, title: notice.titleZh, body: notice.bodyZh,
+        PublicNoticeView(id: notice.id, studioId: notice.studioId, kind: notice.kind, reason: notice.reason, title: notice.titleZh, body: notice.bodyZh,
                          publishedOn: notice.publishedOn)
     }
 }
