@@ -21,7 +21,8 @@ final class PublicTextTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             // When a public text carries an ID number or a phone number, then it is refused naming the field, and nothing is written
             for (text, code) in [("负责人身份证号33080219800101123X", "public_text.id_number"), ("联系电话 138 1234 5678", "public_text.phone_number"),
-                                 ("请致电（0570）3012345", "public_text.phone_number"), ("身份证３３０８０２１９８００１０１１２３４", "public_text.id_number")] {
+                                 ("请致电（0570）3012345", "public_text.phone_number"), ("身份证３３０８０２１９８００１０１１２３４", "public_text.id_number"),
+                                 (String(repeating: " ", count: 501), "public_text.too_long")] {
                 let refused = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
                                                      body: AssessmentFixture.assessment(on: "2026-11-24", result: "fail", reasons: "内部理由", publicText: text))
                 XCTAssertEqual(refused.status, .unprocessableContent, text)

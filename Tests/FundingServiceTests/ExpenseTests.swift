@@ -131,6 +131,13 @@ final class ExpenseTests: XCTestCase {
             XCTAssertEqual(try bare.problem.errors.map(\.code), ["expense.justification_required"])
             XCTAssertEqual(try bare.problem.errors.first?.field, "justification")
             XCTAssertEqual(try bare.problem.errors.first?.article, "第十五条 / Art. 15")
+            // A justification is at most 1,000 characters as sent, and a named category needs none
+            let long = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
+                                             json: expense("资料印刷", justification: String(repeating: " ", count: 1001)), expect: .unprocessableContent)
+            XCTAssertEqual(try long.problem.errors.map(\.code), ["expense.justification_too_long"])
+            let needless = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
+                                                 json: expense("资料印刷", justification: "印刷课题报告"), expect: .unprocessableContent)
+            XCTAssertEqual(try needless.problem.errors.map(\.code), ["expense.justification_not_needed"])
             // With one it is recorded and waits for the department: nothing is spent yet
             let other = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
                                               json: expense("设备维修", justification: "数控车床主轴维修，工作室课题试验所用"), expect: .created).json(Expenses.View.self)

@@ -129,8 +129,9 @@ enum RevocationCases {
                 issues.append(DomainIssue(code: "public_text.without_notice", field: "publicText", article: Article(20),
                                           messageZh: "驳回不发布通报，无需填写公开文字。", messageEn: "a dismissal publishes no notice; it has no public text."))
             }
-            issues += PublicText.issues(publicText, field: "publicText")
         }
+        // Checked as sent: a text over the limit is refused even when trimming would shorten it
+        if let raw = input.publicText { issues += PublicText.issues(raw, field: "publicText") }
         guard issues.isEmpty else { throw Problem.validation(issues) }
         let reasons = input.reasons.trimmed
         var noticeID: NoticeID?

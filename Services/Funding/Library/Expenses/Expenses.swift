@@ -102,14 +102,17 @@ enum Expenses {
             issues.append(DomainIssue(code: "expense.category", field: "category", article: Article.art15,
                                       messageZh: "须写明开支类别（\(named)，或其他开支的名称，不超过 \(maxOtherKindLength) 字）",
                                       messageEn: "a category is required: one of the five named ones or the name of another cost, at most \(maxOtherKindLength) characters"))
-        } else if justification.isEmpty || justification.unicodeScalars.count > maxJustificationLength {
+        } else if justification.isEmpty || (input.justification?.unicodeScalars.count ?? 0) > maxJustificationLength {
             issues.append(DomainIssue(code: "expense.justification_required", field: "justification", article: Article.art15,
                                       messageZh: "「\(categoryText)」不属于\(named)，须书面说明其如何服务于工作室建设（不超过 \(maxJustificationLength) 字），经经济工作部审核同意后列支",
                                       messageEn: "\(categoryText) is none of the five named categories: a written justification of how it serves the studio (at most \(maxJustificationLength) characters) is required, and the department approves it"))
         } else {
             kind = .other(kind: categoryText, justification: justification)
         }
-        if case .named = kind, !justification.isEmpty {
+        if (input.justification?.unicodeScalars.count ?? 0) > maxJustificationLength, !issues.contains(where: { $0.field == "justification" }) {
+            issues.append(DomainIssue(code: "expense.justification_too_long", field: "justification", article: Article.art15,
+                                      messageZh: "说明不超过 \(maxJustificationLength) 字", messageEn: "a justification is at most \(maxJustificationLength) characters"))
+        } else if case .named = kind, !justification.isEmpty {
             issues.append(DomainIssue(code: "expense.justification_not_needed", field: "justification", article: Article.art15,
                                       messageZh: "\(named)无需审核说明", messageEn: "the five named categories need no justification"))
         }
@@ -224,7 +227,7 @@ enum Expenses {
         if input.decision == "reject" && (note ?? "").isEmpty {
             issues.append(DomainIssue(code: "expense.note_required", field: "note", article: Article.art15, messageZh: "不同意列支须说明理由", messageEn: "a rejection needs a note"))
         }
-        if (note?.unicodeScalars.count ?? 0) > 1000 {
+        if (input.note?.unicodeScalars.count ?? 0) > 1000 {
             issues.append(DomainIssue(code: "expense.note", field: "note", messageZh: "说明不超过 1000 字", messageEn: "a note is at most 1000 characters"))
         }
         guard issues.isEmpty else { throw Problem.validation(issues) }
@@ -266,7 +269,7 @@ enum Expenses {
     static func replaceUnrelated(_ keywords: [String], by actor: Actor, at moment: Moment, in db: Database) throws -> UnrelatedKinds {
         let cleaned = keywords.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         var issues: [DomainIssue] = []
-        for (index, keyword) in cleaned.enumerated() where keyword.isEmpty || keyword.unicodeScalars.count > 20 {
+        for (index, keyword) in cleaned.enumerated() where keyword.isEmpty || keywords[index].unicodeScalars.count > 20 {
             issues.append(DomainIssue(code: "expense.unrelated_keyword", field: "keywords[\(index)]", article: Article.art15,
                                       messageZh: "无关开支的名称须为 1 至 20 个字", messageEn: "an unrelated kind is 1 to 20 characters"))
         }
