@@ -8,7 +8,8 @@ import StudioDomain
 ///   panel awards three (quota 3, within 2–5); two apply for demonstration status and one is selected (quota 1),
 ///   passes the acceptance assessment and gets the 50,000-yuan grant; the grants are paid.
 /// - Two years after the first payments, the joint inspection (Art 16) of every paid studio: one misuse finding,
-///   which opens a revocation case in assessment.
+///   the inspection's once the three offices have signed and it is closed, which opens a revocation case in
+///   assessment.
 /// - Year 3: a second project-grant round awards two studios, one of them the studio under investigation; the
 ///   grants are approved; then the federation revokes that studio for fraud (Art 20, with a public 通报), so its
 ///   unpaid grant is cancelled and the payment batch holds only the other; at the end of the three-year cycle
@@ -162,7 +163,7 @@ public final class StudioYearsScenario {
             try expect("close inspection \(id)", "POST", .funding, path + "/close", token: department, status: [200])
             inspections[id] = studio
         }
-        // The misuse finding opens a revocation case in assessment.
+        // The closed inspection's misuse finding opens a revocation case in assessment.
         var caseId = ""
         try naming.waitUntil("assessment opens a revocation case", "an open case for \(misuseStudio)") {
             let reply = try client.call("GET", platform.url(.assessment) + "/revocation-cases?status=open", token: department)
@@ -184,7 +185,8 @@ public final class StudioYearsScenario {
 
         // The federation revokes the studio for fraud (Art 20): funding cancels its unpaid grant.
         let decided = try expect("the federation revokes \(misuseStudio)", "POST", .assessment, "/revocation-cases/\(caseId)/decision", token: federation,
-                                 json: ["decision": "revoke", "reasons": "经查实以虚假票据套取补助经费，属弄虚作假（第二十条）"], status: [200])
+                                 json: ["decision": "revoke", "reasons": "经查实以虚假票据套取补助经费，属弄虚作假（第二十条）",
+                                        "publicText": "以虚假票据套取补助经费"], status: [200])
         let notice = (decided.object["noticeId"] ?? (decided.object["case"] as? [String: Any])?["noticeId"]) as? String
         try naming.waitUntil("funding cancels the revoked studio's unpaid grant", "grant \(cancelled) cancelled") {
             try grants(studio: misuseStudio).first { $0["id"] as? String == cancelled }?["status"] as? String == "cancelled"
@@ -212,7 +214,10 @@ public final class StudioYearsScenario {
                                 : ["facilities": 18, "workRules": 17, "projects": 17, "team": 18, "results": 16],
                 "siteVisit": ["visitedOn": today.adding(days: -3).description, "visitors": ["经济工作部 李明", "专家 赵华"], "plaqueDisplayed": !fails],
             ]
-            if fails { body["reasons"] = "三年内无委托创新项目，团队不足3人，未悬挂标牌（第五条、第十八条）" }
+            if fails {
+                body["reasons"] = "三年内无委托创新项目，团队不足3人，未悬挂标牌（第五条、第十八条）"
+                body["publicText"] = "三年内无委托创新项目，未悬挂标牌"
+            }
             try expect("end-of-cycle assessment of \(studio)", "POST", .assessment, "/studios/\(studio)/assessments", token: department, json: body, status: [201])
             results[studio] = fails ? "fail" : "pass"
         }

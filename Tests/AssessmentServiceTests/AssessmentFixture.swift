@@ -99,9 +99,9 @@ struct AssessmentFixture: Sendable {
     }
 
     /// A complete Art 17 assessment body.
-    static func assessment(cycle: Int = 1, on day: String, result: String, reasons: String? = nil, visitedOn: String? = nil,
+    static func assessment(cycle: Int = 1, on day: String, result: String, reasons: String? = nil, publicText: String? = nil, visitedOn: String? = nil,
                            scores: String = #"{"facilities":18,"workRules":17,"projects":16,"team":18,"results":15}"#) -> String {
-        let reasonsField = reasons.map { #","reasons":"\#($0)""# } ?? ""
+        let reasonsField = (reasons.map { #","reasons":"\#($0)""# } ?? "") + (publicText.map { #","publicText":"\#($0)""# } ?? "")
         return #"{"cycleNumber":\#(cycle),"assessedOn":"\#(day)","scores":\#(scores),"siteVisit":{"visitedOn":"\#(visitedOn ?? day)","visitors":["经济工作部 李明","专家 赵华"],"plaqueDisplayed":true},"result":"\#(result)"\#(reasonsField)}"#
     }
 

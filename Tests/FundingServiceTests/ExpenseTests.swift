@@ -7,7 +7,8 @@ import TestSupport
 import XCTest
 @testable import FundingService
 
-/// Art 15: grant money pays only for the five cost categories and three purposes, within the grant's balance.
+/// Art 15: grant money pays mainly for the five cost categories (others with the department's approval, nothing
+/// unrelated) and the three purposes, within the grant's balance.
 final class ExpenseTests: XCTestCase {
     /// A studio whose naming grant (10,000 yuan) has been paid.
     func paidStudio(_ fixture: FundingFixture) async throws -> (StudioID, GrantRecord) {
@@ -109,5 +110,78 @@ final class ExpenseTests: XCTestCase {
                 """, expect: .created).json(Expenses.View.self)
             XCTAssertTrue(flagged.overBalance)
         }
+    }
+
+    func testArt15SaysMainlyIncludesOtherCostsWaitForApprovalUnrelatedOnesAreRefused() async throws {
+        // Given a studio whose 10,000-yuan naming grant was paid
+        let fixture = try FundingFixture()
+        let (studio, grant) = try await paidStudio(fixture)
+        let department = try fixture.token(.department), finance = try fixture.token(.finance), audit = try fixture.token(.auditOffice)
+        @Sendable func expense(_ category: String, justification: String? = nil, amount: Int = 80_000) -> String {
+            let why = justification.map { #","justification":"\#($0)""# } ?? ""
+            return #"{"grantId":"\#(grant.id)","category":"\#(category)","purpose":"dailyOperation","amount":\#(amount),"spentOn":"2026-09-20","description":"工作室开支"\#(why)}"#
+        }
+        try await fixture.service.built.application.test(.router) { client in
+            // A named category is accepted at once and enters the books
+            let named = try await client.call(.post, "/studios/\(studio)/expenses", token: finance, json: expense("资料印刷"), expect: .created).json(Expenses.View.self)
+            XCTAssertEqual(named.approval, "notNeeded")
+
+            // Another cost serving the studio needs a written justification
+            let bare = try await client.call(.post, "/studios/\(studio)/expenses", token: finance, json: expense("设备维修"), expect: .unprocessableContent)
+            XCTAssertEqual(try bare.problem.errors.map(\.code), ["expense.justification_required"])
+            XCTAssertEqual(try bare.problem.errors.first?.field, "justification")
+            XCTAssertEqual(try bare.problem.errors.first?.article, "第十五条 / Art. 15")
+            // A justification is at most 1,000 characters as sent, and a named category needs none
+            let long = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
+                                             json: expense("资料印刷", justification: String(repeating: " ", count: 1001)), expect: .unprocessableContent)
+            XCTAssertEqual(try long.problem.errors.map(\.code), ["expense.justification_too_long"])
+            let needless = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
+                                                 json: expense("资料印刷", justification: "印刷课题报告"), expect: .unprocessableContent)
+            XCTAssertEqual(try needless.problem.errors.map(\.code), ["expense.justification_not_needed"])
+            // With one it is recorded and waits for the department: nothing is spent yet
+            let other = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
+                                              json: expense("设备维修", justification: "数控车床主轴维修，工作室课题试验所用"), expect: .created).json(Expenses.View.self)
+            XCTAssertEqual(other.category, .other)
+            XCTAssertEqual(other.categoryZh, "设备维修")
+            XCTAssertEqual(other.approval, "pending")
+            XCTAssertEqual(try fixture.ledger(studio: studio).filter { $0.kind == .expense }.count, 1)
+
+            // What the department lists as unrelated is refused under Art 15, however it is justified
+            for unrelated in ["商务宴请", "节日礼品", "车辆加油"] {
+                let refused = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
+                                                    json: expense(unrelated, justification: "联络感情"), expect: .unprocessableContent)
+                XCTAssertEqual(try refused.problem.errors.map(\.code), ["expense.category_not_allowed"], unrelated)
+                XCTAssertEqual(try refused.problem.errors.first?.article, "第十五条 / Art. 15")
+            }
+            // The list is the department's: it reads it, adds to it, and the new kind is refused too
+            let list = try await client.call(.get, "/expense-rules/unrelated", token: audit, expect: .ok).json(Expenses.UnrelatedKinds.self)
+            XCTAssertTrue(list.keywords.contains("宴请") && list.keywords.contains("礼品") && list.keywords.contains("车辆"))
+            try await client.call(.put, "/expense-rules/unrelated", token: finance, json: #"{"keywords":["宴请"]}"#, expect: .forbidden)
+            let withRenovation = String(decoding: try JSONEncoder().encode(["keywords": list.keywords + ["装修"]]), as: UTF8.self)
+            let replaced = try await client.call(.put, "/expense-rules/unrelated", token: department, json: withRenovation, expect: .ok)
+                .json(Expenses.UnrelatedKinds.self)
+            XCTAssertTrue(replaced.keywords.contains("装修"))
+            try await client.call(.post, "/studios/\(studio)/expenses", token: finance, json: expense("办公室装修", justification: "改善环境"), expect: .unprocessableContent)
+
+            // Only the department decides; a rejection needs a note; an approval enters the books once
+            try await client.call(.post, "/expenses/\(other.id)/approval", token: finance, json: #"{"decision":"approve"}"#, expect: .forbidden)
+            try await client.call(.post, "/expenses/\(named.id)/approval", token: department, json: #"{"decision":"approve"}"#, expect: .conflict)
+            let noNote = try await client.call(.post, "/expenses/\(other.id)/approval", token: department, json: #"{"decision":"reject"}"#, expect: .unprocessableContent)
+            XCTAssertEqual(try noNote.problem.errors.first?.field, "note")
+            let approved = try await client.call(.post, "/expenses/\(other.id)/approval", token: department,
+                                                 json: #"{"decision":"approve","note":"与课题直接相关"}"#, expect: .ok).json(Expenses.View.self)
+            XCTAssertEqual(approved.approval, "approved")
+            XCTAssertNotNil(approved.decidedBy)
+            try await client.call(.post, "/expenses/\(other.id)/approval", token: department, json: #"{"decision":"approve"}"#, expect: .conflict)
+
+            // A rejected one never enters the books
+            let second = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
+                                               json: expense("软件订阅", justification: "仿真软件年费"), expect: .created).json(Expenses.View.self)
+            let rejected = try await client.call(.post, "/expenses/\(second.id)/approval", token: department,
+                                                 json: #"{"decision":"reject","note":"应由单位自行承担"}"#, expect: .ok).json(Expenses.View.self)
+            XCTAssertEqual(rejected.approval, "rejected")
+        }
+        let balances = try await fixture.database.read { db in try Ledger.balances(grantID: grant.id, in: db) }
+        XCTAssertEqual(balances.spent, Money(yuan: 1_600), "the named cost and the approved one, not the rejected one")
     }
 }

@@ -8,7 +8,8 @@ import XCTest
 @testable import FundingService
 
 /// Art 16: every two years a joint inspection of each studio that received money, closed only with the
-/// sign-off of the department, finance and the audit office; misuse emits `inspection.misuse_found`.
+/// sign-off of the department, finance and the audit office; its misuse findings emit `inspection.misuse_found`
+/// when it closes.
 final class InspectionTests: XCTestCase {
     func testAJointInspectionNeedsAllThreeSignOffsAndMisuseEmitsAnEvent() async throws {
         // Given a studio paid on 2026-09-21
@@ -71,5 +72,59 @@ final class InspectionTests: XCTestCase {
         XCTAssertEqual(events[0].data.grantID?.rawValue, grant.id)
         XCTAssertEqual(events[0].data.rectificationDeadline, LocalDate("2026-12-31"))
         XCTAssertEqual(events[0].aggregate, "studio:\(studio)")
+    }
+
+    func testAMisuseFindingIsTheInspectionsNotOnePersons() async throws {
+        // Given a paid studio whose joint inspection is open
+        let fixture = try FundingFixture()
+        try fixture.setBudget(2026, yuan: 100_000)
+        let studio = try await fixture.nameStudio()
+        let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
+        let department = try fixture.token(.department), finance = try fixture.token(.finance), audit = try fixture.token(.auditOffice)
+        try await fixture.service.built.application.test(.router) { client in
+            try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .ok)
+            try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paymentReference":"P-1","paidOn":"2026-09-21"}"#, expect: .ok)
+            let inspections = try await client.call(.get, "/inspections", token: audit, expect: .ok).json(Items<Inspections.View>.self).items
+            let inspection = try XCTUnwrap(inspections.first)
+            let path = "/inspections/\(inspection.id)"
+            let misuse = #"{"kind":"misuse","grantId":"\#(grant.id)","amount":120000,"description":"购置与工作室无关的家电","rectificationDeadline":"2026-12-31"}"#
+
+            // When the audit office records a misuse finding, then it is a draft and nothing is announced yet
+            let recorded = try await client.call(.post, "\(path)/findings", token: audit, json: misuse, expect: .created).json(Inspections.View.self)
+            let first = try XCTUnwrap(recorded.findings.first)
+            XCTAssertEqual(first.status, "draft")
+            XCTAssertEqual(try fixture.service.emitted(InspectionMisuseFound.self).count, 0)
+
+            // Another signer may not withdraw it; its own signer may, and it stays on record as withdrawn
+            let notOwn = try await client.call(.post, "\(path)/findings/\(first.id)/withdrawal", token: finance, expect: .forbidden)
+            XCTAssertEqual(try notOwn.problem.errors.first?.code, "finding.not_own")
+            let withdrawn = try await client.call(.post, "\(path)/findings/\(first.id)/withdrawal", token: audit, expect: .ok).json(Inspections.View.self)
+            XCTAssertEqual(withdrawn.findings.map(\.status), ["withdrawn"])
+            try await client.call(.post, "\(path)/findings/\(first.id)/withdrawal", token: audit, expect: .conflict)
+            try await client.call(.post, "\(path)/findings/fnd_nosuch/withdrawal", token: audit, expect: .notFound)
+            // A withdrawn finding is nothing to sign
+            try await client.call(.post, "\(path)/sign-offs", token: finance, expect: .conflict)
+
+            // A second misuse finding, signed by the three offices: no longer withdrawable, still not announced
+            let second = try await client.call(.post, "\(path)/findings", token: audit, json: misuse, expect: .created).json(Inspections.View.self)
+                .findings.first { $0.status == "draft" }
+            try await client.call(.post, "\(path)/sign-offs", token: finance, expect: .ok)
+            let late = try await client.call(.post, "\(path)/findings/\(try XCTUnwrap(second).id)/withdrawal", token: audit, expect: .conflict)
+            XCTAssertEqual(try late.problem.errors.first?.code, "inspection.signing_started")
+            try await client.call(.post, "\(path)/sign-offs", token: department, expect: .ok)
+            try await client.call(.post, "\(path)/sign-offs", token: audit, expect: .ok)
+            XCTAssertEqual(try fixture.service.emitted(InspectionMisuseFound.self).count, 0)
+
+            // Then closing the inspection makes the findings final and announces the one misuse finding left
+            let closed = try await client.call(.post, "\(path)/close", token: department, expect: .ok).json(Inspections.View.self)
+            let statuses = Dictionary(uniqueKeysWithValues: closed.findings.map { ($0.id, $0.status) })
+            XCTAssertEqual(statuses, [first.id: "withdrawn", try XCTUnwrap(second).id: "final"])
+            try await client.call(.post, "\(path)/findings/\(try XCTUnwrap(second).id)/withdrawal", token: audit, expect: .conflict)
+            let events = try fixture.service.emitted(InspectionMisuseFound.self)
+            XCTAssertEqual(events.count, 1)
+            XCTAssertEqual(events.first?.data.inspectionID.rawValue, inspection.id)
+            XCTAssertEqual(events.first?.data.amount, Money(yuan: 1_200))
+            XCTAssertEqual(events.first?.data.studioID, studio)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HummingbirdTesting
+import ServiceKit
 import StudioDomain
 import TestSupport
 import XCTest
@@ -80,7 +81,7 @@ final class PaymentBatchTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             // Mode all (the default): nothing is applied and each bad row says why
             let all = try await client.call(.post, "/payment-confirmations", token: finance, body: csv, expect: .unprocessableContent)
-                .json(ConfirmationImport.Report.self)
+                .json(RefusedConfirmation.self).report
             XCTAssertEqual(all.applied, 0)
             XCTAssertEqual(all.rows.map(\.outcome), ["withheld", "rejected", "rejected", "rejected"])
             XCTAssertEqual(all.rows.map(\.line), [2, 3, 4, 5])
@@ -123,5 +124,52 @@ final class PaymentBatchTests: XCTestCase {
         XCTAssertEqual(records[1].fields, ["'=HYPERLINK(\"http://x\")", "-0.05"])
         XCTAssertEqual(records[2].fields, ["多行\r\n单位, \"甲\"", "12.30"])
         XCTAssertThrowsError(try CSV.read(Array("a,\"b".utf8)))
+    }
+
+    /// The 422 of `POST /payment-confirmations`: the problem document with the report as its `report` member.
+    struct RefusedConfirmation: Decodable {
+        var type: String
+        var title: String
+        var status: Int
+        var errors: [ProblemBody.Issue]
+        var report: ConfirmationImport.Report
+    }
+
+    func testPaymentConfirmations422IsTheDocumentItsOpenAPIDeclares() async throws {
+        // Given a confirmation file with one good row and one whose amount differs
+        let fixture = try FundingFixture()
+        let grants = try await approvedGrants(fixture, count: 2)
+        let finance = try fixture.token(.finance)
+        let csv = "\u{FEFF}参考号,金额（元）,付款流水号,付款日期\r\n"
+            + "\(grants[0].reference),10000.00,BANK-001,2026-09-20\r\n"
+            + "\(grants[1].reference),9999.99,BANK-002,2026-09-20\r\n"
+        // Then the OpenAPI document declares its 422 as a problem document that carries the report
+        let document = OpenAPIDocument.render(module: FundingModule(), handledEventTypes: [])
+        let operation = try XCTUnwrap(document.components(separatedBy: "\n  /payment-confirmations:\n").dropFirst().first?
+            .components(separatedBy: "\n  /").first)
+        let declared422 = try XCTUnwrap(operation.components(separatedBy: "'422':").dropFirst().first)
+        XCTAssertTrue(declared422.contains("application/problem+json"), operation)
+        XCTAssertTrue(declared422.contains("#/components/schemas/ConfirmationProblem"), operation)
+        let schema = try XCTUnwrap(document.components(separatedBy: "\n    ConfirmationProblem:\n").dropFirst().first?
+            .components(separatedBy: "\n    ExpenseInput:").first)
+        XCTAssertTrue(schema.contains("#/components/schemas/Problem"), schema)
+        XCTAssertTrue(schema.contains("report: { $ref: '#/components/schemas/ConfirmationReport' }"), schema)
+
+        try await fixture.service.built.application.test(.router) { client in
+            // When it is imported in mode all
+            let response = try await client.call(.post, "/payment-confirmations", token: finance, body: csv, expect: .unprocessableContent)
+            // Then the answer is that document: a problem (type, title, status, errors) with the row report in it
+            XCTAssertEqual(response.headers[.contentType], "application/problem+json; charset=utf-8")
+            let refused = try response.json(RefusedConfirmation.self)
+            XCTAssertEqual(refused.status, 422)
+            XCTAssertTrue(refused.type.hasSuffix("/confirmation.amount_mismatch"), refused.type)
+            XCTAssertTrue(refused.title.contains(" / "), "bilingual title: \(refused.title)")
+            XCTAssertEqual(refused.errors.map(\.code), ["confirmation.amount_mismatch"])
+            XCTAssertEqual(refused.errors.first?.field, "line 3.金额（元）")
+            XCTAssertEqual(refused.report.rows.map(\.outcome), ["withheld", "rejected"])
+            XCTAssertEqual(refused.report.applied, 0)
+            // And nothing was paid
+            XCTAssertEqual(try fixture.grants().filter { $0.status == .paid }.count, 0)
+        }
     }
 }

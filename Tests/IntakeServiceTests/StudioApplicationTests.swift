@@ -64,6 +64,51 @@ final class StudioApplicationTests: XCTestCase {
         }
     }
 
+    func testPassingTheEndOfCycleAssessmentEarlyTakesAwayTheRestOfYear3() async throws {
+        // Given two studios named 2026-12-02 (cycle 1 ends 2029-12-01); one passed its assessment early, so
+        // intake's register already holds its cycle 2, which begins 2029-12-02
+        let fixture = try IntakeFixture(on: "2029-11-02")
+        try await register(fixture, "s-renewed", namedOn: "2026-12-02")
+        try await register(fixture, "s-unassessed", namedOn: "2026-12-02")
+        let cycle2 = StudioCycle(start: LocalDate("2026-12-02")!).next
+        try await fixture.service.receive(StudioRenewed(studioID: "s-renewed", assessedOn: LocalDate("2029-11-02")!, cycle: cycle2), from: "assessment")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, kind: .projectGrant, year: 2029, opensOn: "2029-10-01", deadline: "2029-11-30")
+            // When both apply for a project grant on 2029-11-02, then both are accepted: it is year 3 of cycle 1
+            for id: StudioID in ["s-renewed", "s-unassessed"] {
+                var form = Self.form(id)
+                form.projects?[0].startDate = LocalDate("2029-03-01")
+                form.projects?[0].endDate = LocalDate("2029-12-31")
+                let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: form)
+                XCTAssertEqual(app.kind, .projectGrant, "\(id)")
+            }
+        }
+        XCTAssertEqual(try fixture.applicationCount(), 2)
+    }
+
+    func testAnExpiredStudioIsRefusedUntilALatePassRestoresIt() async throws {
+        // Given a studio named 2022-09-01 whose cycle ended 2025-09-01 unassessed and whose title expired after the grace
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        try await register(fixture, "s-expired", namedOn: "2022-09-01")
+        let cycle = StudioCycle(start: LocalDate("2022-09-01")!)
+        let expired = try await fixture.service.receive(StudioExpired(studioID: "s-expired", cycle: cycle, expiredOn: LocalDate("2025-11-30")!), from: "assessment")
+        guard case .applied = expired else { return XCTFail("studio.expired not applied: \(expired)") }
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, kind: .projectGrant)
+            // When it applies, then it is refused under Art 17
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-expired")) { response in
+                XCTAssertEqual(response.status, .unprocessableContent)
+                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"))
+                XCTAssertEqual(issue.article, Article(17).reference)
+            }
+            // When a late assessment passes and restores it (cycle 2 from 2025-09-01, now in its year 2), then it may apply
+            _ = try await fixture.service.receive(StudioRenewed(studioID: "s-expired", assessedOn: LocalDate("2026-09-01")!, cycle: cycle.next,
+                                                                restoredStatus: .active), from: "assessment")
+            let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: Self.form("s-expired"))
+            XCTAssertEqual(app.kind, .projectGrant)
+        }
+    }
+
     func testRevokedStudioIsRefusedCitingTheArticleOfItsRevocation() async throws {
         // Given one studio revoked for failing its Art 17 assessment, one for fraud (Art 20), one for another decision
         let fixture = try IntakeFixture(on: "2026-09-01")

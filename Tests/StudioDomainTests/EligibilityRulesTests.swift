@@ -93,4 +93,22 @@ final class EligibilityRulesTests: XCTestCase {
         XCTAssertEqual(EligibilityRules.projectGrant(cycle: cycle, submittedOn: date("2028-06-15"))?.code,
                        "studio_cycle_ended")
     }
+
+    func testPassingTheEndOfCycleAssessmentEarlyTakesAwayTheRestOfYear3NotAtAll() {
+        // Given a studio named 2026-12-02 (cycle 1 ends 2029-12-01) renewed early: the register holds cycle 2
+        let named = date("2026-12-02")
+        let renewed = StudioCycle(start: named).next
+        XCTAssertEqual(renewed.start, date("2029-12-02"))
+
+        // Then on 2029-11-02 cycle 1 is still running, in its year 3
+        XCTAssertEqual(StudioCycle.running(on: date("2029-11-02"), held: renewed, namedOn: named), StudioCycle(start: named))
+        XCTAssertNil(EligibilityRules.projectGrant(heldCycle: renewed, namedOn: named, submittedOn: date("2029-11-02")))
+        // And from 2029-12-02 cycle 2 runs, whose year 1 has no project grant
+        XCTAssertEqual(EligibilityRules.projectGrant(heldCycle: renewed, namedOn: named, submittedOn: date("2029-12-02"))?.code,
+                       "project_grant_before_second_year")
+        // And an unassessed studio whose held cycle has ended has no running cycle
+        XCTAssertNil(StudioCycle.running(on: date("2029-12-02"), held: StudioCycle(start: named), namedOn: named))
+        XCTAssertEqual(EligibilityRules.projectGrant(heldCycle: StudioCycle(start: named), namedOn: named, submittedOn: date("2029-12-02"))?.code,
+                       "studio_cycle_ended")
+    }
 }

@@ -74,6 +74,8 @@ final class EventTests: XCTestCase {
             StudioChanged(studioID: studio, unitName: "新单位", effectiveOn: LocalDate("2025-05-01")!),
             StudioRevoked(studioID: studio, reason: .plagiarismOrFraud, decidedOn: LocalDate("2026-01-10")!, noticeID: "n-1"),
             StudioRenewed(studioID: studio, assessedOn: LocalDate("2027-02-20")!, cycle: StudioCycle(start: named).next),
+            StudioExpired(studioID: studio, cycle: StudioCycle(start: named), expiredOn: LocalDate("2027-05-30")!, noticeID: "n-2"),
+            StudioRenewed(studioID: studio, assessedOn: LocalDate("2027-06-20")!, cycle: StudioCycle(start: named).next, restoredStatus: .active),
             ProjectGrantAwarded(studioID: studio, applicationID: "a-2", roundID: "r-2", year: 2025),
             DemonstrationSelected(studioID: studio, applicationID: "a-3", roundID: "r-3", year: 2025),
             DemonstrationAccepted(studioID: studio, applicationID: "a-3", year: 2025, acceptedOn: LocalDate("2025-12-01")!),
@@ -99,12 +101,12 @@ final class EventTests: XCTestCase {
         // Then every payload type is catalogued once, in order, at version 1
         XCTAssertEqual(EventTypes.all, types)
         XCTAssertEqual(Set(EventTypes.all).count, EventTypes.all.count)
-        XCTAssertEqual(EventTypes.all.count, 15)
+        XCTAssertEqual(EventTypes.all.count, 16)
         XCTAssertTrue(EventTypes.catalog.allSatisfy { $0.version == 1 })
         for expected in ["application.submitted", "application.amended", "application.withdrawn",
                          "application.status_changed", "studio.named", "project_grant.awarded",
                          "demonstration.selected", "studio.registered", "studio.cycle_changed", "studio.changed",
-                         "studio.revoked", "studio.renewed", "demonstration.accepted", "inspection.misuse_found",
+                         "studio.revoked", "studio.renewed", "studio.expired", "demonstration.accepted", "inspection.misuse_found",
                          "webhook.test"] {
             XCTAssertNotNil(EventTypes.info(for: expected), expected)
         }

@@ -67,7 +67,8 @@ final class MoneyTests: XCTestCase {
     }
 
     func testExpenseCategoriesAndPurposesParseFromChinese() {
-        XCTAssertEqual(ExpenseCategory.allCases.count, 5)
+        XCTAssertEqual(ExpenseCategory.named.count, 5)
+        XCTAssertNil(ExpenseCategory.parse("other"), "other is never parsed from free text: it needs a justification")
         XCTAssertEqual(ExpenseCategory.parse("分析测试"), .analysisTesting)
         XCTAssertEqual(ExpenseCategory.parse("人员劳务"), .personnelLabour)
         XCTAssertEqual(ExpenseCategory.parse("会议及调研"), .meetingsResearch)

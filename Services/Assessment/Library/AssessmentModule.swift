@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Messaging
 import ServiceKit
+import ServiceLifecycle
 import StudioDomain
 
 /// Assessment (考核管理): the register of named studios, three-year cycles, assessments, changes, revocations and notices (Art 12, 14, 17–20).
@@ -43,6 +44,10 @@ public struct AssessmentModule: ServiceModule {
         RevocationController(environment: environment).add(to: router)
         ProvincialImportController(environment: environment, settings: settings).add(to: router)
         PublicController(environment: environment, settings: settings).add(to: router)
+    }
+
+    public func backgroundServices(environment: ServiceEnvironment) -> [any Service] {
+        [ExpiryService(environment: environment, settings: settings)]
     }
 
     public var openAPIPaths: String { AssessmentOpenAPI.paths }

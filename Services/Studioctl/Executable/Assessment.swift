@@ -41,7 +41,8 @@ struct AssessmentsCommand: ParsableCommand {
         @Option(help: "A visitor's name (repeatable)") var visitor: [String] = []
         @Flag(help: "The plaque was on display (Art 18)") var plaqueDisplayed = false
         @Option(help: "pass or fail") var result: String?
-        @Option(help: "Reasons (required for fail)") var reasons: String?
+        @Option(help: "Reasons (required for fail; internal, never published)") var reasons: String?
+        @Option(help: "For a fail, the finding as the public notice words it (no ID or phone numbers)") var publicText: String?
 
         func run() throws {
             var body: [String: Any]
@@ -56,6 +57,7 @@ struct AssessmentsCommand: ParsableCommand {
                 body = ["cycleNumber": cycle, "assessedOn": assessedOn, "scores": try integerPairs(scores, option: "--score"), "result": result,
                         "siteVisit": ["visitedOn": visitedOn ?? assessedOn, "visitors": visitor, "plaqueDisplayed": plaqueDisplayed]]
                 if let reasons { body["reasons"] = reasons }
+                if let publicText { body["publicText"] = publicText }
             }
             let session = try common.session()
             let reply = try session.call("POST", .assessment, "/studios/\(studio)/assessments", token: try session.token(.department), body: body)

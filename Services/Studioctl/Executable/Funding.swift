@@ -193,12 +193,12 @@ struct PaymentsCommand: ParsableCommand {
                     try session.call("POST", .funding, path, token: try session.token(.finance), body: [UInt8](data),
                                      headers: [("Content-Type", "text/csv; charset=utf-8")])
                 }
-            } catch let refused as Refused where refused.reply.status == 422 && refused.reply.object["rows"] != nil {
-                // Refused whole: the answer is the row report, printed like an accepted one.
+            } catch let refused as Refused where refused.reply.status == 422 && refused.reply.object["report"] != nil {
+                // Refused whole: the problem document carries the row report, printed like an accepted one.
                 printError("refused: \(refused.what) answered 422; nothing was applied")
                 reply = refused.reply
             }
-            let object = reply.object
+            let object = reply.object["report"] as? [String: Any] ?? reply.object
             let notApplied = (object["rejected"] as? Int ?? 0) + (object["withheld"] as? Int ?? 0)
             if common.json {
                 session.printReply(reply)

@@ -10,12 +10,27 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var titleZh: String
     public var titleEn: String
     public var issues: [DomainIssue]
+    /// An RFC 9457 extension member beside `errors`, e.g. an import's report of every row, so that a refusal
+    /// is still the problem document the OpenAPI declares and keeps the details a client needs.
+    public var extensionMember: ExtensionMember?
 
-    public init(_ status: HTTPResponse.Status, titleZh: String, titleEn: String, issues: [DomainIssue] = []) {
+    public struct ExtensionMember: Sendable {
+        public var name: String
+        public var value: any Encodable & Sendable
+
+        public init(name: String, value: any Encodable & Sendable) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(_ status: HTTPResponse.Status, titleZh: String, titleEn: String, issues: [DomainIssue] = [],
+                extensionMember: ExtensionMember? = nil) {
         self.status = status
         self.titleZh = titleZh
         self.titleEn = titleEn
         self.issues = issues
+        self.extensionMember = extensionMember
     }
 
     /// One issue, the common case.
@@ -50,12 +65,32 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         var status: Int
         var detail: String
         var errors: [DomainIssue]
+        var extensionMember: ExtensionMember?
+
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(type, forKey: Key("type"))
+            try container.encode(title, forKey: Key("title"))
+            try container.encode(status, forKey: Key("status"))
+            try container.encode(detail, forKey: Key("detail"))
+            try container.encode(errors, forKey: Key("errors"))
+            if let extensionMember { try container.encode(extensionMember.value, forKey: Key(extensionMember.name)) }
+        }
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = Body(type: "https://qz-studios.invalid/problems/\(issues.first?.code ?? "error")",
                         title: "\(titleZh) / \(titleEn)", status: Int(status.code),
-                        detail: issues.map { "\($0.field): \($0.messageEn)" }.joined(separator: "; "), errors: issues)
+                        detail: issues.map { "\($0.field): \($0.messageEn)" }.joined(separator: "; "), errors: issues,
+                        extensionMember: extensionMember)
         var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         let data = try DomainJSON.encoder().encode(body)

@@ -66,6 +66,19 @@ public struct StudioCycle: Codable, Hashable, Sendable {
         return cycle
     }
 
+    /// The cycle running on `date`, given the cycle a register holds for a studio named on `namedOn`.
+    ///
+    /// A register may hold a cycle that has not begun: a studio that passes its assessment before its cycle
+    /// ends is renewed at once for the next cycle, which starts on this cycle's `end`. Until then the old
+    /// cycle is still running (its year 3 is not taken away), so a day before the held cycle's start is
+    /// judged in the earlier cycle, chained from the naming date. A day from the held cycle's `end` on has
+    /// no running cycle: the cycle ended and the studio awaits its assessment (Art 17).
+    public static func running(on date: LocalDate, held: StudioCycle, namedOn: LocalDate) -> StudioCycle? {
+        if held.contains(date) { return held }
+        guard date < held.start else { return nil }
+        return cycle(containing: date, namedOn: namedOn)
+    }
+
     /// `years` later on the same month and day, or 1 March when that day is a missing 29 February.
     static func anniversary(of date: LocalDate, years: Int) -> LocalDate {
         date.adding(years: years, missingDay: .rollToNextMonth)

@@ -110,14 +110,41 @@ public struct StudioRenewed: DomainEvent {
     public var assessedOn: LocalDate
     /// The cycle the renewal opens.
     public var cycle: StudioCycle
+    /// Set when a late assessment restores an expired studio (`studio.expired`): the status it holds again.
+    public var restoredStatus: StudioStatus?
 
     public var aggregate: String { Aggregates.studio(studioID) }
 
-    public init(studioID: StudioID, assessmentID: AssessmentID? = nil, assessedOn: LocalDate, cycle: StudioCycle) {
+    public init(studioID: StudioID, assessmentID: AssessmentID? = nil, assessedOn: LocalDate, cycle: StudioCycle,
+                restoredStatus: StudioStatus? = nil) {
         self.studioID = studioID
         self.assessmentID = assessmentID
         self.assessedOn = assessedOn
         self.cycle = cycle
+        self.restoredStatus = restoredStatus
+    }
+}
+
+/// `studio.expired`: the studio's cycle ended unassessed and the grace period after it passed (Art 17): it is
+/// off the public register, with a public notice, until a late assessment that passes restores it
+/// (`studio.renewed` with `restoredStatus`). Receivers treat it as a studio without the title.
+public struct StudioExpired: DomainEvent {
+    public static let eventType = "studio.expired"
+    public static let version = 1
+
+    public var studioID: StudioID
+    /// The cycle that ended unassessed.
+    public var cycle: StudioCycle
+    public var expiredOn: LocalDate
+    public var noticeID: NoticeID?
+
+    public var aggregate: String { Aggregates.studio(studioID) }
+
+    public init(studioID: StudioID, cycle: StudioCycle, expiredOn: LocalDate, noticeID: NoticeID? = nil) {
+        self.studioID = studioID
+        self.cycle = cycle
+        self.expiredOn = expiredOn
+        self.noticeID = noticeID
     }
 }
 

@@ -1,6 +1,8 @@
 import Foundation
 
-/// What grant money may be spent on (Art 15): these five kinds of cost, and nothing unrelated to the studio.
+/// What grant money may be spent on (Art 15): 主要包括 (mainly includes) the five named kinds of cost; another
+/// cost that serves the studio's work is `other`, recorded with a written justification for the department's
+/// approval; nothing unrelated to the studio.
 public enum ExpenseCategory: String, Codable, Hashable, Sendable, CaseIterable {
     /// 分析测试
     case analysisTesting
@@ -12,6 +14,11 @@ public enum ExpenseCategory: String, Codable, Hashable, Sendable, CaseIterable {
     case printing
     /// 知识产权事务
     case intellectualProperty
+    /// 其他与工作室建设相关的支出: needs a justification and the department's approval.
+    case other
+
+    /// The five categories Art 15 names, accepted at once.
+    public static let named: [ExpenseCategory] = [.analysisTesting, .personnelLabour, .meetingsResearch, .printing, .intellectualProperty]
 
     public var nameZh: String {
         switch self {
@@ -20,6 +27,7 @@ public enum ExpenseCategory: String, Codable, Hashable, Sendable, CaseIterable {
         case .meetingsResearch: "会议及调研"
         case .printing: "资料印刷"
         case .intellectualProperty: "知识产权事务"
+        case .other: "其他与工作室建设相关的支出"
         }
     }
 
@@ -30,14 +38,16 @@ public enum ExpenseCategory: String, Codable, Hashable, Sendable, CaseIterable {
         case .meetingsResearch: "meetings and field research"
         case .printing: "printing of materials"
         case .intellectualProperty: "intellectual-property affairs"
+        case .other: "other costs serving the studio"
         }
     }
 
-    /// The raw value, the Chinese name, or a common short form (`会议调研`, `印刷`, `知识产权`).
+    /// One of the five named categories by its raw value, Chinese name, or a common short form (`会议调研`,
+    /// `印刷`, `知识产权`); nil for anything else, which is an `other` cost or an unrelated one.
     public static func parse(_ text: String) -> ExpenseCategory? {
         let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let category = ExpenseCategory(rawValue: key) { return category }
-        if let category = allCases.first(where: { $0.nameZh == key }) { return category }
+        if let category = ExpenseCategory(rawValue: key), category != .other { return category }
+        if let category = named.first(where: { $0.nameZh == key }) { return category }
         switch key {
         case "分析测试费": return .analysisTesting
         case "劳务", "劳务费", "人员劳务费": return .personnelLabour

@@ -54,6 +54,14 @@ public enum EligibilityRules {
                            messageEn: "The team must have done creation work for at least 6 months (started \(startedOn); it may apply from \(period.eligibleFrom)).")
     }
 
+    /// Art 13, judged in the cycle running on the day of the application (see `StudioCycle.running`), from
+    /// the cycle the register holds: an early renewal does not take away the rest of the running cycle.
+    public static func projectGrant(heldCycle: StudioCycle, namedOn: LocalDate, submittedOn: LocalDate,
+                                    field: String = "studioID") -> DomainIssue? {
+        let cycle = StudioCycle.running(on: submittedOn, held: heldCycle, namedOn: namedOn) ?? heldCycle
+        return projectGrant(cycle: cycle, submittedOn: submittedOn, field: field)
+    }
+
     /// Art 13: project-grant applications from the 2nd year of the studio's cycle.
     public static func projectGrant(cycle: StudioCycle, submittedOn: LocalDate, field: String = "studioID") -> DomainIssue? {
         guard !cycle.isProjectGrantEligible(on: submittedOn) else { return nil }

@@ -59,14 +59,18 @@ public struct PublicTitleEvent: Codable, Sendable, Equatable {
 public struct PublicNoticeView: Codable, Sendable, Equatable {
     public var id: NoticeID
     public var studioId: StudioID
+    /// `revocation` (Art 17 failed assessment, Art 20) or `expiry` (a cycle ended unassessed; `reason` is `other`).
+    public var kind: String
     public var reason: RevocationReason
     public var title: String
     public var body: String
     public var publishedOn: LocalDate
 
-    public init(id: NoticeID, studioId: StudioID, reason: RevocationReason, title: String, body: String, publishedOn: LocalDate) {
+    public init(id: NoticeID, studioId: StudioID, kind: String = "revocation", reason: RevocationReason, title: String, body: String,
+                publishedOn: LocalDate) {
         self.id = id
         self.studioId = studioId
+        self.kind = kind
         self.reason = reason
         self.title = title
         self.body = body

@@ -26,6 +26,7 @@ struct AssessmentsController {
         let actor = Actor(try context.require(.department))
         let id = StudioID(try context.parameters.require("id"))
         let input = try await request.decodeJSON(CycleAssessmentInput.self, context: context)
+        try await Expiry.sweep(environment, settings: settings)
         let now = environment.now()
         let outbox = environment.outbox
         let settings = self.settings

@@ -21,7 +21,11 @@ struct CycleAssessmentInput: Decodable, Sendable {
     var scores: [String: Int]
     var siteVisit: SiteVisit
     var result: AssessmentResult
+    /// Internal: the department's reasons, kept in the record, never published.
     var reasons: String?
+    /// For a fail, the finding as the public notice (通报) words it; checked for ID and phone numbers. Without
+    /// it the notice states the failed assessment and nothing more.
+    var publicText: String?
 }
 
 struct CycleAssessmentView: Codable, Sendable, Equatable {
@@ -79,7 +83,8 @@ enum CycleAssessment {
     static func record(_ input: CycleAssessmentInput, studioID: StudioID, actor: Actor, settings: AssessmentSettings,
                        outbox: Outbox, today: LocalDate, nowMillis: Int64, in db: Database) throws -> Outcome {
         var studio = try RegisteredStudio.require(studioID, in: db)
-        try studio.requireTitle()
+        // An expired studio is assessed late: a pass restores it, a fail revokes it.
+        if studio.status != .expired { try studio.requireTitle() }
         guard studio.level == .city else {
             throw Problem(.conflict, code: "assessment.provincial", field: "studioId", article: Article(17).reference,
                           zh: "省级工作室不参加市级周期考核。", en: "provincial studios are not assessed by the city (Art 17 covers city-level studios).")
@@ -113,6 +118,15 @@ enum CycleAssessment {
         issues += Criterion.validate(input.scores, field: "scores")
         issues += Check.text(input.reasons, field: "reasons", nameZh: "考核意见（不合格理由）", nameEn: "the reasons",
                              max: 2000, required: input.result == .fail)
+        let publicText = Check.trimmed(input.publicText)
+        if let publicText {
+            if input.result == .pass {
+                issues.append(DomainIssue(code: "public_text.without_notice", field: "publicText", article: Article(17),
+                                          messageZh: "考核合格不发布通报，无需填写公开文字。", messageEn: "a pass publishes no notice; it has no public text."))
+            }
+        }
+        // Checked as sent: a text over the limit is refused even when trimming would shorten it
+        if let raw = input.publicText { issues += PublicText.issues(raw, field: "publicText") }
         guard issues.isEmpty else { throw Problem.validation(issues) }
 
         let id = AssessmentID.new()
@@ -132,19 +146,23 @@ enum CycleAssessment {
         switch input.result {
         case .pass:
             let next = cycle.next
+            let previous = studio.status
+            let restored = previous == .expired ? try Expiry.statusBeforeExpiry(of: studio.id, in: db) : nil
             studio.cycle = next
+            studio.status = restored ?? previous
             studio.updatedAt = nowMillis
             try studio.update(db)
             try TitleHistory.append(
-                studio: studio.id, kind: .renewed, from: studio.status, to: studio.status,
-                detailsZh: "第\(cycle.number)周期期满考核合格（\(total)分），继续保留称号；第\(next.number)周期 \(next.start) 至 \(next.lastDay)。",
+                studio: studio.id, kind: .renewed, from: previous, to: studio.status,
+                detailsZh: "第\(cycle.number)周期期满考核合格（\(total)分），\(restored == nil ? "继续保留" : "补充考核合格，恢复")称号；第\(next.number)周期 \(next.start) 至 \(next.lastDay)。",
                 reference: "assessment:\(id.rawValue)", effectiveOn: input.assessedOn, actor: actor, nowMillis: nowMillis, in: db)
-            try outbox.append(StudioRenewed(studioID: studio.id, assessmentID: id, assessedOn: input.assessedOn, cycle: next), in: db)
+            try outbox.append(StudioRenewed(studioID: studio.id, assessmentID: id, assessedOn: input.assessedOn, cycle: next,
+                                            restoredStatus: restored), in: db)
             try outbox.append(StudioCycleChanged(studioID: studio.id, cycle: next), in: db)
         case .fail:
             noticeID = try Revoke.studio(
                 studio, reason: .assessmentFailed,
-                findingZh: "在第\(cycle.number)周期（\(cycle.start)至\(cycle.lastDay)）期满考核中考核不合格（\(reasons)）",
+                findingZh: "在第\(cycle.number)周期（\(cycle.start)至\(cycle.lastDay)）期满考核中考核不合格\(publicText.map { "（\($0)）" } ?? "")",
                 details: reasons, decidedOn: input.assessedOn, reference: "assessment:\(id.rawValue)", actor: actor,
                 outbox: outbox, nowMillis: nowMillis, in: db)
             studio = try RegisteredStudio.require(studio.id, in: db)

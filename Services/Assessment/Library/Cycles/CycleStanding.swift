@@ -6,7 +6,8 @@ import StudioDomain
 ///
 /// - The assessment window opens `windowDays` days before the cycle's `end` (the first day after the cycle).
 /// - A cycle whose `end` has come without a recorded assessment is **overdue**: the studio keeps its status
-///   (it is neither passed nor expired silently) until the department records the assessment.
+///   for the grace period (`AssessmentSettings.expiryGraceDays`), then it is expired (`Expiry`) until a late
+///   assessment restores or revokes it.
 public struct CycleStanding: Codable, Sendable, Equatable {
     public var cycle: StudioCycle
     /// 1, 2 or 3; nil once the cycle has ended (overdue).
@@ -35,16 +36,24 @@ public struct AssessmentSettings: Sendable {
     public var assessmentWindowDays: Int
     /// Screening bodies, for the public "area" column and for Art 19 affiliation changes.
     public var referenceData: ReferenceData
+    /// How many days after a cycle ends unassessed the studio keeps its title before it expires (default 90).
+    public var expiryGraceDays: Int
 
-    public init(assessmentWindowDays: Int = 90, referenceData: ReferenceData = .defaults) {
+    public static let expiryGraceRange = 1...3650
+
+    public init(assessmentWindowDays: Int = 90, referenceData: ReferenceData = .defaults, expiryGraceDays: Int = 90) {
         precondition((1...365).contains(assessmentWindowDays), "the assessment window is 1…365 days")
+        precondition(Self.expiryGraceRange.contains(expiryGraceDays), "the expiry grace period is 1…3650 days")
         self.assessmentWindowDays = assessmentWindowDays
         self.referenceData = referenceData
+        self.expiryGraceDays = expiryGraceDays
     }
 
-    /// Reads `ASSESSMENT_WINDOW_DAYS` (1…365) from the given environment, for the executable.
+    /// Reads `ASSESSMENT_WINDOW_DAYS` (1…365) and `ASSESSMENT_EXPIRY_GRACE_DAYS` (1…3650) from the given
+    /// environment, for the executable.
     public static func from(environment: [String: String]) -> AssessmentSettings {
         let days = environment["ASSESSMENT_WINDOW_DAYS"].flatMap(Int.init).flatMap { (1...365).contains($0) ? $0 : nil } ?? 90
-        return AssessmentSettings(assessmentWindowDays: days)
+        let grace = environment["ASSESSMENT_EXPIRY_GRACE_DAYS"].flatMap(Int.init).flatMap { expiryGraceRange.contains($0) ? $0 : nil } ?? 90
+        return AssessmentSettings(assessmentWindowDays: days, expiryGraceDays: grace)
     }
 }

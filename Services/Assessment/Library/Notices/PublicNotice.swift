@@ -43,6 +43,25 @@ struct PublicNotice: Codable, Sendable, Equatable {
             """
     }
 
+    /// The notice that a studio's title expired: its cycle ended without an assessment and the grace period
+    /// after it passed (Art 17). It names the studio, its unit and the dates; a late assessment may restore it.
+    init(id: NoticeID, expiryOf studio: RegisteredStudio, cycle: StudioCycle, graceDays: Int, expiredOn: LocalDate) {
+        self.id = id
+        studioId = studio.id
+        kind = "expiry"
+        reason = .other
+        publishedOn = expiredOn
+        titleZh = "关于“\(studio.studioName)”衢州市高技能人才（劳模）创新工作室称号到期的通报"
+        let plaque = studio.plaqueNumber.map { "（牌匾编号\($0)）" } ?? ""
+        bodyZh = """
+            各县（市、区）总工会、衢州绿色产业集聚区总工会、市级产业工会、市直各系统工委：
+            \(studio.unitName)“\(studio.studioName)”\(plaque)第\(cycle.number)周期已于\(cycle.lastDay.chinese)期满，期满后\(graceDays)日内未经考核。根据《衢州市高技能人才（劳模）创新工作室管理办法（试行）》第十七条的规定，其“衢州市高技能人才（劳模）创新工作室”称号自\(expiredOn.chinese)起到期，不再列入名册；经补充考核合格的，恢复其称号。
+            特此通报。
+            衢州市总工会
+            \(expiredOn.chinese)
+            """
+    }
+
     func insert(actor: Actor, nowMillis: Int64, in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO public_notice (id, studio_id, kind, reason, title_zh, body_zh, published_on, published_at, issued_by_role, issued_by_subject)

@@ -72,7 +72,7 @@ enum AssessmentOpenAPI {
             OpenAPIBuilder.operation(method: "get", summary: "One studio's public page: plaque and title history, no personal data",
                                      parameters: [id], schema: OpenAPIBuilder.ref("PublicStudioPage"), errors: [404], security: [])),
         OpenAPIBuilder.path("/public/notices",
-            OpenAPIBuilder.operation(method: "get", summary: "Public notices (通报) of revocations",
+            OpenAPIBuilder.operation(method: "get", summary: "Public notices (通报) of revocations and expiries",
                                      schema: OpenAPIBuilder.ref("PublicNoticeList"), security: [])),
         OpenAPIBuilder.path("/public/notices/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One public notice",
@@ -155,7 +155,8 @@ enum AssessmentOpenAPI {
                     visitors: { type: array, items: { type: string } }
                     plaqueDisplayed: { type: boolean, description: Art 18 }
                 result: { type: string, enum: [pass, fail] }
-                reasons: { type: string, description: required for fail }
+                reasons: { type: string, description: 'required for fail; internal, never published' }
+                publicText: { type: string, maxLength: 500, description: 'for a fail, the finding as the public notice words it; an ID or phone number in it is refused (422, field publicText)' }
             CycleAssessment:
               type: object
               properties:
@@ -264,7 +265,8 @@ enum AssessmentOpenAPI {
               properties:
                 decision: { type: string, enum: [revoke, dismiss] }
                 reason: { type: string, enum: [plagiarismOrFraud, other], default: plagiarismOrFraud }
-                reasons: { type: string }
+                reasons: { type: string, description: 'internal, never published' }
+                publicText: { type: string, maxLength: 500, description: 'for a revocation, what the public notice says was found; an ID or phone number in it is refused (422, field publicText)' }
             RevocationCase:
               type: object
               properties:
@@ -331,7 +333,7 @@ enum AssessmentOpenAPI {
                     type: object
                     required: [kind, toStatus, effectiveOn]
                     properties:
-                      kind: { type: string, enum: [registered, renewed, assessmentFailed, demonstrationAccepted, changed, revoked] }
+                      kind: { type: string, enum: [registered, renewed, assessmentFailed, demonstrationAccepted, changed, revoked, expired] }
                       toStatus: { type: string }
                       effectiveOn: { type: string, format: date }
             PublicStudioList:
@@ -343,6 +345,7 @@ enum AssessmentOpenAPI {
               properties:
                 id: { type: string }
                 studioId: { type: string }
+                kind: { type: string, enum: [revocation, expiry], description: 'expiry: the cycle ended unassessed and the grace period passed (Art 17)' }
                 reason: { type: string }
                 title: { type: string }
                 body: { type: string }

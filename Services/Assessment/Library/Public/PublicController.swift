@@ -17,7 +17,7 @@ struct PublicController {
         router.get("public/notices/:id", use: notice)
     }
 
-    /// The studios that hold the title today (Art 17, 20: a revoked one comes off the list; its
+    /// The studios that hold the title today (Art 17, 20: a revoked or expired one comes off the list; its
     /// notice stays under /public/notices).
     /// In the register's order (year named, area, name); `q` finds a studio, unit or area by part of its name, and
     /// `offset`/`limit` give one page of it (`total` counts them all), so a page of 50 costs the same with 2,000.
@@ -27,6 +27,7 @@ struct PublicController {
         let search = query["q"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         let offset = try Self.count(query["offset"].map(String.init), field: "offset", default: 0, range: 0...1_000_000)
         let limit = try Self.count(query["limit"].map(String.init), field: "limit", default: 5000, range: 1...5000)
+        try await Expiry.sweep(environment, settings: settings)
         let rows = try await environment.database.read { db in try RegisteredStudio.all(in: db) }.filter(\.status.holdsTitle)
             .map { Self.row($0, referenceData: referenceData) }
             .filter { search.isEmpty || $0.name.contains(search) || $0.unit.contains(search) || $0.area.contains(search) }
@@ -60,6 +61,7 @@ struct PublicController {
     @Sendable func studio(_ request: Request, context: AppRequestContext) async throws -> PublicStudioPage {
         let id = StudioID(try context.parameters.require("id"))
         let referenceData = settings.referenceData
+        try await Expiry.sweep(environment, settings: settings)
         guard let (studio, history) = try await environment.database.read({ db -> (RegisteredStudio, [TitleHistory.Entry])? in
             guard let studio = try RegisteredStudio.find(id, in: db) else { return nil }
             return (studio, try TitleHistory.entries(of: id, in: db))
@@ -69,11 +71,13 @@ struct PublicController {
     }
 
     @Sendable func notices(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicNoticeView> {
-        Listing(items: try await environment.database.read { db in try PublicNotice.all(in: db) }.map(Self.view))
+        try await Expiry.sweep(environment, settings: settings)
+        return Listing(items: try await environment.database.read { db in try PublicNotice.all(in: db) }.map(Self.view))
     }
 
     @Sendable func notice(_ request: Request, context: AppRequestContext) async throws -> PublicNoticeView {
         let id = try context.parameters.require("id")
+        try await Expiry.sweep(environment, settings: settings)
         guard let notice = try await environment.database.read({ db in try PublicNotice.find(id, in: db) }) else {
             throw Problem.notFound("notice", id: id)
         }
@@ -81,7 +85,7 @@ struct PublicController {
     }
 
     static func view(_ notice: PublicNotice) -> PublicNoticeView {
-        PublicNoticeView(id: notice.id, studioId: notice.studioId, reason: notice.reason, title: notice.titleZh, body: notice.bodyZh,
+        PublicNoticeView(id: notice.id, studioId: notice.studioId, kind: notice.kind, reason: notice.reason, title: notice.titleZh, body: notice.bodyZh,
                          publishedOn: notice.publishedOn)
     }
 }

@@ -27,7 +27,8 @@ struct StudioView: Codable, Sendable, Equatable {
     var namedOn: LocalDate
     var plaque: PlaqueView?
     var cycle: StudioCycle
-    /// Art 17 standing on `today`; nil for provincial studios (assessed by the province) and studios without a title.
+    /// Art 17 standing on `today`; nil for provincial studios (assessed by the province) and revoked ones. An
+    /// expired studio has one (overdue): a late assessment may still restore it.
     var standing: CycleStanding?
     var origin: String
     var registeredAt: Date
@@ -48,7 +49,7 @@ struct StudioView: Codable, Sendable, Equatable {
             plaque = PlaqueView(number: number, issuedOn: issued)
         }
         cycle = studio.cycle
-        standing = studio.level == .city && studio.status.holdsTitle
+        standing = studio.level == .city && (studio.status.holdsTitle || studio.status == .expired)
             ? CycleStanding.evaluate(cycle: studio.cycle, today: today, windowDays: settings.assessmentWindowDays) : nil
         origin = studio.origin.rawValue
         registeredAt = Millis.date(studio.registeredAt)

@@ -8,7 +8,7 @@ import StudioDomain
 /// The append-only history of a studio's title (a trigger refuses updates and deletes).
 enum TitleHistory {
     enum Kind: String, Codable, Sendable {
-        case registered, renewed, assessmentFailed, demonstrationAccepted, changed, revoked
+        case registered, renewed, assessmentFailed, demonstrationAccepted, changed, revoked, expired
     }
 
     struct Entry: Codable, Sendable, Equatable {

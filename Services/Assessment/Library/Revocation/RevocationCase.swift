@@ -103,7 +103,11 @@ enum RevocationCases {
         var decision: Decision
         /// Default `plagiarismOrFraud` (Art 20); `assessmentFailed` belongs to the Art 17 path and is refused here.
         var reason: RevocationReason?
+        /// Internal: the federation's reasons, kept with the case, never published.
         var reasons: String
+        /// For a revocation, what the public notice (通报) says was found; checked for ID and phone numbers.
+        /// Without it the notice names the kind of breach and nothing more.
+        var publicText: String?
     }
 
     static func decide(caseID: String, _ input: DecisionInput, actor: Actor, outbox: Outbox, today: LocalDate,
@@ -119,6 +123,15 @@ enum RevocationCases {
             issues.append(DomainIssue(code: "revocation.reason", field: "reason", article: Article(17),
                                       messageZh: "考核不合格须通过期满考核记录撤销。", messageEn: "a failed assessment revokes through the Art 17 assessment, not a case."))
         }
+        let publicText = Check.trimmed(input.publicText)
+        if let publicText {
+            if input.decision == .dismiss {
+                issues.append(DomainIssue(code: "public_text.without_notice", field: "publicText", article: Article(20),
+                                          messageZh: "驳回不发布通报，无需填写公开文字。", messageEn: "a dismissal publishes no notice; it has no public text."))
+            }
+        }
+        // Checked as sent: a text over the limit is refused even when trimming would shorten it
+        if let raw = input.publicText { issues += PublicText.issues(raw, field: "publicText") }
         guard issues.isEmpty else { throw Problem.validation(issues) }
         let reasons = input.reasons.trimmed
         var noticeID: NoticeID?
@@ -127,7 +140,7 @@ enum RevocationCases {
             let studio = try RegisteredStudio.require(found.studioId, in: db)
             try studio.requireTitle(field: "studioId")
             noticeID = try Revoke.studio(
-                studio, reason: reason, findingZh: "经查实，存在\(reason == .plagiarismOrFraud ? "剽窃、弄虚作假行为" : "违反管理办法的行为")（\(reasons)）",
+                studio, reason: reason, findingZh: "经查实，存在\(reason == .plagiarismOrFraud ? "剽窃、弄虚作假行为" : "违反管理办法的行为")\(publicText.map { "（\($0)）" } ?? "")",
                 details: reasons, decidedOn: today, reference: "revocation_case:\(caseID)", actor: actor, outbox: outbox,
                 nowMillis: nowMillis, in: db)
         case .dismiss:

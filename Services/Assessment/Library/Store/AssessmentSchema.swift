@@ -153,5 +153,26 @@ enum AssessmentSchema {
                 );
                 """)
         }
+        // A studio whose cycle ended unassessed expires with a public notice of its own kind (the CHECK is rebuilt).
+        migrator.registerMigration("assessment-v2-expiry-notices") { db in
+            try db.execute(sql: """
+                CREATE TABLE public_notice_v2 (
+                    id TEXT PRIMARY KEY,
+                    studio_id TEXT NOT NULL REFERENCES studio (id),
+                    kind TEXT NOT NULL CHECK (kind IN ('revocation', 'expiry')),
+                    reason TEXT NOT NULL,
+                    title_zh TEXT NOT NULL,
+                    body_zh TEXT NOT NULL,
+                    published_on TEXT NOT NULL,
+                    published_at INTEGER NOT NULL,
+                    issued_by_role TEXT NOT NULL,
+                    issued_by_subject TEXT
+                );
+                INSERT INTO public_notice_v2 SELECT id, studio_id, kind, reason, title_zh, body_zh, published_on, published_at,
+                    issued_by_role, issued_by_subject FROM public_notice;
+                DROP TABLE public_notice;
+                ALTER TABLE public_notice_v2 RENAME TO public_notice;
+                """)
+        }
     }
 }

@@ -5,8 +5,11 @@ import Hummingbird
 import ServiceKit
 import StudioDomain
 
-/// A studio's spending of grant money (Art 15): only the five cost categories for the three purposes,
-/// recorded against one of its grants, within what that grant paid unless the settings say flag instead.
+/// A studio's spending of grant money (Art 15), recorded against one of its grants, within what that grant
+/// paid unless the settings say flag instead. Art 15 says 主要包括 (mainly includes): the five named categories
+/// are accepted at once; another cost that serves the studio's work is recorded with a written justification
+/// and enters the books only when the department approves it; a cost of a kind the department lists as
+/// unrelated (banquets, gifts, vehicles …) is refused.
 enum Expenses {
     struct ReceiptInput: Decodable, Sendable {
         var fileName: String
@@ -17,8 +20,11 @@ enum Expenses {
 
     struct Input: Decodable, Sendable {
         var grantId: String
-        /// `analysisTesting` … or the Chinese name (分析测试, 人员劳务, 会议及调研, 资料印刷, 知识产权事务).
+        /// `analysisTesting` … or the Chinese name (分析测试, 人员劳务, 会议及调研, 资料印刷, 知识产权事务); any other
+        /// text names an other cost (e.g. 设备维修), which needs `justification`.
         var category: String
+        /// Why an other cost serves the studio's work (required for one).
+        var justification: String?
         /// `talentTraining`, `technicalInnovation`, `dailyOperation` or the Chinese name.
         var purpose: String
         /// Integer fen.
@@ -41,7 +47,14 @@ enum Expenses {
         var studioId: String
         var grantId: String
         var category: ExpenseCategory
+        /// The named category's Chinese name, or the kind an other cost was recorded as.
         var categoryZh: String
+        var justification: String?
+        /// `notNeeded` (a named category), `pending`, `approved` or `rejected` (an other cost).
+        var approval: String
+        var decidedBy: String?
+        var decidedAt: Date?
+        var decisionNote: String?
         var purpose: ExpensePurpose
         var purposeZh: String
         var amount: Money
@@ -57,15 +70,51 @@ enum Expenses {
 
     static let maxReceiptBytes = 5 << 20
 
+    /// What an input's category is: one of the five, or an other cost of the given kind.
+    enum Kind: Sendable {
+        case named(ExpenseCategory)
+        case other(kind: String, justification: String)
+
+        var category: ExpenseCategory {
+            if case .named(let category) = self { return category }
+            return .other
+        }
+    }
+
+    static let maxOtherKindLength = 50
+    static let maxJustificationLength = 1000
+
     /// Checks the input alone; every problem at once, each naming its field and, for the categories, Art 15.
-    static func validate(_ input: Input, today: LocalDate) throws -> (ExpenseCategory, ExpensePurpose, LocalDate, [(ReceiptInput, Data)]) {
+    /// `unrelated` is the department's list of unrelated kinds.
+    static func validate(_ input: Input, today: LocalDate, unrelated: [String]) throws -> (Kind, ExpensePurpose, LocalDate, [(ReceiptInput, Data)]) {
         var issues: [DomainIssue] = []
-        let category = ExpenseCategory.parse(input.category)
-        if category == nil {
-            let allowed = ExpenseCategory.allCases.map(\.nameZh).joined(separator: "、")
+        var kind: Kind?
+        let named = ExpenseCategory.named.map(\.nameZh).joined(separator: "、")
+        let categoryText = input.category.trimmingCharacters(in: .whitespacesAndNewlines)
+        let justification = input.justification?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if let category = ExpenseCategory.parse(categoryText) {
+            kind = .named(category)
+        } else if let keyword = unrelated.first(where: { categoryText.contains($0) }) {
             issues.append(DomainIssue(code: "expense.category_not_allowed", field: "category", article: Article.art15,
-                                      messageZh: "「\(input.category)」不是补助经费允许的开支类别；只能用于\(allowed)等费用，不得用于与工作室建设无关的开支",
-                                      messageEn: "\(input.category) is not an allowed use of grant money; only \(ExpenseCategory.allCases.map(\.nameEn).joined(separator: ", ")) costs, nothing unrelated to the studio"))
+                                      messageZh: "「\(categoryText)」属于与工作室建设无关的开支（\(keyword)），不得使用补助经费；补助经费主要用于\(named)等费用",
+                                      messageEn: "\(categoryText) is unrelated to the studio's work (\(keyword)) and may not be paid from a grant; grants mainly pay \(ExpenseCategory.named.map(\.nameEn).joined(separator: ", ")) costs"))
+        } else if categoryText.isEmpty || categoryText.count > maxOtherKindLength {
+            issues.append(DomainIssue(code: "expense.category", field: "category", article: Article.art15,
+                                      messageZh: "须写明开支类别（\(named)，或其他开支的名称，不超过 \(maxOtherKindLength) 字）",
+                                      messageEn: "a category is required: one of the five named ones or the name of another cost, at most \(maxOtherKindLength) characters"))
+        } else if justification.isEmpty || (input.justification?.unicodeScalars.count ?? 0) > maxJustificationLength {
+            issues.append(DomainIssue(code: "expense.justification_required", field: "justification", article: Article.art15,
+                                      messageZh: "「\(categoryText)」不属于\(named)，须书面说明其如何服务于工作室建设（不超过 \(maxJustificationLength) 字），经经济工作部审核同意后列支",
+                                      messageEn: "\(categoryText) is none of the five named categories: a written justification of how it serves the studio (at most \(maxJustificationLength) characters) is required, and the department approves it"))
+        } else {
+            kind = .other(kind: categoryText, justification: justification)
+        }
+        if (input.justification?.unicodeScalars.count ?? 0) > maxJustificationLength, !issues.contains(where: { $0.field == "justification" }) {
+            issues.append(DomainIssue(code: "expense.justification_too_long", field: "justification", article: Article.art15,
+                                      messageZh: "说明不超过 \(maxJustificationLength) 字", messageEn: "a justification is at most \(maxJustificationLength) characters"))
+        } else if case .named = kind, !justification.isEmpty {
+            issues.append(DomainIssue(code: "expense.justification_not_needed", field: "justification", article: Article.art15,
+                                      messageZh: "\(named)无需审核说明", messageEn: "the five named categories need no justification"))
         }
         let purpose = ExpensePurpose.parse(input.purpose)
         if purpose == nil {
@@ -97,45 +146,145 @@ enum Expenses {
             }
             receipts.append((receipt, data))
         }
-        guard issues.isEmpty, let category, let purpose, let spentOn else { throw Problem.validation(issues) }
-        return (category, purpose, spentOn, receipts)
+        guard issues.isEmpty, let kind, let purpose, let spentOn else { throw Problem.validation(issues) }
+        return (kind, purpose, spentOn, receipts)
+    }
+
+    /// The department's list of unrelated kinds, in order.
+    static func unrelatedKinds(in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT keyword FROM expense_unrelated_kind ORDER BY keyword")
     }
 
     static func record(studioID: String, _ input: Input, by actor: Actor, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
-        let (category, purpose, spentOn, receipts) = try validate(input, today: moment.today)
+        let (kind, purpose, spentOn, receipts) = try validate(input, today: moment.today, unrelated: try unrelatedKinds(in: db))
+        let category = kind.category
         guard let grant = try GrantRecord.find(input.grantId, in: db), grant.studioId == studioID else {
             throw Problem.invalid("expense.grant_unknown", field: "grantId", zh: "该工作室没有补助 \(input.grantId)", en: "the studio has no grant \(input.grantId)")
         }
         guard grant.status != .cancelled else {
             throw Problem.conflict("expense.grant_cancelled", field: "grantId", zh: "补助 \(grant.reference) 已取消，不能列支", en: "grant \(grant.reference) is cancelled; nothing can be spent against it")
         }
-        let balance = try Ledger.balances(grantID: grant.id, in: db).available
-        var overBalance = false
-        if input.amount > balance {
-            switch settings.overspend {
-            case .refuse:
-                throw Problem.invalid("expense.exceeds_balance", field: "amount", article: .art16,
-                                      zh: "开支 \(input.amount.yuanString) 元超过补助 \(grant.reference) 的可用余额 \(balance.yuanString) 元（已拨付未列支部分）",
-                                      en: "spending \(input.amount.yuanString) yuan exceeds the \(balance.yuanString) yuan available on grant \(grant.reference) (paid minus spent)")
-            case .flag:
-                overBalance = true
-            }
-        }
+        let overBalance = try checkBalance(input.amount, grant: grant, settings: settings, in: db)
         let id = "exp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let description = input.description.trimmingCharacters(in: .whitespacesAndNewlines)
+        var otherKind: String?, justification: String?
+        if case .other(let kind, let why) = kind { otherKind = kind; justification = why }
         try db.execute(sql: """
-            INSERT INTO expense (id, studio_id, grant_id, category, purpose, amount_fen, spent_on, description, over_balance, recorded_by, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, studioID, grant.id, category.rawValue, purpose.rawValue, input.amount.fen, spentOn.description, description,
-                             overBalance, actor.text, moment.millis])
+            INSERT INTO expense (id, studio_id, grant_id, category, other_kind, justification, purpose, amount_fen, spent_on, description,
+                                 over_balance, approval, recorded_by, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, studioID, grant.id, category.rawValue, otherKind, justification, purpose.rawValue, input.amount.fen,
+                             spentOn.description, description, overBalance, otherKind == nil ? "notNeeded" : "pending", actor.text, moment.millis])
         for (receipt, data) in receipts {
             try db.execute(sql: "INSERT INTO expense_receipt (id, expense_id, file_name, content_type, sha256, content) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: ["rcp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20), id,
                                        receipt.fileName, FileContent.checkedType(of: data), ContentHash.sha256Hex(data), data])
         }
-        try Ledger.append(grantID: grant.id, studioID: studioID, kind: .expense, amount: input.amount, on: spentOn, reference: id,
-                          note: "\(category.nameZh)／\(purpose.nameZh)：\(description)", by: actor, at: moment.millis, in: db)
+        // An other cost enters the books when the department approves it
+        if otherKind == nil {
+            try Ledger.append(grantID: grant.id, studioID: studioID, kind: .expense, amount: input.amount, on: spentOn, reference: id,
+                              note: "\(category.nameZh)／\(purpose.nameZh)：\(description)", by: actor, at: moment.millis, in: db)
+        } else {
+            try DecisionAudit.record("expense.submitted_for_approval", subject: "expense:\(id)",
+                                     details: ["studioId": studioID, "grantId": grant.id, "kind": otherKind ?? "", "amountFen": String(input.amount.fen),
+                                               "justification": justification ?? ""],
+                                     by: actor, at: moment.millis, in: db)
+        }
         return try list(studioID: studioID, id: id, in: db)[0]
+    }
+
+    /// Within the grant's available balance, or flagged as over it under the `flag` policy.
+    static func checkBalance(_ amount: Money, grant: GrantRecord, settings: FundingSettings, in db: Database) throws -> Bool {
+        let balance = try Ledger.balances(grantID: grant.id, in: db).available
+        guard amount > balance else { return false }
+        switch settings.overspend {
+        case .refuse:
+            throw Problem.invalid("expense.exceeds_balance", field: "amount", article: .art16,
+                                  zh: "开支 \(amount.yuanString) 元超过补助 \(grant.reference) 的可用余额 \(balance.yuanString) 元（已拨付未列支部分）",
+                                  en: "spending \(amount.yuanString) yuan exceeds the \(balance.yuanString) yuan available on grant \(grant.reference) (paid minus spent)")
+        case .flag:
+            return true
+        }
+    }
+
+    struct Decision: Decodable, Sendable {
+        /// `approve` or `reject`.
+        var decision: String
+        /// Required to reject.
+        var note: String?
+    }
+
+    /// The department approves an other cost (it enters the ledger, within the balance) or rejects it (it never does).
+    static func decide(_ id: String, _ input: Decision, by actor: Actor, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM expense WHERE id = ?", arguments: [id]) else {
+            throw Problem.notFound("expense", id: id)
+        }
+        let note = input.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        var issues: [DomainIssue] = []
+        if input.decision != "approve" && input.decision != "reject" {
+            issues.append(DomainIssue(code: "expense.decision", field: "decision", messageZh: "decision 须为 approve（同意）或 reject（不同意）", messageEn: "decision must be approve or reject"))
+        }
+        if input.decision == "reject" && (note ?? "").isEmpty {
+            issues.append(DomainIssue(code: "expense.note_required", field: "note", article: Article.art15, messageZh: "不同意列支须说明理由", messageEn: "a rejection needs a note"))
+        }
+        if (input.note?.unicodeScalars.count ?? 0) > 1000 {
+            issues.append(DomainIssue(code: "expense.note", field: "note", messageZh: "说明不超过 1000 字", messageEn: "a note is at most 1000 characters"))
+        }
+        guard issues.isEmpty else { throw Problem.validation(issues) }
+        let approval: String = row["approval"]
+        guard approval == "pending" else {
+            throw Problem.conflict("expense.not_pending", field: "id", article: .art15,
+                                   zh: approval == "notNeeded" ? "该开支属于第十五条列明的类别，无需审核" : "该开支已审核（\(approval)）",
+                                   en: approval == "notNeeded" ? "the expense is of a named category and needs no approval" : "the expense was already decided (\(approval))")
+        }
+        let studioID: String = row["studio_id"]
+        let amount = Money(fen: row["amount_fen"])
+        if input.decision == "approve" {
+            guard let grant = try GrantRecord.find(row["grant_id"], in: db), grant.status != .cancelled else {
+                throw Problem.conflict("expense.grant_cancelled", field: "grantId", zh: "补助已取消，不能列支", en: "the grant is cancelled; nothing can be spent against it")
+            }
+            let overBalance = try checkBalance(amount, grant: grant, settings: settings, in: db)
+            try db.execute(sql: "UPDATE expense SET approval = 'approved', over_balance = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
+                           arguments: [overBalance, actor.text, moment.millis, note, id])
+            let purpose = ExpensePurpose(rawValue: row["purpose"])?.nameZh ?? ""
+            try Ledger.append(grantID: grant.id, studioID: studioID, kind: .expense, amount: amount, on: LocalDate(row["spent_on"] as String) ?? moment.today,
+                              reference: id, note: "\(row["other_kind"] as String? ?? "")（经审核同意）／\(purpose)：\(row["description"] as String)",
+                              by: actor, at: moment.millis, in: db)
+        } else {
+            try db.execute(sql: "UPDATE expense SET approval = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
+                           arguments: [actor.text, moment.millis, note, id])
+        }
+        try DecisionAudit.record("expense.\(input.decision == "approve" ? "approved" : "rejected")", subject: "expense:\(id)",
+                                 details: ["studioId": studioID, "amountFen": String(amount.fen), "note": note ?? ""],
+                                 by: actor, at: moment.millis, in: db)
+        return try list(studioID: studioID, id: id, in: db)[0]
+    }
+
+    struct UnrelatedKinds: Codable, ResponseEncodable, Sendable {
+        var article: String
+        var keywords: [String]
+    }
+
+    /// The department replaces its list of unrelated kinds (each 1–20 characters, at most 100).
+    static func replaceUnrelated(_ keywords: [String], by actor: Actor, at moment: Moment, in db: Database) throws -> UnrelatedKinds {
+        let cleaned = keywords.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var issues: [DomainIssue] = []
+        for (index, keyword) in cleaned.enumerated() where keyword.isEmpty || keywords[index].unicodeScalars.count > 20 {
+            issues.append(DomainIssue(code: "expense.unrelated_keyword", field: "keywords[\(index)]", article: Article.art15,
+                                      messageZh: "无关开支的名称须为 1 至 20 个字", messageEn: "an unrelated kind is 1 to 20 characters"))
+        }
+        if cleaned.count > 100 {
+            issues.append(DomainIssue(code: "expense.unrelated_too_many", field: "keywords", messageZh: "至多 100 项", messageEn: "at most 100 kinds"))
+        }
+        guard issues.isEmpty else { throw Problem.validation(issues) }
+        let unique = Array(Set(cleaned)).sorted()
+        try db.execute(sql: "DELETE FROM expense_unrelated_kind")
+        for keyword in unique {
+            try db.execute(sql: "INSERT INTO expense_unrelated_kind (keyword, added_by, added_at) VALUES (?, ?, ?)", arguments: [keyword, actor.text, moment.millis])
+        }
+        try DecisionAudit.record("expense.unrelated_kinds_replaced", subject: "expense_unrelated_kind", details: ["keywords": unique.joined(separator: "、")],
+                                 by: actor, at: moment.millis, in: db)
+        return UnrelatedKinds(article: Article.art15.reference, keywords: unique)
     }
 
     /// One receipt of an expense: its file name and content.
@@ -156,7 +305,9 @@ enum Expenses {
             let category = ExpenseCategory(rawValue: row["category"])!
             let purpose = ExpensePurpose(rawValue: row["purpose"])!
             let amount = Money(fen: row["amount_fen"])
-            return View(id: expenseID, studioId: row["studio_id"], grantId: row["grant_id"], category: category, categoryZh: category.nameZh,
+            return View(id: expenseID, studioId: row["studio_id"], grantId: row["grant_id"], category: category,
+                        categoryZh: (row["other_kind"] as String?) ?? category.nameZh, justification: row["justification"], approval: row["approval"],
+                        decidedBy: row["decided_by"], decidedAt: (row["decided_at"] as Int64?).map(Millis.date), decisionNote: row["decision_note"],
                         purpose: purpose, purposeZh: purpose.nameZh, amount: amount, amountYuan: amount.yuanString, spentOn: row["spent_on"],
                         description: row["description"], overBalance: row["over_balance"], recordedBy: row["recorded_by"],
                         recordedAt: Millis.date(row["recorded_at"]), receipts: receipts)

@@ -12,6 +12,33 @@ struct ExpensesController {
         router.get("studios/:studioId/expenses", use: list)
         router.post("studios/:studioId/expenses", use: create)
         router.get("expenses/:id/receipts/:receiptId", use: receipt)
+        router.post("expenses/:id/approval", use: decide)
+        router.get("expense-rules/unrelated", use: unrelated)
+        router.put("expense-rules/unrelated", use: replaceUnrelated)
+    }
+
+    /// Art 15's 主要包括: the department approves or rejects an other cost.
+    @Sendable func decide(_ request: Request, context ctx: AppRequestContext) async throws -> Expenses.View {
+        let actor = Actor(try ctx.require(.department))
+        let id = try ctx.parameters.require("id")
+        let input = try await request.decodeJSON(Expenses.Decision.self, context: ctx)
+        let moment = context.moment
+        let settings = context.settings
+        return try await context.database.write { db in try Expenses.decide(id, input, by: actor, at: moment, settings: settings, in: db) }
+    }
+
+    struct UnrelatedInput: Decodable { var keywords: [String] }
+
+    @Sendable func unrelated(_ request: Request, context ctx: AppRequestContext) async throws -> Expenses.UnrelatedKinds {
+        try ctx.require(.department, .finance, .auditOffice)
+        return Expenses.UnrelatedKinds(article: Article(15).reference, keywords: try await context.database.read { db in try Expenses.unrelatedKinds(in: db) })
+    }
+
+    @Sendable func replaceUnrelated(_ request: Request, context ctx: AppRequestContext) async throws -> Expenses.UnrelatedKinds {
+        let actor = Actor(try ctx.require(.department))
+        let input = try await request.decodeJSON(UnrelatedInput.self, context: ctx)
+        let moment = context.moment
+        return try await context.database.write { db in try Expenses.replaceUnrelated(input.keywords, by: actor, at: moment, in: db) }
     }
 
     @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<Expenses.View> {

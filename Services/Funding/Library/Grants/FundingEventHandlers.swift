@@ -45,6 +45,16 @@ enum FundingEventHandlers {
             try StudioReplica.change(envelope.data, at: Moment(now()).millis, in: db)
         }
 
+        // Expiry and a late pass that restores the studio change the replica's status; a revocation stays.
+        handlers.on(StudioExpired.self) { db, envelope in
+            try StudioReplica.setStatus(envelope.data.studioID.rawValue, to: .expired, at: Moment(now()).millis, in: db)
+        }
+
+        handlers.on(StudioRenewed.self) { db, envelope in
+            guard let restored = envelope.data.restoredStatus else { return }
+            try StudioReplica.setStatus(envelope.data.studioID.rawValue, to: restored, at: Moment(now()).millis, in: db)
+        }
+
         handlers.on(StudioRevoked.self) { db, envelope in
             let event = envelope.data
             let moment = Moment(now())

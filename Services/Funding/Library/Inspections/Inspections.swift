@@ -7,7 +7,9 @@ import StudioDomain
 
 /// The joint inspection of fund use (联合检查, Art 16) by the department, the finance department and the audit
 /// office. Findings are recorded first; each of the three roles then signs off for itself; only then may the
-/// department close it. Sign-offs approve the findings, so no finding is added after the first sign-off.
+/// department close it. Sign-offs approve the findings, so no finding is added or withdrawn after the first
+/// sign-off. A finding is the inspection's, not one person's: until then it is its signer's draft, which they
+/// may withdraw; a misuse finding is announced (`inspection.misuse_found`) only when the inspection closes.
 enum Inspections {
     static let signingRoles: [Role] = [.department, .finance, .auditOffice]
 
@@ -28,6 +30,10 @@ enum Inspections {
         var rectificationDeadline: String?
         var recordedBy: String
         var recordedAt: Date
+        /// `draft` while the inspection is open, `final` once it closed, `withdrawn` by its signer.
+        var status: String
+        var withdrawnBy: String?
+        var withdrawnAt: Date?
     }
 
     struct View: Codable, ResponseEncodable, Sendable {
@@ -64,10 +70,13 @@ enum Inspections {
             let role: String = row["role"]
             return SignOff(role: role, roleZh: Role(rawValue: role)?.nameZh ?? role, signedBy: row["signed_by"], signedAt: Millis.date(row["signed_at"]), note: row["note"])
         }
+        let closed = (row["status"] as String) == "closed"
         let findings = try Row.fetchAll(db, sql: "SELECT * FROM inspection_finding WHERE inspection_id = ? ORDER BY recorded_at, id", arguments: [id]).map { row in
-            Finding(id: row["id"], kind: row["kind"], grantId: row["grant_id"], amount: (row["amount_fen"] as Int64?).map(Money.init(fen:)),
+            let withdrawnAt = (row["withdrawn_at"] as Int64?).map(Millis.date)
+            return Finding(id: row["id"], kind: row["kind"], grantId: row["grant_id"], amount: (row["amount_fen"] as Int64?).map(Money.init(fen:)),
                     description: row["description"], rectificationDeadline: row["rectification_deadline"], recordedBy: row["recorded_by"],
-                    recordedAt: Millis.date(row["recorded_at"]))
+                    recordedAt: Millis.date(row["recorded_at"]), status: withdrawnAt != nil ? "withdrawn" : closed ? "final" : "draft",
+                    withdrawnBy: row["withdrawn_by"], withdrawnAt: withdrawnAt)
         }
         let studio: String = row["studio_id"]
         let signed = Set(signOffs.map(\.role))
@@ -122,11 +131,34 @@ enum Inspections {
                                  details: ["finding": findingID, "kind": input.kind, "studioId": inspection.studioId, "grantId": input.grantId ?? "",
                                            "amountFen": isMisuse ? String(input.amount?.fen ?? 0) : "", "description": description],
                                  by: actor, at: moment.millis, in: db)
-        if isMisuse, let amount = input.amount, let deadline {
-            try outbox.append(InspectionMisuseFound(studioID: StudioID(inspection.studioId), inspectionID: InspectionID(id),
-                                                    grantID: input.grantId.map(GrantID.init), amount: amount, description: description,
-                                                    foundOn: moment.today, rectificationDeadline: deadline), in: db)
+        return try load(id, in: db)
+    }
+
+    /// The signer who recorded a draft finding withdraws it, before anyone signs off; it stays on record as withdrawn.
+    static func withdrawFinding(_ id: String, finding findingID: String, by actor: Actor, at moment: Moment, in db: Database) throws -> View {
+        let inspection = try load(id, in: db)
+        guard let finding = inspection.findings.first(where: { $0.id == findingID }) else {
+            throw Problem.notFound("finding", id: findingID)
         }
+        guard inspection.status == "scheduled" else {
+            throw Problem.conflict("inspection.closed", field: "status", article: .art16, zh: "检查已结束，检查结论不能撤回", en: "the inspection is closed; its findings are final")
+        }
+        guard finding.withdrawnAt == nil else {
+            throw Problem.conflict("finding.withdrawn", field: "findingId", article: .art16, zh: "该检查结论已撤回", en: "the finding is already withdrawn")
+        }
+        guard finding.recordedBy == actor.text else {
+            throw Problem(.forbidden, code: "finding.not_own", field: "findingId", article: Article.art16.reference,
+                          zh: "只有记录该检查结论的人可以撤回它", en: "only the signer who recorded a finding may withdraw it")
+        }
+        guard inspection.signOffs.isEmpty else {
+            throw Problem.conflict("inspection.signing_started", field: "status", article: .art16,
+                                   zh: "已有部门签字确认，检查结论不能再撤回", en: "sign-off has started; findings can no longer be withdrawn")
+        }
+        try db.execute(sql: "UPDATE inspection_finding SET withdrawn_by = ?, withdrawn_at = ? WHERE id = ? AND inspection_id = ?",
+                       arguments: [actor.text, moment.millis, findingID, id])
+        try DecisionAudit.record("inspection.finding_withdrawn", subject: "inspection:\(id)",
+                                 details: ["finding": findingID, "kind": finding.kind, "studioId": inspection.studioId],
+                                 by: actor, at: moment.millis, in: db)
         return try load(id, in: db)
     }
 
@@ -135,7 +167,7 @@ enum Inspections {
         guard inspection.status == "scheduled" else {
             throw Problem.conflict("inspection.closed", field: "status", article: .art16, zh: "检查已结束", en: "the inspection is closed")
         }
-        guard !inspection.findings.isEmpty else {
+        guard inspection.findings.contains(where: { $0.withdrawnAt == nil }) else {
             throw Problem.conflict("inspection.no_findings", field: "findings", article: .art16, zh: "尚无检查结论，不能签字", en: "there are no findings to sign off yet")
         }
         guard !inspection.signOffs.contains(where: { $0.role == identity.role.rawValue }) else {
@@ -149,7 +181,7 @@ enum Inspections {
         return try load(id, in: db)
     }
 
-    static func close(_ id: String, by actor: Actor, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
+    static func close(_ id: String, by actor: Actor, at moment: Moment, settings: FundingSettings, outbox: Outbox, in db: Database) throws -> View {
         let inspection = try load(id, in: db)
         guard inspection.status == "scheduled" else {
             throw Problem.conflict("inspection.closed", field: "status", article: .art16, zh: "检查已结束", en: "the inspection is already closed")
@@ -161,6 +193,18 @@ enum Inspections {
                                    en: "a joint inspection closes with the department, finance and audit office signing; missing: \(missing.map(\.rawValue).joined(separator: ", "))")
         }
         try db.execute(sql: "UPDATE inspection SET status = 'closed', closed_by = ?, closed_at = ? WHERE id = ?", arguments: [actor.text, moment.millis, id])
+        // The three offices' findings, announced together on the day they became final
+        let misuse = try Row.fetchAll(db, sql: """
+            SELECT * FROM inspection_finding WHERE inspection_id = ? AND kind = 'misuse' AND withdrawn_at IS NULL AND announced_at IS NULL
+            ORDER BY recorded_at, id
+            """, arguments: [id])
+        for row in misuse {
+            guard let deadline = LocalDate(row["rectification_deadline"] as String) else { continue }
+            try outbox.append(InspectionMisuseFound(studioID: StudioID(inspection.studioId), inspectionID: InspectionID(id),
+                                                    grantID: (row["grant_id"] as String?).map(GrantID.init), amount: Money(fen: row["amount_fen"]),
+                                                    description: row["description"], foundOn: moment.today, rectificationDeadline: deadline), in: db)
+            try db.execute(sql: "UPDATE inspection_finding SET announced_at = ? WHERE id = ?", arguments: [moment.millis, row["id"] as String])
+        }
         try DecisionAudit.record("inspection.closed", subject: "inspection:\(id)", details: ["studioId": inspection.studioId], by: actor, at: moment.millis, in: db)
         try InspectionSchedule.ensureScheduled(studioID: inspection.studioId, settings: settings, at: moment.millis, in: db)
         return try load(id, in: db)

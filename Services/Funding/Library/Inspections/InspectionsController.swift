@@ -12,6 +12,7 @@ struct InspectionsController {
         router.get("inspections", use: list)
         router.get("inspections/:id", use: show)
         router.post("inspections/:id/findings", use: addFinding)
+        router.post("inspections/:id/findings/:findingId/withdrawal", use: withdrawFinding)
         router.post("inspections/:id/sign-offs", use: signOff)
         router.post("inspections/:id/close", use: close)
     }
@@ -48,6 +49,14 @@ struct InspectionsController {
         return EditedResponse(status: .created, response: view)
     }
 
+    @Sendable func withdrawFinding(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
+        let actor = Actor(try ctx.require(.department, .finance, .auditOffice))
+        let id = try ctx.parameters.require("id")
+        let finding = try ctx.parameters.require("findingId")
+        let moment = context.moment
+        return try await context.database.write { db in try Inspections.withdrawFinding(id, finding: finding, by: actor, at: moment, in: db) }
+    }
+
     @Sendable func signOff(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
         let identity = try ctx.require(.department, .finance, .auditOffice)
         let id = try ctx.parameters.require("id")
@@ -61,6 +70,7 @@ struct InspectionsController {
         let id = try ctx.parameters.require("id")
         let moment = context.moment
         let settings = context.settings
-        return try await context.database.write { db in try Inspections.close(id, by: actor, at: moment, settings: settings, in: db) }
+        let outbox = context.environment.outbox
+        return try await context.database.write { db in try Inspections.close(id, by: actor, at: moment, settings: settings, outbox: outbox, in: db) }
     }
 }

@@ -58,11 +58,13 @@ enum FundingOpenAPI {
             OpenAPIBuilder.operation(method: "post", summary: "Import the bank's confirmations (参考号, 金额（元）, 付款流水号, 付款日期); mismatches are reported per row, not applied (finance)",
                                      parameters: [OpenAPIBuilder.queryParameter("mode", "type: string, enum: [all, good-only], default: all")],
                                      body: OpenAPIBuilder.Body([("text/csv", csvSchema)]),
-                                     schema: OpenAPIBuilder.ref("ConfirmationReport"))),
+                                     schema: OpenAPIBuilder.ref("ConfirmationReport"), errors: [400, 401, 403, 404, 409],
+                                     responses: [OpenAPIBuilder.response(422, description: "A refused file: the problem document, with the report of every row when rows were checked (mode all: nothing applied)",
+                                                                         schema: OpenAPIBuilder.ref("ConfirmationProblem"), contentTypes: ["application/problem+json"])])),
         OpenAPIBuilder.path("/studios/{studioId}/expenses",
             OpenAPIBuilder.operation(method: "get", summary: "A studio's expenses (department, finance, audit_office)",
                                      parameters: [studioIdPath], schema: OpenAPIBuilder.ref("ExpenseList")),
-            OpenAPIBuilder.operation(method: "post", summary: "Record an expense against a grant: Art 15 categories and purposes only (department, finance)",
+            OpenAPIBuilder.operation(method: "post", summary: "Record an expense against a grant: the five Art 15 categories at once, another cost serving the studio with a justification for the department's approval, an unrelated kind refused (department, finance)",
                                      parameters: [studioIdPath], body: .json("ExpenseInput"), status: 201,
                                      schema: OpenAPIBuilder.ref("Expense"))),
         OpenAPIBuilder.path("/expenses/{id}/receipts/{receiptId}",
@@ -71,6 +73,14 @@ enum FundingOpenAPI {
                                      description: "The receipt as a download (Content-Disposition: attachment), typed by its content, never by the uploader's contentType",
                                      schema: "{ type: string, format: binary }",
                                      contentTypes: ["application/pdf", "image/png", "image/jpeg", "application/octet-stream"])),
+        OpenAPIBuilder.path("/expenses/{id}/approval",
+            OpenAPIBuilder.operation(method: "post", summary: "Approve an other cost (it enters the ledger, within the balance) or reject it with a note (department)",
+                                     parameters: [idPath], body: .json("ExpenseDecisionInput"), schema: OpenAPIBuilder.ref("Expense"))),
+        OpenAPIBuilder.path("/expense-rules/unrelated",
+            OpenAPIBuilder.operation(method: "get", summary: "The department's list of kinds unrelated to a studio's work, refused under Art 15 (department, finance, audit_office)",
+                                     schema: OpenAPIBuilder.ref("UnrelatedKinds")),
+            OpenAPIBuilder.operation(method: "put", summary: "Replace the list of unrelated kinds (department)",
+                                     body: .json("UnrelatedKindsInput"), schema: OpenAPIBuilder.ref("UnrelatedKinds"))),
         OpenAPIBuilder.path("/inspections",
             OpenAPIBuilder.operation(method: "get", summary: "Joint inspections, after scheduling due ones (department, finance, audit_office)",
                                      parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [scheduled, closed]"),
@@ -79,14 +89,18 @@ enum FundingOpenAPI {
             OpenAPIBuilder.operation(method: "get", summary: "One inspection with findings and sign-offs (department, finance, audit_office)",
                                      parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
         OpenAPIBuilder.path("/inspections/{id}/findings",
-            OpenAPIBuilder.operation(method: "post", summary: "Record a finding, compliant or misuse; misuse emits inspection.misuse_found (department, finance, audit_office)",
+            OpenAPIBuilder.operation(method: "post", summary: "Record a draft finding, compliant or misuse; a misuse finding is announced (inspection.misuse_found) when the inspection closes (department, finance, audit_office)",
                                      parameters: [idPath], body: .json("FindingInput"), status: 201,
+                                     schema: OpenAPIBuilder.ref("Inspection"))),
+        OpenAPIBuilder.path("/inspections/{id}/findings/{findingId}/withdrawal",
+            OpenAPIBuilder.operation(method: "post", summary: "Withdraw one's own draft finding before anyone signs off; it stays on record as withdrawn (department, finance, audit_office)",
+                                     parameters: [idPath, OpenAPIBuilder.pathParameter("findingId")],
                                      schema: OpenAPIBuilder.ref("Inspection"))),
         OpenAPIBuilder.path("/inspections/{id}/sign-offs",
             OpenAPIBuilder.operation(method: "post", summary: "Sign off for the caller's own role (department, finance, audit_office)",
                                      parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
         OpenAPIBuilder.path("/inspections/{id}/close",
-            OpenAPIBuilder.operation(method: "post", summary: "Close once the department, finance and audit office have signed (department)",
+            OpenAPIBuilder.operation(method: "post", summary: "Close once the department, finance and audit office have signed; the findings become final and each misuse finding emits inspection.misuse_found (department)",
                                      parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
         OpenAPIBuilder.path("/reports/grants",
             OpenAPIBuilder.operation(method: "get", summary: "Granted, paid and outstanding by year, screening body or kind; CSV with format=csv (department, finance, audit_office)",
@@ -237,12 +251,20 @@ enum FundingOpenAPI {
                       grantId: { type: [string, 'null'] }
                       outcome: { type: string, enum: [applied, rejected, withheld] }
                       issues: { type: array, items: { $ref: '#/components/schemas/DomainIssue' } }
+            ConfirmationProblem:
+              description: A problem document (RFC 9457) whose extension member report lists every row of the file.
+              allOf:
+                - { $ref: '#/components/schemas/Problem' }
+                - type: object
+                  properties:
+                    report: { $ref: '#/components/schemas/ConfirmationReport' }
             ExpenseInput:
               type: object
               required: [grantId, category, purpose, amount, spentOn, description]
               properties:
                 grantId: { type: string }
-                category: { type: string, description: 'analysisTesting, personnelLabour, meetingsResearch, printing, intellectualProperty or the Chinese name' }
+                category: { type: string, description: 'analysisTesting, personnelLabour, meetingsResearch, printing, intellectualProperty or the Chinese name; any other text names an other cost, which needs justification' }
+                justification: { type: string, maxLength: 1000, description: 'why an other cost serves the studio; required for one, refused for the five' }
                 purpose: { type: string, description: 'talentTraining, technicalInnovation, dailyOperation or the Chinese name' }
                 amount: { type: integer, minimum: 1, description: fen }
                 spentOn: { type: string, format: date }
@@ -256,6 +278,22 @@ enum FundingOpenAPI {
                       fileName: { type: string }
                       contentType: { type: string, description: "the uploader's claim; ignored, the content decides" }
                       contentBase64: { type: string }
+            ExpenseDecisionInput:
+              type: object
+              required: [decision]
+              properties:
+                decision: { type: string, enum: [approve, reject] }
+                note: { type: string, maxLength: 1000, description: required to reject }
+            UnrelatedKinds:
+              type: object
+              properties:
+                article: { type: string }
+                keywords: { type: array, items: { type: string } }
+            UnrelatedKindsInput:
+              type: object
+              required: [keywords]
+              properties:
+                keywords: { type: array, maxItems: 100, items: { type: string, minLength: 1, maxLength: 20 } }
             Expense:
               type: object
               properties:
@@ -263,7 +301,12 @@ enum FundingOpenAPI {
                 studioId: { type: string }
                 grantId: { type: string }
                 category: { type: string }
-                categoryZh: { type: string }
+                categoryZh: { type: string, description: "the named category's name, or the kind of an other cost" }
+                justification: { type: [string, 'null'] }
+                approval: { type: string, enum: [notNeeded, pending, approved, rejected] }
+                decidedBy: { type: [string, 'null'] }
+                decidedAt: { type: [string, 'null'], format: date-time }
+                decisionNote: { type: [string, 'null'] }
                 purpose: { type: string }
                 purposeZh: { type: string }
                 amount: { type: integer }
@@ -328,6 +371,9 @@ enum FundingOpenAPI {
                       rectificationDeadline: { type: [string, 'null'], format: date }
                       recordedBy: { type: string }
                       recordedAt: { type: string, format: date-time }
+                      status: { type: string, enum: [draft, final, withdrawn] }
+                      withdrawnBy: { type: [string, 'null'] }
+                      withdrawnAt: { type: [string, 'null'], format: date-time }
                 closedBy: { type: [string, 'null'] }
                 closedAt: { type: [string, 'null'], format: date-time }
             InspectionList:

@@ -34,6 +34,7 @@ struct PaymentsController {
     }
 
     /// Body: the CSV. `?mode=all` (default) applies every row or none; `?mode=good-only` applies the good rows.
+    /// A file refused in mode `all` is answered with the problem document every 422 is, the report inside it.
     @Sendable func importConfirmations(_ request: Request, context ctx: AppRequestContext) async throws -> EditedResponse<ConfirmationImport.Report> {
         let actor = Actor(try ctx.require(.finance))
         let modeText = request.stringQuery("mode") ?? "all"
@@ -47,7 +48,11 @@ struct PaymentsController {
         let report = try await context.database.write { db in
             try ConfirmationImport.apply(rows, mode: mode, by: actor, at: moment, settings: settings, in: db)
         }
-        let status: HTTPResponse.Status = report.rejected > 0 && mode == .all ? .unprocessableContent : .ok
-        return EditedResponse(status: status, response: report)
+        if report.rejected > 0 && mode == .all {
+            throw Problem(.unprocessableContent, titleZh: "确认文件中有不符的行，未确认任何拨付",
+                          titleEn: "rows of the file do not match their grants; no payment was confirmed",
+                          issues: report.rows.flatMap(\.issues), extensionMember: .init(name: "report", value: report))
+        }
+        return EditedResponse(status: .ok, response: report)
     }
 }

@@ -49,6 +49,16 @@ struct StudioReplica: Sendable {
         }
     }
 
+    /// A status change other than a revocation, which no later event undoes.
+    static func setStatus(_ studioID: String, to status: StudioStatus, at millis: Int64, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO funding_studio (studio_id, status, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT (studio_id) DO UPDATE SET
+                status = CASE WHEN funding_studio.status = 'revoked' THEN 'revoked' ELSE excluded.status END,
+                updated_at = excluded.updated_at
+            """, arguments: [studioID, status.rawValue, millis])
+    }
+
     static func markRevoked(_ studioID: String, at millis: Int64, in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO funding_studio (studio_id, status, updated_at) VALUES (?, 'revoked', ?)

@@ -193,5 +193,60 @@ enum FundingSchema {
                 BEGIN SELECT RAISE(ABORT, 'a grant''s amount and kind are fixed when it is created'); END;
                 """)
         }
+        // A finding is the inspection's (Art 16): a draft its signer may withdraw, final when the inspection closes,
+        // which is when a misuse finding is announced. Misuse recorded before this was announced on recording.
+        migrator.registerMigration("funding-v4-inspection-findings-are-the-inspections") { db in
+            try db.execute(sql: """
+                ALTER TABLE inspection_finding ADD COLUMN withdrawn_by TEXT;
+                ALTER TABLE inspection_finding ADD COLUMN withdrawn_at INTEGER;
+                ALTER TABLE inspection_finding ADD COLUMN announced_at INTEGER;
+                UPDATE inspection_finding SET announced_at = recorded_at WHERE kind = 'misuse';
+                """)
+        }
+        // Art 15 says 主要包括: beyond the five named categories, another cost serving the studio is recorded with a
+        // justification and waits for the department's approval; what the department lists as unrelated is refused.
+        // The category CHECK is rebuilt; existing expenses are the five's and need no approval.
+        migrator.registerMigration("funding-v5-expenses-beyond-the-five-categories") { db in
+            try db.execute(sql: """
+                CREATE TABLE expense_v5 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    studio_id TEXT NOT NULL,
+                    grant_id TEXT NOT NULL REFERENCES funding_grant (id),
+                    category TEXT NOT NULL CHECK (category IN ('analysisTesting', 'personnelLabour', 'meetingsResearch', 'printing', 'intellectualProperty', 'other')),
+                    other_kind TEXT,
+                    justification TEXT,
+                    purpose TEXT NOT NULL CHECK (purpose IN ('talentTraining', 'technicalInnovation', 'dailyOperation')),
+                    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+                    spent_on TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    over_balance INTEGER NOT NULL DEFAULT 0,
+                    approval TEXT NOT NULL DEFAULT 'notNeeded' CHECK (approval IN ('notNeeded', 'pending', 'approved', 'rejected')),
+                    decided_by TEXT,
+                    decided_at INTEGER,
+                    decision_note TEXT,
+                    recorded_by TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    CHECK (category <> 'other' OR (other_kind IS NOT NULL AND justification IS NOT NULL AND approval <> 'notNeeded')),
+                    CHECK (category = 'other' OR approval = 'notNeeded')
+                );
+                INSERT INTO expense_v5 (id, studio_id, grant_id, category, purpose, amount_fen, spent_on, description, over_balance, recorded_by, recorded_at)
+                    SELECT id, studio_id, grant_id, category, purpose, amount_fen, spent_on, description, over_balance, recorded_by, recorded_at FROM expense;
+                DROP TABLE expense;
+                ALTER TABLE expense_v5 RENAME TO expense;
+                CREATE INDEX expense_approval ON expense (approval);
+
+                -- The department's list of what is unrelated to a studio's work (与工作室建设无关的开支): a cost whose
+                -- kind contains one of these is refused under Art 15.
+                CREATE TABLE expense_unrelated_kind (
+                    keyword TEXT PRIMARY KEY NOT NULL,
+                    added_by TEXT NOT NULL,
+                    added_at INTEGER NOT NULL
+                );
+                INSERT INTO expense_unrelated_kind (keyword, added_by, added_at) VALUES
+                    ('宴请', 'migration', 0), ('招待', 'migration', 0), ('礼品', 'migration', 0), ('礼金', 'migration', 0),
+                    ('购物卡', 'migration', 0), ('车辆', 'migration', 0), ('汽车', 'migration', 0), ('旅游', 'migration', 0),
+                    ('烟酒', 'migration', 0), ('个人消费', 'migration', 0);
+                """)
+        }
     }
 }

@@ -16,7 +16,8 @@ enum StudioEligibility {
         case .active, .demonstration:
             break
         }
-        if kind == .projectGrant, let issue = EligibilityRules.projectGrant(cycle: studio.cycle, submittedOn: submittedOn, field: "studioId") {
+        if kind == .projectGrant, let issue = EligibilityRules.projectGrant(heldCycle: studio.cycle, namedOn: studio.namedOn,
+                                                                                   submittedOn: submittedOn, field: "studioId") {
             return [issue]
         }
         return []

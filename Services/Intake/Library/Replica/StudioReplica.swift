@@ -53,6 +53,15 @@ enum StudioReplica {
         handlers.on(StudioRenewed.self) { db, envelope in
             try update(envelope.data.studioID, in: db, sql: "cycle_number = ?, cycle_start = ?",
                        [envelope.data.cycle.number, envelope.data.cycle.start.description], now: now)
+            // A late pass restores an expired studio; nothing restores a revoked one.
+            if let restored = envelope.data.restoredStatus {
+                try db.execute(sql: "UPDATE intake_studio SET status = ? WHERE id = ? AND status = 'expired'",
+                               arguments: [restored.rawValue, envelope.data.studioID.rawValue])
+            }
+        }
+        handlers.on(StudioExpired.self) { db, envelope in
+            try update(envelope.data.studioID, in: db, sql: "status = CASE WHEN status = 'revoked' THEN 'revoked' ELSE ? END",
+                       [StudioStatus.expired.rawValue], now: now)
         }
         handlers.on(StudioChanged.self) { db, envelope in
             let event = envelope.data

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import Messaging
+import ServiceKit
+import ServiceLifecycle
+import StudioDomain
+
+/// A studio whose cycle ended unassessed does not keep its title for ever (Art 17: the title is kept by a
+/// pass). Once the grace period after the cycle's end has passed (`AssessmentSettings.expiryGraceDays`) it
+/// is `expired`: off the public register, with a public notice, and `studio.expired` for the replicas. A late
+/// assessment that passes restores it; one that fails revokes it.
+///
+/// Expiry is computed from the day, like `CycleStanding`, and written by a sweep that every read of the
+/// register runs first and a background service runs hourly, so it is on time whether or not anyone looks.
+enum Expiry {
+    /// The first day a studio whose `cycle` ended unassessed is expired.
+    static func expiresOn(_ cycle: StudioCycle, graceDays: Int) -> LocalDate { cycle.end.adding(days: graceDays) }
+
+    /// Expires every city studio holding the title whose cycle's grace period has passed by `today`; returns them.
+    @discardableResult
+    static func sweep(today: LocalDate, graceDays: Int, outbox: Outbox, nowMillis: Int64, in db: Database) throws -> [StudioID] {
+        let due = try Row.fetchAll(db, sql: """
+            SELECT * FROM studio WHERE status IN ('active', 'demonstration') AND level = 'city' AND cycle_start <= ? ORDER BY id
+            """, arguments: [candidateBound(today: today, graceDays: graceDays).description])
+            .map(RegisteredStudio.init)
+            .filter { today >= expiresOn($0.cycle, graceDays: graceDays) }
+        for var studio in due {
+            let previous = studio.status
+            let cycle = studio.cycle
+            let expiredOn = expiresOn(cycle, graceDays: graceDays)
+            studio.status = .expired
+            studio.updatedAt = nowMillis
+            try studio.update(db)
+            let notice = PublicNotice(id: .new(), expiryOf: studio, cycle: cycle, graceDays: graceDays, expiredOn: expiredOn)
+            try notice.insert(actor: .system, nowMillis: nowMillis, in: db)
+            try TitleHistory.append(
+                studio: studio.id, kind: .expired, from: previous, to: .expired,
+                detailsZh: "第\(cycle.number)周期于 \(cycle.lastDay) 期满，期满后 \(graceDays) 日内未经考核，称号到期；通报 \(notice.id)。",
+                reference: "notice:\(notice.id.rawValue)", effectiveOn: expiredOn, actor: .system, nowMillis: nowMillis, in: db)
+            try outbox.append(StudioExpired(studioID: studio.id, cycle: cycle, expiredOn: expiredOn, noticeID: notice.id), in: db)
+        }
+        return due.map(\.id)
+    }
+
+    /// Cycles starting after this day cannot have expired by `today` (a cycle lasts at least three calendar
+    /// years; the two days' margin covers a 29 February start), so the sweep reads only the few before it.
+    static func candidateBound(today: LocalDate, graceDays: Int) -> LocalDate {
+        today.adding(days: 2 - graceDays).adding(years: -StudioCycle.lengthInYears)
+    }
+
+    /// The sweep on the service's clock, what a read of the register runs first: a read that finds no
+    /// candidate, and a write transaction only when there is one.
+    static func sweep(_ environment: ServiceEnvironment, settings: AssessmentSettings) async throws {
+        let now = environment.now()
+        let today = LocalDate(now)
+        let outbox = environment.outbox
+        let grace = settings.expiryGraceDays
+        let bound = candidateBound(today: today, graceDays: grace).description
+        let candidates = try await environment.database.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM studio WHERE status IN ('active', 'demonstration') AND level = 'city' AND cycle_start <= ?)
+                """, arguments: [bound]) ?? false
+        }
+        guard candidates else { return }
+        try await environment.database.write { db in
+            try sweep(today: today, graceDays: grace, outbox: outbox, nowMillis: Millis.from(now), in: db)
+        }
+    }
+
+    /// The status a late pass restores an expired studio to: the one it held before it expired.
+    static func statusBeforeExpiry(of studio: StudioID, in db: Database) throws -> StudioStatus {
+        let from = try String.fetchOne(db, sql: "SELECT from_status FROM title_history WHERE studio_id = ? AND kind = 'expired' ORDER BY id DESC LIMIT 1",
+                                       arguments: [studio.rawValue])
+        return from.flatMap(StudioStatus.init(rawValue:)).flatMap { $0.holdsTitle ? $0 : nil } ?? .active
+    }
+}
+
+extension Actor {
+    /// The register's own clock: expiry is nobody's decision but the regulation's.
+    static let system = Actor(role: "system", subject: "expiry")
+}
+
+/// Runs the sweep hourly beside the server, so a studio expires on its day even when nobody reads the
+/// register. Stops on SIGTERM.
+struct ExpiryService: Service {
+    let environment: ServiceEnvironment
+    let settings: AssessmentSettings
+    var interval: Duration = .seconds(60 * 60)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await Expiry.sweep(environment, settings: settings)
+            } catch {
+                environment.logger.error("expiry sweep failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import AssessmentService
+import Foundation
+import HummingbirdTesting
+import Messaging
+import ServiceKit
+import StudioDomain
+import TestSupport
+import XCTest
+
+/// Art 17 keeps the title by a pass: a studio whose cycle ended unassessed keeps it for a grace period only.
+final class ExpiryTests: XCTestCase {
+    func testAStudioWhoseCycleEndedUnassessedDoesNotKeepItsTitleForEver() async throws {
+        // Given two studios whose first cycle ends 2026-06-01 (named 2023-06-01) and the default 90 days' grace
+        let fixture = try AssessmentFixture(at: "2026-05-31T02:00:00Z")
+        try await fixture.name(AssessmentFixture.named("s1", name: "衢化技改创新工作室", unit: "巨化集团衢州分公司", namedOn: "2023-06-01"))
+        try await fixture.name(AssessmentFixture.named("s2", name: "江山木门创新工作室", unit: "江山某木业有限公司", body: "330881", namedOn: "2023-06-01"))
+        try await fixture.service.built.application.test(.router) { client in
+            // s2 is assessed late but within the grace period
+            fixture.setQuzhouMorning("2026-08-20")
+            let s2 = try await fixture.send(client, .post, "/studios/s2/assessments", token: fixture.department,
+                                            body: AssessmentFixture.assessment(on: "2026-08-20", result: "pass", visitedOn: "2026-08-10"))
+            XCTAssertEqual(s2.status, .created, s2.text)
+
+            // On the last day of grace (2026-08-29) s1 is overdue but still on the public register
+            fixture.setQuzhouMorning("2026-08-29")
+            let before = try await fixture.send(client, .get, "/public/studios")
+            XCTAssertEqual(Set(before.json["items"].array.compactMap { $0["id"].string }), ["s1", "s2"])
+            XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).count, 0)
+
+            // When the grace period has passed
+            fixture.setQuzhouMorning("2026-08-30")
+            // Then s1 is off the public register, and only s1
+            let after = try await fixture.send(client, .get, "/public/studios")
+            XCTAssertEqual(after.json["items"].array.compactMap { $0["id"].string }, ["s2"])
+            let detail = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
+            XCTAssertEqual(detail.json["studio"]["status"].string, "expired")
+            XCTAssertEqual(detail.json["studio"]["standing"]["overdue"].bool, true, "still on the department's work list")
+            // And studio.expired goes out once for the replicas, with its public notice
+            _ = try await fixture.send(client, .get, "/assessments/due", token: fixture.department)
+            let expired = try fixture.service.emitted(StudioExpired.self)
+            XCTAssertEqual(expired.map(\.data.studioID), ["s1"])
+            XCTAssertEqual(expired.first?.data.expiredOn, LocalDate("2026-08-30"))
+            XCTAssertEqual(expired.first?.data.cycle.number, 1)
+            XCTAssertEqual(expired.first?.aggregate, "studio:s1")
+            let noticeID = try XCTUnwrap(expired.first?.data.noticeID)
+            let notice = try await fixture.send(client, .get, "/public/notices/\(noticeID.rawValue)")
+            XCTAssertEqual(notice.status, .ok)
+            XCTAssertEqual(notice.json["kind"].string, "expiry")
+            let body = try XCTUnwrap(notice.json["body"].string)
+            XCTAssertTrue(body.contains("巨化集团衢州分公司“衢化技改创新工作室”"), body)
+            XCTAssertTrue(body.contains("第十七条"), body)
+            XCTAssertTrue(body.contains("2026年8月30日"), body)
+            XCTAssertFalse(body.contains("王建国"))
+
+            // When a late assessment passes, then the title is restored and the studio is back on the register
+            fixture.setQuzhouMorning("2026-09-15")
+            let late = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+                                              body: AssessmentFixture.assessment(on: "2026-09-15", result: "pass", visitedOn: "2026-09-10"))
+            XCTAssertEqual(late.status, .created, late.text)
+            XCTAssertEqual(late.json["status"].string, "active")
+            XCTAssertEqual(late.json["cycle"]["start"].string, "2026-06-01")
+            let renewed = try fixture.service.emitted(StudioRenewed.self).filter { $0.data.studioID == "s1" }
+            XCTAssertEqual(renewed.map(\.data.restoredStatus), [.active])
+            let restored = try await fixture.send(client, .get, "/public/studios")
+            XCTAssertEqual(Set(restored.json["items"].array.compactMap { $0["id"].string }), ["s1", "s2"])
+            XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).count, 1, "expired once")
+            let history = try await fixture.send(client, .get, "/public/studios/s1")
+            XCTAssertEqual(history.json["history"].array.compactMap { $0["kind"].string }, ["registered", "expired", "renewed"])
+        }
+    }
+
+    func testTheGracePeriodIsASetting() async throws {
+        // Given a department that allows 10 days' grace
+        let fixture = try AssessmentFixture(at: "2026-06-10T02:00:00Z", settings: AssessmentSettings(expiryGraceDays: 10))
+        try await fixture.name(AssessmentFixture.named("s1", namedOn: "2023-06-01"))
+        try await fixture.service.built.application.test(.router) { client in
+            _ = try await fixture.send(client, .get, "/public/studios")
+            XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).count, 0, "2026-06-10 is the 10th day of grace")
+            fixture.setQuzhouMorning("2026-06-11")
+            let after = try await fixture.send(client, .get, "/public/studios")
+            XCTAssertEqual(after.json["items"].array.count, 0)
+            XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).map(\.data.expiredOn), [LocalDate("2026-06-11")!])
+        }
+        XCTAssertEqual(AssessmentSettings().expiryGraceDays, 90)
+        XCTAssertEqual(AssessmentSettings.from(environment: ["ASSESSMENT_EXPIRY_GRACE_DAYS": "30"]).expiryGraceDays, 30)
+        XCTAssertEqual(AssessmentSettings.from(environment: ["ASSESSMENT_EXPIRY_GRACE_DAYS": "0"]).expiryGraceDays, 90, "out of range: the default")
+    }
+}
