@@ -24,6 +24,9 @@ struct PublicController {
     @Sendable func studios(_ request: Request, context: AppRequestContext) async throws -> PublicStudioPageList {
         let referenceData = settings.referenceData
         let query = request.uri.queryParameters
+        if let raw = query["q"], raw.count > 100 {
+            throw Problem.validation([DomainIssue(code: "query_q", field: "q", messageZh: "查找内容不超过100个字符", messageEn: "q is at most 100 characters")])
+        }
         let search = query["q"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         let offset = try Self.count(query["offset"].map(String.init), field: "offset", default: 0, range: 0...1_000_000)
         let limit = try Self.count(query["limit"].map(String.init), field: "limit", default: 5000, range: 1...5000)
