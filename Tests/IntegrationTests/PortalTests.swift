@@ -103,6 +103,13 @@ final class PortalTests: XCTestCase {
             XCTAssertTrue(page.body.contains("无权访问"), path)
         }
         XCTAssertEqual(try review.expect(200, "GET", "/experts").items.count, expertsBefore, "no expert was added")
+        // An expert never sees an application that is not assigned to them, not even by typing its URL.
+        let someApplication = try XCTUnwrap(try review.expect(200, "GET", "/rounds/\(round)/applications").items.first?["applicationId"] as? String)
+        let typed = expert.get("/expert/applications/\(someApplication)")
+        XCTAssertEqual(typed.status, 404)
+        XCTAssertFalse(typed.body.contains(someApplication), "not even its id is echoed")
+        XCTAssertEqual(expert.get("/department/applications/\(someApplication)").status, 403)
+        XCTAssertEqual(expert.get("/department/applications/\(someApplication)/attachments/0").status, 403)
         // And the service decides for itself: the expert's own token, as the portal holds it, is refused there too.
         let database = try PlatformChecks.open((portal.live.root as NSString).appendingPathComponent("portal.sqlite"))
         let token = try XCTUnwrap(try database.read { db in
