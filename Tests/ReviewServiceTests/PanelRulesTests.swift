@@ -79,6 +79,8 @@ final class PanelRulesTests: XCTestCase {
             try await F.call(client, .put, "/applications/A1/score-sheets/mine", token: e2, json: F.sheet(8))
 
             // When E2 finds a tie the rules did not know and recuses, a reason required
+            let stranger = try await F.call(client, .post, "/applications/A1/recusal", token: try fixture.expertToken("E1"), json: #"{"reason":"  "}"#)
+            XCTAssertEqual(stranger.status, .notFound, "not an own assignment: 404 before any check of the reason")
             let bare = try await F.call(client, .post, "/applications/A1/recusal", token: e2, json: #"{"reason":"  "}"#)
             XCTAssertEqual(bare.status, .unprocessableContent)
             XCTAssertEqual(bare.errors.first?["field"] as? String, "reason")

@@ -177,10 +177,6 @@ extension ExpertsController {
         let expertID = identity.subject ?? ""
         let input = try await request.decodeJSON(RecusalInput.self, context: context)
         let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw Problem.validation([.required("reason", nameZh: "回避理由", nameEn: "The reason")]) }
-        guard reason.count <= 2000 else {
-            throw ProblemFactory.invalid("recusal.reason_too_long", field: "reason", zh: "回避理由最多 2000 字", en: "the reason is at most 2,000 characters")
-        }
         let now = environment.now()
         let millis = Millis.from(now)
         let recusal = try await environment.database.write { db -> Recusal in
@@ -188,6 +184,11 @@ extension ExpertsController {
             guard try ExpertAccess.mayRead(expert: expertID, application: applicationID, in: db),
                   let application = try ApplicationStore.find(applicationID, in: db) else {
                 throw ProblemFactory.notFound("application", zh: "申报", applicationID)
+            }
+            // The reason is checked only for an own assignment, so nobody learns from a 422 what exists.
+            guard !reason.isEmpty else { throw Problem.validation([.required("reason", nameZh: "回避理由", nameEn: "The reason")]) }
+            guard reason.count <= 2000 else {
+                throw ProblemFactory.invalid("recusal.reason_too_long", field: "reason", zh: "回避理由最多 2000 字", en: "the reason is at most 2,000 characters")
             }
             let round = try RoundStore.require(application.roundID, in: db)
             guard round.status == .open || round.status == .scoring else {
