@@ -56,7 +56,9 @@ final class EligibilityTests: XCTestCase {
             let json = String(decoding: try XCTUnwrap(raw), as: UTF8.self)
             XCTAssertFalse(json.contains(IntakeFixture.idNumber))
             XCTAssertFalse(json.contains("13905700000"))
-            XCTAssertFalse(json.contains("李明"))
+            // The members' names, and nothing else of them, go along for review's conflict checks (回避)
+            XCTAssertEqual(event.data.application.teamMemberNames, ["李明", "赵芳"])
+            XCTAssertFalse(json.contains("技术骨干"), "a member's role stays in intake")
         }
     }
 

@@ -52,7 +52,8 @@ final class FormJSONTests: XCTestCase {
                     applicationID: ApplicationID("app-1"), kind: .naming, roundID: RoundID("round-1"), year: 2026, screeningBodyCode: "330802",
                     applicantUnit: ApplicantUnit(unitID: details == nil ? nil : UnitID(text), name: text, creditCode: text, unitType: .enterprise, hasTradeUnion: true),
                     studio: StudioProfile(name: text, creationStartDate: LocalDate("2025-01-31")!), leader: StudioLeader(name: text, skillLevel: .seniorTechnician),
-                    teamSize: 3, projectTitles: [text], studioID: studioID, recommendationOrder: order, speciality: text, details: details)
+                    teamSize: 3, teamMemberNames: details == nil ? nil : [text, "李明"], projectTitles: [text], studioID: studioID,
+                    recommendationOrder: order, speciality: text, details: details)
                 let event = ApplicationSubmitted(application: content, submittedOn: LocalDate("2026-07-01")!, applicationVersion: 1)
                 XCTAssertEqual(FormJSON.encode(event), String(decoding: try DomainJSON.encoder().encode(event), as: UTF8.self))
             }

@@ -31,6 +31,31 @@ final class RoundTests: XCTestCase {
         }
     }
 
+    func testAnOpenedRoundIsAnnouncedToReviewInItsTransaction() async throws {
+        let fixture = try IntakeFixture(on: "2026-07-01")
+        try await fixture.service.built.application.test(.router) { client in
+            // When the department opens a round
+            let round = try await fixture.openRound(client, kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31")
+            // Then `round.opened` is in the outbox with it (one transaction), before any application exists
+            let opened = try fixture.service.emitted(RoundOpened.self)
+            XCTAssertEqual(opened.map(\.data), [RoundOpened(roundID: round, kind: .naming, year: 2026, opensOn: LocalDate("2026-08-01")!,
+                                                             deadline: LocalDate("2026-10-31")!)])
+            XCTAssertEqual(opened.first?.aggregate, "round:\(round.rawValue)")
+            XCTAssertEqual(try fixture.applicationCount(), 0)
+            // And a refused second round of the same kind and year sends nothing
+            let again = IntakeFixture.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))
+            try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(fixture.department), body: again) {
+                XCTAssertEqual($0.status, .conflict)
+            }
+            XCTAssertEqual(try fixture.service.emitted(RoundOpened.self).count, 1)
+            // And an unknown round is named in Chinese in the Chinese message
+            try await client.execute(uri: "/rounds/nope", method: .get, headers: IntakeFixture.headers(fixture.department)) { response in
+                XCTAssertEqual(response.status, .notFound)
+                XCTAssertEqual(try IntakeFixture.problem(response).errors.map(\.messageZh), ["未找到批次：nope"])
+            }
+        }
+    }
+
     func testASubmissionOutsideTheWindowIsRefusedAndTheDeadlineDayCounts() async throws {
         let fixture = try IntakeFixture(on: "2026-07-31")
         try await fixture.service.built.application.test(.router) { client in

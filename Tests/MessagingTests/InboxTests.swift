@@ -42,18 +42,52 @@ final class InboxTests: XCTestCase {
         XCTAssertEqual(try effects(database), 1)
     }
 
-    func testAnOlderSequenceThanAppliedIsADuplicateEvenWithANewID() async throws {
+    func testAnOlderSequenceIsNotADuplicateByItself() async throws {
         let (inbox, database) = try makeInbox()
-        for sequence in [1, 2] as [Int64] {
-            let m = try signed(WebhookTestEvent(aggregate: "test:1", note: "n"), sequence: sequence)
-            _ = try await inbox.receive(id: m.id, timestamp: m.timestamp, signature: m.signature, body: m.body)
+        // Given event 2 of an aggregate applied (it came through a second subscription, ahead of event 1)
+        let second = try signed(WebhookTestEvent(aggregate: "test:1", note: "two"), sequence: 2)
+        guard case .applied = try await inbox.receive(id: second.id, timestamp: second.timestamp, signature: second.signature, body: second.body) else {
+            return XCTFail("event 2 was not applied")
         }
-        // A replay of event 1 whose id has left the inbox (pruned) still does nothing.
-        let stale = try signed(WebhookTestEvent(aggregate: "test:1", note: "n"), sequence: 1)
-        guard case .duplicate = try await inbox.receive(id: stale.id, timestamp: stale.timestamp, signature: stale.signature, body: stale.body) else {
-            return XCTFail("expected a duplicate")
+        // When event 1, never seen, arrives late through the first subscription
+        let first = try signed(WebhookTestEvent(aggregate: "test:1", note: "one"), sequence: 1)
+        let late = try await inbox.receive(id: first.id, timestamp: first.timestamp, signature: first.signature, body: first.body)
+        // Then it is applied, not acknowledged as a duplicate and lost
+        guard case .applied = late else { return XCTFail("a late, unseen event was \(late)") }
+        XCTAssertEqual(try effects(database), 2)
+        // And its own redelivery is a duplicate with no second effect
+        guard case .duplicate = try await inbox.receive(id: first.id, timestamp: first.timestamp, signature: first.signature, body: first.body) else {
+            return XCTFail("a redelivery was applied again")
         }
         XCTAssertEqual(try effects(database), 2)
+    }
+
+    func testAReplayOfAPrunedEventStillHasNoEffect() async throws {
+        let (inbox, database) = try makeInbox()
+        // Given events 1 and 2 applied, and their ids pruned from the inbox after the retention
+        var messages: [(id: String, timestamp: String, signature: String, body: [UInt8])] = []
+        for sequence in [1, 2] as [Int64] {
+            let m = try signed(WebhookTestEvent(aggregate: "test:1", note: "n"), sequence: sequence)
+            messages.append(m)
+            _ = try await inbox.receive(id: m.id, timestamp: m.timestamp, signature: m.signature, body: m.body)
+        }
+        let later = Millis.from(now) + 8 * 86_400_000
+        let pruned = try await database.write { db in
+            try MessagingOperations.prune(nowMillis: later, inboxRetention: .seconds(7 * 86400),
+                                          outboxRetention: .seconds(7 * 86400), in: db)
+        }
+        XCTAssertEqual(pruned.inbox, 2)
+        // When event 1 is replayed, its id no longer in the inbox
+        let replay = messages[0]
+        let result = try await inbox.receive(id: replay.id, timestamp: replay.timestamp, signature: replay.signature, body: replay.body)
+        // Then the sequence, below what the inbox forgot, still makes it a duplicate
+        guard case .duplicate = result else { return XCTFail("a replay of a pruned event was \(result)") }
+        // And the next event of the aggregate is applied as usual
+        let third = try signed(WebhookTestEvent(aggregate: "test:1", note: "n"), sequence: 3)
+        guard case .applied = try await inbox.receive(id: third.id, timestamp: third.timestamp, signature: third.signature, body: third.body) else {
+            return XCTFail("event 3 was not applied")
+        }
+        XCTAssertEqual(try effects(database), 3)
     }
 
     func testRejectsBadSignaturesAndSecretsOfAnotherSource() async throws {

@@ -107,6 +107,31 @@ final class AssignmentSolverTests: XCTestCase {
         XCTAssertGreaterThan(unmetCount, 5)
     }
 
+    func testTheAssignmentsGuardsAreExplicitForCostsAboveFour() {
+        // Given one application and two experts, expert 0 asked for a minimum load of one but a pair cost of 100
+        // (above the 0…4 the penalty once assumed), expert 1 a perfect match
+        let problem = AssignmentProblem(applicationCount: 1, expertCount: 2, reviewsPerApplication: 1, capacity: [1, 1],
+                                        cost: [100, 0], minimumLoad: [1, 0])
+        // When solved
+        let outcome = AssignmentSolver.solve(problem)
+        // Then the minimum is met, because a penalty fixed at 4 × reviews + 1 would have been cheaper than the dear pair
+        XCTAssertEqual(outcome, .assigned(experts: [[0]], totalCost: 100))
+        XCTAssertEqual(problem.largestTotalCost, 100)
+        // And random problems with costs up to 1,000 stay optimal against brute force
+        var rng = SplitMix64(seed: 18)
+        for _ in 0..<200 {
+            var random = randomProblem(&rng)
+            random.cost = random.cost.map { $0 < 0 ? $0 : Int32.random(in: 0...1000, using: &rng) }
+            random.minimumLoad = random.capacity.map { Int.random(in: 0...min($0, 2), using: &rng) }
+            let expected = bruteForce(random)
+            switch AssignmentSolver.solve(random) {
+            case .assigned(_, let totalCost): XCTAssertEqual(totalCost, expected, "not optimal with dear pairs for \(random)")
+            case .minimumLoadUnmet: XCTAssertNil(expected, "the solver missed an assignment meeting every minimum")
+            case .infeasible: XCTAssertNil(bruteForce(random, respectMinimums: false))
+            }
+        }
+    }
+
     func testLoadBoundsForceTheSecondBestExpertAndTheResultIsDeterministic() {
         // Given three applications all best matched by expert 0, who may take only one
         let problem = AssignmentProblem(applicationCount: 3, expertCount: 3, reviewsPerApplication: 1, capacity: [1, 2, 2],

@@ -29,6 +29,7 @@ final class RolesTableTests: XCTestCase {
         "put /rounds/{round}/experts/{expert}": .only(.department),
         "get /rounds/{round}/conflicts": .only(.department),
         "post /rounds/{round}/conflicts": .only(.department),
+        "post /applications/{application}/recusal": .only(.expert),
         "post /rounds/{round}/assignment": .only(.department),
         "get /rounds/{round}/assignment": .only(.department),
         "post /rounds/{round}/assignment/changes": .only(.department),

@@ -103,7 +103,7 @@ final class EventTests: XCTestCase {
         XCTAssertEqual(Set(EventTypes.all).count, EventTypes.all.count)
         XCTAssertEqual(EventTypes.all.count, 16)
         XCTAssertTrue(EventTypes.catalog.allSatisfy { $0.version == 1 })
-        for expected in ["application.submitted", "application.amended", "application.withdrawn",
+        for expected in ["round.opened", "application.submitted", "application.amended", "application.withdrawn",
                          "application.status_changed", "studio.named", "project_grant.awarded",
                          "demonstration.selected", "studio.registered", "studio.cycle_changed", "studio.changed",
                          "studio.revoked", "studio.renewed", "studio.expired", "demonstration.accepted", "inspection.misuse_found",
@@ -113,6 +113,8 @@ final class EventTests: XCTestCase {
         XCTAssertEqual(EventTypes.info(for: "studio.named")?.receivers, [.assessment, .funding])
         XCTAssertTrue(EventTypes.received(by: .assessment).contains("inspection.misuse_found"))
         XCTAssertFalse(EventTypes.received(by: .intake).contains("application.submitted"))
+        XCTAssertEqual(EventTypes.info(for: "round.opened")?.senders, [.intake])
+        XCTAssertEqual(EventTypes.info(for: "round.opened")?.receivers, [.review])
     }
 
     private func assertRoundTrip<E: DomainEvent>(_ event: E, file: StaticString = #filePath, line: UInt = #line) throws {

@@ -117,10 +117,15 @@ public struct Inbox: Sendable {
                                      arguments: [header.id]) ?? false {
                     return .duplicate(header)
                 }
-                let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_sequence FROM inbox_aggregate WHERE source = ? AND aggregate = ?"),
-                                              arguments: [header.source, header.aggregate])
-                if let last, header.sequence <= last {
-                    return .duplicate(header)  // older than what this aggregate already applied
+                // The id is the event's identity. A sequence at or below the aggregate's last one is not a duplicate by
+                // itself: a second subscription to this receiver (a URL migration, a replay to a new subscription) is a
+                // second lane, and the sender orders each lane, not the two together, so a late event of one lane may
+                // follow a later event of the other; it is applied, never acknowledged unseen. Only below the ids the
+                // inbox has pruned, where it cannot tell, does the sequence decide (a replay of an event long applied).
+                if let forgotten = try Int64.fetchOne(db.cachedStatement(sql: "SELECT forgotten_through FROM inbox_aggregate WHERE source = ? AND aggregate = ?"),
+                                                      arguments: [header.source, header.aggregate]),
+                   header.sequence <= forgotten {
+                    return .duplicate(header)
                 }
                 try apply?(db)
                 try db.cachedStatement(sql: """

@@ -195,7 +195,15 @@ public enum MessagingOperations {
     /// Removes inbox ids older than `inboxRetention` and fully delivered outbox messages older than
     /// `outboxRetention`. The inbox retention must outlast the retry span (MESSAGING.md §6).
     public static func prune(nowMillis: Int64, inboxRetention: Duration, outboxRetention: Duration, in db: Database) throws -> (inbox: Int, outbox: Int) {
-        try db.execute(sql: "DELETE FROM inbox_message WHERE received_at < ?", arguments: [nowMillis - inboxRetention.milliseconds])
+        let inboxCutoff = nowMillis - inboxRetention.milliseconds
+        // Remember how far each aggregate's ids are forgotten, so a replay of a pruned event still has no effect.
+        try db.execute(sql: """
+            INSERT INTO inbox_aggregate (source, aggregate, last_sequence, forgotten_through)
+            SELECT source, aggregate, MAX(sequence), MAX(sequence) FROM inbox_message WHERE received_at < ? GROUP BY source, aggregate
+            ON CONFLICT (source, aggregate) DO UPDATE SET forgotten_through = MAX(forgotten_through, excluded.forgotten_through),
+                last_sequence = MAX(last_sequence, excluded.last_sequence)
+            """, arguments: [inboxCutoff])
+        try db.execute(sql: "DELETE FROM inbox_message WHERE received_at < ?", arguments: [inboxCutoff])
         let inbox = db.changesCount
         let cutoff = nowMillis - outboxRetention.milliseconds
         let old = try String.fetchAll(db, sql: """

@@ -119,6 +119,11 @@ public enum MessagingSchema {
             // success. Through `delivery_due` it scanned every ready row of every lane, O(lanes) per delivery.
             try db.execute(sql: "CREATE INDEX delivery_ready_lane ON delivery(subscription_id, aggregate) WHERE status = 'ready'")
         }
+        migrator.registerMigration("messaging-v3-forgotten-through") { db in
+            // The highest sequence of an aggregate whose inbox id was pruned: below it the inbox can no longer tell
+            // an event it applied from one it never saw, so only there does a sequence alone make a duplicate.
+            try db.execute(sql: "ALTER TABLE inbox_aggregate ADD COLUMN forgotten_through INTEGER NOT NULL DEFAULT 0")
+        }
     }
 }
 

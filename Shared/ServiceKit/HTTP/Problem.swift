@@ -42,8 +42,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         Problem(.unprocessableContent, titleZh: "请求未通过校验", titleEn: "the request failed validation", issues: issues)
     }
 
-    public static func notFound(_ what: String, id: String) -> Problem {
-        Problem(.notFound, code: "not_found", field: what, zh: "未找到\(what)：\(id)", en: "no \(what) with id \(id)")
+    /// `what` names the thing in English (also the problem's field), `zh` in Chinese, so neither message mixes the two.
+    public static func notFound(_ what: String, zh whatZh: String, id: String) -> Problem {
+        Problem(.notFound, code: "not_found", field: what, zh: "未找到\(whatZh)：\(id)", en: "no \(what) with id \(id)")
     }
 
     public static func badRequest(field: String, zh: String, en: String) -> Problem {

@@ -153,7 +153,7 @@ struct OperationsController {
             case .duplicateName(let name):
                 throw Problem(.conflict, code: "subscription.duplicate", field: "name", zh: "已有同名订阅：\(name)", en: "a subscription named \(name) exists")
             case .notFound(let id):
-                throw Problem.notFound("subscription", id: id)
+                throw Problem.notFound("subscription", zh: "订阅", id: id)
             }
         }
     }
@@ -175,7 +175,7 @@ struct OperationsController {
         try context.require(.operator)
         let id = try context.parameters.require("id")
         guard let message = try await database.read({ db in try MessagingOperations.message(id: id, in: db) }) else {
-            throw Problem.notFound("message", id: id)
+            throw Problem.notFound("message", zh: "消息", id: id)
         }
         return message
     }
@@ -197,7 +197,7 @@ struct OperationsController {
         let now = nowMillis
         let count = try await mapSubscriptionErrors {
             try await database.write { db -> Int in
-                guard try MessagingOperations.body(id: id, in: db) != nil else { throw Problem.notFound("message", id: id) }
+                guard try MessagingOperations.body(id: id, in: db) != nil else { throw Problem.notFound("message", zh: "消息", id: id) }
                 return try MessagingOperations.replay(messageID: id, subscriptionID: input.subscriptionId, nowMillis: now, in: db)
             }
         }
@@ -329,7 +329,7 @@ struct OperationsController {
         try context.require(.operator)
         let id = try context.parameters.require("id", as: Int64.self)
         guard try await database.write({ db in try InboundSecrets.remove(id: id, in: db) }) else {
-            throw Problem.notFound("inbound secret", id: String(id))
+            throw Problem.notFound("inbound secret", zh: "入站密钥", id: String(id))
         }
         return Response(status: .noContent)
     }
@@ -386,7 +386,7 @@ struct OperationsController {
         }
         let now = nowMillis
         guard try await database.write({ db in try Tokens.revoke(id: id, nowMillis: now, in: db) }) else {
-            throw Problem.notFound("token", id: id)
+            throw Problem.notFound("token", zh: "访问令牌", id: id)
         }
         return Response(status: .noContent)
     }

@@ -16,6 +16,9 @@ public struct ApplicationContent: Codable, Hashable, Sendable {
     public var leader: StudioLeader
     /// Members of the innovation team, the leader included (Art 5(4): at least 3).
     public var teamSize: Int
+    /// The names of the team members besides the leader, and nothing else of them: review matches the experts'
+    /// declared relationships (师徒、亲属…) against them and shows them to no expert. Nil from senders that predate it.
+    public var teamMemberNames: [String]?
     /// Titles of the innovation projects (创新项目) the application presents (Art 5(3)).
     public var projectTitles: [String]
     /// The existing studio, for project-grant and demonstration applications; nil for a naming.
@@ -30,8 +33,8 @@ public struct ApplicationContent: Codable, Hashable, Sendable {
 
     public init(applicationID: ApplicationID, kind: ApplicationKind, roundID: RoundID, year: Int,
                 screeningBodyCode: String, applicantUnit: ApplicantUnit, studio: StudioProfile, leader: StudioLeader,
-                teamSize: Int, projectTitles: [String], studioID: StudioID? = nil, recommendationOrder: Int? = nil,
-                speciality: String, details: ApplicationDetails? = nil) {
+                teamSize: Int, teamMemberNames: [String]? = nil, projectTitles: [String], studioID: StudioID? = nil,
+                recommendationOrder: Int? = nil, speciality: String, details: ApplicationDetails? = nil) {
         self.applicationID = applicationID
         self.kind = kind
         self.roundID = roundID
@@ -41,6 +44,7 @@ public struct ApplicationContent: Codable, Hashable, Sendable {
         self.studio = studio
         self.leader = leader
         self.teamSize = teamSize
+        self.teamMemberNames = teamMemberNames
         self.projectTitles = projectTitles
         self.studioID = studioID
         self.recommendationOrder = recommendationOrder

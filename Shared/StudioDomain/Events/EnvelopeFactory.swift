@@ -1,7 +1,8 @@
 import Foundation
 
-/// Aggregate keys: the unit of ordering of events (`application:<id>`, `studio:<id>`).
+/// Aggregate keys: the unit of ordering of events (`application:<id>`, `studio:<id>`, `round:<id>`).
 public enum Aggregates {
+    public static func round(_ id: RoundID) -> String { "round:\(id.rawValue)" }
     public static func application(_ id: ApplicationID) -> String { "application:\(id.rawValue)" }
     public static func studio(_ id: StudioID) -> String { "studio:\(id.rawValue)" }
 }

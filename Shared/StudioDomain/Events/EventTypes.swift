@@ -15,7 +15,7 @@ public enum EventTypes {
     /// Every payload type, in catalog order.
     public static var payloadTypes: [any DomainEvent.Type] {
         [
-            ApplicationSubmitted.self, ApplicationAmended.self, ApplicationWithdrawn.self,
+            RoundOpened.self, ApplicationSubmitted.self, ApplicationAmended.self, ApplicationWithdrawn.self,
             ApplicationStatusChanged.self,
             StudioNamed.self, ProjectGrantAwarded.self, DemonstrationSelected.self,
             StudioRegistered.self, StudioCycleChanged.self, StudioChanged.self, StudioRevoked.self,
@@ -32,6 +32,7 @@ public enum EventTypes {
             EventTypeInfo(type: E.eventType, version: E.version, senders: senders, receivers: receivers, summaryZh: zh, summaryEn: en)
         }
         return [
+            entry(RoundOpened.self, [.intake], [.review], "申报批次已开启", "A round of applications was opened."),
             entry(ApplicationSubmitted.self, [.intake], [.review], "申报已提交", "An application was submitted."),
             entry(ApplicationAmended.self, [.intake], [.review], "申报材料已补正", "An application was amended."),
             entry(ApplicationWithdrawn.self, [.intake], [.review], "申报已撤回", "An application was withdrawn."),

@@ -2,6 +2,31 @@ import Foundation
 
 // Intake → review.
 
+/// `round.opened`: the department opened a round (申报批次) in intake. Review learns the round at once, so the
+/// department can set its quota, rubric and experts before the first application arrives.
+public struct RoundOpened: DomainEvent {
+    public static let eventType = "round.opened"
+    public static let version = 1
+
+    public var roundID: RoundID
+    public var kind: ApplicationKind
+    public var year: Int
+    /// The first day intake accepts submissions, inclusive (Asia/Shanghai).
+    public var opensOn: LocalDate
+    /// The last day intake accepts submissions, inclusive (Asia/Shanghai).
+    public var deadline: LocalDate
+
+    public var aggregate: String { Aggregates.round(roundID) }
+
+    public init(roundID: RoundID, kind: ApplicationKind, year: Int, opensOn: LocalDate, deadline: LocalDate) {
+        self.roundID = roundID
+        self.kind = kind
+        self.year = year
+        self.opensOn = opensOn
+        self.deadline = deadline
+    }
+}
+
 /// `application.submitted`: an application reached the department (Art 10).
 public struct ApplicationSubmitted: DomainEvent {
     public static let eventType = "application.submitted"

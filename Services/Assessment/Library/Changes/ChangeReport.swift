@@ -120,7 +120,7 @@ enum ChangeReports {
 
     static func decide(reportID: String, _ input: DecisionInput, actor: Actor, outbox: Outbox, today: LocalDate, nowMillis: Int64,
                        in db: Database) throws -> ChangeReportView {
-        guard let report = try ChangeReportView.find(reportID, in: db) else { throw Problem.notFound("change report", id: reportID) }
+        guard let report = try ChangeReportView.find(reportID, in: db) else { throw Problem.notFound("change report", zh: "变更报告", id: reportID) }
         guard report.status == "pending" else {
             throw Problem(.conflict, code: "change.decided", field: "id", article: Article(19).reference,
                           zh: "该变更已处理（\(report.status)）。", en: "the change report is already decided (\(report.status)).")

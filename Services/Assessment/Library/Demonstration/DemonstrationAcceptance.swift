@@ -84,7 +84,7 @@ enum DemonstrationAcceptance {
     static func record(acceptanceID: String, _ input: Input, actor: Actor, outbox: Outbox, today: LocalDate, nowMillis: Int64,
                        in db: Database) throws -> DemonstrationAcceptanceView {
         guard let acceptance = try DemonstrationAcceptanceView.find(acceptanceID, in: db) else {
-            throw Problem.notFound("demonstration acceptance", id: acceptanceID)
+            throw Problem.notFound("demonstration acceptance", zh: "示范验收", id: acceptanceID)
         }
         guard acceptance.status == "pending" else {
             throw Problem(.conflict, code: "demonstration.decided", field: "id", article: Article(14).reference,

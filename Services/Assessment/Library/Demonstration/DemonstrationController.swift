@@ -28,7 +28,7 @@ struct DemonstrationController {
         try context.require(.department, .federation)
         let id = try context.parameters.require("id")
         guard let found = try await environment.database.read({ db in try DemonstrationAcceptanceView.find(id, in: db) }) else {
-            throw Problem.notFound("demonstration acceptance", id: id)
+            throw Problem.notFound("demonstration acceptance", zh: "示范验收", id: id)
         }
         return found
     }

@@ -68,7 +68,7 @@ struct PublicController {
         guard let (studio, history) = try await environment.database.read({ db -> (RegisteredStudio, [TitleHistory.Entry])? in
             guard let studio = try RegisteredStudio.find(id, in: db) else { return nil }
             return (studio, try TitleHistory.entries(of: id, in: db))
-        }) else { throw Problem.notFound("studio", id: id.rawValue) }
+        }) else { throw Problem.notFound("studio", zh: "工作室", id: id.rawValue) }
         return PublicStudioPage(studio: Self.row(studio, referenceData: referenceData), namedOn: studio.namedOn, plaqueNumber: studio.plaqueNumber,
                                 history: history.map { PublicTitleEvent(kind: $0.kind, toStatus: $0.toStatus, effectiveOn: $0.effectiveOn) })
     }
@@ -82,7 +82,7 @@ struct PublicController {
         let id = try context.parameters.require("id")
         try await Expiry.sweep(environment, settings: settings)
         guard let notice = try await environment.database.read({ db in try PublicNotice.find(id, in: db) }) else {
-            throw Problem.notFound("notice", id: id)
+            throw Problem.notFound("notice", zh: "通报", id: id)
         }
         return Self.view(notice)
     }

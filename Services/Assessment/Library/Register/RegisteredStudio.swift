@@ -87,7 +87,7 @@ struct RegisteredStudio: Sendable, Equatable {
 
     /// The studio, or a 404 naming it.
     static func require(_ id: StudioID, in db: Database) throws -> RegisteredStudio {
-        guard let studio = try find(id, in: db) else { throw Problem.notFound("studio", id: id.rawValue) }
+        guard let studio = try find(id, in: db) else { throw Problem.notFound("studio", zh: "工作室", id: id.rawValue) }
         return studio
     }
 

@@ -112,7 +112,7 @@ enum RevocationCases {
 
     static func decide(caseID: String, _ input: DecisionInput, actor: Actor, outbox: Outbox, today: LocalDate,
                        nowMillis: Int64, in db: Database) throws -> RevocationCaseView {
-        guard let found = try RevocationCaseView.find(caseID, in: db) else { throw Problem.notFound("revocation case", id: caseID) }
+        guard let found = try RevocationCaseView.find(caseID, in: db) else { throw Problem.notFound("revocation case", zh: "撤销案件", id: caseID) }
         guard found.status == "open" else {
             throw Problem(.conflict, code: "revocation.decided", field: "id", article: Article(20).reference,
                           zh: "该案件已作出决定（\(found.status)）。", en: "the case is already decided (\(found.status)).")

@@ -35,7 +35,7 @@ struct RevocationController {
         try context.require(.department, .federation)
         let id = try context.parameters.require("id")
         guard let found = try await environment.database.read({ db in try RevocationCaseView.find(id, in: db) }) else {
-            throw Problem.notFound("revocation case", id: id)
+            throw Problem.notFound("revocation case", zh: "撤销案件", id: id)
         }
         return found
     }

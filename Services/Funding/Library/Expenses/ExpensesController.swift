@@ -54,7 +54,7 @@ struct ExpensesController {
         let moment = context.moment
         let settings = context.settings
         let view = try await context.database.write { db in
-            guard try StudioReplica.find(studio, in: db) != nil else { throw Problem.notFound("studio", id: studio) }
+            guard try StudioReplica.find(studio, in: db) != nil else { throw Problem.notFound("studio", zh: "工作室", id: studio) }
             return try Expenses.record(studioID: studio, input, by: actor, at: moment, settings: settings, in: db)
         }
         return EditedResponse(status: .created, response: view)
@@ -65,7 +65,7 @@ struct ExpensesController {
         let expense = try ctx.parameters.require("id")
         let id = try ctx.parameters.require("receiptId")
         guard let found = try await context.database.read({ db in try Expenses.receipt(id, of: expense, in: db) }) else {
-            throw Problem.notFound("receipt", id: id)
+            throw Problem.notFound("receipt", zh: "票据", id: id)
         }
         // The type is the content's, checked again here: a receipt stored before types were checked is served safely too
         return FileContent.download(found.content, mediaType: FileContent.checkedType(of: found.content), fileName: found.fileName)

@@ -7,7 +7,7 @@ import StudioDomain
 /// writes the row and its ledger entry, and names who did it and when.
 enum GrantWorkflow {
     static func load(_ id: String, in db: Database) throws -> GrantRecord {
-        guard let grant = try GrantRecord.find(id, in: db) else { throw Problem.notFound("grant", id: id) }
+        guard let grant = try GrantRecord.find(id, in: db) else { throw Problem.notFound("grant", zh: "经费补助", id: id) }
         return grant
     }
 

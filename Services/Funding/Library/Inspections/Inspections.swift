@@ -64,7 +64,7 @@ enum Inspections {
 
     static func load(_ id: String, in db: Database) throws -> View {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inspection WHERE id = ?", arguments: [id]) else {
-            throw Problem.notFound("inspection", id: id)
+            throw Problem.notFound("inspection", zh: "经费检查", id: id)
         }
         let signOffs = try Row.fetchAll(db, sql: "SELECT * FROM inspection_signoff WHERE inspection_id = ? ORDER BY signed_at, role", arguments: [id]).map { row in
             let role: String = row["role"]

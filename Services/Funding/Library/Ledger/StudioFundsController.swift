@@ -60,7 +60,7 @@ struct StudioFundsController {
         try ctx.require(.department, .finance)
         let studio = try ctx.parameters.require("studioId")
         guard let account = try await context.database.read({ db in try PayeeAccount.find(studio, in: db) }) else {
-            throw Problem.notFound("payee account", id: studio)
+            throw Problem.notFound("payee account", zh: "收款账户", id: studio)
         }
         return account
     }
@@ -72,7 +72,7 @@ struct StudioFundsController {
         let account = try PayeeAccount.validated(studioID: studio, bankName: input.bankName, accountNumber: input.accountNumber)
         let moment = context.moment
         return try await context.database.write { db in
-            guard try StudioReplica.find(studio, in: db) != nil else { throw Problem.notFound("studio", id: studio) }
+            guard try StudioReplica.find(studio, in: db) != nil else { throw Problem.notFound("studio", zh: "工作室", id: studio) }
             try account.save(by: actor, at: moment.millis, in: db)
             return try PayeeAccount.find(studio, in: db)!
         }

@@ -26,7 +26,7 @@ struct PaymentsController {
         try ctx.require(.finance)
         let id = try ctx.parameters.require("id")
         guard let csv = try await context.database.read({ db in try PaymentBatches.csv(id, in: db) }) else {
-            throw Problem.notFound("payment batch", id: id)
+            throw Problem.notFound("payment batch", zh: "支付批次", id: id)
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                .contentDisposition: "attachment; filename=\"\(id).csv\""],

@@ -123,13 +123,13 @@ struct ApplicationsController {
     /// The application if `caller` may see it; 404 otherwise, whether it exists or not.
     static func visible(_ id: ApplicationID, to caller: Caller, in db: Database) throws -> StoredApplication {
         guard let app = try ApplicationStore.find(id, in: db), caller.sees(body: app.screeningBody) else {
-            throw Problem.notFound("application", id: id.rawValue)
+            throw Problem.notFound("application", zh: "申报", id: id.rawValue)
         }
         return app
     }
 
     static func round(of app: StoredApplication, in db: Database) throws -> IntakeRound {
-        guard let round = try RoundStore.find(app.roundId, in: db) else { throw Problem.notFound("round", id: app.roundId.rawValue) }
+        guard let round = try RoundStore.find(app.roundId, in: db) else { throw Problem.notFound("round", zh: "批次", id: app.roundId.rawValue) }
         return round
     }
 

@@ -110,6 +110,7 @@ struct FormJSON {
             inner.close(&bytes)
         }
         if let id = content.studioID { object.key("studioID", &bytes); string(id.rawValue) }
+        if let names = content.teamMemberNames { object.key("teamMemberNames", &bytes); strings(names) }
         object.key("teamSize", &bytes); integer(content.teamSize)
         object.key("year", &bytes); integer(content.year)
         object.close(&bytes)

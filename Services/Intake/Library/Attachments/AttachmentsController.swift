@@ -29,7 +29,7 @@ struct AttachmentsController {
                 throw Problem(.conflict, code: "application.closed", field: "status",
                               zh: "当前状态（\(IntakeStatus.names(app.status).zh)）不能删除附件", en: "attachments cannot be removed from an application that is \(app.status)")
             }
-            guard try AttachmentStore.remove(sha, of: id, in: db) else { throw Problem.notFound("attachment", id: sha) }
+            guard try AttachmentStore.remove(sha, of: id, in: db) else { throw Problem.notFound("attachment", zh: "附件", id: sha) }
         }
         return Response(status: .noContent)
     }
@@ -68,7 +68,7 @@ struct AttachmentsController {
         guard let file = try await environment.database.read({ db -> (mediaType: String, fileName: String, bytes: Data)? in
             _ = try ApplicationsController.visible(id, to: caller, in: db)
             return try AttachmentStore.content(sha, of: id, in: db)
-        }) else { throw Problem.notFound("attachment", id: sha) }
+        }) else { throw Problem.notFound("attachment", zh: "附件", id: sha) }
         return FileContent.download(file.bytes, mediaType: file.mediaType, fileName: file.fileName)
     }
 }

@@ -165,6 +165,7 @@ enum FormCheck {
                                   creationStartDate: form.studio?.creationStartDate ?? LocalDate(year: round.year, month: 1, day: 1)!),
             leader: StudioLeader(name: leader.name.present ?? "", skillLevel: leader.skillLevel.present.flatMap(SkillLevel.parse) ?? .elementary),
             teamSize: 1 + (form.team?.members?.count ?? 0),
+            teamMemberNames: (form.team?.members ?? []).compactMap { $0.name.present },
             projectTitles: (form.projects ?? []).compactMap { $0.title.present },
             studioID: round.kind.requiresStudio ? form.studioId : nil,
             recommendationOrder: form.screening?.recommendationOrder,

@@ -55,7 +55,7 @@ struct ImportController {
         do {
             return try await IdempotencyStore.run(request: request, caller: Caller.screeningBody(body).idempotencyScope, body: bytes + Array(request.uri.description.utf8),
                                                   database: environment.database, now: Millis.from(now)) { db in
-                guard let round = try RoundStore.find(roundID, in: db) else { throw Problem.notFound("round", id: roundID.rawValue) }
+                guard let round = try RoundStore.find(roundID, in: db) else { throw Problem.notFound("round", zh: "批次", id: roundID.rawValue) }
                 if let issue = round.windowIssue(on: today) { throw Problem.validation([issue]) }
                 let report = try importer.run(records, encoding: encoding, round: round, body: body.code, goodRowsOnly: goodRowsOnly,
                                               today: today, now: Millis.from(now), in: db)

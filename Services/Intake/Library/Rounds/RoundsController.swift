@@ -56,6 +56,9 @@ struct RoundsController {
                               zh: "\(round.year)年度的\(round.kind.nameZh)批次已经存在", en: "a \(round.kind.nameEn) round for \(round.year) already exists")
             }
             try RoundStore.insert(round, in: db)
+            // In the round's transaction: review knows the round as soon as it exists, never a round intake lost.
+            try environment.outbox.append(RoundOpened(roundID: round.id, kind: round.kind, year: round.year,
+                                                      opensOn: round.opensOn, deadline: round.deadline), in: db)
             return StoredResponse(status: 201, body: try JSONBody.encode(round))
         }
     }
@@ -70,7 +73,7 @@ struct RoundsController {
         _ = try Caller.resolve(context, referenceData: referenceData)
         let id = RoundID(try context.parameters.require("id"))
         guard let round = try await environment.database.read({ db in try RoundStore.find(id, in: db) }) else {
-            throw Problem.notFound("round", id: id.rawValue)
+            throw Problem.notFound("round", zh: "批次", id: id.rawValue)
         }
         return RoundView(round: round, today: LocalDate(environment.now()))
     }

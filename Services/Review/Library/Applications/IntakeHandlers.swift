@@ -4,9 +4,28 @@ import Messaging
 import ServiceKit
 import StudioDomain
 
-/// Intake's application events. A round id seen for the first time opens a round with the defaults of its kind.
+/// Intake's round and application events. `round.opened` makes the round known with the defaults of its kind, so
+/// the department configures it before any application arrives; a round id first seen in an application (from a
+/// round intake opened before it sent `round.opened`) opens one the same way.
 enum IntakeHandlers {
     static func register(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
+        handlers.on(RoundOpened.self) { db, envelope in
+            let event = envelope.data
+            if let known = try RoundStore.find(event.roundID.rawValue, in: db) {
+                guard known.kind == event.kind else {
+                    throw EventRejected([DomainIssue(code: "round.kind_mismatch", field: "kind",
+                                                     messageZh: "批次 \(known.id) 在评审服务中是\(known.kind.nameZh)批次，不是\(event.kind.nameZh)批次",
+                                                     messageEn: "round \(known.id) is a \(known.kind.nameEn) round in review, not a \(event.kind.nameEn) round")])
+                }
+                return  // already known through an application: its settings stay as the department left them
+            }
+            let now = environment.now()
+            let round = ReviewRound.defaults(id: event.roundID.rawValue, kind: event.kind, year: event.year, now: now)
+            try RoundStore.save(round, in: db)
+            try Audit.record("round.opened", round: round.id, detail: ["opensOn": event.opensOn.description, "deadline": event.deadline.description],
+                             actor: "intake", at: Millis.from(now), in: db)
+        }
+
         handlers.on(ApplicationSubmitted.self) { db, envelope in
             let event = envelope.data
             let now = Millis.from(environment.now())

@@ -22,7 +22,8 @@ struct ReviewApplication: Sendable {
 
     var facts: ApplicationFacts {
         ApplicationFacts(id: id, unitName: content.applicantUnit.name, unitCreditCode: content.applicantUnit.creditCode,
-                         screeningBodyCode: content.screeningBodyCode, leaderName: content.leader.name)
+                         screeningBodyCode: content.screeningBodyCode, leaderName: content.leader.name,
+                         memberNames: content.teamMemberNames ?? [])
     }
 }
 
@@ -39,7 +40,7 @@ enum ApplicationStore {
     }
 
     static func require(_ id: String, in db: Database) throws -> ReviewApplication {
-        guard let application = try find(id, in: db) else { throw ProblemFactory.notFound("application", id) }
+        guard let application = try find(id, in: db) else { throw ProblemFactory.notFound("application", zh: "申报", id) }
         return application
     }
 

@@ -33,6 +33,9 @@ struct AssignmentController {
         var totalCost: Int
         var assignments: [AssignmentRow]
         var loads: [String: Int]
+        /// Applications in review whose panel is smaller than the round's (a conflict found late, a recusal): flagged
+        /// until the department reassigns; scoring neither opens nor closes with one.
+        var shortPanels: [PanelShortfall]
     }
 
     @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> AssignmentView {
@@ -115,7 +118,8 @@ struct AssignmentController {
             total += row["cost"] as Int
         }
         return AssignmentView(roundId: round.id, expertsPerApplication: round.expertsPerApplication, totalCost: total,
-                              assignments: byApplication.keys.sorted().map { AssignmentRow(applicationId: $0, experts: byApplication[$0]!) }, loads: loads)
+                              assignments: byApplication.keys.sorted().map { AssignmentRow(applicationId: $0, experts: byApplication[$0]!) }, loads: loads,
+                              shortPanels: try PanelShortfall.all(in: round, in: db))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> AssignmentView {
@@ -146,7 +150,7 @@ struct AssignmentController {
                 throw ProblemFactory.conflict("round.scoring_closed", zh: "评分已结束，不能调整专家安排", en: "scoring is closed; assignments are fixed")
             }
             guard let application = try ApplicationStore.find(input.applicationId, in: db), application.roundID == roundID else {
-                throw ProblemFactory.notFound("application", input.applicationId)
+                throw ProblemFactory.notFound("application", zh: "申报", input.applicationId)
             }
             if let removed = input.removeExpertId {
                 let status = try String.fetchOne(db, sql: "SELECT status FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.id, removed])
@@ -154,11 +158,11 @@ struct AssignmentController {
                     throw ProblemFactory.conflict("assignment.sheet_submitted", field: "removeExpertId", zh: "专家 \(removed) 已提交评分，须先退回评分表", en: "expert \(removed) has submitted a score sheet; reopen it first")
                 }
                 try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [application.id, removed])
-                guard db.changesCount > 0 else { throw ProblemFactory.notFound("assignment", "\(application.id)/\(removed)") }
+                guard db.changesCount > 0 else { throw ProblemFactory.notFound("assignment", zh: "专家安排", "\(application.id)/\(removed)") }
                 try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.id, removed])
             }
             if let added = input.addExpertId {
-                guard let expert = try ExpertStore.find(added, in: db) else { throw ProblemFactory.notFound("expert", added) }
+                guard let expert = try ExpertStore.find(added, in: db) else { throw ProblemFactory.notFound("expert", zh: "专家", added) }
                 let conflicts = ConflictFinder.conflicts(expert: expert, application: application, round: round, manual: try ConflictFinder.manual(in: db))
                 if !conflicts.isEmpty {
                     throw Problem(.conflict, titleZh: "专家须回避", titleEn: "the expert has a conflict of interest", issues: conflicts.map {
@@ -176,9 +180,47 @@ struct AssignmentController {
                     INSERT INTO assignment (application_id, expert_id, round_id, source, cost, created_by, created_at) VALUES (?, ?, ?, 'manual', ?, ?, ?)
                     """, arguments: [application.id, added, roundID, Int(ConflictRules.specialityCost(expertSpecialities: expert.specialities, applicationSpeciality: application.content.speciality)), identity.actor, now])
             }
+            // A panel never shrinks below the round's size by hand: a removal needs its replacement in the same change.
+            let panel = try PanelShortfall.panelSize(of: application.id, in: db)
+            if input.removeExpertId != nil, input.addExpertId == nil, panel < round.expertsPerApplication {
+                throw ProblemFactory.invalid("assignment.panel_below_size", field: "removeExpertId", article: Article(11),
+                                             zh: "撤下专家 \(input.removeExpertId!) 后，申报 \(application.id) 只剩 \(panel) 名专家，本批次每件需要 \(round.expertsPerApplication) 名；请在同一调整中指定替换专家（addExpertId）",
+                                             en: "removing expert \(input.removeExpertId!) leaves application \(application.id) with \(panel) experts, the round needs \(round.expertsPerApplication); name a replacement (addExpertId) in the same change")
+            }
             try Audit.record("assignment.changed", round: roundID, application: application.id,
                              detail: ["removed": input.removeExpertId ?? "", "added": input.addExpertId ?? "", "reason": input.reason], actor: identity.actor, at: now, in: db)
             return try view(round, in: db)
         }
+    }
+}
+
+/// An application in review with fewer experts than its round asks for.
+struct PanelShortfall: Codable, Sendable, Equatable {
+    var applicationId: String
+    var experts: Int
+    var needed: Int
+
+    static func panelSize(of application: String, in db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM assignment WHERE application_id = ?", arguments: [application]) ?? 0
+    }
+
+    /// Once applications are assigned (the solver ran, or scoring started), every one passed or under review whose
+    /// panel is short. Before any assignment the whole round is unassigned, which is not a shortfall but the start.
+    static func all(in round: ReviewRound, in db: Database) throws -> [PanelShortfall] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.id, (SELECT COUNT(*) FROM assignment a WHERE a.application_id = r.id) AS experts FROM review_application r
+            WHERE r.round_id = ? AND r.status IN ('qualificationPassed', 'underExpertReview')
+              AND EXISTS (SELECT 1 FROM assignment WHERE round_id = ?)
+            ORDER BY r.id
+            """, arguments: [round.id, round.id]).compactMap { row in
+            let experts: Int = row["experts"]
+            return experts < round.expertsPerApplication ? PanelShortfall(applicationId: row["id"], experts: experts, needed: round.expertsPerApplication) : nil
+        }
+    }
+
+    var issue: DomainIssue {
+        DomainIssue(code: "scoring.panel_incomplete", field: "applications.\(applicationId)", article: Article(11),
+                    messageZh: "申报 \(applicationId) 只有 \(experts) 名专家，需要 \(needed) 名；请先补派专家",
+                    messageEn: "application \(applicationId) has \(experts) experts, needs \(needed); assign more first")
     }
 }

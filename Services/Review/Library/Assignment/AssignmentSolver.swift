@@ -23,6 +23,20 @@ public struct AssignmentProblem: Sendable {
     }
 
     public func pairCost(_ application: Int, _ expert: Int) -> Int32 { cost[application * expertCount + expert] }
+
+    /// The most any assignment can cost: for each application its `reviewsPerApplication` dearest allowed pairs. The
+    /// minimum-load penalty is derived from it, so no cost the callers choose can make savings outweigh a minimum place.
+    public var largestTotalCost: Int {
+        var total = 0
+        for a in 0..<applicationCount {
+            let allowed = (0..<expertCount).compactMap { e -> Int? in
+                let c = pairCost(a, e)
+                return c >= 0 && capacity[e] > 0 ? Int(c) : nil
+            }
+            total += allowed.sorted(by: >).prefix(reviewsPerApplication).reduce(0, +)
+        }
+        return total
+    }
 }
 
 public enum AssignmentOutcome: Sendable, Equatable {
@@ -98,7 +112,7 @@ public enum AssignmentSolver {
         // solver first fills as many minimum places as it can; when all are filled the penalty is the same constant for
         // every assignment and the speciality cost alone decides.
         let hasMinimums = problem.minimumLoad.contains { $0 > 0 }
-        let penalty = hasMinimums ? 4 * applications * k + 1 : 0
+        let penalty = hasMinimums ? problem.largestTotalCost + 1 : 0
         for e in 0..<experts where problem.capacity[e] > 0 {
             let floor = min(max(problem.minimumLoad[e], 0), problem.capacity[e])
             if floor > 0 { network.addArc(from: expertNode(e), to: sink, capacity: floor, cost: 0) }

@@ -66,19 +66,22 @@ public struct ApplicationFacts: Sendable, Hashable {
     public var unitCreditCode: String
     public var screeningBodyCode: String
     public var leaderName: String
+    /// The team members besides the leader (names only).
+    public var memberNames: [String]
 
-    public init(id: String, unitName: String, unitCreditCode: String, screeningBodyCode: String, leaderName: String) {
+    public init(id: String, unitName: String, unitCreditCode: String, screeningBodyCode: String, leaderName: String, memberNames: [String] = []) {
         self.id = id
         self.unitName = unitName
         self.unitCreditCode = unitCreditCode
         self.screeningBodyCode = screeningBodyCode
         self.leaderName = leaderName
+        self.memberNames = memberNames
     }
 }
 
 /// One reason an expert may not review an application: the rule and the fact that triggered it.
 public struct Conflict: Codable, Hashable, Sendable {
-    /// `same_unit`, `declared_relationship`, `same_screening_body` or `manual`.
+    /// `same_unit`, `declared_relationship`, `same_screening_body`, `manual` (the department) or `declared_by_expert` (a recusal).
     public var rule: String
     public var expertID: String
     public var applicationID: String
@@ -111,6 +114,9 @@ public enum ConflictRules {
             } else if same(relation.personName, application.leaderName) {
                 add("declared_relationship", "专家申报了与工作室负责人 \(application.leaderName) 的\(relation.kind.nameZh)",
                     "the expert declared a \(relation.kind.rawValue) relationship with the studio leader \(application.leaderName)")
+            } else if let member = application.memberNames.first(where: { same(relation.personName, $0) }) {
+                add("declared_relationship", "专家申报了与创新团队成员 \(member) 的\(relation.kind.nameZh)",
+                    "the expert declared a \(relation.kind.rawValue) relationship with the team member \(member)")
             }
         }
         if excludeSameScreeningBody, same(expert.screeningBodyCode, application.screeningBodyCode) {
@@ -118,7 +124,11 @@ public enum ConflictRules {
                 "this round excludes the expert's own screening body, and both belong to \(application.screeningBodyCode)")
         }
         for entry in manual {
-            add("manual", "经济工作部登记回避（\(entry.by)）：\(entry.reason)", "conflict added by the department (\(entry.by)): \(entry.reason)")
+            if entry.by.hasPrefix("expert:") {
+                add("declared_by_expert", "专家本人申报回避：\(entry.reason)", "the expert declared a conflict and recused: \(entry.reason)")
+            } else {
+                add("manual", "经济工作部登记回避（\(entry.by)）：\(entry.reason)", "conflict added by the department (\(entry.by)): \(entry.reason)")
+            }
         }
         return found
     }

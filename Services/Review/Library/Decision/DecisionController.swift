@@ -62,7 +62,7 @@ struct DecisionController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> NoticeView {
         try context.require(.department, .federation)
         let roundID = try context.parameters.require("round")
-        guard let notice = try await environment.database.read({ db in try Self.notice(roundID, in: db) }) else { throw ProblemFactory.notFound("public notice", roundID) }
+        guard let notice = try await environment.database.read({ db in try Self.notice(roundID, in: db) }) else { throw ProblemFactory.notFound("public notice", zh: "公示", roundID) }
         return notice
     }
 
@@ -172,7 +172,7 @@ struct DecisionController {
             let round = try RoundStore.require(roundID, in: db)
             guard round.status == .notice else { throw ProblemFactory.conflict("round.not_on_notice", zh: "本批次不在公示阶段", en: "the round is not on public notice") }
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM objection WHERE id = ? AND round_id = ?", arguments: [objectionID, roundID]) else {
-                throw ProblemFactory.notFound("objection", String(objectionID))
+                throw ProblemFactory.notFound("objection", zh: "异议", String(objectionID))
             }
             guard (row["upheld"] as Bool?) == nil else { throw ProblemFactory.conflict("objection.resolved", zh: "该异议已处理", en: "the objection is already resolved") }
             try db.execute(sql: "UPDATE objection SET upheld = ?, resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?",

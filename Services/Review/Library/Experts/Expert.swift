@@ -143,9 +143,12 @@ enum ConflictFinder {
                                 manual: manual["\(expert.id)|\(application.id)"] ?? [])
     }
 
+    /// The conflicts of one pair. A record that is missing is an error: "no conflict" is a finding about an expert
+    /// and an application that exist, never the answer for one that does not.
     static func conflicts(expertID: String, applicationID: String, in db: Database) throws -> [Conflict] {
-        guard let expert = try ExpertStore.find(expertID, in: db), let application = try ApplicationStore.find(applicationID, in: db),
-              let round = try RoundStore.find(application.roundID, in: db) else { return [] }
+        guard let expert = try ExpertStore.find(expertID, in: db) else { throw ProblemFactory.notFound("expert", zh: "专家", expertID) }
+        let application = try ApplicationStore.require(applicationID, in: db)
+        let round = try RoundStore.require(application.roundID, in: db)
         return conflicts(expert: expert, application: application, round: round, manual: try manual(in: db))
     }
 }

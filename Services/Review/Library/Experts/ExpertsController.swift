@@ -17,6 +17,7 @@ struct ExpertsController {
         router.put("rounds/:round/experts/:expert", use: availability)
         router.get("rounds/:round/conflicts", use: conflicts)
         router.post("rounds/:round/conflicts", use: addConflict)
+        router.post("applications/:application/recusal", use: recuse)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<Expert> {
@@ -27,8 +28,8 @@ struct ExpertsController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Expert {
         let identity = try context.require(.department, .expert)
         let id = try context.parameters.require("expert")
-        if identity.role == .expert, identity.subject != id { throw ProblemFactory.notFound("expert", id) }
-        guard let expert = try await environment.database.read({ db in try ExpertStore.find(id, in: db) }) else { throw ProblemFactory.notFound("expert", id) }
+        if identity.role == .expert, identity.subject != id { throw ProblemFactory.notFound("expert", zh: "专家", id) }
+        guard let expert = try await environment.database.read({ db in try ExpertStore.find(id, in: db) }) else { throw ProblemFactory.notFound("expert", zh: "专家", id) }
         return expert
     }
 
@@ -58,7 +59,7 @@ struct ExpertsController {
         guard issues.isEmpty else { throw Problem.validation(issues) }
         let now = Millis.from(environment.now())
         try await environment.database.write { db in
-            guard try ExpertStore.find(id, in: db) != nil else { throw ProblemFactory.notFound("expert", id) }
+            guard try ExpertStore.find(id, in: db) != nil else { throw ProblemFactory.notFound("expert", zh: "专家", id) }
             try ExpertStore.save(expert, actor: identity.actor, nowMillis: now, in: db)
             try Audit.record("expert.updated", round: nil, detail: expert, actor: identity.actor, at: now, in: db)
         }
@@ -86,7 +87,7 @@ struct ExpertsController {
         let now = Millis.from(environment.now())
         try await environment.database.write { db in
             let round = try RoundStore.require(roundID, in: db)
-            guard try ExpertStore.find(expertID, in: db) != nil else { throw ProblemFactory.notFound("expert", expertID) }
+            guard try ExpertStore.find(expertID, in: db) != nil else { throw ProblemFactory.notFound("expert", zh: "专家", expertID) }
             guard round.status == .open else {
                 throw ProblemFactory.conflict("round.not_open", zh: "评分已开始，专家安排须通过人工调整", en: "scoring has started; change assignments by hand instead")
             }
@@ -129,9 +130,9 @@ struct ExpertsController {
         let now = Millis.from(environment.now())
         let conflicts = try await environment.database.write { db in
             let round = try RoundStore.require(roundID, in: db)
-            guard let expert = try ExpertStore.find(input.expertId, in: db) else { throw ProblemFactory.notFound("expert", input.expertId) }
+            guard let expert = try ExpertStore.find(input.expertId, in: db) else { throw ProblemFactory.notFound("expert", zh: "专家", input.expertId) }
             guard let application = try ApplicationStore.find(input.applicationId, in: db), application.roundID == roundID else {
-                throw ProblemFactory.notFound("application", input.applicationId)
+                throw ProblemFactory.notFound("application", zh: "申报", input.applicationId)
             }
             guard round.status == .open || round.status == .scoring else {
                 throw ProblemFactory.conflict("round.scoring_closed", zh: "评分已结束，不能再登记回避", en: "scoring is closed; conflicts can no longer be added")
@@ -150,6 +151,59 @@ struct ExpertsController {
             return ConflictFinder.conflicts(expert: expert, application: application, round: round, manual: try ConflictFinder.manual(in: db))
         }
         return EditedResponse(status: .created, response: Items(items: conflicts))
+    }
+}
+
+extension ExpertsController {
+    struct RecusalInput: Decodable {
+        var reason: String
+    }
+
+    struct Recusal: Codable, Sendable, ResponseEncodable {
+        var applicationId: String
+        var expertId: String
+        var reason: String
+        var recusedAt: Date
+        /// The application's panel after the recusal, and the round's size: below it, the department reassigns.
+        var panel: Int
+        var needed: Int
+    }
+
+    /// 主动回避: an expert who finds a conflict the rules did not (a relationship not declared before) says so and
+    /// leaves the panel; their sheet, draft or submitted, goes with them, and the department reassigns.
+    @Sendable func recuse(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Recusal> {
+        let identity = try context.require(.expert)
+        let applicationID = try context.parameters.require("application")
+        let expertID = identity.subject ?? ""
+        let input = try await request.decodeJSON(RecusalInput.self, context: context)
+        let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let now = environment.now()
+        let millis = Millis.from(now)
+        let recusal = try await environment.database.write { db -> Recusal in
+            // Only the expert's own assignment can be left; anything else does not exist for them (as on every expert route).
+            guard try ExpertAccess.mayRead(expert: expertID, application: applicationID, in: db),
+                  let application = try ApplicationStore.find(applicationID, in: db) else {
+                throw ProblemFactory.notFound("application", zh: "申报", applicationID)
+            }
+            // The reason is checked only for an own assignment, so nobody learns from a 422 what exists.
+            guard !reason.isEmpty else { throw Problem.validation([.required("reason", nameZh: "回避理由", nameEn: "The reason")]) }
+            guard reason.count <= 2000 else {
+                throw ProblemFactory.invalid("recusal.reason_too_long", field: "reason", zh: "回避理由最多 2000 字", en: "the reason is at most 2,000 characters")
+            }
+            let round = try RoundStore.require(application.roundID, in: db)
+            guard round.status == .open || round.status == .scoring else {
+                throw ProblemFactory.conflict("round.scoring_closed", zh: "评分已结束，不能再申请回避", en: "scoring is closed; a recusal is no longer possible")
+            }
+            try db.execute(sql: "INSERT INTO manual_conflict (expert_id, application_id, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [expertID, application.id, reason, identity.actor, millis])
+            try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [application.id, expertID])
+            try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.id, expertID])
+            try Audit.record("assignment.recused", round: round.id, application: application.id, detail: ["expert": expertID, "reason": reason],
+                             actor: identity.actor, at: millis, in: db)
+            return Recusal(applicationId: application.id, expertId: expertID, reason: reason, recusedAt: now,
+                           panel: try PanelShortfall.panelSize(of: application.id, in: db), needed: round.expertsPerApplication)
+        }
+        return EditedResponse(status: .created, response: recusal)
     }
 }
 

@@ -49,19 +49,22 @@ enum ReviewOpenAPI {
             OpenAPIBuilder.operation(method: "post", summary: "Add a conflict by hand; an existing assignment of the pair is removed (department)",
                                      parameters: [round], body: .json("ManualConflict"), status: 201,
                                      schema: OpenAPIBuilder.ref("ConflictList"))),
+        OpenAPIBuilder.path("/applications/{application}/recusal",
+            OpenAPIBuilder.operation(method: "post", summary: "Declare a conflict of interest and leave the panel of an own assignment (主动回避); the sheet goes, the department reassigns (expert)",
+                                     parameters: [application], body: .json("RecusalInput"), status: 201, schema: OpenAPIBuilder.ref("Recusal"))),
         OpenAPIBuilder.path("/rounds/{round}/assignment",
             OpenAPIBuilder.operation(method: "post", summary: "Run the optimal conflict-free assignment; 422 explains an infeasible round (department)",
                                      parameters: [round], schema: OpenAPIBuilder.ref("Assignment")),
             OpenAPIBuilder.operation(method: "get", summary: "The current assignment with loads (department)",
                                      parameters: [round], schema: OpenAPIBuilder.ref("Assignment"))),
         OpenAPIBuilder.path("/rounds/{round}/assignment/changes",
-            OpenAPIBuilder.operation(method: "post", summary: "Change an assignment by hand, recorded with the reason (department)",
+            OpenAPIBuilder.operation(method: "post", summary: "Change an assignment by hand, recorded with the reason; 422 when a removal without replacement leaves fewer than the round's experts (department)",
                                      parameters: [round], body: .json("AssignmentChange"), schema: OpenAPIBuilder.ref("Assignment"))),
         OpenAPIBuilder.path("/rounds/{round}/scoring",
             OpenAPIBuilder.operation(method: "post", summary: "Start scoring: settings freeze, applications go under expert review (department)",
                                      parameters: [round], schema: OpenAPIBuilder.ref("Round"))),
         OpenAPIBuilder.path("/rounds/{round}/close",
-            OpenAPIBuilder.operation(method: "post", summary: "Close scoring once every sheet is submitted (department)",
+            OpenAPIBuilder.operation(method: "post", summary: "Close scoring once every sheet is submitted and every panel has the round's experts (department)",
                                      parameters: [round], schema: OpenAPIBuilder.ref("Round"))),
         OpenAPIBuilder.path("/me/assignments",
             OpenAPIBuilder.operation(method: "get", summary: "The calling expert's assignments (expert)",
@@ -123,7 +126,8 @@ enum ReviewOpenAPI {
             quota: { type: integer }
             minimumScore: { type: integer }
             expertsPerApplication: { type: integer }
-            excludeSameScreeningBody: { type: boolean }
+            excludeSameScreeningBody: { type: boolean, description: experts stay off applications of their own screening body (default true) }
+            aggregate: { type: string, enum: [mean, trimmedMean], description: 'the score that ranks: mean (default, with the default panel of 3; sheets beyond outlierThreshold are flagged) or trimmedMean (drops the highest and the lowest sheet; needs 5 experts or more)' }
             normalise: { type: boolean }
             outlierThreshold: { type: integer }
             rubric: { $ref: '#/components/schemas/Rubric' }
@@ -147,6 +151,7 @@ enum ReviewOpenAPI {
             minimumScore: { type: integer, minimum: 0, maximum: 100 }
             expertsPerApplication: { type: integer, minimum: 1, maximum: 15 }
             excludeSameScreeningBody: { type: boolean }
+            aggregate: { type: string, enum: [mean, trimmedMean], description: trimmedMean needs expertsPerApplication 5 or more (422 otherwise) }
             normalise: { type: boolean }
             outlierThreshold: { type: integer }
             rubric: { $ref: '#/components/schemas/Rubric' }
@@ -222,7 +227,7 @@ enum ReviewOpenAPI {
         Conflict:
           type: object
           properties:
-            rule: { type: string, enum: [same_unit, declared_relationship, same_screening_body, manual] }
+            rule: { type: string, enum: [same_unit, declared_relationship, same_screening_body, manual, declared_by_expert] }
             expertID: { type: string }
             applicationID: { type: string }
             factZh: { type: string }
@@ -237,6 +242,21 @@ enum ReviewOpenAPI {
             expertId: { type: string }
             applicationId: { type: string }
             reason: { type: string }
+        RecusalInput:
+          type: object
+          required: [reason]
+          properties:
+            reason: { type: string, minLength: 1, maxLength: 2000 }
+        Recusal:
+          type: object
+          required: [applicationId, expertId, reason, recusedAt, panel, needed]
+          properties:
+            applicationId: { type: string }
+            expertId: { type: string }
+            reason: { type: string }
+            recusedAt: { type: string, format: date-time }
+            panel: { type: integer, description: experts left on the application }
+            needed: { type: integer, description: the round's experts per application }
         Assignment:
           type: object
           properties:
@@ -245,6 +265,15 @@ enum ReviewOpenAPI {
             totalCost: { type: integer, description: 'sum of speciality mismatch (0 field, 1 industry, 3 other)' }
             assignments: { type: array, items: { type: object } }
             loads: { type: object, additionalProperties: { type: integer } }
+            shortPanels:
+              type: array
+              description: applications whose panel is smaller than expertsPerApplication (a late conflict or a recusal), until the department reassigns
+              items:
+                type: object
+                properties:
+                  applicationId: { type: string }
+                  experts: { type: integer }
+                  needed: { type: integer }
         AssignmentChange:
           type: object
           required: [applicationId, reason]

@@ -97,7 +97,7 @@ struct QualificationController {
                 // To an expert, an application not assigned to them (conflicted ones never are) does not exist: 404, not 403,
                 // so an expert cannot even learn which applications are in the round.
                 guard try ExpertAccess.mayRead(expert: identity.subject ?? "", application: id, in: db),
-                      let application = try ApplicationStore.find(id, in: db) else { throw ProblemFactory.notFound("application", id) }
+                      let application = try ApplicationStore.find(id, in: db) else { throw ProblemFactory.notFound("application", zh: "申报", id) }
                 return try view(application, full: false, in: db)
             }
             return try view(try ApplicationStore.require(id, in: db), full: true, in: db)
@@ -107,7 +107,10 @@ struct QualificationController {
     func view(_ application: ReviewApplication, full: Bool, in db: Database) throws -> ApplicationView {
         var result = ApplicationView(applicationId: application.id, roundId: application.roundID, status: application.status, version: application.version,
                                      submittedOn: application.submittedOn, content: application.content)
-        guard full else { return result }
+        guard full else {
+            result.content.teamMemberNames = nil  // for conflict checks only, never an expert's reading
+            return result
+        }
         result.qualification = try Row.fetchAll(db, sql: "SELECT * FROM qualification_decision WHERE application_id = ? ORDER BY id", arguments: [application.id]).map {
             DecisionView(outcome: $0["outcome"], reasons: try JSONText.decode([DomainIssue].self, $0["reasons"]), applicationVersion: $0["application_version"],
                          decidedBy: $0["decided_by"], decidedAt: Millis.date($0["decided_at"]))

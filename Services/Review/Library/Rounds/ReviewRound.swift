@@ -17,6 +17,23 @@ public enum RoundStatus: String, Codable, Sendable {
     case decided
 }
 
+/// How a round turns its experts' sheets into the score that ranks (评分汇总方式).
+public enum ScoreAggregate: String, Codable, Sendable, CaseIterable {
+    /// 算术平均: the mean of every sheet, with sheets far from the others flagged for the department (outlier review).
+    case mean
+    /// 去掉一个最高分和一个最低分后取平均: needs a panel of at least `trimmedMeanMinimumPanel` so three sheets remain.
+    case trimmedMean
+
+    public static let trimmedMeanMinimumPanel = 5
+
+    public var nameZh: String {
+        switch self {
+        case .mean: "算术平均"
+        case .trimmedMean: "去掉最高分和最低分后平均"
+        }
+    }
+}
+
 /// A review round (评审批次) of one kind: naming (Art 9–11), project grants (Art 13) or demonstration (Art 14).
 public struct ReviewRound: Codable, Sendable, Equatable {
     public var id: String
@@ -28,8 +45,10 @@ public struct ReviewRound: Codable, Sendable, Equatable {
     /// The lowest final score (out of 100) an application may have and still be proposed.
     public var minimumScore: Int
     public var expertsPerApplication: Int
-    /// Also keep experts off applications of their own screening body's area.
+    /// Keep experts off applications of their own screening body's area (on by default; the department may turn it off).
     public var excludeSameScreeningBody: Bool
+    /// The score that ranks: the mean (default, for the default panel of 3) or the trimmed mean (a panel of 5 or more).
+    public var aggregate: ScoreAggregate
     public var normalise: Bool
     public var outlierThreshold: Int
     public var rubric: Rubric
@@ -40,11 +59,22 @@ public struct ReviewRound: Codable, Sendable, Equatable {
     public var updatedAt: Date
     public var updatedBy: String?
 
-    /// The defaults of a round first seen through an application.
+    /// The defaults of a new round. A panel of 3 with the plain mean: dropping the highest and the lowest of three
+    /// sheets would leave one expert's score, so the trimmed mean is a choice for panels of 5 or more; with 3, a sheet
+    /// more than `outlierThreshold` points from the other two is flagged in the ranking and the audit for the
+    /// department to look at (and reopen if it must). Experts stay off their own screening body's area by default.
     public static func defaults(id: String, kind: ApplicationKind, year: Int, now: Date) -> ReviewRound {
         ReviewRound(id: id, kind: kind, year: year, status: .open, quota: defaultQuota(kind),
-                    minimumScore: 60, expertsPerApplication: 3, excludeSameScreeningBody: false, normalise: false,
+                    minimumScore: 60, expertsPerApplication: 3, excludeSameScreeningBody: true, aggregate: .mean, normalise: false,
                     outlierThreshold: 15, rubric: .standard, scoringDeadline: nil, noticeWorkingDays: 5, updatedAt: now, updatedBy: nil)
+    }
+
+    /// Why the aggregate does not suit the panel, or nil.
+    func aggregateIssue(field: String) -> DomainIssue? {
+        guard aggregate == .trimmedMean, expertsPerApplication < ScoreAggregate.trimmedMeanMinimumPanel else { return nil }
+        return DomainIssue(code: "round.aggregate_panel", field: field, article: Article(11),
+                           messageZh: "去掉最高分和最低分后平均须每件申报至少 \(ScoreAggregate.trimmedMeanMinimumPanel) 名专家，本批次为 \(expertsPerApplication) 名；请增加专家或改用算术平均（mean）",
+                           messageEn: "the trimmed mean needs at least \(ScoreAggregate.trimmedMeanMinimumPanel) experts per application, this round has \(expertsPerApplication); add experts or use the mean")
     }
 
     /// Art 9: 一般每年命名十个; Art 13: 2–5, so up to 5; Art 14: 1–2, so up to 2. The department may lower them.
@@ -75,7 +105,7 @@ enum RoundStore {
     }
 
     static func require(_ id: String, in db: Database) throws -> ReviewRound {
-        guard let round = try find(id, in: db) else { throw ProblemFactory.notFound("round", id) }
+        guard let round = try find(id, in: db) else { throw ProblemFactory.notFound("round", zh: "批次", id) }
         return round
     }
 
@@ -88,7 +118,7 @@ enum RoundStore {
             id: row["id"], kind: ApplicationKind(rawValue: row["kind"]) ?? .naming, year: row["year"],
             status: RoundStatus(rawValue: row["status"]) ?? .open, quota: row["quota"], minimumScore: row["minimum_score"],
             expertsPerApplication: row["experts_per_application"], excludeSameScreeningBody: row["exclude_same_screening_body"],
-            normalise: row["normalise"], outlierThreshold: row["outlier_threshold"],
+            aggregate: ScoreAggregate(rawValue: row["aggregate"]) ?? .mean, normalise: row["normalise"], outlierThreshold: row["outlier_threshold"],
             rubric: try JSONDecoder().decode(Rubric.self, from: Data((row["rubric"] as String).utf8)),
             scoringDeadline: (row["scoring_deadline"] as String?).flatMap(LocalDate.init),
             noticeWorkingDays: row["notice_working_days"], updatedAt: Millis.date(row["updated_at"]), updatedBy: row["updated_by"])
@@ -99,15 +129,15 @@ enum RoundStore {
         let millis = Millis.from(round.updatedAt)
         try db.execute(sql: """
             INSERT INTO review_round (id, kind, year, status, quota, minimum_score, experts_per_application, exclude_same_screening_body,
-                normalise, outlier_threshold, rubric, scoring_deadline, notice_working_days, created_at, updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                aggregate, normalise, outlier_threshold, rubric, scoring_deadline, notice_working_days, created_at, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, quota = excluded.quota, minimum_score = excluded.minimum_score,
                 experts_per_application = excluded.experts_per_application, exclude_same_screening_body = excluded.exclude_same_screening_body,
-                normalise = excluded.normalise, outlier_threshold = excluded.outlier_threshold, rubric = excluded.rubric,
+                aggregate = excluded.aggregate, normalise = excluded.normalise, outlier_threshold = excluded.outlier_threshold, rubric = excluded.rubric,
                 scoring_deadline = excluded.scoring_deadline, notice_working_days = excluded.notice_working_days,
                 updated_at = excluded.updated_at, updated_by = excluded.updated_by
             """, arguments: [round.id, round.kind.rawValue, round.year, round.status.rawValue, round.quota, round.minimumScore,
-                             round.expertsPerApplication, round.excludeSameScreeningBody, round.normalise, round.outlierThreshold,
+                             round.expertsPerApplication, round.excludeSameScreeningBody, round.aggregate.rawValue, round.normalise, round.outlierThreshold,
                              rubric, round.scoringDeadline?.description, round.noticeWorkingDays, millis, millis, round.updatedBy])
     }
 }

@@ -45,6 +45,7 @@ struct RoundsController {
         var minimumScore: Int?
         var expertsPerApplication: Int?
         var excludeSameScreeningBody: Bool?
+        var aggregate: ScoreAggregate?
         var normalise: Bool?
         var outlierThreshold: Int?
         var rubric: Rubric?
@@ -61,8 +62,9 @@ struct RoundsController {
             var round = try RoundStore.require(id, in: db)
             // The scoring basis cannot move under the experts' feet.
             let changesScoring = input.rubric != nil || input.expertsPerApplication != nil || input.excludeSameScreeningBody != nil
+                || input.aggregate != nil
             if changesScoring, round.status != .open {
-                throw ProblemFactory.conflict("round.scoring_started", field: "rubric", zh: "评分已开始，评分细则、每件专家人数和回避规则不能再改", en: "scoring has started; the rubric, panel size and conflict rules are fixed")
+                throw ProblemFactory.conflict("round.scoring_started", field: "rubric", zh: "评分已开始，评分细则、每件专家人数、汇总方式和回避规则不能再改", en: "scoring has started; the rubric, panel size, aggregate and conflict rules are fixed")
             }
             if round.status == .notice || round.status == .decided {
                 throw ProblemFactory.conflict("round.finished", zh: "批次已公示或已决定，不能修改设置", en: "the round is on notice or decided; its settings are fixed")
@@ -101,6 +103,10 @@ struct RoundsController {
                 if found.isEmpty { round.rubric = rubric } else { issues += found }
             }
             if let flag = input.excludeSameScreeningBody { round.excludeSameScreeningBody = flag }
+            if let aggregate = input.aggregate { round.aggregate = aggregate }
+            if issues.isEmpty, let issue = round.aggregateIssue(field: input.aggregate != nil ? "aggregate" : "expertsPerApplication") {
+                issues.append(issue)
+            }
             if let flag = input.normalise { round.normalise = flag }
             if let deadline = input.scoringDeadline { round.scoringDeadline = deadline }
             guard issues.isEmpty else { throw Problem.validation(issues) }

@@ -77,8 +77,12 @@ struct ScoringController {
                 WHERE a.round_id = ? AND r.status = 'underExpertReview' AND (s.status IS NULL OR s.status != 'submitted')
                 ORDER BY a.application_id, a.expert_id
                 """, arguments: [roundID])
-            guard missing.isEmpty else {
-                throw Problem(.conflict, titleZh: "仍有评分表未提交", titleEn: "score sheets are still outstanding", issues: missing.map {
+            // A panel that shrank during scoring (a late conflict, a recusal) must be made whole before the scores count.
+            let short = try PanelShortfall.all(in: round, in: db).filter { shortfall in
+                try ApplicationStore.find(shortfall.applicationId, in: db)?.applicationStatus == .underExpertReview
+            }
+            guard missing.isEmpty, short.isEmpty else {
+                throw Problem(.conflict, titleZh: "仍有评分表未提交或专家不足", titleEn: "score sheets are outstanding or panels are short", issues: short.map(\.issue) + missing.map {
                     DomainIssue(code: "scoring.sheet_outstanding", field: "applications.\($0["application_id"] as String)",
                                 messageZh: "专家 \($0["expert_id"] as String) 尚未提交申报 \($0["application_id"] as String) 的评分表",
                                 messageEn: "expert \($0["expert_id"] as String) has not submitted the sheet for application \($0["application_id"] as String)")
@@ -135,7 +139,7 @@ struct ScoringController {
         let id = try context.parameters.require("application")
         let expert = identity.subject ?? ""
         guard try ExpertAccess.mayRead(expert: expert, application: id, in: db), let application = try ApplicationStore.find(id, in: db) else {
-            throw ProblemFactory.notFound("application", id)
+            throw ProblemFactory.notFound("application", zh: "申报", id)
         }
         return (expert, application, try RoundStore.require(application.roundID, in: db))
     }
@@ -216,7 +220,7 @@ struct ScoringController {
         let id = try context.parameters.require("application")
         return Items(items: try await environment.database.read { db in
             if identity.role == .expert, !(try ExpertAccess.mayRead(expert: identity.subject ?? "", application: id, in: db)) {
-                throw ProblemFactory.notFound("application", id)
+                throw ProblemFactory.notFound("application", zh: "申报", id)
             }
             let application = try ApplicationStore.require(id, in: db)
             let round = try RoundStore.require(application.roundID, in: db)
@@ -240,7 +244,7 @@ struct ScoringController {
             let application = try ApplicationStore.require(id, in: db)
             let round = try RoundStore.require(application.roundID, in: db)
             guard round.status == .scoring else { throw ProblemFactory.conflict("round.not_scoring", zh: "批次不在评分阶段", en: "the round is not in scoring") }
-            guard var sheet = try ScoreSheetStore.find(application: id, expert: expert, rubric: round.rubric, in: db) else { throw ProblemFactory.notFound("score sheet", "\(id)/\(expert)") }
+            guard var sheet = try ScoreSheetStore.find(application: id, expert: expert, rubric: round.rubric, in: db) else { throw ProblemFactory.notFound("score sheet", zh: "评分表", "\(id)/\(expert)") }
             guard sheet.status == "submitted" else { throw ProblemFactory.conflict("scoring.sheet_not_submitted", zh: "评分表尚未提交", en: "the sheet is not submitted") }
             sheet.status = "draft"
             sheet.submittedAt = nil
@@ -252,5 +256,9 @@ struct ScoringController {
 }
 
 extension ReviewRound {
-    var aggregationSettings: AggregationSettings { AggregationSettings(normalise: normalise, outlierThreshold: outlierThreshold) }
+    /// The round's aggregate as the arithmetic takes it: the trimmed mean drops the extremes from 5 sheets on, the mean never.
+    var aggregationSettings: AggregationSettings {
+        AggregationSettings(normalise: normalise, outlierThreshold: outlierThreshold,
+                            trimFrom: aggregate == .trimmedMean ? ScoreAggregate.trimmedMeanMinimumPanel : .max)
+    }
 }

@@ -154,5 +154,12 @@ enum ReviewSchema {
         migrator.registerMigration("review-v2-minimum-load") { db in
             try db.execute(sql: "ALTER TABLE expert_round ADD COLUMN min_load INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("review-v3-aggregate") { db in
+            // The aggregate becomes a setting; rounds that trimmed before (5 experts or more) keep trimming.
+            try db.execute(sql: """
+                ALTER TABLE review_round ADD COLUMN aggregate TEXT NOT NULL DEFAULT 'mean';
+                UPDATE review_round SET aggregate = 'trimmedMean' WHERE experts_per_application >= 5;
+                """)
+        }
     }
 }

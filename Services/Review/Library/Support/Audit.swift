@@ -38,7 +38,7 @@ extension Identity {
 
 /// Problems in the review service's vocabulary.
 enum ProblemFactory {
-    static func notFound(_ what: String, _ id: String) -> Problem { Problem.notFound(what, id: id) }
+    static func notFound(_ what: String, zh: String, _ id: String) -> Problem { Problem.notFound(what, zh: zh, id: id) }
 
     static func conflict(_ code: String, field: String = "-", article: Article? = nil, zh: String, en: String) -> Problem {
         Problem(.conflict, code: code, field: field, article: article?.reference, zh: zh, en: en)
