@@ -217,7 +217,7 @@ enum Expenses {
     /// The department approves an other cost (it enters the ledger, within the balance) or rejects it (it never does).
     static func decide(_ id: String, _ input: Decision, by actor: Actor, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM expense WHERE id = ?", arguments: [id]) else {
-            throw Problem.notFound("expense", id: id)
+            throw Problem.notFound("expense", zh: "支出", id: id)
         }
         let note = input.note?.trimmingCharacters(in: .whitespacesAndNewlines)
         var issues: [DomainIssue] = []

@@ -138,7 +138,7 @@ enum Inspections {
     static func withdrawFinding(_ id: String, finding findingID: String, by actor: Actor, at moment: Moment, in db: Database) throws -> View {
         let inspection = try load(id, in: db)
         guard let finding = inspection.findings.first(where: { $0.id == findingID }) else {
-            throw Problem.notFound("finding", id: findingID)
+            throw Problem.notFound("finding", zh: "检查发现", id: findingID)
         }
         guard inspection.status == "scheduled" else {
             throw Problem.conflict("inspection.closed", field: "status", article: .art16, zh: "检查已结束，检查结论不能撤回", en: "the inspection is closed; its findings are final")
