@@ -107,6 +107,11 @@ struct DepartmentPages {
         var loads: String
         var ranking: [RankingRow]
         var notice: String?
+        var onNotice: Bool
+        var listed: [Listed]
+        var objections: [Objection]
+        struct Listed { var id: String; var studio: String }
+        struct Objection { var roundId: String; var id: Int64; var studio: String; var text: String; var receivedOn: String; var open: Bool; var outcome: String }
     }
 
     struct AssignmentBody: Decodable {
@@ -119,7 +124,10 @@ struct DepartmentPages {
         struct Line: Decodable { var rank: Int; var applicationId: String; var studioName: String; var sheets: Int; var mean: String; var final: String; var proposed: Bool; var reason: String? }
         var lines: [Line]
     }
-    struct NoticeBody: Decodable { var startsOn: LocalDate; var endsOn: LocalDate; var workingDays: Int; var applicationIds: [String] }
+    struct NoticeBody: Decodable {
+        struct Objection: Decodable { var id: Int64; var applicationId: String; var text: String; var receivedOn: LocalDate; var upheld: Bool?; var resolution: String? }
+        var startsOn: LocalDate; var endsOn: LocalDate; var workingDays: Int; var applicationIds: [String]; var objections: [Objection]
+    }
 
     /// What the department may do next with a round in `status`; review refuses a step whose time has not come.
     static func steps(_ status: String) -> [RoundView.Step] {
@@ -162,7 +170,14 @@ struct DepartmentPages {
             assignment: (assignment?.assignments ?? []).map { .init(studio: names[$0.applicationId] ?? $0.applicationId, experts: $0.experts.map(\.expertId).joined(separator: "、")) },
             loads: (assignment?.loads ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)：\($0.value)份" }.joined(separator: "；"),
             ranking: (ranking?.lines ?? []).map { .init(rank: $0.rank, studio: $0.studioName, sheets: $0.sheets, mean: $0.mean, final: $0.final, proposed: $0.proposed, reason: $0.reason) },
-            notice: notice.map { "公示期 \(Dates.chinese($0.startsOn)) 至 \(Dates.chinese($0.endsOn))（\($0.workingDays)个工作日），拟推荐 \($0.applicationIds.count) 家。" })
+            notice: notice.map { "公示期 \(Dates.chinese($0.startsOn)) 至 \(Dates.chinese($0.endsOn))（\($0.workingDays)个工作日），拟推荐 \($0.applicationIds.count) 家。" },
+            onNotice: round.status == "notice",
+            listed: (notice?.applicationIds ?? []).map { .init(id: $0, studio: names[$0] ?? $0) },
+            objections: (notice?.objections ?? []).map { objection in
+                .init(roundId: id, id: objection.id, studio: names[objection.applicationId] ?? objection.applicationId, text: objection.text,
+                      receivedOn: Dates.chinese(objection.receivedOn), open: objection.upheld == nil,
+                      outcome: objection.upheld.map { ($0 ? "成立：" : "不成立：") + (objection.resolution ?? "") } ?? "待处理")
+            })
         return renderer.html("department_round", title: view.title, view: view, context: context)
     }
 

@@ -14,6 +14,39 @@ struct PanelPages {
         routes.get("experts", use: experts)
         routes.post("experts", use: addExpert)
         routes.post("rounds/:round/step", use: step)
+        routes.post("rounds/:round/objections", use: object)
+        routes.post("rounds/:round/objections/:objection", use: resolve)
+    }
+
+    /// 公示 objections (Art 11's notice): the department records one received during the period, then resolves it;
+    /// an upheld one takes the application off the list (review's rule).
+    @Sendable func object(_ request: Request, context: PortalContext) async throws -> Response {
+        let round = try context.parameters.require("round")
+        struct Input: Encodable { var applicationId: String; var text: String }
+        let reply = try await gateway.call(.review, "POST", "/rounds/\(PublicPages.pathComponent(round))/objections", token: context.token(.review),
+                                           json: Input(applicationId: context.form["applicationId"] ?? "", text: context.form["text"] ?? ""))
+        return try finish(reply, round: round, done: "异议已记录。", context: context)
+    }
+
+    @Sendable func resolve(_ request: Request, context: PortalContext) async throws -> Response {
+        let round = try context.parameters.require("round")
+        let objection = try context.parameters.require("objection")
+        guard Int64(objection) != nil else { throw PortalError.notFound }
+        struct Input: Encodable { var upheld: Bool; var resolution: String }
+        let upheld = context.form["upheld"] == "true"
+        let reply = try await gateway.call(.review, "POST", "/rounds/\(PublicPages.pathComponent(round))/objections/\(objection)/resolution",
+                                           token: context.token(.review), json: Input(upheld: upheld, resolution: context.form["resolution"] ?? ""))
+        return try finish(reply, round: round, done: upheld ? "异议成立，该申报已移出公示名单。" : "异议不成立，已记录处理意见。", context: context)
+    }
+
+    /// Back to the round, with the step's outcome or review's refusal as the message.
+    func finish(_ reply: ServiceReply, round: String, done: String, context: PortalContext) throws -> Response {
+        guard reply.isSuccess else {
+            guard [400, 409, 422].contains(reply.status) else { _ = try reply.orFail(); return Response(status: .internalServerError) }
+            context.setFlash("未完成：" + reply.issues.map { $0.messageZh }.joined(separator: "；"), isError: true)
+            return Response.redirect(to: "/department/rounds/\(round)")
+        }
+        return Redirect.to("/department/rounds/\(round)", flash: done, context: context)
     }
 
     struct ExpertRow: Decodable { var id: String; var name: String; var unitName: String; var screeningBodyCode: String?; var specialities: [String]; var maxLoad: Int; var relationships: [Relationship] }
@@ -100,13 +133,7 @@ struct PanelPages {
         default: throw PortalError.badForm("未知的操作")
         }
         struct Empty: Encodable {}
-        let reply = try await gateway.call(.review, "POST", call, token: context.token(.review), json: Empty())
-        guard reply.isSuccess else {
-            guard [400, 409, 422].contains(reply.status) else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            context.setFlash("未完成：" + reply.issues.map { $0.messageZh }.joined(separator: "；"), isError: true)
-            return Response.redirect(to: "/department/rounds/\(round)")
-        }
-        return Redirect.to("/department/rounds/\(round)", flash: done, context: context)
+        return try finish(try await gateway.call(.review, "POST", call, token: context.token(.review), json: Empty()), round: round, done: done, context: context)
     }
 }
 
