@@ -10,12 +10,12 @@ import XCTest
 /// service's problem is shown, the multipart reader, and the sign-in form's CSRF guard.
 final class PortalFormTests: XCTestCase {
     func testYuanAmountsBecomeExactFen() {
-        XCTAssertEqual(ApplicationFormFields.fen(fromYuan: "50000"), 5_000_000)
-        XCTAssertEqual(ApplicationFormFields.fen(fromYuan: "1200.5"), 120_050)
-        XCTAssertEqual(ApplicationFormFields.fen(fromYuan: "0.07"), 7)
-        XCTAssertEqual(ApplicationFormFields.fen(fromYuan: "12,000.00"), 1_200_000)
+        XCTAssertEqual(try ApplicationFormFields.money("50000").fen, 5_000_000)
+        XCTAssertEqual(try ApplicationFormFields.money("1200.5").fen, 120_050)
+        XCTAssertEqual(try ApplicationFormFields.money("0.07").fen, 7)
+        XCTAssertEqual(try ApplicationFormFields.money("12,000.00").fen, 1_200_000)
         for bad in ["", "abc", "1.234", "-5", "1e5", "１２", "1..2", ".5"] {
-            XCTAssertNil(ApplicationFormFields.fen(fromYuan: bad), bad)
+            XCTAssertThrowsError(try ApplicationFormFields.money(bad), bad)
         }
     }
 

@@ -64,7 +64,7 @@ struct PortalBench {
                           "--operator-token", operatorToken])
         try portal.start()
         defer { portal.stop() }
-        let browser = CookieClient(baseURL: portal.baseURL)
+        let browser = PortalVisitor(baseURL: portal.baseURL)
         try browser.signIn("330802", "bench-first-1", newPassword: "bench-changed-password-1")
         let first = browser.get("/county")
         guard first.status == 200, first.body.contains("王建1数控技能创新工作室") else { throw BenchError("the dashboard did not render: \(first.status)") }
@@ -82,64 +82,30 @@ struct PortalBench {
     }
 }
 
-/// A client that keeps the portal's session cookie and reads the CSRF token off its pages, as a browser does.
-final class CookieClient {
-    let baseURL: String
-    private let client = BlockingCurlClient(timeouts: .init(connect: .seconds(2), total: .seconds(30)))
-    private var cookie: String?
-
-    init(baseURL: String) { self.baseURL = baseURL }
-
-    struct Page { var status: Int; var body: String; var location: String? }
-
-    func get(_ path: String) -> Page { send("GET", path, form: nil).page }
-
-    func post(_ path: String, form: [(String, String)]) -> Page { send("POST", path, form: form).page }
-
-    func csrf(_ path: String) -> String {
-        let body = get(path).body
-        guard let range = body.range(of: #"name="_csrf" value=""#) else { return "" }
-        return String(body[range.upperBound...].prefix { $0 != "\"" })
-    }
-
+extension PortalVisitor {
+    /// Signs in with a first password and changes it, as a new account must.
     func signIn(_ username: String, _ password: String, newPassword: String) throws {
-        let signedIn = post("/login", form: [("_csrf", csrf("/login")), ("username", username), ("password", password)])
+        let signedIn = signIn(username, password)
         guard signedIn.location == "/password" else { throw BenchError("sign-in: \(signedIn.status) \(signedIn.location ?? "")") }
-        let changed = post("/password", form: [("_csrf", csrf("/password")), ("current", password), ("new", newPassword), ("repeat", newPassword)])
+        let changed = post("/password", form: [("_csrf", csrf(from: "/password")), ("current", password), ("new", newPassword), ("repeat", newPassword)])
         guard changed.status == 303 else { throw BenchError("password change: \(changed.status)") }
     }
 
-    /// `count` sequential GETs; latencies in milliseconds.
+    /// `count` sequential GETs after 20 warm-up ones; latencies in milliseconds.
     func measure(_ path: String, count: Int, expect: Int) -> LoadResult {
-        for _ in 0..<20 { _ = send("GET", path, form: nil) }
+        for _ in 0..<20 { _ = get(path) }
         var latencies: [Double] = []
         var errors = 0
         var firstError: String?
         let started = Date()
         for _ in 0..<count {
-            let (page, millis) = send("GET", path, form: nil)
-            if page.status == expect { latencies.append(millis) } else {
+            let page = get(path)
+            if page.status == expect { latencies.append(page.millis) } else {
                 errors += 1
                 if firstError == nil { firstError = "\(page.status) \(page.body.prefix(200))" }
             }
         }
         return LoadResult(connections: 1, completed: latencies.count, errors: errors, seconds: Date().timeIntervalSince(started),
                           latencies: latencies.sorted(), firstError: firstError)
-    }
-
-    private func send(_ method: String, _ path: String, form: [(String, String)]?) -> (page: Page, millis: Double) {
-        var headers: [(String, String)] = []
-        if let cookie { headers.append(("Cookie", cookie)) }
-        var body: [UInt8] = []
-        if let form {
-            headers.append(("Content-Type", "application/x-www-form-urlencoded"))
-            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_.~"))
-            body = Array(form.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
-                .joined(separator: "&").utf8)
-        }
-        let response = client.send(OutboundRequest(method: method, url: baseURL + path, headers: headers, body: body, responseLimit: 16 << 20))
-        if let session = response.setCookies.first(where: { $0.hasPrefix("qz_session=") }) { cookie = String(session.prefix { $0 != ";" }) }
-        let millis = Double(response.latency.components.seconds) * 1000 + Double(response.latency.components.attoseconds) / 1e15
-        return (Page(status: response.statusCode ?? 0, body: String(decoding: response.body, as: UTF8.self), location: response.header("location")), millis)
     }
 }

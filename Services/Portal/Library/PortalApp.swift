@@ -33,7 +33,7 @@ public func buildPortal(_ configuration: PortalConfiguration, logger: Logger? = 
     router.add(middleware: SessionMiddleware(storage: sessions, configuration: .init(
         sessionCookieParameters: .init(name: "qz_session", path: "/", secure: false, sameSite: .lax),
         keyPrefix: "s.", defaultSessionExpiration: lifetime)))
-    router.add(middleware: AccountMiddleware(database: database, sessionLifetime: lifetime))
+    router.add(middleware: AccountMiddleware(database: database))
     // Inside the account's middleware, so an error page still shows who is signed in.
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
     router.add(middleware: FormMiddleware())

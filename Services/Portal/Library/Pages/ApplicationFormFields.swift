@@ -108,11 +108,12 @@ enum ApplicationFormFields {
         }
         func money(_ name: String) -> Money? {
             guard let value = text(name) else { return nil }
-            guard let fen = Self.fen(fromYuan: value) else {
-                issues.append(.init(code: "input_money", field: name, messageZh: "请输入金额（元），最多两位小数，如 50000 或 1200.50。", messageEn: "enter an amount in yuan with at most two decimals"))
+            do {
+                return try Self.money(value)
+            } catch {
+                issues.append(error.issue(field: name))
                 return nil
             }
-            return Money(fen: fen)
         }
         func number(_ name: String) -> Double? {
             guard let value = text(name) else { return nil }
@@ -171,19 +172,9 @@ enum ApplicationFormFields {
         return form
     }
 
-    /// `1200.5` → 120050 fen; nil for anything that is not yuan with at most two decimals.
-    static func fen(fromYuan text: String) -> Int64? {
-        let cleaned = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "")
-        let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 12, whole.allSatisfy(\.isASCII),
-              let yuan = Int64(whole), yuan >= 0 else { return nil }
-        var cents: Int64 = 0
-        if parts.count == 2 {
-            let fraction = parts[1]
-            guard (1...2).contains(fraction.count), fraction.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(fraction) else { return nil }
-            cents = fraction.count == 1 ? value * 10 : value
-        }
-        return yuan * 100 + cents
+    /// Yuan as county staff type them (`12,000.50`): the domain's exact parser after the grouping commas.
+    static func money(_ text: String) throws(MoneyParseError) -> Money {
+        try Money.parse(yuan: text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: ""))
     }
 
     // MARK: ApplicationForm → read-only sections

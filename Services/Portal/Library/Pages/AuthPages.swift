@@ -33,6 +33,10 @@ struct AuthPages {
 
     @Sendable func loginPage(_ request: Request, context: PortalContext) async throws -> Response {
         if let account = context.account, !account.mustChangePassword { return Response.redirect(to: Self.home(for: account)) }
+        // The sign-in form is the one form a visitor meets before signing in: its session carries the CSRF token.
+        if context.sessions.session == nil {
+            context.sessions.createSession(PortalSession(), expiresIn: .seconds(Int64(configuration.sessionLifetime)))
+        }
         let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
         return renderer.html("login", title: "登录", view: LoginView(username: "", error: nil, next: next), context: context)
     }

@@ -159,9 +159,8 @@ struct CountyPages {
         let key = context.form["_idempotency"] ?? UUID().uuidString
         let reply = try await gateway.call(.intake, "POST", "/applications", token: context.token(.intake),
                                            json: CreateBody(roundId: round.id, submit: submit, form: form), headers: [("Idempotency-Key", key)])
-        guard reply.isSuccess else {
-            guard reply.status == 422 || reply.status == 409 || reply.status == 400 else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            return try await formPage(heading: "填写申报表", round: round, action: action, values: context.form, issues: reply.issues, context: context, status: .unprocessableContent)
+        if let refused = try reply.refusal() {
+            return try await formPage(heading: "填写申报表", round: round, action: action, values: context.form, issues: refused, context: context, status: .unprocessableContent)
         }
         let app = try reply.decode(ApplicationView.self)
         return Redirect.to("/county/applications/\(app.id.rawValue)", flash: submit ? "申报已提交。" : "草稿已保存。", context: context)
@@ -194,9 +193,8 @@ struct CountyPages {
         }
         let token = context.token(.intake)
         let saved = try await gateway.call(.intake, "PUT", "/applications/\(app.id.rawValue)", token: token, json: form)
-        guard saved.isSuccess else {
-            guard [400, 409, 422].contains(saved.status) else { _ = try saved.orFail(); return Response(status: .internalServerError) }
-            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: saved.issues, context: context,
+        if let refused = try saved.refusal() {
+            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: refused, context: context,
                                       amending: app.status != "draft", status: .unprocessableContent)
         }
         let wasDraft = app.status == "draft"
@@ -204,9 +202,8 @@ struct CountyPages {
             return Redirect.to("/county/applications/\(app.id.rawValue)", flash: wasDraft ? "草稿已保存。" : "修改已提交（新版本）。", context: context)
         }
         let submitted = try await gateway.call(.intake, "POST", "/applications/\(app.id.rawValue)/submit", token: token, json: nil as String?)
-        guard submitted.isSuccess else {
-            guard [400, 409, 422].contains(submitted.status) else { _ = try submitted.orFail(); return Response(status: .internalServerError) }
-            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: submitted.issues, context: context,
+        if let refused = try submitted.refusal() {
+            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: refused, context: context,
                                       saved: true, status: .unprocessableContent)
         }
         return Redirect.to("/county/applications/\(app.id.rawValue)", flash: "申报已提交。", context: context)
@@ -270,9 +267,8 @@ struct CountyPages {
         let reason = context.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines)
         let reply = try await gateway.call(.intake, "POST", "/applications/\(PublicPages.pathComponent(id))/withdraw", token: context.token(.intake),
                                            json: Withdrawal(reason: reason?.isEmpty == false ? reason : nil))
-        guard reply.isSuccess else {
-            guard [409, 422].contains(reply.status) else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            return try await applicationPage(try await application(id, context: context), context: context, uploadErrors: reply.issues, status: .unprocessableContent)
+        if let refused = try reply.refusal([409, 422]) {
+            return try await applicationPage(try await application(id, context: context), context: context, uploadErrors: refused, status: .unprocessableContent)
         }
         return Redirect.to("/county/applications/\(id)", flash: "申报已撤回。", context: context)
     }
@@ -290,9 +286,8 @@ struct CountyPages {
         let query = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? ""
         let reply = try await gateway.send(.intake, "POST", "/applications/\(PublicPages.pathComponent(id))/attachments?name=\(query)", token: context.token(.intake),
                                            body: file.bytes, headers: [("Content-Type", "application/octet-stream")])
-        guard reply.isSuccess else {
-            guard [409, 413, 415, 422].contains(reply.status) else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            return try await applicationPage(try await application(id, context: context), context: context, uploadErrors: reply.issues, status: .unprocessableContent)
+        if let refused = try reply.refusal([409, 413, 415, 422]) {
+            return try await applicationPage(try await application(id, context: context), context: context, uploadErrors: refused, status: .unprocessableContent)
         }
         return Redirect.to("/county/applications/\(id)", flash: "附件“\(name)”已上传。", context: context)
     }
@@ -310,9 +305,8 @@ struct CountyPages {
         let sha = try context.parameters.require("sha")
         let reply = try await gateway.send(.intake, "DELETE", "/applications/\(PublicPages.pathComponent(id))/attachments/\(PublicPages.pathComponent(sha))",
                                            token: context.token(.intake), body: [], headers: [])
-        guard reply.isSuccess else {
-            guard reply.status == 409 else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            return try await applicationPage(try await application(id, context: context), context: context, uploadErrors: reply.issues, status: .conflict)
+        if let refused = try reply.refusal([409]) {
+            return try await applicationPage(try await application(id, context: context), context: context, uploadErrors: refused, status: .conflict)
         }
         return Redirect.to("/county/applications/\(id)", flash: "附件已删除。", context: context)
     }
@@ -366,8 +360,7 @@ struct CountyPages {
         } else if reply.status == 422, let rejection = try? reply.decode(Rejection.self) {
             report = rejection.report
         } else {
-            guard [400, 409, 422].contains(reply.status) else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            view.errors = reply.issues.map(IssueView.init)
+            view.errors = (try reply.refusal() ?? []).map(IssueView.init)
             return renderer.html("county_import", title: "批量导入", view: view, context: context, status: .unprocessableContent)
         }
         if let report {

@@ -264,9 +264,8 @@ struct DepartmentPages {
         }
         let reply = try await gateway.call(.review, "POST", "/applications/\(PublicPages.pathComponent(id))/qualification", token: context.token(.review),
                                            json: Decision(outcome: outcome, reasons: reasons))
-        guard reply.isSuccess else {
-            guard [400, 409, 422].contains(reply.status) else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            return try await applicationPage(id, context: context, values: context.form, errors: reply.issues, status: .unprocessableContent)
+        if let refused = try reply.refusal() {
+            return try await applicationPage(id, context: context, values: context.form, errors: refused, status: .unprocessableContent)
         }
         let roundId = (try? reply.decode(ReviewApplication.self).roundId) ?? ""
         return Redirect.to("/department/rounds/\(roundId)", flash: "资格审查结果已记录：\(Self.outcomeZh(outcome))。", context: context)

@@ -23,11 +23,23 @@ extension ServiceReply {
     /// The reply if it is a success; otherwise the page for its failure (404 stays 404, so another body's
     /// application is as absent in the portal as in the service).
     func orFail() throws -> ServiceReply {
-        guard !isSuccess else { return self }
+        guard isSuccess else { throw failure }
+        return self
+    }
+
+    /// nil for a success; for a refusal the form can show (`statuses`), the problems to put beside its fields;
+    /// any other failure throws its page.
+    func refusal(_ statuses: Set<Int> = [400, 409, 422]) throws -> [DomainIssue]? {
+        guard !isSuccess else { return nil }
+        guard statuses.contains(status) else { throw failure }
+        return issues
+    }
+
+    private var failure: PortalError {
         switch status {
-        case 401, 403: throw PortalError.forbidden
-        case 404: throw PortalError.notFound
-        default: throw PortalError.refused(status: status, issues: problem?.errors ?? [])
+        case 401, 403: .forbidden
+        case 404: .notFound
+        default: .refused(status: status, issues: problem?.errors ?? [])
         }
     }
 
@@ -52,13 +64,18 @@ enum Dates {
 
     static func chinese(_ date: LocalDate?) -> String { date.map { "\($0.year)年\($0.month)月\($0.day)日" } ?? "" }
 
+    /// `2026-12-01 17:58`, in Asia/Shanghai.
     static func instant(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = BusinessCalendar.timeZone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        let parts = shanghai.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        return "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day)) \(two(parts.hour)):\(two(parts.minute))"
     }
+
+    private static let shanghai: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = BusinessCalendar.timeZone
+        return calendar
+    }()
 }
 
 /// A value of a list page as the templates iterate it.

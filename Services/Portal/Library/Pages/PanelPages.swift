@@ -41,9 +41,8 @@ struct PanelPages {
 
     /// Back to the round, with the step's outcome or review's refusal as the message.
     func finish(_ reply: ServiceReply, round: String, done: String, context: PortalContext) throws -> Response {
-        guard reply.isSuccess else {
-            guard [400, 409, 422].contains(reply.status) else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            context.setFlash("未完成：" + reply.issues.map { $0.messageZh }.joined(separator: "；"), isError: true)
+        if let refused = try reply.refusal() {
+            context.setFlash("未完成：" + refused.map { $0.messageZh }.joined(separator: "；"), isError: true)
             return Response.redirect(to: "/department/rounds/\(round)")
         }
         return Redirect.to("/department/rounds/\(round)", flash: done, context: context)
@@ -114,9 +113,8 @@ struct PanelPages {
         let expert = NewExpert(id: text("id"), name: text("name"), unitName: text("unitName"), screeningBodyCode: text("screeningBodyCode").nilIfEmpty,
                                specialities: specialities, maxLoad: maxLoad, relationships: relationships)
         let reply = try await gateway.call(.review, "POST", "/experts", token: context.token(.review), json: expert)
-        guard reply.isSuccess else {
-            guard [400, 409, 422].contains(reply.status) else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            return try await expertsPage(context, values: form, errors: reply.issues, status: .unprocessableContent)
+        if let refused = try reply.refusal() {
+            return try await expertsPage(context, values: form, errors: refused, status: .unprocessableContent)
         }
         return Redirect.to("/department/experts", flash: "已添加专家“\(expert.name)”。", context: context)
     }
@@ -238,15 +236,13 @@ struct ExpertPages {
         let path = "/applications/\(PublicPages.pathComponent(id))/score-sheets/mine"
         let token = context.token(.review)
         let saved = try await gateway.call(.review, "PUT", path, token: token, json: SheetInput(scores: scores, comment: context.form["comment"]))
-        guard saved.isSuccess else {
-            guard [400, 409, 422].contains(saved.status) else { _ = try saved.orFail(); return Response(status: .internalServerError) }
-            return try await sheetPage(id, context: context, values: context.form, errors: saved.issues, status: .unprocessableContent)
+        if let refused = try saved.refusal() {
+            return try await sheetPage(id, context: context, values: context.form, errors: refused, status: .unprocessableContent)
         }
         guard context.form["action"] == "submit" else { return Redirect.to("/expert/applications/\(id)", flash: "评分草稿已保存。", context: context) }
         let submitted = try await gateway.send(.review, "POST", path + "/submit", token: token, body: [], headers: [])
-        guard submitted.isSuccess else {
-            guard [400, 409, 422].contains(submitted.status) else { _ = try submitted.orFail(); return Response(status: .internalServerError) }
-            return try await sheetPage(id, context: context, values: context.form, errors: submitted.issues, status: .unprocessableContent)
+        if let refused = try submitted.refusal() {
+            return try await sheetPage(id, context: context, values: context.form, errors: refused, status: .unprocessableContent)
         }
         return Redirect.to("/expert", flash: "评分表已提交。", context: context)
     }
@@ -356,9 +352,8 @@ struct FederationPages {
         let round = try context.parameters.require("round")
         struct Empty: Encodable {}
         let reply = try await gateway.call(.review, "POST", "/rounds/\(PublicPages.pathComponent(round))/decision", token: context.token(.review), json: Empty())
-        guard reply.isSuccess else {
-            guard [400, 409, 422].contains(reply.status) else { _ = try reply.orFail(); return Response(status: .internalServerError) }
-            context.setFlash("未能决定：" + reply.issues.map { $0.messageZh }.joined(separator: "；"), isError: true)
+        if let refused = try reply.refusal() {
+            context.setFlash("未能决定：" + refused.map { $0.messageZh }.joined(separator: "；"), isError: true)
             return Response.redirect(to: "/federation")
         }
         return Redirect.to("/federation?decided=\(PublicPages.pathComponent(round))", flash: "命名决定已作出，名单将在工作室名录中公布。", context: context)

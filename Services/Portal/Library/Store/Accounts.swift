@@ -60,24 +60,37 @@ public struct Accounts: Sendable {
         let account = Account(username: username, displayName: displayName, role: role, subject: subject, passwordHash: hash,
                               mustChangePassword: true, createdAt: now)
         var tokens: [PlatformService: IssuedServiceToken] = [:]
-        struct Issue: Encodable { var role: String; var subject: String?; var label: String }
-        for service in PlatformService.allCases {
-            let reply: ServiceReply
-            do {
-                reply = try await gateway.call(service, "POST", "/ops/tokens", token: operatorToken,
-                                               json: Issue(role: role.rawValue, subject: subject, label: "portal account \(username)"))
-            } catch let error as ServiceUnavailable {
-                throw Failure.unavailable(service, error.reason)
+        do {
+            for service in PlatformService.allCases {
+                tokens[service] = try await issueToken(on: service, role: role, subject: subject, username: username, operatorToken: operatorToken)
             }
-            guard reply.status == 201 || reply.status == 200 else {
-                throw Failure.serviceRefused(service, reply.status, String(decoding: reply.body.prefix(400), as: UTF8.self))
+            try await database.insert(account, tokens: tokens)
+        } catch {
+            // Nothing half-done: a token already issued on another service is revoked again.
+            for (service, token) in tokens {
+                guard let id = token.id else { continue }
+                _ = try? await gateway.send(service, "DELETE", "/ops/tokens/\(id)", token: operatorToken, body: [], headers: [])
             }
-            struct Issued: Decodable { var token: String; var info: Info?; struct Info: Decodable { var id: String? } }
-            let issued = try reply.decode(Issued.self)
-            tokens[service] = IssuedServiceToken(token: issued.token, id: issued.info?.id)
+            throw error
         }
-        try await database.insert(account, tokens: tokens)
         return Created(account: account, oneTimePassword: oneTime)
+    }
+
+    private func issueToken(on service: PlatformService, role: Role, subject: String?, username: String, operatorToken: String) async throws -> IssuedServiceToken {
+        struct Issue: Encodable { var role: String; var subject: String?; var label: String }
+        struct Issued: Decodable { var token: String; var info: Info?; struct Info: Decodable { var id: String? } }
+        let reply: ServiceReply
+        do {
+            reply = try await gateway.call(service, "POST", "/ops/tokens", token: operatorToken,
+                                           json: Issue(role: role.rawValue, subject: subject, label: "portal account \(username)"))
+        } catch let error as ServiceUnavailable {
+            throw Failure.unavailable(service, error.reason)
+        }
+        guard reply.status == 201 || reply.status == 200 else {
+            throw Failure.serviceRefused(service, reply.status, String(decoding: reply.body.prefix(400), as: UTF8.self))
+        }
+        let issued = try reply.decode(Issued.self)
+        return IssuedServiceToken(token: issued.token, id: issued.info?.id)
     }
 
     /// Twelve characters from an alphabet without look-alikes (no 0/O, 1/l/I).

@@ -53,26 +53,21 @@ struct FormMiddleware: RouterMiddleware {
     }
 }
 
-/// Gives every visitor a session with a CSRF token (so the sign-in form has one too), and loads the signed-in
-/// account and its service tokens into the context.
+/// Loads the signed-in account and its service tokens into the context. Visitors who only read public pages get
+/// no session (and no row in portal.sqlite); the sign-in page starts one for its form's CSRF token.
 struct AccountMiddleware: RouterMiddleware {
     typealias Context = PortalContext
     let database: PortalDatabase
-    let sessionLifetime: Duration
 
     func handle(_ request: Request, context: PortalContext, next: (Request, PortalContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let session = context.sessions.session {
-            if let id = session.accountID {
-                if let account = try await database.account(id: id), !account.disabled {
-                    context.account = account
-                    context.tokens = try await database.tokens(accountID: id)
-                } else {
-                    context.sessions.createSession(PortalSession(), expiresIn: sessionLifetime)
-                }
+        if let id = context.sessions.session?.accountID {
+            if let account = try await database.account(id: id), !account.disabled {
+                context.account = account
+                context.tokens = try await database.tokens(accountID: id)
+            } else {
+                context.sessions.clearSession()
             }
-        } else {
-            context.sessions.createSession(PortalSession(), expiresIn: sessionLifetime)
         }
         return try await next(request, context)
     }
