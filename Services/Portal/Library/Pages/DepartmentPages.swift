@@ -201,6 +201,9 @@ struct DepartmentPages {
         var articles: [Option]
         var words: String
         var errors: [IssueView]
+        /// Review's problems with the reason, shown under the reason's box.
+        var reasonErrors: [IssueView]
+        var reasonInvalid: Bool
     }
 
     /// The fields a reason may name, and the articles it may cite (Art 5, 6, 7, 10, 11).
@@ -229,7 +232,9 @@ struct DepartmentPages {
             outcomes: [("pass", "通过"), ("return", "退回补正"), ("fail", "不通过")].map { .init(value: $0.0, label: $0.1, selected: $0.0 == outcome) },
             fields: Self.reasonFields.map { .init(value: $0.0, label: $0.1, selected: $0.0 == values["field"]) },
             articles: Self.reasonArticles.map { .init(value: $0.0, label: $0.1, selected: $0.0 == values["article"]) },
-            words: values["words"] ?? "", errors: errors.map(IssueView.init))
+            words: values["words"] ?? "", errors: errors.filter { !$0.field.hasPrefix("reasons") }.map(IssueView.init),
+            reasonErrors: errors.filter { $0.field.hasPrefix("reasons") }.map(IssueView.init),
+            reasonInvalid: errors.contains { $0.field.hasPrefix("reasons") })
         return renderer.html("department_application", title: "资格审查 · \(view.studio)", view: view, context: context, status: status)
     }
 
