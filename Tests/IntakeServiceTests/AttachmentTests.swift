@@ -91,3 +91,48 @@ final class AttachmentTests: XCTestCase {
         }
     }
 }
+
+/// 专家组 (Art 11): an expert reads the files of an application on their panel as review last said it
+/// (`panel.changed`), and no other: not before review speaks, not after they leave the panel, not another one's.
+final class ExpertAttachmentAccessTests: XCTestCase {
+    func testAnExpertDownloadsOnlyTheAttachmentsOfApplicationsOnTheirPanel() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        let wang = try fixture.service.token(.expert, subject: "e-wang")
+        let li = try fixture.service.token(.expert, subject: "e-li")
+        let pdf = Array("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF".utf8)
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client)
+            let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
+            let other = try await fixture.submitted(client, token: fixture.qujiang, round: round,
+                                                    form: IntakeFixture.validForm(studio: "衢江区电工技能创新工作室", creditCode: IntakeFixture.otherCreditCode))
+            let sha = try await client.execute(uri: "/applications/\(app.id)/attachments?name=plan.pdf", method: .post,
+                                               headers: IntakeFixture.headers(fixture.kecheng, contentType: "application/pdf"), body: ByteBuffer(bytes: pdf)) { response in
+                XCTAssertEqual(response.status, .created, String(buffer: response.body))
+                return try IntakeFixture.decode(AttachmentView.self, response).sha256
+            }
+            func status(_ token: String, _ uri: String) async throws -> HTTPResponse.Status {
+                try await client.execute(uri: uri, method: .get, headers: IntakeFixture.headers(token)) { $0.status }
+            }
+            let file = "/applications/\(app.id)/attachments/\(sha)", list = "/applications/\(app.id)/attachments"
+            // Before review names a panel, no expert sees the files: 404, as for something that does not exist
+            do { let answer = try await status(wang, file); XCTAssertEqual(answer, .notFound, "wang, file") }
+            do { let answer = try await status(wang, list); XCTAssertEqual(answer, .notFound, "wang, list") }
+            // When review puts 王 on the panel, 王 lists and downloads them, 李 still gets 404
+            try await fixture.service.receive(ExpertPanelChanged(applicationID: app.id, roundID: round, expertIDs: ["e-wang"]), from: "review")
+            do { let answer = try await status(wang, list); XCTAssertEqual(answer, .ok, "wang, list") }
+            try await client.execute(uri: file, method: .get, headers: IntakeFixture.headers(wang)) { response in
+                XCTAssertEqual(response.status, .ok)
+                XCTAssertEqual(Array(response.body.readableBytesView), pdf)
+                XCTAssertEqual(response.headers[.contentDisposition], "attachment; filename*=UTF-8''plan%2Epdf")
+            }
+            do { let answer = try await status(li, file); XCTAssertEqual(answer, .notFound, "li, file") }
+            // Another application's files stay closed to 王, and the application itself is never an expert's to read here
+            do { let answer = try await status(wang, "/applications/\(other.id)/attachments"); XCTAssertEqual(answer, .notFound) }
+            do { let answer = try await status(wang, "/applications/\(app.id)"); XCTAssertEqual(answer, .forbidden) }
+            // A recusal (review sends the panel without 王) closes the door at once
+            try await fixture.service.receive(ExpertPanelChanged(applicationID: app.id, roundID: round, expertIDs: ["e-li"]), from: "review")
+            do { let answer = try await status(wang, file); XCTAssertEqual(answer, .notFound, "wang, file") }
+            do { let answer = try await status(li, file); XCTAssertEqual(answer, .ok, "li, file") }
+        }
+    }
+}

@@ -116,6 +116,37 @@ final class PanelRulesTests: XCTestCase {
         XCTAssertEqual(audit, ["expert:E2"])
     }
 
+    /// Intake serves an application's files to the experts review names in `panel.changed` (Art 11): the event
+    /// follows every change of who may read it, and nothing else.
+    static func panels(_ fixture: ReviewFixture) throws -> [String] {
+        try fixture.service.emitted(ExpertPanelChanged.self).map { "\($0.data.applicationID.rawValue): \($0.data.expertIDs.joined(separator: ","))" }
+    }
+
+    func testPanelChangesAreToldToIntakeOncePerChange() async throws {
+        let fixture = try ReviewFixture()
+        try await ReviewHTTPTests.submitTwo(fixture)
+        let e2 = try fixture.expertToken("E2")
+        try await fixture.service.built.application.test(.router) { client in
+            // Given the assignment run (E1 conflicted with A1's unit), each application's panel is told once
+            try await ReviewHTTPTests.scoringRound(fixture, client)
+            let assigned = try Self.panels(fixture)
+            XCTAssertEqual(assigned.count, 2, "\(assigned)")
+            XCTAssertTrue(assigned.contains("A1: E2,E3"), "\(assigned)")
+            XCTAssertFalse(assigned.contains { $0.hasPrefix("A1") && $0.contains("E1") }, "a conflicted expert is never on the panel")
+            // When E2 recuses from A1, A1's panel is told without E2
+            let recused = try await F.call(client, .post, "/applications/A1/recusal", token: e2, json: #"{"reason":"与负责人是师徒关系"}"#)
+            XCTAssertEqual(recused.status, .created, recused.text)
+            XCTAssertEqual(try Self.panels(fixture).last, "A1: E3")
+            // And an edit of an expert that changes no panel sends nothing more
+            let before = try Self.panels(fixture).count
+            try await F.call(client, .put, "/experts/E3", token: fixture.department, json: F.expertJSON("E3"))
+            XCTAssertEqual(try Self.panels(fixture).count, before)
+            // And a conflict added by hand closes A1 to E3 too
+            try await F.call(client, .post, "/rounds/naming-2026/conflicts", token: fixture.department, json: #"{"expertId":"E3","applicationId":"A1","reason":"亲属"}"#)
+            XCTAssertEqual(try Self.panels(fixture).last, "A1: ")
+        }
+    }
+
     func testAPanelCannotShrinkBelowItsSizeInSilence() async throws {
         let fixture = try ReviewFixture()
         let dep = fixture.department

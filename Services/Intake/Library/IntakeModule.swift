@@ -20,6 +20,7 @@ public struct IntakeModule: ServiceModule {
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
         IntakeSchema.register(in: &migrator)
+        ExpertPanel.migrate(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
@@ -28,6 +29,7 @@ public struct IntakeModule: ServiceModule {
             try ApplicationWorkflow.applyStatus(envelope.data, now: Millis.from(now()), in: db)
         }
         StudioReplica.register(&handlers, now: now)
+        ExpertPanel.register(&handlers, now: now)
     }
 
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {

@@ -13,6 +13,7 @@ public struct ReviewModule: ServiceModule {
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
         ReviewSchema.register(in: &migrator)
+        ReviewSchema.migratePanelAccess(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {

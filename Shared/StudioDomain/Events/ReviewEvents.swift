@@ -23,6 +23,27 @@ public struct ApplicationStatusChanged: DomainEvent {
     }
 }
 
+/// `panel.changed`: the experts who may read an application (assigned to it, with no conflict of interest) are now
+/// these (专家组, Art 11). Intake serves the application's attachments to them and to no other expert. Sent
+/// whenever the set changes: the assignment run, a manual change, a conflict found late, a recusal.
+public struct ExpertPanelChanged: DomainEvent {
+    public static let eventType = "panel.changed"
+    public static let version = 1
+
+    public var applicationID: ApplicationID
+    public var roundID: RoundID
+    /// The whole panel, sorted; empty when nobody may read the application any more.
+    public var expertIDs: [String]
+
+    public var aggregate: String { Aggregates.application(applicationID) }
+
+    public init(applicationID: ApplicationID, roundID: RoundID, expertIDs: [String]) {
+        self.applicationID = applicationID
+        self.roundID = roundID
+        self.expertIDs = expertIDs
+    }
+}
+
 // Review → assessment, funding.
 
 /// `studio.named`: the city federation named the studio (Art 11); assessment registers it and starts its

@@ -53,20 +53,47 @@ struct AttachmentsController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<AttachmentView> {
-        let caller = try Caller.resolve(context, referenceData: referenceData)
+        let reader = try Reader(context, referenceData: referenceData)
         let id = ApplicationID(try context.parameters.require("id"))
         return Listing(items: try await environment.database.read { db in
-            _ = try ApplicationsController.visible(id, to: caller, in: db)
+            try reader.mayRead(id, in: db)
             return try AttachmentStore.list(id, in: db)
         })
     }
 
+    /// Who may read an application's files: its screening body and the department (as for the application), and
+    /// the experts on its panel as review last said (`ExpertPanel`). To any other expert it does not exist (404).
+    enum Reader {
+        case caller(Caller)
+        case expert(String)
+
+        init(_ context: AppRequestContext, referenceData: ReferenceData) throws {
+            let identity = try context.require(.screeningBody, .department, .expert)
+            if identity.role == .expert {
+                self = .expert(identity.subject ?? "")
+            } else {
+                self = .caller(try Caller.resolve(context, referenceData: referenceData))
+            }
+        }
+
+        func mayRead(_ id: ApplicationID, in db: Database) throws {
+            switch self {
+            case .caller(let caller):
+                _ = try ApplicationsController.visible(id, to: caller, in: db)
+            case .expert(let expert):
+                guard !expert.isEmpty, try ExpertPanel.includes(expert, application: id, in: db) else {
+                    throw Problem.notFound("application", zh: "申报", id: id.rawValue)
+                }
+            }
+        }
+    }
+
     @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try Caller.resolve(context, referenceData: referenceData)
+        let reader = try Reader(context, referenceData: referenceData)
         let id = ApplicationID(try context.parameters.require("id"))
         let sha = try context.parameters.require("sha256")
         guard let file = try await environment.database.read({ db -> (mediaType: String, fileName: String, bytes: Data)? in
-            _ = try ApplicationsController.visible(id, to: caller, in: db)
+            try reader.mayRead(id, in: db)
             return try AttachmentStore.content(sha, of: id, in: db)
         }) else { throw Problem.notFound("attachment", zh: "附件", id: sha) }
         return FileContent.download(file.bytes, mediaType: file.mediaType, fileName: file.fileName)

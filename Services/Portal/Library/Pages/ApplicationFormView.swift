@@ -97,3 +97,48 @@ struct ApplicationFormView {
         errorCount = issues.count
     }
 }
+
+/// An application as review gives it to an expert (`ApplicationContent`: no ID numbers, phones or team members'
+/// names), in the sections of the form, for reading beside the score sheet.
+enum ExpertReading {
+    static func sections(_ content: ApplicationContent) -> [ApplicationFormFields.DisplaySection] {
+        func line(_ key: String, _ value: String?) -> KeyValue? {
+            guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+            return KeyValue(key: key, value: value)
+        }
+        func list(_ items: [String]) -> String? { items.isEmpty ? nil : items.joined(separator: "；") }
+        let details = content.details
+        var sections = [
+            ApplicationFormFields.DisplaySection(title: "申报单位与工作室", lines: [
+                line("申报单位", content.applicantUnit.name), line("单位性质", content.applicantUnit.unitType.nameZh),
+                line("建有工会组织", content.applicantUnit.hasTradeUnion ? "是" : "否"),
+                line("工作室名称", content.studio.name), line("开展创建起始日期", Dates.chinese(content.studio.creationStartDate)),
+                line("行业/专业领域", content.speciality), line("初审单位", ReferenceData.defaults.screeningBody(code: content.screeningBodyCode)?.nameZh ?? content.screeningBodyCode),
+                line("推荐顺序", content.recommendationOrder.map { "第\($0)位" }),
+            ].compactMap { $0 }),
+            ApplicationFormFields.DisplaySection(title: "负责人与团队（第五条第（四）项）", lines: [
+                line("负责人", content.leader.name), line("职业技能等级", content.leader.skillLevel.nameZh),
+                line("技术专长", details?.leaderSpeciality), line("团队人数", "\(content.teamSize)人"),
+            ].compactMap { $0 }),
+        ]
+        if let details {
+            sections.append(.init(title: "场地、经费与设施（第五条第（一）项）", lines: [
+                line("场地面积", details.siteArea.map { ($0 == $0.rounded() ? String(Int($0)) : String($0)) + "平方米" }),
+                line("年度经费", details.funds.map { "\($0.yuanString)元" }), line("办公设施", details.officeFacilities), line("仪器设备", details.equipment),
+            ].compactMap { $0 }))
+            sections.append(.init(title: "工作制度（第五条第（二）项）", lines: [line("工作制度", details.workRules)].compactMap { $0 }))
+            sections.append(.init(title: "创新项目（第五条第（三）项）", lines: details.projects.enumerated().map { index, project in
+                let parts = [project.commissioningUnit.map { "委托单位：\($0)" }, project.content.map { "内容：\($0)" },
+                             project.startDate.map { "期限：\(Dates.chinese($0))" + (project.endDate.map { " 至 \(Dates.chinese($0))" } ?? "") },
+                             project.requirements.map { "要求：\($0)" }, project.acceptanceStandard.map { "验收标准：\($0)" },
+                             project.funding.map { "经费：\($0.yuanString)元" }].compactMap { $0 }.filter { !$0.hasSuffix("：") }
+                return KeyValue(key: "\(index + 1). \(project.title)", value: parts.joined(separator: "；"))
+            }))
+            sections.append(.init(title: "创新成果", lines: [line("专利", list(details.patents)), line("获奖", list(details.awards)), line("论文", list(details.papers))].compactMap { $0 }))
+            sections.append(.init(title: "初审意见（第十条）", lines: [line("初审意见", details.screeningOpinion)].compactMap { $0 }))
+        } else {
+            sections.append(.init(title: "创新项目（第五条第（三）项）", lines: content.projectTitles.enumerated().map { KeyValue(key: "\($0.offset + 1)", value: $0.element) }))
+        }
+        return sections.filter { !$0.lines.isEmpty }
+    }
+}

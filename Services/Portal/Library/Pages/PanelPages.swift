@@ -147,10 +147,12 @@ struct ExpertPages {
         routes.get("", use: assignments)
         routes.get("applications/:id", use: sheet)
         routes.post("applications/:id", use: save)
+        routes.get("applications/:id/attachments/:sha", use: download)
+        routes.post("applications/:id/recusal", use: recuse)
         return routes
     }
 
-    struct Criterion: Decodable { var key: String; var nameZh: String; var article: String?; var maxScore: Int; var weight: Int }
+    struct Criterion: Decodable { var key: String; var nameZh: String; var article: String?; var maxScore: Int; var weight: Int; var guidanceZh: String? }
     struct Rubric: Decodable { var criteria: [Criterion] }
     struct Assignment: Decodable {
         var applicationId: String
@@ -183,11 +185,17 @@ struct ExpertPages {
     }
 
     struct SheetView {
-        struct Line { var key: String; var name: String; var article: String?; var maxScore: Int; var weight: Int; var value: String; var errors: [IssueView] }
+        struct Line { var key: String; var name: String; var article: String?; var maxScore: Int; var weight: Int; var guidance: String?; var value: String; var errors: [IssueView] }
+        struct Attachment { var sha: String; var name: String; var type: String; var size: String }
         var id: String
         var studio: String
         var unit: String
         var projects: String
+        var sections: [ApplicationFormFields.DisplaySection]
+        var attachments: [Attachment]
+        var recusalReason: String
+        var recusalErrors: [IssueView]
+        var recusalInvalid: Bool
         var lines: [Line]
         var comment: String
         var submitted: Bool
@@ -197,16 +205,24 @@ struct ExpertPages {
 
     func sheetPage(_ id: String, context: PortalContext, values: FormValues? = nil, errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let assignment = try await myAssignments(context).first(where: { $0.applicationId == id }) else { throw PortalError.notFound }
-        let sheet = try await gateway.get(.review, "/applications/\(PublicPages.pathComponent(id))/score-sheets/mine", token: context.token(.review)).orFail().decode(Sheet.self)
-        var remaining = errors
+        async let sheetReply = gateway.get(.review, "/applications/\(PublicPages.pathComponent(id))/score-sheets/mine", token: context.token(.review))
+        async let applicationReply = gateway.get(.review, "/applications/\(PublicPages.pathComponent(id))", token: context.token(.review))
+        let sheet = try await sheetReply.orFail().decode(Sheet.self)
+        struct Reading: Decodable { var content: ApplicationContent }
+        let content = try await applicationReply.orFail().decode(Reading.self).content
+        var remaining = errors.filter { $0.field != "reason" }
+        let recusalErrors = errors.filter { $0.field == "reason" }
         let lines = assignment.rubric.criteria.map { criterion -> SheetView.Line in
             let mine = remaining.filter { $0.field == "scores.\(criterion.key)" }
             remaining.removeAll { $0.field == "scores.\(criterion.key)" }
             return SheetView.Line(key: criterion.key, name: criterion.nameZh, article: criterion.article.map { $0.components(separatedBy: " / ").first ?? $0 },
-                                  maxScore: criterion.maxScore, weight: criterion.weight,
+                                  maxScore: criterion.maxScore, weight: criterion.weight, guidance: criterion.guidanceZh,
                                   value: values?["score.\(criterion.key)"] ?? sheet.scores[criterion.key].map(String.init) ?? "", errors: mine.map(IssueView.init))
         }
         let view = SheetView(id: id, studio: assignment.studioName, unit: assignment.unitName, projects: assignment.projectTitles.joined(separator: "；"),
+                             sections: ExpertReading.sections(content),
+                             attachments: (content.details?.attachments ?? []).map { .init(sha: $0.sha256, name: $0.fileName, type: CountyPages.typeName($0.mediaType), size: CountyPages.size($0.size)) },
+                             recusalReason: values?["reason"] ?? "", recusalErrors: recusalErrors.map(IssueView.init), recusalInvalid: !recusalErrors.isEmpty,
                              lines: lines, comment: values?["comment"] ?? sheet.comment ?? "", submitted: sheet.status == "submitted", total: sheet.total,
                              errors: remaining.map(IssueView.init))
         return renderer.html("expert_sheet", title: "评分表 · \(assignment.studioName)", view: view, context: context, status: status)
@@ -245,6 +261,27 @@ struct ExpertPages {
             return try await sheetPage(id, context: context, values: context.form, errors: refused, status: .unprocessableContent)
         }
         return Redirect.to("/expert", flash: "评分表已提交。", context: context)
+    }
+
+    /// An attachment of an application on the expert's panel: intake decides, from what review told it (panel.changed).
+    @Sendable func download(_ request: Request, context: PortalContext) async throws -> Response {
+        try await AttachmentDownload.pass(try context.parameters.require("id"), try context.parameters.require("sha"), gateway: gateway, context: context)
+    }
+
+    /// 主动回避: the expert declares a conflict of interest and leaves the panel; the department reassigns.
+    @Sendable func recuse(_ request: Request, context: PortalContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        struct Input: Encodable { var reason: String }
+        let reply = try await gateway.call(.review, "POST", "/applications/\(PublicPages.pathComponent(id))/recusal", token: context.token(.review),
+                                           json: Input(reason: context.form["reason"] ?? ""))
+        if let refused = try reply.refusal() {
+            return try await sheetPage(id, context: context, values: context.form, errors: refused.map { issue in
+                var issue = issue
+                if issue.field != "reason" { issue.field = "reason" }
+                return issue
+            }, status: .unprocessableContent)
+        }
+        return Redirect.to("/expert", flash: "已申请回避，该申报已从您的评审任务中移除，经济工作部将重新安排专家。", context: context)
     }
 }
 

@@ -60,6 +60,7 @@ enum IntakeHandlers {
                            arguments: [try JSONText.encode(event.application), event.applicationVersion, now, existing.id])
             // The amended content needs a fresh qualification review; assignments made on the old content go.
             try db.execute(sql: "DELETE FROM assignment WHERE application_id = ?", arguments: [existing.id])
+            try PanelAccess.publish(applications: [existing.id], outbox: environment.outbox, nowMillis: now, in: db)
             if status != .submitted {
                 try ApplicationStore.setStatus(existing, to: .submitted, outbox: environment.outbox, nowMillis: now, in: db)
             }
@@ -74,6 +75,7 @@ enum IntakeHandlers {
                            arguments: [ReviewApplication.withdrawn, now, existing.id])
             try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND status = 'draft'", arguments: [existing.id])
             try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND NOT EXISTS (SELECT 1 FROM score_sheet s WHERE s.application_id = assignment.application_id AND s.expert_id = assignment.expert_id)", arguments: [existing.id])
+            try PanelAccess.publish(applications: [existing.id], outbox: environment.outbox, nowMillis: now, in: db)
             try Audit.record("application.withdrawn", round: existing.roundID, application: existing.id,
                              detail: ["reason": event.reason ?? ""], actor: "intake", at: now, in: db)
         }

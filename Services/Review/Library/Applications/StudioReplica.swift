@@ -61,6 +61,7 @@ enum StudioReplica {
                                 messageZh: "工作室命名已于\(e.decidedOn)被撤销，申报终止", messageEn: "the studio's title was revoked on \(e.decidedOn); the application ends"),
                 ], outbox: environment.outbox, nowMillis: now, in: db)
                 try db.execute(sql: "DELETE FROM assignment WHERE application_id = ?", arguments: [application.id])
+                try PanelAccess.publish(applications: [application.id], outbox: environment.outbox, nowMillis: now, in: db)
             }
         }
     }

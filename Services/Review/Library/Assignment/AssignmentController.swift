@@ -84,6 +84,7 @@ struct AssignmentController {
                             """, arguments: [applications[a].id, experts[e].id, roundID, Int(problem.pairCost(a, e)), identity.actor, now])
                     }
                 }
+                try PanelAccess.publish(applications: try ApplicationStore.inRound(roundID, in: db).map(\.id), outbox: environment.outbox, nowMillis: now, in: db)
                 try Audit.record("assignment.run", round: roundID, detail: ["totalCost": totalCost, "applications": applications.count, "experts": experts.count],
                                  actor: identity.actor, at: now, in: db)
                 return try view(round, in: db)
@@ -187,6 +188,7 @@ struct AssignmentController {
                                              zh: "撤下专家 \(input.removeExpertId!) 后，申报 \(application.id) 只剩 \(panel) 名专家，本批次每件需要 \(round.expertsPerApplication) 名；请在同一调整中指定替换专家（addExpertId）",
                                              en: "removing expert \(input.removeExpertId!) leaves application \(application.id) with \(panel) experts, the round needs \(round.expertsPerApplication); name a replacement (addExpertId) in the same change")
             }
+            try PanelAccess.publish(applications: [application.id], outbox: environment.outbox, nowMillis: now, in: db)
             try Audit.record("assignment.changed", round: roundID, application: application.id,
                              detail: ["removed": input.removeExpertId ?? "", "added": input.addExpertId ?? "", "reason": input.reason], actor: identity.actor, at: now, in: db)
             return try view(round, in: db)

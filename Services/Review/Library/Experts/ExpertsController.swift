@@ -62,6 +62,8 @@ struct ExpertsController {
             guard try ExpertStore.find(id, in: db) != nil else { throw ProblemFactory.notFound("expert", zh: "专家", id) }
             try ExpertStore.save(expert, actor: identity.actor, nowMillis: now, in: db)
             try Audit.record("expert.updated", round: nil, detail: expert, actor: identity.actor, at: now, in: db)
+            // A relationship declared now may conflict with an application the expert already has.
+            try PanelAccess.publish(applications: try PanelAccess.applications(of: id, in: db), outbox: environment.outbox, nowMillis: now, in: db)
         }
         return expert
     }
@@ -148,6 +150,7 @@ struct ExpertsController {
                 try Audit.record("assignment.removed", round: roundID, application: application.id,
                                  detail: ["expert": expert.id, "reason": "conflict: \(input.reason)"], actor: identity.actor, at: now, in: db)
             }
+            try PanelAccess.publish(applications: [application.id], outbox: environment.outbox, nowMillis: now, in: db)
             return ConflictFinder.conflicts(expert: expert, application: application, round: round, manual: try ConflictFinder.manual(in: db))
         }
         return EditedResponse(status: .created, response: Items(items: conflicts))
@@ -198,6 +201,7 @@ extension ExpertsController {
                            arguments: [expertID, application.id, reason, identity.actor, millis])
             try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [application.id, expertID])
             try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.id, expertID])
+            try PanelAccess.publish(applications: [application.id], outbox: environment.outbox, nowMillis: millis, in: db)
             try Audit.record("assignment.recused", round: round.id, application: application.id, detail: ["expert": expertID, "reason": reason],
                              actor: identity.actor, at: millis, in: db)
             return Recusal(applicationId: application.id, expertId: expertID, reason: reason, recusedAt: now,

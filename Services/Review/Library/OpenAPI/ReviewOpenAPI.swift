@@ -113,6 +113,7 @@ enum ReviewOpenAPI {
             article: { type: [string, 'null'] }
             maxScore: { type: integer, minimum: 1, maximum: 100 }
             weight: { type: integer, minimum: 1, maximum: 100, description: weights add up to 100 }
+            guidanceZh: { type: string, maxLength: 500, description: what the expert looks for (评分要点), shown on the score sheet }
         Rubric:
           type: object
           properties: { criteria: { type: array, items: { $ref: '#/components/schemas/Criterion' } } }

@@ -10,14 +10,17 @@ public struct Criterion: Codable, Hashable, Sendable {
     public var article: String?
     public var maxScore: Int
     public var weight: Int
+    /// 评分要点: what the expert looks for, in a sentence or two, printed on the score sheet. Optional.
+    public var guidanceZh: String?
 
-    public init(key: String, nameZh: String, nameEn: String, article: Article?, maxScore: Int, weight: Int) {
+    public init(key: String, nameZh: String, nameEn: String, article: Article?, maxScore: Int, weight: Int, guidanceZh: String? = nil) {
         self.key = key
         self.nameZh = nameZh
         self.nameEn = nameEn
         self.article = article?.reference
         self.maxScore = maxScore
         self.weight = weight
+        self.guidanceZh = guidanceZh
     }
 }
 
@@ -30,11 +33,16 @@ public struct Rubric: Codable, Hashable, Sendable {
     /// The default rubric: the conditions of Art 5 and the results of Art 2, each scored 0–10.
     /// Projects weigh most (Art 5(3) asks for running, funded projects every year), facilities and rules least.
     public static let standard = Rubric(criteria: [
-        Criterion(key: "facilities", nameZh: "硬件设施", nameEn: "facilities", article: Article(5, item: 1), maxScore: 10, weight: 15),
-        Criterion(key: "workRules", nameZh: "工作制度", nameEn: "work rules", article: Article(5, item: 2), maxScore: 10, weight: 15),
-        Criterion(key: "projects", nameZh: "项目实施", nameEn: "innovation projects", article: Article(5, item: 3), maxScore: 10, weight: 30),
-        Criterion(key: "team", nameZh: "人员结构", nameEn: "team structure", article: Article(5, item: 4), maxScore: 10, weight: 20),
-        Criterion(key: "results", nameZh: "创新成果", nameEn: "innovation results", article: Article(2), maxScore: 10, weight: 20),
+        Criterion(key: "facilities", nameZh: "硬件设施", nameEn: "facilities", article: Article(5, item: 1), maxScore: 10, weight: 15,
+                  guidanceZh: "有固定场所且功能明确，有必要的活动经费、办公设施和设备"),
+        Criterion(key: "workRules", nameZh: "工作制度", nameEn: "work rules", article: Article(5, item: 2), maxScore: 10, weight: 15,
+                  guidanceZh: "工作目标明确，制度健全，与本单位生产、研发紧密结合"),
+        Criterion(key: "projects", nameZh: "项目实施", nameEn: "innovation projects", article: Article(5, item: 3), maxScore: 10, weight: 30,
+                  guidanceZh: "每年至少承担一项本单位或外单位委托的创新项目，内容、期限、要求和验收标准明确，有经费保障和成果"),
+        Criterion(key: "team", nameZh: "人员结构", nameEn: "team structure", article: Article(5, item: 4), maxScore: 10, weight: 20,
+                  guidanceZh: "负责人有技术专长、具有高级工及以上职业技能等级；团队不少于3人，结构合理"),
+        Criterion(key: "results", nameZh: "创新成果", nameEn: "innovation results", article: Article(2), maxScore: 10, weight: 20,
+                  guidanceZh: "技术革新、发明专利、论文、获奖等成果显著，发挥示范带动作用"),
     ])
 
     /// The largest least common multiple of the criteria's scales a rubric may have. A sheet total's denominator
@@ -56,6 +64,9 @@ public struct Rubric: Codable, Hashable, Sendable {
             }
             if criterion.nameZh.isEmpty || criterion.nameEn.isEmpty {
                 issues.append(DomainIssue(code: "rubric.name", field: path + ".nameZh", messageZh: "评分项须有中英文名称", messageEn: "a criterion needs a Chinese and an English name"))
+            }
+            if let guidance = criterion.guidanceZh, guidance.count > 500 {
+                issues.append(DomainIssue(code: "rubric.guidance_too_long", field: path + ".guidanceZh", messageZh: "评分要点最多 500 字", messageEn: "guidanceZh is at most 500 characters"))
             }
             if !(1...100).contains(criterion.maxScore) {
                 issues.append(DomainIssue(code: "rubric.max_score", field: path + ".maxScore", messageZh: "满分须在 1 至 100 之间", messageEn: "maxScore must be between 1 and 100"))

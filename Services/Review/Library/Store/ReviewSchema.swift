@@ -163,3 +163,18 @@ enum ReviewSchema {
         }
     }
 }
+
+extension ReviewSchema {
+    /// What intake was last told of each application's panel (`panel.changed`), so a change is sent once.
+    static func migratePanelAccess(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("review-v4-panel-access") { db in
+            try db.execute(sql: """
+                CREATE TABLE panel_access (
+                    application_id TEXT PRIMARY KEY NOT NULL,
+                    expert_ids TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                """)
+        }
+    }
+}
