@@ -10,6 +10,7 @@ import urllib.request
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from portal_browser import Browser
 
@@ -68,6 +69,18 @@ try:
         b.expect(f"已添加专家“专家{index + 1}”" in b.text(), f"expert {expert_id} added; saw {b.text()[:400]}")
     b.shot("expert-pool")
 
+    b.step("the department sets the round's review: the scoring deadline and the 公示 length")
+    open_round()
+    b.click("评审设置")
+    b.expect("评分细则" in b.text() and "评分要点" in b.text(), f"the settings show the rubric; saw {b.text()[:400]}")
+    b.type_into(b.field("公示期（工作日）"), "abc")
+    b.click("保存设置")
+    b.expect("公示期须为整数" in b.text(), f"a bad number is refused beside its field; saw {b.text()[:400]}")
+    b.type_into(b.field("公示期（工作日）"), "5")
+    b.click("保存设置")
+    b.expect("评审设置已保存" in b.text(), f"the settings are saved; saw {b.text()[:400]}")
+    b.shot("round-settings")
+
     b.step("the assignment, with the related expert kept off the leader's applications")
     open_round()
     step_button("运行专家分配")
@@ -76,21 +89,69 @@ try:
     b.expect(rows and all(experts[-1][0] not in row for row in rows), f"the related expert is assigned nowhere: {rows}")
     b.shot("assignment")
     step_button("开始评分")
+    b.click("专家安排与评分进度")
+    b.expect("分配表" in b.text() and "回避情况" in b.text(), f"the panel page; saw {b.text()[:400]}")
+    b.expect(experts[-1][0] in b.driver.find_element(By.XPATH, "//table[@aria-label='回避情况']").text, "the declared relationship is listed among the conflicts")
+    b.shot("panel")
     b.sign_out()
 
-    for expert_id, password in [entry.split(":", 1) for entry in args.scorers.split(",")]:
+    scorers = [entry.split(":", 1) for entry in args.scorers.split(",")]
+    recused = None
+    for position, (expert_id, password) in enumerate(scorers):
         b.step(f"expert {expert_id} scores their assignments")
         b.sign_in(f"{expert_id}:{password}", f"{expert_id}-new-password", "评审任务")
         # Earlier years' sheets are submitted already; this round's wait.
         links = [row.find_element(By.TAG_NAME, "a").text for row in b.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
                  if row.find_elements(By.TAG_NAME, "a") and not row.text.endswith("已提交")]
+        if recused is None and links:
+            # The first expert with work finds a tie the rules did not know, and recuses from it.
+            studio = links.pop(0)
+            b.go("/expert")
+            b.driver.find_element(By.LINK_TEXT, studio).click()
+            b.expect("申报材料" in b.text() and "附件" in b.text() and "有固定场所且功能明确" in b.text(),
+                     f"the sheet shows the application, its files and the rubric's guidance; saw {b.text()[:300]}")
+            b.shot(f"expert-{expert_id}-reads")
+            b.click("申请回避")
+            b.expect("回避理由" in b.text() and "请填写" in b.text(), f"a recusal without a reason is refused beside it; saw {b.text()[:500]}")
+            b.type_into(b.field("回避理由"), "该工作室负责人是我的徒弟，申报时未登记。")
+            b.click("申请回避")
+            b.expect("已申请回避" in b.text(), f"the recusal; saw {b.text()[:400]}")
+            waiting = [row.text for row in b.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr") if not row.text.endswith("已提交")]
+            b.expect(not any(row.startswith(studio) for row in waiting), f"{studio} left the expert's list: {waiting}")
+            recused = studio
+            b.sign_out()
+            b.step("the department sees the short panel and reassigns it by hand")
+            b.sign_in(args.department.split(":")[0] + ":department-two-password-1", "unused", "评审批次")
+            open_round()
+            b.click("专家安排与评分进度")
+            b.expect("专家不足" in b.text(), f"the short panel is flagged; saw {b.text()[:500]}")
+            matrix = b.driver.find_element(By.XPATH, "//table[@aria-label='分配表']")
+            header = [th.text.split("\n") for th in matrix.find_elements(By.CSS_SELECTOR, "thead th")]
+            row = [r for r in matrix.find_elements(By.CSS_SELECTOR, "tbody tr") if r.find_elements(By.TAG_NAME, "td")[0].text == recused][0]
+            cells = row.find_elements(By.TAG_NAME, "td")
+            on_panel = {header[i][1].split(" · ")[0] for i, cell in enumerate(cells) if 0 < i < len(cells) - 1 and cell.text.startswith("✔")}
+            # Someone later in the list, so they score it in their turn; review refuses one with a conflict, so try the next.
+            candidates = [scorer_id for scorer_id, _ in scorers[position + 1:] if scorer_id not in on_panel]
+            changed = False
+            for candidate in candidates:
+                b.choose(b.field("申报"), recused)
+                Select(b.field("增派专家")).select_by_value(candidate)
+                b.type_into(b.field("调整理由（记入审计日志）"), "原评审专家主动回避，补派。")
+                b.click("调整")
+                if "专家安排已调整" in b.text():
+                    changed = True
+                    break
+            b.expect(changed, f"an expert later in the list takes {recused}: tried {candidates}; saw {b.text()[:500]}")
+            b.shot("panel-reassigned")
+            b.sign_out()
+            b.sign_in(f"{expert_id}:{expert_id}-new-password", "unused", "评审任务")
         for studio in links:
             b.go("/expert")
             b.driver.find_element(By.LINK_TEXT, studio).click()
             for row in b.driver.find_elements(By.CSS_SELECTOR, "table[aria-label='评分细则'] tbody tr"):
                 cells = row.find_elements(By.TAG_NAME, "td")
-                top = int(cells[2].text)
-                field = cells[4].find_element(By.TAG_NAME, "input")
+                top = int(cells[1].text)
+                field = cells[3].find_element(By.TAG_NAME, "input")
                 b.type_into(field, str(max(1, top - 1 - len(studio) % 3)))
             b.type_into(b.field("评语"), "项目扎实，团队结构合理。")
             if studio == links[0]:
@@ -108,9 +169,19 @@ try:
     ranking = b.driver.find_element(By.XPATH, "//table[@aria-label='评审排名']")
     b.expect(len(ranking.find_elements(By.CSS_SELECTOR, "tbody tr")) >= 1 and "是" in ranking.text, f"a ranking with a proposal: {ranking.text}")
     b.shot("ranking")
+    b.click("排名明细")
+    detail = b.driver.find_element(By.XPATH, "//table[@aria-label='评审排名明细']")
+    first = detail.find_elements(By.CSS_SELECTOR, "tbody tr")[0].find_elements(By.TAG_NAME, "td")
+    b.expect("同分时的先后规则" in b.text() and first[2].text.strip() != "", f"the ranking shows each expert's score; saw {detail.text[:500]}")
+    b.shot("ranking-detail")
+    open_round()
     step_button("发布公示")
-    b.expect("公示期" in b.text(), "the notice period is shown")
+    b.expect("公示期" in b.text() and "（5个工作日）" in b.text(), f"the notice period of the settings is shown; saw {b.text()[:500]}")
     b.shot("notice-published")
+    b.click("打印公示名单")
+    b.expect("名单的公示" in b.title() and passed[0] in b.text(), f"the printable list; saw {b.text()[:400]}")
+    b.shot("notice-print")
+    open_round()
     b.step("an objection is recorded during the 公示 and resolved")
     b.type_into(b.field("异议内容（提出人的姓名和联系方式不在此记录）"), "反映该工作室场地面积与申报不符。")
     b.click("记录异议")

@@ -54,7 +54,9 @@ final class LivePortal {
     }
 
     /// A complete, eligible application submitted straight to intake with a token of `body`.
-    func submitApplication(body: String, unit: String, studio: String, leader: String, round: (id: String, year: Int)? = nil) throws {
+    @discardableResult
+    func submitApplication(body: String, unit: String, studio: String, leader: String, round: (id: String, year: Int)? = nil,
+                           attachment: [UInt8]? = nil) throws -> (id: String, sha256: String?) {
         let (roundID, roundYear) = round ?? (self.roundID, self.roundYear)
         let intake = APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.operator])
         let token = try intake.expect(201, "POST", "/ops/tokens", json: ["role": "screening_body", "subject": body, "label": "portal test"]).object["token"] as? String
@@ -73,7 +75,14 @@ final class LivePortal {
                           "endDate": "\(roundYear)-12-31", "requirements": "径向跳动小于0.002毫米", "acceptanceStandard": "三批合格率99%", "funding": 9_000_000]],
             "industryField": "装备制造/数控加工", "screening": ["opinion": "同意推荐", "recommendationOrder": 1],
         ]
-        try county.expect(201, "POST", "/applications", json: ["roundId": roundID, "submit": true, "form": form], headers: [("Idempotency-Key", UUID().uuidString)])
+        // The file goes on first, as a draft, so the submitted version carries it.
+        let created = try county.expect(201, "POST", "/applications", json: ["roundId": roundID, "submit": attachment == nil, "form": form],
+                                        headers: [("Idempotency-Key", UUID().uuidString)])
+        let id = created.object["id"] as? String ?? ""
+        guard let attachment else { return (id, nil) }
+        let file = try county.expect(201, "POST", "/applications/\(id)/attachments?name=plan.pdf", json: attachment, headers: [("Content-Type", "application/pdf")])
+        try county.expect(200, "POST", "/applications/\(id)/submit", headers: [("Idempotency-Key", UUID().uuidString)])
+        return (id, file.object["sha256"] as? String)
     }
 
     /// The services' addresses and the operator token, as `portal account add` takes them.

@@ -64,7 +64,9 @@ final class PortalTests: XCTestCase {
         try portal.portal.admin(["account", "add", "--role", "federation", "--username", "fed", "--name", "市总工会", "--password", "fed-first-pass-1"] + portal.urlArguments)
         // A submitted application of its own, so the round has something to qualify whichever test ran before.
         let round = try portal.openAnotherRound()
-        try portal.submitApplication(body: "330881", unit: "江山精密机床有限公司", studio: "江山数控技能创新工作室", leader: "王建国", round: round)
+        let pdf = Array("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF".utf8)
+        let submitted = try portal.submitApplication(body: "330881", unit: "江山精密机床有限公司", studio: "江山数控技能创新工作室", leader: "王建国",
+                                                     round: round, attachment: pdf)
         // The experts the earlier years left in the pool get accounts too: the assignment may choose them.
         let review = APIClient(baseURL: portal.live.processes["review"]!.baseURL, token: portal.live.tokens[.department])
         var scorers = experts.dropLast()
@@ -79,6 +81,29 @@ final class PortalTests: XCTestCase {
             "--experts", experts.joined(separator: ","), "--scorers", scorers.joined(separator: ","),
             "--clocks", LivePlatform.services.map { portal.live.processes[$0]!.baseURL }.joined(separator: ","),
             "--operator-token", portal.live.tokens[.operator]!], portal: portal)
+
+        // The experts on the application's panel download its file through the portal; every other expert, the one who
+        // recused included, gets 404 for the file and the sheet, even by typing the URLs (intake decides, from panel.changed).
+        let panel = Set(try review.expect(200, "GET", "/applications/\(submitted.id)").object["experts"] as? [String] ?? [])
+        XCTAssertFalse(panel.isEmpty, "the application had a panel")
+        let sha = try XCTUnwrap(submitted.sha256)
+        var checkedOutside = 0
+        for entry in scorers {
+            let id = String(entry.split(separator: ":")[0])
+            let visitor = PortalVisitor(baseURL: portal.baseURL)
+            guard visitor.signIn(id, "\(id)-new-password").location == "/expert" else { continue }  // never signed in: had no work
+            let file = visitor.get("/expert/applications/\(submitted.id)/attachments/\(sha)")
+            if panel.contains(id) {
+                XCTAssertEqual(file.status, 200, "\(id) is on the panel")
+                XCTAssertTrue(file.body.hasPrefix("%PDF-1.7"), "\(id) gets the file itself")
+            } else {
+                XCTAssertEqual(file.status, 404, "\(id) is not on the panel")
+                XCTAssertFalse(file.body.contains("%PDF"))
+                XCTAssertEqual(visitor.get("/expert/applications/\(submitted.id)").status, 404)
+                checkedOutside += 1
+            }
+        }
+        XCTAssertGreaterThan(checkedOutside, 0, "at least one expert outside the panel (the one who recused) was tried")
     }
 
     func testEveryDepartmentFormPostedFromAnExpertsSessionIsRefusedAndSoIsTheSameCallWithTheExpertsOwnToken() throws {
@@ -95,6 +120,10 @@ final class PortalTests: XCTestCase {
             ("/department/rounds/\(round)/step", [("do", "assign")]),
             ("/department/rounds/\(round)/step", [("do", "notice")]),
             ("/federation/rounds/\(round)/decision", []),
+            ("/department/rounds/\(round)/settings", [("quota", "12"), ("criteriaCount", "0")]),
+            ("/department/rounds/\(round)/panel/change", [("applicationId", "any"), ("addExpertId", "EXP-ROLE"), ("reason", "冒充")]),
+            ("/department/rounds/\(round)/panel/conflict", [("expertId", "EXP-ROLE"), ("applicationId", "any"), ("reason", "冒充")]),
+            ("/department/rounds/\(round)/panel/availability", [("expertId", "EXP-ROLE"), ("maxLoad", "200")]),
             ("/operator/accounts", [("role", "department"), ("name", "冒充"), ("username", "intruder")]),
         ]
         for (path, fields) in forms {
@@ -104,7 +133,11 @@ final class PortalTests: XCTestCase {
         }
         XCTAssertEqual(try review.expect(200, "GET", "/experts").items.count, expertsBefore, "no expert was added")
         // An expert never sees an application that is not assigned to them, not even by typing its URL.
-        let someApplication = try XCTUnwrap(try review.expect(200, "GET", "/rounds/\(round)/applications").items.first?["applicationId"] as? String)
+        // (any round's: the newest may have none yet when this test runs first)
+        let rounds = try review.expect(200, "GET", "/rounds").items.compactMap { $0["id"] as? String }
+        let someApplication = try XCTUnwrap(try rounds.lazy.compactMap { id in
+            try review.expect(200, "GET", "/rounds/\(id)/applications").items.first?["applicationId"] as? String
+        }.first)
         let typed = expert.get("/expert/applications/\(someApplication)")
         XCTAssertEqual(typed.status, 404)
         XCTAssertFalse(typed.body.contains(someApplication), "not even its id is echoed")
@@ -120,6 +153,10 @@ final class PortalTests: XCTestCase {
         XCTAssertEqual(try asExpert.call("POST", "/rounds/\(round)/assignment", json: [String: String]()).status, 403)
         XCTAssertEqual(try asExpert.call("POST", "/rounds/\(round)/decision", json: [String: String]()).status, 403)
         XCTAssertEqual(try asExpert.call("GET", "/rounds").status, 403)
+        XCTAssertEqual(try asExpert.call("PATCH", "/rounds/\(round)", json: ["quota": 12]).status, 403)
+        XCTAssertEqual(try asExpert.call("POST", "/rounds/\(round)/assignment/changes", json: ["applicationId": someApplication, "addExpertId": "EXP-ROLE", "reason": "x"]).status, 403)
+        XCTAssertEqual(try asExpert.call("POST", "/rounds/\(round)/conflicts", json: ["applicationId": someApplication, "expertId": "EXP-ROLE", "reason": "x"]).status, 403)
+        XCTAssertEqual(try asExpert.call("PUT", "/rounds/\(round)/experts/EXP-ROLE", json: ["available": true, "maxLoad": 200]).status, 403)
     }
 
     /// Runs one of Tests/Browser's scripts against the portal; screenshots in .build/portal-screenshots/<folder>.

@@ -20,6 +20,7 @@ struct DepartmentPages {
         routes.post("applications/:id/qualification", use: qualify)
         routes.get("applications/:id/attachments/:sha", use: download)
         PanelPages(renderer: renderer, gateway: gateway).add(to: routes)
+        RoundDeskPages(renderer: renderer, gateway: gateway).add(to: routes)
         return routes
     }
 
@@ -106,6 +107,7 @@ struct DepartmentPages {
         var assignment: [AssignmentRow]
         var loads: String
         var ranking: [RankingRow]
+        var hasRanking: Bool
         var notice: String?
         var onNotice: Bool
         var listed: [Listed]
@@ -170,6 +172,7 @@ struct DepartmentPages {
             assignment: (assignment?.assignments ?? []).map { .init(studio: names[$0.applicationId] ?? $0.applicationId, experts: $0.experts.map(\.expertId).joined(separator: "、")) },
             loads: (assignment?.loads ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)：\($0.value)份" }.joined(separator: "；"),
             ranking: (ranking?.lines ?? []).map { .init(rank: $0.rank, studio: $0.studioName, sheets: $0.sheets, mean: $0.mean, final: $0.final, proposed: $0.proposed, reason: $0.reason) },
+            hasRanking: ranking != nil,
             notice: notice.map { "公示期 \(Dates.chinese($0.startsOn)) 至 \(Dates.chinese($0.endsOn))（\($0.workingDays)个工作日），拟推荐 \($0.applicationIds.count) 家。" },
             onNotice: round.status == "notice",
             listed: (notice?.applicationIds ?? []).map { .init(id: $0, studio: names[$0] ?? $0) },

@@ -145,6 +145,7 @@ enum ReviewOpenAPI {
             round: { $ref: '#/components/schemas/Round' }
             applications: { type: integer }
             quotaRange: { type: array, items: { type: integer } }
+            businessDay: { type: string, format: date, description: "review's business day (Asia/Shanghai)" }
         RoundSettings:
           type: object
           properties:

@@ -21,6 +21,8 @@ struct RoundsController {
         var round: ReviewRound
         var applications: Int
         var quotaRange: [Int]
+        /// Review's business day (Asia/Shanghai, the demo clock in a demo), so a page can tell a late sheet.
+        var businessDay: LocalDate
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<ReviewRound> {
@@ -35,7 +37,7 @@ struct RoundsController {
             let round = try RoundStore.require(id, in: db)
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_application WHERE round_id = ?", arguments: [id]) ?? 0
             let range = ReviewRound.quotaRange(round.kind)
-            return RoundView(round: round, applications: count, quotaRange: [range.lowerBound, range.upperBound])
+            return RoundView(round: round, applications: count, quotaRange: [range.lowerBound, range.upperBound], businessDay: LocalDate(environment.now()))
         }
     }
 
