@@ -14,7 +14,7 @@ final class SelectionRoundTests: XCTestCase {
 
     /// Studios S1…S3 (S3 provincial), their applications D1…D3, experts E1…E3 scoring D1 9, D2 8, D3 7.
     static func runRound(_ kind: ApplicationKind, round: String, fixture: ReviewFixture, upholdObjectionOn upheld: String?,
-                         normalise: Bool = false) async throws -> [String: Any] {
+                         normalise: Bool = false, leaveOut: String? = nil) async throws -> [String: Any] {
         for (index, level) in [StudioLevel.city, .city, kind == .demonstration ? .provincial : .city].enumerated() {
             let id = StudioID("S\(index + 1)")
             try await fixture.service.receive(StudioRegistered(studioID: id, applicationID: nil, studioName: "工作室\(index + 1)", unitName: "单位\(index + 1)",
@@ -52,8 +52,24 @@ final class SelectionRoundTests: XCTestCase {
                 let resolved = try await F.call(client, .post, "/rounds/\(round)/objections/\(id)/resolution", token: dep, json: #"{"upheld":true,"resolution":"经核实属实"}"#)
                 XCTAssertEqual(resolved.status, .ok, resolved.text)
             }
-            fixture.service.clock.advance(.seconds(7 * 86400))
-            let decided = try await F.call(client, .post, "/rounds/\(round)/decision", token: fixture.federation)
+            var decision = "{}"
+            if let leaveOut {
+                // An objection the department found unfounded; the federation may still leave the entry out, with its reason
+                let objection = try await F.call(client, .post, "/rounds/\(round)/objections", token: dep, json: #"{"applicationId":"\#(leaveOut)","text":"群众反映成果署名有争议"}"#)
+                let id = (objection.object["objections"] as? [[String: Any]])?.last?["id"] as? Int ?? 0
+                try await F.call(client, .post, "/rounds/\(round)/objections/\(id)/resolution", token: dep, json: #"{"upheld":false,"resolution":"材料齐全"}"#)
+                fixture.service.clock.advance(.seconds(7 * 86400))
+                let bare = try await F.call(client, .post, "/rounds/\(round)/decision", token: fixture.federation, json: #"{"excludeApplicationIds":["\#(leaveOut)"]}"#)
+                XCTAssertEqual(bare.status, .unprocessableContent, bare.text)
+                XCTAssertEqual(bare.errors.first?["field"] as? String, "reason")
+                let unobjected = try await F.call(client, .post, "/rounds/\(round)/decision", token: fixture.federation,
+                                                  json: #"{"excludeApplicationIds":["D1"],"reason":"x"}"#)
+                XCTAssertEqual(unobjected.errorCodes, ["decision.exclusion_not_objected"], unobjected.text)
+                decision = #"{"excludeApplicationIds":["\#(leaveOut)"],"reason":"署名争议尚未澄清，暂不入选"}"#
+            } else {
+                fixture.service.clock.advance(.seconds(7 * 86400))
+            }
+            let decided = try await F.call(client, .post, "/rounds/\(round)/decision", token: fixture.federation, json: decision)
             XCTAssertEqual(decided.status, .ok, decided.text)
             return ranking
         }
@@ -74,6 +90,21 @@ final class SelectionRoundTests: XCTestCase {
         XCTAssertEqual(d2?.data.reasons.map(\.code), ["objection_upheld"])
         XCTAssertEqual(try fixture.statuses(of: "D3").last, .notSelected)
         XCTAssertTrue(try fixture.service.emitted(StudioNamed.self).isEmpty)
+    }
+
+    func testTheFederationMayApproveWithoutAnObjectedEntryGivingItsReason() async throws {
+        let fixture = try ReviewFixture()
+        // Demonstration: D1 and D2 proposed; an objection on D2 found unfounded, and the federation leaves D2 out anyway
+        _ = try await Self.runRound(.demonstration, round: "demo-2026", fixture: fixture, upholdObjectionOn: nil, leaveOut: "D2")
+        XCTAssertEqual(try fixture.service.emitted(DemonstrationSelected.self).map(\.data.studioID), ["S1"])
+        let d2 = try fixture.service.emitted(ApplicationStatusChanged.self).last { $0.data.applicationID == "D2" }
+        XCTAssertEqual(d2?.data.status, .notSelected)
+        XCTAssertEqual(d2?.data.reasons.map(\.code), ["decision.left_out_after_objection"])
+        XCTAssertTrue(d2?.data.reasons.first?.messageZh.contains("署名争议尚未澄清") ?? false)
+        let audited = try await fixture.service.database.read { db in
+            try String.fetchAll(db, sql: "SELECT action FROM review_audit WHERE action = 'decision.left_out'")
+        }
+        XCTAssertEqual(audited, ["decision.left_out"])
     }
 
     func testAProjectGrantRoundAwardsTheProposedStudiosWithNormalisedScores() async throws {

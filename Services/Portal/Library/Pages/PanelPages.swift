@@ -355,18 +355,25 @@ struct FederationPages {
         return renderer.html("print_decision", title: view.title, view: view, context: context)
     }
 
-    struct Notice: Decodable { var applicationIds: [String]; var startsOn: LocalDate; var endsOn: LocalDate; var workingDays: Int }
+    struct Notice: Decodable {
+        struct Objection: Decodable { var applicationId: String; var text: String; var upheld: Bool?; var resolution: String? }
+        var applicationIds: [String]; var startsOn: LocalDate; var endsOn: LocalDate; var workingDays: Int; var objections: [Objection]
+    }
     struct RankingLine: Decodable { var applicationId: String; var studioName: String; var final: String; var rank: Int }
     struct Ranking: Decodable { var lines: [RankingLine] }
 
     struct AwaitingView {
-        struct Entry { var rank: Int; var studio: String; var score: String }
-        struct Round { var id: String; var title: String; var period: String; var entries: [Entry] }
+        struct Entry { var id: String; var rank: Int; var studio: String; var score: String; var objections: [String]; var objected: Bool }
+        struct Round { var id: String; var title: String; var period: String; var entries: [Entry]; var hasObjected: Bool; var errors: [IssueView] }
         var rounds: [Round]
         var decided: String?
     }
 
     @Sendable func awaiting(_ request: Request, context: PortalContext) async throws -> Response {
+        try await awaitingPage(context, decided: request.uri.queryParameters["decided"].map { String($0) })
+    }
+
+    func awaitingPage(_ context: PortalContext, decided: String?, errorRound: String? = nil, errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let token = context.token(.review)
         let rounds = try await gateway.get(.review, "/rounds", token: token).orFail().decode(Listing<DepartmentPages.ReviewRoundRow>.self).items.filter { $0.status == "notice" }
         var shown: [AwaitingView.Round] = []
@@ -376,22 +383,29 @@ struct FederationPages {
             async let rankingReply = gateway.get(.review, path + "/ranking", token: token)
             let notice = try await noticeReply.orFail().decode(Notice.self)
             let lines = try await rankingReply.orFail().decode(Ranking.self).lines
-            let entries = notice.applicationIds.compactMap { id in lines.first { $0.applicationId == id } }
-                .map { AwaitingView.Entry(rank: $0.rank, studio: $0.studioName, score: $0.final) }
+            // An objection the department upheld has taken the entry off already; the rest are the federation's to weigh.
+            let upheld = Set(notice.objections.filter { $0.upheld == true }.map(\.applicationId))
+            let entries = notice.applicationIds.filter { !upheld.contains($0) }.compactMap { id in lines.first { $0.applicationId == id } }
+                .map { line -> AwaitingView.Entry in
+                    let said = notice.objections.filter { $0.applicationId == line.applicationId }
+                        .map { "异议：\($0.text)；经济工作部意见：\($0.upheld == false ? "不成立" : "待处理")\($0.resolution.map { "，\($0)" } ?? "")" }
+                    return AwaitingView.Entry(id: line.applicationId, rank: line.rank, studio: line.studioName, score: line.final, objections: said, objected: !said.isEmpty)
+                }
             shown.append(.init(id: round.id, title: "\(round.year)年度\(round.kind.nameZh)",
-                               period: "\(Dates.chinese(notice.startsOn)) 至 \(Dates.chinese(notice.endsOn))（\(notice.workingDays)个工作日）", entries: entries))
+                               period: "\(Dates.chinese(notice.startsOn)) 至 \(Dates.chinese(notice.endsOn))（\(notice.workingDays)个工作日）", entries: entries,
+                               hasObjected: entries.contains(where: \.objected), errors: round.id == errorRound ? errors.map(IssueView.init) : []))
         }
-        let decided = request.uri.queryParameters["decided"].map { String($0) }
-        return renderer.html("federation", title: "待决定事项", view: AwaitingView(rounds: shown, decided: decided.map(PublicPages.pathComponent)), context: context)
+        return renderer.html("federation", title: "待决定事项", view: AwaitingView(rounds: shown, decided: decided.map(PublicPages.pathComponent)), context: context, status: status)
     }
 
     @Sendable func decide(_ request: Request, context: PortalContext) async throws -> Response {
         let round = try context.parameters.require("round")
-        struct Empty: Encodable {}
-        let reply = try await gateway.call(.review, "POST", "/rounds/\(PublicPages.pathComponent(round))/decision", token: context.token(.review), json: Empty())
+        struct Input: Encodable { var excludeApplicationIds: [String]?; var reason: String? }
+        let left = context.form.fields.filter { $0.key.hasPrefix("exclude.") && $0.value == "true" }.map { String($0.key.dropFirst("exclude.".count)) }.sorted()
+        let input = left.isEmpty ? Input() : Input(excludeApplicationIds: left, reason: context.form["reason"] ?? "")
+        let reply = try await gateway.call(.review, "POST", "/rounds/\(PublicPages.pathComponent(round))/decision", token: context.token(.review), json: input)
         if let refused = try reply.refusal() {
-            context.setFlash("未能决定：" + refused.map { $0.messageZh }.joined(separator: "；"), isError: true)
-            return Response.redirect(to: "/federation")
+            return try await awaitingPage(context, decided: nil, errorRound: round, errors: refused, status: .unprocessableContent)
         }
         return Redirect.to("/federation?decided=\(PublicPages.pathComponent(round))", flash: "命名决定已作出，名单将在工作室名录中公布。", context: context)
     }

@@ -196,9 +196,27 @@ struct DecisionController {
         var outcomes: [Outcome]
     }
 
+    /// 市总工会 may approve the list without entries that drew an objection during the 公示, even one the department
+    /// found unfounded: it decides the naming (Art 11). The reason is recorded and told to the applicant.
+    struct DecisionInput: Decodable {
+        var excludeApplicationIds: [String]?
+        var reason: String?
+    }
+
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> DecisionView {
         let identity = try context.require(.federation)
         let roundID = try context.parameters.require("round")
+        let input = try await request.decodeJSONIfPresent(DecisionInput.self, context: context) ?? DecisionInput()
+        let excluded = Set(input.excludeApplicationIds ?? [])
+        let exclusionReason = (input.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if !excluded.isEmpty {
+            guard !exclusionReason.isEmpty else {
+                throw Problem.validation([.required("reason", nameZh: "不予命名的理由", nameEn: "The reason for leaving entries out")])
+            }
+            guard exclusionReason.count <= 2000 else {
+                throw ProblemFactory.invalid("decision.reason_too_long", field: "reason", zh: "理由最多 2000 字", en: "the reason is at most 2,000 characters")
+            }
+        }
         let now = environment.now()
         let decidedOn = today
         let outbox = environment.outbox
@@ -217,7 +235,15 @@ struct DecisionController {
                 })
             }
             let upheld = Set(notice.objections.filter { $0.upheld == true }.map(\.applicationId))
-            let chosen = notice.applicationIds.filter { !upheld.contains($0) }
+            let objected = Set(notice.objections.map(\.applicationId))
+            let notObjected = excluded.filter { !objected.contains($0) || !notice.applicationIds.contains($0) }.sorted()
+            guard notObjected.isEmpty else {
+                throw Problem(.unprocessableContent, titleZh: "只能去掉公示期间有异议的申报", titleEn: "only entries objected to during the notice can be left out", issues: notObjected.map {
+                    DomainIssue(code: "decision.exclusion_not_objected", field: "excludeApplicationIds", article: Article(11),
+                                messageZh: "申报 \($0) 不在公示名单中或公示期间未收到异议，不能单独去掉", messageEn: "application \($0) is not on the list or drew no objection during the notice")
+                })
+            }
+            let chosen = notice.applicationIds.filter { !upheld.contains($0) && !excluded.contains($0) }
             let millis = Millis.from(now)
             var outcomes: [Outcome] = []
             for application in try ApplicationStore.inRound(roundID, in: db) where !application.isWithdrawn && !(application.applicationStatus?.isFinal ?? true) {
@@ -244,6 +270,10 @@ struct DecisionController {
                     } else {
                         try outbox.append(DemonstrationSelected(studioID: id, applicationID: ApplicationID(application.id), roundID: RoundID(roundID), year: round.year), in: db)
                     }
+                case (_, false) where excluded.contains(application.id):
+                    reasons = [DomainIssue(code: "decision.left_out_after_objection", field: "", article: Article(11),
+                                           messageZh: "市总工会决定不予\(round.kind == .naming ? "命名" : "入选")：\(exclusionReason)",
+                                           messageEn: "the federation left the entry out after an objection during the notice: \(exclusionReason)")]
                 case (_, false):
                     reasons = [Self.reason(for: application, upheld: upheld.contains(application.id), round: round)]
                 }
@@ -258,6 +288,10 @@ struct DecisionController {
             try db.execute(sql: "INSERT INTO round_decision (round_id, decided_on, decided_by, decided_at, outcomes) VALUES (?, ?, ?, ?, ?)",
                            arguments: [roundID, decidedOn.description, identity.actor, millis, try JSONText.encode(outcomes)])
             try Audit.record("decision", round: roundID, detail: outcomes, actor: identity.actor, at: millis, in: db)
+            if !excluded.isEmpty {
+                try Audit.record("decision.left_out", round: roundID, detail: ["applications": excluded.sorted().joined(separator: ","), "reason": exclusionReason],
+                                 actor: identity.actor, at: millis, in: db)
+            }
             return DecisionView(roundId: roundID, decidedOn: decidedOn, decidedBy: identity.actor, outcomes: outcomes)
         }
     }

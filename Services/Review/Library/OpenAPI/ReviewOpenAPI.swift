@@ -99,10 +99,16 @@ enum ReviewOpenAPI {
                                      parameters: [round, objection], body: .json("Resolution"), schema: OpenAPIBuilder.ref("Notice"))),
         OpenAPIBuilder.path("/rounds/{round}/decision",
             OpenAPIBuilder.operation(method: "post", summary: "Decide after the notice (federation, Art 11): emits studio.named, project_grant.awarded, demonstration.selected and a status per application",
-                                     parameters: [round], schema: OpenAPIBuilder.ref("Decision"))),
+                                     parameters: [round], body: .json("DecisionInput", required: false), schema: OpenAPIBuilder.ref("Decision"))),
     ].joined(separator: "\n")
 
     static let schemas = """
+        DecisionInput:
+          type: object
+          description: optional; approve the list without entries that drew an objection during the notice, with the reason
+          properties:
+            excludeApplicationIds: { type: array, items: { type: string }, maxItems: 100 }
+            reason: { type: string, maxLength: 2000 }
         Criterion:
           type: object
           required: [key, nameZh, nameEn, maxScore, weight]
