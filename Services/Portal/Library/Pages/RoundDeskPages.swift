@@ -12,6 +12,8 @@ struct RoundDeskPages {
     let gateway: ServiceGateway
 
     func add(to routes: RouteCollection<PortalContext>) {
+        routes.get("rounds/new", use: newRound)
+        routes.post("rounds/new", use: openRound)
         routes.get("rounds/:round/settings", use: settings)
         routes.post("rounds/:round/settings", use: saveSettings)
         routes.get("rounds/:round/panel", use: panel)
@@ -49,6 +51,90 @@ struct RoundDeskPages {
     }
 
     static func title(_ round: Round) -> String { "\(round.year)年度\(round.kind.nameZh)" }
+
+    // MARK: Opening a round (开启申报批次, intake)
+
+    struct NewRoundView {
+        struct Quota { var code: String; var name: String; var value: String; var errors: [IssueView] }
+        var fields: [ApplicationFormView.Field]
+        var quotas: [Quota]
+        var idempotencyKey: String
+        var errors: [IssueView]
+    }
+
+    static let kinds: [(String, String)] = [("naming", "命名申报（第十一条）"), ("projectGrant", "课题经费补助（第十三条）"), ("demonstration", "示范性创新工作室（第十四条）")]
+
+    func newRoundPage(_ context: PortalContext, values: FormValues = FormValues(), errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        var remaining = errors
+        func take(_ name: String) -> [IssueView] {
+            let mine = remaining.filter { $0.field == name }
+            remaining.removeAll { $0.field == name }
+            return mine.map(IssueView.init)
+        }
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let fields = [
+            FormField.select("kind", "批次类型", Self.kinds, selected: values["kind"] ?? "naming", errors: take("kind")),
+            FormField.text("year", "年度", values["year"] ?? String(year), errors: take("year")),
+            FormField.date("opensOn", "开始受理日期", values["opensOn"] ?? "", errors: take("opensOn")),
+            FormField.date("deadline", "县区报送截止日期", values["deadline"] ?? "", errors: take("deadline")),
+            FormField.text("quotaPerBody", "每个初审单位推荐名额", values["quotaPerBody"] ?? "", hint: "第十条：择优推荐；留空不限", errors: take("quotaPerBody")),
+        ]
+        let quotas = ReferenceData.defaults.screeningBodies.filter(\.active).map {
+            NewRoundView.Quota(code: $0.code, name: $0.nameZh, value: values["quota.\($0.code)"] ?? "", errors: take("quotas.\($0.code)"))
+        }
+        let view = NewRoundView(fields: fields, quotas: quotas, idempotencyKey: values["_idempotency"] ?? UUID().uuidString.lowercased(),
+                                errors: remaining.map(IssueView.init))
+        return renderer.html("department_round_new", title: "开启申报批次", view: view, context: context, status: status)
+    }
+
+    @Sendable func newRound(_ request: Request, context: PortalContext) async throws -> Response { try await newRoundPage(context) }
+
+    @Sendable func openRound(_ request: Request, context: PortalContext) async throws -> Response {
+        let form = context.form
+        var issues: [DomainIssue] = []
+        func whole(_ name: String, _ label: String) -> Int? {
+            let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return nil }
+            guard let value = Int(text) else {
+                issues.append(DomainIssue(code: "input_integer", field: name, messageZh: "\(label)须为整数。", messageEn: "\(name) is a whole number"))
+                return nil
+            }
+            return value
+        }
+        func day(_ name: String, _ label: String) -> String? {
+            let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces)
+            guard LocalDate(text) != nil else {
+                issues.append(text.isEmpty ? .required(name, nameZh: label, nameEn: name) : DomainIssue(code: "input_date", field: name, messageZh: "\(label)不是有效日期。", messageEn: "\(name) is not a date"))
+                return nil
+            }
+            return text
+        }
+        struct Input: Encodable { var kind: String; var year: Int; var opensOn: String; var deadline: String; var quotaPerBody: Int?; var quotas: [String: Int]? }
+        let year = whole("year", "年度")
+        if year == nil, issues.isEmpty { issues.append(.required("year", nameZh: "年度", nameEn: "The year")) }
+        let opensOn = day("opensOn", "开始受理日期"), deadline = day("deadline", "县区报送截止日期")
+        let perBody = whole("quotaPerBody", "每个初审单位推荐名额")
+        var quotas: [String: Int] = [:]
+        for body in ReferenceData.defaults.screeningBodies where body.active {
+            if let value = whole("quota.\(body.code)", "\(body.nameZh)的名额") {
+                quotas[body.code] = value
+                if let last = issues.last, last.field == "quota.\(body.code)" { issues[issues.count - 1].field = "quotas.\(body.code)" }
+            }
+        }
+        for index in issues.indices where issues[index].field.hasPrefix("quota.") { issues[index].field = "quotas." + issues[index].field.dropFirst("quota.".count) }
+        guard issues.isEmpty, let year, let opensOn, let deadline else {
+            return try await newRoundPage(context, values: form, errors: issues, status: .unprocessableContent)
+        }
+        let reply = try await gateway.call(.intake, "POST", "/rounds", token: context.token(.intake),
+                                           json: Input(kind: form["kind"] ?? "naming", year: year, opensOn: opensOn, deadline: deadline, quotaPerBody: perBody,
+                                                       quotas: quotas.isEmpty ? nil : quotas),
+                                           headers: [("Idempotency-Key", form["_idempotency"] ?? UUID().uuidString)])
+        if let refused = try reply.refusal() {
+            return try await newRoundPage(context, values: form, errors: refused, status: .unprocessableContent)
+        }
+        let kind = Self.kinds.first { $0.0 == form["kind"] }?.1 ?? ""
+        return Redirect.to("/department", flash: "已开启\(year)年度\(kind)批次，各初审单位即可报送。", context: context)
+    }
 
     // MARK: Settings (评审设置)
 
