@@ -13,6 +13,8 @@ struct PanelPages {
     func add(to routes: RouteCollection<PortalContext>) {
         routes.get("experts", use: experts)
         routes.post("experts", use: addExpert)
+        routes.get("experts/:expert", use: editExpert)
+        routes.post("experts/:expert", use: saveExpert)
         routes.post("rounds/:round/step", use: step)
         routes.post("rounds/:round/objections", use: object)
         routes.post("rounds/:round/objections/:objection", use: resolve)
@@ -117,6 +119,94 @@ struct PanelPages {
             return try await expertsPage(context, values: form, errors: refused, status: .unprocessableContent)
         }
         return Redirect.to("/department/experts", flash: "已添加专家“\(expert.name)”。", context: context)
+    }
+
+    /// An expert's whole record as review keeps it, so an edit sends back what the form does not show unchanged.
+    struct ExpertRecord: Codable {
+        struct Relation: Codable { var kind: String; var unitCreditCode: String?; var unitName: String?; var personName: String?; var note: String? }
+        var id: String
+        var name: String
+        var unitName: String
+        var unitCreditCode: String?
+        var screeningBodyCode: String?
+        var specialities: [String]
+        var title: String?
+        var maxLoad: Int
+        var relationships: [Relation]
+        var active: Bool?
+    }
+
+    struct EditView {
+        struct Relation { var index: Int; var kinds: [ExpertsView.Option]; var unitName: String; var personName: String; var unitCreditCode: String; var note: String }
+        var id: String
+        var fields: [ApplicationFormView.Field]
+        var relations: [Relation]
+        var relationCount: Int
+        var errors: [IssueView]
+    }
+
+    func editPage(_ id: String, context: PortalContext, values: FormValues? = nil, errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let expert = try await gateway.get(.review, "/experts/\(PublicPages.pathComponent(id))", token: context.token(.review)).orFail().decode(ExpertRecord.self)
+        var remaining = errors
+        func take(_ name: String) -> [IssueView] {
+            let mine = remaining.filter { $0.field == name || $0.field.hasPrefix(name + "[") }
+            remaining.removeAll { $0.field == name || $0.field.hasPrefix(name + "[") }
+            return mine.map(IssueView.init)
+        }
+        func value(_ name: String, _ current: String?) -> String { values?[name] ?? current ?? "" }
+        let bodies = [("", "不限")] + ReferenceData.defaults.screeningBodies.map { ($0.code, $0.nameZh) }
+        let fields = [
+            FormField.text("name", "姓名", value("name", expert.name), errors: take("name")),
+            FormField.text("unitName", "工作单位", value("unitName", expert.unitName), errors: take("unitName")),
+            FormField.text("unitCreditCode", "单位统一社会信用代码", value("unitCreditCode", expert.unitCreditCode), hint: "用于同一单位回避，可不填", errors: take("unitCreditCode")),
+            FormField.select("screeningBodyCode", "所在地区/系统", bodies, selected: value("screeningBodyCode", expert.screeningBodyCode), errors: take("screeningBodyCode")),
+            FormField.text("specialities", "专业领域（用顿号分隔）", value("specialities", expert.specialities.joined(separator: "、")), errors: take("specialities")),
+            FormField.text("title", "职业技能等级或专业技术职称", value("title", expert.title), errors: take("title")),
+            FormField.text("maxLoad", "最多评审份数", value("maxLoad", String(expert.maxLoad)), errors: take("maxLoad")),
+            FormField.select("active", "状态", [("true", "在库"), ("false", "停用（不再分配）")], selected: value("active", (expert.active ?? true) ? "true" : "false"), errors: take("active")),
+        ]
+        let shown = max(expert.relationships.count + 1, Int(values?["relationCount"] ?? "") ?? 0)
+        let relations = (0..<shown).map { index -> EditView.Relation in
+            let current = index < expert.relationships.count ? expert.relationships[index] : nil
+            func v(_ name: String, _ fallback: String?) -> String { values?["r\(index).\(name)"] ?? fallback ?? "" }
+            let kind = v("kind", current?.kind)
+            return .init(index: index, kinds: Self.relationshipKinds.map { .init(value: $0.0, label: $0.1, selected: $0.0 == kind) },
+                         unitName: v("unitName", current?.unitName), personName: v("personName", current?.personName),
+                         unitCreditCode: v("unitCreditCode", current?.unitCreditCode), note: v("note", current?.note))
+        }
+        let view = EditView(id: expert.id, fields: fields, relations: relations, relationCount: relations.count,
+                            errors: (take("relationships") + remaining.map(IssueView.init)))
+        return renderer.html("department_expert", title: "专家 · \(expert.name)", view: view, context: context, status: status)
+    }
+
+    @Sendable func editExpert(_ request: Request, context: PortalContext) async throws -> Response {
+        try await editPage(try context.parameters.require("expert"), context: context)
+    }
+
+    @Sendable func saveExpert(_ request: Request, context: PortalContext) async throws -> Response {
+        let id = try context.parameters.require("expert")
+        let form = context.form
+        func text(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let maxLoad = Int(text("maxLoad")) else {
+            return try await editPage(id, context: context, values: form, errors: [DomainIssue(code: "input_integer", field: "maxLoad", messageZh: "最多评审份数须为整数。", messageEn: "maxLoad is a whole number")],
+                                      status: .unprocessableContent)
+        }
+        var relations: [ExpertRecord.Relation] = []
+        for index in 0..<min(Int(text("relationCount")) ?? 0, 200) {
+            let kind = text("r\(index).kind")
+            let parts = ["unitName", "personName", "unitCreditCode", "note"].map { text("r\(index).\($0)") }
+            if kind.isEmpty { continue }  // 无: the row is not a relationship
+            relations.append(.init(kind: kind, unitCreditCode: parts[2].nilIfEmpty, unitName: parts[0].nilIfEmpty, personName: parts[1].nilIfEmpty, note: parts[3].nilIfEmpty))
+        }
+        let specialities = text("specialities").split(whereSeparator: { "、，,;；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let record = ExpertRecord(id: id, name: text("name"), unitName: text("unitName"), unitCreditCode: text("unitCreditCode").nilIfEmpty,
+                                  screeningBodyCode: text("screeningBodyCode").nilIfEmpty, specialities: specialities, title: text("title").nilIfEmpty,
+                                  maxLoad: maxLoad, relationships: relations, active: text("active") != "false")
+        let reply = try await gateway.call(.review, "PUT", "/experts/\(PublicPages.pathComponent(id))", token: context.token(.review), json: record)
+        if let refused = try reply.refusal() {
+            return try await editPage(id, context: context, values: form, errors: refused, status: .unprocessableContent)
+        }
+        return Redirect.to("/department/experts", flash: "已保存专家“\(record.name)”。", context: context)
     }
 
     /// The round's next step, by the button's `do`.
