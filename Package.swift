@@ -145,6 +145,7 @@ targets.append(.testTarget(
     name: "PortalServiceTests",
     dependencies: [
         "PortalService", "ServiceKit", "StudioDomain", "IntakeService",
+        "ReviewService", "Messaging", "TestSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "GRDB", package: "GRDB.swift"),
     ],
@@ -163,6 +164,8 @@ for service in services {
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
         path: "Services/\(service)/Library",
+        // Review ships the holiday calendars (法定节假日和调休) of the years whose State Council notice is out.
+        resources: service == "Review" ? [.copy("Resources/holidays")] : [],
         swiftSettings: swiftSettings
     ))
     targets.append(.executableTarget(

@@ -87,6 +87,20 @@ public final class NamingYearScenario {
         return reply
     }
 
+    /// The 公示 counts working days from each year's holiday calendar, and review refuses a year it has none for.
+    /// The demo runs into years the platform does not ship (the State Council publishes a year's arrangement late
+    /// in the year before), so for those the demo's department loads an explicitly marked calendar without
+    /// holidays; a shipped or loaded year is left as it is.
+    func ensureHolidayCalendars(department: String) throws {
+        let today = try self.today(on: .review)
+        for year in [today.year, today.year + 1] {
+            let known = try expect("holiday calendar \(year)", "GET", .review, "/calendars/\(year)", token: department, status: [200, 404])
+            guard known.status == 404 else { continue }
+            try expect("demo holiday calendar \(year)", "PUT", .review, "/calendars/\(year)", token: department,
+                       json: DemoHolidayCalendar.body, status: [200])
+        }
+    }
+
     /// Polls `condition` every 50 ms until it holds; throws after the timeout with `what`.
     func waitUntil(_ step: String, _ what: String, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
@@ -338,6 +352,7 @@ public final class NamingYearScenario {
             throw ScenarioFailure(step: "ranking", detail: "expected \(quota) proposed of \(lines.count): \(ranking.text.prefix(1500))")
         }
         let rankingText = lines.map { "\($0["rank"] ?? "?"). \($0["applicationId"] ?? "?") \($0["final"] ?? "?")\(($0["proposed"] as? Bool) == true ? " *" : "")" }
+        try ensureHolidayCalendars(department: department)
         let notice = try expect("public notice", "POST", .review, "/rounds/\(roundId)/notice", token: department, json: [String: Any](), status: [201])
         guard let endsText = notice.object["endsOn"] as? String, let endsOn = LocalDate(endsText) else {
             throw ScenarioFailure(step: "public notice", detail: notice.text)
@@ -422,4 +437,11 @@ public final class NamingYearScenario {
                        grants: grants.compactMapValues { $0["id"] as? String }, releasedHeldGrants: released, paymentBatchId: batchId,
                        noticeEndsOn: endsOn.description, decidedOn: decidedOn)
     }
+}
+
+/// What the demo's department loads for a year whose holiday arrangement the platform does not ship: no
+/// holidays, said so in its source, so the notice counts Monday to Friday because someone chose it.
+public enum DemoHolidayCalendar {
+    public static let source = "演示：本系统未内置该年节假日安排，演示按周一至周五计 / demo: no holiday arrangement shipped for this year"
+    public static var body: [String: Any] { ["source": source, "holidays": [Any](), "makeUpWorkdays": [Any]()] }
 }

@@ -363,6 +363,15 @@ public final class ScaleScenario: @unchecked Sendable {
         guard !proposed.isEmpty, proposed.count <= options.quota else {
             throw ScenarioFailure(step: "ranking", detail: "\(proposed.count) proposed for a quota of \(options.quota): \(ranking.text.prefix(1500))")
         }
+        // Review refuses a notice in a year without a holiday calendar: the demo loads a marked one for unshipped years.
+        let clock = try call("read review's clock", "GET", .review, "/ops/clock", token: token(.operator), ok: [200, 404], client: client)
+        let reviewYear = (clock.object["today"] as? String).flatMap(LocalDate.init)?.year ?? LocalDate(Date()).year
+        for year in [reviewYear, reviewYear + 1] {
+            let known = try call("holiday calendar \(year)", "GET", .review, "/calendars/\(year)", token: department, ok: [200, 404], client: client)
+            if known.status == 404 {
+                try call("demo holiday calendar \(year)", "PUT", .review, "/calendars/\(year)", token: department, json: DemoHolidayCalendar.body, ok: [200], client: client)
+            }
+        }
         try call("public notice", "POST", .review, "/rounds/\(roundId)/notice", token: department, json: [String: Any](), ok: [201],
                  done: ["round.not_closed"], client: client)
         let notice = try call("read the notice", "GET", .review, "/rounds/\(roundId)/notice", token: department, ok: [200], client: client)

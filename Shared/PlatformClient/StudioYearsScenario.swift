@@ -298,6 +298,7 @@ public final class StudioYearsScenario {
             }
         }
         try expect("close scoring (\(kind))", "POST", .review, "/rounds/\(roundId)/close", token: department, status: [200])
+        try naming.ensureHolidayCalendars(department: department)
         let notice = try expect("public notice (\(kind))", "POST", .review, "/rounds/\(roundId)/notice", token: department, json: [String: Any](), status: [201])
         guard let endsOn = (notice.object["endsOn"] as? String).flatMap(LocalDate.init) else { throw ScenarioFailure(step: "notice (\(kind))", detail: notice.text) }
         try advanceClocks(to: endsOn.adding(days: 1), why: "past the \(kind) notice")

@@ -62,17 +62,19 @@ struct AssessmentFixture: Sendable {
         federation = try service.token(.federation)
     }
 
-    /// Moves the clock to `instant` (forward only).
-    func set(_ instant: String) {
+    /// Moves the clock to `instant` (forward only), then does what follows business time as the background
+    /// services and the demo clock's move do (the expiry sweep): reads never write.
+    func set(_ instant: String) async throws {
         let target = RFC3339.date(from: instant)!
         let delta = target.timeIntervalSince(service.clock.now())
         precondition(delta >= 0, "the test clock only moves forward")
         service.clock.advance(.milliseconds(Int64(delta * 1000)))
+        try await service.built.clockMoved()
     }
 
     /// The moment 10:00 in Quzhou on `day`.
-    func setQuzhouMorning(_ day: String) {
-        set("\(day)T02:00:00Z")
+    func setQuzhouMorning(_ day: String) async throws {
+        try await set("\(day)T02:00:00Z")
     }
 
     static func named(_ id: String = UUID().uuidString.lowercased(), name: String = "王建国劳模创新工作室", unit: String = "衢州元立金属制品有限公司",

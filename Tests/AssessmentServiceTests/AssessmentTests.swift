@@ -124,7 +124,7 @@ final class AssessmentTests: XCTestCase {
             let lastDay = try await fixture.send(client, .get, "/studios?overdue=true", token: fixture.department)
             XCTAssertEqual(lastDay.json["items"].array.count, 0)
             // When the cycle ends (00:00 on 1 June in Quzhou, still 31 May in UTC) without an assessment
-            fixture.set("2026-05-31T16:00:00Z")
+            try await fixture.set("2026-05-31T16:00:00Z")
             // Then it is flagged overdue, keeps its status, and no event pretends it passed or expired
             let overdue = try await fixture.send(client, .get, "/studios?overdue=true", token: fixture.department)
             XCTAssertEqual(overdue.json["items"].array.map { $0["id"].string }, ["s1"])
@@ -134,7 +134,7 @@ final class AssessmentTests: XCTestCase {
             XCTAssertEqual(due.json["items"].array.map { $0["id"].string }, ["s1"])
             XCTAssertEqual(try fixture.count("SELECT COUNT(*) FROM outbox_message WHERE type != 'studio.registered'"), 0)
             // When the department records the assessment late
-            fixture.setQuzhouMorning("2026-07-15")
+            try await fixture.setQuzhouMorning("2026-07-15")
             let late = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
                                               body: AssessmentFixture.assessment(on: "2026-07-15", result: "pass", visitedOn: "2026-07-01"))
             XCTAssertEqual(late.status, .created, late.text)

@@ -39,11 +39,11 @@ final class CycleTests: XCTestCase {
         try await fixture.name(AssessmentFixture.named("s1", namedOn: "2025-01-01"))
         try await fixture.service.built.application.test(.router) { client in
             // At 23:59 on 31 December in Quzhou (15:59Z) the studio is still in year 1
-            fixture.set("2025-12-31T15:59:00Z")
+            try await fixture.set("2025-12-31T15:59:00Z")
             let before = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
             XCTAssertEqual(before.json["studio"]["standing"]["yearInCycle"].int, 1)
             // At 00:30 on 1 January in Quzhou (still 31 December in UTC) it is in year 2
-            fixture.set("2025-12-31T16:30:00Z")
+            try await fixture.set("2025-12-31T16:30:00Z")
             let after = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
             XCTAssertEqual(after.json["studio"]["standing"]["yearInCycle"].int, 2)
             XCTAssertEqual(after.json["studio"]["standing"]["cycle"]["end"].string, "2028-01-01")
@@ -65,7 +65,7 @@ final class CycleTests: XCTestCase {
             XCTAssertEqual(early.issue["article"].string, "第十七条 / Art. 17")
             XCTAssertEqual(try fixture.count("SELECT COUNT(*) FROM cycle_assessment"), 0)
             // From 17 October it is due
-            fixture.setQuzhouMorning("2026-10-17")
+            try await fixture.setQuzhouMorning("2026-10-17")
             let open = try await fixture.send(client, .get, "/assessments/due", token: fixture.department)
             XCTAssertEqual(open.json["items"][0]["id"].string, "s1")
             XCTAssertEqual(open.json["items"][0]["standing"]["assessmentWindowOpensOn"].string, "2026-10-17")
@@ -77,7 +77,7 @@ final class CycleTests: XCTestCase {
         try await short.service.built.application.test(.router) { client in
             let closed = try await short.send(client, .get, "/assessments/due", token: short.department)
             XCTAssertEqual(closed.json["items"].array.count, 0)
-            short.setQuzhouMorning("2026-12-16")
+            try await short.setQuzhouMorning("2026-12-16")
             let open = try await short.send(client, .get, "/assessments/due", token: short.department)
             XCTAssertEqual(open.json["items"].array.count, 1)
         }

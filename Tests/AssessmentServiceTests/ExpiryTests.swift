@@ -1,5 +1,6 @@
 import AssessmentService
 import Foundation
+import GRDB
 import HummingbirdTesting
 import Messaging
 import ServiceKit
@@ -16,19 +17,19 @@ final class ExpiryTests: XCTestCase {
         try await fixture.name(AssessmentFixture.named("s2", name: "江山木门创新工作室", unit: "江山某木业有限公司", body: "330881", namedOn: "2023-06-01"))
         try await fixture.service.built.application.test(.router) { client in
             // s2 is assessed late but within the grace period
-            fixture.setQuzhouMorning("2026-08-20")
+            try await fixture.setQuzhouMorning("2026-08-20")
             let s2 = try await fixture.send(client, .post, "/studios/s2/assessments", token: fixture.department,
                                             body: AssessmentFixture.assessment(on: "2026-08-20", result: "pass", visitedOn: "2026-08-10"))
             XCTAssertEqual(s2.status, .created, s2.text)
 
             // On the last day of grace (2026-08-29) s1 is overdue but still on the public register
-            fixture.setQuzhouMorning("2026-08-29")
+            try await fixture.setQuzhouMorning("2026-08-29")
             let before = try await fixture.send(client, .get, "/public/studios")
             XCTAssertEqual(Set(before.json["items"].array.compactMap { $0["id"].string }), ["s1", "s2"])
             XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).count, 0)
 
             // When the grace period has passed
-            fixture.setQuzhouMorning("2026-08-30")
+            try await fixture.setQuzhouMorning("2026-08-30")
             // Then s1 is off the public register, and only s1
             let after = try await fixture.send(client, .get, "/public/studios")
             XCTAssertEqual(after.json["items"].array.compactMap { $0["id"].string }, ["s2"])
@@ -53,7 +54,7 @@ final class ExpiryTests: XCTestCase {
             XCTAssertFalse(body.contains("王建国"))
 
             // When a late assessment passes, then the title is restored and the studio is back on the register
-            fixture.setQuzhouMorning("2026-09-15")
+            try await fixture.setQuzhouMorning("2026-09-15")
             let late = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
                                               body: AssessmentFixture.assessment(on: "2026-09-15", result: "pass", visitedOn: "2026-09-10"))
             XCTAssertEqual(late.status, .created, late.text)
@@ -69,6 +70,41 @@ final class ExpiryTests: XCTestCase {
         }
     }
 
+    /// Reads are reads: the register, a studio's page, the department's lists and the notices write nothing, even
+    /// on a day a studio falls due; the sweep after the clock moves (the background service's, the demo clock's) does.
+    func testAReadOfTheRegisterWritesNothingAndTheSweepAfterTheClockMovesExpires() async throws {
+        let fixture = try AssessmentFixture(at: "2026-06-10T02:00:00Z", settings: AssessmentSettings(expiryGraceDays: 10))
+        try await fixture.name(AssessmentFixture.named("s1", namedOn: "2023-06-01"))
+        @Sendable func rows() async throws -> [Int] {
+            try await fixture.service.database.read { db in
+                try ["studio", "public_notice", "title_history", "outbox_message"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? 0 }
+            }
+        }
+        try await fixture.service.built.application.test(.router) { client in
+            // The background service sweeps at start, on the 10th day of grace (nothing due); then the clock moves
+            // past the grace period by hand, without the sweep that follows a move (the hourly one is an hour away)
+            try await Task.sleep(for: .milliseconds(500))
+            fixture.service.clock.advance(.seconds(2 * 86400))
+            let before = try await rows()
+            for path in ["/public/studios", "/public/studios/s1", "/public/notices"] {
+                do { let awaited = try await fixture.send(client, .get, path).status; XCTAssertEqual(awaited, .ok, path) }
+            }
+            for path in ["/studios", "/studios/s1", "/assessments/due"] {
+                do { let awaited = try await fixture.send(client, .get, path, token: fixture.department).status; XCTAssertEqual(awaited, .ok, path) }
+            }
+            let stillListed = try await fixture.send(client, .get, "/public/studios")
+            XCTAssertEqual(stillListed.json["items"].array.count, 1, "no read expired it")
+            do { let awaited = try await rows(); XCTAssertEqual(awaited, before, "no read wrote a row") }
+            XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).count, 0)
+            // The sweep that follows the clock expires it, once
+            try await fixture.service.built.clockMoved()
+            try await fixture.service.built.clockMoved()
+            let after = try await fixture.send(client, .get, "/public/studios")
+            XCTAssertEqual(after.json["items"].array.count, 0)
+            XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).map(\.data.expiredOn), [LocalDate("2026-06-11")!])
+        }
+    }
+
     func testTheGracePeriodIsASetting() async throws {
         // Given a department that allows 10 days' grace
         let fixture = try AssessmentFixture(at: "2026-06-10T02:00:00Z", settings: AssessmentSettings(expiryGraceDays: 10))
@@ -76,7 +112,7 @@ final class ExpiryTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             _ = try await fixture.send(client, .get, "/public/studios")
             XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).count, 0, "2026-06-10 is the 10th day of grace")
-            fixture.setQuzhouMorning("2026-06-11")
+            try await fixture.setQuzhouMorning("2026-06-11")
             let after = try await fixture.send(client, .get, "/public/studios")
             XCTAssertEqual(after.json["items"].array.count, 0)
             XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).map(\.data.expiredOn), [LocalDate("2026-06-11")!])

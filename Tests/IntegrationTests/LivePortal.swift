@@ -25,6 +25,7 @@ final class LivePortal {
         let todayText = try operatorAPI.expect(200, "GET", "/ops/clock").object["today"] as? String ?? ""
         guard let today = LocalDate(todayText) else { throw HarnessError("no business day from /ops/clock: \(todayText)") }
         self.today = today
+        try Self.loadDemoCalendars(review: APIClient(baseURL: live.processes["review"]!.baseURL, token: live.tokens[.department]), today: today)
         (roundID, roundYear) = try Self.openRound(department, today: today, after: today.year - 1)
         let urls = ["--intake-url", live.processes["intake"]!.baseURL, "--review-url", live.processes["review"]!.baseURL,
                     "--funding-url", live.processes["funding"]!.baseURL, "--assessment-url", live.processes["assessment"]!.baseURL,
@@ -46,6 +47,14 @@ final class LivePortal {
             guard reply.status == 409 else { throw HarnessError("opening a round: \(reply.status) \(reply.text)") }
         }
         throw HarnessError("no free year for a round")
+    }
+
+    /// The 公示 needs a holiday calendar for its years: a marked empty one where the platform ships none (the
+    /// demo clocks run years ahead).
+    static func loadDemoCalendars(review: APIClient, today: LocalDate) throws {
+        for year in [today.year, today.year + 1] where try review.call("GET", "/calendars/\(year)").status == 404 {
+            try review.expect(200, "PUT", "/calendars/\(year)", json: DemoHolidayCalendar.body)
+        }
     }
 
     /// A second open round, for a test that takes a round through to its decision.

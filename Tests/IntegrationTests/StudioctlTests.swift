@@ -348,6 +348,7 @@ final class StudioctlTests: XCTestCase {
         let ranking = try json(["ranking", "show", round]) as? [String: Any]
         let proposed = (ranking?["lines"] as? [[String: Any]] ?? []).filter { $0["proposed"] as? Bool == true }.compactMap { $0["applicationId"] as? String }
         XCTAssertEqual(proposed, Array(applications.prefix(2)), "\(ranking ?? [:])")
+        try LivePortal.loadDemoCalendars(review: APIClient(baseURL: live.processes["review"]!.baseURL, token: live.tokens[.department]), today: today)
         let notice = try json(["notice", "publish", round]) as? [String: Any]
         let endsOn = try XCTUnwrap(LocalDate(notice?["endsOn"] as? String ?? ""), "\(notice ?? [:])")
         let early = try studioctl(["decision", "publish", round])

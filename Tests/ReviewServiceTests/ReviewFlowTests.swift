@@ -94,10 +94,10 @@ final class ReviewFlowTests: XCTestCase {
             XCTAssertEqual(outside.errors.first?["field"] as? String, "applicationIds[1]")
             let stillClosed = try await F.call(client, .get, "/rounds/naming-2026", token: dep)
             XCTAssertEqual((stillClosed.object["round"] as? [String: Any])?["status"] as? String, "closed")
-            // Public notice of 5 working days from Monday 2026-09-21: until Friday 2026-09-25
+            // Public notice of 5 working days from Monday 2026-09-21: Friday 2026-09-25 is 中秋节, so until Monday 2026-09-28
             let notice = try await F.call(client, .post, "/rounds/naming-2026/notice", token: dep, json: "{}")
             XCTAssertEqual(notice.status, .created, notice.text)
-            XCTAssertEqual(notice.object["endsOn"] as? String, "2026-09-25")
+            XCTAssertEqual(notice.object["endsOn"] as? String, "2026-09-28")
             // An objection is recorded and resolved as unfounded
             let objection = try await F.call(client, .post, "/rounds/naming-2026/objections", token: dep, json: #"{"applicationId":"A1","text":"场地面积存疑"}"#)
             XCTAssertEqual(objection.status, .created, objection.text)
@@ -106,7 +106,7 @@ final class ReviewFlowTests: XCTestCase {
             let early = try await F.call(client, .post, "/rounds/naming-2026/decision", token: fixture.federation)
             XCTAssertEqual(early.status, .conflict)
             XCTAssertEqual(early.errorCodes, ["decision.notice_running"])
-            fixture.service.clock.advance(.seconds(5 * 86400))
+            fixture.service.clock.advance(.seconds(8 * 86400))
             let unresolved = try await F.call(client, .post, "/rounds/naming-2026/decision", token: fixture.federation)
             XCTAssertEqual(unresolved.errorCodes, ["decision.objection_open"])
             let resolved = try await F.call(client, .post, "/rounds/naming-2026/objections/\(objectionID)/resolution", token: dep,
@@ -122,7 +122,7 @@ final class ReviewFlowTests: XCTestCase {
         // Then: one studio named, with a fresh studio id and the naming day
         let named = try fixture.service.emitted(StudioNamed.self)
         XCTAssertEqual(named.map(\.data.applicationID), ["A1"])
-        XCTAssertEqual(named.first?.data.namedOn, LocalDate("2026-09-26"))
+        XCTAssertEqual(named.first?.data.namedOn, LocalDate("2026-09-29"))
         XCTAssertEqual(named.first?.data.unitName, "元立公司")
         XCTAssertEqual(named.first?.aggregate, "studio:\(named.first!.data.studioID.rawValue)")
         // and every status change reached intake's stream, in order

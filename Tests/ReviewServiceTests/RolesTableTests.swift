@@ -47,6 +47,18 @@ final class RolesTableTests: XCTestCase {
         "post /rounds/{round}/objections": .only(.department),
         "post /rounds/{round}/objections/{objection}/resolution": .only(.department),
         "post /rounds/{round}/decision": .only(.federation),
+        "get /public/notices": .everyone,
+        "get /public/rounds/{round}/notice": .everyone,
+        "post /public/rounds/{round}/objections": .everyone,
+        "put /applications/{application}/score-sheets/{expert}/paper": .only(.department),
+        "post /applications/{application}/score-sheets/mine/confirm": .only(.expert),
+        "post /applications/{application}/site-visits": .only(.department),
+        "get /applications/{application}/site-visits": .only(.department, .federation, .expert),
+        "post /site-visits/{visit}/photos": .only(.department),
+        "get /site-visits/{visit}/photos/{photo}": .only(.department, .federation, .expert),
+        "get /calendars": .only(.department, .federation),
+        "get /calendars/{year}": .only(.department, .federation),
+        "put /calendars/{year}": .only(.department),
     ]) { _, new in new }
 
     func testEveryOperationAnswersEveryRoleAsTheTableSays() async throws {

@@ -58,7 +58,7 @@ final class SelectionRoundTests: XCTestCase {
                 let objection = try await F.call(client, .post, "/rounds/\(round)/objections", token: dep, json: #"{"applicationId":"\#(leaveOut)","text":"群众反映成果署名有争议"}"#)
                 let id = (objection.object["objections"] as? [[String: Any]])?.last?["id"] as? Int ?? 0
                 try await F.call(client, .post, "/rounds/\(round)/objections/\(id)/resolution", token: dep, json: #"{"upheld":false,"resolution":"材料齐全"}"#)
-                fixture.service.clock.advance(.seconds(7 * 86400))
+                fixture.service.clock.advance(.seconds(8 * 86400))  // past a notice that 中秋节 (25 September) lengthens to the 28th
                 let bare = try await F.call(client, .post, "/rounds/\(round)/decision", token: fixture.federation, json: #"{"excludeApplicationIds":["\#(leaveOut)"]}"#)
                 XCTAssertEqual(bare.status, .unprocessableContent, bare.text)
                 XCTAssertEqual(bare.errors.first?["field"] as? String, "reason")
@@ -67,7 +67,7 @@ final class SelectionRoundTests: XCTestCase {
                 XCTAssertEqual(unobjected.errorCodes, ["decision.exclusion_not_objected"], unobjected.text)
                 decision = #"{"excludeApplicationIds":["\#(leaveOut)"],"reason":"署名争议尚未澄清，暂不入选"}"#
             } else {
-                fixture.service.clock.advance(.seconds(7 * 86400))
+                fixture.service.clock.advance(.seconds(8 * 86400))  // past a notice that 中秋节 (25 September) lengthens to the 28th
             }
             let decided = try await F.call(client, .post, "/rounds/\(round)/decision", token: fixture.federation, json: decision)
             XCTAssertEqual(decided.status, .ok, decided.text)

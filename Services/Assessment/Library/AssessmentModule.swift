@@ -50,6 +50,12 @@ public struct AssessmentModule: ServiceModule {
         [ExpiryService(environment: environment, settings: settings)]
     }
 
+    /// Expiry follows business time: swept when the demo clock moves (and hourly by `ExpiryService`), never by a read.
+    public func clockMovedHooks(environment: ServiceEnvironment) -> [@Sendable () async throws -> Void] {
+        let settings = self.settings
+        return [{ try await Expiry.sweep(environment, settings: settings) }]
+    }
+
     public var openAPIPaths: String { AssessmentOpenAPI.paths }
     public var openAPISchemas: String { AssessmentOpenAPI.schemas }
 }

@@ -2,10 +2,16 @@ import GRDB
 import Hummingbird
 import Messaging
 import ServiceKit
+import StudioDomain
 
 /// Review (评审): qualification review, the expert panel, conflict-free assignment, scoring, ranking against the quota, the federation's decision (Art 9, 11, 13, 14).
 public struct ReviewModule: ServiceModule {
-    public init() {}
+    /// The screening bodies' names for the public notice's area column.
+    public let referenceData: ReferenceData
+
+    public init(referenceData: ReferenceData = .defaults) {
+        self.referenceData = referenceData
+    }
 
     public var name: String { "review" }
     public var defaultPort: Int { 8082 }
@@ -29,6 +35,14 @@ public struct ReviewModule: ServiceModule {
         ScoringController(environment: environment).add(to: router)
         RankingController(environment: environment).add(to: router)
         DecisionController(environment: environment).add(to: router)
+        PublicNoticeController(environment: environment, referenceData: referenceData).add(to: router)
+        CalendarsController(environment: environment).add(to: router)
+        SiteVisitController(environment: environment).add(to: router)
+    }
+
+    /// Site-visit photos are up to 5 MiB, more than other bodies.
+    public var bodyLimitOverrides: [BodyLimitOverride] {
+        [BodyLimitOverride("/site-visits/*/photos", limit: SiteVisitController.photoLimit)]
     }
 
     public var openAPIPaths: String { ReviewOpenAPI.paths }

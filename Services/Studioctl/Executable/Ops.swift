@@ -302,11 +302,15 @@ struct Backup: ParsableCommand {
             }
             let check = try DatabaseQueue(path: destination, configuration: { var c = Configuration(); c.readonly = true; return c }())
             let integrity = try check.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
-            try check.close()
+            defer { try? check.close() }
             let ok = integrity == ["ok"]
             allGood = allGood && ok
+            // The audit chain's head beside the copy (0600), read from the copy: `studioctl audit verify --against`
+            // later shows a database whose chain was rewritten since.
+            let head = try check.read { db in try AuditChainHead.read(service: target.rawValue, in: db) }
+            try head.write(to: AuditChainHead.path(besideBackup: destination))
             let size = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? Int) ?? 0
-            results.append(["service": target.rawValue, "file": destination, "pages": pages, "bytes": size,
+            results.append(["service": target.rawValue, "file": destination, "pages": pages, "bytes": size, "auditEntries": head.entries,
                             "integrity": ok ? "ok" : integrity.prefix(5).joined(separator: "; "),
                             "seconds": (Date().timeIntervalSince(started) * 1000).rounded() / 1000])
         }
@@ -318,5 +322,46 @@ struct Backup: ParsableCommand {
             table.print()
         }
         if !allGood { throw CheckFailed(message: "a copy failed its integrity check") }
+    }
+}
+
+// MARK: Audit
+
+/// `studioctl audit verify --against DIR/<service>.audit-head.json`: the service's audit chain (read-only from
+/// the data folder) must still extend the head exported beside a backup; a database rewritten since, even with
+/// a consistent chain, does not. (`<service> audit verify` walks the whole chain's hashes as well.)
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check audit chains against exported heads.",
+                                                    subcommands: [Verify.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that a service's audit chain still extends the head exported beside a backup.",
+            discussion: "Exits 1 when the chain is shorter than the head or its entry at the head has another hash.")
+        @OptionGroup var common: Common
+        @Option(help: "The head file written by `studioctl backup` or `<service> backup` (<service>.audit-head.json)") var against: String
+
+        func run() throws {
+            let head = try AuditChainHead.load(from: against)
+            let service = try serviceNamed(head.service)
+            let folder = common.dataDir ?? ProcessInfo.processInfo.environment["STUDIO_DATA_DIR"] ?? "data"
+            let source = (folder as NSString).appendingPathComponent("\(service.rawValue).sqlite")
+            guard FileManager.default.fileExists(atPath: source) else { throw Unreachable(message: "no database \(source) (give --data-dir)") }
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.busyMode = .timeout(10)
+            let database = try DatabaseQueue(path: source, configuration: configuration)
+            let (problems, now) = try database.read { db in (try head.problems(in: db), try AuditChainHead.read(service: service.rawValue, in: db)) }
+            try database.close()
+            if common.json {
+                printJSON(["service": service.rawValue, "extends": problems.isEmpty, "problems": problems, "headEntries": head.entries, "entries": now.entries] as [String: Any])
+            } else if problems.isEmpty {
+                print("\(service.rawValue): the audit log (\(now.entries) entries) extends the head of \(head.entries) entries exported \(head.exportedAt)")
+            }
+            if !problems.isEmpty {
+                if !common.json { print("\(service.rawValue): \(problems.joined(separator: "; "))") }
+                throw CheckFailed(message: "the audit log of \(service.rawValue) does not extend the exported head")
+            }
+        }
     }
 }

@@ -25,7 +25,7 @@ struct Studioctl: ParsableCommand {
             QualificationCommand.self, ExpertsCommand.self, ConflictsCommand.self, AssignmentCommand.self,
             ScoresCommand.self, RankingCommand.self, NoticeCommand.self, DecisionCommand.self,
             GrantsCommand.self, BudgetCommand.self, PaymentsCommand.self, AssessmentsCommand.self,
-            TokensCommand.self, DeadLetters.self, Replay.self, Backup.self, Demo.self,
+            TokensCommand.self, DeadLetters.self, Replay.self, Backup.self, Demo.self, AuditCommand.self,
         ])
 
     /// ArgumentParser's own handling, plus the platform's exit codes.

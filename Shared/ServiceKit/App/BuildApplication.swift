@@ -17,6 +17,9 @@ public struct BuiltService: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Every route as `METHOD /path`, for the test that keeps the OpenAPI document true.
     public let routes: [String]
+    /// The module's work after business time moved (`ServiceModule.clockMovedHooks`), as `POST /ops/clock`
+    /// runs it; tests that move their clock by hand call it as the background services would.
+    public let clockMoved: @Sendable () async throws -> Void
 }
 
 /// Builds one service the same way for the executable and for the tests.
@@ -69,7 +72,9 @@ public func buildApplication(
     SystemRoutes(module: module, database: database, registry: registry, handledTypes: handlers.eventTypes, demoClock: configuration.demoClock).add(to: router)
     EventsController(inbox: inbox, logger: logger).add(to: router)
     OperationsController(environment: environment).add(to: router.group("ops"))
-    demoClock?.addRoutes(to: router.group("ops"))
+    let hooks = module.clockMovedHooks(environment: environment)
+    let clockMoved: @Sendable () async throws -> Void = { for hook in hooks { try await hook() } }
+    demoClock?.addRoutes(to: router.group("ops"), after: clockMoved)
     module.addRoutes(to: router, environment: environment)
     routeMethods.set(router.routes.map { "\($0.method) \($0.path)" })
 
@@ -83,7 +88,8 @@ public func buildApplication(
             logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
         },
         logger: logger)
-    return BuiltService(application: application, environment: environment, dispatcher: dispatcher, inbox: inbox, registry: registry, routes: router.routes.map { "\($0.method) \($0.path)" })
+    return BuiltService(application: application, environment: environment, dispatcher: dispatcher, inbox: inbox, registry: registry,
+                        routes: router.routes.map { "\($0.method) \($0.path)" }, clockMoved: clockMoved)
 }
 
 /// Counts requests by method and status class, and their duration.

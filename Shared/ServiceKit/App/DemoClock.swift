@@ -58,7 +58,8 @@ public final class DemoClock: Sendable {
         var advanceDays: Int?
     }
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+    /// `after`: the module's work that follows business time, done before the move is answered.
+    func addRoutes(to group: RouterGroup<AppRequestContext>, after moved: @escaping @Sendable () async throws -> Void = {}) {
         group.get("clock") { _, context -> ClockView in
             try context.require(.operator)
             return self.view
@@ -73,6 +74,7 @@ public final class DemoClock: Sendable {
             } else {
                 throw Problem.validation([DomainIssue(code: "clock.input", field: "advanceDays", messageZh: "请给出 now（RFC 3339 时刻）或 advanceDays（0 到 3650）", messageEn: "give now (an RFC 3339 instant) or advanceDays (0 to 3650)")])
             }
+            try await moved()
             return self.view
         }
     }

@@ -26,11 +26,16 @@ public protocol ServiceModule: Sendable {
     func backgroundServices(environment: ServiceEnvironment) -> [any Service]
     /// Paths whose request bodies may be larger (or must be smaller) than the service's default.
     var bodyLimitOverrides: [BodyLimitOverride] { get }
+    /// Work that follows business time (a sweep of what has fallen due), run when the demo clock is moved
+    /// (`POST /ops/clock` answers after it) so that reads never have to write; the background services run
+    /// it on real time.
+    func clockMovedHooks(environment: ServiceEnvironment) -> [@Sendable () async throws -> Void]
 }
 
 extension ServiceModule {
     public func backgroundServices(environment: ServiceEnvironment) -> [any Service] { [] }
     public var bodyLimitOverrides: [BodyLimitOverride] { [] }
+    public func clockMovedHooks(environment: ServiceEnvironment) -> [@Sendable () async throws -> Void] { [] }
 }
 
 /// What a service's code gets to work with.

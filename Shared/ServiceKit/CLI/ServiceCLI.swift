@@ -34,21 +34,33 @@ public enum ServiceCLI {
                 try await subscriptionCommand(module: module, arguments: arguments)
             case "audit":
                 // `audit verify`: walks the hash chain; exit 1 and the first broken entry if it is not intact.
-                guard arguments.first == "verify" else { throw ValidationError("usage: \(module.name) audit verify [--data-dir D]") }
-                let options = try CommonOptions.parse(Array(arguments.dropFirst()))
-                let database = try ServiceDatabase.open(path: options.databasePath(for: module), module: module)
-                let result = try await database.read { db in try AuditLog.verify(in: db) }
-                if result.intact {
-                    print("\(module.name): audit log intact, \(result.entries) entries")
-                } else {
+                // With `--against HEADFILE` (written beside a backup) the chain must also still extend that head:
+                // a database rewritten and re-hashed consistently since the export shows here.
+                guard arguments.first == "verify" else { throw ValidationError("usage: \(module.name) audit verify [--against HEADFILE] [--data-dir D]") }
+                let options = try AuditVerifyOptions.parse(Array(arguments.dropFirst()))
+                let head = try options.against.map { try AuditChainHead.load(from: $0) }
+                let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
+                let (result, problems) = try await database.read { db in (try AuditLog.verify(in: db), try head?.problems(in: db) ?? []) }
+                if !result.intact {
                     print("\(module.name): audit log BROKEN at entry \(result.firstBroken ?? 0): \(result.problem ?? "")")
                     throw ExitCode(1)
                 }
+                if !problems.isEmpty {
+                    print("\(module.name): audit log does NOT extend the exported head: \(problems.joined(separator: "; "))")
+                    throw ExitCode(1)
+                }
+                print("\(module.name): audit log intact, \(result.entries) entries\(head.map { ", extends the head of \($0.entries) exported \($0.exportedAt)" } ?? "")")
             case "backup":
                 let options = try BackupOptions.parse(arguments)
                 let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
                 try ServiceDatabase.backup(database, to: options.to)
-                print("backed up \(module.name) to \(options.to)")
+                // The audit chain's head beside the copy, read from the copy itself (0600).
+                let headPath = AuditChainHead.path(besideBackup: options.to)
+                let copy = try DatabaseQueue(path: options.to, configuration: { var c = Configuration(); c.readonly = true; return c }())
+                let head = try await copy.read { db in try AuditChainHead.read(service: module.name, in: db) }
+                try copy.close()
+                try head.write(to: headPath)
+                print("backed up \(module.name) to \(options.to), audit head (\(head.entries) entries) to \(headPath)")
             case "inbound-secret":
                 guard arguments.first == "add" else { throw ValidationError("usage: \(module.name) inbound-secret add --source S --secret X") }
                 let options = try InboundSecretOptions.parse(Array(arguments.dropFirst()))
@@ -76,7 +88,7 @@ public enum ServiceCLI {
                \(module.name) subscription wire --peer SERVICE --url U --secret whsec_… [--data-dir D]
                \(module.name) subscription list [--data-dir D]
                \(module.name) backup --to FILE [--data-dir D]
-               \(module.name) audit verify [--data-dir D]
+               \(module.name) audit verify [--against HEADFILE] [--data-dir D]
                \(module.name) inbound-secret add --source SERVICE --secret whsec_… [--data-dir D]
         Environment: STUDIO_DATA_DIR, STUDIO_HOST, \(module.name.uppercased())_PORT, STUDIO_RETRY_SCHEDULE, STUDIO_LOG_LEVEL, STUDIO_LOG_FORMAT (json|text)
         """
@@ -259,6 +271,11 @@ struct SubscriptionWireOptions: ParsableArguments {
 struct BackupOptions: ParsableArguments {
     @OptionGroup var common: CommonOptions
     @Option(help: "The backup file to write (SQLite online backup; safe while the service runs)") var to: String
+}
+
+struct AuditVerifyOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+    @Option(help: "A head file written beside a backup (<service>.audit-head.json): the chain must still extend it") var against: String?
 }
 
 struct InboundSecretOptions: ParsableArguments {

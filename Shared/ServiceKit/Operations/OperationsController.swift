@@ -97,11 +97,16 @@ struct OperationsController {
     }
 
     @Sendable func createSubscription(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SubscriptionView> {
-        try context.require(.operator)
+        let identity = try context.require(.operator)
         let input = try await request.decodeJSON(CreateSubscription.self, context: context)
         let now = nowMillis
         let record = try await mapSubscriptionErrors {
-            try await database.write { db in try Subscriptions.create(name: input.name, url: input.url, eventTypes: input.eventTypes, secret: input.secret, nowMillis: now, in: db) }
+            try await database.write { db in
+                let record = try Subscriptions.create(name: input.name, url: input.url, eventTypes: input.eventTypes, secret: input.secret, nowMillis: now, in: db)
+                try Self.audit(identity, "ops.subscription.created", subject: "subscription:\(record.id)",
+                               ["name": record.name, "url": record.url, "eventTypes": record.eventTypes], at: now, in: db)
+                return record
+            }
         }
         return EditedResponse(status: .created, response: SubscriptionView(record, showSecret: true))
     }
@@ -113,19 +118,24 @@ struct OperationsController {
     }
 
     @Sendable func updateSubscription(_ request: Request, context: AppRequestContext) async throws -> SubscriptionView {
-        try context.require(.operator)
+        let identity = try context.require(.operator)
         let id = try context.parameters.require("id")
         let input = try await request.decodeJSON(UpdateSubscription.self, context: context)
         let now = nowMillis
         let record = try await mapSubscriptionErrors {
-            try await database.write { db in try Subscriptions.update(id, url: input.url, eventTypes: input.eventTypes, active: input.active, nowMillis: now, in: db) }
+            try await database.write { db in
+                let record = try Subscriptions.update(id, url: input.url, eventTypes: input.eventTypes, active: input.active, nowMillis: now, in: db)
+                try Self.audit(identity, "ops.subscription.changed", subject: "subscription:\(record.id)",
+                               ["url": record.url, "eventTypes": record.eventTypes, "status": record.status.rawValue], at: now, in: db)
+                return record
+            }
         }
         if input.active == true { environment.outbox.wake() }
         return SubscriptionView(record)
     }
 
     @Sendable func rotateSecret(_ request: Request, context: AppRequestContext) async throws -> SubscriptionView {
-        try context.require(.operator)
+        let identity = try context.require(.operator)
         let id = try context.parameters.require("id")
         let input = try await request.decodeJSON(RotateSecret.self, context: context)
         let grace = input.graceSeconds ?? 86400
@@ -134,7 +144,12 @@ struct OperationsController {
         }
         let now = nowMillis
         let record = try await mapSubscriptionErrors {
-            try await database.write { db in try Subscriptions.rotateSecret(id, newSecret: input.secret, grace: .seconds(grace), nowMillis: now, in: db) }
+            try await database.write { db in
+                let record = try Subscriptions.rotateSecret(id, newSecret: input.secret, grace: .seconds(grace), nowMillis: now, in: db)
+                // Never the secret itself: which subscription, and how long the old one stays valid.
+                try Self.audit(identity, "ops.subscription.secret_rotated", subject: "subscription:\(record.id)", ["graceSeconds": String(grace)], at: now, in: db)
+                return record
+            }
         }
         return SubscriptionView(record, showSecret: true)
     }
@@ -191,14 +206,17 @@ struct OperationsController {
     struct Replayed: ResponseEncodable { var replayed: Int }
 
     @Sendable func replayMessage(_ request: Request, context: AppRequestContext) async throws -> Replayed {
-        try context.require(.operator)
+        let identity = try context.require(.operator)
         let id = try context.parameters.require("id")
         let input = try await request.decodeJSONIfPresent(ReplayOne.self, context: context) ?? ReplayOne(subscriptionId: nil)
         let now = nowMillis
         let count = try await mapSubscriptionErrors {
             try await database.write { db -> Int in
                 guard try MessagingOperations.body(id: id, in: db) != nil else { throw Problem.notFound("message", zh: "消息", id: id) }
-                return try MessagingOperations.replay(messageID: id, subscriptionID: input.subscriptionId, nowMillis: now, in: db)
+                let count = try MessagingOperations.replay(messageID: id, subscriptionID: input.subscriptionId, nowMillis: now, in: db)
+                try Self.audit(identity, "ops.replay.message", subject: "message:\(id)",
+                               ["subscription": input.subscriptionId ?? "*", "replayed": String(count)], at: now, in: db)
+                return count
             }
         }
         environment.outbox.wake()
@@ -206,7 +224,7 @@ struct OperationsController {
     }
 
     @Sendable func replayRange(_ request: Request, context: AppRequestContext) async throws -> Replayed {
-        try context.require(.operator)
+        let identity = try context.require(.operator)
         let input = try await request.decodeJSON(ReplayRange.self, context: context)
         guard input.from < input.to else {
             throw Problem.validation([DomainIssue(code: "replay.range", field: "to", messageZh: "结束时间须晚于开始时间", messageEn: "to must be after from")])
@@ -214,7 +232,11 @@ struct OperationsController {
         let now = nowMillis
         let count = try await mapSubscriptionErrors {
             try await database.write { db in
-                try MessagingOperations.replay(from: input.from, to: input.to, subscriptionID: input.subscriptionId, onlyDead: input.onlyDead ?? true, nowMillis: now, in: db)
+                let count = try MessagingOperations.replay(from: input.from, to: input.to, subscriptionID: input.subscriptionId, onlyDead: input.onlyDead ?? true, nowMillis: now, in: db)
+                try Self.audit(identity, "ops.replay.range", subject: "messages", [
+                    "from": RFC3339.string(from: input.from), "to": RFC3339.string(from: input.to), "subscription": input.subscriptionId ?? "*",
+                    "onlyDead": String(input.onlyDead ?? true), "replayed": String(count)], at: now, in: db)
+                return count
             }
         }
         environment.outbox.wake()
@@ -311,14 +333,19 @@ struct OperationsController {
     }
 
     @Sendable func addInboundSecret(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<InboundSecretView> {
-        try context.require(.operator)
+        let identity = try context.require(.operator)
         let input = try await request.decodeJSON(AddInboundSecret.self, context: context)
         guard !input.source.isEmpty, input.source.count <= 50 else {
             throw Problem.validation([DomainIssue(code: "inbound_secret.source", field: "source", messageZh: "来源服务名须为 1 到 50 个字符", messageEn: "source must be 1 to 50 characters")])
         }
         let now = nowMillis
         let secret = try await mapSubscriptionErrors {
-            try await database.write { db in try InboundSecrets.add(source: input.source, secret: input.secret, expiresAt: input.expiresAt.map(Millis.from), nowMillis: now, in: db) }
+            try await database.write { db in
+                let secret = try InboundSecrets.add(source: input.source, secret: input.secret, expiresAt: input.expiresAt.map(Millis.from), nowMillis: now, in: db)
+                try Self.audit(identity, "ops.inbound_secret.added", subject: "inbound-secret:\(secret.id)",
+                               ["source": secret.source, "expiresAt": secret.expiresAt.map { RFC3339.string(from: Millis.date($0)) } ?? "-"], at: now, in: db)
+                return secret
+            }
         }
         return EditedResponse(status: .created, response: InboundSecretView(
             id: secret.id, source: secret.source, secretPrefix: String(secret.secret.encoded.prefix(10)) + "…",
@@ -326,9 +353,14 @@ struct OperationsController {
     }
 
     @Sendable func removeInboundSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try context.require(.operator)
+        let identity = try context.require(.operator)
         let id = try context.parameters.require("id", as: Int64.self)
-        guard try await database.write({ db in try InboundSecrets.remove(id: id, in: db) }) else {
+        let now = nowMillis
+        guard try await database.write({ db in
+            guard try InboundSecrets.remove(id: id, in: db) else { return false }
+            try Self.audit(identity, "ops.inbound_secret.removed", subject: "inbound-secret:\(id)", [String: String](), at: now, in: db)
+            return true
+        }) else {
             throw Problem.notFound("inbound secret", zh: "入站密钥", id: String(id))
         }
         return Response(status: .noContent)
@@ -368,13 +400,19 @@ struct OperationsController {
     }
 
     @Sendable func issueToken(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<IssuedToken> {
-        try context.require(.operator)
+        let identity = try context.require(.operator)
         let input = try await request.decodeJSON(IssueToken.self, context: context)
         if input.role.needsSubject, (input.subject ?? "").isEmpty {
             throw Problem.validation([DomainIssue(code: "token.subject", field: "subject", messageZh: "角色 \(input.role.nameZh) 须指明对象（初审单位代码或专家编号）", messageEn: "the role \(input.role.rawValue) needs a subject (screening body code or expert id)")])
         }
         let now = nowMillis
-        let issued = try await database.write { db in try Tokens.issue(role: input.role, subject: input.subject, label: input.label, nowMillis: now, in: db) }
+        let issued = try await database.write { db in
+            let issued = try Tokens.issue(role: input.role, subject: input.subject, label: input.label, nowMillis: now, in: db)
+            // The token's id, role and subject, never the token.
+            try Self.audit(identity, "ops.token.issued", subject: "token:\(issued.view.id)",
+                           ["role": input.role.rawValue, "subject": input.subject ?? "-", "label": input.label ?? ""], at: now, in: db)
+            return issued
+        }
         return EditedResponse(status: .created, response: IssuedToken(token: issued.token, info: issued.view))
     }
 
@@ -385,13 +423,24 @@ struct OperationsController {
             throw Problem(.conflict, code: "token.self_revoke", field: "id", zh: "不能吊销当前正在使用的令牌", en: "a token cannot revoke itself")
         }
         let now = nowMillis
-        guard try await database.write({ db in try Tokens.revoke(id: id, nowMillis: now, in: db) }) else {
+        guard try await database.write({ db in
+            guard try Tokens.revoke(id: id, nowMillis: now, in: db) else { return false }
+            try Self.audit(identity, "ops.token.revoked", subject: "token:\(id)", [String: String](), at: now, in: db)
+            return true
+        }) else {
             throw Problem.notFound("token", zh: "访问令牌", id: id)
         }
         return Response(status: .noContent)
     }
 
     // MARK: Helpers
+
+    /// The operator's action in the kit's hash-chained log, in the action's own transaction (real time, as the
+    /// action itself). Never a secret or a token in the details.
+    static func audit(_ identity: Identity, _ action: String, subject: String, _ details: [String: String], at millis: Int64, in db: Database) throws {
+        try AuditLog.append(actorRole: identity.role.rawValue, actorSubject: identity.tokenID, action: action, subject: subject,
+                            details: details, at: Millis.date(millis), in: db)
+    }
 
     private func instant(_ text: String, field: String) throws -> Date {
         guard let date = RFC3339.date(from: text) else {

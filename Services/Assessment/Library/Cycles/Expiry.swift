@@ -10,8 +10,9 @@ import StudioDomain
 /// is `expired`: off the public register, with a public notice, and `studio.expired` for the replicas. A late
 /// assessment that passes restores it; one that fails revokes it.
 ///
-/// Expiry is computed from the day, like `CycleStanding`, and written by a sweep that every read of the
-/// register runs first and a background service runs hourly, so it is on time whether or not anyone looks.
+/// Expiry is written by a sweep that a background service runs at start and hourly, that the demo clock's move
+/// runs before it answers, and that recording an assessment runs first. Reads never write: a studio past its
+/// grace period shows as expired from the sweep on (within the hour on real time).
 enum Expiry {
     /// The first day a studio whose `cycle` ended unassessed is expired.
     static func expiresOn(_ cycle: StudioCycle, graceDays: Int) -> LocalDate { cycle.end.adding(days: graceDays) }
@@ -48,8 +49,8 @@ enum Expiry {
         today.adding(days: 2 - graceDays).adding(years: -StudioCycle.lengthInYears)
     }
 
-    /// The sweep on the service's clock, what a read of the register runs first: a read that finds no
-    /// candidate, and a write transaction only when there is one.
+    /// The sweep on the service's clock: a read that finds no candidate, and a write transaction only when
+    /// there is one.
     static func sweep(_ environment: ServiceEnvironment, settings: AssessmentSettings) async throws {
         let now = environment.now()
         let today = LocalDate(now)

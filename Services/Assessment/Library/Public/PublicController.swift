@@ -30,7 +30,6 @@ struct PublicController {
         let search = query["q"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         let offset = try Self.count(query["offset"].map(String.init), field: "offset", default: 0, range: 0...1_000_000)
         let limit = try Self.count(query["limit"].map(String.init), field: "limit", default: 5000, range: 1...5000)
-        try await Expiry.sweep(environment, settings: settings)
         let rows = try await environment.database.read { db in try RegisteredStudio.all(in: db) }.filter(\.status.holdsTitle)
             .map { Self.row($0, referenceData: referenceData) }
             .filter { search.isEmpty || $0.name.contains(search) || $0.unit.contains(search) || $0.area.contains(search) }
@@ -64,7 +63,6 @@ struct PublicController {
     @Sendable func studio(_ request: Request, context: AppRequestContext) async throws -> PublicStudioPage {
         let id = StudioID(try context.parameters.require("id"))
         let referenceData = settings.referenceData
-        try await Expiry.sweep(environment, settings: settings)
         guard let (studio, history) = try await environment.database.read({ db -> (RegisteredStudio, [TitleHistory.Entry])? in
             guard let studio = try RegisteredStudio.find(id, in: db) else { return nil }
             return (studio, try TitleHistory.entries(of: id, in: db))
@@ -74,13 +72,11 @@ struct PublicController {
     }
 
     @Sendable func notices(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicNoticeView> {
-        try await Expiry.sweep(environment, settings: settings)
         return Listing(items: try await environment.database.read { db in try PublicNotice.all(in: db) }.map(Self.view))
     }
 
     @Sendable func notice(_ request: Request, context: AppRequestContext) async throws -> PublicNoticeView {
         let id = try context.parameters.require("id")
-        try await Expiry.sweep(environment, settings: settings)
         guard let notice = try await environment.database.read({ db in try PublicNotice.find(id, in: db) }) else {
             throw Problem.notFound("notice", zh: "通报", id: id)
         }

@@ -33,7 +33,6 @@ struct RegisterController {
         }
         guard issues.isEmpty else { throw Problem.validation(issues) }
         let overdueOnly = try QueryValues.boolean(request, "overdue") == true
-        try await Expiry.sweep(environment, settings: settings)
         let today = self.today
         let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
         let views = studios.map { StudioView($0, settings: settings, today: today) }.filter { view in
@@ -46,7 +45,6 @@ struct RegisterController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> StudioDetail {
         try context.require(.department, .federation)
         let id = StudioID(try context.parameters.require("id"))
-        try await Expiry.sweep(environment, settings: settings)
         let today = self.today
         return try await environment.database.read { db in
             let studio = try RegisteredStudio.require(id, in: db)
@@ -64,7 +62,6 @@ struct RegisterController {
     @Sendable func due(_ request: Request, context: AppRequestContext) async throws -> Listing<StudioView> {
         try context.require(.department, .federation)
         let overdueOnly = try QueryValues.boolean(request, "overdue") == true
-        try await Expiry.sweep(environment, settings: settings)
         let today = self.today
         let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
         let due = studios.map { StudioView($0, settings: settings, today: today) }

@@ -93,6 +93,14 @@ struct ApplicationWorkflow: Sendable {
         let content = FormCheck.content(app.form, id: app.id, round: round, screeningBody: app.screeningBody, attachments: attachments)
         let event = ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1)
         try outbox.append(event, payloadJSON: FormJSON.encode(event), in: db)
+        try Self.audit("application.submitted", app, ["round": app.roundId.rawValue, "version": "1", "submittedOn": today.description], at: now, in: db)
+    }
+
+    /// The screening body's decision in the kit's hash-chained log, in the decision's own transaction: which
+    /// application, never the form (it holds ID and phone numbers; the versions keep it).
+    static func audit(_ action: String, _ app: StoredApplication, _ details: [String: String], at now: Int64, in db: Database) throws {
+        try AuditLog.append(actorRole: Role.screeningBody.rawValue, actorSubject: app.screeningBody, action: action,
+                            subject: "application:\(app.id.rawValue)", details: details, at: Millis.date(now), in: db)
     }
 
     /// A new version of a submitted (before the deadline) or returned application; the whole content is replaced,
@@ -126,6 +134,7 @@ struct ApplicationWorkflow: Sendable {
         let content = FormCheck.content(amended.form, id: amended.id, round: round, screeningBody: amended.screeningBody,
                                         attachments: try AttachmentStore.list(amended.id, in: db))
         try outbox.append(ApplicationAmended(application: content, applicationVersion: amended.version, submittedOn: submittedOn, amendedOn: today), in: db)
+        try Self.audit("application.amended", amended, ["round": amended.roundId.rawValue, "version": String(amended.version), "amendedOn": today.description], at: now, in: db)
         app = amended
     }
 
@@ -145,6 +154,8 @@ struct ApplicationWorkflow: Sendable {
         if wasSubmitted {
             try outbox.append(ApplicationWithdrawn(applicationID: app.id, kind: app.kind, roundID: app.roundId, withdrawnOn: today, reason: reason.present), in: db)
         }
+        try Self.audit("application.withdrawn", app, ["round": app.roundId.rawValue, "wasSubmitted": String(wasSubmitted),
+                                                      "withdrawnOn": today.description, "reason": reason.present ?? ""], at: now, in: db)
     }
 
     /// Review's report (`application.status_changed`), applied in the inbox transaction.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Messaging
 import ServiceKit
 import StudioDomain
 
@@ -82,6 +83,12 @@ struct RoundImport {
             report.imported = []
             throw ImportRejected(report: report)
         }
+        // The import as one decision beside each row's own submission entry.
+        try AuditLog.append(actorRole: Role.screeningBody.rawValue, actorSubject: body, action: "applications.imported", subject: "round:\(round.id.rawValue)",
+                            details: ["encoding": encoding.rawValue, "rows": String(report.rows), "imported": String(report.imported.count),
+                                      "rejectedRows": report.rejectedRows.map(String.init).joined(separator: ","),
+                                      "applications": report.imported.map(\.applicationId.rawValue).joined(separator: ",")],
+                            at: Millis.date(now), in: db)
         return report
     }
 

@@ -478,7 +478,7 @@ struct FederationPages {
             let entries = notice.applicationIds.filter { !upheld.contains($0) }.compactMap { id in lines.first { $0.applicationId == id } }
                 .map { line -> AwaitingView.Entry in
                     let said = notice.objections.filter { $0.applicationId == line.applicationId }
-                        .map { "异议：\($0.text.trimmingCharacters(in: CharacterSet(charactersIn: "。； "))；经济工作部意见：\($0.upheld == false ? "不成立" : "待处理")\($0.resolution.map { "，\($0)" } ?? "")" }
+                        .map { "异议：\($0.text.trimmingCharacters(in: CharacterSet(charactersIn: "。； ")))；经济工作部意见：\($0.upheld == false ? "不成立" : "待处理")\($0.resolution.map { "，\($0)" } ?? "")" }
                     return AwaitingView.Entry(id: line.applicationId, rank: line.rank, studio: line.studioName, score: line.final, objections: said, objected: !said.isEmpty)
                 }
             shown.append(.init(id: round.id, title: "\(round.year)年度\(round.kind.nameZh)",

@@ -57,7 +57,8 @@ struct Chrome {
     }
 
     static func navigation(for account: Account?) -> [NavItem] {
-        var items = [NavItem(href: "/public/studios", label: "工作室名录"), NavItem(href: "/public/notices", label: "公示公告")]
+        var items = [NavItem(href: "/public/studios", label: "工作室名录"), NavItem(href: "/public/notices", label: "公示公告"),
+                     NavItem(href: "/public/gongshi", label: "评审公示")]
         switch account?.role {
         case .screeningBody?:
             items.insert(NavItem(href: "/county", label: "工作台"), at: 0)

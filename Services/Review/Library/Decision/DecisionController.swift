@@ -35,6 +35,11 @@ struct DecisionController {
         var upheld: Bool?
         var resolution: String?
         var resolvedBy: String?
+        /// `department` (recorded by hand) or `public` (lodged on the public notice by anyone).
+        var source: String
+        /// Who lodged a public objection and how to reach them: for the department, never on a public page.
+        var objectorName: String?
+        var objectorContact: String?
     }
 
     struct NoticeView: ResponseEncodable, Sendable {
@@ -52,7 +57,8 @@ struct DecisionController {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM public_notice WHERE round_id = ?", arguments: [roundID]) else { return nil }
         let objections = try Row.fetchAll(db, sql: "SELECT * FROM objection WHERE round_id = ? ORDER BY id", arguments: [roundID]).map {
             ObjectionView(id: $0["id"], applicationId: $0["application_id"], text: $0["text"], receivedOn: LocalDate($0["received_on"] as String)!,
-                          recordedBy: $0["recorded_by"], upheld: $0["upheld"], resolution: $0["resolution"], resolvedBy: $0["resolved_by"])
+                          recordedBy: $0["recorded_by"], upheld: $0["upheld"], resolution: $0["resolution"], resolvedBy: $0["resolved_by"],
+                          source: $0["source"], objectorName: $0["objector_name"], objectorContact: $0["objector_contact"])
         }
         return NoticeView(roundId: roundID, applicationIds: try JSONText.decode([String].self, row["application_ids"]),
                           startsOn: LocalDate(row["starts_on"] as String)!, endsOn: LocalDate(row["ends_on"] as String)!,
@@ -101,7 +107,9 @@ struct DecisionController {
                 issues.append(DomainIssue(code: "notice.starts_in_past", field: "startsOn", messageZh: "公示开始日期不能早于今天", messageEn: "the notice cannot start in the past"))
             }
             guard issues.isEmpty else { throw Problem.validation(issues) }
-            let end = WorkingDays.lastDay(from: start, workingDays: round.noticeWorkingDays)
+            // Holidays and make-up working days (调休) count from the year's calendar; a year without one is a 422.
+            var workingDays = WorkingDays(in: db)
+            let end = try workingDays.lastDay(from: start, workingDays: round.noticeWorkingDays)
             let millis = Millis.from(now)
             try db.execute(sql: """
                 INSERT INTO public_notice (round_id, application_ids, starts_on, ends_on, working_days, note, published_by, published_at)

@@ -7,6 +7,10 @@ enum ReviewOpenAPI {
     static let application = OpenAPIBuilder.pathParameter("application")
     static let expert = OpenAPIBuilder.pathParameter("expert")
     static let objection = OpenAPIBuilder.pathParameter("objection", type: "integer")
+    static let calendarYear = OpenAPIBuilder.pathParameter("year", type: "integer")
+    static let visit = OpenAPIBuilder.pathParameter("visit", type: "integer")
+    static let photo = OpenAPIBuilder.pathParameter("photo", type: "integer")
+    static let binary = "{ type: string, format: binary }"
 
     static let paths = [
         OpenAPIBuilder.path("/rounds",
@@ -83,6 +87,12 @@ enum ReviewOpenAPI {
         OpenAPIBuilder.path("/applications/{application}/score-sheets/{expert}/reopen",
             OpenAPIBuilder.operation(method: "post", summary: "Reopen a submitted sheet (department)",
                                      parameters: [application, expert], body: .json("Reason"), schema: OpenAPIBuilder.ref("ScoreSheet"))),
+        OpenAPIBuilder.path("/applications/{application}/score-sheets/{expert}/paper",
+            OpenAPIBuilder.operation(method: "put", summary: "评审会: enter an assigned expert's complete paper sheet on their behalf; counts as submitted, recorded with who entered it and when, for the expert to confirm or correct (department)",
+                                     parameters: [application, expert], body: .json("PaperSheetInput"), schema: OpenAPIBuilder.ref("ScoreSheet"))),
+        OpenAPIBuilder.path("/applications/{application}/score-sheets/mine/confirm",
+            OpenAPIBuilder.operation(method: "post", summary: "Confirm the sheet the department entered for you from paper; to correct it, save your own sheet and submit it (expert)",
+                                     parameters: [application], schema: OpenAPIBuilder.ref("ScoreSheet"))),
         OpenAPIBuilder.path("/rounds/{round}/ranking",
             OpenAPIBuilder.operation(method: "get", summary: "Aggregated scores, ranking with tie-breaks, proposal, adjustments and outlier flags (department; federation after closing)",
                                      parameters: [round], schema: OpenAPIBuilder.ref("Ranking"))),
@@ -100,6 +110,41 @@ enum ReviewOpenAPI {
         OpenAPIBuilder.path("/rounds/{round}/decision",
             OpenAPIBuilder.operation(method: "post", summary: "Decide after the notice (federation, Art 11): emits studio.named, project_grant.awarded, demonstration.selected and a status per application",
                                      parameters: [round], body: .json("DecisionInput", required: false), schema: OpenAPIBuilder.ref("Decision"))),
+        OpenAPIBuilder.path("/public/notices",
+            OpenAPIBuilder.operation(method: "get", summary: "Published 公示 of the proposed lists, newest first, one page: studio, unit, area, screening body, the period in working days; no personal data; no token",
+                                     parameters: [OpenAPIBuilder.queryParameter("offset", "type: integer, minimum: 0, maximum: 1000000", required: false),
+                                                  OpenAPIBuilder.queryParameter("limit", "type: integer, minimum: 1, maximum: 100", required: false)],
+                                     schema: OpenAPIBuilder.ref("PublicProposedListPage"), errors: [400], security: [])),
+        OpenAPIBuilder.path("/public/rounds/{round}/notice",
+            OpenAPIBuilder.operation(method: "get", summary: "One round's 公示: the proposed list and its period, whether objections are accepted today; no personal data; no token",
+                                     parameters: [round], schema: OpenAPIBuilder.ref("PublicProposedList"), errors: [404], security: [])),
+        OpenAPIBuilder.path("/public/rounds/{round}/objections",
+            OpenAPIBuilder.operation(method: "post", summary: "Lodge an objection (异议) during the period; name and contact are kept for the department and never shown; 409 outside the period; no token",
+                                     parameters: [round], body: .json("PublicObjectionInput"), status: 201, schema: OpenAPIBuilder.ref("PublicObjectionReceipt"),
+                                     errors: [400, 404, 409, 422], security: [])),
+        OpenAPIBuilder.path("/calendars",
+            OpenAPIBuilder.operation(method: "get", summary: "The holiday calendars (节假日安排) the notice counts working days with, shipped and loaded (department, federation)",
+                                     schema: OpenAPIBuilder.ref("HolidayCalendarList"))),
+        OpenAPIBuilder.path("/calendars/{year}",
+            OpenAPIBuilder.operation(method: "get", summary: "One year's statutory holidays and make-up working days (调休) (department, federation)",
+                                     parameters: [calendarYear], schema: OpenAPIBuilder.ref("HolidayCalendar")),
+            OpenAPIBuilder.operation(method: "put", summary: "Load or correct a year's calendar: dates inside the year, none both a holiday and a make-up day, make-up days on weekends (department)",
+                                     parameters: [calendarYear], body: .json("HolidayCalendarInput"), schema: OpenAPIBuilder.ref("HolidayCalendar"))),
+        OpenAPIBuilder.path("/applications/{application}/site-visits",
+            OpenAPIBuilder.operation(method: "post", summary: "Record a site visit (实地考察) after qualification and before scoring: the day, who visited, the findings (department)",
+                                     parameters: [application], body: .json("SiteVisitInput"), status: 201, schema: OpenAPIBuilder.ref("SiteVisit")),
+            OpenAPIBuilder.operation(method: "get", summary: "An application's site visits with their photos; experts only on their own assignments, otherwise 404",
+                                     parameters: [application], schema: OpenAPIBuilder.ref("SiteVisitList"))),
+        OpenAPIBuilder.path("/site-visits/{visit}/photos",
+            OpenAPIBuilder.operation(method: "post", summary: "Add a photo to a visit: JPEG or PNG recognised by content, at most 5 MiB, 20 a visit (department)",
+                                     parameters: [visit, OpenAPIBuilder.queryParameter("name", "type: string, minLength: 1, maxLength: 200", required: true,
+                                                                                       description: #"File name without path, "..", colon or control characters"#)],
+                                     body: OpenAPIBuilder.Body([("application/octet-stream", binary)]), status: 201, description: "Stored",
+                                     schema: OpenAPIBuilder.ref("SiteVisitPhoto"), errors: [401, 403, 404, 409, 413, 415, 422])),
+        OpenAPIBuilder.path("/site-visits/{visit}/photos/{photo}",
+            OpenAPIBuilder.operation(method: "get", summary: "Download a photo, typed by the content checked on upload; experts only on their own assignments, otherwise 404",
+                                     parameters: [visit, photo], description: "The photo as a download (Content-Disposition: attachment)", schema: binary,
+                                     contentTypes: ["image/jpeg", "image/png"], errors: [401, 403, 404])),
     ].joined(separator: "\n")
 
     static let schemas = """
@@ -317,9 +362,19 @@ enum ReviewOpenAPI {
             status: { type: string, enum: [draft, submitted] }
             submittedAt: { type: [string, 'null'], format: date-time }
             total: { type: [string, 'null'], description: 'out of 100, two decimals' }
+            enteredBy: { type: [string, 'null'], description: 'the department account that entered a paper sheet (评审会) for the expert' }
+            enteredAt: { type: [string, 'null'], format: date-time }
+            confirmedAt: { type: [string, 'null'], format: date-time, description: 'when the expert confirmed the entered sheet or submitted their correction' }
         ScoreSheetList:
           type: object
           properties: { items: { type: array, items: { $ref: '#/components/schemas/ScoreSheet' } } }
+        PaperSheetInput:
+          type: object
+          required: [scores]
+          properties:
+            scores: { type: object, additionalProperties: { type: integer }, description: every criterion of the rubric }
+            comments: { type: object, additionalProperties: { type: string } }
+            comment: { type: string }
         ScoreSheetInput:
           type: object
           properties:
@@ -365,6 +420,107 @@ enum ReviewOpenAPI {
             applicationId: { type: string }
             text: { type: string }
             receivedOn: { type: string, format: date }
+        PublicProposedEntry:
+          type: object
+          required: [applicationId, studioName, applicantUnit, area, screeningBodyCode]
+          properties:
+            applicationId: { type: string }
+            studioName: { type: string }
+            applicantUnit: { type: string }
+            area: { type: string, description: the screening body's name }
+            screeningBodyCode: { type: string }
+        PublicProposedList:
+          type: object
+          required: [roundId, kind, year, startsOn, endsOn, workingDays, acceptingObjections, entries]
+          properties:
+            roundId: { type: string }
+            kind: { type: string, enum: [naming, projectGrant, demonstration] }
+            year: { type: integer }
+            startsOn: { type: string, format: date }
+            endsOn: { type: string, format: date, description: the last day of the notice, inclusive }
+            workingDays: { type: integer }
+            acceptingObjections: { type: boolean }
+            entries: { type: array, items: { $ref: '#/components/schemas/PublicProposedEntry' } }
+        PublicProposedListPage:
+          type: object
+          required: [items, total]
+          properties:
+            items: { type: array, items: { $ref: '#/components/schemas/PublicProposedList' } }
+            total: { type: integer }
+        PublicObjectionInput:
+          type: object
+          required: [applicationId, name, contact, text]
+          properties:
+            applicationId: { type: string, minLength: 1, maxLength: 100 }
+            name: { type: string, minLength: 1, maxLength: 50, description: the objector's or their unit's name; kept private }
+            contact: { type: string, minLength: 1, maxLength: 100, description: a phone number or an address; kept private }
+            text: { type: string, minLength: 1, maxLength: 2000, description: the reasons }
+        PublicObjectionReceipt:
+          type: object
+          required: [objectionId, roundId, applicationId, receivedOn]
+          properties:
+            objectionId: { type: integer }
+            roundId: { type: string }
+            applicationId: { type: string }
+            receivedOn: { type: string, format: date }
+        HolidayDay:
+          type: object
+          required: [date, name]
+          properties:
+            date: { type: string, format: date }
+            name: { type: string, minLength: 1, maxLength: 50 }
+        HolidayCalendarInput:
+          type: object
+          required: [holidays, makeUpWorkdays]
+          properties:
+            source: { type: string, maxLength: 200, description: 'the notice, e.g. 国办发明电〔2025〕7号' }
+            holidays: { type: array, maxItems: 60, items: { $ref: '#/components/schemas/HolidayDay' } }
+            makeUpWorkdays: { type: array, maxItems: 60, items: { $ref: '#/components/schemas/HolidayDay' }, description: Saturdays and Sundays that are worked (调休) }
+        HolidayCalendar:
+          type: object
+          required: [year, origin, holidays, makeUpWorkdays]
+          properties:
+            year: { type: integer }
+            source: { type: [string, 'null'] }
+            origin: { type: string, enum: [shipped, department] }
+            holidays: { type: array, items: { $ref: '#/components/schemas/HolidayDay' } }
+            makeUpWorkdays: { type: array, items: { $ref: '#/components/schemas/HolidayDay' } }
+        HolidayCalendarList:
+          type: object
+          properties: { items: { type: array, items: { $ref: '#/components/schemas/HolidayCalendar' } } }
+        SiteVisitInput:
+          type: object
+          required: [visitedOn, visitors, findings]
+          properties:
+            visitedOn: { type: string, format: date }
+            visitors: { type: array, minItems: 1, maxItems: 20, items: { type: string, minLength: 1, maxLength: 50 } }
+            findings: { type: string, minLength: 1, maxLength: 4000 }
+        SiteVisitPhoto:
+          type: object
+          required: [id, fileName, mediaType, size, sha256, addedAt]
+          properties:
+            id: { type: integer }
+            fileName: { type: string }
+            mediaType: { type: string, enum: [image/jpeg, image/png] }
+            size: { type: integer }
+            sha256: { type: string }
+            addedAt: { type: string, format: date-time }
+        SiteVisit:
+          type: object
+          required: [id, applicationId, roundId, visitedOn, visitors, findings, recordedBy, recordedAt, photos]
+          properties:
+            id: { type: integer }
+            applicationId: { type: string }
+            roundId: { type: string }
+            visitedOn: { type: string, format: date }
+            visitors: { type: array, items: { type: string } }
+            findings: { type: string }
+            recordedBy: { type: string }
+            recordedAt: { type: string, format: date-time }
+            photos: { type: array, items: { $ref: '#/components/schemas/SiteVisitPhoto' } }
+        SiteVisitList:
+          type: object
+          properties: { items: { type: array, items: { $ref: '#/components/schemas/SiteVisit' } } }
         Resolution:
           type: object
           required: [upheld, resolution]

@@ -17,6 +17,11 @@ struct ScoreSheet: Codable, Sendable {
     var submittedAt: Date?
     /// Out of 100, shown as `87.50` once every criterion is scored.
     var total: String?
+    /// A paper sheet from the review meeting (评审会) entered by the department on the expert's behalf: who
+    /// entered it and when, and when the expert confirmed it (their own submission of a correction confirms too).
+    var enteredBy: String? = nil
+    var enteredAt: Date? = nil
+    var confirmedAt: Date? = nil
 }
 
 enum ScoreSheetStore {
@@ -26,7 +31,9 @@ enum ScoreSheetStore {
         return ScoreSheet(applicationId: row["application_id"], expertId: row["expert_id"], scores: scores,
                           comments: try JSONText.decode([String: String].self, row["comments"]), comment: row["comment"],
                           status: row["status"], submittedAt: (row["submitted_at"] as Int64?).map(Millis.date),
-                          total: complete ? rubric.total(scores).description : nil)
+                          total: complete ? rubric.total(scores).description : nil,
+                          enteredBy: row["entered_by"], enteredAt: (row["entered_at"] as Int64?).map(Millis.date),
+                          confirmedAt: (row["confirmed_at"] as Int64?).map(Millis.date))
     }
 
     static func find(application: String, expert: String, rubric: Rubric, in db: Database) throws -> ScoreSheet? {
@@ -41,12 +48,15 @@ enum ScoreSheetStore {
 
     static func save(_ sheet: ScoreSheet, round: String, nowMillis: Int64, in db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO score_sheet (application_id, expert_id, round_id, scores, comments, comment, status, submitted_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO score_sheet (application_id, expert_id, round_id, scores, comments, comment, status, submitted_at, updated_at,
+                                     entered_by, entered_at, confirmed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (application_id, expert_id) DO UPDATE SET scores = excluded.scores, comments = excluded.comments,
-                comment = excluded.comment, status = excluded.status, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at
+                comment = excluded.comment, status = excluded.status, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at,
+                entered_by = excluded.entered_by, entered_at = excluded.entered_at, confirmed_at = excluded.confirmed_at
             """, arguments: [sheet.applicationId, sheet.expertId, round, try JSONText.encode(sheet.scores), try JSONText.encode(sheet.comments),
-                             sheet.comment, sheet.status, sheet.submittedAt.map(Millis.from), nowMillis])
+                             sheet.comment, sheet.status, sheet.submittedAt.map(Millis.from), nowMillis,
+                             sheet.enteredBy, sheet.enteredAt.map(Millis.from), sheet.confirmedAt.map(Millis.from)])
     }
 
     /// Every submitted sheet of a round as exact totals, for aggregation.

@@ -20,6 +20,8 @@ struct ScoringController {
         router.post("applications/:application/score-sheets/mine/submit", use: submit)
         router.get("applications/:application/score-sheets", use: all)
         router.post("applications/:application/score-sheets/:expert/reopen", use: reopen)
+        router.put("applications/:application/score-sheets/:expert/paper", use: enterPaper)
+        router.post("applications/:application/score-sheets/mine/confirm", use: confirm)
     }
 
     var today: LocalDate { LocalDate(environment.now()) }
@@ -176,8 +178,17 @@ struct ScoringController {
         return try await environment.database.write { db in
             let (expert, application, round) = try assignment(context, in: db)
             let existing = try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)
-            try ensureWritable(round, application, existing: existing)
+            // A paper sheet the department entered for the expert, not yet confirmed, is theirs to correct: it becomes
+            // their draft again (the entry stays on record), and their submission confirms the corrected sheet.
+            let correcting = existing.map { $0.enteredBy != nil && $0.confirmedAt == nil && $0.status == "submitted" } ?? false
+            try ensureWritable(round, application, existing: correcting ? nil : existing)
             var sheet = existing ?? ScoreSheet(applicationId: application.id, expertId: expert, scores: [:], comments: [:], comment: nil, status: "draft", submittedAt: nil, total: nil)
+            if correcting {
+                sheet.status = "draft"
+                sheet.submittedAt = nil
+                try Audit.record("sheet.correcting", round: round.id, application: application.id,
+                                 detail: ["expert": expert, "entered": try JSONText.encode(existing!.scores)], actor: "expert:\(expert)", at: now, in: db)
+            }
             // A partial save merges: criteria not sent keep their points.
             sheet.scores.merge(input.scores ?? [:]) { $1 }
             sheet.comments.merge(input.comments ?? [:]) { $1 }
@@ -209,6 +220,8 @@ struct ScoringController {
             guard issues.isEmpty else { throw Problem.validation(issues) }
             sheet.status = "submitted"
             sheet.submittedAt = now
+            // The expert's own submission of a sheet first entered from paper confirms it as corrected.
+            if sheet.enteredBy != nil, sheet.confirmedAt == nil { sheet.confirmedAt = now }
             try ScoreSheetStore.save(sheet, round: round.id, nowMillis: Millis.from(now), in: db)
             try Audit.record("sheet.submitted", round: round.id, application: application.id, detail: ["expert": expert], actor: "expert:\(expert)", at: Millis.from(now), in: db)
             return try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)!
@@ -232,6 +245,73 @@ struct ScoringController {
         })
     }
 
+    struct PaperSheetInput: Decodable {
+        var scores: [String: Int]
+        var comments: [String: String]?
+        var comment: String?
+    }
+
+    /// 评审会: the department enters a sheet the expert scored on paper at the review meeting. It must be complete
+    /// and counts as submitted (the ranking takes it); it records who entered it and when, and the expert sees it
+    /// as entered for them, to confirm or correct. Only an assigned expert's sheet, never over one they submitted.
+    @Sendable func enterPaper(_ request: Request, context: AppRequestContext) async throws -> ScoreSheet {
+        let identity = try context.require(.department)
+        let id = try context.parameters.require("application"), expert = try context.parameters.require("expert")
+        let input = try await request.decodeJSON(PaperSheetInput.self, context: context)
+        let now = environment.now()
+        return try await environment.database.write { db in
+            let application = try ApplicationStore.require(id, in: db)
+            let round = try RoundStore.require(application.roundID, in: db)
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [id, expert]) == 1 else {
+                throw ProblemFactory.notFound("assignment", zh: "专家 \(expert) 对申报 \(id) 的评审任务", "\(id)/\(expert)")
+            }
+            let existing = try ScoreSheetStore.find(application: id, expert: expert, rubric: round.rubric, in: db)
+            if let existing, existing.status == "submitted", existing.enteredBy == nil {
+                throw ProblemFactory.conflict("scoring.sheet_submitted", zh: "专家已自行提交评分表，如需改录请先退回", en: "the expert submitted the sheet themself; reopen it first")
+            }
+            if let existing, existing.confirmedAt != nil {
+                throw ProblemFactory.conflict("scoring.sheet_confirmed", zh: "专家已确认该评分表，如需改录请先退回", en: "the expert has confirmed the sheet; reopen it first")
+            }
+            try ensureWritable(round, application, existing: nil)
+            let comments = input.comments ?? [:]
+            var issues = round.rubric.issues(scores: input.scores, complete: true)
+            let keys = Set(round.rubric.criteria.map(\.key))
+            for key in comments.keys.sorted() where !keys.contains(key) {
+                issues.append(DomainIssue(code: "score.unknown_criterion", field: "comments.\(key)", messageZh: "评分细则中没有此项：\(key)", messageEn: "the rubric has no criterion \(key)"))
+            }
+            if (input.comment?.count ?? 0) > 4000 || comments.values.contains(where: { $0.count > 4000 }) {
+                issues.append(DomainIssue(code: "score.comment_too_long", field: "comment", messageZh: "评语不超过 4000 字", messageEn: "comments are at most 4000 characters"))
+            }
+            guard issues.isEmpty else { throw Problem.validation(issues) }
+            let sheet = ScoreSheet(applicationId: id, expertId: expert, scores: input.scores, comments: comments, comment: input.comment,
+                                   status: "submitted", submittedAt: now, total: nil, enteredBy: identity.actor, enteredAt: now, confirmedAt: nil)
+            let millis = Millis.from(now)
+            try ScoreSheetStore.save(sheet, round: round.id, nowMillis: millis, in: db)
+            try Audit.record("sheet.entered_from_paper", round: round.id, application: id, detail: ["expert": expert, "scores": try JSONText.encode(input.scores)],
+                             actor: identity.actor, at: millis, in: db)
+            return try ScoreSheetStore.find(application: id, expert: expert, rubric: round.rubric, in: db)!
+        }
+    }
+
+    /// The expert confirms the sheet the department entered for them, as it stands.
+    @Sendable func confirm(_ request: Request, context: AppRequestContext) async throws -> ScoreSheet {
+        let now = environment.now()
+        return try await environment.database.write { db in
+            let (expert, application, round) = try assignment(context, in: db)
+            guard var sheet = try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db),
+                  sheet.enteredBy != nil, sheet.status == "submitted" else {
+                throw ProblemFactory.conflict("scoring.nothing_to_confirm", zh: "没有经济工作部代为录入、待确认的评分表", en: "there is no sheet entered for you to confirm")
+            }
+            guard sheet.confirmedAt == nil else { throw ProblemFactory.conflict("scoring.sheet_confirmed", zh: "评分表已确认", en: "the sheet is already confirmed") }
+            sheet.confirmedAt = now
+            let millis = Millis.from(now)
+            try ScoreSheetStore.save(sheet, round: round.id, nowMillis: millis, in: db)
+            try Audit.record("sheet.confirmed", round: round.id, application: application.id, detail: ["expert": expert, "enteredBy": sheet.enteredBy ?? ""],
+                             actor: "expert:\(expert)", at: millis, in: db)
+            return try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)!
+        }
+    }
+
     struct Reopen: Decodable { var reason: String }
 
     @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> ScoreSheet {
@@ -248,6 +328,7 @@ struct ScoringController {
             guard sheet.status == "submitted" else { throw ProblemFactory.conflict("scoring.sheet_not_submitted", zh: "评分表尚未提交", en: "the sheet is not submitted") }
             sheet.status = "draft"
             sheet.submittedAt = nil
+            sheet.confirmedAt = nil
             try ScoreSheetStore.save(sheet, round: round.id, nowMillis: now, in: db)
             try Audit.record("sheet.reopened", round: round.id, application: id, detail: ["expert": expert, "reason": input.reason], actor: identity.actor, at: now, in: db)
             return try ScoreSheetStore.find(application: id, expert: expert, rubric: round.rubric, in: db)!

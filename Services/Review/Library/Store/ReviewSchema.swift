@@ -161,13 +161,71 @@ enum ReviewSchema {
                 UPDATE review_round SET aggregate = 'trimmedMean' WHERE experts_per_application >= 5;
                 """)
         }
+        migrator.registerMigration("review-v4-public-objections") { db in
+            // 公示 is public: anyone may lodge an objection; who they are and how to reach them stays with the
+            // department (never on a public page). Objections the department records by hand are 'department'.
+            try db.execute(sql: """
+                ALTER TABLE objection ADD COLUMN source TEXT NOT NULL DEFAULT 'department';
+                ALTER TABLE objection ADD COLUMN objector_name TEXT;
+                ALTER TABLE objection ADD COLUMN objector_contact TEXT;
+                CREATE INDEX public_notice_published ON public_notice(published_at);
+                """)
+        }
+        migrator.registerMigration("review-v5-holiday-calendars") { db in
+            // A year's holidays and make-up working days as the department loaded or corrected them; they take
+            // precedence over the calendars shipped in Resources/holidays.
+            try db.execute(sql: """
+                CREATE TABLE holiday_calendar (
+                    year INTEGER PRIMARY KEY NOT NULL,
+                    calendar TEXT NOT NULL,              -- JSON HolidayCalendar
+                    updated_by TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("review-v6-paper-sheets") { db in
+            // 评审会: a sheet scored on paper and entered by the department for the expert, until they confirm it.
+            try db.execute(sql: """
+                ALTER TABLE score_sheet ADD COLUMN entered_by TEXT;
+                ALTER TABLE score_sheet ADD COLUMN entered_at INTEGER;
+                ALTER TABLE score_sheet ADD COLUMN confirmed_at INTEGER;
+                """)
+        }
+        migrator.registerMigration("review-v7-site-visits") { db in
+            // 实地考察: the visit and its photos (checked JPEG/PNG, kept here with the rest of review's data).
+            try db.execute(sql: """
+                CREATE TABLE site_visit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    application_id TEXT NOT NULL REFERENCES review_application(id),
+                    round_id TEXT NOT NULL REFERENCES review_round(id),
+                    visited_on TEXT NOT NULL,
+                    visitors TEXT NOT NULL,              -- JSON [String]
+                    findings TEXT NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL
+                );
+                CREATE INDEX site_visit_application ON site_visit(application_id);
+                CREATE TABLE site_visit_photo (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    visit_id INTEGER NOT NULL REFERENCES site_visit(id),
+                    file_name TEXT NOT NULL,
+                    media_type TEXT NOT NULL,            -- image/jpeg or image/png, from the content
+                    size INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    content BLOB NOT NULL,
+                    added_by TEXT NOT NULL,
+                    added_at INTEGER NOT NULL
+                );
+                CREATE INDEX site_visit_photo_visit ON site_visit_photo(visit_id);
+                """)
+        }
     }
 }
 
 extension ReviewSchema {
     /// What intake was last told of each application's panel (`panel.changed`), so a change is sent once.
     static func migratePanelAccess(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("review-v4-panel-access") { db in
+        migrator.registerMigration("review-v8-panel-access") { db in
             try db.execute(sql: """
                 CREATE TABLE panel_access (
                     application_id TEXT PRIMARY KEY NOT NULL,
