@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HummingbirdTesting
 import Messaging
 @testable import ReviewService
@@ -55,5 +56,38 @@ final class RoundOpenedTests: XCTestCase {
             guard case .rejected(let issues) = other else { return XCTFail("a round of another kind was \(other)") }
             XCTAssertEqual(issues.map(\.code), ["round.kind_mismatch"])
         }
+    }
+}
+
+/// Intake's corrections of a round reach review: a new deadline and a cancellation are kept with their reasons.
+final class RoundCorrectionEventTests: XCTestCase {
+    func testReviewKeepsIntakesNewDeadlineAndTheCancellationWithItsReason() async throws {
+        let fixture = try ReviewFixture()
+        _ = try await fixture.service.receive(RoundOpened(roundID: "naming-2027", kind: .naming, year: 2027,
+                                                          opensOn: LocalDate("2027-03-01")!, deadline: LocalDate("2027-04-30")!), from: "intake")
+        // When intake says the deadline moved by two days
+        let changed = try await fixture.service.receive(RoundChanged(roundID: "naming-2027", change: "deadline", deadline: LocalDate("2027-05-02")!,
+                                                                     previousDeadline: LocalDate("2027-04-30")!, quotaPerBody: nil, quotas: [:],
+                                                                     reason: "柯城区申请延期两天"), from: "intake")
+        guard case .applied = changed else { return XCTFail("round.changed was \(changed)") }
+        // And then that the round was cancelled
+        let cancelled = try await fixture.service.receive(RoundCancelled(roundID: "naming-2027", cancelledOn: LocalDate("2027-04-10")!,
+                                                                         reason: "评审办法修订，本批次重新组织"), from: "intake")
+        guard case .applied = cancelled else { return XCTFail("round.cancelled was \(cancelled)") }
+        // Then review's round row and its audit hold both, with the reasons
+        let row = try await fixture.service.database.read { db in
+            try Row.fetchOne(db, sql: "SELECT intake_deadline, cancelled_on, cancel_reason FROM review_round WHERE id = 'naming-2027'")
+        }
+        XCTAssertEqual(row?["intake_deadline"] as String?, "2027-05-02")
+        XCTAssertEqual(row?["cancelled_on"] as String?, "2027-04-10")
+        XCTAssertEqual(row?["cancel_reason"] as String?, "评审办法修订，本批次重新组织")
+        let audit = try await fixture.service.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT action, detail FROM review_audit WHERE round_id = 'naming-2027' ORDER BY id").map { ($0["action"] as String, $0["detail"] as String) }
+        }
+        XCTAssertEqual(audit.map(\.0), ["round.opened", "round.changed", "round.cancelled"])
+        XCTAssertTrue(audit[1].1.contains("柯城区申请延期两天"))
+        XCTAssertTrue(audit[2].1.contains("评审办法修订"))
+        let chain = try await fixture.service.database.read { db in try AuditLog.verify(in: db) }
+        XCTAssertTrue(chain.intact)
     }
 }

@@ -28,6 +28,8 @@ public struct ReviewModule: ServiceModule {
         ScoringController(environment: environment).add(to: router)
         RankingController(environment: environment).add(to: router)
         DecisionController(environment: environment).add(to: router)
+        SpreadsheetExports(environment: environment, ranking: RankingController(environment: environment),
+                           decision: DecisionController(environment: environment)).add(to: router)
     }
 
     public var openAPIPaths: String { ReviewOpenAPI.paths }

@@ -109,5 +109,10 @@ enum IntakeSchema {
         migrator.registerMigration("intake-v2-revocation-reason") { db in
             try db.execute(sql: "ALTER TABLE intake_studio ADD COLUMN revocation_reason TEXT")
         }
+        // A round the department cancelled (撤销批次) keeps its row, with when and why.
+        migrator.registerMigration("intake-v3-round-cancellation") { db in
+            try db.execute(sql: "ALTER TABLE intake_round ADD COLUMN cancelled_at INTEGER")
+            try db.execute(sql: "ALTER TABLE intake_round ADD COLUMN cancel_reason TEXT")
+        }
     }
 }

@@ -161,5 +161,13 @@ enum ReviewSchema {
                 UPDATE review_round SET aggregate = 'trimmedMean' WHERE experts_per_application >= 5;
                 """)
         }
+        // Intake's corrections of a round: its current deadline for submissions, and its cancellation (撤销批次).
+        migrator.registerMigration("review-v4-round-corrections") { db in
+            try db.execute(sql: """
+                ALTER TABLE review_round ADD COLUMN intake_deadline TEXT;
+                ALTER TABLE review_round ADD COLUMN cancelled_on TEXT;
+                ALTER TABLE review_round ADD COLUMN cancel_reason TEXT;
+                """)
+        }
     }
 }
