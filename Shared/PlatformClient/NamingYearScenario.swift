@@ -375,7 +375,7 @@ public final class NamingYearScenario {
             return Set(named.values).isSubset(of: Set(grants.keys))
         }
         try waitUntil("intake shows the decision", "intake statuses named/notNamed") {
-            let reply = try client.call("GET", platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
+            let reply = try client.getAll(platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
             let status = Dictionary(reply.items.compactMap { item in (item["id"] as? String).map { ($0, item["status"] as? String ?? "") } }, uniquingKeysWith: { a, _ in a })
             return named.keys.allSatisfy { status[$0] == "named" } && notNamed.allSatisfy { status[$0] == "notNamed" }
         }

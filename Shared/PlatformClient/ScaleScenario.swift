@@ -408,7 +408,7 @@ public final class ScaleScenario: @unchecked Sendable {
         }
         let failedSet = Set(failed)
         try waitUntil("intake shows every outcome", "intake statuses named / notNamed / qualificationFailed") {
-            let reply = try client.call("GET", platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
+            let reply = try client.getAll(platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
             guard reply.status == 200 else { return false }
             let status = Dictionary(reply.items.compactMap { item in (item["id"] as? String).map { ($0, item["status"] as? String ?? "") } }, uniquingKeysWith: { a, _ in a })
             return named.keys.allSatisfy { status[$0] == "named" } && notNamed.allSatisfy { status[$0] == "notNamed" }

@@ -20,17 +20,32 @@ struct ListBench {
     var sizes: [Size] = [Size(applications: 50), Size(applications: 5000)]
     var seedSeconds: Double = 0
 
+    /// Both intakes run side by side: seeded first, then measured in turns (50, 5,000, 50, …) so both see the
+    /// same load of this shared machine.
     mutating func run(options: BenchOptions) throws {
+        var prepared: [Prepared] = []
+        defer { for item in prepared { item.intake.stop(); if !options.keep { try? FileManager.default.removeItem(atPath: item.root) } } }
+        for size in sizes { prepared.append(try prepare(size.applications)) }
+        usleep(2_000_000)  // let the seeding's checkpoint settle
         var measured = sizes
-        for index in measured.indices {
-            try measure(&measured[index], options: options)
+        for _ in 0..<options.repetitions {
+            for index in measured.indices {
+                try measure(&measured[index], prepared[index], options: options)
+            }
         }
         sizes = measured
     }
 
-    private mutating func measure(_ size: inout Size, options: BenchOptions) throws {
-        let root = try makeTemporaryFolder("lists-\(size.applications)")
-        defer { if !options.keep { try? FileManager.default.removeItem(atPath: root) } }
+    struct Prepared {
+        var root: String
+        var intake: ServiceProcess
+        var url: String
+        var department: String
+        var paths: [String]
+    }
+
+    private mutating func prepare(_ count: Int) throws -> Prepared {
+        let root = try makeTemporaryFolder("lists-\(count)")
         let intake = ServiceProcess(name: "intake", dataDir: root)
         let department = try intake.admin(["token", "issue", "--role", "department", "--label", "bench"])
         var bodyTokens: [String] = []
@@ -38,7 +53,6 @@ struct ListBench {
             bodyTokens.append(try intake.admin(["token", "issue", "--role", "screening_body", "--subject", body, "--label", "bench \(body)"]))
         }
         try intake.start()
-        defer { intake.stop() }
         let today = LocalDate(Date())
         let api = APIClient(baseURL: intake.baseURL, token: department)
         let opened = try api.expect(201, "POST", "/rounds", json: ["kind": "naming", "year": today.year, "opensOn": today.description,
@@ -48,7 +62,7 @@ struct ListBench {
 
         // Seed: submitted applications spread over the six counties, one client per county at once.
         let started = Date()
-        let url = intake.baseURL, count = size.applications, tokens = bodyTokens
+        let url = intake.baseURL, tokens = bodyTokens
         let failures = SharedCounter(0)
         DispatchQueue.concurrentPerform(iterations: tokens.count) { thread in
             let client = APIClient(baseURL: url, token: tokens[thread])
@@ -62,10 +76,9 @@ struct ListBench {
             }
         }
         guard failures.next() == 0 else { throw BenchError("seeding \(count) applications had failures") }
-        if size.applications > 50 { seedSeconds = Date().timeIntervalSince(started) }
+        if count > 50 { seedSeconds = Date().timeIntervalSince(started) }
 
         let first = try api.expect(200, "GET", "/applications")
-        size.firstPageItems = first.items.count
         // A page deep in the list: the cursor after the first half.
         var cursor = first.object["nextCursor"] as? String
         for _ in 0..<(count / 2 / 50) {
@@ -75,17 +88,22 @@ struct ListBench {
         let deepPath = "/applications" + (cursor.map { "?cursor=\($0)" } ?? "")
         // People search by name: studios whose name holds "1" and one county.
         let filteredPath = "/applications?screeningBody=330803&name=1&limit=50"
-        size.filteredTotal = try api.expect(200, "GET", filteredPath).object["total"] as? Int ?? -1
-        let auth = [("Authorization", "Bearer \(department)")]
-        for _ in 0..<options.repetitions {
-            for (path, keyPath) in [("/applications", \Size.firstPage), (filteredPath, \Size.filtered), (deepPath, \Size.deep)] {
-                let result = LoadGenerator.run(connections: 1, warmup: options.warmup, duration: options.duration, expectStatus: [200]) { _, _ in
-                    OutboundRequest(method: "GET", url: url + path, headers: auth, body: [])
-                }
-                size[keyPath: keyPath].append(result)
-                if let error = result.firstError { print("  note: \(path) had \(result.errors) failures, first: \(error.prefix(300))") }
-                print(String(format: "  %5d applications, %@: p50 %6.2f ms p99 %6.2f ms", count, path.prefix(60).description, result.p50, result.p99))
+        return Prepared(root: root, intake: intake, url: url, department: department, paths: ["/applications", filteredPath, deepPath])
+    }
+
+    private func measure(_ size: inout Size, _ prepared: Prepared, options: BenchOptions) throws {
+        let api = APIClient(baseURL: prepared.url, token: prepared.department)
+        size.firstPageItems = try api.expect(200, "GET", "/applications").items.count
+        size.filteredTotal = try api.expect(200, "GET", prepared.paths[1]).object["total"] as? Int ?? -1
+        let auth = [("Authorization", "Bearer \(prepared.department)")]
+        let url = prepared.url
+        for (path, keyPath) in zip(prepared.paths, [\Size.firstPage, \Size.filtered, \Size.deep]) {
+            let result = LoadGenerator.run(connections: 1, warmup: options.warmup, duration: options.duration, expectStatus: [200]) { _, _ in
+                OutboundRequest(method: "GET", url: url + path, headers: auth, body: [])
             }
+            size[keyPath: keyPath].append(result)
+            if let error = result.firstError { print("  note: \(path) had \(result.errors) failures, first: \(error.prefix(300))") }
+            print(String(format: "  %5d applications, %@: p50 %6.2f ms p99 %6.2f ms", size.applications, String(path.prefix(60)), result.p50, result.p99))
         }
     }
 }

@@ -114,5 +114,12 @@ enum IntakeSchema {
             try db.execute(sql: "ALTER TABLE intake_round ADD COLUMN cancelled_at INTEGER")
             try db.execute(sql: "ALTER TABLE intake_round ADD COLUMN cancel_reason TEXT")
         }
+        // Lists page over (created_at, id): the first page of 5,000 costs what it costs of 50, also for one county.
+        migrator.registerMigration("intake-v4-application-paging") { db in
+            try db.execute(sql: """
+                CREATE INDEX intake_application_created ON intake_application (created_at, id);
+                CREATE INDEX intake_application_body_created ON intake_application (screening_body, created_at, id);
+                """)
+        }
     }
 }
