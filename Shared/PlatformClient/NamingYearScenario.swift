@@ -369,7 +369,7 @@ public final class NamingYearScenario {
         }
         var grants: [String: [String: Any]] = [:]
         try waitUntil("funding creates the grants", "a naming grant for each of \(named.count) studios") {
-            let reply = try client.call("GET", platform.url(.funding) + "/grants?kind=naming", token: department)
+            let reply = try client.getAll(platform.url(.funding) + "/grants?kind=naming", token: department)
             grants = [:]
             for grant in reply.items { if let studio = grant["studioId"] as? String { grants[studio] = grant } }
             return Set(named.values).isSubset(of: Set(grants.keys))

@@ -389,7 +389,7 @@ public final class ScaleScenario: @unchecked Sendable {
         // 9. The decision reaches funding (grants), assessment (register) and intake (statuses).
         var grants: [String: [String: Any]] = [:]
         try waitUntil("funding creates the grants", "a naming grant for each of \(named.count) named applications") {
-            let reply = try client.call("GET", platform.url(.funding) + "/grants?kind=naming", token: department)
+            let reply = try client.getAll(platform.url(.funding) + "/grants?kind=naming", token: department)
             guard reply.status == 200 else { return false }
             grants = [:]
             for grant in reply.items { if let studio = grant["studioId"] as? String { grants[studio] = grant } }

@@ -90,3 +90,36 @@ final class BankFileTests: XCTestCase {
         }
     }
 }
+
+/// `GET /grants` pages (limit, cursor over created_at and id) and filters by the payee unit's name and the county.
+final class GrantListPagingTests: XCTestCase {
+    func testGrantsPageByCursorAndFilterByNameAndCounty() async throws {
+        let fixture = try FundingFixture()
+        try fixture.setBudget(2026, yuan: 1_000_000)
+        for unit in ["衢州甲制造有限公司", "衢州乙制造有限公司", "浙江丙科技有限公司"] { _ = try await fixture.nameStudio(unit: unit) }
+        let finance = try fixture.token(.finance)
+        try await fixture.service.built.application.test(.router) { client in
+            let first = try await client.call(.get, "/grants?limit=2", token: finance, expect: .ok).json(PagedGrants.self)
+            XCTAssertEqual(first.items.count, 2)
+            XCTAssertEqual(first.total, 3)
+            let cursor = try XCTUnwrap(first.nextCursor)
+            let second = try await client.call(.get, "/grants?limit=2&cursor=\(cursor)", token: finance, expect: .ok).json(PagedGrants.self)
+            XCTAssertEqual(second.items.count, 1)
+            XCTAssertNil(second.nextCursor)
+            XCTAssertEqual(Set((first.items + second.items).map(\.id)).count, 3)
+            let named = try await client.call(.get, "/grants?name=%E5%88%B6%E9%80%A0", token: finance, expect: .ok).json(PagedGrants.self)  // 制造
+            XCTAssertEqual(named.total, 2)
+            let county = try await client.call(.get, "/grants?screeningBody=000000", token: finance, expect: .ok).json(PagedGrants.self)
+            XCTAssertEqual(county.total, 0)
+            try await client.call(.get, "/grants?limit=501", token: finance, expect: .badRequest)
+            try await client.call(.get, "/grants?cursor=x", token: finance, expect: .badRequest)
+        }
+    }
+
+    struct PagedGrants: Decodable {
+        struct Item: Decodable { var id: String }
+        var items: [Item]
+        var nextCursor: String?
+        var total: Int?
+    }
+}

@@ -10,11 +10,14 @@ enum FundingOpenAPI {
 
     static let paths: String = [
         OpenAPIBuilder.path("/grants",
-            OpenAPIBuilder.operation(method: "get", summary: "Grants, after marking due and overdue ones (department, finance, audit_office)",
+            OpenAPIBuilder.operation(method: "get", summary: "Grants, after marking due and overdue ones, oldest first, a page at a time (limit, cursor), filtered by status, kind, studio, year, payee unit name and screening body (department, finance, audit_office)",
                                      parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [held, scheduled, approved, paid, cancelled]"),
                                                   OpenAPIBuilder.queryParameter("kind", "type: string, enum: [naming, projectGrant, demonstration]"),
                                                   OpenAPIBuilder.queryParameter("studioId"),
-                                                  OpenAPIBuilder.queryParameter("year", "type: integer")],
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer"),
+                                                  OpenAPIBuilder.queryParameter("name", description: "Part of the payee unit's name"),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", description: "A screening body's code (the county)")]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("GrantList"))),
         OpenAPIBuilder.path("/grants/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One grant (department, finance, audit_office)",
