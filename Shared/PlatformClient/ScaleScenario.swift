@@ -190,7 +190,7 @@ public final class ScaleScenario: @unchecked Sendable {
     static func areaCode(_ body: String) -> String { body.allSatisfy(\.isNumber) ? body : "330800" }
 
     /// Application `index` (from 1), from `body`, with its place in the body's recommendation order.
-    func form(index: Int, body: String, order: Int, today: LocalDate, year: Int) -> [String: Any] {
+    public func form(index: Int, body: String, order: Int, today: LocalDate, year: Int) -> [String: Any] {
         let surname = Self.surnames[index % Self.surnames.count]
         let unit = "衢州\(surname)氏规模\(index)号精工有限公司"
         let leader = "\(surname)规\(index)"
