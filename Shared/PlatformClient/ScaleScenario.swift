@@ -376,7 +376,8 @@ public final class ScaleScenario: @unchecked Sendable {
                  before: { try self.ensureDay(afterNotice, on: .review, client: client) })
         var named: [String: String] = [:]
         var notNamed: [String] = []
-        let decided = try call("read the outcomes", "GET", .review, "/rounds/\(roundId)/applications", token: department, ok: [200], client: client)
+        let decided = try client.getAll(platform.url(.review) + "/rounds/\(roundId)/applications", token: department)
+        guard decided.status == 200 else { throw ScenarioFailure(step: "read the outcomes", detail: decided.text) }
         for item in decided.items {
             guard let id = item["applicationId"] as? String else { continue }
             if item["status"] as? String == "named" { named[id] = "" } else if item["status"] as? String == "notNamed" { notNamed.append(id) }

@@ -91,3 +91,37 @@ final class RoundCorrectionEventTests: XCTestCase {
         XCTAssertTrue(chain.intact)
     }
 }
+
+/// Review's growing lists page (limit, cursor) and filter: the expert pool and a round's applications.
+final class ReviewListPagingTests: XCTestCase {
+    typealias F = ReviewFixture
+
+    func testTheExpertPoolAndARoundsApplicationsPageAndFilter() async throws {
+        let fixture = try ReviewFixture()
+        let dep = fixture.department
+        try await fixture.service.built.application.test(.router) { client in
+            for (id, unit) in [("E1", "浙江工业大学"), ("E2", "衢州学院"), ("E3", "浙江大学")] {
+                let added = try await F.call(client, .post, "/experts", token: dep, json: F.expertJSON(id, unit: unit))
+                XCTAssertEqual(added.status, .created, added.text)
+            }
+            let first = try await F.call(client, .get, "/experts?limit=2", token: dep)
+            XCTAssertEqual((first.object["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, ["E1", "E2"])
+            XCTAssertEqual(first.object["total"] as? Int, 3)
+            let cursor = try XCTUnwrap(first.object["nextCursor"] as? String)
+            let second = try await F.call(client, .get, "/experts?limit=2&cursor=\(cursor)", token: dep)
+            XCTAssertEqual((second.object["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, ["E3"])
+            XCTAssertNil(second.object["nextCursor"])
+            let zhejiang = try await F.call(client, .get, "/experts?unit=%E6%B5%99%E6%B1%9F", token: dep)  // 浙江
+            XCTAssertEqual(zhejiang.object["total"] as? Int, 2)
+            let tooMany = try await F.call(client, .get, "/experts?limit=501", token: dep)
+            XCTAssertEqual(tooMany.status, .badRequest)
+
+            for n in 1...3 { try await fixture.submit(F.content("A\(n)", round: "naming-2026")) }
+            let apps = try await F.call(client, .get, "/rounds/naming-2026/applications?limit=2", token: dep)
+            XCTAssertEqual((apps.object["items"] as? [[String: Any]])?.count, 2)
+            XCTAssertEqual(apps.object["total"] as? Int, 3)
+            let rest = try await F.call(client, .get, "/rounds/naming-2026/applications?cursor=\(try XCTUnwrap(apps.object["nextCursor"] as? String))", token: dep)
+            XCTAssertEqual((rest.object["items"] as? [[String: Any]])?.compactMap { $0["applicationId"] as? String }, ["A3"])
+        }
+    }
+}

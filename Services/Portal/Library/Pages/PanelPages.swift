@@ -70,7 +70,7 @@ struct PanelPages {
                                                         ("formerEmployer", "原工作单位"), ("relative", "亲属关系")]
 
     func expertsPage(_ context: PortalContext, values: FormValues = FormValues(), errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
-        let experts = try await gateway.get(.review, "/experts", token: context.token(.review)).orFail().decode(Listing<ExpertRow>.self).items
+        let experts = try await gateway.all(.review, "/experts", token: context.token(.review), as: ExpertRow.self)
         let bodies = ReferenceData.defaults
         let kinds = Dictionary(uniqueKeysWithValues: Self.relationshipKinds)
         let rows = experts.map { expert in
@@ -288,12 +288,13 @@ struct FederationPages {
     @Sendable func printable(_ request: Request, context: PortalContext) async throws -> Response {
         let round = try context.parameters.require("round")
         async let roundReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(round))", token: context.token(.review))
-        async let appsReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(round))/applications", token: context.token(.review))
+        async let chosenReply = gateway.all(.review, "/rounds/\(PublicPages.pathComponent(round))/applications", token: context.token(.review),
+                                            as: DepartmentPages.ReviewApplicationRow.self)
         async let studiosReply = gateway.get(.assessment, "/studios", token: context.token(.assessment))
         struct Shown: Decodable { var round: DepartmentPages.ReviewRoundRow }
         let shown = try await roundReply.orFail().decode(Shown.self).round
         guard shown.status == "decided" else { throw PortalError.notFound }
-        let chosen = try await appsReply.orFail().decode(Listing<DepartmentPages.ReviewApplicationRow>.self).items
+        let chosen = try await chosenReply
             .filter { ["named", "awarded", "selected"].contains($0.status) }
         let named = Set(chosen.map(\.applicationId))
         var studios = try await studiosReply.orFail().decode(Listing<NamedStudio>.self).items

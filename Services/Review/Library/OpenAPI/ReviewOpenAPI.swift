@@ -18,8 +18,13 @@ enum ReviewOpenAPI {
             OpenAPIBuilder.operation(method: "patch", summary: "Configure quota, minimum score, panel size, conflict rule, rubric, normalisation, deadline, notice length (department; rubric and panel only before scoring)",
                                      parameters: [round], body: .json("RoundSettings"), schema: OpenAPIBuilder.ref("Round"))),
         OpenAPIBuilder.path("/rounds/{round}/applications",
-            OpenAPIBuilder.operation(method: "get", summary: "Applications of a round (department, federation)",
-                                     parameters: [round], schema: OpenAPIBuilder.ref("ApplicationSummaryList"))),
+            OpenAPIBuilder.operation(method: "get", summary: "Applications of a round, a page at a time by id (limit, cursor), filtered by status, screening body, studio name and unit name (department, federation)",
+                                     parameters: [round, OpenAPIBuilder.queryParameter("status", required: false),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", required: false),
+                                                  OpenAPIBuilder.queryParameter("name", required: false, description: "Part of the studio's name"),
+                                                  OpenAPIBuilder.queryParameter("unit", required: false, description: "Part of the applicant unit's name")]
+                                                  + OpenAPIBuilder.pageParameters,
+                                     schema: OpenAPIBuilder.ref("ApplicationSummaryList"))),
         OpenAPIBuilder.path("/rounds/{round}/audit",
             OpenAPIBuilder.operation(method: "get", summary: "Every decision and adjustment of the round, with who and when (department, federation)",
                                      parameters: [round], schema: OpenAPIBuilder.ref("AuditList"))),
@@ -31,7 +36,11 @@ enum ReviewOpenAPI {
                                      parameters: [application], body: .json("QualificationDecision"),
                                      schema: OpenAPIBuilder.ref("Application"))),
         OpenAPIBuilder.path("/experts",
-            OpenAPIBuilder.operation(method: "get", summary: "The expert pool (department)",
+            OpenAPIBuilder.operation(method: "get", summary: "The expert pool, a page at a time by id (limit, cursor), filtered by name, unit, screening body and speciality (department)",
+                                     parameters: [OpenAPIBuilder.queryParameter("name", required: false), OpenAPIBuilder.queryParameter("unit", required: false),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", required: false),
+                                                  OpenAPIBuilder.queryParameter("speciality", required: false)]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("ExpertList")),
             OpenAPIBuilder.operation(method: "post", summary: "Add an expert (department)",
                                      body: .json("Expert"), status: 201, schema: OpenAPIBuilder.ref("Expert"))),
@@ -167,7 +176,7 @@ enum ReviewOpenAPI {
             noticeWorkingDays: { type: integer, minimum: 1, maximum: 30 }
         ApplicationSummaryList:
           type: object
-          properties: { items: { type: array, items: { type: object } } }
+          properties: { items: { type: array, items: { type: object } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
         AuditList:
           type: object
           properties:
@@ -224,7 +233,7 @@ enum ReviewOpenAPI {
             active: { type: boolean }
         ExpertList:
           type: object
-          properties: { items: { type: array, items: { $ref: '#/components/schemas/Expert' } } }
+          properties: { items: { type: array, items: { $ref: '#/components/schemas/Expert' } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
         Availability:
           type: object
           required: [available]
