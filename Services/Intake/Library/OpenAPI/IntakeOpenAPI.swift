@@ -57,7 +57,7 @@ enum IntakeOpenAPI {
                                                   OpenAPIBuilder.queryParameter("name", required: false, description: "Part of the studio's name"),
                                                   OpenAPIBuilder.queryParameter("unit", required: false, description: "Part of the applicant unit's name")]
                                                   + OpenAPIBuilder.pageParameters,
-                                     schema: OpenAPIBuilder.ref("ApplicationList"), errors: [401, 403])),
+                                     schema: OpenAPIBuilder.ref("ApplicationList"), errors: [400, 401, 403])),
         OpenAPIBuilder.path("/applications/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One application with its status, reasons, history and attachments (own body or department; another body gets 404)",
                                      parameters: [id], schema: OpenAPIBuilder.ref("Application"), errors: [401, 403, 404]),
