@@ -363,7 +363,7 @@ public final class NamingYearScenario {
 
         // 8. The decision reaches assessment (register, plaque), funding (grants) and intake (statuses).
         try waitUntil("assessment registers the named studios", "\(named.count) studios with plaques in assessment") {
-            let reply = try client.call("GET", platform.url(.assessment) + "/studios", token: department)
+            let reply = try client.getAll(platform.url(.assessment) + "/studios", token: department)
             let withPlaque = Set(reply.items.filter { $0["plaque"] is [String: Any] }.compactMap { $0["id"] as? String })
             return Set(named.values).isSubset(of: withPlaque)
         }

@@ -403,7 +403,7 @@ public final class ScaleScenario: @unchecked Sendable {
             throw ScenarioFailure(step: "funding creates the grants", detail: "no naming grant for \(named.filter { $0.value.isEmpty }.keys.sorted())")
         }
         try waitUntil("assessment registers the named studios", "\(named.count) studios with plaques in assessment") {
-            let reply = try client.call("GET", platform.url(.assessment) + "/studios", token: department)
+            let reply = try client.getAll(platform.url(.assessment) + "/studios", token: department)
             let withPlaque = Set(reply.items.filter { $0["plaque"] is [String: Any] }.compactMap { $0["id"] as? String })
             return reply.status == 200 && Set(grants.keys).isSubset(of: withPlaque)
         }

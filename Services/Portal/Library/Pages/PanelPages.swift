@@ -290,14 +290,14 @@ struct FederationPages {
         async let roundReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(round))", token: context.token(.review))
         async let chosenReply = gateway.all(.review, "/rounds/\(PublicPages.pathComponent(round))/applications", token: context.token(.review),
                                             as: DepartmentPages.ReviewApplicationRow.self)
-        async let studiosReply = gateway.get(.assessment, "/studios", token: context.token(.assessment))
+        async let studiosReply = gateway.all(.assessment, "/studios", token: context.token(.assessment), as: NamedStudio.self)
         struct Shown: Decodable { var round: DepartmentPages.ReviewRoundRow }
         let shown = try await roundReply.orFail().decode(Shown.self).round
         guard shown.status == "decided" else { throw PortalError.notFound }
         let chosen = try await chosenReply
             .filter { ["named", "awarded", "selected"].contains($0.status) }
         let named = Set(chosen.map(\.applicationId))
-        var studios = try await studiosReply.orFail().decode(Listing<NamedStudio>.self).items
+        var studios = try await studiosReply
             .filter { $0.applicationId.map(named.contains) == true }
             .sorted { ($0.plaque?.number ?? "", $0.studioName) < ($1.plaque?.number ?? "", $1.studioName) }
         if shown.kind != .naming {
