@@ -18,6 +18,23 @@ var targets: [Target] = [
         path: "Shared/StudioDomain",
         swiftSettings: swiftSettings
     ),
+    // Spreadsheet: the one .xlsx reader/writer (ZIPFoundation for the zip, XMLCoder for the sheet XML) and the
+    // CSV reader shared by intake's import and funding's bank confirmation files.
+    .target(
+        name: "Spreadsheet",
+        dependencies: [
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "XMLCoder", package: "XMLCoder"),
+        ],
+        path: "Shared/Spreadsheet",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SpreadsheetTests",
+        dependencies: ["Spreadsheet"],
+        path: "Tests/SpreadsheetTests",
+        swiftSettings: swiftSettings
+    ),
     .target(
         name: "Messaging",
         dependencies: [
@@ -158,7 +175,7 @@ for service in services {
     targets.append(.target(
         name: library,
         dependencies: [
-            "ServiceKit", "Messaging", "StudioDomain",
+            "ServiceKit", "Messaging", "StudioDomain", "Spreadsheet",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -180,7 +197,7 @@ for service in services {
     targets.append(.testTarget(
         name: "\(library)Tests",
         dependencies: [
-            .target(name: library), "ServiceKit", "Messaging", "StudioDomain", "TestSupport",
+            .target(name: library), "ServiceKit", "Messaging", "StudioDomain", "TestSupport", "Spreadsheet",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ],
@@ -205,6 +222,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
     ],
     targets: targets
 )

@@ -5,8 +5,8 @@
 # Arguments pass to `swift test` (e.g. --filter MessagingTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -c 'import standardwebhooks, openapi_spec_validator, yaml, selenium' 2>/dev/null \
-  || python3 -m pip install -q standardwebhooks openapi-spec-validator pyyaml selenium
+python3 -c 'import standardwebhooks, openapi_spec_validator, yaml, selenium, openpyxl' 2>/dev/null \
+  || python3 -m pip install -q standardwebhooks openapi-spec-validator pyyaml selenium openpyxl
 # The portal's browser tests (PortalTests) need Debian's chromium, chromium-driver and fonts-noto-cjk, and nginx
 # for the site check: .ci/run installs them; so does this when they are missing and it may.
 missing=()

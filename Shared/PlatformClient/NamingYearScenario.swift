@@ -378,19 +378,19 @@ public final class NamingYearScenario {
 
         // 8. The decision reaches assessment (register, plaque), funding (grants) and intake (statuses).
         try waitUntil("assessment registers the named studios", "\(named.count) studios with plaques in assessment") {
-            let reply = try client.call("GET", platform.url(.assessment) + "/studios", token: department)
+            let reply = try client.getAll(platform.url(.assessment) + "/studios", token: department)
             let withPlaque = Set(reply.items.filter { $0["plaque"] is [String: Any] }.compactMap { $0["id"] as? String })
             return Set(named.values).isSubset(of: withPlaque)
         }
         var grants: [String: [String: Any]] = [:]
         try waitUntil("funding creates the grants", "a naming grant for each of \(named.count) studios") {
-            let reply = try client.call("GET", platform.url(.funding) + "/grants?kind=naming", token: department)
+            let reply = try client.getAll(platform.url(.funding) + "/grants?kind=naming", token: department)
             grants = [:]
             for grant in reply.items { if let studio = grant["studioId"] as? String { grants[studio] = grant } }
             return Set(named.values).isSubset(of: Set(grants.keys))
         }
         try waitUntil("intake shows the decision", "intake statuses named/notNamed") {
-            let reply = try client.call("GET", platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
+            let reply = try client.getAll(platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
             let status = Dictionary(reply.items.compactMap { item in (item["id"] as? String).map { ($0, item["status"] as? String ?? "") } }, uniquingKeysWith: { a, _ in a })
             return named.keys.allSatisfy { status[$0] == "named" } && notNamed.allSatisfy { status[$0] == "notNamed" }
         }

@@ -23,6 +23,21 @@ public final class PlatformClient {
     public init() {}
 
     /// `json` is a JSON-serialisable value (dictionaries, arrays, strings, numbers) or raw bytes.
+    /// `GET` of a paged list, every page (500 at a time, following `nextCursor`), as one reply `{"items": [...]}`;
+    /// the first reply that is not a 200 as it came.
+    public func getAll(_ url: String, token: String?) throws -> Reply {
+        var items: [Any] = []
+        var cursor: String?
+        let separator = url.contains("?") ? "&" : "?"
+        repeat {
+            let reply = try call("GET", url + separator + "limit=500" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
+            guard reply.status == 200 else { return reply }
+            items += reply.object["items"] as? [Any] ?? []
+            cursor = reply.object["nextCursor"] as? String
+        } while cursor != nil
+        return Reply(status: 200, body: Array(try JSONSerialization.data(withJSONObject: ["items": items])))
+    }
+
     public func call(_ method: String, _ url: String, token: String?, json: Any? = nil, headers: [(String, String)] = []) throws -> Reply {
         var allHeaders = headers
         if let token { allHeaders.append(("Authorization", "Bearer \(token)")) }

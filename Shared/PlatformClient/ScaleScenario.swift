@@ -190,7 +190,7 @@ public final class ScaleScenario: @unchecked Sendable {
     static func areaCode(_ body: String) -> String { body.allSatisfy(\.isNumber) ? body : "330800" }
 
     /// Application `index` (from 1), from `body`, with its place in the body's recommendation order.
-    func form(index: Int, body: String, order: Int, today: LocalDate, year: Int) -> [String: Any] {
+    public func form(index: Int, body: String, order: Int, today: LocalDate, year: Int) -> [String: Any] {
         let surname = Self.surnames[index % Self.surnames.count]
         let unit = "衢州\(surname)氏规模\(index)号精工有限公司"
         let leader = "\(surname)规\(index)"
@@ -385,7 +385,8 @@ public final class ScaleScenario: @unchecked Sendable {
                  before: { try self.ensureDay(afterNotice, on: .review, client: client) })
         var named: [String: String] = [:]
         var notNamed: [String] = []
-        let decided = try call("read the outcomes", "GET", .review, "/rounds/\(roundId)/applications", token: department, ok: [200], client: client)
+        let decided = try client.getAll(platform.url(.review) + "/rounds/\(roundId)/applications", token: department)
+        guard decided.status == 200 else { throw ScenarioFailure(step: "read the outcomes", detail: decided.text) }
         for item in decided.items {
             guard let id = item["applicationId"] as? String else { continue }
             if item["status"] as? String == "named" { named[id] = "" } else if item["status"] as? String == "notNamed" { notNamed.append(id) }
@@ -398,7 +399,7 @@ public final class ScaleScenario: @unchecked Sendable {
         // 9. The decision reaches funding (grants), assessment (register) and intake (statuses).
         var grants: [String: [String: Any]] = [:]
         try waitUntil("funding creates the grants", "a naming grant for each of \(named.count) named applications") {
-            let reply = try client.call("GET", platform.url(.funding) + "/grants?kind=naming", token: department)
+            let reply = try client.getAll(platform.url(.funding) + "/grants?kind=naming", token: department)
             guard reply.status == 200 else { return false }
             grants = [:]
             for grant in reply.items { if let studio = grant["studioId"] as? String { grants[studio] = grant } }
@@ -411,13 +412,13 @@ public final class ScaleScenario: @unchecked Sendable {
             throw ScenarioFailure(step: "funding creates the grants", detail: "no naming grant for \(named.filter { $0.value.isEmpty }.keys.sorted())")
         }
         try waitUntil("assessment registers the named studios", "\(named.count) studios with plaques in assessment") {
-            let reply = try client.call("GET", platform.url(.assessment) + "/studios", token: department)
+            let reply = try client.getAll(platform.url(.assessment) + "/studios", token: department)
             let withPlaque = Set(reply.items.filter { $0["plaque"] is [String: Any] }.compactMap { $0["id"] as? String })
             return reply.status == 200 && Set(grants.keys).isSubset(of: withPlaque)
         }
         let failedSet = Set(failed)
         try waitUntil("intake shows every outcome", "intake statuses named / notNamed / qualificationFailed") {
-            let reply = try client.call("GET", platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
+            let reply = try client.getAll(platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
             guard reply.status == 200 else { return false }
             let status = Dictionary(reply.items.compactMap { item in (item["id"] as? String).map { ($0, item["status"] as? String ?? "") } }, uniquingKeysWith: { a, _ in a })
             return named.keys.allSatisfy { status[$0] == "named" } && notNamed.allSatisfy { status[$0] == "notNamed" }

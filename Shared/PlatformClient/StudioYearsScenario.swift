@@ -313,7 +313,7 @@ public final class StudioYearsScenario {
             throw ScenarioFailure(step: "the federation decides (\(kind))", detail: "chose \(chosen) with quota \(quota): \(decision.text)")
         }
         try naming.waitUntil("intake shows the \(kind) decision", "intake statuses of round \(roundId)") {
-            let reply = try client.call("GET", platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
+            let reply = try client.getAll(platform.url(.intake) + "/applications?roundId=\(roundId)", token: department)
             let status = Dictionary(reply.items.compactMap { item in (item["id"] as? String).map { ($0, item["status"] as? String ?? "") } },
                                     uniquingKeysWith: { a, _ in a })
             return outcomes.allSatisfy { status[$0.key] == $0.value }

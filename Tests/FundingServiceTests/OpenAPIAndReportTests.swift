@@ -64,6 +64,23 @@ final class OpenAPIAndReportTests: XCTestCase {
                 "2026年,4,20000.00,10000.00,10000.00,70000.00,0",
                 "合计,4,20000.00,10000.00,10000.00,70000.00,0",
             ])
+            // The same table as a workbook, as openpyxl (another program than ours) reads it: yuan as numbers
+            try Python.requireOpenpyxl()
+            let workbook = try await client.call(.get, "/reports/grants?by=year&format=xlsx", token: audit, expect: .ok)
+            XCTAssertEqual(workbook.headers[.contentType], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            let file = Python.temporaryPath("grants.xlsx")
+            try Data(buffer: workbook.body).write(to: URL(fileURLWithPath: file))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let rows = try Python.run("""
+                import sys, openpyxl
+                ws = openpyxl.load_workbook(sys.argv[1]).active
+                for row in ws.iter_rows(values_only=True): print("|".join(str(v) for v in row))
+                """, [file])
+            XCTAssertEqual(rows.split(separator: "\n").map(String.init), [
+                "年度|补助笔数|已承诺（元）|已拨付（元）|未拨付（元）|暂缓（元）|已取消笔数",
+                "2026年|4|20000|10000|10000|70000|0",
+                "合计|4|20000|10000|10000|70000|0",
+            ])
             try await client.call(.get, "/reports/grants?by=unit", token: audit, expect: .unprocessableContent)
             try await client.call(.get, "/reports/grants", token: try fixture.token(.expert), expect: .forbidden)
         }

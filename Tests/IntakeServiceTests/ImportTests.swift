@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 @testable import IntakeService
+import Spreadsheet
 import StudioDomain
 import TestSupport
 import XCTest
@@ -136,12 +137,67 @@ final class ImportTests: XCTestCase {
         }
     }
 
+    /// Writes `bytes` to a real file and reads it back, as the upload of a file a county saved.
+    static func throughFile(_ bytes: [UInt8], _ name: String) throws -> [UInt8] {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("intake-import-\(UUID().uuidString)-\(name)")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return Array(try Data(contentsOf: url))
+    }
+
+    func testAGB18030FileWithItsByteOrderMarkReads() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        let csv = [Self.header, Self.row(studio: "甲工作室")].joined(separator: "\r\n") + "\r\n"
+        let bytes = try Self.throughFile(TextDecoding.gb18030ByteOrderMark + XCTUnwrap(TextDecoding.encodeGB18030(csv)), "gb18030-bom.csv")
+        XCTAssertEqual(Array(bytes.prefix(4)), [0x84, 0x31, 0x95, 0x33])
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client)
+            try await Self.post(fixture, client, round: round, bytes: bytes) { response in
+                XCTAssertEqual(response.status, .ok, String(buffer: response.body))
+                let report = try IntakeFixture.decode(ImportReport.self, response)
+                XCTAssertEqual(report.encoding, "gb18030")
+                XCTAssertEqual(report.imported.map(\.studioName), ["甲工作室"])
+            }
+        }
+    }
+
+    func testALineBreakInACellDoesNotShiftLaterRowsAndAStrayQuoteFailsOnlyItsRow() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        let multiLine = Self.row(studio: "甲工作室").replacingOccurrences(of: "月度例会制度；", with: "月度例会制度；\n每周安全检查；")
+        let strayQuote = Self.row(studio: "乙工作室").replacingOccurrences(of: ",五轴加工中心,", with: ",五轴\"加工\"中心,")
+        let late = Self.row(studio: "丙工作室", started: "2026-03-02")  // Art 7: too recent, reported on its own row
+        let csv = [Self.header, multiLine, strayQuote, Self.row(studio: "丁工作室"), late].joined(separator: "\r\n") + "\r\n"
+        let bytes = try Self.throughFile(Array(csv.utf8), "line-break-and-stray-quote.csv")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client)
+            try await Self.post(fixture, client, round: round, bytes: bytes, query: "?goodRowsOnly=true") { response in
+                XCTAssertEqual(response.status, .ok, String(buffer: response.body))
+                let report = try IntakeFixture.decode(ImportReport.self, response)
+                // Rows are records: 甲 is row 2 though it spans two lines, 丁 row 4 and 丙 row 5, as Excel shows them
+                XCTAssertEqual(report.imported.map(\.row), [2, 4])
+                XCTAssertEqual(report.imported.map(\.studioName), ["甲工作室", "丁工作室"])
+                XCTAssertEqual(report.rejectedRows, [3, 5])
+                let syntax = try XCTUnwrap(report.errors.first { $0.row == 3 })
+                XCTAssertEqual(syntax.code, "csv_syntax")
+                XCTAssertEqual(syntax.column, "硬件设备")
+                XCTAssertTrue(syntax.messageZh.contains("引号"), syntax.messageZh)
+                XCTAssertEqual(report.errors.first { $0.row == 5 }?.code, "creation_period_too_short")
+            }
+            let first = try XCTUnwrap(try fixture.service.emitted(ApplicationSubmitted.self).first)
+            let app = try await client.execute(uri: "/applications/\(first.data.application.applicationID)", method: .get,
+                                               headers: IntakeFixture.headers(fixture.kecheng)) { try IntakeFixture.decode(ApplicationView.self, $0) }
+            XCTAssertEqual(app.form.workRules, "月度例会制度；\n每周安全检查；\"项目制\"管理")
+        }
+    }
+
     func testTheCSVParserFollowsRFC4180() throws {
-        let records = try CSVParser.parse("a,\"b,1\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",,x\n\n last ,y,z")
+        let records = CSVReader.records("a,\"b,1\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",,x\n\n last ,y,z")
         XCTAssertEqual(records.map(\.fields), [["a", "b,1", "say \"hi\""], ["multi\nline", "", "x"], [" last ", "y", "z"]])
         XCTAssertEqual(records.map(\.line), [1, 2, 5])
-        XCTAssertThrowsError(try CSVParser.parse("a,\"open\nb")) { XCTAssertEqual($0 as? CSVError, .unterminatedQuote(line: 1)) }
-        XCTAssertThrowsError(try CSVParser.parse("a,b\"c")) { XCTAssertEqual($0 as? CSVError, .strayQuote(line: 1)) }
+        // Records are numbered as a spreadsheet numbers rows: the multi-line cell is one row, the blank line one more
+        XCTAssertEqual(records.map(\.number), [1, 2, 4])
+        XCTAssertEqual(CSVReader.records("a,\"open\nb").map(\.issue), [.unterminatedQuote(field: 2), nil])
+        XCTAssertEqual(CSVReader.records("a,b\"c").first?.issue, .strayQuote(field: 2))
         XCTAssertEqual(ImportColumns.normalise(" 项目经费（元） "), "项目经费")
         XCTAssertEqual(try ImportColumns.money("1,234.5"), Money(fen: 123_450))
         XCTAssertEqual(try ImportColumns.date("2026年3月1日"), LocalDate("2026-03-01"))

@@ -28,6 +28,10 @@ final class RolesTableTests: XCTestCase {
         "get /applications/{id}/attachments/{sha256}": .only(.screeningBody, .department, .expert),
         "delete /applications/{id}/attachments/{sha256}": .only(.screeningBody),
         "get /import-template.csv": .only(.screeningBody),
+        "get /import-template.xlsx": .only(.screeningBody),
+        "post /rounds/{id}/deadline": .only(.department),
+        "post /rounds/{id}/quota": .only(.department),
+        "post /rounds/{id}/cancel": .only(.department),
         "get /studios": .only(.screeningBody, .department),
     ]) { _, new in new }
 

@@ -131,13 +131,13 @@ final class BackupUnderLoadTests: XCTestCase {
             switch name {
             case "intake":
                 let count = try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_application") ?? 0 }
-                let listed = try client.call("GET", process.baseURL + "/applications", token: try platform.token(.department))
+                let listed = try client.getAll(process.baseURL + "/applications", token: try platform.token(.department))
                 XCTAssertEqual(listed.status, 200)
                 XCTAssertEqual(listed.items.count, count, "intake on the restored copy lists what the copy holds")
                 XCTAssertEqual(count, 40)
             case "funding":
                 let count = try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM funding_grant") ?? 0 }
-                let listed = try client.call("GET", process.baseURL + "/grants", token: try platform.token(.department))
+                let listed = try client.getAll(process.baseURL + "/grants", token: try platform.token(.department))
                 XCTAssertEqual(listed.status, 200)
                 XCTAssertEqual(listed.items.count, count)
             case "assessment":

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Messaging
 @testable import ReviewService
 import ServiceKit
+import Spreadsheet
 import StudioDomain
 import TestSupport
 import XCTest
@@ -98,6 +99,24 @@ final class ReviewFlowTests: XCTestCase {
             let notice = try await F.call(client, .post, "/rounds/naming-2026/notice", token: dep, json: "{}")
             XCTAssertEqual(notice.status, .created, notice.text)
             XCTAssertEqual(notice.object["endsOn"] as? String, "2026-09-28")
+            // The ranking and the 公示 list as workbooks, as openpyxl (another program than ours) reads them
+            try Python.requireOpenpyxl()
+            for (path, expected) in [("ranking.xlsx", #"[["名次", "申报编号", "工作室名称"], [1, "A1", "#), ("notice.xlsx", #"[["序号", "工作室名称", "申报单位"], [1, "#)] {
+                let workbook = try await F.call(client, .get, "/rounds/naming-2026/\(path)", token: fixture.federation)
+                XCTAssertEqual(workbook.status, .ok, path)
+                let file = Python.temporaryPath(path)
+                try workbook.body.write(to: URL(fileURLWithPath: file))
+                defer { try? FileManager.default.removeItem(atPath: file) }
+                let rows = try Python.run("""
+                    import json, sys, openpyxl
+                    ws = openpyxl.load_workbook(sys.argv[1]).active
+                    print(json.dumps([[c.value for c in row][:3] for row in ws.iter_rows()], ensure_ascii=False, default=str))
+                    """, [file])
+                XCTAssertTrue(rows.hasPrefix(expected), "\(path): \(rows)")
+                XCTAssertEqual(try XLSXReader.sheets(Array(workbook.body)).first?.rows.count, path == "ranking.xlsx" ? 3 : 2)
+            }
+            let expertWorkbook = try await F.call(client, .get, "/rounds/naming-2026/ranking.xlsx", token: nil)
+            XCTAssertEqual(expertWorkbook.status, .unauthorized)
             // An objection is recorded and resolved as unfounded
             let objection = try await F.call(client, .post, "/rounds/naming-2026/objections", token: dep, json: #"{"applicationId":"A1","text":"场地面积存疑"}"#)
             XCTAssertEqual(objection.status, .created, objection.text)

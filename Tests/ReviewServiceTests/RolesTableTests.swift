@@ -44,6 +44,8 @@ final class RolesTableTests: XCTestCase {
         "get /rounds/{round}/ranking": .only(.department, .federation),
         "post /rounds/{round}/notice": .only(.department),
         "get /rounds/{round}/notice": .only(.department, .federation),
+        "get /rounds/{round}/ranking.xlsx": .only(.department, .federation),
+        "get /rounds/{round}/notice.xlsx": .only(.department, .federation),
         "post /rounds/{round}/objections": .only(.department),
         "post /rounds/{round}/objections/{objection}/resolution": .only(.department),
         "post /rounds/{round}/decision": .only(.federation),

@@ -101,13 +101,13 @@ final class EventTests: XCTestCase {
         // Then every payload type is catalogued once, in order, at version 1
         XCTAssertEqual(EventTypes.all, types)
         XCTAssertEqual(Set(EventTypes.all).count, EventTypes.all.count)
-        XCTAssertEqual(EventTypes.all.count, 18)
+        XCTAssertEqual(EventTypes.all.count, 20)
         XCTAssertTrue(EventTypes.catalog.allSatisfy { $0.version == 1 })
         for expected in ["round.opened", "application.submitted", "application.amended", "application.withdrawn",
                          "application.status_changed", "panel.changed", "studio.named", "project_grant.awarded",
                          "demonstration.selected", "studio.registered", "studio.cycle_changed", "studio.changed",
                          "studio.revoked", "studio.renewed", "studio.expired", "demonstration.accepted", "inspection.misuse_found",
-                         "webhook.test"] {
+                         "webhook.test", "round.changed", "round.cancelled"] {
             XCTAssertNotNil(EventTypes.info(for: expected), expected)
         }
         XCTAssertEqual(EventTypes.info(for: "studio.named")?.receivers, [.assessment, .funding])
@@ -115,6 +115,7 @@ final class EventTests: XCTestCase {
         XCTAssertFalse(EventTypes.received(by: .intake).contains("application.submitted"))
         XCTAssertEqual(EventTypes.info(for: "round.opened")?.senders, [.intake])
         XCTAssertEqual(EventTypes.info(for: "round.opened")?.receivers, [.review])
+        XCTAssertEqual(EventTypes.info(for: "round.cancelled")?.receivers, [.review])
     }
 
     private func assertRoundTrip<E: DomainEvent>(_ event: E, file: StaticString = #filePath, line: UInt = #line) throws {

@@ -9,6 +9,7 @@ struct Report {
     var assignment: AssignmentBench?
     var footprint: FootprintBench?
     var portal: PortalBench?
+    var lists: ListBench?
     var seconds: Double = 0
 
     /// Everything below this line in an existing BENCHMARKS.md is kept across runs (profiling notes).
@@ -70,6 +71,18 @@ struct Report {
                 let startup = median(footprint.startup[name] ?? []), idle = median(footprint.idleMB[name] ?? []), peak = median(footprint.loadPeakMB[name] ?? [])
                 lines.append("| 5 | \(name): start-up to /ready (fresh data) · RSS idle · RSS peak under load | \(f(startup, 0)) ms · \(f(idle)) MB · \(f(peak)) MB | – | – | ≤ 60 MB under load | \(mark(peak <= 60)) |")
             }
+        }
+        if let lists, let small = lists.sizes.first, let large = lists.sizes.last {
+            let smallP50 = median(small.firstPage.map(\.p50)), smallP99 = median(small.firstPage.map(\.p99))
+            let largeP50 = median(large.firstPage.map(\.p50)), largeP99 = median(large.firstPage.map(\.p99))
+            lines.append("| 7 | lists: first page of 50 (`GET /applications`) over \(large.applications) applications, p50 / p99 | \(f(largeP50, 2)) / \(f(largeP99, 2)) ms | the same over \(small.applications): \(f(smallP50, 2)) / \(f(smallP99, 2)) ms | \(f(largeP50 / smallP50, 2)) | p50 ratio ≤ 1.5 | \(mark(largeP50 / smallP50 <= 1.5)) |")
+            for (label, results) in [("a county's studios named like “1” (\(large.filteredTotal) match)", large.filtered), ("the page after 2,500 (by cursor)", large.deep)] {
+                let p50 = median(results.map(\.p50)), p99 = median(results.map(\.p99))
+                lines.append("| 7 | lists: \(label), over \(large.applications), p50 / p99 | \(f(p50, 2)) / \(f(p99, 2)) ms | first page over \(small.applications): \(f(smallP50, 2)) ms | \(f(p50 / smallP50, 2)) | – | – |")
+            }
+            let runs: [LoadResult] = lists.sizes.flatMap { size -> [LoadResult] in size.firstPage + size.filtered + size.deep }
+            let errors = runs.reduce(0) { $0 + $1.errors }
+            if errors > 0 { lines.append("| 7 | lists: failed requests | \(errors) | 0 | – | 0 | **no** |") }
         }
         if let portal {
             let h50 = median(portal.health.map(\.p50)), h99 = median(portal.health.map(\.p99))
@@ -167,6 +180,10 @@ struct Report {
                RSS = VmRSS from `/proc/<pid>/status`, idle 1 s after ready; under load = the peak (sampled every 50 ms,
                and VmHWM) while the four services, wired in a ring, each send and receive \(footprint?.eventsPerService ?? options.footprintEvents)
                test events and take 32 connections on `/health`.
+            7. **Lists**: two intakes of the same build, one seeded with 50 and one with \(lists?.sizes.last?.applications ?? 5000) submitted
+               applications (six counties), each answering the department's `GET /applications` (the first page of
+               50, with `total`), one request at a time from one client, \(options.warmup) s warm-up then
+               \(options.duration) s per figure; the deep page is fetched by the cursor after 2,500 applications.
 
             \(Self.keepMarker)
             """ + (kept.isEmpty ? "\n" : kept)

@@ -24,8 +24,8 @@ struct StudioBench: ParsableCommand {
         commandName: "studiobench",
         abstract: "Benchmarks of the platform, each figure beside its reference measured in the same run; writes BENCHMARKS.md.")
 
-    @Option(help: "Sections to run, comma-separated: intake, delivery, backlog, assignment, footprint, portal (default all)")
-    var only: String = "intake,delivery,backlog,assignment,footprint,portal"
+    @Option(help: "Sections to run, comma-separated: intake, delivery, backlog, assignment, footprint, portal, lists (default all)")
+    var only: String = "intake,delivery,backlog,assignment,footprint,portal,lists"
     @Option(help: "Repetitions of each measurement (the median is quoted)") var repetitions: Int = 3
     @Option(help: "Repetitions of the 100,000-event backlog (default: --repetitions)") var backlogRepetitions: Int?
     @Option(help: "Seconds of each measured load window") var duration: Double = 5
@@ -90,6 +90,12 @@ struct StudioBench: ParsableCommand {
             var bench = PortalBench()
             try bench.run(options: options)
             report.portal = bench
+        }
+        if sections.contains("lists") {
+            print("== 7. lists that grow (GET /applications over 5,000 applications, beside the same over 50)")
+            var bench = ListBench()
+            try bench.run(options: options)
+            report.lists = bench
         }
         report.seconds = Date().timeIntervalSince(started)
         let table = report.table()

@@ -38,6 +38,8 @@ public struct ReviewModule: ServiceModule {
         PublicNoticeController(environment: environment, referenceData: referenceData).add(to: router)
         CalendarsController(environment: environment).add(to: router)
         SiteVisitController(environment: environment).add(to: router)
+        SpreadsheetExports(environment: environment, ranking: RankingController(environment: environment),
+                           decision: DecisionController(environment: environment)).add(to: router)
     }
 
     /// Site-visit photos are up to 5 MiB, more than other bodies.

@@ -141,10 +141,18 @@ struct ApplicationsCommand: ParsableCommand {
         @OptionGroup var acting: ScreeningBodyOptions
         @Option(help: "Only this round") var round: String?
         @Option(help: "Only this status (submitted, qualificationPassed, named, …)") var status: String?
+        @Option(help: "Only studios whose name contains this") var name: String?
+        @Option(help: "Only applicant units whose name contains this") var unit: String?
+        @Option(help: "Only rounds of this year") var year: Int?
+        @Option(help: "Only this screening body (department)") var screeningBody: String?
+        @Option(help: "Applications per page (1–500, default 50)") var limit: Int?
+        @Option(help: "The next page: the cursor a previous page printed") var cursor: String?
 
         func run() throws {
             let session = try common.session()
-            let path = "/applications" + query([("roundId", round), ("status", status)])
+            let path = "/applications" + query([("roundId", round), ("status", status), ("name", name), ("unit", unit),
+                                                ("year", year.map(String.init)), ("screeningBody", screeningBody),
+                                                ("limit", limit.map(String.init)), ("cursor", cursor)])
             let reply = try acting.given
                 ? acting.acting.with(session) { try session.call("GET", .intake, path, token: $0) }
                 : session.call("GET", .intake, path, token: try session.token(.department))
@@ -155,6 +163,9 @@ struct ApplicationsCommand: ParsableCommand {
                           "\(item["status"] ?? "") \(item["statusZh"] ?? "")", item["version"], item["submittedOn"])
             }
             table.print()
+            if let next = reply.object["nextCursor"] as? String {
+                print("… \(reply.object["total"] ?? "") in all; the next page: --cursor \(next)")
+            }
         }
     }
 

@@ -7,6 +7,11 @@ public enum QueryValues {
         Problem(.badRequest, code: "query.invalid", field: name, zh: "查询参数 \(name) 无效：\(zh)", en: "the query parameter \(name) is invalid: \(en)")
     }
 
+    /// A cursor that is not one of ours.
+    public static var invalidCursor: Problem {
+        invalid("cursor", zh: "须为上一页返回的 nextCursor", en: "it must be the nextCursor of a previous page")
+    }
+
     /// An integer in `range`, `fallback` when absent.
     public static func integer(_ request: Request, _ name: String, fallback: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = request.uri.queryParameters[Substring(name)] else { return fallback }

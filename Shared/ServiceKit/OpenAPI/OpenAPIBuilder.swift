@@ -103,7 +103,15 @@ public enum OpenAPIBuilder {
     /// A schema (at four spaces, under `components: schemas:`) of an object whose `items` lists `item`s.
     public static func listSchema(_ name: String, of item: String, itemsRequired: Bool = false) -> String {
         (["    \(name):", "      type: object"] + (itemsRequired ? ["      required: [items]"] : [])
-            + ["      properties:", "        items: { type: array, items: \(ref(item)) }"]).joined(separator: "\n")
+            + ["      properties:", "        items: { type: array, items: \(ref(item)) }",
+               "        nextCursor: { type: string, description: 'The cursor of the next page (a paged list); absent on the last page' }",
+               "        total: { type: integer, minimum: 0, description: 'How many items match the filters in all (a paged list)' }"]).joined(separator: "\n")
+    }
+
+    /// `limit` and `cursor`, the query parameters of a paged list (`PageRequest`).
+    public static var pageParameters: [String] {
+        [queryParameter("limit", "type: integer, minimum: 1, maximum: 500, default: 50", required: false, description: "Items per page"),
+         queryParameter("cursor", "type: string", required: false, description: "The nextCursor of the previous page")]
     }
 
     /// A path (at two spaces) with its operations.

@@ -22,6 +22,7 @@ public enum EventTypes {
             StudioRenewed.self, StudioExpired.self, DemonstrationAccepted.self,
             InspectionMisuseFound.self,
             WebhookTestEvent.self,
+            RoundChanged.self, RoundCancelled.self,
         ]
     }
 
@@ -51,6 +52,8 @@ public enum EventTypes {
             entry(DemonstrationAccepted.self, [.assessment], [.intake, .review, .funding], "示范性创新工作室考核验收合格（第十四条）", "A demonstration studio passed acceptance (Art. 14)."),
             entry(InspectionMisuseFound.self, [.funding], [.assessment], "经费检查发现违规使用（第十五、十六条）", "An inspection found misused funds (Art. 15, 16)."),
             entry(WebhookTestEvent.self, all, all, "Webhook 连通性测试", "A diagnostic test event."),
+            entry(RoundChanged.self, [.intake], [.review], "申报批次截止日期或名额已调整", "A round's deadline or quota was corrected."),
+            entry(RoundCancelled.self, [.intake], [.review], "申报批次已撤销", "A round was cancelled."),
         ]
     }()
 

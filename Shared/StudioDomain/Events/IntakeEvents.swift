@@ -27,6 +27,54 @@ public struct RoundOpened: DomainEvent {
     }
 }
 
+/// `round.changed`: the department corrected an open round — a new deadline (e.g. two more days for a county)
+/// or a new quota (Art 10 择优申报) — with its reason. The round's state after the change.
+public struct RoundChanged: DomainEvent {
+    public static let eventType = "round.changed"
+    public static let version = 1
+
+    public var roundID: RoundID
+    /// `deadline` or `quota`.
+    public var change: String
+    public var deadline: LocalDate
+    public var previousDeadline: LocalDate
+    public var quotaPerBody: Int?
+    public var quotas: [String: Int]
+    public var reason: String
+
+    public var aggregate: String { Aggregates.round(roundID) }
+
+    public init(roundID: RoundID, change: String, deadline: LocalDate, previousDeadline: LocalDate, quotaPerBody: Int?,
+                quotas: [String: Int], reason: String) {
+        self.roundID = roundID
+        self.change = change
+        self.deadline = deadline
+        self.previousDeadline = previousDeadline
+        self.quotaPerBody = quotaPerBody
+        self.quotas = quotas
+        self.reason = reason
+    }
+}
+
+/// `round.cancelled`: the department cancelled a round (撤销批次) with its reason; intake takes nothing more for it.
+public struct RoundCancelled: DomainEvent {
+    public static let eventType = "round.cancelled"
+    public static let version = 1
+
+    public var roundID: RoundID
+    /// The business day (Asia/Shanghai) of the cancellation.
+    public var cancelledOn: LocalDate
+    public var reason: String
+
+    public var aggregate: String { Aggregates.round(roundID) }
+
+    public init(roundID: RoundID, cancelledOn: LocalDate, reason: String) {
+        self.roundID = roundID
+        self.cancelledOn = cancelledOn
+        self.reason = reason
+    }
+}
+
 /// `application.submitted`: an application reached the department (Art 10).
 public struct ApplicationSubmitted: DomainEvent {
     public static let eventType = "application.submitted"

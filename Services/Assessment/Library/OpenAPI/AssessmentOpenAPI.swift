@@ -7,10 +7,15 @@ enum AssessmentOpenAPI {
 
     static let paths = [
         OpenAPIBuilder.path("/studios",
-            OpenAPIBuilder.operation(method: "get", summary: "The register (department, federation); filter by status, level, overdue=true",
+            OpenAPIBuilder.operation(method: "get", summary: "The register, a page at a time (limit, cursor); filter by status, level, overdue=true, studio name, unit name, screening body and the year named (department, federation)",
                                      parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [active, demonstration, revoked, expired]"),
                                                   OpenAPIBuilder.queryParameter("level", "type: string, enum: [city, provincial]"),
-                                                  OpenAPIBuilder.queryParameter("overdue", "type: boolean")],
+                                                  OpenAPIBuilder.queryParameter("overdue", "type: boolean"),
+                                                  OpenAPIBuilder.queryParameter("name", description: "Part of the studio's name"),
+                                                  OpenAPIBuilder.queryParameter("unit", description: "Part of the unit's name"),
+                                                  OpenAPIBuilder.queryParameter("screeningBody"),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer, minimum: 2016, maximum: 9999")]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("StudioList"))),
         OpenAPIBuilder.path("/studios/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One studio with its title history and assessments (department, federation)",
@@ -117,7 +122,7 @@ enum AssessmentOpenAPI {
                 updatedAt: { type: string, format: date-time }
             StudioList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/Studio' } } }
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/Studio' } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
             TitleHistoryEntry:
               type: object
               properties:

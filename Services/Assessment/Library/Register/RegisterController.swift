@@ -33,13 +33,25 @@ struct RegisterController {
         }
         guard issues.isEmpty else { throw Problem.validation(issues) }
         let overdueOnly = try QueryValues.boolean(request, "overdue") == true
+        // What people search the register by: the studio's name, the unit, the county, the year it was named.
+        func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let name = text("name"), unit = text("unit"), body = text("screeningBody")
+        let year = try query["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
+        let page = try PageRequest.parse(request, keyParts: 4)
         let today = self.today
         let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
+        // The register's order (named on, plaque, name, id) is the page's key; status and standing are derived, so
+        // the filter and the page are taken here.
         let views = studios.map { StudioView($0, settings: settings, today: today) }.filter { view in
             (status == nil || view.status.rawValue == status) && (level == nil || view.level.rawValue == level)
                 && (!overdueOnly || view.standing?.overdue == true)
+                && (name.map { view.studioName.contains($0) } ?? true) && (unit.map { view.unitName.contains($0) } ?? true)
+                && (body.map { view.screeningBody.code == $0 } ?? true) && (year.map { view.namedOn.year == $0 } ?? true)
         }
-        return Listing(items: views)
+        func key(_ view: StudioView) -> [String] { [view.namedOn.description, view.plaque?.number ?? "", view.studioName, view.id.rawValue] }
+        let after = page.after.map { cursor in views.drop { !cursor.lexicographicallyPrecedes(key($0)) } } ?? views[...]
+        let (items, next) = page.page(Array(after.prefix(page.limit + 1)), key: key)
+        return Listing(items: items, nextCursor: next, total: views.count)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> StudioDetail {

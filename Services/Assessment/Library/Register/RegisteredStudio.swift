@@ -92,7 +92,7 @@ struct RegisteredStudio: Sendable, Equatable {
     }
 
     static func all(in db: Database) throws -> [RegisteredStudio] {
-        try Row.fetchAll(db, sql: "SELECT * FROM studio ORDER BY named_on, plaque_number, studio_name").map(RegisteredStudio.init)
+        try Row.fetchAll(db, sql: "SELECT * FROM studio ORDER BY named_on, plaque_number, studio_name, id").map(RegisteredStudio.init)
     }
 
     /// A studio that lost its title accepts no further decision on it.

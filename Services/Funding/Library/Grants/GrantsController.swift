@@ -43,11 +43,26 @@ struct GrantsController {
         }
         if let studio = request.stringQuery("studioId") { conditions.append("studio_id = ?"); _ = arguments.append(contentsOf: [studio]) }
         if let year = try request.integerQuery("year") { conditions.append("year = ?"); _ = arguments.append(contentsOf: [year]) }
+        // What people search grants by besides: the payee unit's name (part of it) and the county (screening body).
+        if let name = request.stringQuery("name") { conditions.append("instr(payee_name, ?) > 0"); _ = arguments.append(contentsOf: [name]) }
+        if let body = request.stringQuery("screeningBody") { conditions.append("screening_body_code = ?"); _ = arguments.append(contentsOf: [body]) }
+        let page = try PageRequest.parse(request)
         try await context.runScheduler()
-        let sql = "SELECT * FROM funding_grant" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY created_at, id"
+        let filtered = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let countArguments = arguments
+        if let after = page.after {
+            guard let createdAt = Int64(after[0]) else { throw QueryValues.invalidCursor }
+            conditions.append("(created_at, id) > (?, ?)"); _ = arguments.append(contentsOf: [createdAt, after[1]])
+        }
+        let sql = "SELECT * FROM funding_grant" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY created_at, id LIMIT ?"
+        _ = arguments.append(contentsOf: [page.limit + 1])
         let finalArguments = arguments
-        let grants = try await context.database.read { db in try GrantRecord.fetchAll(db, sql: sql, arguments: finalArguments) }
-        return Listing(items: grants.map(GrantView.init))
+        let (grants, total) = try await context.database.read { db in
+            (try GrantRecord.fetchAll(db, sql: sql, arguments: finalArguments),
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM funding_grant" + filtered, arguments: countArguments) ?? 0)
+        }
+        let (items, next) = page.page(grants) { [String($0.createdAt), $0.id] }
+        return Listing(items: items.map(GrantView.init), nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {

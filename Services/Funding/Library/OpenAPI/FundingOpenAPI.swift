@@ -10,11 +10,14 @@ enum FundingOpenAPI {
 
     static let paths: String = [
         OpenAPIBuilder.path("/grants",
-            OpenAPIBuilder.operation(method: "get", summary: "Grants, after marking due and overdue ones (department, finance, audit_office)",
+            OpenAPIBuilder.operation(method: "get", summary: "Grants, after marking due and overdue ones, oldest first, a page at a time (limit, cursor), filtered by status, kind, studio, year, payee unit name and screening body (department, finance, audit_office)",
                                      parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [held, scheduled, approved, paid, cancelled]"),
                                                   OpenAPIBuilder.queryParameter("kind", "type: string, enum: [naming, projectGrant, demonstration]"),
                                                   OpenAPIBuilder.queryParameter("studioId"),
-                                                  OpenAPIBuilder.queryParameter("year", "type: integer")],
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer"),
+                                                  OpenAPIBuilder.queryParameter("name", description: "Part of the payee unit's name"),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", description: "A screening body's code (the county)")]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("GrantList"))),
         OpenAPIBuilder.path("/grants/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One grant (department, finance, audit_office)",
@@ -55,9 +58,10 @@ enum FundingOpenAPI {
             OpenAPIBuilder.operation(method: "get", summary: "The batch CSV: 序号, 参考号, 收款单位, 开户银行, 账号, 金额（元）, 摘要 (finance)",
                                      parameters: [idPath], schema: csvSchema, contentTypes: ["text/csv"])),
         OpenAPIBuilder.path("/payment-confirmations",
-            OpenAPIBuilder.operation(method: "post", summary: "Import the bank's confirmations (参考号, 金额（元）, 付款流水号, 付款日期); mismatches are reported per row, not applied (finance)",
+            OpenAPIBuilder.operation(method: "post", summary: "Import the bank's confirmations (参考号, 金额（元）, 付款流水号, 付款日期) as CSV (UTF-8 or GBK/GB18030, with or without BOM) or .xlsx (first sheet); mismatches and a row's quoting problem are reported per row, not applied (finance)",
                                      parameters: [OpenAPIBuilder.queryParameter("mode", "type: string, enum: [all, good-only], default: all")],
-                                     body: OpenAPIBuilder.Body([("text/csv", csvSchema)]),
+                                     body: OpenAPIBuilder.Body([("text/csv", csvSchema),
+                                                                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "{ type: string, format: binary }")]),
                                      schema: OpenAPIBuilder.ref("ConfirmationReport"), errors: [400, 401, 403, 404, 409],
                                      responses: [OpenAPIBuilder.response(422, description: "A refused file: the problem document, with the report of every row when rows were checked (mode all: nothing applied)",
                                                                          schema: OpenAPIBuilder.ref("ConfirmationProblem"), contentTypes: ["application/problem+json"])])),
@@ -103,12 +107,13 @@ enum FundingOpenAPI {
             OpenAPIBuilder.operation(method: "post", summary: "Close once the department, finance and audit office have signed; the findings become final and each misuse finding emits inspection.misuse_found (department)",
                                      parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
         OpenAPIBuilder.path("/reports/grants",
-            OpenAPIBuilder.operation(method: "get", summary: "Granted, paid and outstanding by year, screening body or kind; CSV with format=csv (department, finance, audit_office)",
+            OpenAPIBuilder.operation(method: "get", summary: "Granted, paid and outstanding by year, screening body or kind; CSV with format=csv, an Excel workbook with format=xlsx (department, finance, audit_office)",
                                      parameters: [OpenAPIBuilder.queryParameter("by", "type: string, enum: [year, screening_body, kind], default: year"),
                                                   OpenAPIBuilder.queryParameter("year", "type: integer"),
-                                                  OpenAPIBuilder.queryParameter("format", "type: string, enum: [json, csv], default: json")],
+                                                  OpenAPIBuilder.queryParameter("format", "type: string, enum: [json, csv, xlsx], default: json")],
                                      schema: OpenAPIBuilder.ref("GrantReport"),
-                                     alternatives: [("text/csv", "{ type: string, description: 'UTF-8 with BOM, Chinese headers, yuan with two decimals' }")])),
+                                     alternatives: [("text/csv", "{ type: string, description: 'UTF-8 with BOM, Chinese headers, yuan with two decimals' }"),
+                                                    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "{ type: string, format: binary }")])),
     ].joined(separator: "\n")
 
     static let schemas = """

@@ -1,4 +1,5 @@
 import Foundation
+import Spreadsheet
 import GRDB
 import Hummingbird
 import ServiceKit
@@ -87,5 +88,17 @@ enum GrantReport {
              .raw(line.outstanding.yuanString), .raw(line.held.yuanString), .raw(String(line.cancelledCount))]
         }
         return CSV.write(header: header, rows: rows)
+    }
+
+    /// The same table as a workbook: counts as integers, yuan as numbers with two decimals.
+    static func xlsx(_ report: Report, dimension: Dimension) throws -> [UInt8] {
+        let columns = [dimension.headerZh, "补助笔数", "已承诺（元）", "已拨付（元）", "未拨付（元）", "暂缓（元）", "已取消笔数"]
+            .enumerated().map { XLSXColumn($1, width: $0 == 0 ? 24 : 14) }
+        func yuan(_ money: Money) -> XLSXValue { .decimal(Double(money.fen) / 100) }
+        let rows = (report.lines + [report.total]).map { line -> [XLSXValue] in
+            [.text(line.label), .integer(Int64(line.grantCount)), yuan(line.granted), yuan(line.paid), yuan(line.outstanding), yuan(line.held),
+             .integer(Int64(line.cancelledCount))]
+        }
+        return try XLSXWriter.write([XLSXSheet(name: "补助统计", columns: columns, rows: rows)])
     }
 }

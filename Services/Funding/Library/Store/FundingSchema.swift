@@ -248,5 +248,9 @@ enum FundingSchema {
                     ('烟酒', 'migration', 0), ('个人消费', 'migration', 0);
                 """)
         }
+        // GET /grants pages over (created_at, id).
+        migrator.registerMigration("funding-v6-grant-paging") { db in
+            try db.execute(sql: "CREATE INDEX funding_grant_created ON funding_grant (created_at, id)")
+        }
     }
 }

@@ -4,9 +4,11 @@ import Hummingbird
 import ServiceKit
 import StudioDomain
 
-/// A list response: `{"items": [...]}`.
+/// A list response: `{"items": [...]}`, with `nextCursor` and `total` where the list pages.
 struct Listing<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     var items: [Item]
+    var nextCursor: String? = nil
+    var total: Int? = nil
 }
 
 extension GrantView: ResponseEncodable {}

@@ -55,12 +55,17 @@ struct ApplicationsController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<ApplicationSummaryView> {
         let caller = try Caller.resolve(context, referenceData: referenceData)
         let query = request.uri.queryParameters
-        let round = query["roundId"].map { RoundID(String($0)) }
-        let status = query["status"].map(String.init)
-        let items = try await database.read { db in
-            try ApplicationStore.list(round: round, screeningBody: caller.bodyCode, status: status, in: db).map(\.summary)
+        func text(_ name: String) -> String? {
+            query[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        return Listing(items: items)
+        // A screening body sees its own; the department may narrow to one county's body.
+        let filter = ApplicationStore.Filter(
+            round: text("roundId").map(RoundID.init), screeningBody: caller.bodyCode ?? text("screeningBody"), status: text("status"),
+            year: try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) },
+            kind: try QueryValues.oneOf(request, "kind", ApplicationKind.allCases.map(\.rawValue)), name: text("name"), unit: text("unit"))
+        let page = try PageRequest.parse(request)
+        let result = try await database.read { db in try ApplicationStore.page(filter, page: page, in: db) }
+        return Listing(items: result.items.map(\.summary), nextCursor: result.nextCursor, total: result.total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ApplicationView {

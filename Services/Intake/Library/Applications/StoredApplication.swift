@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Messaging
+import ServiceKit
 import StudioDomain
 
 /// Where an application stands in intake: `draft` and `withdrawn` are intake's own; every other value is the
@@ -49,15 +50,43 @@ enum ApplicationStore {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM intake_application WHERE id = ?"), arguments: [id.rawValue]).map(application)
     }
 
-    static func list(round: RoundID?, screeningBody: String?, status: String?, in db: Database) throws -> [StoredApplication] {
+    /// What people search applications by: round, status, screening body (county), year, kind, the studio's
+    /// name and the applicant unit's name (substrings).
+    struct Filter: Sendable {
+        var round: RoundID?
+        var screeningBody: String?
+        var status: String?
+        var year: Int?
+        var kind: String?
+        var name: String?
+        var unit: String?
+    }
+
+    /// One page of the applications matching `filter`, oldest first, keyset-paged over (created_at, id) so no
+    /// page depends on what the ids look like; and how many match in all.
+    static func page(_ filter: Filter, page: PageRequest, in db: Database) throws -> (items: [StoredApplication], nextCursor: String?, total: Int) {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
-        if let round { conditions.append("round_id = ?"); arguments.append(round.rawValue) }
-        if let screeningBody { conditions.append("screening_body = ?"); arguments.append(screeningBody) }
-        if let status { conditions.append("status = ?"); arguments.append(status) }
+        if let round = filter.round { conditions.append("round_id = ?"); arguments.append(round.rawValue) }
+        if let body = filter.screeningBody { conditions.append("screening_body = ?"); arguments.append(body) }
+        if let status = filter.status { conditions.append("status = ?"); arguments.append(status) }
+        if let kind = filter.kind { conditions.append("kind = ?"); arguments.append(kind) }
+        if let year = filter.year { conditions.append("round_id IN (SELECT id FROM intake_round WHERE year = ?)"); arguments.append(year) }
+        if let name = filter.name { conditions.append("instr(studio_name, ?) > 0"); arguments.append(name) }
+        if let unit = filter.unit { conditions.append("instr(json_extract(form_json, '$.applicantUnit.name'), ?) > 0"); arguments.append(unit) }
+        let filtered = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_application \(filtered)", arguments: StatementArguments(arguments)) ?? 0
+        if let after = page.after, let createdAt = Int64(after[0]) {
+            conditions.append("(created_at, id) > (?, ?)")
+            arguments += [createdAt, after[1]]
+        } else if page.after != nil {
+            throw QueryValues.invalidCursor
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: "SELECT * FROM intake_application \(whereClause) ORDER BY created_at, id",
-                                arguments: StatementArguments(arguments)).map(application)
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM intake_application \(whereClause) ORDER BY created_at, id LIMIT ?",
+                                    arguments: StatementArguments(arguments + [page.limit + 1])).map(application)
+        let (items, next) = page.page(rows) { [String($0.createdAt), $0.id.rawValue] }
+        return (items, next, total)
     }
 
     // The statements below are cached (compiled once per connection): a submission runs a dozen of them, and compiling

@@ -1,4 +1,5 @@
 import Foundation
+import Spreadsheet
 import StudioDomain
 
 /// The columns of the import sheet, by their Chinese header as county staff write it. A header is matched
@@ -107,6 +108,24 @@ enum ImportColumns {
     }
 
     // MARK: Cells
+
+    /// Columns of long digit strings that must be text in a spreadsheet: Excel shows an 18-digit number as
+    /// `3.30802E+17` and keeps only 15 digits of it.
+    static let identifierFields: Set<String> = ["applicantUnit.creditCode", "leader.idNumber"]
+    static let dateFields: Set<String> = ["studio.creationStartDate", "projects[0].startDate", "projects[0].endDate"]
+
+    /// A cell of a CSV or workbook row as the text its column reads: a workbook's date (or a number in a date
+    /// column, an Excel day serial) as `YYYY-MM-DD`; an ID number or credit code that Excel turned into a number
+    /// (a numeric cell, or `3.30802E+17` in a CSV) is refused, naming the column.
+    static func cellText(_ cell: SheetCell, for column: ImportColumn) throws(CellError) -> String {
+        if identifierFields.contains(column.field), cell.kind == .number || cell.looksLikeScientificNotation {
+            throw CellError(code: "cell_number_not_text",
+                            zh: "“\(column.header)”列的“\(cell.text)”被 Excel 存成了数字（18位号码会显示为科学计数法并丢失末尾数字）；请把该列设为“文本”格式后重新填写",
+                            en: "the \(column.header) cell “\(cell.text)” was stored by Excel as a number (an 18-digit number shows as 3.30802E+17 and loses its last digits); format the column as Text and enter it again")
+        }
+        if dateFields.contains(column.field), let day = cell.kind == .date ? cell.text : cell.serialDate { return day }
+        return cell.text
+    }
 
     private static func text(_ header: String, _ field: String, required: Bool = true,
                              _ set: @escaping @Sendable (inout ApplicationForm, String?) -> Void) -> ImportColumn {

@@ -3,9 +3,11 @@ import GRDB
 import Hummingbird
 import Messaging
 import ServiceKit
+import Spreadsheet
 import StudioDomain
 
-/// `POST /rounds/{id}/import`: a screening body uploads its round's applications as CSV.
+/// `POST /rounds/{id}/import`: a screening body uploads its round's applications as CSV or as an Excel workbook
+/// (`.xlsx`, its first sheet), recognised by content.
 struct ImportController {
     let environment: ServiceEnvironment
     let referenceData: ReferenceData
@@ -13,6 +15,24 @@ struct ImportController {
     func add(to router: Router<AppRequestContext>) {
         router.post("rounds/:id/import", use: importCSV)
         router.get("import-template.csv", use: template)
+        router.get("import-template.xlsx", use: workbookTemplate)
+    }
+
+    /// Columns typed into as long digit strings, text-formatted in the template so Excel keeps every digit.
+    static let textColumns: Set<String> = ImportColumns.identifierFields.union(["leader.phone", "leader.certificateNumber"])
+
+    /// The import sheet as a workbook: the header row, and the ID-number, credit-code, phone and certificate
+    /// columns formatted as text (`@`), so Excel does not turn an 18-digit number into `3.30802E+17`.
+    @Sendable func workbookTemplate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try Caller.screeningBody(context, referenceData: referenceData)
+        let columns = ImportColumns.all.map { column in
+            XLSXColumn(column.header, width: Self.textColumns.contains(column.field) ? 22 : max(10, Double(column.header.count) * 2.2),
+                       text: Self.textColumns.contains(column.field))
+        }
+        let bytes = try XLSXWriter.write([XLSXSheet(name: "申报导入", columns: columns, rows: [])])
+        return Response(status: .ok, headers: [.contentType: XLSXWriter.contentType,
+                                               .contentDisposition: "attachment; filename*=UTF-8''%E7%94%B3%E6%8A%A5%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// The import sheet's header row (UTF-8 with a BOM, so Excel and WPS open it as Chinese text), for a
@@ -39,15 +59,22 @@ struct ImportController {
             }
         }
         let bytes = try await JSONBody.bytes(request, context: context)
-        guard let (text, encoding) = TextDecoding.decode(bytes, declared: declared) else {
-            throw Problem.validation([DomainIssue(code: "csv_encoding", field: "body", messageZh: "文件既不是 UTF-8 也不是 GB18030 编码", messageEn: "the file is neither UTF-8 nor GB18030")])
-        }
-        let records: [CSVRecord]
-        do {
-            records = try CSVParser.parse(text)
-        } catch {
-            let line = switch error { case .unterminatedQuote(let line), .strayQuote(let line): line }
-            throw Problem.validation([DomainIssue(code: "csv_syntax", field: "body", messageZh: "第\(line)行的引号不成对，文件不是有效的 CSV", messageEn: "unbalanced quotes on line \(line): the file is not valid CSV")])
+        let records: [SheetRow]
+        let encoding: String
+        if XLSXReader.looksLikeXLSX(bytes) {
+            switch Result(catching: { () throws(XLSXError) -> [SheetRow] in try XLSXReader.sheets(bytes).first?.rows ?? [] }) {
+            case .success(let rows): records = rows
+            case .failure(let error):
+                throw Problem.validation([DomainIssue(code: "xlsx_unreadable", field: "body", messageZh: error.messageZh, messageEn: error.messageEn)])
+            }
+            encoding = "xlsx"
+        } else {
+            guard let (text, detected) = TextDecoding.decode(bytes, declared: declared) else {
+                throw Problem.validation([DomainIssue(code: "csv_encoding", field: "body", messageZh: "文件既不是 UTF-8 也不是 GB18030 编码", messageEn: "the file is neither UTF-8 nor GB18030")])
+            }
+            // A quoting problem spoils its row only: the importer reports it with the row's number.
+            records = CSVReader.records(text).map(SheetRow.init)
+            encoding = detected.rawValue
         }
         let now = environment.now()
         let today = LocalDate(now)

@@ -19,13 +19,26 @@ enum IntakeOpenAPI {
         OpenAPIBuilder.path("/rounds/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One round (screening body, department)",
                                      parameters: [id], schema: OpenAPIBuilder.ref("IntakeRound"), errors: [401, 403, 404])),
+        OpenAPIBuilder.path("/rounds/{id}/deadline",
+            OpenAPIBuilder.operation(method: "post", summary: "Move the round's deadline, with a reason: not before today or the opening day, not after the round's year; audited and sent to review as round.changed (department)",
+                                     parameters: [id, idempotencyKey], body: .json("RoundDeadlineChange"),
+                                     schema: OpenAPIBuilder.ref("IntakeRound"), errors: [400, 401, 403, 404, 409, 422])),
+        OpenAPIBuilder.path("/rounds/{id}/quota",
+            OpenAPIBuilder.operation(method: "post", summary: "Replace the round's quotas, with a reason: never below what a body has already recommended; audited and sent to review as round.changed (department)",
+                                     parameters: [id, idempotencyKey], body: .json("RoundQuotaChange"),
+                                     schema: OpenAPIBuilder.ref("IntakeRound"), errors: [400, 401, 403, 404, 409, 422])),
+        OpenAPIBuilder.path("/rounds/{id}/cancel",
+            OpenAPIBuilder.operation(method: "post", summary: "Cancel the round (撤销批次), with a reason: it then refuses submissions, amendments and withdrawals; audited and sent to review as round.cancelled (department)",
+                                     parameters: [id, idempotencyKey], body: .json("RoundCancellation"),
+                                     schema: OpenAPIBuilder.ref("IntakeRound"), errors: [400, 401, 403, 404, 409, 422])),
         OpenAPIBuilder.path("/rounds/{id}/import",
-            OpenAPIBuilder.operation(method: "post", summary: "Import the caller's applications of the round from CSV (screening body). UTF-8 with or without BOM, or GB18030; Chinese header row. All or nothing unless goodRowsOnly.",
+            OpenAPIBuilder.operation(method: "post", summary: "Import the caller's applications of the round from CSV or .xlsx (screening body), recognised by content. CSV: UTF-8 with or without BOM, or GB18030 with or without its BOM; Chinese header row; rows are numbered as records, a row with a stray quote is a bad row. .xlsx: the first sheet; an ID number or credit code stored as a number is a bad row. All or nothing unless goodRowsOnly.",
                                      parameters: [id, idempotencyKey,
                                                   OpenAPIBuilder.queryParameter("goodRowsOnly", "type: boolean, default: false", required: false),
                                                   OpenAPIBuilder.queryParameter("encoding", "type: string, enum: [utf-8, gb18030]", required: false,
                                                                                 description: "Detected when absent")],
-                                     body: OpenAPIBuilder.Body([("text/csv", "{ type: string }")]),
+                                     body: OpenAPIBuilder.Body([("text/csv", "{ type: string }"),
+                                                                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", binary)]),
                                      description: "The rows imported (each a submitted application) and the bad rows, when goodRowsOnly or nothing was wrong",
                                      schema: OpenAPIBuilder.ref("ImportReport"), errors: [400, 401, 403, 404, 413],
                                      responses: [OpenAPIBuilder.response(
@@ -35,10 +48,16 @@ enum IntakeOpenAPI {
             OpenAPIBuilder.operation(method: "post", summary: "Create an application (screening body): a draft, or submitted at once with submit=true (checked against Art 5, 6, 7, 10, 13, 14, the window and the quota)",
                                      parameters: [idempotencyKey], body: .json("CreateApplication"), status: 201,
                                      schema: OpenAPIBuilder.ref("Application"), errors: [400, 401, 403, 409, 413, 422]),
-            OpenAPIBuilder.operation(method: "get", summary: "List applications: a screening body sees its own, the department all",
+            OpenAPIBuilder.operation(method: "get", summary: "List applications, oldest first, a page at a time (limit, cursor), filtered by round, status, screening body (county), year, kind, studio name and unit name: a screening body sees its own, the department all",
                                      parameters: [OpenAPIBuilder.queryParameter("roundId", required: false),
-                                                  OpenAPIBuilder.queryParameter("status", required: false)],
-                                     schema: OpenAPIBuilder.ref("ApplicationList"), errors: [401, 403])),
+                                                  OpenAPIBuilder.queryParameter("status", required: false),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", required: false, description: "A screening body's code (department; a body always sees its own)"),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer, minimum: 2016, maximum: 9999", required: false),
+                                                  OpenAPIBuilder.queryParameter("kind", "type: string, enum: \(kinds)", required: false),
+                                                  OpenAPIBuilder.queryParameter("name", required: false, description: "Part of the studio's name"),
+                                                  OpenAPIBuilder.queryParameter("unit", required: false, description: "Part of the applicant unit's name")]
+                                                  + OpenAPIBuilder.pageParameters,
+                                     schema: OpenAPIBuilder.ref("ApplicationList"), errors: [400, 401, 403])),
         OpenAPIBuilder.path("/applications/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One application with its status, reasons, history and attachments (own body or department; another body gets 404)",
                                      parameters: [id], schema: OpenAPIBuilder.ref("Application"), errors: [401, 403, 404]),
@@ -77,6 +96,10 @@ enum IntakeOpenAPI {
         OpenAPIBuilder.path("/import-template.csv",
             OpenAPIBuilder.operation(method: "get", summary: "The CSV import sheet's header row, UTF-8 with BOM (screening body)",
                                      description: "The template", schema: "{ type: string }", contentTypes: ["text/csv"], errors: [401, 403])),
+        OpenAPIBuilder.path("/import-template.xlsx",
+            OpenAPIBuilder.operation(method: "get", summary: "The import sheet as an Excel workbook: the header row, the ID-number, credit-code, phone and certificate columns formatted as text (screening body)",
+                                     description: "The template", schema: binary,
+                                     contentTypes: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"], errors: [401, 403])),
         OpenAPIBuilder.path("/studios",
             OpenAPIBuilder.operation(method: "get", summary: "The studio register as intake replicates it from assessment's events (own studios, or all for the department)",
                                      schema: OpenAPIBuilder.ref("StudioList"), errors: [401, 403])),
@@ -97,6 +120,24 @@ enum IntakeOpenAPI {
                 deadline: { type: string, format: date, description: 'Last day (inclusive) to submit, amend or withdraw' }
                 quotaPerBody: { type: integer, minimum: 1, description: 'Most applications one screening body may submit (Art 10 择优)' }
                 quotas: { type: object, additionalProperties: { type: integer, minimum: 1 }, description: 'Per-body quotas by code' }
+            RoundDeadlineChange:
+              type: object
+              required: [deadline, reason]
+              properties:
+                deadline: { type: string, format: date, description: 'The new last day (inclusive, Asia/Shanghai)' }
+                reason: { type: string, minLength: 2, maxLength: 500 }
+            RoundQuotaChange:
+              type: object
+              required: [reason]
+              properties:
+                quotaPerBody: { type: integer, minimum: 1, description: 'Absent: no limit per body' }
+                quotas: { type: object, additionalProperties: { type: integer, minimum: 1 } }
+                reason: { type: string, minLength: 2, maxLength: 500 }
+            RoundCancellation:
+              type: object
+              required: [reason]
+              properties:
+                reason: { type: string, minLength: 2, maxLength: 500 }
             IntakeRound:
               type: object
               required: [id, kind, year, opensOn, deadline, quotas, createdAt]
@@ -109,6 +150,8 @@ enum IntakeOpenAPI {
                 quotaPerBody: { type: integer }
                 quotas: { type: object, additionalProperties: { type: integer } }
                 createdAt: { type: string, format: date-time }
+                cancelledAt: { type: string, format: date-time, description: 'When the department cancelled the round (absent while it stands)' }
+                cancelReason: { type: string, description: 'Why the department cancelled it' }
                 acceptingSubmissions: { type: boolean, description: 'whether intake accepts submissions for the round on its business day (GET only)' }
                 businessDay: { type: string, format: date, description: 'intake''s business day when it answered (GET only)' }
         """,

@@ -17,6 +17,11 @@ public struct IntakeRound: Codable, Hashable, Sendable {
     /// Quotas for particular bodies (by code), overriding `quotaPerBody`.
     public var quotas: [String: Int]
     public var createdAt: Date
+    /// When the department cancelled the round (撤销批次), and why; a cancelled round takes nothing more.
+    public var cancelledAt: Date?
+    public var cancelReason: String?
+
+    public var isCancelled: Bool { cancelledAt != nil }
 
     public func quota(for body: String) -> Int? { quotas[body] ?? quotaPerBody }
 
@@ -24,6 +29,12 @@ public struct IntakeRound: Codable, Hashable, Sendable {
 
     /// Why a submission on `day` is refused, or nil.
     public func windowIssue(on day: LocalDate, field: String = "roundId") -> DomainIssue? {
+        if isCancelled {
+            let reason = cancelReason ?? ""
+            return DomainIssue(code: "round_cancelled", field: field, article: Article(10),
+                               messageZh: "本批次已由主管部门撤销（原因：\(reason)），不能再提交、修改或撤回。",
+                               messageEn: "This round was cancelled by the department (reason: \(reason)); nothing can be submitted, amended or withdrawn.")
+        }
         if day < opensOn {
             return DomainIssue(code: "round_not_open", field: field, article: Article(10),
                                messageZh: "本批次申报自\(opensOn)起开始受理，今天（\(day)）尚不能提交。",
@@ -52,6 +63,15 @@ enum RoundStore {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM intake_round WHERE id = ?"), arguments: [id.rawValue]).map(round)
     }
 
+    /// Saves a corrected deadline, quota or cancellation of an existing round.
+    static func update(_ round: IntakeRound, in db: Database) throws {
+        let quotas = String(decoding: try JSONEncoder().encode(round.quotas), as: UTF8.self)
+        try db.execute(sql: """
+            UPDATE intake_round SET deadline = ?, quota_per_body = ?, quotas_json = ?, cancelled_at = ?, cancel_reason = ? WHERE id = ?
+            """, arguments: [round.deadline.description, round.quotaPerBody, quotas, round.cancelledAt.map(Millis.from), round.cancelReason,
+                             round.id.rawValue])
+    }
+
     static func exists(kind: ApplicationKind, year: Int, in db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM intake_round WHERE kind = ? AND year = ?)", arguments: [kind.rawValue, year]) ?? false
     }
@@ -67,6 +87,7 @@ enum RoundStore {
             opensOn: LocalDate(row["opens_on"] as String)!, deadline: LocalDate(row["deadline"] as String)!,
             quotaPerBody: row["quota_per_body"],
             quotas: quotasJSON == "{}" ? [:] : (try? JSONDecoder().decode([String: Int].self, from: Data(quotasJSON.utf8))) ?? [:],
-            createdAt: Millis.date(row["created_at"]))
+            createdAt: Millis.date(row["created_at"]),
+            cancelledAt: (row["cancelled_at"] as Int64?).map(Millis.date), cancelReason: row["cancel_reason"])
     }
 }

@@ -14,6 +14,7 @@ struct RoundsController {
         router.post("rounds", use: open)
         router.get("rounds", use: list)
         router.get("rounds/:id", use: show)
+        RoundCorrections(environment: environment, referenceData: referenceData).add(to: router)
     }
 
     struct OpenRound: Decodable {

@@ -109,5 +109,17 @@ enum IntakeSchema {
         migrator.registerMigration("intake-v2-revocation-reason") { db in
             try db.execute(sql: "ALTER TABLE intake_studio ADD COLUMN revocation_reason TEXT")
         }
+        // A round the department cancelled (撤销批次) keeps its row, with when and why.
+        migrator.registerMigration("intake-v3-round-cancellation") { db in
+            try db.execute(sql: "ALTER TABLE intake_round ADD COLUMN cancelled_at INTEGER")
+            try db.execute(sql: "ALTER TABLE intake_round ADD COLUMN cancel_reason TEXT")
+        }
+        // Lists page over (created_at, id): the first page of 5,000 costs what it costs of 50, also for one county.
+        migrator.registerMigration("intake-v4-application-paging") { db in
+            try db.execute(sql: """
+                CREATE INDEX intake_application_created ON intake_application (created_at, id);
+                CREATE INDEX intake_application_body_created ON intake_application (screening_body, created_at, id);
+                """)
+        }
     }
 }

@@ -71,9 +71,9 @@ struct CountyPages {
         let account = try context.requireAccount()
         let token = context.token(.intake)
         async let roundsReply = gateway.get(.intake, "/rounds", token: token)
-        async let appsReply = gateway.get(.intake, "/applications", token: token)
+        async let appsReply = gateway.all(.intake, "/applications", token: token, as: ApplicationSummaryView.self)
         let rounds = try await roundsReply.orFail().decode(Listing<RoundView>.self).items
-        let apps = try await appsReply.orFail().decode(Listing<ApplicationSummaryView>.self).items
+        let apps = try await appsReply
         let body = account.subject ?? ""
         var attention: [String] = []
         // Open or not is intake's word, on intake's business day.

@@ -76,8 +76,8 @@ struct DepartmentPages {
         let counts = try await withThrowingTaskGroup(of: (String, [ReviewApplicationRow]).self) { group in
             for round in rounds {
                 group.addTask {
-                    let apps = try await gateway.get(.review, "/rounds/\(PublicPages.pathComponent(round.id))/applications", token: token).orFail()
-                        .decode(Listing<ReviewApplicationRow>.self).items
+                    let apps = try await gateway.all(.review, "/rounds/\(PublicPages.pathComponent(round.id))/applications", token: token,
+                                                     as: ReviewApplicationRow.self)
                     return (round.id, apps)
                 }
             }
@@ -145,11 +145,11 @@ struct DepartmentPages {
         let id = try context.parameters.require("round")
         let token = context.token(.review)
         async let roundReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(id))", token: token)
-        async let appsReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(id))/applications", token: token)
+        async let appsReply = gateway.all(.review, "/rounds/\(PublicPages.pathComponent(id))/applications", token: token, as: ReviewApplicationRow.self)
         struct Shown: Decodable { var round: ReviewRoundRow }
         let roundBody = try await roundReply.orFail()
         let round = try (try? roundBody.decode(Shown.self).round) ?? roundBody.decode(ReviewRoundRow.self)
-        let apps = try await appsReply.orFail().decode(Listing<ReviewApplicationRow>.self).items
+        let apps = try await appsReply
         let bodies = ReferenceData.defaults
         let rows = apps.sorted { ($0.screeningBodyCode, $0.recommendationOrder ?? 99, $0.studioName) < ($1.screeningBodyCode, $1.recommendationOrder ?? 99, $1.studioName) }.map {
             RoundView.Row(id: $0.applicationId, studio: $0.studioName, unit: $0.unitName, body: bodies.screeningBody(code: $0.screeningBodyCode)?.nameZh ?? $0.screeningBodyCode,

@@ -72,7 +72,7 @@ struct PanelPages {
                                                         ("formerEmployer", "原工作单位"), ("relative", "亲属关系")]
 
     func expertsPage(_ context: PortalContext, values: FormValues = FormValues(), errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
-        let experts = try await gateway.get(.review, "/experts", token: context.token(.review)).orFail().decode(Listing<ExpertRow>.self).items
+        let experts = try await gateway.all(.review, "/experts", token: context.token(.review), as: ExpertRow.self)
         let bodies = ReferenceData.defaults
         let kinds = Dictionary(uniqueKeysWithValues: Self.relationshipKinds)
         let rows = experts.map { expert in
@@ -415,15 +415,16 @@ struct FederationPages {
     @Sendable func printable(_ request: Request, context: PortalContext) async throws -> Response {
         let round = try context.parameters.require("round")
         async let roundReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(round))", token: context.token(.review))
-        async let appsReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(round))/applications", token: context.token(.review))
-        async let studiosReply = gateway.get(.assessment, "/studios", token: context.token(.assessment))
+        async let chosenReply = gateway.all(.review, "/rounds/\(PublicPages.pathComponent(round))/applications", token: context.token(.review),
+                                            as: DepartmentPages.ReviewApplicationRow.self)
+        async let studiosReply = gateway.all(.assessment, "/studios", token: context.token(.assessment), as: NamedStudio.self)
         struct Shown: Decodable { var round: DepartmentPages.ReviewRoundRow }
         let shown = try await roundReply.orFail().decode(Shown.self).round
         guard shown.status == "decided" else { throw PortalError.notFound }
-        let chosen = try await appsReply.orFail().decode(Listing<DepartmentPages.ReviewApplicationRow>.self).items
+        let chosen = try await chosenReply
             .filter { ["named", "awarded", "selected"].contains($0.status) }
         let named = Set(chosen.map(\.applicationId))
-        var studios = try await studiosReply.orFail().decode(Listing<NamedStudio>.self).items
+        var studios = try await studiosReply
             .filter { $0.applicationId.map(named.contains) == true }
             .sorted { ($0.plaque?.number ?? "", $0.studioName) < ($1.plaque?.number ?? "", $1.studioName) }
         if shown.kind != .naming {

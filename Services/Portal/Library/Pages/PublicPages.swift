@@ -243,7 +243,25 @@ struct PublicPages {
     }
 }
 
-/// `{"items": [...]}`, the services' list wrapper.
+/// `{"items": [...], "nextCursor": ...}`, the services' list wrapper (a page of at most `limit` items).
 struct Listing<Item: Decodable>: Decodable {
     var items: [Item]
+    var nextCursor: String?
+}
+
+extension ServiceGateway {
+    /// Every item of a paged list, page after page (500 at a time), for pages that need the whole list (a county's
+    /// dashboard counts its recommendations against the quota).
+    func all<Item: Decodable & Sendable>(_ service: PlatformService, _ path: String, token: String?, as type: Item.Type) async throws -> [Item] {
+        var items: [Item] = []
+        var cursor: String?
+        let separator = path.contains("?") ? "&" : "?"
+        repeat {
+            let page = try await get(service, path + separator + "limit=500" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
+                .orFail().decode(Listing<Item>.self)
+            items += page.items
+            cursor = page.nextCursor
+        } while cursor != nil
+        return items
+    }
 }

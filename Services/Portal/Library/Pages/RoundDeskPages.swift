@@ -257,7 +257,7 @@ struct RoundDeskPages {
 
     // MARK: The panel (专家安排)
 
-    struct Expert: Decodable { var id: String; var name: String; var unitName: String; var maxLoad: Int }
+    struct Expert: Decodable, Sendable { var id: String; var name: String; var unitName: String; var maxLoad: Int }
     struct Assignment: Decodable {
         struct Row: Decodable { var applicationId: String; var experts: [Assigned] }
         struct Assigned: Decodable { var expertId: String; var source: String; var cost: Int }
@@ -315,13 +315,13 @@ struct RoundDeskPages {
         let token = context.token(.review)
         let path = "/rounds/\(PublicPages.pathComponent(id))"
         async let detailReply = gateway.get(.review, path, token: token)
-        async let appsReply = gateway.get(.review, path + "/applications", token: token)
-        async let expertsReply = gateway.get(.review, "/experts", token: token)
+        async let appsReply = gateway.all(.review, path + "/applications", token: token, as: DepartmentPages.ReviewApplicationRow.self)
+        async let expertsReply = gateway.all(.review, "/experts", token: token, as: Expert.self)
         async let assignmentReply = gateway.get(.review, path + "/assignment", token: token)
         async let conflictsReply = gateway.get(.review, path + "/conflicts", token: token)
         let detail = try await detailReply.orFail().decode(RoundDetail.self)
-        let apps = try await appsReply.orFail().decode(Listing<DepartmentPages.ReviewApplicationRow>.self).items
-        let experts = try await expertsReply.orFail().decode(Listing<Expert>.self).items
+        let apps = try await appsReply
+        let experts = try await expertsReply
         let assignment = try await assignmentReply.orFail().decode(Assignment.self)
         let conflicts = try await conflictsReply.orFail().decode(Listing<Conflict>.self).items
         let names = Dictionary(apps.map { ($0.applicationId, $0.studioName) }, uniquingKeysWith: { a, _ in a })
@@ -482,14 +482,14 @@ struct RoundDeskPages {
         let token = context.token(.review)
         async let detailReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(id))", token: token)
         async let rankingReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(id))/ranking", token: token)
-        async let expertsReply = gateway.get(.review, "/experts", token: token)
+        async let expertsReply = gateway.all(.review, "/experts", token: token, as: Expert.self)
         let detail = try await detailReply.orFail().decode(RoundDetail.self)
         guard ["closed", "notice", "decided"].contains(detail.round.status) else {
             context.setFlash("评分结束后才生成排名。", isError: true)
             return Response.redirect(to: "/department/rounds/\(id)")
         }
         let ranking = try await rankingReply.orFail().decode(Ranking.self)
-        let expertNames = Dictionary(try await expertsReply.orFail().decode(Listing<Expert>.self).items.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let expertNames = Dictionary(try await expertsReply.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let sheets = try await withThrowingTaskGroup(of: (String, [Sheet]).self) { group in
             for line in ranking.lines {
                 group.addTask {
@@ -543,10 +543,10 @@ struct RoundDeskPages {
         let token = context.token(.review)
         async let detailReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(id))", token: token)
         async let noticeReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(id))/notice", token: token)
-        async let appsReply = gateway.get(.review, "/rounds/\(PublicPages.pathComponent(id))/applications", token: token)
+        async let appsReply = gateway.all(.review, "/rounds/\(PublicPages.pathComponent(id))/applications", token: token, as: DepartmentPages.ReviewApplicationRow.self)
         let round = try await detailReply.orFail().decode(RoundDetail.self).round
         let notice = try await noticeReply.orFail().decode(DepartmentPages.NoticeBody.self)
-        let apps = Dictionary(try await appsReply.orFail().decode(Listing<DepartmentPages.ReviewApplicationRow>.self).items.map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
+        let apps = Dictionary(try await appsReply.map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
         let bodies = ReferenceData.defaults
         let entries = notice.applicationIds.enumerated().map { index, app in
             NoticePrint.Entry(number: index + 1, studio: apps[app]?.studioName ?? app, unit: apps[app]?.unitName ?? "",

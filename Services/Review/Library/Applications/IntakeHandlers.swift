@@ -26,6 +26,27 @@ enum IntakeHandlers {
                              actor: "intake", at: Millis.from(now), in: db)
         }
 
+        // The department corrected the round in intake: review keeps intake's deadline and records why.
+        handlers.on(RoundChanged.self) { db, envelope in
+            let event = envelope.data
+            try db.execute(sql: "UPDATE review_round SET intake_deadline = ? WHERE id = ?", arguments: [event.deadline.description, event.roundID.rawValue])
+            try Audit.record("round.changed", round: event.roundID.rawValue,
+                             detail: RoundChangeDetail(change: event.change, previousDeadline: event.previousDeadline.description,
+                                                       deadline: event.deadline.description, quotaPerBody: event.quotaPerBody,
+                                                       quotas: event.quotas, reason: event.reason),
+                             actor: "intake", at: Millis.from(environment.now()), in: db)
+        }
+
+        // A cancelled round (撤销批次) takes no more applications in intake; review marks it and records why.
+        handlers.on(RoundCancelled.self) { db, envelope in
+            let event = envelope.data
+            try db.execute(sql: "UPDATE review_round SET cancelled_on = ?, cancel_reason = ? WHERE id = ?",
+                           arguments: [event.cancelledOn.description, event.reason, event.roundID.rawValue])
+            try Audit.record("round.cancelled", round: event.roundID.rawValue,
+                             detail: ["cancelledOn": event.cancelledOn.description, "reason": event.reason],
+                             actor: "intake", at: Millis.from(environment.now()), in: db)
+        }
+
         handlers.on(ApplicationSubmitted.self) { db, envelope in
             let event = envelope.data
             let now = Millis.from(environment.now())
@@ -98,4 +119,14 @@ enum IntakeHandlers {
         try RoundStore.save(round, in: db)
         return round
     }
+}
+
+/// What review's audit keeps of intake's correction of a round.
+struct RoundChangeDetail: Encodable {
+    var change: String
+    var previousDeadline: String
+    var deadline: String
+    var quotaPerBody: Int?
+    var quotas: [String: Int]
+    var reason: String
 }

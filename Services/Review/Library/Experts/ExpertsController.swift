@@ -22,7 +22,26 @@ struct ExpertsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<Expert> {
         try context.require(.department)
-        return Items(items: try await environment.database.read { db in try ExpertStore.all(in: db) })
+        // A page at a time (by id), filtered by what the department searches by: name, unit, area, speciality.
+        let page = try PageRequest.parse(request, keyParts: 1)
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        var conditions: [String] = [], arguments: [(any DatabaseValueConvertible)?] = []
+        if let name = text("name") { conditions.append("instr(name, ?) > 0"); arguments.append(name) }
+        if let unit = text("unit") { conditions.append("instr(unit_name, ?) > 0"); arguments.append(unit) }
+        if let body = text("screeningBody") { conditions.append("screening_body_code = ?"); arguments.append(body) }
+        if let speciality = text("speciality") { conditions.append("instr(specialities, ?) > 0"); arguments.append(speciality) }
+        let filtered = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let countArguments = StatementArguments(arguments)
+        if let after = page.after { conditions.append("id > ?"); arguments.append(after[0]) }
+        let sql = "SELECT * FROM expert" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id LIMIT ?"
+        let pageArguments = StatementArguments(arguments + [page.limit + 1])
+        let (experts, total) = try await environment.database.read { db in
+            (try Row.fetchAll(db, sql: sql, arguments: pageArguments).map(ExpertStore.decode),
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM expert" + filtered, arguments: countArguments) ?? 0)
+        }
+        let (items, next) = page.page(experts) { [$0.id] }
+        return Items(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Expert {

@@ -22,8 +22,13 @@ enum ReviewOpenAPI {
             OpenAPIBuilder.operation(method: "patch", summary: "Configure quota, minimum score, panel size, conflict rule, rubric, normalisation, deadline, notice length (department; rubric and panel only before scoring)",
                                      parameters: [round], body: .json("RoundSettings"), schema: OpenAPIBuilder.ref("Round"))),
         OpenAPIBuilder.path("/rounds/{round}/applications",
-            OpenAPIBuilder.operation(method: "get", summary: "Applications of a round (department, federation)",
-                                     parameters: [round], schema: OpenAPIBuilder.ref("ApplicationSummaryList"))),
+            OpenAPIBuilder.operation(method: "get", summary: "Applications of a round, a page at a time by id (limit, cursor), filtered by status, screening body, studio name and unit name (department, federation)",
+                                     parameters: [round, OpenAPIBuilder.queryParameter("status", required: false),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", required: false),
+                                                  OpenAPIBuilder.queryParameter("name", required: false, description: "Part of the studio's name"),
+                                                  OpenAPIBuilder.queryParameter("unit", required: false, description: "Part of the applicant unit's name")]
+                                                  + OpenAPIBuilder.pageParameters,
+                                     schema: OpenAPIBuilder.ref("ApplicationSummaryList"))),
         OpenAPIBuilder.path("/rounds/{round}/audit",
             OpenAPIBuilder.operation(method: "get", summary: "Every decision and adjustment of the round, with who and when (department, federation)",
                                      parameters: [round], schema: OpenAPIBuilder.ref("AuditList"))),
@@ -35,7 +40,11 @@ enum ReviewOpenAPI {
                                      parameters: [application], body: .json("QualificationDecision"),
                                      schema: OpenAPIBuilder.ref("Application"))),
         OpenAPIBuilder.path("/experts",
-            OpenAPIBuilder.operation(method: "get", summary: "The expert pool (department)",
+            OpenAPIBuilder.operation(method: "get", summary: "The expert pool, a page at a time by id (limit, cursor), filtered by name, unit, screening body and speciality (department)",
+                                     parameters: [OpenAPIBuilder.queryParameter("name", required: false), OpenAPIBuilder.queryParameter("unit", required: false),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", required: false),
+                                                  OpenAPIBuilder.queryParameter("speciality", required: false)]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("ExpertList")),
             OpenAPIBuilder.operation(method: "post", summary: "Add an expert (department)",
                                      body: .json("Expert"), status: 201, schema: OpenAPIBuilder.ref("Expert"))),
@@ -101,6 +110,14 @@ enum ReviewOpenAPI {
                                      parameters: [round], body: .json("NoticeInput"), status: 201, schema: OpenAPIBuilder.ref("Notice")),
             OpenAPIBuilder.operation(method: "get", summary: "The notice and its objections (department, federation)",
                                      parameters: [round], schema: OpenAPIBuilder.ref("Notice"))),
+        OpenAPIBuilder.path("/rounds/{round}/ranking.xlsx",
+            OpenAPIBuilder.operation(method: "get", summary: "The ranking as an Excel workbook (.xlsx): rank, application, studio, sheets, scores, proposed, reason (department; federation after closing)",
+                                     parameters: [round], description: "The workbook", schema: "{ type: string, format: binary }",
+                                     contentTypes: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"])),
+        OpenAPIBuilder.path("/rounds/{round}/notice.xlsx",
+            OpenAPIBuilder.operation(method: "get", summary: "The 公示 list as an Excel workbook (.xlsx): studio, applicant unit, screening body, application, notice period (department, federation)",
+                                     parameters: [round], description: "The workbook", schema: "{ type: string, format: binary }",
+                                     contentTypes: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"])),
         OpenAPIBuilder.path("/rounds/{round}/objections",
             OpenAPIBuilder.operation(method: "post", summary: "Record an objection received during the notice (department)",
                                      parameters: [round], body: .json("ObjectionInput"), status: 201, schema: OpenAPIBuilder.ref("Notice"))),
@@ -212,7 +229,7 @@ enum ReviewOpenAPI {
             noticeWorkingDays: { type: integer, minimum: 1, maximum: 30 }
         ApplicationSummaryList:
           type: object
-          properties: { items: { type: array, items: { type: object } } }
+          properties: { items: { type: array, items: { type: object } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
         AuditList:
           type: object
           properties:
@@ -269,7 +286,7 @@ enum ReviewOpenAPI {
             active: { type: boolean }
         ExpertList:
           type: object
-          properties: { items: { type: array, items: { $ref: '#/components/schemas/Expert' } } }
+          properties: { items: { type: array, items: { $ref: '#/components/schemas/Expert' } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
         Availability:
           type: object
           required: [available]

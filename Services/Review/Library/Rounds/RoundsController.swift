@@ -135,14 +135,31 @@ struct RoundsController {
     @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Items<ApplicationSummary> {
         try context.require(.department, .federation)
         let id = try context.parameters.require("round")
-        return Items(items: try await environment.database.read { db in
+        // A page at a time (by application id), filtered by status, county, studio name and unit name.
+        let page = try PageRequest.parse(request, keyParts: 1)
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        var conditions = ["round_id = ?"], arguments: [(any DatabaseValueConvertible)?] = [id]
+        if let status = text("status") { conditions.append("status = ?"); arguments.append(status) }
+        if let body = text("screeningBody") { conditions.append("json_extract(content, '$.screeningBodyCode') = ?"); arguments.append(body) }
+        if let name = text("name") { conditions.append("instr(json_extract(content, '$.studio.name'), ?) > 0"); arguments.append(name) }
+        if let unit = text("unit") { conditions.append("instr(json_extract(content, '$.applicantUnit.name'), ?) > 0"); arguments.append(unit) }
+        let filtered = " WHERE " + conditions.joined(separator: " AND ")
+        let countArguments = StatementArguments(arguments)
+        if let after = page.after { conditions.append("id > ?"); arguments.append(after[0]) }
+        let sql = "SELECT * FROM review_application WHERE " + conditions.joined(separator: " AND ") + " ORDER BY id LIMIT ?"
+        let pageArguments = StatementArguments(arguments + [page.limit + 1])
+        let (applications, total) = try await environment.database.read { db in
             _ = try RoundStore.require(id, in: db)
-            return try ApplicationStore.inRound(id, in: db).map {
-                ApplicationSummary(applicationId: $0.id, status: $0.status, version: $0.version, studioName: $0.content.studio.name,
-                                   unitName: $0.content.applicantUnit.name, screeningBodyCode: $0.content.screeningBodyCode,
-                                   speciality: $0.content.speciality, submittedOn: $0.submittedOn, recommendationOrder: $0.content.recommendationOrder)
-            }
-        })
+            return (try Row.fetchAll(db, sql: sql, arguments: pageArguments).map(ApplicationStore.decode),
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_application" + filtered, arguments: countArguments) ?? 0)
+        }
+        let (items, next) = page.page(applications) { [$0.id] }
+        return Items(items: items.map {
+            ApplicationSummary(applicationId: $0.id, status: $0.status, version: $0.version, studioName: $0.content.studio.name,
+                               unitName: $0.content.applicantUnit.name, screeningBodyCode: $0.content.screeningBodyCode,
+                               speciality: $0.content.speciality, submittedOn: $0.submittedOn, recommendationOrder: $0.content.recommendationOrder)
+        }, nextCursor: next, total: total)
     }
 
     struct AuditEntry: Codable, Sendable {

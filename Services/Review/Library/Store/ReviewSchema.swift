@@ -219,6 +219,14 @@ enum ReviewSchema {
                 CREATE INDEX site_visit_photo_visit ON site_visit_photo(visit_id);
                 """)
         }
+        // Intake's corrections of a round: its current deadline for submissions, and its cancellation (撤销批次).
+        migrator.registerMigration("review-v9-round-corrections") { db in
+            try db.execute(sql: """
+                ALTER TABLE review_round ADD COLUMN intake_deadline TEXT;
+                ALTER TABLE review_round ADD COLUMN cancelled_on TEXT;
+                ALTER TABLE review_round ADD COLUMN cancel_reason TEXT;
+                """)
+        }
     }
 }
 

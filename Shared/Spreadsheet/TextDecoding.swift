@@ -5,20 +5,27 @@ import Glibc
 import Darwin
 #endif
 
-/// The text of an uploaded spreadsheet export: UTF-8 with or without a byte-order mark, or GB18030 (what
-/// Chinese Excel writes when it saves "CSV"), decoded with the C library's iconv.
-enum TextDecoding {
-    enum Encoding: String, Sendable {
+/// The text of an uploaded spreadsheet export: UTF-8 with or without a byte-order mark, or GB18030 with or
+/// without its own byte-order mark (`84 31 95 33`, U+FEFF in GB18030) — what Chinese Excel writes when it saves
+/// "CSV", and what banks export (GBK, of which GB18030 is a superset) — decoded with the C library's iconv.
+public enum TextDecoding {
+    public static let gb18030ByteOrderMark: [UInt8] = [0x84, 0x31, 0x95, 0x33]
+
+    public enum Encoding: String, Sendable {
         case utf8 = "utf-8"
         case gb18030
     }
 
     /// Decodes `bytes` as `declared`, or guesses: UTF-8 when the bytes are valid UTF-8, GB18030 otherwise.
-    static func decode(_ bytes: [UInt8], declared: Encoding? = nil) -> (text: String, encoding: Encoding)? {
+    public static func decode(_ bytes: [UInt8], declared: Encoding? = nil) -> (text: String, encoding: Encoding)? {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) {
             body = body.dropFirst(3)
             if declared != .gb18030 { return String(validating: body, as: UTF8.self).map { ($0, .utf8) } }
+        }
+        // GB18030's own byte-order mark says the encoding, whatever was declared.
+        if body.starts(with: gb18030ByteOrderMark), declared != .utf8 {
+            return gb18030(Array(body.dropFirst(4))).map { ($0, .gb18030) }
         }
         switch declared {
         case .utf8: return String(validating: body, as: UTF8.self).map { ($0, .utf8) }
@@ -30,7 +37,7 @@ enum TextDecoding {
     }
 
     /// GB18030 → UTF-8 through iconv; nil when the bytes are not valid GB18030.
-    static func gb18030(_ bytes: [UInt8]) -> String? {
+    public static func gb18030(_ bytes: [UInt8]) -> String? {
         guard let converter = iconv_open("UTF-8", "GB18030"), converter != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(converter) }
         var input = bytes.map { CChar(bitPattern: $0) }
@@ -48,11 +55,12 @@ enum TextDecoding {
             }
         }
         guard let produced else { return nil }
-        return String(validating: output[..<produced].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let text = String(validating: output[..<produced].map { UInt8(bitPattern: $0) }, as: UTF8.self) else { return nil }
+        return text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
     }
 
     /// UTF-8 → GB18030, for tests and for exports a county's Excel can open.
-    static func encodeGB18030(_ text: String) -> [UInt8]? {
+    public static func encodeGB18030(_ text: String) -> [UInt8]? {
         guard let converter = iconv_open("GB18030", "UTF-8"), converter != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(converter) }
         var input = Array(text.utf8).map { CChar(bitPattern: $0) }

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import PlatformClient
+import StudioDomain
+import XCTest
+
+/// Round corrections over the real binaries: the department extends a round's deadline and a county submits on the
+/// new last day; then the round is cancelled and a submission is refused naming the cancellation; review, told by
+/// `round.changed` and `round.cancelled` over signed webhooks, keeps both.
+final class RoundCorrectionLiveTests: XCTestCase {
+    func testAnExtendedDeadlineAndACancellationReachReviewOverLiveProcesses() throws {
+        let live = try LivePlatform(prefix: "studio-rounds-")
+        defer { live.stop(); live.remove() }
+        try live.start()
+        let platform = live.platform
+        let client = PlatformClient()
+        let intake = platform.url(.intake)
+        let department = try platform.token(.department), operatorToken = try platform.token(.operator)
+        let clock = try client.call("GET", intake + "/ops/clock", token: operatorToken)
+        let today = try XCTUnwrap((clock.object["today"] as? String).flatMap(LocalDate.init), clock.text)
+
+        // A round whose last day is today, and a county's token
+        let opened = try client.call("POST", intake + "/rounds", token: department,
+                                     json: ["kind": "naming", "year": today.year, "opensOn": today.description, "deadline": today.description])
+        XCTAssertEqual(opened.status, 201, opened.text)
+        let round = try XCTUnwrap(opened.object["id"] as? String)
+        let issued = try client.call("POST", intake + "/ops/tokens", token: operatorToken,
+                                     json: ["role": "screening_body", "subject": "330802", "label": "live rounds"])
+        let county = try XCTUnwrap(issued.object["token"] as? String, issued.text)
+
+        // The county asks for two more days; the department extends the deadline with that reason
+        let newDeadline = today.adding(days: 2)
+        let extended = try client.call("POST", intake + "/rounds/\(round)/deadline", token: department,
+                                       json: ["deadline": newDeadline.description, "reason": "柯城区申请延期两天"])
+        XCTAssertEqual(extended.status, 200, extended.text)
+        // On the new last day the county submits
+        let moved = try client.call("POST", intake + "/ops/clock", token: operatorToken, json: ["advanceDays": 2])
+        XCTAssertEqual(moved.status, 200, moved.text)
+        let scenario = ScaleScenario(platform: platform, options: .init(applications: 1))
+        let form = scenario.form(index: 1, body: "330802", order: 1, today: today, year: today.year)
+        let submitted = try client.call("POST", intake + "/applications", token: county, json: ["roundId": round, "submit": true, "form": form])
+        XCTAssertEqual(submitted.status, 201, submitted.text)
+
+        // The department cancels the round; the next submission is refused naming the cancellation and its reason
+        let cancelled = try client.call("POST", intake + "/rounds/\(round)/cancel", token: department, json: ["reason": "评审办法修订，本批次重新组织"])
+        XCTAssertEqual(cancelled.status, 200, cancelled.text)
+        let another = scenario.form(index: 2, body: "330802", order: 2, today: today, year: today.year)
+        let refused = try client.call("POST", intake + "/applications", token: county, json: ["roundId": round, "submit": true, "form": another])
+        XCTAssertEqual(refused.status, 422, refused.text)
+        XCTAssertTrue(refused.text.contains("round_cancelled") && refused.text.contains("评审办法修订"), refused.text)
+
+        // Review was told both over the webhooks
+        try live.drain(timeout: 60)
+        let review = try PlatformChecks.open(live.databasePath("review"))
+        let row = try review.read { db in
+            try Row.fetchOne(db, sql: "SELECT intake_deadline, cancel_reason FROM review_round WHERE id = ?", arguments: [round])
+        }
+        XCTAssertEqual(row?["intake_deadline"] as String?, newDeadline.description)
+        XCTAssertEqual(row?["cancel_reason"] as String?, "评审办法修订，本批次重新组织")
+        let actions = try review.read { db in
+            try String.fetchAll(db, sql: "SELECT action FROM review_audit WHERE round_id = ? ORDER BY id", arguments: [round])
+        }
+        XCTAssertEqual(actions.filter { $0.hasPrefix("round.") }, ["round.opened", "round.changed", "round.cancelled"])
+        let applications = try review.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_application WHERE round_id = ?", arguments: [round]) ?? 0
+        }
+        XCTAssertEqual(applications, 1, "the application submitted on the new last day reached review")
+        try review.close()
+    }
+}
