@@ -127,6 +127,8 @@ targets.append(.target(
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
         .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -144,7 +146,7 @@ targets.append(.executableTarget(
 targets.append(.testTarget(
     name: "PortalServiceTests",
     dependencies: [
-        "PortalService", "ServiceKit", "StudioDomain", "IntakeService",
+        "PortalService", "ServiceKit", "StudioDomain", "IntakeService", "Messaging",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "GRDB", package: "GRDB.swift"),
     ],

@@ -355,4 +355,71 @@ private extension TOTP {
         let digits = String(compute(date: date))
         return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
+
+}
+
+/// The to-do lists (待办事项) the portal keeps from the services' events.
+extension PortalTests {
+    // MARK: To-do lists (待办) from the services' events
+
+    /// One row of the portal's to-do table (Services/Portal/Library/Store/Todos.swift).
+    struct TodoRow: Equatable {
+        var key: String, role: String, subject: String?, kind: String, title: String, openedAt: Int64, doneAt: Int64?, doneReason: String?
+    }
+
+    /// The portal's to-do rows and the number of its inbox rows, read from portal.sqlite.
+    func todoSnapshot(_ portal: LivePortal) throws -> (todos: [TodoRow], inbox: Int) {
+        let database = try DatabaseQueue(path: portal.portal.databasePath)
+        defer { try? database.close() }
+        return try database.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM todo ORDER BY key").map {
+                TodoRow(key: $0["key"], role: $0["role"], subject: $0["subject"], kind: $0["kind"], title: $0["title"], openedAt: $0["opened_at"],
+                        doneAt: $0["done_at"], doneReason: $0["done_reason"])
+            }
+            return (rows, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_message") ?? 0)
+        }
+    }
+
+    func testTheToDoListsFollowTheThreeYearsAndAreUnchangedWhenEveryEventIsReplayedIntoThePortal() throws {
+        let portal = try self.portal()
+        try portal.live.drain(timeout: 60)
+        let before = try todoSnapshot(portal)
+        // The three years left finance a grant to pay for every studio named, awarded or accepted, and the revoked
+        // studios' grants stopped (done by studio.revoked).
+        let finance = before.todos.filter { $0.role == "finance" }
+        for studio in portal.years.yearOne.named.values {
+            XCTAssertEqual(finance.filter { $0.kind == "grant_naming" && $0.key.hasPrefix("grant_naming:\(studio):") }.count, 1, "the naming grant of \(studio)")
+        }
+        XCTAssertFalse(finance.filter { $0.kind == "grant_project" }.isEmpty)
+        XCTAssertFalse(finance.filter { $0.kind == "grant_demonstration" }.isEmpty)
+        let revoked = finance.filter { $0.key.contains(portal.years.revokedForFraud) }
+        XCTAssertFalse(revoked.isEmpty)
+        XCTAssertTrue(revoked.allSatisfy { $0.doneAt != nil && $0.doneReason?.contains("撤销") == true }, "\(revoked)")
+        XCTAssertTrue(finance.contains { $0.doneAt == nil }, "the grants of studios in good standing still wait for finance")
+
+        // When the operator replays every message of the run to the portal's subscription on each service
+        let client = PlatformClient()
+        var replayed = 0
+        for name in LivePlatform.services {
+            let base = portal.live.processes[name]!.baseURL
+            let subscriptions = try client.call("GET", base + "/ops/subscriptions", token: portal.live.tokens[.operator])
+            let items = subscriptions.object["items"] as? [[String: Any]] ?? []
+            let subscription = try XCTUnwrap(items.first { $0["name"] as? String == "portal" }?["id"] as? String, "\(name): \(subscriptions.text)")
+            let reply = try client.call("POST", base + "/ops/replay", token: portal.live.tokens[.operator], json: [
+                "from": RFC3339.string(from: Date().addingTimeInterval(-86_400)), "to": RFC3339.string(from: Date().addingTimeInterval(60)),
+                "subscriptionId": subscription, "onlyDead": false])
+            XCTAssertEqual(reply.status, 200, reply.text)
+            replayed += reply.object["replayed"] as? Int ?? 0
+        }
+        XCTAssertGreaterThan(replayed, before.inbox / 2, "the replay resends the run's events")
+        try portal.live.drain(timeout: 120)
+        // Then every list is as it was, and the inbox took every replayed event as a duplicate
+        let after = try todoSnapshot(portal)
+        XCTAssertEqual(after.todos, before.todos)
+        XCTAssertEqual(after.inbox, before.inbox)
+        let metrics = try client.call("GET", portal.baseURL + "/metrics", token: nil).text
+        let duplicates = metrics.split(separator: "\n").first { $0.hasPrefix("portal_events_received_total{outcome=\"duplicate\"}") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        XCTAssertGreaterThanOrEqual(Int(duplicates), replayed, metrics)
+    }
 }
