@@ -194,6 +194,35 @@ final class PortalTodoTests: XCTestCase {
         }
     }
 
+    func testFinancesGrantToPayIsDoneByFundingsPaymentWhicheverArrivesFirst() async throws {
+        let sender = EventSender()
+        let portal = try await makePortal(sender)
+        let finance = account(.finance)
+        try await portal.application.test(.router) { client in
+            let named = StudioNamed(studioID: "s-7", applicationID: "n-7", roundID: "r", year: 2026, studioName: "孙师傅模具工作室", unitName: "某公司",
+                                    unitCreditCode: "91330802MA2DH8K1X0", screeningBodyCode: "330802", leaderName: "孙一", namedOn: LocalDate("2026-06-01")!)
+            try await sender.deliver(named, from: .review, at: Date().addingTimeInterval(-60), client: client)
+            let open = try await items(portal, finance)
+            XCTAssertEqual(open.map(\.title), ["拨付命名补助：孙师傅模具工作室"])
+            try await sender.deliver(GrantPaid(studioID: "s-7", grantID: "g-7", kind: "naming", year: 2026, amount: Money(yuan: 10_000),
+                                               paidOn: LocalDate("2026-07-01")!, paymentReference: "ICBC-1"), from: .funding, client: client)
+            let after = try await items(portal, finance)
+            XCTAssertEqual(after, [])
+            let done = try await items(portal, finance, open: false)
+            XCTAssertEqual(done.map(\.doneReason), ["已拨付 10000.00 元（2026-07-01，流水 ICBC-1）"])
+
+            // The payment of a project grant reaching the portal before review's award: one item, done, with the award's words.
+            try await sender.deliver(GrantPaid(studioID: "s-7", grantID: "g-8", kind: "projectGrant", year: 2027, amount: Money(yuan: 30_000),
+                                               paidOn: LocalDate("2027-07-01")!, paymentReference: "ICBC-2"), from: .funding, client: client)
+            try await sender.deliver(ProjectGrantAwarded(studioID: "s-7", applicationID: "p-8", roundID: "r2", year: 2027), from: .review,
+                                     at: Date().addingTimeInterval(-30), client: client)
+            let stillNone = try await items(portal, finance)
+            XCTAssertEqual(stillNone, [])
+            let both = try await items(portal, finance, open: false)
+            XCTAssertEqual(Set(both.map(\.title)), ["拨付命名补助：孙师傅模具工作室", "拨付课题经费：孙师傅模具工作室"])
+        }
+    }
+
     func testAnUnsignedOrForeignSignedEventIsRefusedAndChangesNothing() async throws {
         let sender = EventSender()
         let portal = try await makePortal(sender)

@@ -15,6 +15,8 @@ public enum PortalFeed {
         // assessment: the register (studio names), an expired cycle (the department's overdue assessment), its end.
         StudioRegistered.eventType, StudioRenewed.eventType, StudioRevoked.eventType, StudioExpired.eventType,
         DemonstrationAccepted.eventType,
+        // funding: a payment ends finance's "grant to pay".
+        GrantPaid.eventType,
         WebhookTestEvent.eventType,
     ]
 

@@ -12,7 +12,7 @@ import StudioDomain
 /// | to-do | for | opened by | done by |
 /// |---|---|---|---|
 /// | 退回补正 (return for amendment) | the application's county (screening body) | review's `application.status_changed` to `returnedForAmendment` | intake's `application.amended` or `.withdrawn`, or review moving it on |
-/// | 拨付经费 (a grant to pay, Art 12–14) | finance | `studio.named`, `project_grant.awarded`, `demonstration.accepted` | `studio.revoked` (unpaid grants stop); payment: no event exists (funding sends none) |
+/// | 拨付经费 (a grant to pay, Art 12–14) | finance | `studio.named`, `project_grant.awarded`, `demonstration.accepted` | funding's `grant.paid`, or `studio.revoked` (unpaid grants stop) |
 /// | 考核逾期 (overdue assessment, Art 17) | the department | assessment's `studio.expired` | `studio.renewed` (a late assessment passed) or `studio.revoked` |
 ///
 /// The events come from different senders, each ordered only within itself, so an end may arrive before its
@@ -148,6 +148,25 @@ public enum Todos {
             try openGrant(.grantDemonstration, studio: data.studioID, year: data.year, title: "拨付示范工作室补助：\(name)",
                           detail: "\(data.year)年示范性创新工作室考核验收合格（第十四条），待拨付补助。", envelope: envelope.header, in: db)
         }
+        handlers.on(GrantPaid.self) { db, envelope in
+            let data = envelope.data
+            let kind: Kind = switch data.kind {
+            case "projectGrant": .grantProject
+            case "demonstration": .grantDemonstration
+            default: .grantNaming
+            }
+            let name = try studioName(data.studioID, in: db)
+            let millis = Millis.from(envelope.occurredAt)
+            // Done whether or not the award reached the portal first (the award then only fills in its words).
+            try db.execute(sql: """
+                INSERT INTO todo (key, role, subject, kind, aggregate, title, detail, link, opened_at, opened_by, done_at, done_reason, done_by)
+                VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET done_at = COALESCE(done_at, excluded.done_at),
+                    done_reason = COALESCE(done_reason, excluded.done_reason), done_by = COALESCE(done_by, excluded.done_by)
+                """, arguments: ["\(kind.rawValue):\(data.studioID.rawValue):\(data.year)", Role.finance.rawValue, kind.rawValue, Aggregates.studio(data.studioID),
+                                 "拨付补助：\(name)", "\(data.year)年的补助", millis, envelope.id, millis,
+                                 "已拨付 \(data.amount.yuanString) 元（\(data.paidOn)，流水 \(data.paymentReference)）", envelope.id])
+        }
         handlers.on(StudioRegistered.self) { db, envelope in
             let data = envelope.data
             try rememberStudio(data.studioID, name: data.studioName, body: data.screeningBodyCode, in: db)
@@ -222,8 +241,12 @@ public enum Todos {
     }
 
     static func openGrant(_ kind: Kind, studio: StudioID, year: Int, title: String, detail: String, envelope: EventHeader, in db: Database) throws {
-        try open(key: "\(kind.rawValue):\(studio.rawValue):\(year)", role: .finance, subject: nil, kind: kind, aggregate: Aggregates.studio(studio),
-                 title: title, detail: detail, link: nil, envelope: envelope, in: db)
+        let key = "\(kind.rawValue):\(studio.rawValue):\(year)"
+        try open(key: key, role: .finance, subject: nil, kind: kind, aggregate: Aggregates.studio(studio),
+                 title: title, detail: detail, link: "/funds?year=\(year)", envelope: envelope, in: db)
+        // A payment that reached the portal before the award: the item exists, done; it takes the award's words.
+        try db.execute(sql: "UPDATE todo SET title = ?, detail = ?, link = ? WHERE key = ? AND opened_by <> ?",
+                       arguments: [title, detail, "/funds?year=\(year)", key, envelope.id])
         if let revokedAt = try Int64.fetchOne(db, sql: "SELECT revoked_at FROM todo_studio WHERE studio_id = ?", arguments: [studio.rawValue]),
            revokedAt >= Millis.from(envelope.occurredAt) {
             try close(aggregate: Aggregates.studio(studio), kinds: [kind], before: Millis.date(revokedAt), reason: "命名已撤销，未拨付的经费停止拨付",
