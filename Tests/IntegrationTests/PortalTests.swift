@@ -431,4 +431,26 @@ extension PortalTests {
         XCTAssertGreaterThanOrEqual(Int(duplicates), replayed, metrics)
         print("to-do lists: \(before.todos.count) items (\(before.todos.filter { $0.doneAt == nil }.count) open) from \(before.inbox) events; replayed \(replayed) deliveries, all duplicates")
     }
+
+    /// Years 2 and 3 from the finance, audit office, department, federation and operator desks in the browser
+    /// (`Tests/Browser/years_two_three.py`), over the state the three years left in the five real binaries.
+    func testYearsTwoAndThreeFromTheFinanceAuditDepartmentFederationAndOperatorDesksInTheBrowser() throws {
+        let portal = try self.portal()
+        var credentials: [String: String] = [:]
+        for (role, username, name) in [("finance", "fin-desk", "财务部"), ("audit_office", "audit-desk", "经审办"), ("department", "dept-desk", "经济工作部"),
+                                       ("federation", "fed-desk", "市总工会"), ("operator", "ops-desk", "系统运维")] {
+            let password = "\(username)-first-1"
+            try portal.portal.admin(["account", "add", "--role", role, "--username", username, "--name", name, "--password", password] + portal.urlArguments)
+            credentials[role] = "\(username):\(password)"
+        }
+        // A studio of year one in good standing, and the reference of its paid naming grant.
+        let studio = try XCTUnwrap(portal.years.yearOne.grants.keys.sorted().first { $0 != portal.years.revokedForFraud && $0 != portal.years.misuseStudio })
+        let grants = try PlatformClient().call("GET", portal.live.processes["funding"]!.baseURL + "/grants?studioId=\(studio)", token: portal.live.tokens[.finance])
+        let paid = try XCTUnwrap((grants.object["items"] as? [[String: Any]])?.first { $0["status"] as? String == "paid" && $0["kind"] as? String == "naming" }, grants.text)
+        try runBrowserScript("years_two_three.py", folder: "years-two-three", [
+            "--today", portal.today.description, "--year-one", String(portal.years.yearOne.year), "--studio", studio,
+            "--paid-reference", paid["reference"] as? String ?? "", "--revoked", portal.years.revokedForFraud,
+            "--finance", credentials["finance"]!, "--audit", credentials["audit_office"]!, "--department", credentials["department"]!,
+            "--federation", credentials["federation"]!, "--operator", credentials["operator"]!], portal: portal)
+    }
 }

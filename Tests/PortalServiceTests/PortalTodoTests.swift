@@ -190,7 +190,7 @@ final class PortalTodoTests: XCTestCase {
             XCTAssertEqual(open.map(\.title), ["拨付命名补助：钱师傅电气工作室"])
             let done = try await items(portal, finance, open: false)
             XCTAssertEqual(done.count, 2)
-            XCTAssertTrue(done.allSatisfy { $0.doneReason?.contains("第20条") == true || $0.doneReason?.contains("撤销") == true })
+            XCTAssertEqual(Set(done.compactMap(\.doneReason)), ["命名已撤销（第二十条），未拨付的经费停止拨付"])
         }
     }
 
@@ -209,7 +209,7 @@ final class PortalTodoTests: XCTestCase {
             let after = try await items(portal, finance)
             XCTAssertEqual(after, [])
             let done = try await items(portal, finance, open: false)
-            XCTAssertEqual(done.map(\.doneReason), ["已拨付 10000.00 元（2026-07-01，流水 ICBC-1）"])
+            XCTAssertEqual(done.map(\.doneReason), ["已拨付 10,000.00 元（2026-07-01，流水 ICBC-1）"])
 
             // The payment of a project grant reaching the portal before review's award: one item, done, with the award's words.
             try await sender.deliver(GrantPaid(studioID: "s-7", grantID: "g-8", kind: "projectGrant", year: 2027, amount: Money(yuan: 30_000),

@@ -65,6 +65,7 @@ public func buildPortal(_ configuration: PortalConfiguration, logger: Logger? = 
     router.addRoutes(ExpertPages(renderer: renderer, gateway: gateway).routes, atPath: "expert")
     router.addRoutes(FederationPages(renderer: renderer, gateway: gateway).routes, atPath: "federation")
     router.addRoutes(FinancePages(renderer: renderer, gateway: gateway).routes, atPath: "funds")
+    router.addRoutes(ReportPages(renderer: renderer, gateway: gateway).routes, atPath: "reports")
     router.addRoutes(CyclePages(renderer: renderer, gateway: gateway).routes, atPath: "cycle")
     router.addRoutes(InspectionPages(renderer: renderer, gateway: gateway).routes, atPath: "funds/inspections")
     router.addRoutes(OperatorPages(renderer: renderer, accounts: accounts).routes, atPath: "operator")

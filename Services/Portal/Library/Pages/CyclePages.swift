@@ -93,9 +93,13 @@ struct CyclePages {
         async let dueReply = gateway.get(.assessment, "/assessments/due", token: token)
         async let casesReply = gateway.get(.assessment, "/revocation-cases", token: token)
         async let changesReply = gateway.get(.assessment, "/change-reports", token: token)
+        async let registerReply = gateway.get(.assessment, "/studios", token: token)
         let due = try await dueReply.orFail().decode(Listing<Studio>.self).items
         let cases = try await casesReply.orFail().decode(Listing<Case>.self).items
         let changes = try await changesReply.orFail().decode(Listing<ChangeReport>.self).items
+        // The register's names, so a case or a report shows its studio by name rather than by id.
+        let names = Dictionary((try await registerReply.orFail().decode(Listing<Studio>.self).items).map { ($0.id, $0.studioName) },
+                               uniquingKeysWith: { first, _ in first })
         let statusZh = ["open": "待决定", "revoked": "已撤销命名", "dismissed": "不予撤销", "adjusted": "已调整", "declined": "不予调整", "pending": "待决定"]
         let view = OverviewView(
             due: due.map {
@@ -105,7 +109,7 @@ struct CyclePages {
             },
             noDue: due.isEmpty,
             cases: cases.map {
-                CaseRow(id: $0.id, studioId: $0.studioId, origin: $0.origin == "inspection" ? "经费检查" : "经济工作部", amount: $0.amount.map(FinancePages.yuan) ?? "",
+                CaseRow(id: $0.id, studioId: names[$0.studioId] ?? $0.studioId, origin: $0.origin == "inspection" ? "经费检查" : "经济工作部", amount: $0.amount.map(FinancePages.yuan) ?? "",
                         description: $0.description, found: $0.foundOn.description, deadline: $0.rectificationDeadline?.description ?? "",
                         status: statusZh[$0.status] ?? $0.status, open: $0.status == "open",
                         decision: [$0.decidedOn?.description, $0.decisionReasons].compactMap { $0 }.joined(separator: " "), noticeId: $0.noticeId)
@@ -113,7 +117,7 @@ struct CyclePages {
             noCases: cases.isEmpty,
             changes: changes.map {
                 let parts = [$0.newUnitName.map { "单位名称：\($0)" }, $0.newScreeningBodyCode.map { "隶属关系：\($0)" }].compactMap { $0 }
-                return ChangeRow(id: $0.id, studioId: $0.studioId, change: "\($0.previousUnitName) → " + parts.joined(separator: "；"),
+                return ChangeRow(id: $0.id, studioId: names[$0.studioId] ?? $0.studioId, change: "\($0.previousUnitName) → " + parts.joined(separator: "；"),
                                  reported: $0.reportedOn.description, note: $0.note ?? "", status: statusZh[$0.status] ?? $0.status,
                                  open: $0.status == "pending" || $0.status == "open",
                                  decision: [$0.effectiveOn.map { "自 \($0) 起" }, $0.decisionNote].compactMap { $0 }.joined(separator: " "))

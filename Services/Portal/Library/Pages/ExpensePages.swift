@@ -35,6 +35,8 @@ extension FinancePages {
         var approval: String
         var receipts: [KeyValue]
         var note: String
+        /// An other cost waiting for the department's approval (Art 15 「等」).
+        var pending: Bool
     }
 
     struct CategoryGroup { var name: String; var total: String; var rows: [ExpenseRow] }
@@ -45,6 +47,8 @@ extension FinancePages {
         var canRecord: Bool
         var grants: [Option]
         var categories: [Option]
+        /// The name of a cost outside the five named categories (Art 15 「等」), with its justification.
+        var otherKind: String
         var purposes: [Option]
         var amount: String
         var spentOn: String
@@ -56,7 +60,7 @@ extension FinancePages {
 
     static func approvalZh(_ approval: String) -> String {
         switch approval {
-        case "notRequired": "无需审批"
+        case "notNeeded", "notRequired": "无需审批"
         case "pending": "待审批"
         case "approved": "已批准"
         case "rejected": "未批准"
@@ -76,7 +80,8 @@ extension FinancePages {
                     ExpenseRow(id: expense.id, spentOn: expense.spentOn, purpose: expense.purposeZh, amount: Self.yuan(expense.amount),
                                description: expense.description, approval: Self.approvalZh(expense.approval),
                                receipts: (expense.receipts ?? []).map { KeyValue(key: "/funds/expenses/\(expense.id)/receipts/\($0.id)", value: $0.fileName) },
-                               note: [expense.justification, expense.decisionNote, expense.overBalance ? "超出可用余额" : nil].compactMap { $0 }.joined(separator: "；"))
+                               note: [expense.justification, expense.decisionNote, expense.overBalance ? "超出可用余额" : nil].compactMap { $0 }.joined(separator: "；"),
+                               pending: expense.approval == "pending")
                 })
         }
     }
@@ -94,7 +99,9 @@ extension FinancePages {
         return ExpenseForm(
             canRecord: role == .department || role == .finance,
             grants: grants.filter { $0.status == "paid" }.map { Option(value: $0.id, label: "\($0.reference) \($0.kindZh) \(Self.yuan($0.amount))", selected: form["grantId"] == $0.id) },
-            categories: ExpenseCategory.allCases.map { Option(value: $0.rawValue, label: $0.nameZh, selected: form["category"] == $0.rawValue) },
+            categories: ExpenseCategory.named.map { Option(value: $0.rawValue, label: $0.nameZh, selected: form["category"] == $0.rawValue) }
+                + [Option(value: "other", label: "其他（填写名称）", selected: form["category"] == "other")],
+            otherKind: form["otherKind"] ?? "",
             purposes: ExpensePurpose.allCases.map { Option(value: $0.rawValue, label: $0.nameZh, selected: form["purpose"] == $0.rawValue) },
             amount: form["amount"] ?? "", spentOn: form["spentOn"] ?? "", description: form["description"] ?? "", justification: form["justification"] ?? "",
             errors: errors, formErrors: formErrors)
@@ -120,7 +127,8 @@ extension FinancePages {
         }
         if let amount, issues.isEmpty {
             let justification = form["justification"].flatMap { $0.isEmpty ? nil : $0 }
-            let body = Body(grantId: form["grantId"] ?? "", category: form["category"] ?? "", justification: justification, purpose: form["purpose"] ?? "",
+            let category = form["category"] == "other" ? (form["otherKind"] ?? "") : (form["category"] ?? "")
+            let body = Body(grantId: form["grantId"] ?? "", category: category, justification: justification, purpose: form["purpose"] ?? "",
                             amount: amount, spentOn: form["spentOn"] ?? "", description: form["description"] ?? "", receipts: receipts)
             let reply = try await gateway.call(.funding, "POST", "/studios/\(PublicPages.pathComponent(studio))/expenses", token: context.token(.funding), json: body)
             if let refused = try reply.refusal() {
@@ -130,6 +138,16 @@ extension FinancePages {
             }
         }
         return try await ledgerPage(studio, context: context, issues: issues, status: .unprocessableContent)
+    }
+
+    /// The department approves or rejects an other cost (a rejection needs its note; funding says so if missing).
+    @Sendable func decideExpense(_ request: Request, context: PortalContext) async throws -> Response {
+        let studio = try context.parameters.require("id"), expense = try context.parameters.require("expense")
+        struct Body: Encodable { var decision: String; var note: String? }
+        let body = Body(decision: context.form["decision"] ?? "", note: context.form["note"].flatMap { $0.isEmpty ? nil : $0 })
+        let reply = try await gateway.call(.funding, "POST", "/expenses/\(PublicPages.pathComponent(expense))/approval", token: context.token(.funding), json: body)
+        if let refused = try reply.refusal() { return try await ledgerPage(studio, context: context, issues: refused, status: .unprocessableContent) }
+        return Redirect.to("/funds/studios/\(PublicPages.pathComponent(studio))", flash: body.decision == "approve" ? "已同意列支。" : "已不同意列支。", context: context)
     }
 
     @Sendable func receipt(_ request: Request, context: PortalContext) async throws -> Response {

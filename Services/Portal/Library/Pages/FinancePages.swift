@@ -21,6 +21,7 @@ struct FinancePages {
         routes.post("confirmations", use: importConfirmation)
         routes.get("studios/:id", use: ledger)
         routes.post("studios/:id/expenses", use: recordExpense)
+        routes.post("studios/:id/expenses/:expense/approval", use: decideExpense)
         routes.get("expenses/:expense/receipts/:receipt", use: receipt)
         return routes
     }
@@ -129,7 +130,7 @@ struct FinancePages {
 
     struct OverviewView {
         var year: Int
-        var years: [KeyValue]
+        var years: [Option]
         var figures: [Figure]
         var sections: [Section]
         var isFinance: Bool
@@ -149,6 +150,9 @@ struct FinancePages {
     }
 
     struct ConfirmationRow { var line: Int; var reference: String; var outcome: String; var ok: Bool; var issues: [IssueView] }
+
+    /// "第十二条 / Art. 12" → "第十二条": the page is in Chinese.
+    static func chinese(_ article: String) -> String { article.components(separatedBy: " / ").first ?? article }
 
     static func statusClass(_ status: String) -> String {
         switch status {
@@ -205,7 +209,7 @@ struct FinancePages {
         func row(_ grant: Grant) -> GrantRow {
             let note = [grant.holdReason, grant.paymentReference.map { "银行流水 \($0)" }, grant.paidOn.map { "拨付日 \($0)" },
                         grant.cancelReason.map { "取消：\($0)" }, grant.batchId.map { "批次 \($0)" }].compactMap { $0 }.joined(separator: "；")
-            return GrantRow(id: grant.id, reference: grant.reference, kind: grant.kindZh, article: grant.article, studioId: grant.studioId,
+            return GrantRow(id: grant.id, reference: grant.reference, kind: grant.kindZh, article: Self.chinese(grant.article), studioId: grant.studioId,
                             payee: grant.payeeName, amount: Self.yuan(grant.amount), dueOn: grant.dueOn, status: grant.statusZh,
                             statusClass: Self.statusClass(grant.status), note: note, canApprove: isDepartment && grant.status == "scheduled")
         }
@@ -220,7 +224,7 @@ struct FinancePages {
             section("已拨付", "", ["paid"]),
             section("已取消", "", ["cancelled"]),
         ]
-        let years = ((thisYear - 3)...(thisYear + 1)).reversed().map { KeyValue(key: "\($0)", value: $0 == year ? "selected" : "") }
+        let years = ((thisYear - 3)...(thisYear + 3)).reversed().map { Option(value: "\($0)", label: "\($0)年", selected: $0 == year) }
         let view = OverviewView(year: year, years: years, figures: figures, sections: sections, isFinance: isFinance, isDepartment: isDepartment,
                                 batch: batch, confirmation: confirmation, issues: issues.map(IssueView.init))
         return renderer.html("funds", title: "经费管理", view: view, context: context, status: status)
@@ -299,6 +303,7 @@ struct FinancePages {
         var expenseGroups: [CategoryGroup]
         var noExpenses: Bool
         var form: ExpenseForm
+        var isDepartment: Bool
     }
 
     struct EntryRow { var on: String; var kind: String; var amount: String; var grant: String; var reference: String; var note: String; var by: String }
@@ -317,6 +322,7 @@ struct FinancePages {
         let grants = try await grantsReply.orFail().decode(Listing<Grant>.self).items
         let expenses = try await expensesReply.orFail().decode(Listing<Expense>.self).items
         let kinds = ["granted": "补助决定", "cancelled": "取消", "paid": "拨付", "expense": "支出"]
+        let references = Dictionary(grants.map { ($0.id, $0.reference) }, uniquingKeysWith: { first, _ in first })
         let groups = expenseGroups(expenses)
         let view = LedgerView(
             studioId: document.studioId,
@@ -327,17 +333,18 @@ struct FinancePages {
                       Figure(label: "待拨付", value: Self.yuan(document.outstanding), note: nil),
                       Figure(label: "可用余额", value: Self.yuan(document.available), note: "已拨付减已支出")],
             entries: document.entries.map {
-                EntryRow(on: $0.occurredOn, kind: kinds[$0.kind] ?? $0.kind, amount: Self.yuan($0.amount), grant: $0.grantId, reference: $0.reference ?? "",
+                EntryRow(on: $0.occurredOn, kind: kinds[$0.kind] ?? $0.kind, amount: Self.yuan($0.amount), grant: references[$0.grantId] ?? $0.grantId, reference: $0.reference ?? "",
                          note: $0.note ?? "", by: $0.recordedBy)
             },
             empty: document.entries.isEmpty,
             grants: grants.map { grant in
-                GrantRow(id: grant.id, reference: grant.reference, kind: grant.kindZh, article: grant.article, studioId: grant.studioId, payee: grant.payeeName,
+                GrantRow(id: grant.id, reference: grant.reference, kind: grant.kindZh, article: Self.chinese(grant.article), studioId: grant.studioId, payee: grant.payeeName,
                          amount: Self.yuan(grant.amount), dueOn: grant.dueOn, status: grant.statusZh, statusClass: Self.statusClass(grant.status),
                          note: grant.cancelReason ?? grant.holdReason ?? "", canApprove: false)
             },
             expenseGroups: groups, noExpenses: groups.isEmpty,
-            form: expenseForm(context, grants: grants, issues: issues))
+            form: expenseForm(context, grants: grants, issues: issues),
+            isDepartment: context.account?.role == .department)
         return renderer.html("funds_ledger", title: "工作室经费台账", view: view, context: context, status: status)
     }
 }

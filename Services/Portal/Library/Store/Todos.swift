@@ -165,7 +165,7 @@ public enum Todos {
                     done_reason = COALESCE(done_reason, excluded.done_reason), done_by = COALESCE(done_by, excluded.done_by)
                 """, arguments: ["\(kind.rawValue):\(data.studioID.rawValue):\(data.year)", Role.finance.rawValue, kind.rawValue, Aggregates.studio(data.studioID),
                                  "拨付补助：\(name)", "\(data.year)年的补助", millis, envelope.id, millis,
-                                 "已拨付 \(data.amount.yuanString) 元（\(data.paidOn)，流水 \(data.paymentReference)）", envelope.id])
+                                 "已拨付 \(FinancePages.yuan(data.amount))（\(data.paidOn)，流水 \(data.paymentReference)）", envelope.id])
         }
         handlers.on(StudioRegistered.self) { db, envelope in
             let data = envelope.data
@@ -201,7 +201,7 @@ public enum Todos {
                 INSERT INTO todo_studio (studio_id, revoked_at) VALUES (?, ?)
                 ON CONFLICT (studio_id) DO UPDATE SET revoked_at = MAX(COALESCE(revoked_at, 0), excluded.revoked_at)
                 """, arguments: [data.studioID.rawValue, Millis.from(envelope.occurredAt)])
-            let article = data.reason.article.map { "（第\($0.number)条）" } ?? ""
+            let article = data.reason.article.map { "（\($0.chinese)）" } ?? ""
             try close(aggregate: Aggregates.studio(data.studioID), kinds: [.assessmentOverdue], before: envelope.occurredAt,
                       reason: "命名已撤销\(article)", by: envelope.id, in: db)
             try close(aggregate: Aggregates.studio(data.studioID), kinds: [.grantNaming, .grantProject, .grantDemonstration], before: envelope.occurredAt,

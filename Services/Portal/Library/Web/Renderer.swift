@@ -84,6 +84,8 @@ struct Chrome {
         if let role = account?.role, role == .department || role == .federation {
             items.insert(NavItem(href: "/cycle", label: "周期管理"), at: role == .department ? 3 : 1)
         }
+        // 统计报表 (ReportPages) for the department.
+        if account?.role == .department { items.insert(NavItem(href: "/reports", label: "统计报表"), at: 4) }
         return items
     }
 }
