@@ -12,6 +12,8 @@ import tempfile
 import urllib.request
 
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from portal_browser import Browser
 
@@ -33,6 +35,14 @@ args = parser.parse_args()
 b = Browser(args.portal, args.screenshots)
 driver = b.driver
 files = tempfile.mkdtemp()
+
+
+def submit(form):
+    """Submits a form by its button and waits for the next page, as Browser.click does."""
+    driver.execute_script("window.__leaving = true")
+    form.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return window.__leaving === undefined && document.readyState === 'complete'"))
 
 
 def badge():
@@ -129,7 +139,18 @@ b.go("/cycle")
 text = b.text()
 b.expect("待考核与逾期" in text and "撤销案件" in text and "变更报告" in text, "the cycle page shows its three parts")
 b.expect("已撤销命名" in text, "the fraud case is decided")
+b.expect("示范性创新工作室考核验收" in text and "验收合格" in text, "the demonstration acceptance of year two shows")
 b.shot("department-cycle")
+
+b.step("the department reports a unit's new name (Art 19)")
+Select(b.field("变更的工作室")).select_by_value(args.studio)
+b.type_into(b.field("新单位名称"), "衢州精工集团股份有限公司")
+b.type_into(b.field("报告日期"), args.today)
+b.type_into(b.field("说明"), "公司完成股份制改造")
+b.click("报告变更")
+b.expect("已报告变更，待市总工会决定" in b.text(), "the report waits for the federation")
+b.expect("衢州精工集团股份有限公司" in driver.find_element(By.ID, "changes").text, "it is listed")
+b.shot("department-change-report")
 
 b.step("the department's reports: per year and per county, as tables, bar charts and CSV")
 b.go("/reports")
@@ -152,7 +173,7 @@ b.sign_in(args.audit, "audit-desk-pass-22", "经费管理")
 b.go("/funds/inspections")
 links = driver.find_elements(By.CSS_SELECTOR, "main table a[href^='/funds/inspections/']")
 b.expect(links, "the inspections are listed")
-links[0].click()
+driver.get(links[0].get_attribute("href"))
 text = b.text()
 for office in ("经济工作部", "财务部", "经审办"):
     b.expect(office in text, f"the checklist names {office}")
@@ -168,7 +189,15 @@ b.expect("已撤销命名" in b.text(), "the decided case shows")
 notices = driver.find_elements(By.XPATH, "//section[@id='revocations']//a[normalize-space()='通报']")
 b.expect(notices, "the case links its public notice")
 b.shot("federation-cycle")
-notices[0].click()
+b.step("the federation adjusts the studio's unit name")
+form = driver.find_element(By.CSS_SELECTOR, "#changes form.decision")
+driver.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "effectiveOn"), args.today)
+submit(form)
+b.expect("已调整工作室信息" in b.text(), "the change is decided")
+b.expect("已调整" in driver.find_element(By.ID, "changes").text, "the report shows its decision")
+b.shot("federation-change-adjusted")
+notices = driver.find_elements(By.XPATH, "//section[@id='revocations']//a[normalize-space()='通报']")
+driver.get(notices[0].get_attribute("href"))
 b.expect("撤销" in b.text(), "the notice is public")
 b.shot("federation-notice")
 b.sign_out()
@@ -184,8 +213,7 @@ b.expect(len(driver.find_elements(By.CSS_SELECTOR, ".service-card .status.good")
 b.shot("operator-console")
 
 b.step("the operator replays intake's dead letters of the last day")
-form = driver.find_element(By.CSS_SELECTOR, "#service-intake form.replay")
-form.find_element(By.TAG_NAME, "button").click()
+submit(driver.find_element(By.CSS_SELECTOR, "#service-intake form.replay"))
 b.expect("已重新排队" in b.text(), "the replay is acknowledged with its count")
 b.shot("operator-replay")
 

@@ -20,6 +20,8 @@ struct CyclePages {
         routes.post("revocation-cases", use: openCase)
         routes.post("revocation-cases/:id/decision", use: decideCase)
         routes.post("change-reports/:id/decision", use: decideChange)
+        routes.post("change-reports", use: reportChange)
+        routes.post("demonstration-acceptances/:id/result", use: recordAcceptance)
         return routes
     }
 
@@ -65,6 +67,11 @@ struct CyclePages {
 
     struct Listing<Item: Decodable>: Decodable { var items: [Item] }
 
+    /// 考核验收 (Art 14): a studio selected for demonstration status, accepted or not by the department's assessment.
+    struct Acceptance: Decodable {
+        var id: String; var studioId: String; var year: Int; var status: String; var totalScore: Int?; var reasons: String?; var assessedOn: LocalDate?
+    }
+
     // MARK: Views
 
     struct DueRow { var id: String; var name: String; var unit: String; var cycle: String; var ends: String; var overdue: Bool; var state: String }
@@ -72,6 +79,7 @@ struct CyclePages {
         var id: String; var studioId: String; var origin: String; var amount: String; var description: String; var found: String; var deadline: String
         var status: String; var open: Bool; var decision: String; var noticeId: String?
     }
+    struct AcceptanceRow { var id: String; var studio: String; var year: Int; var status: String; var pending: Bool; var result: String }
     struct ChangeRow { var id: String; var studioId: String; var change: String; var reported: String; var note: String; var status: String; var open: Bool; var decision: String }
 
     struct OverviewView {
@@ -81,6 +89,11 @@ struct CyclePages {
         var noCases: Bool
         var changes: [ChangeRow]
         var noChanges: Bool
+        var acceptances: [AcceptanceRow]
+        var noAcceptances: Bool
+        var criteria: [KeyValue]
+        /// The register's studios in good standing, for the department's change report and case forms.
+        var studios: [KeyValue]
         var isDepartment: Bool
         var isFederation: Bool
         var issues: [IssueView]
@@ -94,12 +107,14 @@ struct CyclePages {
         async let casesReply = gateway.get(.assessment, "/revocation-cases", token: token)
         async let changesReply = gateway.get(.assessment, "/change-reports", token: token)
         async let registerReply = gateway.get(.assessment, "/studios", token: token)
+        async let acceptancesReply = gateway.get(.assessment, "/demonstration-acceptances", token: token)
         let due = try await dueReply.orFail().decode(Listing<Studio>.self).items
         let cases = try await casesReply.orFail().decode(Listing<Case>.self).items
         let changes = try await changesReply.orFail().decode(Listing<ChangeReport>.self).items
         // The register's names, so a case or a report shows its studio by name rather than by id.
         let names = Dictionary((try await registerReply.orFail().decode(Listing<Studio>.self).items).map { ($0.id, $0.studioName) },
                                uniquingKeysWith: { first, _ in first })
+        let acceptances = try await acceptancesReply.orFail().decode(Listing<Acceptance>.self).items
         let statusZh = ["open": "待决定", "revoked": "已撤销命名", "dismissed": "不予撤销", "adjusted": "已调整", "declined": "不予调整", "pending": "待决定"]
         let view = OverviewView(
             due: due.map {
@@ -123,6 +138,14 @@ struct CyclePages {
                                  decision: [$0.effectiveOn.map { "自 \($0) 起" }, $0.decisionNote].compactMap { $0 }.joined(separator: " "))
             },
             noChanges: changes.isEmpty,
+            acceptances: acceptances.map {
+                AcceptanceRow(id: $0.id, studio: names[$0.studioId] ?? $0.studioId, year: $0.year,
+                              status: ["pending": "待验收", "accepted": "验收合格", "failed": "验收不合格"][$0.status] ?? $0.status, pending: $0.status == "pending",
+                              result: [$0.assessedOn?.description, $0.totalScore.map { "总分 \($0)" }, $0.reasons].compactMap { $0 }.joined(separator: " "))
+            },
+            noAcceptances: acceptances.isEmpty,
+            criteria: Self.criteria.map { KeyValue(key: $0.key, value: $0.name) },
+            studios: names.sorted { $0.value < $1.value }.map { KeyValue(key: $0.key, value: $0.value) },
             isDepartment: account.role == .department, isFederation: account.role == .federation,
             issues: issues.map(IssueView.init), today: Dates.today().description)
         return renderer.html("cycle", title: "周期管理", view: view, context: context, status: status)
@@ -236,6 +259,45 @@ struct CyclePages {
         let reply = try await gateway.call(.assessment, "POST", "/revocation-cases/\(PublicPages.pathComponent(id))/decision", token: context.token(.assessment), json: body)
         if let refused = try reply.refusal() { return try await overviewPage(context, issues: refused, status: .unprocessableContent) }
         return Redirect.to("/cycle", flash: body.decision == "revoke" ? "已撤销命名并发布通报（第二十条）。" : "已决定不予撤销。", context: context)
+    }
+
+    @Sendable func recordAcceptance(_ request: Request, context: PortalContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = context.form
+        var issues: [DomainIssue] = []
+        var scores: [String: Int] = [:]
+        for criterion in Self.criteria {
+            if let value = Int((form["score.\(criterion.key)"] ?? "").trimmingCharacters(in: .whitespaces)) { scores[criterion.key] = value } else {
+                issues.append(DomainIssue(code: "score.format", field: "scores.\(criterion.key)", messageZh: "请填写\(criterion.name)的得分（整数）", messageEn: "\(criterion.key) must be a whole number"))
+            }
+        }
+        guard let assessedOn = LocalDate(form["assessedOn"] ?? "") else {
+            issues.append(DomainIssue(code: "date.format", field: "assessedOn", messageZh: "请填写验收日期", messageEn: "assessedOn is required"))
+            return try await overviewPage(context, issues: issues, status: .unprocessableContent)
+        }
+        guard issues.isEmpty else { return try await overviewPage(context, issues: issues, status: .unprocessableContent) }
+        struct Body: Encodable { var assessedOn: LocalDate; var scores: [String: Int]; var result: String; var reasons: String? }
+        let body = Body(assessedOn: assessedOn, scores: scores, result: form["result"] ?? "", reasons: form["reasons"].flatMap { $0.isEmpty ? nil : $0 })
+        let reply = try await gateway.call(.assessment, "POST", "/demonstration-acceptances/\(PublicPages.pathComponent(id))/result", token: context.token(.assessment), json: body)
+        if let refused = try reply.refusal() { return try await overviewPage(context, issues: refused, status: .unprocessableContent) }
+        return Redirect.to("/cycle", flash: body.result == "pass" ? "验收合格，示范性创新工作室补助待拨付（第十四条）。" : "已记录验收不合格。", context: context)
+    }
+
+    /// The department reports a unit's new name or affiliation (Art 19); the federation decides it.
+    @Sendable func reportChange(_ request: Request, context: PortalContext) async throws -> Response {
+        let form = context.form
+        func optional(_ name: String) -> String? { form[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+        struct Body: Encodable { var newUnitName: String?; var newScreeningBodyCode: String?; var reportedOn: String; var note: String? }
+        let studio = form["studioId"] ?? ""
+        guard !studio.isEmpty else {
+            return try await overviewPage(context, issues: [DomainIssue(code: "change.studio", field: "studioId", messageZh: "请选择工作室", messageEn: "choose a studio")],
+                                          status: .unprocessableContent)
+        }
+        let body = Body(newUnitName: optional("newUnitName"), newScreeningBodyCode: optional("newScreeningBodyCode"), reportedOn: form["reportedOn"] ?? "",
+                        note: optional("note"))
+        let reply = try await gateway.call(.assessment, "POST", "/studios/\(PublicPages.pathComponent(studio))/change-reports", token: context.token(.assessment), json: body)
+        if let refused = try reply.refusal() { return try await overviewPage(context, issues: refused, status: .unprocessableContent) }
+        return Redirect.to("/cycle", flash: "已报告变更，待市总工会决定（第十九条）。", context: context)
     }
 
     @Sendable func decideChange(_ request: Request, context: PortalContext) async throws -> Response {

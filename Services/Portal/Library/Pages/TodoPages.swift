@@ -56,7 +56,7 @@ struct TodoBadgeMiddleware: RouterMiddleware {
     let database: PortalDatabase
 
     func handle(_ request: Request, context: PortalContext, next: (Request, PortalContext) async throws -> Response) async throws -> Response {
-        guard let account = context.account, request.method == .get else { return try await next(request, context) }
+        guard let account = context.account else { return try await next(request, context) }
         var context = context
         context.todoCount = try await database.writer.read { db in try Todos.openCount(for: account, in: db) }
         return try await next(request, context)
