@@ -88,6 +88,24 @@ wire() {
   fi
 }
 
+# The portal's to-do lists (待办) take the services' events like any receiver: a subscription on each service
+# (the PortalFeed types it sends) and the same secret as the portal's inbound secret. First run: new secrets;
+# later runs: only the address. A platform wired before the portal took events gets its wiring on the next start.
+wire_portal() {
+  if [ ! -f "$DATA/.portal-wired" ]; then
+    for sender in "${SERVICES[@]}"; do
+      secret="whsec_$(random_secret)"
+      "$BIN/$sender" subscription wire --data-dir "$DATA" --peer portal --url "http://$HOST:${PORT[portal]}/events" --secret "$secret" >/dev/null
+      "$BIN/portal" inbound-secret add --data-dir "$DATA" --source "$sender" --secret "$secret" >/dev/null
+    done
+    touch "$DATA/.portal-wired"
+  else
+    for sender in "${SERVICES[@]}"; do
+      "$BIN/$sender" subscription wire --data-dir "$DATA" --peer portal --url "http://$HOST:${PORT[portal]}/events" --secret "whsec_$(random_secret)" >/dev/null
+    done
+  fi
+}
+
 running() { [ -f "$DATA/run/$1.pid" ] && kill -0 "$(cat "$DATA/run/$1.pid")" 2>/dev/null; }
 
 start() {
@@ -151,7 +169,7 @@ check_wiring() {
     pending=$(curl -fsS -H "Authorization: Bearer $STUDIO_TOKEN_OPERATOR" "http://$HOST:${PORT[$s]}/ops/queue" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pending"])')
     [ "$pending" = 0 ] || { ok=0; echo "warning: $s still has $pending undelivered events (see GET /ops/queue)"; }
   done
-  [ $ok = 1 ] && echo "wiring checked: a test event from every service reached the other three"
+  [ $ok = 1 ] && echo "wiring checked: a test event from every service reached the other three and the portal"
 }
 
 summary() {
@@ -208,13 +226,13 @@ backup() {
 }
 
 case "${1:-up}" in
-  up) install_missing; build; wire; start; check_wiring; start_portal; summary ;;
+  up) install_missing; build; wire; wire_portal; start; start_portal; check_wiring; summary ;;
   demo)
     # Demo data lives apart from real data, and is started afresh each time (the scenario opens this
     # year's round); the services run with the demo clock, which production never has.
     if [ -z "${STUDIO_DATA_DIR:-}" ]; then DATA=$ROOT/data-demo; stop >/dev/null 2>&1 || true; rm -rf "$DATA"; fi
     export STUDIO_DEMO_CLOCK=1
-    install_missing; build; wire; start; check_wiring; start_portal; summary
+    install_missing; build; wire; wire_portal; start; start_portal; check_wiring; summary
     say "playing three years: naming, project grants, demonstration, inspection, revocation, assessments (studioctl demo)"
     "$BIN/studioctl" demo --data-dir "$DATA" ;;
   down) stop ;;

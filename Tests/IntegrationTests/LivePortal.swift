@@ -12,13 +12,27 @@ final class LivePortal {
     let roundID: String
     let roundYear: Int
     let today: LocalDate
+    /// What the three years did (named, awarded, revoked studios), for the to-do lists' test.
+    let years: StudioYearsScenario.Summary
     /// username → first password
     let counties: [(username: String, password: String)] = [("330802", "kecheng-first-1"), ("330803", "qujiang-first-1")]
 
     init(prefix: String) throws {
         live = try LivePlatform(prefix: prefix)
+        let urls = ["--intake-url", live.processes["intake"]!.baseURL, "--review-url", live.processes["review"]!.baseURL,
+                    "--funding-url", live.processes["funding"]!.baseURL, "--assessment-url", live.processes["assessment"]!.baseURL,
+                    "--operator-token", live.tokens[.operator]!]
+        portal = ServiceProcess(name: "portal", dataDir: live.root, extraArguments: urls)
+        // The portal's to-do lists take every service's events, wired as deploy/platform.sh wires them (wire_portal),
+        // and it runs through the three years so that its lists are those of the run.
+        for sender in LivePlatform.services {
+            let secret = WebhookSecret.generate().encoded
+            try live.processes[sender]!.admin(["subscription", "wire", "--peer", "portal", "--url", portal.baseURL + "/events", "--secret", secret])
+            try portal.admin(["inbound-secret", "add", "--source", sender, "--secret", secret])
+        }
         try live.start()
-        _ = try StudioYearsScenario(platform: live.platform, quota: 5, timeout: 30, log: { _ in }).run()
+        try portal.start()
+        years = try StudioYearsScenario(platform: live.platform, quota: 5, timeout: 30, log: { _ in }).run()
         try live.drain(timeout: 60)
         let department = APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.department])
         let operatorAPI = APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.operator])
@@ -27,13 +41,8 @@ final class LivePortal {
         self.today = today
         try Self.loadDemoCalendars(review: APIClient(baseURL: live.processes["review"]!.baseURL, token: live.tokens[.department]), today: today)
         (roundID, roundYear) = try Self.openRound(department, today: today, after: today.year - 1)
-        let urls = ["--intake-url", live.processes["intake"]!.baseURL, "--review-url", live.processes["review"]!.baseURL,
-                    "--funding-url", live.processes["funding"]!.baseURL, "--assessment-url", live.processes["assessment"]!.baseURL,
-                    "--operator-token", live.tokens[.operator]!]
-        portal = ServiceProcess(name: "portal", dataDir: live.root, extraArguments: urls)
         try portal.admin(["account", "add", "--role", "screening_body", "--subject", "330802", "--name", "柯城区总工会", "--password", counties[0].password] + urls)
         try portal.admin(["account", "add", "--role", "screening_body", "--subject", "330803", "--name", "衢江区总工会", "--password", counties[1].password] + urls)
-        try portal.start()
     }
 
     var baseURL: String { portal.baseURL }

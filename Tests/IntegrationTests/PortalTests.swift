@@ -337,7 +337,7 @@ final class PortalTests: XCTestCase {
 extension PortalTests {
     func testAFinanceAccountWithTOTPNeedsTheCurrentCodeAfterItsPasswordAndACodeWorksOnce() throws {
         let portal = try portal()
-        let finance = try signedIn(portal, role: "finance", username: "finance1", name: "财务部", landing: "/home")
+        let finance = try signedIn(portal, role: "finance", username: "finance1", name: "财务部", landing: "/funds")
         // Enrol: the page shows the Base32 secret; the authenticator's code confirms it.
         let started = finance.post("/security/totp/start", form: [("_csrf", finance.csrf(from: "/security"))])
         XCTAssertEqual(started.status, 200, started.body)
@@ -359,7 +359,7 @@ extension PortalTests {
         // The code that enabled it was used; the next step's code (within the drift allowed) signs in once.
         let code = TOTP(secret: secret).code(at: Date().addingTimeInterval(30))
         let signedIn = visitor.post("/login/code", form: [("_csrf", visitor.csrf(from: "/login/code")), ("code", code)])
-        XCTAssertEqual(signedIn.location, "/home", signedIn.body)
+        XCTAssertEqual(signedIn.location, "/funds", signedIn.body)
         XCTAssertEqual(visitor.get("/home").status, 200)
         // The same code again, in another browser, is refused: a code works once.
         let replay = PortalVisitor(baseURL: portal.baseURL)
@@ -391,5 +391,103 @@ private extension TOTP {
     func code(at date: Date) -> String {
         let digits = String(compute(date: date))
         return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+}
+
+/// The to-do lists (待办事项) the portal keeps from the services' events.
+extension PortalTests {
+    // MARK: To-do lists (待办) from the services' events
+
+    /// One row of the portal's to-do table (Services/Portal/Library/Store/Todos.swift).
+    struct TodoRow: Equatable {
+        var key: String, role: String, subject: String?, kind: String, title: String, openedAt: Int64, doneAt: Int64?, doneReason: String?
+    }
+
+    /// The portal's to-do rows and the number of its inbox rows, read from portal.sqlite.
+    func todoSnapshot(_ portal: LivePortal) throws -> (todos: [TodoRow], inbox: Int) {
+        let database = try DatabaseQueue(path: portal.portal.databasePath)
+        defer { try? database.close() }
+        return try database.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM todo ORDER BY key").map {
+                TodoRow(key: $0["key"], role: $0["role"], subject: $0["subject"], kind: $0["kind"], title: $0["title"], openedAt: $0["opened_at"],
+                        doneAt: $0["done_at"], doneReason: $0["done_reason"])
+            }
+            return (rows, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_message") ?? 0)
+        }
+    }
+
+    func testTheToDoListsFollowTheThreeYearsAndAreUnchangedWhenEveryEventIsReplayedIntoThePortal() throws {
+        let portal = try self.portal()
+        try portal.live.drain(timeout: 60)
+        let before = try todoSnapshot(portal)
+        // The three years gave finance a grant to pay for every studio named, awarded or accepted, each marked done by
+        // funding's grant.paid when the bank's confirmation was applied, or by studio.revoked for the revoked studio's
+        // unpaid grant; the county whose application review returned had it to do until its amendment.
+        let finance = before.todos.filter { $0.role == "finance" }
+        for studio in portal.years.yearOne.named.values {
+            XCTAssertEqual(finance.filter { $0.kind == "grant_naming" && $0.key.hasPrefix("grant_naming:\(studio):") }.count, 1, "the naming grant of \(studio)")
+        }
+        XCTAssertFalse(finance.filter { $0.kind == "grant_project" }.isEmpty)
+        XCTAssertFalse(finance.filter { $0.kind == "grant_demonstration" }.isEmpty)
+        let revoked = finance.filter { $0.key.contains(portal.years.revokedForFraud) }
+        XCTAssertFalse(revoked.isEmpty)
+        XCTAssertTrue(revoked.contains { $0.doneAt != nil && $0.doneReason?.contains("撤销") == true }, "the cancelled grant: \(revoked)")
+        for studio in portal.years.yearOne.grants.keys {
+            let naming = finance.first { $0.key.hasPrefix("grant_naming:\(studio):") }
+            XCTAssertEqual(naming?.doneReason?.hasPrefix("已拨付"), true, "the naming grant of \(studio), paid in year one: \(String(describing: naming))")
+        }
+        let returns = before.todos.filter { $0.kind == "amendment" }
+        XCTAssertFalse(returns.isEmpty, "review returned an application in year one")
+        XCTAssertTrue(returns.allSatisfy { $0.role == "screening_body" && $0.subject != nil }, "\(returns)")
+        XCTAssertTrue(returns.contains { $0.doneAt != nil && $0.doneReason?.hasPrefix("已补正") == true }, "the amendment ended it: \(returns)")
+
+        // When the operator replays every message of the run to the portal's subscription on each service
+        let client = PlatformClient()
+        var replayed = 0
+        for name in LivePlatform.services {
+            let base = portal.live.processes[name]!.baseURL
+            let subscriptions = try client.call("GET", base + "/ops/subscriptions", token: portal.live.tokens[.operator])
+            let items = subscriptions.object["items"] as? [[String: Any]] ?? []
+            let subscription = try XCTUnwrap(items.first { $0["name"] as? String == "portal" }?["id"] as? String, "\(name): \(subscriptions.text)")
+            let reply = try client.call("POST", base + "/ops/replay", token: portal.live.tokens[.operator], json: [
+                "from": RFC3339.string(from: Date().addingTimeInterval(-86_400)), "to": RFC3339.string(from: Date().addingTimeInterval(60)),
+                "subscriptionId": subscription, "onlyDead": false])
+            XCTAssertEqual(reply.status, 200, reply.text)
+            replayed += reply.object["replayed"] as? Int ?? 0
+        }
+        XCTAssertGreaterThan(replayed, before.inbox / 2, "the replay resends the run's events")
+        try portal.live.drain(timeout: 120)
+        // Then every list is as it was, and the inbox took every replayed event as a duplicate
+        let after = try todoSnapshot(portal)
+        XCTAssertEqual(after.todos, before.todos)
+        XCTAssertEqual(after.inbox, before.inbox)
+        let metrics = try client.call("GET", portal.baseURL + "/metrics", token: nil).text
+        let duplicates = metrics.split(separator: "\n").first { $0.hasPrefix("portal_events_received_total{outcome=\"duplicate\"}") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        XCTAssertGreaterThanOrEqual(Int(duplicates), replayed, metrics)
+        print("to-do lists: \(before.todos.count) items (\(before.todos.filter { $0.doneAt == nil }.count) open) from \(before.inbox) events; replayed \(replayed) deliveries, all duplicates")
+    }
+
+    /// Years 2 and 3 from the finance, audit office, department, federation and operator desks in the browser
+    /// (`Tests/Browser/years_two_three.py`), over the state the three years left in the five real binaries.
+    func testYearsTwoAndThreeFromTheFinanceAuditDepartmentFederationAndOperatorDesksInTheBrowser() throws {
+        let portal = try self.portal()
+        var credentials: [String: String] = [:]
+        for (role, username, name) in [("finance", "fin-desk", "财务部"), ("audit_office", "audit-desk", "经审办"), ("department", "dept-desk", "经济工作部"),
+                                       ("federation", "fed-desk", "市总工会"), ("operator", "ops-desk", "系统运维")] {
+            let password = "\(username)-first-1"
+            try portal.portal.admin(["account", "add", "--role", role, "--username", username, "--name", name, "--password", password] + portal.urlArguments)
+            credentials[role] = "\(username):\(password)"
+        }
+        // A studio of year one in good standing, and the reference of its paid naming grant.
+        let studio = try XCTUnwrap(portal.years.yearOne.grants.keys.sorted().first { $0 != portal.years.revokedForFraud && $0 != portal.years.misuseStudio })
+        let grants = try PlatformClient().call("GET", portal.live.processes["funding"]!.baseURL + "/grants?studioId=\(studio)", token: portal.live.tokens[.finance])
+        let paid = try XCTUnwrap((grants.object["items"] as? [[String: Any]])?.first { $0["status"] as? String == "paid" && $0["kind"] as? String == "naming" }, grants.text)
+        try runBrowserScript("years_two_three.py", folder: "years-two-three", [
+            "--today", portal.today.description, "--year-one", String(portal.years.yearOne.year), "--studio", studio,
+            "--paid-reference", paid["reference"] as? String ?? "", "--revoked", portal.years.revokedForFraud,
+            "--finance", credentials["finance"]!, "--audit", credentials["audit_office"]!, "--department", credentials["department"]!,
+            "--federation", credentials["federation"]!, "--operator", credentials["operator"]!], portal: portal)
     }
 }

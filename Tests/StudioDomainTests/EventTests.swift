@@ -101,7 +101,7 @@ final class EventTests: XCTestCase {
         // Then every payload type is catalogued once, in order, at version 1
         XCTAssertEqual(EventTypes.all, types)
         XCTAssertEqual(Set(EventTypes.all).count, EventTypes.all.count)
-        XCTAssertEqual(EventTypes.all.count, 20)
+        XCTAssertEqual(EventTypes.all.count, 21)
         XCTAssertTrue(EventTypes.catalog.allSatisfy { $0.version == 1 })
         for expected in ["round.opened", "application.submitted", "application.amended", "application.withdrawn",
                          "application.status_changed", "panel.changed", "studio.named", "project_grant.awarded",

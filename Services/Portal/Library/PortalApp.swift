@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdAuth
 import Logging
+import Messaging
 import ServiceLifecycle
 import ServiceKit
 import StudioDomain
@@ -27,18 +28,28 @@ public func buildPortal(_ configuration: PortalConfiguration, logger: Logger? = 
     let sessions = SQLiteSessionDriver(writer: database.writer)
     let lifetime = Duration.seconds(Int64(configuration.sessionLifetime))
 
+    let metrics = PortalMetrics()
+    var inboxHandlers = InboxHandlers()
+    Todos.register(&inboxHandlers)
+    let inbox = Inbox(writer: database.writer, handlers: inboxHandlers)
+
     let router = Router(context: PortalContext.self)
+    router.add(middleware: PortalRequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: PageHeadersMiddleware())
     router.add(middleware: SecureCookieMiddleware())
     router.add(middleware: SessionMiddleware(storage: sessions, configuration: .init(
         sessionCookieParameters: .init(name: "qz_session", path: "/", secure: false, sameSite: .lax),
         keyPrefix: "s.", defaultSessionExpiration: lifetime)))
     router.add(middleware: AccountMiddleware(database: database))
+    router.add(middleware: TodoBadgeMiddleware(database: database))
     // Inside the account's middleware, so an error page still shows who is signed in.
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
     router.add(middleware: FormMiddleware())
 
     SystemPages(database: database, resourcesPath: resources).add(to: router)
+    PortalSystemRoutes(database: database, metrics: metrics).add(to: router)
+    PortalEvents(inbox: inbox, metrics: metrics).add(to: router)
+    TodoPages(renderer: renderer, database: database).add(to: router)
     router.get("/") { _, context -> Response in
         guard let account = context.account else { return Response.redirect(to: "/public/studios") }
         return Response.redirect(to: AuthPages.home(for: account))
@@ -53,12 +64,16 @@ public func buildPortal(_ configuration: PortalConfiguration, logger: Logger? = 
     router.addRoutes(DepartmentPages(renderer: renderer, gateway: gateway).routes, atPath: "department")
     router.addRoutes(ExpertPages(renderer: renderer, gateway: gateway).routes, atPath: "expert")
     router.addRoutes(FederationPages(renderer: renderer, gateway: gateway).routes, atPath: "federation")
+    router.addRoutes(FinancePages(renderer: renderer, gateway: gateway).routes, atPath: "funds")
+    router.addRoutes(ReportPages(renderer: renderer, gateway: gateway).routes, atPath: "reports")
+    router.addRoutes(CyclePages(renderer: renderer, gateway: gateway).routes, atPath: "cycle")
+    router.addRoutes(InspectionPages(renderer: renderer, gateway: gateway).routes, atPath: "funds/inspections")
     router.addRoutes(OperatorPages(renderer: renderer, accounts: accounts).routes, atPath: "operator")
 
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "portal"),
-        services: [sessions],
+        services: [sessions, PortalInboxMaintenance(writer: database.writer, retention: .seconds(7 * 86400), logger: logger)],
         onServerRunning: { channel in logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"]) },
         logger: logger)
     return BuiltPortal(application: application, database: database, accounts: accounts)

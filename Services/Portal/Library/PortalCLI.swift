@@ -18,7 +18,7 @@ struct PortalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portal",
         abstract: "The platform's web portal (门户): pages for every role over the four services' HTTP APIs.",
-        subcommands: [Serve.self, AccountCommand.self, Backup.self],
+        subcommands: [Serve.self, AccountCommand.self, Backup.self, InboundSecretCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -132,6 +132,35 @@ struct AccountCommand: AsyncParsableCommand {
             for account in try await database.accounts() {
                 print([account.username, account.role.rawValue, account.subject ?? "-", account.displayName,
                        account.mustChangePassword ? "first-password" : "active"].joined(separator: "\t"))
+            }
+        }
+    }
+}
+
+/// `portal inbound-secret add --source SERVICE --secret whsec_…`: a secret the portal's webhook receiver accepts
+/// from one service, as every service's `inbound-secret add` (the launcher's wiring, `deploy/platform.sh`).
+struct InboundSecretCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "inbound-secret", abstract: "Secrets the webhook receiver accepts.",
+                                                    subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Accept events signed with this secret from one service.")
+        @Option(help: "The data folder") var dataDir = "data"
+        @Option(help: "intake, review, funding or assessment") var source: String
+        @Option(help: "whsec_… (the service's subscription secret)") var secret: String
+
+        func run() async throws {
+            guard PlatformService(rawValue: source) != nil else {
+                throw ValidationError("--source must be one of \(PlatformService.allCases.map(\.rawValue).joined(separator: ", ")) / 来源服务无效")
+            }
+            let database = try PortalDatabase(path: PortalConfiguration(dataDir: dataDir).databasePath)
+            do {
+                let added = try await database.writer.write { [source, secret] db in
+                    try InboundSecrets.add(source: source, secret: secret, expiresAt: nil, nowMillis: Millis.now(), in: db)
+                }
+                print("inbound secret \(added.id) for \(source) added")
+            } catch is SubscriptionError {
+                throw ValidationError("--secret must be whsec_ followed by base64 of 16 to 64 bytes / 密钥格式无效")
             }
         }
     }

@@ -179,16 +179,22 @@ public enum ServiceCLI {
             // The launcher's wiring: a subscription to `peer` for every event type this service sends
             // and the peer receives (from the shared catalog), plus webhook.test. Idempotent.
             let options = try SubscriptionWireOptions.parse(rest)
-            guard let me = PlatformService(rawValue: module.name), let peer = PlatformService(rawValue: options.peer) else {
-                throw ValidationError("--peer must be one of \(PlatformService.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let me = PlatformService(rawValue: module.name) else { throw ValidationError("not a platform service") }
+            let types: [String]
+            if let peer = PlatformService(rawValue: options.peer) {
+                types = EventTypes.catalog.filter { $0.senders.contains(me) && $0.receivers.contains(peer) }.map(\.type)
+            } else if options.peer == PortalFeed.name {
+                // The portal's to-do lists (PortalFeed).
+                types = PortalFeed.sent(by: me)
+            } else {
+                throw ValidationError("--peer must be one of \(PlatformService.allCases.map(\.rawValue).joined(separator: ", ")) or portal")
             }
-            let types = EventTypes.catalog.filter { $0.senders.contains(me) && $0.receivers.contains(peer) }.map(\.type)
             let database = try ServiceDatabase.open(path: options.common.databasePath(for: module), module: module)
             let record = try await database.write { db -> SubscriptionRecord in
-                if let existing = try? Subscriptions.find(peer.rawValue, in: db) {
+                if let existing = try? Subscriptions.find(options.peer, in: db) {
                     return try Subscriptions.update(existing.id, url: options.url, eventTypes: types, active: nil, nowMillis: Millis.now(), in: db)
                 }
-                return try Subscriptions.create(name: peer.rawValue, url: options.url, eventTypes: types, secret: options.secret, nowMillis: Millis.now(), in: db)
+                return try Subscriptions.create(name: options.peer, url: options.url, eventTypes: types, secret: options.secret, nowMillis: Millis.now(), in: db)
             }
             print("\(record.name)\t\(record.url)\t\(types.joined(separator: ","))")
         default:
@@ -263,7 +269,7 @@ struct TokenAddOptions: ParsableArguments {
 
 struct SubscriptionWireOptions: ParsableArguments {
     @OptionGroup var common: CommonOptions
-    @Option(help: "intake, review, funding or assessment") var peer: String
+    @Option(help: "intake, review, funding, assessment or portal") var peer: String
     @Option(help: "The peer's /events URL") var url: String
     @Option(help: "whsec_… shared with the peer (used only when the subscription is created)") var secret: String
 }

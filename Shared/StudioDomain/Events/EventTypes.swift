@@ -20,7 +20,7 @@ public enum EventTypes {
             StudioNamed.self, ProjectGrantAwarded.self, DemonstrationSelected.self,
             StudioRegistered.self, StudioCycleChanged.self, StudioChanged.self, StudioRevoked.self,
             StudioRenewed.self, StudioExpired.self, DemonstrationAccepted.self,
-            InspectionMisuseFound.self,
+            InspectionMisuseFound.self, GrantPaid.self,
             WebhookTestEvent.self,
             RoundChanged.self, RoundCancelled.self,
         ]
@@ -51,6 +51,8 @@ public enum EventTypes {
             entry(StudioExpired.self, [.assessment], [.intake, .funding], "工作室周期期满未考核，称号到期（第十七条）", "A studio's cycle ended unassessed and its title expired (Art. 17)."),
             entry(DemonstrationAccepted.self, [.assessment], [.intake, .review, .funding], "示范性创新工作室考核验收合格（第十四条）", "A demonstration studio passed acceptance (Art. 14)."),
             entry(InspectionMisuseFound.self, [.funding], [.assessment], "经费检查发现违规使用（第十五、十六条）", "An inspection found misused funds (Art. 15, 16)."),
+            // Received by the portal's to-do lists only (PortalFeed), which is not one of the four services.
+            entry(GrantPaid.self, [.funding], [], "补助已拨付（第十二至十四条）", "A grant was paid (Art. 12–14)."),
             entry(WebhookTestEvent.self, all, all, "Webhook 连通性测试", "A diagnostic test event."),
             entry(RoundChanged.self, [.intake], [.review], "申报批次截止日期或名额已调整", "A round's deadline or quota was corrected."),
             entry(RoundCancelled.self, [.intake], [.review], "申报批次已撤销", "A round was cancelled."),

@@ -1,5 +1,36 @@
 import Foundation
 
+// Funding → the portal.
+
+/// `grant.paid`: finance paid a grant (Art 12–14), by hand or through the bank's confirmation of a payment batch;
+/// the portal marks finance's "grant to pay" done. Sent in the payment's transaction (the outbox).
+public struct GrantPaid: DomainEvent {
+    public static let eventType = "grant.paid"
+    public static let version = 1
+
+    public var studioID: StudioID
+    public var grantID: GrantID
+    /// The grant's kind (`naming`, `projectGrant`, `demonstration`) and the year it was decided for.
+    public var kind: String
+    public var year: Int
+    /// Integer fen.
+    public var amount: Money
+    public var paidOn: LocalDate
+    public var paymentReference: String
+
+    public var aggregate: String { Aggregates.studio(studioID) }
+
+    public init(studioID: StudioID, grantID: GrantID, kind: String, year: Int, amount: Money, paidOn: LocalDate, paymentReference: String) {
+        self.studioID = studioID
+        self.grantID = grantID
+        self.kind = kind
+        self.year = year
+        self.amount = amount
+        self.paidOn = paidOn
+        self.paymentReference = paymentReference
+    }
+}
+
 // Funding → assessment.
 
 /// `inspection.misuse_found`: a joint inspection (Art 16) found money spent outside Art 15; assessment

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Messaging
 import ServiceKit
 import StudioDomain
 
@@ -70,8 +71,9 @@ enum GrantWorkflow {
     }
 
     /// Finance: approved → paid, with the bank's payment reference and the payment date.
+    /// `outbox`: where `grant.paid` goes, in this transaction (every HTTP path passes it; nil only in unit tests).
     static func pay(_ id: String, paymentReference: String, paidOn: LocalDate, by actor: Actor, at moment: Moment,
-                    settings: FundingSettings, in db: Database) throws -> GrantRecord {
+                    settings: FundingSettings, outbox: Outbox? = nil, in db: Database) throws -> GrantRecord {
         var grant = try load(id, in: db)
         let paymentReference = paymentReference.trimmingCharacters(in: .whitespacesAndNewlines)
         var issues: [DomainIssue] = []
@@ -100,6 +102,8 @@ enum GrantWorkflow {
         try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .paid, amount: grant.amount, on: paidOn,
                           reference: paymentReference, note: grant.reference, by: actor, at: moment.millis, in: db)
         try InspectionSchedule.ensureScheduled(studioID: grant.studioId, firstPaidOn: paidOn, settings: settings, at: moment.millis, in: db)
+        try outbox?.append(GrantPaid(studioID: StudioID(grant.studioId), grantID: GrantID(grant.id), kind: grant.kind.rawValue, year: grant.year,
+                                     amount: grant.amount, paidOn: paidOn, paymentReference: paymentReference), in: db)
         return grant
     }
 

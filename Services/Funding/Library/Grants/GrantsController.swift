@@ -102,8 +102,9 @@ struct GrantsController {
         guard let paidOn = parseDate(input.paidOn, field: "paidOn", into: &issues) else { throw Problem.validation(issues) }
         let moment = context.moment
         let settings = context.settings
+        let outbox = context.environment.outbox
         return GrantView(try await context.database.write { db in
-            try GrantWorkflow.pay(id, paymentReference: input.paymentReference, paidOn: paidOn, by: actor, at: moment, settings: settings, in: db)
+            try GrantWorkflow.pay(id, paymentReference: input.paymentReference, paidOn: paidOn, by: actor, at: moment, settings: settings, outbox: outbox, in: db)
         })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Messaging
 import Hummingbird
 import ServiceKit
 import Spreadsheet
@@ -93,7 +94,7 @@ enum ConfirmationImport {
         }
     }
 
-    static func apply(_ rows: [Row], mode: Mode, by actor: Actor, at moment: Moment, settings: FundingSettings, in db: Database) throws -> Report {
+    static func apply(_ rows: [Row], mode: Mode, by actor: Actor, at moment: Moment, settings: FundingSettings, outbox: Outbox? = nil, in db: Database) throws -> Report {
         var reports: [RowReport] = []
         var good: [(index: Int, grantID: String, paymentReference: String, paidOn: LocalDate)] = []
         var seenReferences = Set<String>(), seenPayments = Set<String>()
@@ -154,7 +155,8 @@ enum ConfirmationImport {
             return Report(mode: mode.rawValue, applied: 0, rejected: rejected, withheld: good.count, rows: reports)
         }
         for item in good {
-            _ = try GrantWorkflow.pay(item.grantID, paymentReference: item.paymentReference, paidOn: item.paidOn, by: actor, at: moment, settings: settings, in: db)
+            _ = try GrantWorkflow.pay(item.grantID, paymentReference: item.paymentReference, paidOn: item.paidOn, by: actor, at: moment, settings: settings,
+                                      outbox: outbox, in: db)
         }
         return Report(mode: mode.rawValue, applied: good.count, rejected: rejected, withheld: 0, rows: reports)
     }

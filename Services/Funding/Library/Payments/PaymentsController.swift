@@ -45,8 +45,9 @@ struct PaymentsController {
         let rows = try ConfirmationImport.parse(Array(buffer.readableBytesView))
         let moment = context.moment
         let settings = context.settings
+        let outbox = context.environment.outbox
         let report = try await context.database.write { db in
-            try ConfirmationImport.apply(rows, mode: mode, by: actor, at: moment, settings: settings, in: db)
+            try ConfirmationImport.apply(rows, mode: mode, by: actor, at: moment, settings: settings, outbox: outbox, in: db)
         }
         if report.rejected > 0 && mode == .all {
             throw Problem(.unprocessableContent, titleZh: "确认文件中有不符的行，未确认任何拨付",

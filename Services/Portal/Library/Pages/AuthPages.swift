@@ -215,7 +215,7 @@ struct AuthPages {
         case .expert: "/expert"
         case .federation: "/federation"
         case .operator: "/operator/accounts"
-        default: "/home"
+        case .finance, .auditOffice: "/funds"
         }
     }
 

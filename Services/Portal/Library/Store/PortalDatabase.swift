@@ -70,6 +70,8 @@ public struct PortalDatabase: Sendable {
                 ALTER TABLE account ADD COLUMN totp_last_step INTEGER;
                 """)
         }
+        // The inbox and the to-do lists it keeps (Store/Todos.swift).
+        Todos.migrate(&migrator)
         return migrator
     }
 

@@ -12,7 +12,8 @@ struct FormMiddleware: RouterMiddleware {
     typealias Context = PortalContext
 
     func handle(_ request: Request, context: PortalContext, next: (Request, PortalContext) async throws -> Response) async throws -> Response {
-        guard request.method == .post else { return try await next(request, context) }
+        // `POST /events` is the webhook receiver: signed by a service, not a browser's form (TodoPages.swift).
+        guard request.method == .post, request.uri.path != "/events" else { return try await next(request, context) }
         var request = request
         var context = context
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)

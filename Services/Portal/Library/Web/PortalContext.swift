@@ -12,6 +12,8 @@ public struct PortalContext: RequestContext, SessionRequestContext {
     public var account: Account?
     public var tokens: [PlatformService: String] = [:]
     public var form = FormValues()
+    /// The signed-in account's open to-dos, for the badge on every page (TodoBadgeMiddleware).
+    public var todoCount: Int?
 
     public init(source: Source) {
         coreContext = .init(source: source)

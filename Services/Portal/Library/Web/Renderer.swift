@@ -43,6 +43,8 @@ struct Chrome {
     var flash: String?
     var flashIsError: Bool
     var csrf: String
+    /// The badge: the account's open to-dos (nil when signed out).
+    var todoCount: Int?
 
     init(title: String, context: PortalContext) {
         self.title = title
@@ -54,6 +56,7 @@ struct Chrome {
         flashIsError = message?.hasPrefix(PortalContext.errorMark) == true
         flash = message.map { $0.hasPrefix(PortalContext.errorMark) ? String($0.dropFirst()) : $0 }
         csrf = context.csrf
+        todoCount = context.account == nil ? nil : context.todoCount ?? 0
     }
 
     static func navigation(for account: Account?) -> [NavItem] {
@@ -70,9 +73,20 @@ struct Chrome {
             items.insert(NavItem(href: "/federation", label: "待决定事项"), at: 0)
         case .operator?:
             items.insert(NavItem(href: "/operator/accounts", label: "账户管理"), at: 0)
+            items.insert(NavItem(href: "/operator", label: "运维控制台"), at: 0)
         default:
             break
         }
+        // 经费管理 (FinancePages) for the three offices that handle money.
+        if let role = account?.role, [.department, .finance, .auditOffice].contains(role) {
+            items.insert(NavItem(href: "/funds", label: "经费管理"), at: role == .department ? 2 : 0)
+        }
+        // 周期管理 (CyclePages) for the department and the federation.
+        if let role = account?.role, role == .department || role == .federation {
+            items.insert(NavItem(href: "/cycle", label: "周期管理"), at: role == .department ? 3 : 1)
+        }
+        // 统计报表 (ReportPages) for the department.
+        if account?.role == .department { items.insert(NavItem(href: "/reports", label: "统计报表"), at: 4) }
         return items
     }
 }

@@ -1,0 +1,152 @@
+import Foundation
+import Hummingbird
+import ServiceKit
+import StudioDomain
+
+/// 经费检查 (Art 16): the biennial joint inspection of a studio's funds as a checklist with its three sign-offs
+/// (经济工作部, 财务部, 经审办), each signed from that office's own account with its own token; findings (compliant, or
+/// misuse with its amount and rectification deadline, which funding sends on to assessment); the close by the
+/// department. Funding decides who may sign and when an inspection may close.
+struct InspectionPages {
+    let renderer: Renderer
+    let gateway: ServiceGateway
+
+    var routes: RouteCollection<PortalContext> {
+        let routes = RouteCollection(context: PortalContext.self)
+        routes.add(middleware: AccessMiddleware(roles: [.department, .finance, .auditOffice]))
+        routes.get("", use: list)
+        routes.get(":id", use: show)
+        routes.post(":id/sign-off", use: signOff)
+        routes.post(":id/findings", use: addFinding)
+        routes.post(":id/close", use: close)
+        return routes
+    }
+
+    struct Inspection: Decodable {
+        var id: String
+        var studioId: String
+        var dueOn: String
+        var status: String
+        var article: String
+        var signOffs: [SignOff]
+        var missingSignOffs: [String]
+        var findings: [Finding]
+        var closedBy: String?
+        struct SignOff: Decodable { var role: String; var roleZh: String; var signedBy: String; var signedAt: Date; var note: String? }
+        struct Finding: Decodable {
+            var id: String; var kind: String; var grantId: String?; var amount: Money?; var description: String
+            var rectificationDeadline: String?; var recordedBy: String; var status: String
+        }
+    }
+
+    struct Listing: Decodable { var items: [Inspection] }
+
+    static let offices: [(role: Role, name: String)] = [(.department, "经济工作部"), (.finance, "财务部"), (.auditOffice, "经审办")]
+
+    struct Row { var id: String; var studioId: String; var dueOn: String; var status: String; var signed: String }
+
+    @Sendable func list(_ request: Request, context: PortalContext) async throws -> Response {
+        let items = try await gateway.get(.funding, "/inspections", token: context.token(.funding)).orFail().decode(Listing.self).items
+        let rows = items.map {
+            Row(id: $0.id, studioId: $0.studioId, dueOn: $0.dueOn, status: $0.status == "closed" ? "已办结" : "进行中",
+                signed: "\($0.signOffs.count)/3")
+        }
+        struct View { var rows: [Row]; var empty: Bool }
+        return renderer.html("inspections", title: "经费检查", view: View(rows: rows, empty: rows.isEmpty), context: context)
+    }
+
+    struct CheckItem { var office: String; var signed: Bool; var by: String; var at: String; var note: String; var mine: Bool }
+    struct FindingRow { var kind: String; var misuse: Bool; var amount: String; var grant: String; var description: String; var deadline: String; var by: String; var status: String }
+
+    struct DetailView {
+        var id: String
+        var studioId: String
+        var dueOn: String
+        var article: String
+        var closed: Bool
+        var checklist: [CheckItem]
+        var canSign: Bool
+        var findings: [FindingRow]
+        var noFindings: Bool
+        var canClose: Bool
+        var errors: [String: [IssueView]]
+        var formErrors: [IssueView]
+        var amount: String
+        var description: String
+        var deadline: String
+        var misuseChosen: Bool
+    }
+
+    func detail(_ id: String, context: PortalContext, issues: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let account = try context.requireAccount()
+        let inspection = try await gateway.get(.funding, "/inspections/\(PublicPages.pathComponent(id))", token: context.token(.funding)).orFail().decode(Inspection.self)
+        let checklist = Self.offices.map { office -> CheckItem in
+            let signed = inspection.signOffs.first { $0.role == office.role.rawValue }
+            return CheckItem(office: office.name, signed: signed != nil, by: signed?.signedBy ?? "", at: signed.map { Dates.instant($0.signedAt) } ?? "",
+                             note: signed?.note ?? "", mine: office.role == account.role)
+        }
+        var errors: [String: [IssueView]] = [:]
+        var formErrors: [IssueView] = []
+        for issue in issues {
+            if ["kind", "amount", "description", "rectificationDeadline", "grantId"].contains(issue.field) { errors[issue.field, default: []].append(IssueView(issue)) }
+            else { formErrors.append(IssueView(issue)) }
+        }
+        let view = DetailView(
+            id: inspection.id, studioId: inspection.studioId, dueOn: inspection.dueOn, article: inspection.article, closed: inspection.status == "closed",
+            checklist: checklist,
+            canSign: inspection.status != "closed" && !inspection.signOffs.contains { $0.role == account.role.rawValue },
+            findings: inspection.findings.map {
+                FindingRow(kind: $0.kind == "misuse" ? "违规使用" : "合规", misuse: $0.kind == "misuse", amount: $0.amount.map(FinancePages.yuan) ?? "",
+                           grant: $0.grantId ?? "", description: $0.description, deadline: $0.rectificationDeadline ?? "", by: $0.recordedBy,
+                           status: $0.status == "withdrawn" ? "已撤回" : "有效")
+            },
+            noFindings: inspection.findings.isEmpty,
+            canClose: account.role == .department && inspection.status != "closed",
+            errors: errors, formErrors: formErrors,
+            amount: context.form["amount"] ?? "", description: context.form["description"] ?? "", deadline: context.form["rectificationDeadline"] ?? "",
+            misuseChosen: context.form["kind"] == "misuse")
+        return renderer.html("inspection", title: "经费检查", view: view, context: context, status: status)
+    }
+
+    @Sendable func show(_ request: Request, context: PortalContext) async throws -> Response {
+        try await detail(try context.parameters.require("id"), context: context)
+    }
+
+    @Sendable func signOff(_ request: Request, context: PortalContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        struct Body: Encodable { var note: String? }
+        let note = context.form["note"].flatMap { $0.isEmpty ? nil : $0 }
+        let reply = try await gateway.call(.funding, "POST", "/inspections/\(PublicPages.pathComponent(id))/sign-offs", token: context.token(.funding), json: Body(note: note))
+        if let issues = try reply.refusal() { return try await detail(id, context: context, issues: issues, status: .unprocessableContent) }
+        return Redirect.to("/funds/inspections/\(PublicPages.pathComponent(id))", flash: "已签字确认。", context: context)
+    }
+
+    @Sendable func addFinding(_ request: Request, context: PortalContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = context.form
+        var amount: Money?
+        if let text = form["amount"], !text.isEmpty {
+            guard let parsed = try? Money.parse(yuan: text.replacingOccurrences(of: ",", with: "")) else {
+                return try await detail(id, context: context, issues: [DomainIssue(code: "amount.format", field: "amount", messageZh: "金额须为元，最多两位小数",
+                                                                                   messageEn: "amount in yuan with at most two decimals")],
+                                        status: .unprocessableContent)
+            }
+            amount = parsed
+        }
+        struct Body: Encodable { var kind: String; var grantId: String?; var amount: Money?; var description: String; var rectificationDeadline: String? }
+        func optional(_ name: String) -> String? { form[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let body = Body(kind: form["kind"] ?? "", grantId: optional("grantId"), amount: amount, description: form["description"] ?? "",
+                        rectificationDeadline: optional("rectificationDeadline"))
+        let reply = try await gateway.call(.funding, "POST", "/inspections/\(PublicPages.pathComponent(id))/findings", token: context.token(.funding), json: body)
+        if let issues = try reply.refusal() { return try await detail(id, context: context, issues: issues, status: .unprocessableContent) }
+        return Redirect.to("/funds/inspections/\(PublicPages.pathComponent(id))",
+                           flash: body.kind == "misuse" ? "已记录违规使用，已通知考核管理跟进整改（第十六条）。" : "已记录检查结论。", context: context)
+    }
+
+    @Sendable func close(_ request: Request, context: PortalContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let reply = try await gateway.call(.funding, "POST", "/inspections/\(PublicPages.pathComponent(id))/close", token: context.token(.funding), json: [String: String]())
+        if let issues = try reply.refusal() { return try await detail(id, context: context, issues: issues, status: .unprocessableContent) }
+        return Redirect.to("/funds/inspections/\(PublicPages.pathComponent(id))", flash: "检查已办结。", context: context)
+    }
+}
