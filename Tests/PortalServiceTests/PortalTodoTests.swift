@@ -130,6 +130,41 @@ final class PortalTodoTests: XCTestCase {
         }
     }
 
+    func testAnExpertSeesANewAssignmentUntilTheirSheetIsInAndARecusalTakesItAway() async throws {
+        let sender = EventSender()
+        let portal = try await makePortal(sender)
+        let wang = account(.expert, "e-wang"), li = account(.expert, "e-li"), zhao = account(.expert, "e-zhao")
+        try await portal.application.test(.router) { client in
+            try await sender.deliver(ApplicationSubmitted(application: content("a-9", body: "330802", studio: "柯城焊接工作室"), submittedOn: LocalDate("2026-03-02")!),
+                                     from: .intake, client: client)
+            // Given review's panel of 王 and 李 for the application
+            let panel = try await sender.deliver(ExpertPanelChanged(applicationID: "a-9", roundID: "round-2026-naming", expertIDs: ["e-li", "e-wang"]), from: .review, client: client)
+            XCTAssertEqual(panel.outcome, "applied")
+            // Then each of them, and nobody else, has it to score
+            for expert in [wang, li] {
+                let open = try await items(portal, expert)
+                XCTAssertEqual(open.map(\.title), ["评审任务：柯城焊接工作室"])
+                XCTAssertEqual(open.first?.link, "/expert/applications/a-9")
+            }
+            let none = try await items(portal, zhao)
+            XCTAssertEqual(none, [])
+            // When 王 submits, 王's item is done; a redelivery changes nothing
+            let submitted = try await sender.deliver(ScoreSheetSubmitted(applicationID: "a-9", roundID: "round-2026-naming", expertID: "e-wang"), from: .review, client: client)
+            let again = try await sender.redeliver(submitted.envelope, client: client)
+            XCTAssertEqual(again.outcome, "duplicate")
+            let wangOpen = try await items(portal, wang)
+            XCTAssertEqual(wangOpen, [])
+            do { let got = try await items(portal, wang, open: false).map(\.doneReason); XCTAssertEqual(got, ["评分表已提交"]) }
+            // When 李 recuses and 赵 takes the place, 李's item is done (not theirs any more) and 赵 has one
+            try await sender.deliver(ExpertPanelChanged(applicationID: "a-9", roundID: "round-2026-naming", expertIDs: ["e-wang", "e-zhao"]), from: .review, client: client)
+            let liOpen = try await items(portal, li)
+            XCTAssertEqual(liOpen, [])
+            do { let got = try await items(portal, li, open: false).map(\.doneReason); XCTAssertEqual(got, ["已不在该申报的评审组（回避或调整）"]) }
+            do { let got = try await items(portal, zhao).map(\.title); XCTAssertEqual(got, ["评审任务：柯城焊接工作室"]) }
+            do { let got = try await items(portal, wang); XCTAssertEqual(got, [], "a panel naming 王 again does not reopen a sheet already in") }
+        }
+    }
+
     func testEventsFromTwoSendersInEitherOrderGiveTheSameList() async throws {
         let sender = EventSender()
         let portal = try await makePortal(sender)

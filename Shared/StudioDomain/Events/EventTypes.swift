@@ -16,7 +16,7 @@ public enum EventTypes {
     public static var payloadTypes: [any DomainEvent.Type] {
         [
             RoundOpened.self, ApplicationSubmitted.self, ApplicationAmended.self, ApplicationWithdrawn.self,
-            ApplicationStatusChanged.self, ExpertPanelChanged.self,
+            ApplicationStatusChanged.self, ExpertPanelChanged.self, ScoreSheetSubmitted.self,
             StudioNamed.self, ProjectGrantAwarded.self, DemonstrationSelected.self,
             StudioRegistered.self, StudioCycleChanged.self, StudioChanged.self, StudioRevoked.self,
             StudioRenewed.self, StudioExpired.self, DemonstrationAccepted.self,
@@ -39,6 +39,8 @@ public enum EventTypes {
             entry(ApplicationWithdrawn.self, [.intake], [.review], "申报已撤回", "An application was withdrawn."),
             entry(ApplicationStatusChanged.self, [.review], [.intake], "申报状态变更", "Review changed an application's status."),
             entry(ExpertPanelChanged.self, [.review], [.intake], "评审专家组变更（第十一条）", "The experts who may read an application changed (Art. 11)."),
+            // Received by the portal's to-do lists only (PortalFeed).
+            entry(ScoreSheetSubmitted.self, [.review], [], "专家已提交评分表（第十一条）", "An expert submitted a score sheet (Art. 11)."),
             entry(StudioNamed.self, [.review], [.assessment, .funding], "工作室获命名（第十一条）", "A studio was named (Art. 11)."),
             entry(ProjectGrantAwarded.self, [.review], [.assessment, .funding], "获课题经费补助（第十三条）", "A project grant was awarded (Art. 13)."),
             entry(DemonstrationSelected.self, [.review], [.assessment, .funding], "入选示范性创新工作室（第十四条）", "A studio was selected for demonstration status (Art. 14)."),

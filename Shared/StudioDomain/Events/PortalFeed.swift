@@ -12,6 +12,8 @@ public enum PortalFeed {
         ApplicationSubmitted.eventType, ApplicationAmended.eventType, ApplicationWithdrawn.eventType,
         // review: a return for amendment (the county's to-do), the grants owed (finance's to-do).
         ApplicationStatusChanged.eventType, StudioNamed.eventType, ProjectGrantAwarded.eventType,
+        // review: an expert's panel (a new assignment) and their submitted sheet (the assignment done).
+        ExpertPanelChanged.eventType, ScoreSheetSubmitted.eventType,
         // assessment: the register (studio names), an expired cycle (the department's overdue assessment), its end.
         StudioRegistered.eventType, StudioRenewed.eventType, StudioRevoked.eventType, StudioExpired.eventType,
         DemonstrationAccepted.eventType,

@@ -44,6 +44,25 @@ public struct ExpertPanelChanged: DomainEvent {
     }
 }
 
+/// `score_sheet.submitted`: an expert submitted (or confirmed) their score sheet for an application (Art 11). No
+/// service needs it; the portal's to-do lists close the expert's "评审任务" with it.
+public struct ScoreSheetSubmitted: DomainEvent {
+    public static let eventType = "score_sheet.submitted"
+    public static let version = 1
+
+    public var applicationID: ApplicationID
+    public var roundID: RoundID
+    public var expertID: String
+
+    public var aggregate: String { Aggregates.application(applicationID) }
+
+    public init(applicationID: ApplicationID, roundID: RoundID, expertID: String) {
+        self.applicationID = applicationID
+        self.roundID = roundID
+        self.expertID = expertID
+    }
+}
+
 // Review → assessment, funding.
 
 /// `studio.named`: the city federation named the studio (Art 11); assessment registers it and starts its

@@ -14,6 +14,7 @@ import StudioDomain
 /// | 退回补正 (return for amendment) | the application's county (screening body) | review's `application.status_changed` to `returnedForAmendment` | intake's `application.amended` or `.withdrawn`, or review moving it on |
 /// | 拨付经费 (a grant to pay, Art 12–14) | finance | `studio.named`, `project_grant.awarded`, `demonstration.accepted` | funding's `grant.paid`, or `studio.revoked` (unpaid grants stop) |
 /// | 考核逾期 (overdue assessment, Art 17) | the department | assessment's `studio.expired` | `studio.renewed` (a late assessment passed) or `studio.revoked` |
+/// | 评审任务 (an application to score, Art 11) | the expert | review's `panel.changed` naming them | `score_sheet.submitted` by them, or a later `panel.changed` without them (recusal, a late conflict) |
 ///
 /// The events come from different senders, each ordered only within itself, so an end may arrive before its
 /// start (an amendment before review's return reaches the portal): the ends are remembered per application and
@@ -25,6 +26,7 @@ public enum Todos {
         case grantProject = "grant_project"
         case grantDemonstration = "grant_demonstration"
         case assessmentOverdue = "assessment_overdue"
+        case assignment
     }
 
     public struct Item: Sendable, Equatable {
@@ -129,6 +131,29 @@ public enum Todos {
                 try close(aggregate: Aggregates.application(data.applicationID), kinds: [.amendment], before: Millis.date(endedAt),
                           reason: known?["ended_reason"] ?? "已处理", by: envelope.id, in: db)
             }
+        }
+        handlers.on(ExpertPanelChanged.self) { db, envelope in
+            // One application's events arrive in review's order (its aggregate), so the panel is the latest one.
+            let data = envelope.data
+            let id = data.applicationID.rawValue
+            let name = try String.fetchOne(db, sql: "SELECT studio_name FROM todo_application WHERE application_id = ?", arguments: [id]) ?? id
+            for expert in data.expertIDs {
+                try open(key: "assignment:\(id):\(expert)", role: .expert, subject: expert, kind: .assignment, aggregate: Aggregates.application(data.applicationID),
+                         title: "评审任务：\(name)", detail: "请阅读申报材料并提交评分表；如有利害关系请申请回避。", link: "/expert/applications/\(id)",
+                         envelope: envelope.header, in: db)
+            }
+            let left = try String.fetchAll(db, sql: "SELECT key FROM todo WHERE aggregate = ? AND kind = ? AND done_at IS NULL",
+                                           arguments: [Aggregates.application(data.applicationID), Kind.assignment.rawValue])
+                .filter { key in !data.expertIDs.contains { key == "assignment:\(id):\($0)" } }
+            for key in left {
+                try db.execute(sql: "UPDATE todo SET done_at = ?, done_reason = ?, done_by = ? WHERE key = ? AND done_at IS NULL",
+                               arguments: [Millis.from(envelope.occurredAt), "已不在该申报的评审组（回避或调整）", envelope.id, key])
+            }
+        }
+        handlers.on(ScoreSheetSubmitted.self) { db, envelope in
+            let data = envelope.data
+            try db.execute(sql: "UPDATE todo SET done_at = ?, done_reason = ?, done_by = ? WHERE key = ? AND done_at IS NULL",
+                           arguments: [Millis.from(envelope.occurredAt), "评分表已提交", envelope.id, "assignment:\(data.applicationID.rawValue):\(data.expertID)"])
         }
         handlers.on(StudioNamed.self) { db, envelope in
             let data = envelope.data

@@ -224,6 +224,7 @@ struct ScoringController {
             if sheet.enteredBy != nil, sheet.confirmedAt == nil { sheet.confirmedAt = now }
             try ScoreSheetStore.save(sheet, round: round.id, nowMillis: Millis.from(now), in: db)
             try Audit.record("sheet.submitted", round: round.id, application: application.id, detail: ["expert": expert], actor: "expert:\(expert)", at: Millis.from(now), in: db)
+            try environment.outbox.append(ScoreSheetSubmitted(applicationID: ApplicationID(application.id), roundID: RoundID(round.id), expertID: expert), in: db)
             return try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)!
         }
     }
@@ -308,6 +309,7 @@ struct ScoringController {
             try ScoreSheetStore.save(sheet, round: round.id, nowMillis: millis, in: db)
             try Audit.record("sheet.confirmed", round: round.id, application: application.id, detail: ["expert": expert, "enteredBy": sheet.enteredBy ?? ""],
                              actor: "expert:\(expert)", at: millis, in: db)
+            try environment.outbox.append(ScoreSheetSubmitted(applicationID: ApplicationID(application.id), roundID: RoundID(round.id), expertID: expert), in: db)
             return try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)!
         }
     }
