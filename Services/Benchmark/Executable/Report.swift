@@ -166,12 +166,18 @@ struct Report {
 
             How each figure is taken:
 
+            0. **Counters** (machine-independent): 1,000 durable submissions by 1 and by 32 connections, and 2,000
+               test events delivered intake → review; WAL pages appended while a reader pinned on the truncated WAL
+               holds every checkpoint off (and the commits they came in), and system calls of every thread of the
+               service (`strace -c -f -p`), each on a fresh process after a warm-up.
             1. **Intake**: `POST /applications` with `"submit": true` by screening-body tokens, each with its own
                `Idempotency-Key` and studio name (so no duplicate rule refuses it); a 201 means the application, its
                version and its `application.submitted` event are committed (SQLite WAL, `synchronous = FULL`: fsync
                before the 2xx). Reference: `GET /health` of the same process (no token, no database). Closed loop,
                \(options.warmup) s warm-up then \(options.duration) s measured per point; afterwards the SQLite file is
-               opened and every counted 201 must be a submitted application with its event.
+               opened and every counted 201 must be a submitted application with its event. At 32 connections the
+               same point is also measured with wrk (`-t2`, a Lua script making each submission unique), both its
+               `/health` and its submissions, so the ratio of both load generators is printed.
             2. **Delivery**: intake → review wired with a subscription and a shared secret. Latency: \(options.latencyEvents)
                events at \(options.latencyRate)/s, one producer transaction each, on 50 aggregates;
                `webhook_test_received.received_at` (consumer, stamped in its inbox transaction) −
@@ -179,7 +185,10 @@ struct Report {
                SQLite files (1 ms resolution). The reference column is `delivery.completed_at` − `occurred_at`: until
                the producer has recorded the consumer's 2xx. Throughput: \(options.throughputEvents) events on 200 aggregates
                committed 100 per transaction by four clients while the dispatcher delivers; events / (last inbox stamp −
-               first outbox stamp).
+               first outbox stamp). Ceilings, after each burst: the same burst from the producer to a receiver that
+               answers 204 without a database (events / (last `completed_at` − first `occurred_at`)), and the
+               consumer's `Inbox.receive` alone on a fresh file configured as the services' are, by 32 callers
+               with group commit; the burst and the drain are printed as fractions of the lower one.
             3. **Backlog**: the consumer is killed (SIGKILL), \(options.backlogEvents) events are committed on 100 aggregates
                (1,000 per transaction), then the consumer is started; the time is from its spawn until its inbox has
                applied all of them (polled every 20 ms from the inbox's per-aggregate last sequence, a hundred rows; every
