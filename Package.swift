@@ -129,6 +129,7 @@ targets.append(.executableTarget(
         "ReviewService", "Messaging", "StudioDomain", "PlatformClient",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Hummingbird", package: "hummingbird"),
     ],
     path: "Services/Benchmark/Executable",
     swiftSettings: swiftSettings

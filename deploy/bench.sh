@@ -10,10 +10,11 @@ cd "$(dirname "$0")/.."
 SCRATCH="${STUDIO_BENCH_SCRATCH:-.build-bench}"
 PYTHON="${PYTHON:-python3}"
 
-for package in libsqlite3-dev libcurl4-openssl-dev; do
+# wrk: the second load generator beside studiobench's own; strace: the system-call counts of `--only counters`.
+for package in libsqlite3-dev libcurl4-openssl-dev wrk strace; do
     if ! dpkg -s "$package" >/dev/null 2>&1; then
         echo "installing $package" >&2
-        apt-get install -y "$package" >/dev/null
+        apt-get install -y "$package" >/dev/null || { apt-get update >/dev/null && apt-get install -y "$package" >/dev/null; }
     fi
 done
 if ! "$PYTHON" -c 'import ortools, numpy' >/dev/null 2>&1; then

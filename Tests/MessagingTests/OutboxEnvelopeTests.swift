@@ -35,4 +35,12 @@ final class OutboxEnvelopeTests: XCTestCase {
         XCTAssertTrue(id.dropFirst(4).allSatisfy { "0123456789abcdef".contains($0) })
         XCTAssertNotEqual(Outbox.messageID(), Outbox.messageID())
     }
+
+    func testMessageIDsSortInTheOrderTheyWereMade() {
+        // UUIDv7: the outbox's, the deliveries' and the inbox's keys grow at the right edge of their trees.
+        let ids = (0..<5000).map { _ in Outbox.messageID() }
+        XCTAssertEqual(ids, ids.sorted())
+        XCTAssertEqual(Set(ids).count, ids.count)
+        XCTAssertTrue(ids.allSatisfy { $0.dropFirst(4).dropFirst(12).first == "7" }, "version 7 after the 48-bit time")
+    }
 }

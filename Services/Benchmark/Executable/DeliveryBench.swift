@@ -173,6 +173,22 @@ struct DeliveryBench {
     var latency: [LatencyRun] = []
     var throughput: [ThroughputRun] = []
     var backlog: [BacklogRun] = []
+    /// Same-run ceilings (`Ceilings`), events/s: transport (null receiver) and storage (the inbox alone).
+    var ceilings: [(transport: Double, storage: Double)] = []
+    var lowerCeiling: Double { median(ceilings.map { min($0.transport, $0.storage) }) }
+    /// The same ceilings measured right before each backlog drain.
+    var backlogCeilings: [(transport: Double, storage: Double)] = []
+    var backlogLowerCeiling: Double { median(backlogCeilings.map { min($0.transport, $0.storage) }) }
+
+    /// STUDIOBENCH_NO_CEILINGS=1 skips them (for quick experiments).
+    mutating func measureCeilings(options: BenchOptions, repetition: Int) throws {
+        guard ProcessInfo.processInfo.environment["STUDIOBENCH_NO_CEILINGS"] == nil else { return }
+        let transport = try Ceilings.transport(events: options.throughputEvents, options: options)
+        let storage = try Ceilings.storage(events: options.throughputEvents, options: options)
+        ceilings.append((transport, storage))
+        print(String(format: "  rep %d: ceilings: transport (same dispatcher → a receiver answering 204, no database) %.0f events/s | storage (the inbox's receive alone, 32 callers, group commit) %.0f events/s",
+                     repetition + 1, transport, storage))
+    }
 
     mutating func runLatencyAndThroughput(options: BenchOptions) throws {
         for repetition in 0..<options.repetitions {
@@ -228,11 +244,18 @@ struct DeliveryBench {
                                             lost: tput.produced - tput.distinctReceived, duplicates: tput.received - tput.distinctReceived))
             print(String(format: "  rep %d: latency p50 %.1f ms p99 %.1f ms (until the producer holds the 2xx: p50 %.1f p99 %.1f) | burst %d events at %.0f events/s",
                          repetition + 1, latency.last!.p50, latency.last!.p99, latency.last!.roundTripP50, latency.last!.roundTripP99, tput.received, throughput.last!.eventsPerSecond))
+            pair.cleanUp(keep: options.keep)
+            try measureCeilings(options: options, repetition: repetition)
         }
     }
 
     mutating func runBacklog(options: BenchOptions) throws {
         for repetition in 0..<options.backlogRepetitions {
+            // The drain's own ceilings, measured right before it: one taken minutes earlier, in another phase of the
+            // machine's noise, gave a "fraction" of 2.1 (BENCHMARKS.md, second round of issue 20).
+            let before = ceilings.count
+            try measureCeilings(options: options, repetition: repetition)
+            if ceilings.count > before { backlogCeilings.append(ceilings.removeLast()) }
             let pair = try DeliveryPair(root: try makeTemporaryFolder("backlog"))
             defer { pair.cleanUp(keep: options.keep) }
             try pair.consumer.start()

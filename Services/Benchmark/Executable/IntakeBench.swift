@@ -21,6 +21,10 @@ struct IntakeBench {
     var memoryAfterLoad: Memory?
     var startupMillis: Double = 0
     var submissionsStored = 0
+    /// wrk at 32 connections, per repetition: `/health`, then durable submissions.
+    var wrk: [(health: Wrk.Result, submit: Wrk.Result)] = []
+    /// 2xx answers wrk counted (each must be stored too).
+    var wrkCreated = 0
     var eventsStored = 0
 
     static let screeningBodies = ["330802", "330803", "330822", "330824", "330825", "330881"]
@@ -54,29 +58,50 @@ struct IntakeBench {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A started intake with an open naming round, the screening bodies' tokens and the form template.
+    struct Fixture: @unchecked Sendable {
+        var intake: ServiceProcess
+        var tokens: [String]
+        var template: String
+
+        static func start(root: String) throws -> Fixture {
+            let intake = ServiceProcess(name: "intake", dataDir: root)
+            let department = try intake.admin(["token", "issue", "--role", "department", "--label", "bench"])
+            var bodyTokens: [String] = []
+            for body in IntakeBench.screeningBodies {
+                bodyTokens.append(try intake.admin(["token", "issue", "--role", "screening_body", "--subject", body, "--label", "bench \(body)"]))
+            }
+            try intake.start()
+            let today = LocalDate(Date())
+            let api = APIClient(baseURL: intake.baseURL, token: department)
+            let opened = try api.expect(201, "POST", "/rounds", json: ["kind": "naming", "year": today.year, "opensOn": today.description,
+                                                                      "deadline": today.adding(days: 30).description])
+            guard let roundId = opened.object["id"] as? String else { throw BenchError("no round id: \(opened.text)") }
+            let template = IntakeBench.formTemplate(today: today).replacingOccurrences(of: "{ROUND}", with: roundId)
+            // One submission by hand: it must be accepted and submitted, or the benchmark measures refusals.
+            let probe = APIClient(baseURL: intake.baseURL, token: bodyTokens[0])
+            let first = try probe.expect(201, "POST", "/applications", json: try JSONSerialization.jsonObject(with: Data(template.replacingOccurrences(of: "{N}", with: "0").utf8)),
+                                         headers: [("Idempotency-Key", "bench-probe")])
+            guard first.object["status"] as? String == "submitted" else { throw BenchError("the probe was not submitted: \(first.text.prefix(600))") }
+            return Fixture(intake: intake, tokens: bodyTokens, template: template)
+        }
+
+        /// The request of submission number `n` (its own studio name, unit and Idempotency-Key).
+        func submission(_ n: Int, thread: Int) -> OutboundRequest {
+            OutboundRequest(method: "POST", url: intake.baseURL + "/applications",
+                            headers: [("Authorization", "Bearer \(tokens[thread % tokens.count])"), ("Idempotency-Key", "bench-\(n)")],
+                            body: Array(template.replacingOccurrences(of: "{N}", with: String(n)).utf8))
+        }
+    }
+
     mutating func run(options: BenchOptions) throws {
         let root = try makeTemporaryFolder("intake")
         defer { if !options.keep { try? FileManager.default.removeItem(atPath: root) } }
-        let intake = ServiceProcess(name: "intake", dataDir: root)
-        let department = try intake.admin(["token", "issue", "--role", "department", "--label", "bench"])
-        var bodyTokens: [String] = []
-        for body in Self.screeningBodies {
-            bodyTokens.append(try intake.admin(["token", "issue", "--role", "screening_body", "--subject", body, "--label", "bench \(body)"]))
-        }
-        try intake.start()
+        let fixture = try Fixture.start(root: root)
+        let intake = fixture.intake
         defer { intake.stop() }
         startupMillis = intake.startupMillis
-        let today = LocalDate(Date())
-        let api = APIClient(baseURL: intake.baseURL, token: department)
-        let opened = try api.expect(201, "POST", "/rounds", json: ["kind": "naming", "year": today.year, "opensOn": today.description,
-                                                                  "deadline": today.adding(days: 30).description])
-        guard let roundId = opened.object["id"] as? String else { throw BenchError("no round id: \(opened.text)") }
-        let template = Self.formTemplate(today: today).replacingOccurrences(of: "{ROUND}", with: roundId)
-        // One submission by hand: it must be accepted and submitted, or the benchmark measures refusals.
-        let probe = APIClient(baseURL: intake.baseURL, token: bodyTokens[0])
-        let first = try probe.expect(201, "POST", "/applications", json: try JSONSerialization.jsonObject(with: Data(template.replacingOccurrences(of: "{N}", with: "0").utf8)),
-                                     headers: [("Idempotency-Key", "bench-probe")])
-        guard first.object["status"] as? String == "submitted" else { throw BenchError("the probe was not submitted: \(first.text.prefix(600))") }
+        let bodyTokens = fixture.tokens, template = fixture.template
         usleep(300_000)
         memoryIdle = intake.memory
 
@@ -110,6 +135,21 @@ struct IntakeBench {
                 if let error = submit.firstError { print("  note: intake submissions had \(submit.errors) failures, first: \(error.prefix(300))") }
                 print(String(format: "  rep %d, %3d conns: /health %8.0f req/s p99 %6.2f ms (server %.2f cores) | submit %7.0f req/s p50 %6.2f ms p99 %6.2f ms (server %.2f cores)",
                              repetition + 1, connections, trivial.perSecond, trivial.p99, trivialCPU / window, submit.perSecond, submit.p50, submit.p99, submitCPU / window))
+                // The same point with wrk (32 connections only): /health, then durable submissions.
+                if connections == 32, Wrk.available {
+                    do {
+                        let health = try Wrk.run(url: url + "/health", connections: connections, duration: options.duration, script: Wrk.healthScript, folder: root)
+                        let posted = try Wrk.run(url: url, connections: connections, duration: options.duration,
+                                                 script: Wrk.submissionScript(template: template, tokens: tokens, base: 100_000_000 * (repetition + 1)), folder: root)
+                        wrk.append((health, posted))
+                        wrkCreated += posted.requests - posted.non2xx
+                        print(String(format: "  rep %d, %3d conns, wrk: /health %8.0f req/s p99 %6.2f ms | submit %7.0f req/s p50 %6.2f ms p99 %6.2f ms (non-2xx %d, socket errors %d) | ratio %.3f",
+                                     repetition + 1, connections, health.perSecond, health.p99, posted.perSecond, posted.p50, posted.p99, posted.non2xx, posted.socketErrors,
+                                     posted.perSecond / health.perSecond))
+                    } catch {
+                        print("  note: wrk failed: \(error)")
+                    }
+                }
             }
         }
         memoryAfterLoad = intake.memory

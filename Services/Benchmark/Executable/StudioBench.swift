@@ -24,8 +24,8 @@ struct StudioBench: ParsableCommand {
         commandName: "studiobench",
         abstract: "Benchmarks of the platform, each figure beside its reference measured in the same run; writes BENCHMARKS.md.")
 
-    @Option(help: "Sections to run, comma-separated: intake, delivery, backlog, assignment, footprint, portal, lists (default all)")
-    var only: String = "intake,delivery,backlog,assignment,footprint,portal,lists"
+    @Option(help: "Sections to run, comma-separated: counters, intake, delivery, backlog, assignment, footprint, portal, lists (default all)")
+    var only: String = "counters,intake,delivery,backlog,assignment,footprint,portal,lists"
     @Option(help: "Repetitions of each measurement (the median is quoted)") var repetitions: Int = 3
     @Option(help: "Repetitions of the 100,000-event backlog (default: --repetitions)") var backlogRepetitions: Int?
     @Option(help: "Seconds of each measured load window") var duration: Double = 5
@@ -55,6 +55,12 @@ struct StudioBench: ParsableCommand {
         var report = Report(options: options, command: command ?? CommandLine.arguments.joined(separator: " "))
         let started = Date()
 
+        if sections.contains("counters") {
+            print("== 0. machine-independent figures (WAL pages with checkpoints held off; strace -c -f system calls)")
+            var bench = CostBench()
+            try bench.run(options: options)
+            report.counters = bench
+        }
         if sections.contains("intake") {
             print("== 1. intake under load (\(options.repetitions) × \(options.duration) s per point)")
             var bench = IntakeBench()

@@ -19,6 +19,11 @@ public enum ServiceDatabase {
                 // `CheckpointService` checkpoints in the background; the writer's own (on the commit path) is a
                 // backstop for when that one falls behind.
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+                // Group commit runs each caller's work in a savepoint, and a batch's savepoint journal outgrew SQLite's
+                // 64 KiB in-memory spill threshold: a temporary file opened, written and closed per batch (`openat`,
+                // `pwrite64`, `close` in `studiobench --only counters`). In memory it is the pages the batch changed,
+                // dropped at its commit; durability is the WAL's, unchanged.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
             if db.configuration.readonly {
                 // A reader's cache is dropped whenever the writer commits (WAL), which under load is all the time:

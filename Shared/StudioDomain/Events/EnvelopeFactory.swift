@@ -9,7 +9,7 @@ public enum Aggregates {
 
 extension Envelope where Payload: DomainEvent {
     /// An envelope for `event`, its type, version and aggregate taken from the event so they cannot disagree.
-    public init(_ event: Payload, id: String = UUID().uuidString.lowercased(), occurredAt: Date = Date(),
+    public init(_ event: Payload, id: String = TimeOrderedID.uuidString(), occurredAt: Date = Date(),
                 source: PlatformService, sequence: Int64) {
         self.init(header: EventHeader(id: id, type: Payload.eventType, version: Payload.version, occurredAt: occurredAt,
                                       source: source.rawValue, aggregate: event.aggregate, sequence: sequence),

@@ -11,8 +11,9 @@ extension DomainIdentifier {
     public init(rawValue: String) { self.init(rawValue) }
     public init(stringLiteral value: String) { self.init(value) }
 
-    /// A fresh identifier: a random UUID in lowercase, the form every service stores and compares.
-    public static func new() -> Self { Self(UUID().uuidString.lowercased()) }
+    /// A fresh identifier: a UUID in lowercase, the form every service stores and compares; version 7
+    /// (`TimeOrderedID`), so rows keyed by identifiers made one after another are written side by side.
+    public static func new() -> Self { Self(TimeOrderedID.uuidString()) }
 
     public var description: String { rawValue }
 

@@ -62,9 +62,11 @@ enum GrantIntake {
         return .created(id)
     }
 
-    /// `QZ2027-N-1A2B3C4D`: short enough for a bank clerk to type, unique with the grant id behind it.
+    /// `QZ2027-N-1A2B3C4D5E`: short enough for a bank clerk to type, unique with the grant id behind it. The last ten
+    /// hex digits of the id: ids are time-ordered (UUIDv7), so their first ten are the time to a quarter of a second
+    /// and two grants decided together would share them; the last ones are random.
     static func reference(for kind: GrantKind, year: Int, id: String) -> String {
         let letter = switch kind { case .naming: "N"; case .projectGrant: "P"; case .demonstration: "D" }
-        return "QZ\(year)-\(letter)-" + id.replacingOccurrences(of: "-", with: "").prefix(10).uppercased()
+        return "QZ\(year)-\(letter)-" + id.replacingOccurrences(of: "-", with: "").suffix(10).uppercased()
     }
 }
