@@ -128,6 +128,27 @@ try:
     b.click("开启批次")
     b.expect(f"已开启{far}年度示范性创新工作室" in b.text(), f"the round is open; saw {b.text()[:400]}")
     b.shot("round-opened")
+
+    b.step("the department imports experts from a sheet: a bad row refuses the sheet, the corrected one imports")
+    import os, tempfile
+    header = "专家编号,姓名,工作单位,所在地区代码,专业领域,职称或技能等级,最多评审份数,申报的关系,关系人\r\n"
+    sheet = os.path.join(tempfile.mkdtemp(), "experts.csv")
+    stamp = str(far)
+    rows = f"IMP-{stamp}-1,钱立,衢州学院,330802,装备制造/数控加工,教授,5,,\r\nIMP-{stamp}-2,孙青,江山职校,330881,农产品加工/胡柚,高级技师,多个,,\r\n"
+    with open(sheet, "w", encoding="utf-8-sig") as f:
+        f.write(header + rows)
+    b.go("/department/experts")
+    b.driver.find_element(By.ID, "x-file").send_keys(sheet)
+    b.click("导入")
+    b.expect("第3行“最多评审份数”" in b.text() and f"IMP-{stamp}-1" not in b.driver.find_element(By.XPATH, "//table[@class='list']").text,
+             f"the bad row is named and nobody imported; saw {b.text()[:500]}")
+    b.shot("experts-import-refused")
+    with open(sheet, "w", encoding="utf-8-sig") as f:
+        f.write(header + rows.replace(",多个,", ",4,"))
+    b.driver.find_element(By.ID, "x-file").send_keys(sheet)
+    b.click("导入")
+    b.expect("导入 2 名专家" in b.text() and f"IMP-{stamp}-2" in b.text(), f"the sheet is imported; saw {b.text()[:400]}")
+    b.shot("experts-imported")
     print(f"{b.step_number} steps passed; screenshots in {args.screenshots}", flush=True)
 except WebDriverException as error:
     b.fail(f"{type(error).__name__}: {error.msg}")

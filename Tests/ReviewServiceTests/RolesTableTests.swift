@@ -24,6 +24,8 @@ final class RolesTableTests: XCTestCase {
         "get /applications/{application}": .only(.department, .federation, .expert),
         "get /experts": .only(.department),
         "post /experts": .only(.department),
+        "post /experts/import": .only(.department),
+        "get /experts/import-template.csv": .only(.department),
         "get /experts/{expert}": .only(.department, .expert),
         "put /experts/{expert}": .only(.department),
         "put /rounds/{round}/experts/{expert}": .only(.department),

@@ -31,6 +31,7 @@ public struct ReviewModule: ServiceModule {
         RoundsController(environment: environment).add(to: router)
         QualificationController(environment: environment).add(to: router)
         ExpertsController(environment: environment).add(to: router)
+        ExpertImport(environment: environment).add(to: router)
         AssignmentController(environment: environment).add(to: router)
         ScoringController(environment: environment).add(to: router)
         RankingController(environment: environment).add(to: router)

@@ -113,7 +113,7 @@ struct DepartmentPages {
         var listed: [Listed]
         var objections: [Objection]
         struct Listed { var id: String; var studio: String }
-        struct Objection { var roundId: String; var id: Int64; var studio: String; var text: String; var receivedOn: String; var open: Bool; var outcome: String }
+        struct Objection { var roundId: String; var id: Int64; var studio: String; var text: String; var receivedOn: String; var open: Bool; var outcome: String; var from: String }
     }
 
     struct AssignmentBody: Decodable {
@@ -127,7 +127,10 @@ struct DepartmentPages {
         var lines: [Line]
     }
     struct NoticeBody: Decodable {
-        struct Objection: Decodable { var id: Int64; var applicationId: String; var text: String; var receivedOn: LocalDate; var upheld: Bool?; var resolution: String? }
+        struct Objection: Decodable {
+            var id: Int64; var applicationId: String; var text: String; var receivedOn: LocalDate; var upheld: Bool?; var resolution: String?
+            var source: String?; var objectorName: String?; var objectorContact: String?
+        }
         var startsOn: LocalDate; var endsOn: LocalDate; var workingDays: Int; var applicationIds: [String]; var objections: [Objection]
     }
 
@@ -179,7 +182,10 @@ struct DepartmentPages {
             objections: (notice?.objections ?? []).map { objection in
                 .init(roundId: id, id: objection.id, studio: names[objection.applicationId] ?? objection.applicationId, text: objection.text,
                       receivedOn: Dates.chinese(objection.receivedOn), open: objection.upheld == nil,
-                      outcome: objection.upheld.map { ($0 ? "成立：" : "不成立：") + (objection.resolution ?? "") } ?? "待处理")
+                      outcome: objection.upheld.map { ($0 ? "成立：" : "不成立：") + (objection.resolution ?? "") } ?? "待处理",
+                      from: objection.source == "public"
+                        ? "公示页面：\([objection.objectorName, objection.objectorContact].compactMap { $0 }.joined(separator: "，"))"
+                        : "经济工作部登记")
             })
         return renderer.html("department_round", title: view.title, view: view, context: context)
     }

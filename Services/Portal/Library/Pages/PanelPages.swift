@@ -13,6 +13,8 @@ struct PanelPages {
     func add(to routes: RouteCollection<PortalContext>) {
         routes.get("experts", use: experts)
         routes.post("experts", use: addExpert)
+        routes.post("experts/import", use: importExperts)
+        routes.get("experts/import-template.csv", use: expertTemplate)
         routes.get("experts/:expert", use: editExpert)
         routes.post("experts/:expert", use: saveExpert)
         routes.post("rounds/:round/step", use: step)
@@ -66,12 +68,14 @@ struct PanelPages {
         var maxLoad: String
         var relatedPerson: String
         var errors: [IssueView]
+        var importErrors: [IssueView]
     }
 
     static let relationshipKinds: [(String, String)] = [("", "无"), ("masterApprentice", "师徒关系"), ("supplier", "供应商/客户关系"),
                                                         ("formerEmployer", "原工作单位"), ("relative", "亲属关系")]
 
-    func expertsPage(_ context: PortalContext, values: FormValues = FormValues(), errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func expertsPage(_ context: PortalContext, values: FormValues = FormValues(), errors: [DomainIssue] = [], importErrors: [DomainIssue] = [],
+                     status: HTTPResponse.Status = .ok) async throws -> Response {
         let experts = try await gateway.all(.review, "/experts", token: context.token(.review), as: ExpertRow.self)
         let bodies = ReferenceData.defaults
         let kinds = Dictionary(uniqueKeysWithValues: Self.relationshipKinds)
@@ -84,7 +88,8 @@ struct PanelPages {
                                bodies: [.init(value: "", label: "不限", selected: false)] + bodies.screeningBodies.map { .init(value: $0.code, label: $0.nameZh, selected: $0.code == values["screeningBodyCode"]) },
                                kinds: Self.relationshipKinds.map { .init(value: $0.0, label: $0.1, selected: $0.0 == values["relationship"]) },
                                id: values["id"] ?? "", name: values["name"] ?? "", unitName: values["unitName"] ?? "", specialities: values["specialities"] ?? "",
-                               maxLoad: values["maxLoad"] ?? "10", relatedPerson: values["relatedPerson"] ?? "", errors: errors.map(IssueView.init))
+                               maxLoad: values["maxLoad"] ?? "10", relatedPerson: values["relatedPerson"] ?? "", errors: errors.map(IssueView.init),
+                               importErrors: importErrors.map(IssueView.init))
         return renderer.html("department_experts", title: "专家库", view: view, context: context, status: status)
     }
 
@@ -119,6 +124,28 @@ struct PanelPages {
             return try await expertsPage(context, values: form, errors: refused, status: .unprocessableContent)
         }
         return Redirect.to("/department/experts", flash: "已添加专家“\(expert.name)”。", context: context)
+    }
+
+    /// 专家库 from the department's sheet (CSV or .xlsx): review reads and checks it, all or nothing.
+    @Sendable func importExperts(_ request: Request, context: PortalContext) async throws -> Response {
+        guard let file = context.form.file(named: "file"), !file.bytes.isEmpty else {
+            return try await expertsPage(context, importErrors: [DomainIssue(code: "input_file", field: "file", messageZh: "请选择专家名单文件（CSV 或 .xlsx）。", messageEn: "choose a sheet")],
+                                         status: .unprocessableContent)
+        }
+        let reply = try await gateway.send(.review, "POST", "/experts/import", token: context.token(.review), body: file.bytes,
+                                           headers: [("Content-Type", "application/octet-stream")])
+        if let refused = try reply.refusal([400, 409, 413, 422]) {
+            return try await expertsPage(context, importErrors: refused, status: .unprocessableContent)
+        }
+        struct Imported: Decodable { var imported: Int }
+        let count = (try? reply.decode(Imported.self).imported) ?? 0
+        return Redirect.to("/department/experts", flash: "已从“\(file.fileName)”导入 \(count) 名专家。", context: context)
+    }
+
+    @Sendable func expertTemplate(_ request: Request, context: PortalContext) async throws -> Response {
+        let reply = try await gateway.get(.review, "/experts/import-template.csv", token: context.token(.review)).orFail()
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: reply.contentDisposition ?? "attachment; filename=experts-template.csv"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 
     /// An expert's whole record as review keeps it, so an edit sends back what the form does not show unchanged.

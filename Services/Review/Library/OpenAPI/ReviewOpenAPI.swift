@@ -48,6 +48,13 @@ enum ReviewOpenAPI {
                                      schema: OpenAPIBuilder.ref("ExpertList")),
             OpenAPIBuilder.operation(method: "post", summary: "Add an expert (department)",
                                      body: .json("Expert"), status: 201, schema: OpenAPIBuilder.ref("Expert"))),
+        OpenAPIBuilder.path("/experts/import",
+            OpenAPIBuilder.operation(method: "post", summary: "Import experts from the department's sheet, CSV (UTF-8 or GB18030) or .xlsx, all or nothing; every problem names its row and column (department)",
+                                     body: OpenAPIBuilder.Body([("text/csv", "{ type: string }"), ("application/octet-stream", "{ type: string, format: binary }")]),
+                                     status: 201, description: "Imported", schema: OpenAPIBuilder.ref("ExpertImport"), errors: [400, 401, 403, 409, 413, 422])),
+        OpenAPIBuilder.path("/experts/import-template.csv",
+            OpenAPIBuilder.operation(method: "get", summary: "The expert sheet's header and one example row, UTF-8 (department)",
+                                     description: "The template", schema: "{ type: string }", contentTypes: ["text/csv"], errors: [401, 403])),
         OpenAPIBuilder.path("/experts/{expert}",
             OpenAPIBuilder.operation(method: "get", summary: "One expert (department; an expert sees only themself)",
                                      parameters: [expert], schema: OpenAPIBuilder.ref("Expert")),
@@ -165,6 +172,12 @@ enum ReviewOpenAPI {
     ].joined(separator: "\n")
 
     static let schemas = """
+        ExpertImport:
+          type: object
+          required: [imported, experts]
+          properties:
+            imported: { type: integer }
+            experts: { type: array, items: { type: string } }
         DecisionInput:
           type: object
           description: optional; approve the list without entries that drew an objection during the notice, with the reason
