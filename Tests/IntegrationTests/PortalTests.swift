@@ -124,6 +124,9 @@ final class PortalTests: XCTestCase {
             ("/department/rounds/\(round)/panel/change", [("applicationId", "any"), ("addExpertId", "EXP-ROLE"), ("reason", "冒充")]),
             ("/department/rounds/\(round)/panel/conflict", [("expertId", "EXP-ROLE"), ("applicationId", "any"), ("reason", "冒充")]),
             ("/department/rounds/\(round)/panel/availability", [("expertId", "EXP-ROLE"), ("maxLoad", "200")]),
+            ("/department/rounds/new", [("kind", "naming"), ("year", "2040"), ("opensOn", "2040-03-01"), ("deadline", "2040-04-01")]),
+            ("/department/experts/import", [("file", "专家编号,姓名")]),
+            ("/department/experts/EXP-ROLE", [("name", "冒充"), ("unitName", "某"), ("specialities", "数控"), ("maxLoad", "200")]),
             ("/operator/accounts", [("role", "department"), ("name", "冒充"), ("username", "intruder")]),
         ]
         for (path, fields) in forms {
@@ -154,6 +157,14 @@ final class PortalTests: XCTestCase {
         XCTAssertEqual(try asExpert.call("POST", "/rounds/\(round)/decision", json: [String: String]()).status, 403)
         XCTAssertEqual(try asExpert.call("GET", "/rounds").status, 403)
         XCTAssertEqual(try asExpert.call("PATCH", "/rounds/\(round)", json: ["quota": 12]).status, 403)
+        XCTAssertEqual(try asExpert.call("POST", "/experts/import", json: Array("专家编号,姓名\r\nX,Y\r\n".utf8), headers: [("Content-Type", "text/csv")]).status, 403)
+        let intakeToken = try XCTUnwrap(try database.read { db in
+            try String.fetchOne(db, sql: "SELECT t.token FROM account_token t JOIN account a ON a.id = t.account_id WHERE a.username = 'EXP-ROLE' AND t.service = 'intake'")
+        })
+        let intakeAsExpert = APIClient(baseURL: portal.live.processes["intake"]!.baseURL, token: intakeToken)
+        XCTAssertEqual(try intakeAsExpert.call("POST", "/rounds", json: ["kind": "naming", "year": 2040, "opensOn": "2040-03-01", "deadline": "2040-04-01"],
+                                               headers: [("Idempotency-Key", UUID().uuidString)]).status, 403)
+        XCTAssertEqual(try asExpert.call("PUT", "/experts/EXP-ROLE", json: ["id": "EXP-ROLE", "name": "冒充", "unitName": "某", "specialities": ["数控"], "maxLoad": 200]).status, 403)
         XCTAssertEqual(try asExpert.call("POST", "/rounds/\(round)/assignment/changes", json: ["applicationId": someApplication, "addExpertId": "EXP-ROLE", "reason": "x"]).status, 403)
         XCTAssertEqual(try asExpert.call("POST", "/rounds/\(round)/conflicts", json: ["applicationId": someApplication, "expertId": "EXP-ROLE", "reason": "x"]).status, 403)
         XCTAssertEqual(try asExpert.call("PUT", "/rounds/\(round)/experts/EXP-ROLE", json: ["available": true, "maxLoad": 200]).status, 403)

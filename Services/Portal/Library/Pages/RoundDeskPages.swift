@@ -92,15 +92,7 @@ struct RoundDeskPages {
     @Sendable func openRound(_ request: Request, context: PortalContext) async throws -> Response {
         let form = context.form
         var issues: [DomainIssue] = []
-        func whole(_ name: String, _ label: String) -> Int? {
-            let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { return nil }
-            guard let value = Int(text) else {
-                issues.append(DomainIssue(code: "input_integer", field: name, messageZh: "\(label)须为整数。", messageEn: "\(name) is a whole number"))
-                return nil
-            }
-            return value
-        }
+        func whole(_ name: String, _ label: String) -> Int? { FormField.whole(form, name, label, issues: &issues) }
         func day(_ name: String, _ label: String) -> String? {
             let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces)
             guard LocalDate(text) != nil else {
@@ -211,15 +203,7 @@ struct RoundDeskPages {
         let form = context.form
         let current = try await roundDetail(id, context: context).round
         var issues: [DomainIssue] = []
-        func whole(_ name: String, _ label: String) -> Int? {
-            let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { return nil }
-            guard let number = Int(text) else {
-                issues.append(DomainIssue(code: "input_integer", field: name, messageZh: "\(label)须为整数。", messageEn: "\(name) is a whole number"))
-                return nil
-            }
-            return number
-        }
+        func whole(_ name: String, _ label: String) -> Int? { FormField.whole(form, name, label, issues: &issues) }
         var input = SettingsInput(quota: whole("quota", "推荐名额"), minimumScore: whole("minimumScore", "最低分"),
                                   outlierThreshold: whole("outlierThreshold", "偏离提示阈值"), noticeWorkingDays: whole("noticeWorkingDays", "公示期"))
         let deadline = (form["scoringDeadline"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -418,15 +402,7 @@ struct RoundDeskPages {
         struct Input: Encodable { var available: Bool; var maxLoad: Int?; var minLoad: Int? }
         let form = context.form
         var issues: [DomainIssue] = []
-        func whole(_ name: String, _ label: String) -> Int? {
-            let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { return nil }
-            guard let value = Int(text) else {
-                issues.append(DomainIssue(code: "input_integer", field: name, messageZh: "\(label)须为整数。", messageEn: "\(name) is a whole number"))
-                return nil
-            }
-            return value
-        }
+        func whole(_ name: String, _ label: String) -> Int? { FormField.whole(form, name, label, issues: &issues) }
         let input = Input(available: form["available"] != "false", maxLoad: whole("maxLoad", "本批次评审上限"), minLoad: whole("minLoad", "本批次最低评审量"))
         guard issues.isEmpty else { return try await panelPage(round, context: context, errors: issues, form: "availability", status: .unprocessableContent) }
         let expert = form["expertId"] ?? ""
@@ -564,6 +540,17 @@ struct RoundDeskPages {
 
 /// Small form fields for the department's settings pages, drawn by `partials/field` like the application form's.
 enum FormField {
+    /// A whole number typed into `name`: nil when left empty; a problem beside the field when it is not a number.
+    static func whole(_ form: FormValues, _ name: String, _ label: String, issues: inout [DomainIssue]) -> Int? {
+        let text = (form[name] ?? "").trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        guard let value = Int(text) else {
+            issues.append(DomainIssue(code: "input_integer", field: name, messageZh: "\(label)须为整数。", messageEn: "\(name) is a whole number"))
+            return nil
+        }
+        return value
+    }
+
     static func text(_ name: String, _ label: String, _ value: String, hint: String? = nil, errors: [IssueView]) -> ApplicationFormView.Field {
         .init(name: name, id: "f-\(name)", label: label, value: value, hint: hint, isText: true, isDate: false, isNumber: false, isTextarea: false,
               isSelect: false, options: [], errors: errors, invalid: !errors.isEmpty)
