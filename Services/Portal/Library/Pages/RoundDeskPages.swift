@@ -103,16 +103,14 @@ struct RoundDeskPages {
         }
         struct Input: Encodable { var kind: String; var year: Int; var opensOn: String; var deadline: String; var quotaPerBody: Int?; var quotas: [String: Int]? }
         let year = whole("year", "年度")
-        if year == nil, issues.isEmpty { issues.append(.required("year", nameZh: "年度", nameEn: "The year")) }
+        if (form["year"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty { issues.append(.required("year", nameZh: "年度", nameEn: "The year")) }
         let opensOn = day("opensOn", "开始受理日期"), deadline = day("deadline", "县区报送截止日期")
         let perBody = whole("quotaPerBody", "每个初审单位推荐名额")
         var quotas: [String: Int] = [:]
         for body in ReferenceData.defaults.screeningBodies where body.active {
-            if let value = whole("quota.\(body.code)", "\(body.nameZh)的名额") {
-                quotas[body.code] = value
-                if let last = issues.last, last.field == "quota.\(body.code)" { issues[issues.count - 1].field = "quotas.\(body.code)" }
-            }
+            if let value = whole("quota.\(body.code)", "\(body.nameZh)的名额") { quotas[body.code] = value }
         }
+        // Beside the input, under intake's name for the field.
         for index in issues.indices where issues[index].field.hasPrefix("quota.") { issues[index].field = "quotas." + issues[index].field.dropFirst("quota.".count) }
         guard issues.isEmpty, let year, let opensOn, let deadline else {
             return try await newRoundPage(context, values: form, errors: issues, status: .unprocessableContent)
@@ -154,7 +152,7 @@ struct RoundDeskPages {
         }
         func value(_ name: String, _ current: String) -> String { values?[name] ?? current }
         let range = detail.quotaRange.count == 2 ? "\(detail.quotaRange[0])–\(detail.quotaRange[1])" : ""
-        var fields = [
+        let fields = [
             FormField.text("quota", "推荐名额", value("quota", String(round.quota)), hint: round.kind == .naming ? "第九条：一般每年命名10个；可设 \(range)" : "\(round.kind.article.chinese)：可设 \(range)", errors: take("quota")),
             FormField.text("minimumScore", "最低分（满分100）", value("minimumScore", String(round.minimumScore)), hint: "低于此分不推荐", errors: take("minimumScore")),
             FormField.text("expertsPerApplication", "每件评审专家人数", value("expertsPerApplication", String(round.expertsPerApplication)), hint: "第十一条专家组评审；1–15", errors: take("expertsPerApplication")),
@@ -166,7 +164,6 @@ struct RoundDeskPages {
             FormField.date("scoringDeadline", "评分截止日期", value("scoringDeadline", round.scoringDeadline?.description ?? ""), errors: take("scoringDeadline")),
             FormField.text("noticeWorkingDays", "公示期（工作日）", value("noticeWorkingDays", String(round.noticeWorkingDays)), hint: "1–30 个工作日", errors: take("noticeWorkingDays")),
         ]
-        fields.removeAll { $0.name.isEmpty }
         let count = max(round.rubric.criteria.count, Int(values?["criteriaCount"] ?? "") ?? 0)
         let criteria = (0..<(count + 1)).map { index -> SettingsView.Line in
             let current = index < round.rubric.criteria.count ? round.rubric.criteria[index] : nil

@@ -84,7 +84,8 @@ struct AssignmentController {
                             """, arguments: [applications[a].id, experts[e].id, roundID, Int(problem.pairCost(a, e)), identity.actor, now])
                     }
                 }
-                try PanelAccess.publish(applications: try ApplicationStore.inRound(roundID, in: db).map(\.id), outbox: environment.outbox, nowMillis: now, in: db)
+                let panels = Dictionary(uniqueKeysWithValues: chosen.enumerated().map { a, indexes in (applications[a].id, indexes.map { experts[$0].id }) })
+                try PanelAccess.publish(round: roundID, panels: panels, outbox: environment.outbox, nowMillis: now, in: db)
                 try Audit.record("assignment.run", round: roundID, detail: ["totalCost": totalCost, "applications": applications.count, "experts": experts.count],
                                  actor: identity.actor, at: now, in: db)
                 return try view(round, in: db)
