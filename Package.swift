@@ -103,6 +103,18 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(
+        name: "ServiceKitTests",
+        dependencies: [
+            "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ],
+        path: "Tests/ServiceKitTests",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "IntegrationTests",
         dependencies: [
             "Messaging", "ServiceKit", "StudioDomain", "CCurl", "PlatformClient",
@@ -182,6 +194,7 @@ for service in services {
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         path: "Services/\(service)/Library",
         // Review ships the holiday calendars (法定节假日和调休) of the years whose State Council notice is out.

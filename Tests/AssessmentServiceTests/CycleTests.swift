@@ -83,9 +83,15 @@ final class CycleTests: XCTestCase {
         }
     }
 
-    func testWindowDaysComeFromTheEnvironment() {
-        XCTAssertEqual(AssessmentSettings.from(environment: ["ASSESSMENT_WINDOW_DAYS": "60"]).assessmentWindowDays, 60)
-        XCTAssertEqual(AssessmentSettings.from(environment: ["ASSESSMENT_WINDOW_DAYS": "0"]).assessmentWindowDays, 90)
-        XCTAssertEqual(AssessmentSettings.from(environment: [:]).assessmentWindowDays, 90)
+    func testWindowDaysComeFromTheFlagOrElseTheEnvironmentAndABadValueStopsTheStart() throws {
+        let options = try AssessmentOptions.parse([])
+        XCTAssertEqual(try options.settings(environment: SettingsEnvironment(["ASSESSMENT_WINDOW_DAYS": "60"])).assessmentWindowDays, 60)
+        XCTAssertEqual(try options.settings(environment: SettingsEnvironment([:])).assessmentWindowDays, 90)
+        XCTAssertEqual(try AssessmentOptions.parse(["--assessment-window-days", "30"])
+            .settings(environment: SettingsEnvironment(["ASSESSMENT_WINDOW_DAYS": "60"])).assessmentWindowDays, 30, "the flag wins")
+        XCTAssertThrowsError(try options.settings(environment: SettingsEnvironment(["ASSESSMENT_WINDOW_DAYS": "0"]))) { error in
+            XCTAssertTrue("\(error)".contains("ASSESSMENT_WINDOW_DAYS"), "\(error)")
+        }
+        XCTAssertThrowsError(try options.settings(environment: SettingsEnvironment(["ASSESSMENT_WINDOW_DAYS": "ninety"])))
     }
 }

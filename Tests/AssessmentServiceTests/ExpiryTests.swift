@@ -118,7 +118,8 @@ final class ExpiryTests: XCTestCase {
             XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).map(\.data.expiredOn), [LocalDate("2026-06-11")!])
         }
         XCTAssertEqual(AssessmentSettings().expiryGraceDays, 90)
-        XCTAssertEqual(AssessmentSettings.from(environment: ["ASSESSMENT_EXPIRY_GRACE_DAYS": "30"]).expiryGraceDays, 30)
-        XCTAssertEqual(AssessmentSettings.from(environment: ["ASSESSMENT_EXPIRY_GRACE_DAYS": "0"]).expiryGraceDays, 90, "out of range: the default")
+        let options = try AssessmentOptions.parse([])
+        XCTAssertEqual(try options.settings(environment: SettingsEnvironment(["ASSESSMENT_EXPIRY_GRACE_DAYS": "30"])).expiryGraceDays, 30)
+        XCTAssertThrowsError(try options.settings(environment: SettingsEnvironment(["ASSESSMENT_EXPIRY_GRACE_DAYS": "0"])), "out of range: refused at start")
     }
 }

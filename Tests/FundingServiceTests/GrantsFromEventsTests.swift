@@ -3,6 +3,7 @@ import GRDB
 import Messaging
 import StudioDomain
 import TestSupport
+import ServiceKit
 import XCTest
 @testable import FundingService
 
@@ -51,8 +52,12 @@ final class GrantsFromEventsTests: XCTestCase {
         try fixture.setBudget(2026, yuan: 100_000)
         let studio = try await fixture.nameStudio()
         XCTAssertEqual(try fixture.grants(studio: studio).first?.amountFen, 1_234_567)
-        XCTAssertEqual(FundingSettings.fromEnvironment(["FUNDING_PROJECT_GRANT_FEN": "3000000", "FUNDING_OVERSPEND": "flag"]).amount(for: .projectGrant),
-                       Money(yuan: 30_000))
+        let configured = try FundingOptions.parse([]).settings(environment: SettingsEnvironment(["FUNDING_PROJECT_GRANT_FEN": "3000000", "FUNDING_OVERSPEND": "flag"]))
+        XCTAssertEqual(configured.amount(for: .projectGrant), Money(yuan: 30_000))
+        XCTAssertEqual(configured.overspend, .flag)
+        XCTAssertEqual(try FundingOptions.parse(["--payment-days", "10"]).settings(environment: SettingsEnvironment(["FUNDING_PAYMENT_DAYS": "20"])).paymentDays, 10)
+        XCTAssertThrowsError(try FundingOptions.parse([]).settings(environment: SettingsEnvironment(["FUNDING_OVERSPEND": "ignore"])))
+        XCTAssertThrowsError(try FundingOptions.parse([]).settings(environment: SettingsEnvironment(["FUNDING_NAMING_GRANT_FEN": "-5"])))
     }
 
     func testAGrantForAStudioNotYetRegisteredIsRejectedSoTheSenderRetries() async throws {

@@ -1,4 +1,4 @@
 import FundingService
 import ServiceKit
 
-await ServiceCLI.main(module: FundingModule())
+await ServiceCommand<FundingProgram>.launch()

@@ -8,7 +8,7 @@ import ServiceLifecycle
 public struct FundingModule: ServiceModule {
     public let settings: FundingSettings
 
-    public init(settings: FundingSettings = .fromEnvironment()) {
+    public init(settings: FundingSettings = .standard) {
         self.settings = settings
     }
 

@@ -48,12 +48,4 @@ public struct AssessmentSettings: Sendable {
         self.referenceData = referenceData
         self.expiryGraceDays = expiryGraceDays
     }
-
-    /// Reads `ASSESSMENT_WINDOW_DAYS` (1…365) and `ASSESSMENT_EXPIRY_GRACE_DAYS` (1…3650) from the given
-    /// environment, for the executable.
-    public static func from(environment: [String: String]) -> AssessmentSettings {
-        let days = environment["ASSESSMENT_WINDOW_DAYS"].flatMap(Int.init).flatMap { (1...365).contains($0) ? $0 : nil } ?? 90
-        let grace = environment["ASSESSMENT_EXPIRY_GRACE_DAYS"].flatMap(Int.init).flatMap { expiryGraceRange.contains($0) ? $0 : nil } ?? 90
-        return AssessmentSettings(assessmentWindowDays: days, expiryGraceDays: grace)
-    }
 }

@@ -1,11 +1,10 @@
-import Foundation
 import StudioDomain
 
 /// What the regulation leaves to the department (DOMAIN.md, "What the rules leave open"), as one value.
-/// The executable reads it from the environment at start-up; tests pass their own.
+/// The executable decodes it from its command line (`FundingOptions`); tests pass their own.
 public struct FundingSettings: Sendable, Equatable {
     /// What spending beyond a grant's balance (paid minus spent) does.
-    public enum OverspendPolicy: String, Sendable, Equatable {
+    public enum OverspendPolicy: String, Sendable, Equatable, CaseIterable {
         /// Refused with a 422.
         case refuse
         /// Recorded and flagged for the joint inspection (Art 16).
@@ -35,20 +34,4 @@ public struct FundingSettings: Sendable, Equatable {
     public static let standard = FundingSettings()
 
     public func amount(for kind: GrantKind) -> Money { amounts[kind] ?? kind.defaultAmount }
-
-    /// `FUNDING_NAMING_GRANT_FEN`, `FUNDING_PROJECT_GRANT_FEN`, `FUNDING_DEMONSTRATION_GRANT_FEN`,
-    /// `FUNDING_PAYMENT_DAYS`, `FUNDING_DUE_NOTICE_DAYS`, `FUNDING_OVERSPEND` (refuse|flag); anything absent or
-    /// unreadable keeps the regulation's default.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> FundingSettings {
-        var settings = FundingSettings()
-        let keys: [(GrantKind, String)] = [(.naming, "FUNDING_NAMING_GRANT_FEN"), (.projectGrant, "FUNDING_PROJECT_GRANT_FEN"),
-                                           (.demonstration, "FUNDING_DEMONSTRATION_GRANT_FEN")]
-        for (kind, key) in keys {
-            if let fen = environment[key].flatMap({ Int64($0) }), fen > 0 { settings.amounts[kind] = Money(fen: fen) }
-        }
-        if let days = environment["FUNDING_PAYMENT_DAYS"].flatMap({ Int($0) }), (0...365).contains(days) { settings.paymentDays = days }
-        if let days = environment["FUNDING_DUE_NOTICE_DAYS"].flatMap({ Int($0) }), (0...365).contains(days) { settings.dueNoticeDays = days }
-        if let policy = environment["FUNDING_OVERSPEND"].flatMap(OverspendPolicy.init(rawValue:)) { settings.overspend = policy }
-        return settings
-    }
 }
