@@ -226,7 +226,7 @@ final class ReviewHTTPTests: XCTestCase {
             XCTAssertEqual(first.errors.first?["article"] as? String, Article(13).reference)
             do { let reply = try await F.call(client, .post, "/applications/G2/qualification", token: dep, json: #"{"outcome":"pass"}"#); XCTAssertEqual(reply.status, .ok) }
             let unknown = try await F.call(client, .post, "/applications/G3/qualification", token: dep, json: #"{"outcome":"pass"}"#)
-            XCTAssertEqual(unknown.errorCodes, ["studio_not_in_register"])
+            XCTAssertEqual(unknown.errorCodes, ["studio_unknown"])
         }
         // A revoked studio's pending application stops, and intake hears why
         try await fixture.service.receive(StudioRevoked(studioID: old, reason: .plagiarismOrFraud, decidedOn: LocalDate("2026-09-20")!), from: "assessment")

@@ -111,4 +111,40 @@ final class EligibilityRulesTests: XCTestCase {
         XCTAssertEqual(EligibilityRules.projectGrant(heldCycle: StudioCycle(start: named), namedOn: named, submittedOn: date("2029-12-02"))?.code,
                        "studio_cycle_ended")
     }
+
+    /// "May this studio apply" is one rule for intake and review (Art 13, 14, 17, 20).
+    func testAStudiosOwnApplicationIsJudgedByOneRule() {
+        let id = StudioID("studio-1")
+        let named = date("2025-06-15")
+        func standing(level: StudioLevel = .city, status: StudioStatus = .active, reason: RevocationReason? = nil) -> StudioStanding {
+            StudioStanding(id: id, name: "钳工创新工作室", level: level, status: status, revocationReason: reason, namedOn: named,
+                           cycle: StudioCycle(start: named))
+        }
+        let inYear2 = date("2026-07-01")
+        func codes(_ kind: ApplicationKind, _ studio: StudioStanding?, on day: LocalDate = date("2026-07-01")) -> [String] {
+            EligibilityRules.studioApplication(kind, studioID: id, studio: studio, submittedOn: day).map(\.code)
+        }
+        // A city studio in its 2nd year may ask for a project grant and compete for demonstration
+        XCTAssertEqual(codes(.projectGrant, standing()), [])
+        XCTAssertEqual(codes(.demonstration, standing()), [])
+        // Art 13: city-level studios only; Art 14: provincial ones may compete for demonstration
+        XCTAssertEqual(codes(.projectGrant, standing(level: .provincial)), ["project_grant_city_only"])
+        XCTAssertEqual(codes(.demonstration, standing(level: .provincial)), [])
+        // Art 13: not in year 1
+        XCTAssertEqual(codes(.projectGrant, standing(), on: date("2026-06-14")), ["project_grant_before_second_year"])
+        // Art 20: revoked for fraud cites Art 20; Art 17: a failed assessment or an expired title cites Art 17
+        let fraud = EligibilityRules.studioApplication(.demonstration, studioID: id, studio: standing(status: .revoked, reason: .plagiarismOrFraud), submittedOn: inYear2)
+        XCTAssertEqual(fraud.map(\.code), ["studio_not_active"])
+        XCTAssertEqual(fraud.first?.article, Article(20).reference)
+        let failed = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: standing(status: .revoked, reason: .assessmentFailed), submittedOn: inYear2)
+        XCTAssertEqual(failed.first?.article, Article(17).reference)
+        let expired = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: standing(status: .expired), submittedOn: inYear2)
+        XCTAssertEqual(expired.first?.article, Article(17).reference)
+        // Not in the register (or another body's): unknown, citing the kind's article
+        let unknown = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: nil, submittedOn: inYear2)
+        XCTAssertEqual(unknown.map(\.code), ["studio_unknown"])
+        XCTAssertEqual(unknown.first?.article, Article(13).reference)
+        // A naming application has no studio to judge
+        XCTAssertEqual(codes(.naming, nil), [])
+    }
 }

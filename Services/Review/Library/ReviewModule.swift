@@ -20,6 +20,7 @@ public struct ReviewModule: ServiceModule {
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
         ReviewSchema.register(in: &migrator)
         ReviewSchema.migratePanelAccess(&migrator)
+        StudioReplica.migrate(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {

@@ -49,8 +49,7 @@ public enum EventTypes {
             entry(StudioChanged.self, [.assessment], [.intake, .review, .funding], "工作室单位名称或隶属关系变更（第十九条）", "A studio's unit name or affiliation changed (Art. 19)."),
             entry(StudioRevoked.self, [.assessment], [.intake, .review, .funding], "工作室命名被撤销（第十七条、第二十条）", "A studio's title was revoked (Art. 17, 20)."),
             entry(StudioRenewed.self, [.assessment], [.intake, .review, .funding], "工作室考核合格，保留称号（第十七条）", "A studio passed its cycle assessment (Art. 17)."),
-            // Review's replica does not take it yet (its owner is changing review): intake refuses the studio's applications.
-            entry(StudioExpired.self, [.assessment], [.intake, .funding], "工作室周期期满未考核，称号到期（第十七条）", "A studio's cycle ended unassessed and its title expired (Art. 17)."),
+            entry(StudioExpired.self, [.assessment], [.intake, .review, .funding], "工作室周期期满未考核，称号到期（第十七条）", "A studio's cycle ended unassessed and its title expired (Art. 17)."),
             entry(DemonstrationAccepted.self, [.assessment], [.intake, .review, .funding], "示范性创新工作室考核验收合格（第十四条）", "A demonstration studio passed acceptance (Art. 14)."),
             entry(InspectionMisuseFound.self, [.funding], [.assessment], "经费检查发现违规使用（第十五、十六条）", "An inspection found misused funds (Art. 15, 16)."),
             // Received by the portal's to-do lists only (PortalFeed), which is not one of the four services.
