@@ -1,3 +1,4 @@
+import ServiceKit
 import Foundation
 import GRDB
 import HTTPTypes
@@ -16,7 +17,7 @@ final class ExpenseTests: XCTestCase {
         let studio = try await fixture.nameStudio()
         let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
         let moment = Moment(fixture.clock.now())
-        let actor = Actor(event: "t", source: "t")
+        let actor = Agent(event: "t", source: "t")
         let paid = try await fixture.database.write { db in
             _ = try GrantWorkflow.approve(grant.id, by: actor, at: moment, in: db)
             return try GrantWorkflow.pay(grant.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)

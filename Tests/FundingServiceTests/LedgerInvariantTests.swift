@@ -81,7 +81,7 @@ final class LedgerInvariantTests: XCTestCase {
         try await assertRefused("REPLACE INTO funding_grant SELECT * FROM forged", fixture)
         // Then it is as decided, and its workflow still moves it on
         let moment = Moment(fixture.clock.now())
-        let approved = try await fixture.database.write { db in try GrantWorkflow.approve(grant.id, by: Actor(event: "t", source: "t"), at: moment, in: db) }
+        let approved = try await fixture.database.write { db in try GrantWorkflow.approve(grant.id, by: Agent(event: "t", source: "t"), at: moment, in: db) }
         XCTAssertEqual(approved.status, .approved)
         let after = try XCTUnwrap(fixture.grants(studio: studio).first)
         XCTAssertEqual(after.amountFen, 1_000_000)
@@ -101,7 +101,7 @@ final class LedgerInvariantTests: XCTestCase {
         var events: [any DomainEventSender] = []
         var previous: [LedgerEntry] = []
         var refusals = 0, paidCount = 0
-        let actor = Actor(event: "random", source: "test")
+        let actor = Agent(event: "random", source: "test")
         for step in 0..<steps {
             let moment = Moment(fixture.clock.now())
             let grants = try fixture.grants()

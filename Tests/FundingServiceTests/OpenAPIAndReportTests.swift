@@ -34,7 +34,7 @@ final class OpenAPIAndReportTests: XCTestCase {
         let jiangshan = try await fixture.nameStudio(body: "330881")
         try await fixture.service.receive(ProjectGrantAwarded(studioID: kecheng, applicationID: .new(), roundID: "p", year: 2026), from: "review")
         let moment = Moment(fixture.clock.now())
-        let actor = Actor(event: "t", source: "t")
+        let actor = Agent(event: "t", source: "t")
         let naming = try XCTUnwrap(fixture.grants(studio: kecheng).first { $0.kind == .naming })
         try await fixture.database.write { db in
             _ = try GrantWorkflow.approve(naming.id, by: actor, at: moment, in: db)

@@ -18,7 +18,7 @@ final class PaymentBatchTests: XCTestCase {
             let studio = try await fixture.nameStudio(unit: index == 0 ? "衢州元立金属制品有限公司" : "浙江\"龙游\"造纸, 有限公司")
             let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
             let moment = Moment(fixture.clock.now())
-            grants.append(try await fixture.database.write { db in try GrantWorkflow.approve(grant.id, by: Actor(event: "t", source: "t"), at: moment, in: db) })
+            grants.append(try await fixture.database.write { db in try GrantWorkflow.approve(grant.id, by: Agent(event: "t", source: "t"), at: moment, in: db) })
         }
         return grants
     }
@@ -72,7 +72,7 @@ final class PaymentBatchTests: XCTestCase {
         // The third grant was already confirmed paid
         let moment = Moment(fixture.clock.now())
         try await fixture.database.write { db in
-            _ = try GrantWorkflow.pay(grants[2].id, paymentReference: "BANK-000", paidOn: moment.today, by: Actor(event: "t", source: "t"), at: moment, settings: .standard, in: db)
+            _ = try GrantWorkflow.pay(grants[2].id, paymentReference: "BANK-000", paidOn: moment.today, by: Agent(event: "t", source: "t"), at: moment, settings: .standard, in: db)
         }
         let csv = "\u{FEFF}参考号,金额（元）,付款流水号,付款日期\r\n"
             + "\(grants[0].reference),10000.00,BANK-001,2026-09-20\r\n"   // good

@@ -1,3 +1,4 @@
+import ServiceKit
 import Foundation
 import GRDB
 import HummingbirdTesting
@@ -17,7 +18,7 @@ final class RevocationTests: XCTestCase {
         try await fixture.service.receive(ProjectGrantAwarded(studioID: studio, applicationID: .new(), roundID: "p", year: 2027), from: "review")
         try await fixture.service.receive(DemonstrationAccepted(studioID: studio, applicationID: .new(), year: 2027, acceptedOn: LocalDate("2026-09-10")!), from: "assessment")
         let moment = Moment(fixture.clock.now())
-        let actor = Actor(event: "test", source: "test")
+        let actor = Agent(event: "test", source: "test")
         let byKind = Dictionary(uniqueKeysWithValues: try fixture.grants(studio: studio).map { ($0.kind, $0) })
         XCTAssertEqual(byKind[.demonstration]?.status, .held)
         try await fixture.database.write { db in
@@ -53,7 +54,7 @@ final class RevocationTests: XCTestCase {
         try fixture.setBudget(2027, yuan: 100_000)
         let studio = try await fixture.nameStudio(unit: "旧单位有限公司")
         let moment = Moment(fixture.clock.now())
-        let actor = Actor(event: "test", source: "test")
+        let actor = Agent(event: "test", source: "test")
         let naming = try XCTUnwrap(fixture.grants(studio: studio).first)
         try await fixture.database.write { db in
             _ = try GrantWorkflow.approve(naming.id, by: actor, at: moment, in: db)

@@ -38,6 +38,16 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         self.init(status, titleZh: zh, titleEn: en, issues: [DomainIssue(code: code, field: field, article: article, messageZh: zh, messageEn: en)])
     }
 
+    /// A state-machine refusal (409): the code, the field and the article the rule rests on, where one does.
+    public static func conflict(_ code: String, field: String = "-", article: Article? = nil, zh: String, en: String) -> Problem {
+        Problem(.conflict, code: code, field: field, article: article?.reference, zh: zh, en: en)
+    }
+
+    /// One bad field (422), with the article where one applies.
+    public static func invalid(_ code: String, field: String, article: Article? = nil, zh: String, en: String) -> Problem {
+        .validation([DomainIssue(code: code, field: field, article: article?.reference, messageZh: zh, messageEn: en)])
+    }
+
     public static func validation(_ issues: [DomainIssue]) -> Problem {
         Problem(.unprocessableContent, titleZh: "请求未通过校验", titleEn: "the request failed validation", issues: issues)
     }

@@ -40,3 +40,19 @@ public enum QueryValues {
         return String(text)
     }
 }
+
+extension Request {
+    /// A query parameter's text; nil when absent or empty.
+    public func stringQuery(_ name: String) -> String? {
+        uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A query parameter as an integer, nil when absent; anything else is the kit's 400 naming it.
+    public func integerQuery(_ name: String) throws -> Int? {
+        guard let text = uri.queryParameters[Substring(name)] else { return nil }
+        guard let value = Int(String(text)) else {
+            throw QueryValues.invalid(name, zh: "须为整数", en: "it must be an integer")
+        }
+        return value
+    }
+}

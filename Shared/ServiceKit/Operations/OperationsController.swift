@@ -87,10 +87,6 @@ struct OperationsController {
         var graceSeconds: Int?
     }
 
-    struct Listing<Item: Encodable & Sendable>: ResponseEncodable {
-        var items: [Item]
-    }
-
     @Sendable func listSubscriptions(_ request: Request, context: AppRequestContext) async throws -> Listing<SubscriptionView> {
         try context.require(.operator)
         return Listing(items: try await database.read { db in try SubscriptionRecord.order(Column("name")).fetchAll(db) }.map { SubscriptionView($0) })

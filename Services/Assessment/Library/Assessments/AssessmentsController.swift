@@ -23,7 +23,7 @@ struct AssessmentsController {
     }
 
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Recorded> {
-        let actor = Actor(try context.require(.department))
+        let actor = Agent(try context.require(.department))
         let id = StudioID(try context.parameters.require("id"))
         let input = try await request.decodeJSON(CycleAssessmentInput.self, context: context)
         try await Expiry.sweep(environment, settings: settings)

@@ -80,7 +80,7 @@ enum CycleAssessment {
         var noticeID: NoticeID?
     }
 
-    static func record(_ input: CycleAssessmentInput, studioID: StudioID, actor: Actor, settings: AssessmentSettings,
+    static func record(_ input: CycleAssessmentInput, studioID: StudioID, actor: Agent, settings: AssessmentSettings,
                        outbox: Outbox, today: LocalDate, nowMillis: Int64, in db: Database) throws -> Outcome {
         var studio = try RegisteredStudio.require(studioID, in: db)
         // An expired studio is assessed late: a pass restores it, a fail revokes it.

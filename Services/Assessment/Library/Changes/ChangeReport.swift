@@ -65,7 +65,7 @@ enum ChangeReports {
         var note: String?
     }
 
-    static func report(studioID: StudioID, _ input: ReportInput, referenceData: ReferenceData, actor: Actor, today: LocalDate,
+    static func report(studioID: StudioID, _ input: ReportInput, referenceData: ReferenceData, actor: Agent, today: LocalDate,
                        nowMillis: Int64, in db: Database) throws -> ChangeReportView {
         let studio = try RegisteredStudio.require(studioID, in: db)
         try studio.requireTitle()
@@ -118,7 +118,7 @@ enum ChangeReports {
         var note: String?
     }
 
-    static func decide(reportID: String, _ input: DecisionInput, actor: Actor, outbox: Outbox, today: LocalDate, nowMillis: Int64,
+    static func decide(reportID: String, _ input: DecisionInput, actor: Agent, outbox: Outbox, today: LocalDate, nowMillis: Int64,
                        in db: Database) throws -> ChangeReportView {
         guard let report = try ChangeReportView.find(reportID, in: db) else { throw Problem.notFound("change report", zh: "变更报告", id: reportID) }
         guard report.status == "pending" else {

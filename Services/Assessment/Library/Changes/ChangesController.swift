@@ -17,7 +17,7 @@ struct ChangesController {
     }
 
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ChangeReportView> {
-        let actor = Actor(try context.require(.department))
+        let actor = Agent(try context.require(.department))
         let id = StudioID(try context.parameters.require("id"))
         let input = try await request.decodeJSON(ChangeReports.ReportInput.self, context: context)
         let now = environment.now()
@@ -39,7 +39,7 @@ struct ChangesController {
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> ChangeReportView {
-        let actor = Actor(try context.require(.federation))
+        let actor = Agent(try context.require(.federation))
         let id = try context.parameters.require("id")
         let input = try await request.decodeJSON(ChangeReports.DecisionInput.self, context: context)
         let now = environment.now()

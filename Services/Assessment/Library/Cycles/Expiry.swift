@@ -76,9 +76,9 @@ enum Expiry {
     }
 }
 
-extension Actor {
+extension Agent {
     /// The register's own clock: expiry is nobody's decision but the regulation's.
-    static let system = Actor(role: "system", subject: "expiry")
+    static let system = Agent(role: "system", subject: "expiry")
 }
 
 /// Runs the sweep hourly beside the server, so a studio expires on its day even when nobody reads the

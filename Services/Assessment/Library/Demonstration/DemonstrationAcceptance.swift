@@ -81,7 +81,7 @@ enum DemonstrationAcceptance {
         var reasons: String?
     }
 
-    static func record(acceptanceID: String, _ input: Input, actor: Actor, outbox: Outbox, today: LocalDate, nowMillis: Int64,
+    static func record(acceptanceID: String, _ input: Input, actor: Agent, outbox: Outbox, today: LocalDate, nowMillis: Int64,
                        in db: Database) throws -> DemonstrationAcceptanceView {
         guard let acceptance = try DemonstrationAcceptanceView.find(acceptanceID, in: db) else {
             throw Problem.notFound("demonstration acceptance", zh: "示范验收", id: acceptanceID)

@@ -34,7 +34,7 @@ struct DemonstrationController {
     }
 
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> DemonstrationAcceptanceView {
-        let actor = Actor(try context.require(.department))
+        let actor = Agent(try context.require(.department))
         let id = try context.parameters.require("id")
         let input = try await request.decodeJSON(DemonstrationAcceptance.Input.self, context: context)
         let now = environment.now()

@@ -1,3 +1,4 @@
+import ServiceKit
 import Foundation
 import GRDB
 import Messaging
@@ -62,7 +63,7 @@ struct PublicNotice: Codable, Sendable, Equatable {
             """
     }
 
-    func insert(actor: Actor, nowMillis: Int64, in db: Database) throws {
+    func insert(actor: Agent, nowMillis: Int64, in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO public_notice (id, studio_id, kind, reason, title_zh, body_zh, published_on, published_at, issued_by_role, issued_by_subject)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -86,7 +86,7 @@ enum ProvincialImport {
         return issues
     }
 
-    static func register(_ rows: [Row], actor: Actor, outbox: Outbox, nowMillis: Int64, in db: Database) throws -> Outcome {
+    static func register(_ rows: [Row], actor: Agent, outbox: Outbox, nowMillis: Int64, in db: Database) throws -> Outcome {
         var outcome = Outcome(registered: [], skipped: [])
         for (index, row) in rows.enumerated() {
             let name = row.studioName.trimmed, unit = row.unitName.trimmed

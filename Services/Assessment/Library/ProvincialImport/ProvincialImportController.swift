@@ -15,7 +15,7 @@ struct ProvincialImportController {
     }
 
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ProvincialImport.Outcome> {
-        let actor = Actor(try context.require(.department))
+        let actor = Agent(try context.require(.department))
         let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
         let rows: [ProvincialImport.Row]
         if contentType.hasPrefix("text/csv") {

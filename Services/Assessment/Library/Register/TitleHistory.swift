@@ -24,7 +24,7 @@ enum TitleHistory {
     }
 
     static func append(studio: StudioID, kind: Kind, from: StudioStatus?, to: StudioStatus, detailsZh: String, reference: String?,
-                       effectiveOn: LocalDate, actor: Actor, nowMillis: Int64, in db: Database) throws {
+                       effectiveOn: LocalDate, actor: Agent, nowMillis: Int64, in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO title_history (studio_id, kind, from_status, to_status, details_zh, reference, effective_on,
                                        actor_role, actor_subject, recorded_at)

@@ -68,7 +68,7 @@ enum RevocationCases {
     /// Opens a case; an inspection id opens at most one case (a redelivered or repeated finding changes nothing).
     @discardableResult
     static func open(studio: StudioID, origin: String, inspection: InspectionID?, grant: GrantID?, amount: Money?,
-                     description: String, foundOn: LocalDate, rectificationDeadline: LocalDate?, actor: Actor,
+                     description: String, foundOn: LocalDate, rectificationDeadline: LocalDate?, actor: Agent,
                      nowMillis: Int64, in db: Database) throws -> String {
         if let inspection,
            let existing = try String.fetchOne(db, sql: "SELECT id FROM revocation_case WHERE inspection_id = ?", arguments: [inspection.rawValue]) {
@@ -110,7 +110,7 @@ enum RevocationCases {
         var publicText: String?
     }
 
-    static func decide(caseID: String, _ input: DecisionInput, actor: Actor, outbox: Outbox, today: LocalDate,
+    static func decide(caseID: String, _ input: DecisionInput, actor: Agent, outbox: Outbox, today: LocalDate,
                        nowMillis: Int64, in db: Database) throws -> RevocationCaseView {
         guard let found = try RevocationCaseView.find(caseID, in: db) else { throw Problem.notFound("revocation case", zh: "撤销案件", id: caseID) }
         guard found.status == "open" else {

@@ -41,7 +41,7 @@ struct RevocationController {
     }
 
     @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RevocationCaseView> {
-        let actor = Actor(try context.require(.department))
+        let actor = Agent(try context.require(.department))
         let input = try await request.decodeJSON(OpenInput.self, context: context)
         let now = environment.now()
         var issues = Check.text(input.description, field: "description", nameZh: "查实情况", nameEn: "the description", max: 2000)
@@ -59,7 +59,7 @@ struct RevocationController {
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> RevocationCaseView {
-        let actor = Actor(try context.require(.federation))
+        let actor = Agent(try context.require(.federation))
         let id = try context.parameters.require("id")
         let input = try await request.decodeJSON(RevocationCases.DecisionInput.self, context: context)
         let now = environment.now()

@@ -1,3 +1,4 @@
+import ServiceKit
 import Foundation
 import GRDB
 import Messaging
@@ -8,7 +9,7 @@ import StudioDomain
 enum Revoke {
     @discardableResult
     static func studio(_ studio: RegisteredStudio, reason: RevocationReason, findingZh: String, details: String,
-                       decidedOn: LocalDate, reference: String, actor: Actor, outbox: Outbox, nowMillis: Int64,
+                       decidedOn: LocalDate, reference: String, actor: Agent, outbox: Outbox, nowMillis: Int64,
                        in db: Database) throws -> NoticeID {
         var studio = studio
         let previous = studio.status

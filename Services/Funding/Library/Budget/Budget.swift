@@ -44,7 +44,7 @@ enum Budgets {
         return nil
     }
 
-    static func set(year: Int, amount: Money, by actor: Actor, at millis: Int64, in db: Database) throws {
+    static func set(year: Int, amount: Money, by actor: Agent, at millis: Int64, in db: Database) throws {
         let committed = try committed(year: year, in: db)
         guard amount >= committed else {
             throw Problem.conflict("budget.below_committed", field: "amount", zh: "预算不能低于已承诺金额 \(committed.yuanString) 元",

@@ -31,7 +31,7 @@ struct BudgetsController {
     }
 
     @Sendable func set(_ request: Request, context ctx: AppRequestContext) async throws -> Budgets.Standing {
-        let actor = Actor(try ctx.require(.department))
+        let actor = Agent(try ctx.require(.department))
         let year = try ctx.pathYear()
         let input = try await request.decodeJSON(SetBudget.self, context: ctx)
         guard !input.amount.isNegative else {

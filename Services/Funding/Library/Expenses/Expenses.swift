@@ -155,7 +155,7 @@ enum Expenses {
         try String.fetchAll(db, sql: "SELECT keyword FROM expense_unrelated_kind ORDER BY keyword")
     }
 
-    static func record(studioID: String, _ input: Input, by actor: Actor, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
+    static func record(studioID: String, _ input: Input, by actor: Agent, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
         let (kind, purpose, spentOn, receipts) = try validate(input, today: moment.today, unrelated: try unrelatedKinds(in: db))
         let category = kind.category
         guard let grant = try GrantRecord.find(input.grantId, in: db), grant.studioId == studioID else {
@@ -215,7 +215,7 @@ enum Expenses {
     }
 
     /// The department approves an other cost (it enters the ledger, within the balance) or rejects it (it never does).
-    static func decide(_ id: String, _ input: Decision, by actor: Actor, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
+    static func decide(_ id: String, _ input: Decision, by actor: Agent, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM expense WHERE id = ?", arguments: [id]) else {
             throw Problem.notFound("expense", zh: "支出", id: id)
         }
@@ -266,7 +266,7 @@ enum Expenses {
     }
 
     /// The department replaces its list of unrelated kinds (each 1–20 characters, at most 100).
-    static func replaceUnrelated(_ keywords: [String], by actor: Actor, at moment: Moment, in db: Database) throws -> UnrelatedKinds {
+    static func replaceUnrelated(_ keywords: [String], by actor: Agent, at moment: Moment, in db: Database) throws -> UnrelatedKinds {
         let cleaned = keywords.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         var issues: [DomainIssue] = []
         for (index, keyword) in cleaned.enumerated() where keyword.isEmpty || keywords[index].unicodeScalars.count > 20 {

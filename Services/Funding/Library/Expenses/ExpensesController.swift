@@ -19,7 +19,7 @@ struct ExpensesController {
 
     /// Art 15's 主要包括: the department approves or rejects an other cost.
     @Sendable func decide(_ request: Request, context ctx: AppRequestContext) async throws -> Expenses.View {
-        let actor = Actor(try ctx.require(.department))
+        let actor = Agent(try ctx.require(.department))
         let id = try ctx.parameters.require("id")
         let input = try await request.decodeJSON(Expenses.Decision.self, context: ctx)
         let moment = context.moment
@@ -35,7 +35,7 @@ struct ExpensesController {
     }
 
     @Sendable func replaceUnrelated(_ request: Request, context ctx: AppRequestContext) async throws -> Expenses.UnrelatedKinds {
-        let actor = Actor(try ctx.require(.department))
+        let actor = Agent(try ctx.require(.department))
         let input = try await request.decodeJSON(UnrelatedInput.self, context: ctx)
         let moment = context.moment
         return try await context.database.write { db in try Expenses.replaceUnrelated(input.keywords, by: actor, at: moment, in: db) }
@@ -48,7 +48,7 @@ struct ExpensesController {
     }
 
     @Sendable func create(_ request: Request, context ctx: AppRequestContext) async throws -> EditedResponse<Expenses.View> {
-        let actor = Actor(try ctx.require(.department, .finance))
+        let actor = Agent(try ctx.require(.department, .finance))
         let studio = try ctx.parameters.require("studioId")
         let input = try await request.decodeJSON(Expenses.Input.self, context: ctx)
         let moment = context.moment

@@ -1,3 +1,4 @@
+import ServiceKit
 import Foundation
 import GRDB
 import Messaging
@@ -44,7 +45,7 @@ enum GrantIntake {
             status = .held
             holdReason = "\(reason.code): \(reason.zh) / \(reason.en)"
         }
-        let actor = Actor(event: decision.eventID, source: decision.source)
+        let actor = Agent(event: decision.eventID, source: decision.source)
         let record = GrantRecord(
             id: id, reference: reference(for: decision.kind, year: decision.year, id: id), kind: decision.kind,
             studioId: decision.studioID.rawValue, year: decision.year, sourceApplicationId: decision.applicationID.rawValue,

@@ -13,7 +13,7 @@ enum GrantWorkflow {
     }
 
     /// Department: scheduled → approved.
-    static func approve(_ id: String, by actor: Actor, at moment: Moment, in db: Database) throws -> GrantRecord {
+    static func approve(_ id: String, by actor: Agent, at moment: Moment, in db: Database) throws -> GrantRecord {
         var grant = try load(id, in: db)
         guard grant.status == .scheduled else { throw refusal(grant, action: "approve", actionZh: "审批") }
         grant.status = .approved
@@ -27,7 +27,7 @@ enum GrantWorkflow {
     }
 
     /// Department: held → scheduled, once the grant fits the year's budget (raise the budget first otherwise).
-    static func release(_ id: String, by actor: Actor, at moment: Moment, in db: Database) throws -> GrantRecord {
+    static func release(_ id: String, by actor: Agent, at moment: Moment, in db: Database) throws -> GrantRecord {
         var grant = try load(id, in: db)
         guard grant.status == .held else { throw refusal(grant, action: "release", actionZh: "放行") }
         if let reason = try Budgets.holdReason(year: grant.year, adding: grant.amount, in: db) {
@@ -49,7 +49,7 @@ enum GrantWorkflow {
     }
 
     /// Department (or a revocation): any unpaid state → cancelled, with a reason; a commitment is reversed in the ledger.
-    static func cancel(_ id: String, reason: String, by actor: Actor, at moment: Moment, in db: Database) throws -> GrantRecord {
+    static func cancel(_ id: String, reason: String, by actor: Agent, at moment: Moment, in db: Database) throws -> GrantRecord {
         var grant = try load(id, in: db)
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else {
@@ -72,7 +72,7 @@ enum GrantWorkflow {
 
     /// Finance: approved → paid, with the bank's payment reference and the payment date.
     /// `outbox`: where `grant.paid` goes, in this transaction (every HTTP path passes it; nil only in unit tests).
-    static func pay(_ id: String, paymentReference: String, paidOn: LocalDate, by actor: Actor, at moment: Moment,
+    static func pay(_ id: String, paymentReference: String, paidOn: LocalDate, by actor: Agent, at moment: Moment,
                     settings: FundingSettings, outbox: Outbox? = nil, in db: Database) throws -> GrantRecord {
         var grant = try load(id, in: db)
         let paymentReference = paymentReference.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -109,7 +109,7 @@ enum GrantWorkflow {
 
     /// Art 17 and 20: every unpaid grant of a revoked studio is cancelled; paid money stays paid (inspections follow it).
     @discardableResult
-    static func cancelUnpaid(studioID: String, reason: String, by actor: Actor, at moment: Moment, in db: Database) throws -> [String] {
+    static func cancelUnpaid(studioID: String, reason: String, by actor: Agent, at moment: Moment, in db: Database) throws -> [String] {
         let ids = try String.fetchAll(db, sql: "SELECT id FROM funding_grant WHERE studio_id = ? AND status IN ('held', 'scheduled', 'approved') ORDER BY created_at",
                                       arguments: [studioID])
         for id in ids { _ = try cancel(id, reason: reason, by: actor, at: moment, in: db) }

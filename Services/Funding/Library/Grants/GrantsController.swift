@@ -28,10 +28,7 @@ struct GrantsController {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         // Present means checked, even when empty: `?status=` is no known value either
-        if let status = request.uri.queryParameters["status"].map(String.init) {
-            guard GrantStatus(rawValue: status) != nil else {
-                throw Problem.invalid("grant.status_unknown", field: "status", zh: "未知的补助状态：\(status)", en: "unknown grant status \(status)")
-            }
+        if let status = try QueryValues.oneOf(request, "status", GrantStatus.allCases.map(\.rawValue)) {
             conditions.append("status = ?"); _ = arguments.append(contentsOf: [status])
         }
         // Present means checked, even when empty: `?kind=` is no known value either
@@ -73,21 +70,21 @@ struct GrantsController {
     }
 
     @Sendable func approve(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
-        let actor = Actor(try ctx.require(.department))
+        let actor = Agent(try ctx.require(.department))
         let id = try ctx.parameters.require("id")
         let moment = context.moment
         return GrantView(try await context.database.write { db in try GrantWorkflow.approve(id, by: actor, at: moment, in: db) })
     }
 
     @Sendable func release(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
-        let actor = Actor(try ctx.require(.department))
+        let actor = Agent(try ctx.require(.department))
         let id = try ctx.parameters.require("id")
         let moment = context.moment
         return GrantView(try await context.database.write { db in try GrantWorkflow.release(id, by: actor, at: moment, in: db) })
     }
 
     @Sendable func cancel(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
-        let actor = Actor(try ctx.require(.department))
+        let actor = Agent(try ctx.require(.department))
         let id = try ctx.parameters.require("id")
         let input = try await request.decodeJSON(CancelInput.self, context: ctx)
         let moment = context.moment
@@ -95,7 +92,7 @@ struct GrantsController {
     }
 
     @Sendable func pay(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
-        let actor = Actor(try ctx.require(.finance))
+        let actor = Agent(try ctx.require(.finance))
         let id = try ctx.parameters.require("id")
         let input = try await request.decodeJSON(PaymentInput.self, context: ctx)
         var issues: [DomainIssue] = []

@@ -86,7 +86,7 @@ enum Inspections {
                     closedBy: row["closed_by"], closedAt: (row["closed_at"] as Int64?).map(Millis.date))
     }
 
-    static func addFinding(_ id: String, _ input: FindingInput, by actor: Actor, at moment: Moment, outbox: Outbox, in db: Database) throws -> View {
+    static func addFinding(_ id: String, _ input: FindingInput, by actor: Agent, at moment: Moment, outbox: Outbox, in db: Database) throws -> View {
         let inspection = try load(id, in: db)
         guard inspection.status == "scheduled" else {
             throw Problem.conflict("inspection.closed", field: "status", article: .art16, zh: "检查已结束，不能再记录检查结论", en: "the inspection is closed")
@@ -135,7 +135,7 @@ enum Inspections {
     }
 
     /// The signer who recorded a draft finding withdraws it, before anyone signs off; it stays on record as withdrawn.
-    static func withdrawFinding(_ id: String, finding findingID: String, by actor: Actor, at moment: Moment, in db: Database) throws -> View {
+    static func withdrawFinding(_ id: String, finding findingID: String, by actor: Agent, at moment: Moment, in db: Database) throws -> View {
         let inspection = try load(id, in: db)
         guard let finding = inspection.findings.first(where: { $0.id == findingID }) else {
             throw Problem.notFound("finding", zh: "检查发现", id: findingID)
@@ -175,13 +175,13 @@ enum Inspections {
                                    zh: "\(identity.role.nameZh)已签字", en: "\(identity.role.rawValue) has already signed off")
         }
         try db.execute(sql: "INSERT INTO inspection_signoff (inspection_id, role, signed_by, signed_at, note) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [id, identity.role.rawValue, Actor(identity).text, moment.millis, note])
+                       arguments: [id, identity.role.rawValue, Agent(identity).text, moment.millis, note])
         try DecisionAudit.record("inspection.signed_off", subject: "inspection:\(id)", details: ["role": identity.role.rawValue, "note": note ?? ""],
-                                 by: Actor(identity), at: moment.millis, in: db)
+                                 by: Agent(identity), at: moment.millis, in: db)
         return try load(id, in: db)
     }
 
-    static func close(_ id: String, by actor: Actor, at moment: Moment, settings: FundingSettings, outbox: Outbox, in db: Database) throws -> View {
+    static func close(_ id: String, by actor: Agent, at moment: Moment, settings: FundingSettings, outbox: Outbox, in db: Database) throws -> View {
         let inspection = try load(id, in: db)
         guard inspection.status == "scheduled" else {
             throw Problem.conflict("inspection.closed", field: "status", article: .art16, zh: "检查已结束", en: "the inspection is already closed")

@@ -40,7 +40,7 @@ struct InspectionsController {
     }
 
     @Sendable func addFinding(_ request: Request, context ctx: AppRequestContext) async throws -> EditedResponse<Inspections.View> {
-        let actor = Actor(try ctx.require(.department, .finance, .auditOffice))
+        let actor = Agent(try ctx.require(.department, .finance, .auditOffice))
         let id = try ctx.parameters.require("id")
         let input = try await request.decodeJSON(Inspections.FindingInput.self, context: ctx)
         let moment = context.moment
@@ -50,7 +50,7 @@ struct InspectionsController {
     }
 
     @Sendable func withdrawFinding(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
-        let actor = Actor(try ctx.require(.department, .finance, .auditOffice))
+        let actor = Agent(try ctx.require(.department, .finance, .auditOffice))
         let id = try ctx.parameters.require("id")
         let finding = try ctx.parameters.require("findingId")
         let moment = context.moment
@@ -66,7 +66,7 @@ struct InspectionsController {
     }
 
     @Sendable func close(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
-        let actor = Actor(try ctx.require(.department))
+        let actor = Agent(try ctx.require(.department))
         let id = try ctx.parameters.require("id")
         let moment = context.moment
         let settings = context.settings

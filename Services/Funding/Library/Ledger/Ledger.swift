@@ -43,7 +43,7 @@ public struct Balances: Codable, Sendable, Equatable {
 /// The ledger: append and derive. There is deliberately no update or delete (the triggers refuse them too).
 enum Ledger {
     static func append(grantID: String, studioID: String, kind: LedgerEntryKind, amount: Money, on day: LocalDate,
-                       reference: String? = nil, note: String? = nil, by actor: Actor, at millis: Int64, in db: Database) throws {
+                       reference: String? = nil, note: String? = nil, by actor: Agent, at millis: Int64, in db: Database) throws {
         precondition(amount.fen > 0, "ledger amounts are positive; the kind gives the direction")
         try db.execute(sql: """
             INSERT INTO ledger_entry (grant_id, studio_id, kind, amount_fen, occurred_on, reference, note, recorded_by, recorded_at)
@@ -57,7 +57,7 @@ enum Ledger {
             var reference: String?
             var note: String?
         }
-        let (role, subject) = actor.parts
+        let (role, subject) = (actor.role, actor.subject)
         try AuditLog.append(actorRole: role, actorSubject: subject, action: "ledger.\(kind.rawValue)", subject: "grant:\(grantID)",
                             details: Movement(studioId: studioID, amountFen: amount.fen, on: day.description, reference: reference, note: note),
                             at: Millis.date(millis), in: db)

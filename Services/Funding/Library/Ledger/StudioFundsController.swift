@@ -66,7 +66,7 @@ struct StudioFundsController {
     }
 
     @Sendable func setAccount(_ request: Request, context ctx: AppRequestContext) async throws -> PayeeAccount {
-        let actor = Actor(try ctx.require(.department))
+        let actor = Agent(try ctx.require(.department))
         let studio = try ctx.parameters.require("studioId")
         let input = try await request.decodeJSON(AccountInput.self, context: ctx)
         let account = try PayeeAccount.validated(studioID: studio, bankName: input.bankName, accountNumber: input.accountNumber)

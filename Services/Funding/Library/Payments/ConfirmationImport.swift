@@ -94,7 +94,7 @@ enum ConfirmationImport {
         }
     }
 
-    static func apply(_ rows: [Row], mode: Mode, by actor: Actor, at moment: Moment, settings: FundingSettings, outbox: Outbox? = nil, in db: Database) throws -> Report {
+    static func apply(_ rows: [Row], mode: Mode, by actor: Agent, at moment: Moment, settings: FundingSettings, outbox: Outbox? = nil, in db: Database) throws -> Report {
         var reports: [RowReport] = []
         var good: [(index: Int, grantID: String, paymentReference: String, paidOn: LocalDate)] = []
         var seenReferences = Set<String>(), seenPayments = Set<String>()

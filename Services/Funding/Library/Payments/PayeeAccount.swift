@@ -28,7 +28,7 @@ struct PayeeAccount: Codable, ResponseEncodable, Sendable {
         return PayeeAccount(studioId: studioID, bankName: bank, accountNumber: number)
     }
 
-    func save(by actor: Actor, at millis: Int64, in db: Database) throws {
+    func save(by actor: Agent, at millis: Int64, in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO payee_account (studio_id, bank_name, account_number, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (studio_id) DO UPDATE SET bank_name = excluded.bank_name, account_number = excluded.account_number,

@@ -1,3 +1,4 @@
+import ServiceKit
 import Foundation
 import GRDB
 import Hummingbird
@@ -26,7 +27,7 @@ enum PaymentBatches {
         var payeeName: String
     }
 
-    static func create(by actor: Actor, at millis: Int64, in db: Database) throws -> Created {
+    static func create(by actor: Agent, at millis: Int64, in db: Database) throws -> Created {
         let grants = try GrantRecord.fetchAll(db, sql: "SELECT * FROM funding_grant WHERE status = 'approved' AND batch_id IS NULL ORDER BY due_on, created_at, id")
         var rows: [[CSV.Field]] = []
         var included: [GrantRecord] = []

@@ -4,13 +4,6 @@ import Hummingbird
 import ServiceKit
 import StudioDomain
 
-/// A list response: `{"items": [...]}`, with `nextCursor` and `total` where the list pages.
-struct Listing<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
-    var items: [Item]
-    var nextCursor: String? = nil
-    var total: Int? = nil
-}
-
 extension GrantView: ResponseEncodable {}
 extension Budgets.Standing: ResponseEncodable {}
 
@@ -29,21 +22,6 @@ struct FundingContext: Sendable {
         try await database.write { db in
             _ = try FundingScheduler.run(today: moment.today, settings: settings, at: moment.millis, in: db)
         }
-    }
-}
-
-extension Request {
-    /// A query parameter as an integer, or a 422 naming it.
-    func integerQuery(_ name: String) throws -> Int? {
-        guard let text = uri.queryParameters[Substring(name)] else { return nil }
-        guard let value = Int(text) else {
-            throw Problem.invalid("query.not_an_integer", field: name, zh: "参数 \(name) 须为整数", en: "\(name) must be an integer")
-        }
-        return value
-    }
-
-    func stringQuery(_ name: String) -> String? {
-        uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

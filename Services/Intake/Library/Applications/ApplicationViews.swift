@@ -65,20 +65,6 @@ public struct AttachmentView: Codable, Sendable, ResponseCodable {
     public var addedAt: Date
 }
 
-/// A list as every list endpoint answers it: the items of this page, the cursor of the next page (absent on the
-/// last one) and, where counted, how many items match the filters in all.
-public struct Listing<Item: Codable & Sendable>: Codable, Sendable, ResponseCodable {
-    public var items: [Item]
-    public var nextCursor: String?
-    public var total: Int?
-
-    public init(items: [Item], nextCursor: String? = nil, total: Int? = nil) {
-        self.items = items
-        self.nextCursor = nextCursor
-        self.total = total
-    }
-}
-
 extension StoredApplication {
     var summary: ApplicationSummaryView {
         let names = IntakeStatus.names(status)

@@ -79,7 +79,8 @@ struct ApplicationsController {
         let caller = Caller.screeningBody(try Caller.screeningBody(context, referenceData: referenceData))
         let id = ApplicationID(try context.parameters.require("id"))
         let form = try await request.decodeJSON(ApplicationForm.self, context: context)
-        let (now, today, workflow) = (Millis.from(environment.now()), LocalDate(environment.now()), self.workflow)
+        let (moment, workflow) = (environment.moment(), self.workflow)
+        let (now, today) = (moment.millis, moment.today)
         return try await database.write { db in
             var app = try Self.visible(id, to: caller, in: db)
             if app.status == IntakeStatus.draft {
@@ -94,7 +95,8 @@ struct ApplicationsController {
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> ApplicationView {
         let caller = Caller.screeningBody(try Caller.screeningBody(context, referenceData: referenceData))
         let id = ApplicationID(try context.parameters.require("id"))
-        let (now, today, workflow) = (Millis.from(environment.now()), LocalDate(environment.now()), self.workflow)
+        let (moment, workflow) = (environment.moment(), self.workflow)
+        let (now, today) = (moment.millis, moment.today)
         return try await database.write { db in
             var app = try Self.visible(id, to: caller, in: db)
             try workflow.submit(&app, round: try Self.round(of: app, in: db), today: today, now: now, in: db)
@@ -106,7 +108,8 @@ struct ApplicationsController {
         let caller = Caller.screeningBody(try Caller.screeningBody(context, referenceData: referenceData))
         let id = ApplicationID(try context.parameters.require("id"))
         let input = try JSONBody.decode(Withdrawal.self, from: try await JSONBody.bytes(request, context: context), optional: true)
-        let (now, today, workflow) = (Millis.from(environment.now()), LocalDate(environment.now()), self.workflow)
+        let (moment, workflow) = (environment.moment(), self.workflow)
+        let (now, today) = (moment.millis, moment.today)
         return try await database.write { db in
             var app = try Self.visible(id, to: caller, in: db)
             try workflow.withdraw(&app, round: try Self.round(of: app, in: db), reason: input?.reason, today: today, now: now, in: db)
