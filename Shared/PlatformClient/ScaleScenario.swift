@@ -1,5 +1,6 @@
 import Foundation
 import StudioDomain
+import Synchronization
 
 /// A naming year at scale, built to survive services that die and come back at any moment: N applications
 /// from the six county federations and the city system committee, qualification (a few fail), an expert
@@ -15,7 +16,7 @@ import StudioDomain
 /// least the day they need, from what it reads, so they hold whichever clock a service came back with.
 ///
 /// Blocking (libcurl): run it on a thread of its own or in a synchronous test.
-public final class ScaleScenario: @unchecked Sendable {
+public final class ScaleScenario: Sendable {
     public struct Options: Sendable {
         public var applications: Int
         public var quota: Int
@@ -57,8 +58,7 @@ public final class ScaleScenario: @unchecked Sendable {
     public let platform: Platform
     public let options: Options
     private let log: @Sendable (String) -> Void
-    private let lock = NSLock()
-    private var retries = 0
+    private let retries = Mutex(0)
 
     public static let bodies = NamingYearScenario.counties + [NamingYearScenario.cityCommittee]
 
@@ -122,7 +122,7 @@ public final class ScaleScenario: @unchecked Sendable {
         }
     }
 
-    private func countRetry() { lock.withLock { retries += 1 } }
+    private func countRetry() { retries.withLock { $0 += 1 } }
 
     /// Polls `condition` (whose failures to connect count as "not yet") until it holds or the timeout.
     func waitUntil(_ step: String, _ what: String, _ condition: () throws -> Bool) throws {
@@ -141,16 +141,16 @@ public final class ScaleScenario: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let client = PlatformClient()
             for index in stride(from: worker, to: shared.items.count, by: workers) {
-                if shared.lock.withLock({ shared.first != nil }) { return }
+                if shared.first.withLock({ $0 != nil }) { return }
                 do {
                     try shared.body(shared.items[index], client)
                 } catch {
-                    shared.lock.withLock { if shared.first == nil { shared.first = error } }
+                    shared.first.withLock { if $0 == nil { $0 = error } }
                     return
                 }
             }
         }
-        if let first = shared.first { throw first }
+        if let first = shared.first.withLock({ $0 }) { throw first }
     }
 
     func token(_ role: Platform.Role) throws -> String { try platform.token(role) }
@@ -452,16 +452,19 @@ public final class ScaleScenario: @unchecked Sendable {
                        applications: Dictionary(uniqueKeysWithValues: accepted.values.map { ($0.id, $0.body) }),
                        qualificationFailed: failed, qualified: qualified, experts: experts, scoreSheets: sheets,
                        named: named, notNamed: notNamed, grants: paid, noticeEndsOn: endsOn.description,
-                       retriedCalls: lock.withLock { retries }, phases: phases)
+                       retriedCalls: retries.withLock { $0 }, phases: phases)
     }
 }
 
 /// What the worker threads of `ScaleScenario.parallel` share: the items, the body and the first failure.
-/// The lock guards the failure; the body guards whatever it writes.
+///
+/// Why `@unchecked` holds: `items` is immutable after init and only read; the one mutable value, the first
+/// failure, is inside a `Mutex`; `body` is not `@Sendable` because callers pass closures that capture their
+/// own locked counters or nothing mutable at all (each worker gets its own `PlatformClient`), and
+/// `parallel` joins every worker thread before it returns, so nothing outlives the call.
 private final class ParallelWork<Item>: @unchecked Sendable {
     let items: [Item]
     let body: (Item, PlatformClient) throws -> Void
-    let lock = NSLock()
-    var first: Error?
+    let first = Mutex<(any Error)?>(nil)
     init(items: [Item], body: @escaping (Item, PlatformClient) throws -> Void) { self.items = items; self.body = body }
 }

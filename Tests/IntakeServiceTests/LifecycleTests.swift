@@ -44,6 +44,28 @@ final class LifecycleTests: XCTestCase {
         }
     }
 
+    /// The 201 of a new application is written directly (`FormJSON`, without re-reading the row); it must be the
+    /// very bytes a read of the application gives, draft or submitted. (This check used to run as an `assert`
+    /// inside the write transaction of every debug submission.)
+    func testTheCreatedViewIsTheBytesAReadGives() async throws {
+        let fixture = try IntakeFixture(on: "2026-09-01")
+        try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client)
+            for (studio, submit) in [("王建国数控技能创新工作室", true), ("quote \" backslash \\ 工作室 \u{1}", false)] {
+                let created = try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: studio),
+                                                       submit: submit) { response in
+                    XCTAssertEqual(response.status, .created)
+                    return String(buffer: response.body)
+                }
+                let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(created.utf8)) as? [String: Any])?["id"] as? String)
+                let read = try await client.execute(uri: "/applications/\(id)", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) {
+                    String(buffer: $0.body)
+                }
+                XCTAssertEqual(created, read, studio)
+            }
+        }
+    }
+
     func testEachAmendmentIsANewVersionAndTheHistoryIsKept() async throws {
         let fixture = try IntakeFixture(on: "2026-09-01")
         try await fixture.service.built.application.test(.router) { client in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlatformClient
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -325,10 +326,9 @@ func withSpinner<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
     return try body()
 }
 
-final class Spinner: @unchecked Sendable {
+final class Spinner: Sendable {
     private let label: String
-    private let lock = NSLock()
-    private var running = true
+    private let running = Mutex(true)
     private let finished = DispatchSemaphore(value: 0)
 
     init(_ label: String) { self.label = label }
@@ -338,7 +338,7 @@ final class Spinner: @unchecked Sendable {
             let frames = Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
             let started = Date()
             var frame = 0
-            while lock.withLock({ running }) {
+            while running.withLock({ $0 }) {
                 let elapsed = String(format: "%.1f", Date().timeIntervalSince(started))
                 FileHandle.standardError.write(Data("\r\(frames[frame % frames.count]) \(label) \(elapsed) s".utf8))
                 frame += 1
@@ -350,7 +350,7 @@ final class Spinner: @unchecked Sendable {
     }
 
     func stop() {
-        lock.withLock { running = false }
+        running.withLock { $0 = false }
         finished.wait()
     }
 }

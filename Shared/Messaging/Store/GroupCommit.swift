@@ -11,6 +11,11 @@ import Synchronization
 /// as if the transactions had run one after another (which, for SQLite's single writer, they do).
 public final class GroupCommit: Sendable {
     /// One caller's work and its continuation; `run` happens on the writer, `finish` after the commit.
+    ///
+    /// Why `@unchecked` holds: the stored closures are `let`s; the `outcome` they share is written by `run`,
+    /// on the writer's queue inside the batch's transaction, and read by `finish`, which the same drain calls
+    /// after that transaction returned, on the same task: never at the same time. Each job is run once and
+    /// finished once (the drain takes it off `pending` under the state's `Mutex`).
     private final class Job: @unchecked Sendable {
         private let body: (Database) -> Void
         private let resume: ((any Error)?) -> Void
@@ -52,6 +57,8 @@ public final class GroupCommit: Sendable {
         self.maxBatch = max(1, maxBatch)
     }
 
+    /// Why `@unchecked` holds: a `weak var` cannot be `Sendable`-checked, but every read and write of it is
+    /// inside `registry.withLock`.
     private final class WeakEntry: @unchecked Sendable { weak var value: GroupCommit? }
     private static let registry = Mutex<[ObjectIdentifier: WeakEntry]>([:])
 

@@ -83,11 +83,10 @@ public final class CurlTransport: WebhookTransport {
         let continuation: CheckedContinuation<OutboundResponse, Never>
     }
 
-    private let jobs = Mutex<[Job?]>([])
+    private let jobs = Mutex<[Job]>([])
     private let available = DispatchSemaphore(value: 0)
     private let timeouts: TransportTimeouts
     private let workerCount: Int
-    private let finished = DispatchGroup()
 
     /// `curl_global_init` is not thread-safe and must run once, before any handle exists.
     static let ensureGlobalInit: Void = {
@@ -98,28 +97,12 @@ public final class CurlTransport: WebhookTransport {
         _ = Self.ensureGlobalInit
         self.timeouts = timeouts
         self.workerCount = max(1, workers)
+        // The workers run for the life of the process: a service makes one transport at start and keeps it.
         for index in 0..<workerCount {
-            finished.enter()
-            let thread = Thread { [self] in
-                self.workerLoop()
-                self.finished.leave()
-            }
+            let thread = Thread { [self] in self.workerLoop() }
             thread.name = "curl-worker-\(index)"
             thread.start()
         }
-    }
-
-    deinit {
-        // Workers hold `self` strongly while running, so deinit only runs after `shutdown()`.
-    }
-
-    /// Stops the workers once the queued jobs are done.
-    public func shutdown() {
-        jobs.withLock { queue in
-            for _ in 0..<workerCount { queue.append(nil) }
-        }
-        for _ in 0..<workerCount { available.signal() }
-        finished.wait()
     }
 
     public func post(_ request: OutboundRequest) async -> OutboundResponse {
@@ -134,7 +117,7 @@ public final class CurlTransport: WebhookTransport {
             // Without a handle this worker cannot send; it still drains its share of jobs as failures.
             while true {
                 available.wait()
-                guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { return }
+                guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
                 job.continuation.resume(returning: OutboundResponse(
                     statusCode: nil, retryAfter: nil, body: [],
                     failure: .other("curl_easy_init failed"), latency: .zero))
@@ -143,8 +126,7 @@ public final class CurlTransport: WebhookTransport {
         defer { curl_easy_cleanup(handle) }
         while true {
             available.wait()
-            let next: Job?? = jobs.withLock { $0.isEmpty ? .none : .some($0.removeFirst()) }
-            guard case .some(let maybeJob) = next, let job = maybeJob else { return }
+            guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
             let response = Self.perform(job.request, handle: handle, timeouts: timeouts)
             job.continuation.resume(returning: response)
         }
