@@ -18,8 +18,7 @@ public struct ReviewModule: ServiceModule {
     public var summary: String { "Review (评审): qualification review, the expert panel, conflict-free assignment, scoring, ranking against the quota, the federation's decision (Art 9, 11, 13, 14)." }
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
-        ReviewSchema.register(in: &migrator)
-        ReviewSchema.migratePanelAccess(&migrator)
+        ReviewDatabase.migrations(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
@@ -28,19 +27,20 @@ public struct ReviewModule: ServiceModule {
     }
 
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {
-        RoundsController(environment: environment).add(to: router)
-        QualificationController(environment: environment).add(to: router)
-        ExpertsController(environment: environment).add(to: router)
+        let database = ReviewDatabase(environment)
+        router.addRoutes(RoundsController(environment: environment, database: database).routes, atPath: "rounds")
+        router.addRoutes(QualificationController(environment: environment, database: database).routes, atPath: "applications")
+        router.addRoutes(ExpertsController(environment: environment, database: database).routes)
         ExpertImport(environment: environment).add(to: router)
-        AssignmentController(environment: environment).add(to: router)
-        ScoringController(environment: environment).add(to: router)
+        router.addRoutes(AssignmentController(environment: environment, database: database).routes, atPath: "rounds")
+        router.addRoutes(ScoringController(environment: environment, database: database).routes)
         RankingController(environment: environment).add(to: router)
-        DecisionController(environment: environment).add(to: router)
-        PublicNoticeController(environment: environment, referenceData: referenceData).add(to: router)
-        CalendarsController(environment: environment).add(to: router)
-        SiteVisitController(environment: environment).add(to: router)
-        SpreadsheetExports(environment: environment, ranking: RankingController(environment: environment),
-                           decision: DecisionController(environment: environment)).add(to: router)
+        let decision = DecisionController(environment: environment, database: database)
+        router.addRoutes(decision.routes, atPath: "rounds")
+        router.addRoutes(PublicNoticeController(environment: environment, database: database, referenceData: referenceData).routes, atPath: "public")
+        router.addRoutes(CalendarsController(environment: environment, database: database).routes, atPath: "calendars")
+        router.addRoutes(SiteVisitController(environment: environment, database: database).routes)
+        SpreadsheetExports(environment: environment, ranking: RankingController(environment: environment), decision: decision).add(to: router)
     }
 
     /// Site-visit photos are up to 5 MiB, more than other bodies.
