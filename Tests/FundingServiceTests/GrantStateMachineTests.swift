@@ -86,10 +86,16 @@ final class GrantStateMachineTests: XCTestCase {
             }
             var current = try await state()
             XCTAssertEqual(current, .notDue)
+            // The scheduler runs in the background (and when the demo clock moves), never in a read: a read right after
+            // the day turned still shows the last run's marks, and the scheduler's next run brings them to the day.
             fixture.clock.advance(.seconds(4 * 86400))   // 2026-09-25: within the 7-day notice
+            current = try await state()
+            XCTAssertEqual(current, .notDue)
+            try await fixture.service.built.clockMoved()
             current = try await state()
             XCTAssertEqual(current, .due)
             fixture.clock.advance(.seconds(10 * 86400))  // 2026-10-05: past the payment date
+            try await fixture.service.built.clockMoved()
             current = try await state()
             XCTAssertEqual(current, .overdue)
         }
