@@ -3,23 +3,14 @@ import GRDB
 import HummingbirdTesting
 import ServiceKit
 import StudioDomain
-import Synchronization
 import TestSupport
 import XCTest
 @testable import FundingService
 
 /// Reads are reads (issue 14): no `GET` writes to the database, not even the scheduler's marks, which used to be
 /// brought up to date by the reads that show them; `FundingSchedulerService` and the clock hook do that now.
+/// (Every service's `RolesTableTests` also holds that no GET of its document changes a row, for every role.)
 final class ReadsAreReadsTests: XCTestCase {
-    /// Counts every row inserted, updated or deleted through the writer it is added to.
-    final class ChangeCounter: TransactionObserver, Sendable {
-        let count = Mutex(0)
-        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
-        func databaseDidChange(with event: DatabaseEvent) { count.withLock { $0 += 1 } }
-        func databaseDidCommit(_ db: Database) {}
-        func databaseDidRollback(_ db: Database) {}
-    }
-
     func testNoGetOfFundingWritesEvenWhenTheSchedulerHasWorkToDo() async throws {
         // Given a paid studio (its inspection scheduled) and an unpaid grant whose payment date has passed
         let fixture = try FundingFixture()
@@ -28,12 +19,12 @@ final class ReadsAreReadsTests: XCTestCase {
         let unpaid = try await fixture.nameStudio()
         let grant = try XCTUnwrap(fixture.grants(studio: paid).first)
         let department = try fixture.token(.department), finance = try fixture.token(.finance), audit = try fixture.token(.auditOffice)
-        let counter = ChangeCounter()
+        let counter = RowChangeCounter()
         try await fixture.service.built.application.test(.router) { client in
             try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .ok)
             try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paymentReference":"P-1","paidOn":"2026-09-21"}"#, expect: .ok)
             fixture.clock.advance(.seconds(40 * 86400))   // 2026-10-31: the unpaid grant is overdue
-            try await fixture.database.write { db in db.add(transactionObserver: counter, extent: .observerLifetime) }
+            try await counter.watch(fixture.database)
 
             // When the department, finance and the audit office read grants, inspections and the reports
             let unpaidGrant = try XCTUnwrap(fixture.grants(studio: unpaid).first)
@@ -42,13 +33,13 @@ final class ReadsAreReadsTests: XCTestCase {
                 try await client.call(.get, path, token: audit, expect: .ok)
             }
             // Then nothing was written, and the overdue grant still shows the last scheduler run's mark
-            XCTAssertEqual(counter.count.withLock { $0 }, 0)
+            XCTAssertEqual(counter.count, 0)
             let shown = try await client.call(.get, "/grants/\(unpaidGrant.id)", token: finance, expect: .ok).json(GrantView.self)
             XCTAssertEqual(shown.dueState, .notDue)
 
             // And the scheduler's run (as the background service or a moved demo clock makes it) marks it overdue
             try await fixture.service.built.clockMoved()
-            XCTAssertGreaterThan(counter.count.withLock { $0 }, 0)
+            XCTAssertGreaterThan(counter.count, 0)
             let marked = try await client.call(.get, "/grants/\(unpaidGrant.id)", token: finance, expect: .ok).json(GrantView.self)
             XCTAssertEqual(marked.dueState, .overdue)
         }

@@ -158,3 +158,23 @@ public struct TestService: Sendable {
         }.map { try DomainJSON.decoder().decode(Envelope<Event>.self, from: $0) }
     }
 }
+
+/// Counts every row inserted, updated or deleted through the writer it is added to (`watch(_:)`): how a test
+/// holds that a read wrote nothing.
+public final class RowChangeCounter: TransactionObserver, Sendable {
+    private let changes = Mutex(0)
+
+    public init() {}
+
+    /// Adds the counter to `writer` for as long as the counter lives.
+    public func watch(_ writer: any DatabaseWriter) async throws {
+        try await writer.write { db in db.add(transactionObserver: self, extent: .observerLifetime) }
+    }
+
+    public var count: Int { changes.withLock { $0 } }
+
+    public func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    public func databaseDidChange(with event: DatabaseEvent) { changes.withLock { $0 += 1 } }
+    public func databaseDidCommit(_ db: Database) {}
+    public func databaseDidRollback(_ db: Database) {}
+}
