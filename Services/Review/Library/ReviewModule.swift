@@ -31,16 +31,17 @@ public struct ReviewModule: ServiceModule {
         router.addRoutes(RoundsController(environment: environment, database: database).routes, atPath: "rounds")
         router.addRoutes(QualificationController(environment: environment, database: database).routes, atPath: "applications")
         router.addRoutes(ExpertsController(environment: environment, database: database).routes)
-        ExpertImport(environment: environment).add(to: router)
+        router.addRoutes(ExpertImport(environment: environment, database: database).routes, atPath: "experts")
         router.addRoutes(AssignmentController(environment: environment, database: database).routes, atPath: "rounds")
         router.addRoutes(ScoringController(environment: environment, database: database).routes)
-        RankingController(environment: environment).add(to: router)
+        let ranking = RankingController(environment: environment, database: database)
+        router.addRoutes(ranking.routes, atPath: "rounds")
         let decision = DecisionController(environment: environment, database: database)
         router.addRoutes(decision.routes, atPath: "rounds")
         router.addRoutes(PublicNoticeController(environment: environment, database: database, referenceData: referenceData).routes, atPath: "public")
         router.addRoutes(CalendarsController(environment: environment, database: database).routes, atPath: "calendars")
         router.addRoutes(SiteVisitController(environment: environment, database: database).routes)
-        SpreadsheetExports(environment: environment, ranking: RankingController(environment: environment), decision: decision).add(to: router)
+        router.addRoutes(SpreadsheetExports(environment: environment, database: database, ranking: ranking, decision: decision).routes, atPath: "rounds")
     }
 
     /// Site-visit photos are up to 5 MiB, more than other bodies.

@@ -44,15 +44,13 @@ struct CalendarsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<CalendarView> {
         try context.require(.department, .federation)
-        return Items(items: try await database.read { db in
-            try HolidayCalendars.years(in: db).compactMap { try HolidayCalendars.find($0, in: db).map(Self.view) }
-        })
+        return Items(items: try await database.calendars().map(Self.view))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> CalendarView {
         try context.require(.department, .federation)
         let year = try Self.year(context)
-        guard let found = try await database.read({ db in try HolidayCalendars.find(year, in: db) }) else {
+        guard let found = try await database.calendar(year) else {
             throw ProblemFactory.notFound("holiday calendar", zh: "\(year)年节假日安排", String(year))
         }
         return Self.view(found.0, found.1)

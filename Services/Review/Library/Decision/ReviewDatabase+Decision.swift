@@ -241,6 +241,15 @@ extension ReviewDatabase {
 
     // MARK: Holiday calendars
 
+    /// Every year with a calendar, each with where it comes from (the department's load over the shipped one).
+    func calendars() async throws -> [(HolidayCalendar, HolidayCalendars.Origin)] {
+        try await read { db in try HolidayCalendars.years(in: db).compactMap { try HolidayCalendars.find($0, in: db) } }
+    }
+
+    func calendar(_ year: Int) async throws -> (HolidayCalendar, HolidayCalendars.Origin)? {
+        try await read { db in try HolidayCalendars.find(year, in: db) }
+    }
+
     /// Loads or corrects a year (the whole year at once); published notices keep the end they were given.
     func loadCalendar(_ calendar: HolidayCalendar, by actor: String, at now: Int64) async throws {
         try await write { db in

@@ -11,10 +11,13 @@ import StudioDomain
 /// expert, and every problem names its row and column.
 struct ExpertImport {
     let environment: ServiceEnvironment
+    let database: ReviewDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.post("experts/import", use: run)
-        router.get("experts/import-template.csv", use: template)
+    /// Mounted at `experts`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("import", use: run)
+            .get("import-template.csv", use: template)
     }
 
     /// The columns, by the header a person reads; 专家编号, 姓名, 工作单位, 专业领域 and 最多评审份数 are required.
@@ -66,17 +69,7 @@ struct ExpertImport {
         guard issues.isEmpty else {
             throw Problem(.unprocessableContent, titleZh: "专家名单有误，未导入任何专家", titleEn: "the sheet has errors; no expert was imported", issues: issues)
         }
-        let now = Millis.from(environment.now())
-        try await environment.database.write { db in
-            var taken: [DomainIssue] = []
-            for (row, expert) in experts where try ExpertStore.find(expert.id, in: db) != nil {
-                taken.append(DomainIssue(code: "expert.exists", field: "rows[\(row)].id", messageZh: "第\(row)行：专家编号 \(expert.id) 已在专家库中（修改请在专家页面编辑）",
-                                         messageEn: "row \(row): an expert with id \(expert.id) exists (edit them instead)"))
-            }
-            guard taken.isEmpty else { throw Problem(.conflict, titleZh: "专家已存在，未导入任何专家", titleEn: "experts exist; no expert was imported", issues: taken) }
-            for (_, expert) in experts { try ExpertStore.save(expert, actor: identity.actor, nowMillis: now, in: db) }
-            try Audit.record("experts.imported", round: nil, detail: ["experts": experts.map(\.1.id).joined(separator: ",")], actor: identity.actor, at: now, in: db)
-        }
+        try await database.importExperts(experts, by: identity.actor, at: Millis.from(environment.now()))
         return EditedResponse(status: .created, response: ImportResult(imported: experts.count, experts: experts.map(\.1.id)))
     }
 

@@ -39,7 +39,7 @@ struct ExpertsController {
         let identity = try context.require(.department, .expert)
         let id = try context.parameters.require("expert")
         if identity.role == .expert, identity.subject != id { throw ProblemFactory.notFound("expert", zh: "专家", id) }
-        guard let expert = try await database.read({ db in try ExpertStore.find(id, in: db) }) else { throw ProblemFactory.notFound("expert", zh: "专家", id) }
+        guard let expert = try await database.expert(id) else { throw ProblemFactory.notFound("expert", zh: "专家", id) }
         return expert
     }
 

@@ -138,4 +138,22 @@ extension ReviewDatabase {
                                              panel: try PanelShortfall.panelSize(of: application.id, in: db), needed: round.expertsPerApplication)
         }
     }
+
+    /// A sheet of experts, all or nothing: none of their ids may be in the pool already.
+    func importExperts(_ experts: [(Int, Expert)], by actor: String, at now: Int64) async throws {
+        try await write { db in
+            var taken: [DomainIssue] = []
+            for (row, expert) in experts where try ExpertStore.find(expert.id, in: db) != nil {
+                taken.append(DomainIssue(code: "expert.exists", field: "rows[\(row)].id", messageZh: "第\(row)行：专家编号 \(expert.id) 已在专家库中（修改请在专家页面编辑）",
+                                         messageEn: "row \(row): an expert with id \(expert.id) exists (edit them instead)"))
+            }
+            guard taken.isEmpty else { throw Problem(.conflict, titleZh: "专家已存在，未导入任何专家", titleEn: "experts exist; no expert was imported", issues: taken) }
+            for (_, expert) in experts { try ExpertStore.save(expert, actor: actor, nowMillis: now, in: db) }
+            try Audit.record("experts.imported", round: nil, detail: ["experts": experts.map(\.1.id).joined(separator: ",")], actor: actor, at: now, in: db)
+        }
+    }
+
+    func expert(_ id: String) async throws -> Expert? {
+        try await read { db in try ExpertStore.find(id, in: db) }
+    }
 }

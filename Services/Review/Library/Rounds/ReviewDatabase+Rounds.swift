@@ -6,6 +6,10 @@ import StudioDomain
 
 /// Rounds: their settings, their applications and their audit trail.
 extension ReviewDatabase {
+    func rounds() async throws -> [ReviewRound] {
+        try await read { db in try RoundStore.all(in: db) }
+    }
+
     func roundWithApplicationCount(_ id: String) async throws -> (ReviewRound, Int) {
         try await read { db in
             let round = try RoundStore.require(id, in: db)

@@ -30,7 +30,7 @@ struct RoundsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<ReviewRound> {
         try context.require(.department, .federation)
-        return Items(items: try await database.read { db in try RoundStore.all(in: db) })
+        return Items(items: try await database.rounds())
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RoundView {
