@@ -75,8 +75,9 @@ final class GrantStateMachineTests: XCTestCase {
     }
 
     func testTheSchedulerMarksGrantsDueThenOverdue() async throws {
-        // Given a grant named on 2026-09-01, due 30 days later (2026-10-01), clock at 2026-09-21
-        let fixture = try FundingFixture()
+        // Given a grant named on 2026-09-01, due 30 days later (2026-10-01), clock at 2026-09-21 (the scheduler runs
+        // only when this test says, as the background service would)
+        let fixture = try FundingFixture(background: false)
         try fixture.setBudget(2026, yuan: 100_000)
         let studio = try await fixture.nameStudio()
         let finance = try fixture.token(.finance)
