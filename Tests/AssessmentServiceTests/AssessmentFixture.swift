@@ -56,8 +56,10 @@ struct AssessmentFixture: Sendable {
     let federation: String
 
     /// `at` is an RFC 3339 instant; remember 00:00 in Quzhou is 16:00Z the day before.
-    init(at instant: String = "2026-11-24T02:00:00Z", settings: AssessmentSettings = AssessmentSettings()) throws {
-        service = try TestService(AssessmentModule(settings: settings), clock: TestClock(RFC3339.date(from: instant)!))
+    /// `background: false` leaves the expiry service out, for a test that watches every change to the database.
+    init(at instant: String = "2026-11-24T02:00:00Z", settings: AssessmentSettings = AssessmentSettings(), background: Bool = true) throws {
+        let module = AssessmentModule(settings: settings), clock = TestClock(RFC3339.date(from: instant)!)
+        service = background ? try TestService(module, clock: clock) : try TestService(WithoutBackgroundServices(module), clock: clock)
         department = try service.token(.department)
         federation = try service.token(.federation)
     }

@@ -17,8 +17,9 @@ struct FundingFixture {
     var database: any DatabaseWriter { service.database }
 
     /// 2026-09-21 (the TestClock's default start) unless told otherwise.
-    init(settings: FundingSettings = FundingSettings()) throws {
-        service = try TestService(FundingModule(settings: settings))
+    /// `background: false` leaves the scheduler service out, for a test that watches every change to the database.
+    init(settings: FundingSettings = FundingSettings(), background: Bool = true) throws {
+        service = background ? try TestService(FundingModule(settings: settings)) : try TestService(WithoutBackgroundServices(FundingModule(settings: settings)))
     }
 
     var today: LocalDate { LocalDate(clock.now()) }

@@ -75,8 +75,9 @@ final class GrantStateMachineTests: XCTestCase {
     }
 
     func testTheSchedulerMarksGrantsDueThenOverdue() async throws {
-        // Given a grant named on 2026-09-01, due 30 days later (2026-10-01), clock at 2026-09-21
-        let fixture = try FundingFixture()
+        // Given a grant named on 2026-09-01, due 30 days later (2026-10-01), clock at 2026-09-21 (the scheduler runs
+        // only when this test says, as the background service would)
+        let fixture = try FundingFixture(background: false)
         try fixture.setBudget(2026, yuan: 100_000)
         let studio = try await fixture.nameStudio()
         let finance = try fixture.token(.finance)
@@ -86,10 +87,16 @@ final class GrantStateMachineTests: XCTestCase {
             }
             var current = try await state()
             XCTAssertEqual(current, .notDue)
+            // The scheduler runs in the background (and when the demo clock moves), never in a read: a read right after
+            // the day turned still shows the last run's marks, and the scheduler's next run brings them to the day.
             fixture.clock.advance(.seconds(4 * 86400))   // 2026-09-25: within the 7-day notice
+            current = try await state()
+            XCTAssertEqual(current, .notDue)
+            try await fixture.service.built.clockMoved()
             current = try await state()
             XCTAssertEqual(current, .due)
             fixture.clock.advance(.seconds(10 * 86400))  // 2026-10-05: past the payment date
+            try await fixture.service.built.clockMoved()
             current = try await state()
             XCTAssertEqual(current, .overdue)
         }

@@ -161,17 +161,26 @@ extension RolesTable {
     /// Builds `module` in process and walks every operation of its OpenAPI document with every caller of
     /// `tokens(for:)`, each request carrying an empty JSON object, comparing each answer with `table`.
     public static func walk(_ module: some ServiceModule, table: [String: Access]) async throws -> Walk {
-        let service = try TestService(module)
+        // Without the module's background services, so that a change during a GET is the GET's.
+        let service = try TestService(WithoutBackgroundServices(module))
         let document = OpenAPIDocument.render(module: module, handledEventTypes: [])
         let callers = try tokens(for: service)
+        // Reads are reads: every GET, whoever calls it, changes no row (issue 14).
+        let counter = RowChangeCounter()
+        try await counter.watch(service.database)
         return try await service.built.application.test(.router) { client in
-            let (failures, calls) = try await check(document: document, table: table, callers: callers) { method, path, token in
+            var writingReads: [String] = []
+            var (failures, calls) = try await check(document: document, table: table, callers: callers) { method, path, token in
                 var headers: HTTPFields = [.contentType: "application/json"]
                 if let token { headers[.authorization] = "Bearer \(token)" }
-                return try await client.execute(uri: path, method: HTTPRequest.Method(method)!, headers: headers, body: ByteBuffer(string: "{}")) {
+                let before = counter.count
+                let answer = try await client.execute(uri: path, method: HTTPRequest.Method(method)!, headers: headers, body: ByteBuffer(string: "{}")) {
                     (Int($0.status.code), String(buffer: $0.body))
                 }
+                if method == "GET", counter.count != before { writingReads.append("GET \(path) changed \(counter.count - before) rows (a read must not write)") }
+                return answer
             }
+            failures += writingReads
             return Walk(failures: failures, calls: calls, expectedCalls: table.count * callers.count,
                         declaredOperations: declaredRoles(in: document).count)
         }

@@ -7,6 +7,8 @@ import Metrics
 import ServiceKit
 import StudioDomain
 import Synchronization
+import HummingbirdTesting
+import HTTPTypes
 
 /// A clock the test moves by hand.
 public final class TestClock: Sendable {
@@ -157,4 +159,69 @@ public struct TestService: Sendable {
             try Data.fetchAll(db, sql: "SELECT body FROM outbox_message WHERE type = ? ORDER BY rowid", arguments: [Event.eventType])
         }.map { try DomainJSON.decoder().decode(Envelope<Event>.self, from: $0) }
     }
+}
+
+/// Counts every row inserted, updated or deleted through the writer it is added to (`watch(_:)`): how a test
+/// holds that a read wrote nothing.
+public final class RowChangeCounter: TransactionObserver, Sendable {
+    private let changes = Mutex(0)
+
+    public init() {}
+
+    /// Adds the counter to `writer` for as long as the counter lives.
+    public func watch(_ writer: any DatabaseWriter) async throws {
+        try await writer.write { db in db.add(transactionObserver: self, extent: .observerLifetime) }
+    }
+
+    public var count: Int { changes.withLock { $0 } }
+
+    public func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    public func databaseDidChange(with event: DatabaseEvent) { changes.withLock { $0 += 1 } }
+    public func databaseDidCommit(_ db: Database) {}
+    public func databaseDidRollback(_ db: Database) {}
+}
+
+extension TestService {
+    /// Calls every GET route of the service with each token, its path parameters filled from `values` (`1`
+    /// otherwise), and answers how many calls answered 200 and how many rows the calls changed (reads are reads).
+    /// A 5xx, and a call that changed rows, are reported in `errors`.
+    public func sweepReads(_ client: some TestClientProtocol, values: [String: String], tokens: [String]) async throws -> (answered: Int, changedRows: Int, errors: [String]) {
+        let counter = RowChangeCounter()
+        try await counter.watch(database)
+        var answered = 0
+        var errors: [String] = []
+        for route in built.routes where route.hasPrefix("GET ") {
+            let path = route.dropFirst(4).split(separator: "/").map { part in
+                part.hasPrefix(":") ? values[String(part.dropFirst())] ?? "1" : String(part)
+            }.joined(separator: "/")
+            for token in tokens {
+                let before = counter.count
+                defer { if counter.count != before { errors.append("GET /\(path) changed \(counter.count - before) rows") } }
+                let status = try await client.execute(uri: "/" + path, method: .get, headers: [.authorization: "Bearer \(token)"], body: nil) { response in
+                    (response.status, String(buffer: response.body))
+                }
+                if status.0 == .ok { answered += 1 }
+                if status.0.code >= 500 { errors.append("GET /\(path): \(status.0.code) \(status.1.prefix(200))") }
+            }
+        }
+        return (answered, counter.count, errors)
+    }
+}
+
+/// A module as it is, without its own background services (a scheduler, a sweep): for a test that must know that
+/// nothing but its own calls touches the database while it watches.
+public struct WithoutBackgroundServices<Module: ServiceModule>: ServiceModule {
+    public let module: Module
+    public init(_ module: Module) { self.module = module }
+
+    public var name: String { module.name }
+    public var defaultPort: Int { module.defaultPort }
+    public var summary: String { module.summary }
+    public func registerMigrations(_ migrator: inout DatabaseMigrator) { module.registerMigrations(&migrator) }
+    public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) { module.registerHandlers(&handlers, environment: environment) }
+    public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) { module.addRoutes(to: router, environment: environment) }
+    public var openAPIPaths: String { module.openAPIPaths }
+    public var openAPISchemas: String { module.openAPISchemas }
+    public var bodyLimitOverrides: [BodyLimitOverride] { module.bodyLimitOverrides }
+    public func clockMovedHooks(environment: ServiceEnvironment) -> [@Sendable () async throws -> Void] { module.clockMovedHooks(environment: environment) }
 }

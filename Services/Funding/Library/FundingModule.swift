@@ -39,6 +39,13 @@ public struct FundingModule: ServiceModule {
         [FundingSchedulerService(environment: environment, settings: settings)]
     }
 
+    /// Due and overdue marks follow business time: brought up to date when the demo clock moves (and by
+    /// `FundingSchedulerService` on real time), never by a read.
+    public func clockMovedHooks(environment: ServiceEnvironment) -> [@Sendable () async throws -> Void] {
+        let settings = self.settings
+        return [{ try await FundingContext(environment: environment, settings: settings).runScheduler() }]
+    }
+
     public var openAPIPaths: String { FundingOpenAPI.paths }
     public var openAPISchemas: String { FundingOpenAPI.schemas }
 }

@@ -18,9 +18,7 @@ public struct ReviewModule: ServiceModule {
     public var summary: String { "Review (评审): qualification review, the expert panel, conflict-free assignment, scoring, ranking against the quota, the federation's decision (Art 9, 11, 13, 14)." }
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
-        ReviewSchema.register(in: &migrator)
-        ReviewSchema.migratePanelAccess(&migrator)
-        StudioReplica.migrate(&migrator)
+        ReviewDatabase.migrations(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
@@ -29,19 +27,21 @@ public struct ReviewModule: ServiceModule {
     }
 
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {
-        RoundsController(environment: environment).add(to: router)
-        QualificationController(environment: environment).add(to: router)
-        ExpertsController(environment: environment).add(to: router)
-        ExpertImport(environment: environment).add(to: router)
-        AssignmentController(environment: environment).add(to: router)
-        ScoringController(environment: environment).add(to: router)
-        RankingController(environment: environment).add(to: router)
-        DecisionController(environment: environment).add(to: router)
-        PublicNoticeController(environment: environment, referenceData: referenceData).add(to: router)
-        CalendarsController(environment: environment).add(to: router)
-        SiteVisitController(environment: environment).add(to: router)
-        SpreadsheetExports(environment: environment, ranking: RankingController(environment: environment),
-                           decision: DecisionController(environment: environment)).add(to: router)
+        let database = ReviewDatabase(environment)
+        router.addRoutes(RoundsController(environment: environment, database: database).routes, atPath: "rounds")
+        router.addRoutes(QualificationController(environment: environment, database: database).routes, atPath: "applications")
+        router.addRoutes(ExpertsController(environment: environment, database: database).routes)
+        router.addRoutes(ExpertImport(environment: environment, database: database).routes, atPath: "experts")
+        router.addRoutes(AssignmentController(environment: environment, database: database).routes, atPath: "rounds")
+        router.addRoutes(ScoringController(environment: environment, database: database).routes)
+        let ranking = RankingController(environment: environment, database: database)
+        router.addRoutes(ranking.routes, atPath: "rounds")
+        let decision = DecisionController(environment: environment, database: database)
+        router.addRoutes(decision.routes, atPath: "rounds")
+        router.addRoutes(PublicNoticeController(environment: environment, database: database, referenceData: referenceData).routes, atPath: "public")
+        router.addRoutes(CalendarsController(environment: environment, database: database).routes, atPath: "calendars")
+        router.addRoutes(SiteVisitController(environment: environment, database: database).routes)
+        router.addRoutes(SpreadsheetExports(environment: environment, database: database, ranking: ranking, decision: decision).routes, atPath: "rounds")
     }
 
     /// Site-visit photos are up to 5 MiB, more than other bodies.

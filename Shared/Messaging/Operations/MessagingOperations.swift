@@ -179,6 +179,24 @@ public enum MessagingOperations {
         return try DeliveryQueue.replay(deliveryIDs: ids, now: nowMillis, in: db)
     }
 
+    /// A test event this service received (`webhook.test`), as the inbox recorded it.
+    public struct ReceivedTestEvent: Sendable {
+        public var webhookId: String
+        public var source: String
+        public var aggregate: String
+        public var sequence: Int64
+        public var note: String
+        public var receivedAt: Int64
+    }
+
+    /// The test events received, oldest first.
+    public static func receivedTestEvents(limit: Int, in db: Database) throws -> [ReceivedTestEvent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM webhook_test_received ORDER BY id LIMIT ?", arguments: [limit]).map {
+            ReceivedTestEvent(webhookId: $0["webhook_id"], source: $0["source"], aggregate: $0["aggregate"], sequence: $0["sequence"],
+                              note: $0["note"], receivedAt: $0["received_at"])
+        }
+    }
+
     public static func queueDepth(in db: Database) throws -> QueueDepthView {
         let depth = try DeliveryQueue.depth(in: db)
         var subscriptions: [QueueDepthView.PerSubscription] = []

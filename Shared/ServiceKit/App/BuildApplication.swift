@@ -71,7 +71,7 @@ public func buildApplication(
 
     SystemRoutes(module: module, database: database, registry: registry, handledTypes: handlers.eventTypes, demoClock: configuration.demoClock).add(to: router)
     EventsController(inbox: inbox, logger: logger).add(to: router)
-    OperationsController(environment: environment).add(to: router.group("ops"))
+    OperationsAPI.addRoutes(to: router, environment: environment)
     let hooks = module.clockMovedHooks(environment: environment)
     let clockMoved: @Sendable () async throws -> Void = { for hook in hooks { try await hook() } }
     demoClock?.addRoutes(to: router.group("ops"), after: clockMoved)

@@ -4,8 +4,8 @@ import StudioDomain
 
 /// The service's scheduler: marks unpaid grants due (within the notice window before their payment date) and
 /// overdue (past it), and makes sure every studio that received money has its next joint inspection (Art 16).
-/// `FundingSchedulerService` runs it every 15 minutes; the relevant reads also call it first, so what they
-/// show is exact to the day. It is idempotent.
+/// `FundingSchedulerService` runs it every 15 minutes and just after each business midnight, so what a read
+/// shows is exact to the day without the read writing; moving the demo clock runs it too. It is idempotent.
 public enum FundingScheduler {
     public struct Outcome: Sendable, Equatable {
         public var due: Int

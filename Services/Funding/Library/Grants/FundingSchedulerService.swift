@@ -7,7 +7,8 @@ import ServiceLifecycle
 import StudioDomain
 
 /// Runs the scheduler every quarter of an hour beside the server, so grants turn due and overdue, and
-/// inspections get scheduled, even when nobody reads them. Stops on SIGTERM.
+/// inspections get scheduled, without any read writing; it also wakes just after each business midnight
+/// (Asia/Shanghai), so a grant turns due on its day. Stops on SIGTERM.
 struct FundingSchedulerService: Service {
     let environment: ServiceEnvironment
     let settings: FundingSettings
@@ -27,7 +28,15 @@ struct FundingSchedulerService: Service {
             } catch {
                 environment.logger.error("funding scheduler failed", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            let pause = Self.pause(after: environment.now(), interval: interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
+    }
+
+    /// The interval, or less when the business day ends sooner (one second past midnight).
+    static func pause(after now: Date, interval: Duration) -> Duration {
+        let tomorrow = LocalDate(now).adding(days: 1)
+        let untilMidnight = tomorrow.startInstant().timeIntervalSince(now) + 1
+        return untilMidnight > 0 ? min(interval, .milliseconds(Int64(untilMidnight * 1000))) : interval
     }
 }

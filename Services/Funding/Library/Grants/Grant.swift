@@ -142,3 +142,36 @@ struct GrantView: Codable, Sendable {
     }
 
 }
+
+extension GrantRecord {
+    /// What `GET /grants` filters on; `payeeName` matches within the payee unit's name.
+    struct Filter: Sendable {
+        var status: String?
+        var kind: String?
+        var studioId: String?
+        var year: Int?
+        var payeeName: String?
+        var screeningBody: String?
+    }
+
+    /// Grants in creation order after `after`, at most `limit`, and how many match the filter in all.
+    static func page(_ filter: Filter, after: (createdAt: Int64, id: String)?, limit: Int, in db: Database) throws -> ([GrantRecord], Int) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let status = filter.status { conditions.append("status = ?"); _ = arguments.append(contentsOf: [status]) }
+        if let kind = filter.kind { conditions.append("kind = ?"); _ = arguments.append(contentsOf: [kind]) }
+        if let studio = filter.studioId { conditions.append("studio_id = ?"); _ = arguments.append(contentsOf: [studio]) }
+        if let year = filter.year { conditions.append("year = ?"); _ = arguments.append(contentsOf: [year]) }
+        if let name = filter.payeeName { conditions.append("instr(payee_name, ?) > 0"); _ = arguments.append(contentsOf: [name]) }
+        if let body = filter.screeningBody { conditions.append("screening_body_code = ?"); _ = arguments.append(contentsOf: [body]) }
+        let filtered = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let countArguments = arguments
+        if let after {
+            conditions.append("(created_at, id) > (?, ?)"); _ = arguments.append(contentsOf: [after.createdAt, after.id])
+        }
+        let sql = "SELECT * FROM funding_grant" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY created_at, id LIMIT ?"
+        _ = arguments.append(contentsOf: [limit])
+        return (try GrantRecord.fetchAll(db, sql: sql, arguments: arguments),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM funding_grant" + filtered, arguments: countArguments) ?? 0)
+    }
+}

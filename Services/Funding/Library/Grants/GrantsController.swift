@@ -25,39 +25,28 @@ struct GrantsController {
 
     @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<GrantView> {
         try ctx.require(.department, .finance, .auditOffice)
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
+        var filter = GrantRecord.Filter()
         // Present means checked, even when empty: `?status=` is no known value either
         if let status = try QueryValues.oneOf(request, "status", GrantStatus.allCases.map(\.rawValue)) {
-            conditions.append("status = ?"); _ = arguments.append(contentsOf: [status])
+            filter.status = status
         }
         // Present means checked, even when empty: `?kind=` is no known value either
-        if let kind = request.uri.queryParameters["kind"].map(String.init) {
-            guard GrantKind(rawValue: kind) != nil else {
-                throw Problem.invalid("grant.kind_unknown", field: "kind", zh: "未知的补助类型：\(kind)", en: "unknown grant kind \(kind)")
-            }
-            conditions.append("kind = ?"); _ = arguments.append(contentsOf: [kind])
+        if let kind = try QueryValues.oneOf(request, "kind", GrantKind.allCases.map(\.rawValue)) {
+            filter.kind = kind
         }
-        if let studio = request.stringQuery("studioId") { conditions.append("studio_id = ?"); _ = arguments.append(contentsOf: [studio]) }
-        if let year = try request.integerQuery("year") { conditions.append("year = ?"); _ = arguments.append(contentsOf: [year]) }
+        filter.studioId = request.stringQuery("studioId")
+        filter.year = try request.integerQuery("year")
         // What people search grants by besides: the payee unit's name (part of it) and the county (screening body).
-        if let name = request.stringQuery("name") { conditions.append("instr(payee_name, ?) > 0"); _ = arguments.append(contentsOf: [name]) }
-        if let body = request.stringQuery("screeningBody") { conditions.append("screening_body_code = ?"); _ = arguments.append(contentsOf: [body]) }
+        filter.payeeName = request.stringQuery("name")
+        filter.screeningBody = request.stringQuery("screeningBody")
         let page = try PageRequest.parse(request)
-        try await context.runScheduler()
-        let filtered = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let countArguments = arguments
-        if let after = page.after {
-            guard let createdAt = Int64(after[0]) else { throw QueryValues.invalidCursor }
-            conditions.append("(created_at, id) > (?, ?)"); _ = arguments.append(contentsOf: [createdAt, after[1]])
+        var after: (createdAt: Int64, id: String)?
+        if let cursor = page.after {
+            guard let createdAt = Int64(cursor[0]) else { throw QueryValues.invalidCursor }
+            after = (createdAt, cursor[1])
         }
-        let sql = "SELECT * FROM funding_grant" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY created_at, id LIMIT ?"
-        _ = arguments.append(contentsOf: [page.limit + 1])
-        let finalArguments = arguments
-        let (grants, total) = try await context.database.read { db in
-            (try GrantRecord.fetchAll(db, sql: sql, arguments: finalArguments),
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM funding_grant" + filtered, arguments: countArguments) ?? 0)
-        }
+        let query = filter, start = after, limit = page.limit + 1
+        let (grants, total) = try await context.database.read { db in try GrantRecord.page(query, after: start, limit: limit, in: db) }
         let (items, next) = page.page(grants) { [String($0.createdAt), $0.id] }
         return Listing(items: items.map(GrantView.init), nextCursor: next, total: total)
     }
@@ -65,7 +54,6 @@ struct GrantsController {
     @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {
         try ctx.require(.department, .finance, .auditOffice)
         let id = try ctx.parameters.require("id")
-        try await context.runScheduler()
         return GrantView(try await context.database.read { db in try GrantWorkflow.load(id, in: db) })
     }
 

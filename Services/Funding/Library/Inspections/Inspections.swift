@@ -62,6 +62,15 @@ enum Inspections {
     }
 
 
+    /// Inspections by due date, filtered by status and studio.
+    static func list(status: String?, studio: String?, in db: Database) throws -> [View] {
+        var sql = "SELECT id FROM inspection WHERE 1 = 1"
+        var arguments: [String] = []
+        if let status { sql += " AND status = ?"; arguments.append(status) }
+        if let studio { sql += " AND studio_id = ?"; arguments.append(studio) }
+        return try String.fetchAll(db, sql: sql + " ORDER BY due_on, id", arguments: StatementArguments(arguments)).map { try load($0, in: db) }
+    }
+
     static func load(_ id: String, in db: Database) throws -> View {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inspection WHERE id = ?", arguments: [id]) else {
             throw Problem.notFound("inspection", zh: "经费检查", id: id)

@@ -21,16 +21,9 @@ struct InspectionsController {
 
     @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<Inspections.View> {
         try ctx.require(.department, .finance, .auditOffice)
-        try await context.runScheduler()
         let status = try QueryValues.oneOf(request, "status", ["scheduled", "closed"])
         let studio = request.stringQuery("studioId")
-        return Listing(items: try await context.database.read { db in
-            var sql = "SELECT id FROM inspection WHERE 1 = 1"
-            var arguments: [String] = []
-            if let status { sql += " AND status = ?"; arguments.append(status) }
-            if let studio { sql += " AND studio_id = ?"; arguments.append(studio) }
-            return try String.fetchAll(db, sql: sql + " ORDER BY due_on, id", arguments: StatementArguments(arguments)).map { try Inspections.load($0, in: db) }
-        })
+        return Listing(items: try await context.database.read { db in try Inspections.list(status: status, studio: studio, in: db) })
     }
 
     @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {

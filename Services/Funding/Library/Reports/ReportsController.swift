@@ -25,7 +25,6 @@ struct ReportsController {
             throw Problem.invalid("report.format", field: "format", zh: "format 须为 json、csv 或 xlsx", en: "format must be json, csv or xlsx")
         }
         let year = try request.integerQuery("year")
-        try await context.runScheduler()
         let report = try await context.database.read { db in try GrantReport.build(by: dimension, year: year, in: db) }
         if format == "csv" {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",

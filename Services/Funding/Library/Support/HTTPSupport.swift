@@ -15,7 +15,9 @@ struct FundingContext: Sendable {
     var database: any DatabaseWriter { environment.database }
     var moment: Moment { Moment(environment.now()) }
 
-    /// Brings due/overdue marks and inspection schedules up to date before a read that shows them.
+    /// Brings due/overdue marks and inspection schedules up to date before a write that depends on them (a payment
+    /// batch). Reads never call it: `FundingSchedulerService` keeps the marks current, and `POST /ops/clock` runs it
+    /// after moving business time (`FundingModule.clockMovedHooks`).
     func runScheduler() async throws {
         let moment = self.moment
         let settings = self.settings

@@ -40,7 +40,7 @@ enum ApplicationStore {
     }
 
     static func require(_ id: String, in db: Database) throws -> ReviewApplication {
-        guard let application = try find(id, in: db) else { throw ProblemFactory.notFound("application", zh: "申报", id) }
+        guard let application = try find(id, in: db) else { throw Problem.notFound("application", zh: "申报", id: id) }
         return application
     }
 

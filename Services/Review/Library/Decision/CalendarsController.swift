@@ -10,11 +10,14 @@ import StudioDomain
 /// correction of a shipped one).
 struct CalendarsController {
     let environment: ServiceEnvironment
+    let database: ReviewDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("calendars", use: list)
-        router.get("calendars/:year", use: show)
-        router.put("calendars/:year", use: load)
+    /// Mounted at `calendars`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get(use: list)
+            .get(":year", use: show)
+            .put(":year", use: load)
     }
 
     struct CalendarView: ResponseEncodable, Sendable {
@@ -34,23 +37,21 @@ struct CalendarsController {
     static func year(_ context: AppRequestContext) throws -> Int {
         let text = try context.parameters.require("year")
         guard let year = Int(text), (2000...2100).contains(year) else {
-            throw ProblemFactory.invalid("calendar.year", field: "year", zh: "年份须为2000至2100之间的整数", en: "the year is a whole number from 2000 to 2100")
+            throw Problem.invalid("calendar.year", field: "year", zh: "年份须为2000至2100之间的整数", en: "the year is a whole number from 2000 to 2100")
         }
         return year
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<CalendarView> {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<CalendarView> {
         try context.require(.department, .federation)
-        return Items(items: try await environment.database.read { db in
-            try HolidayCalendars.years(in: db).compactMap { try HolidayCalendars.find($0, in: db).map(Self.view) }
-        })
+        return Listing(items: try await database.calendars().map(Self.view))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> CalendarView {
         try context.require(.department, .federation)
         let year = try Self.year(context)
-        guard let found = try await environment.database.read({ db in try HolidayCalendars.find(year, in: db) }) else {
-            throw ProblemFactory.notFound("holiday calendar", zh: "\(year)年节假日安排", String(year))
+        guard let found = try await database.calendar(year) else {
+            throw Problem.notFound("holiday calendar", zh: "\(year)年节假日安排", id: String(year))
         }
         return Self.view(found.0, found.1)
     }
@@ -70,15 +71,7 @@ struct CalendarsController {
         let issues = calendar.issues()
         guard issues.isEmpty else { throw Problem.validation(issues) }
         let now = Millis.from(environment.now())
-        try await environment.database.write { db in
-            try db.execute(sql: """
-                INSERT INTO holiday_calendar (year, calendar, updated_by, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (year) DO UPDATE SET calendar = excluded.calendar, updated_by = excluded.updated_by, updated_at = excluded.updated_at
-                """, arguments: [year, try JSONText.encode(calendar), identity.actor, now])
-            try Audit.record("calendar.loaded", round: nil, detail: ["year": String(year), "holidays": String(calendar.holidays.count),
-                                                                     "makeUpWorkdays": String(calendar.makeUpWorkdays.count), "source": calendar.source ?? ""],
-                             actor: identity.actor, at: now, in: db)
-        }
+        try await database.loadCalendar(calendar, by: identity.actor, at: now)
         return Self.view(calendar, .department)
     }
 }

@@ -10,52 +10,33 @@ import StudioDomain
 /// The objector's name and contact are kept for the department and never returned by a public endpoint.
 struct PublicNoticeController {
     let environment: ServiceEnvironment
+    let database: ReviewDatabase
     let referenceData: ReferenceData
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("public/notices", use: list)
-        router.get("public/rounds/:round/notice", use: show)
-        router.post("public/rounds/:round/objections", use: object)
+    /// Mounted at `public`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("notices", use: list)
+            .get("rounds/:round/notice", use: show)
+            .post("rounds/:round/objections", use: object)
     }
 
     var today: LocalDate { LocalDate(environment.now()) }
-
-    /// The public view of one published notice, built field by field so nothing else can slip in.
-    static func view(_ row: Row, today: LocalDate, referenceData: ReferenceData, in db: Database) throws -> PublicProposedList {
-        let roundID: String = row["round_id"]
-        let round = try RoundStore.require(roundID, in: db)
-        let ids = try JSONText.decode([String].self, row["application_ids"])
-        let entries = try ids.map { id -> PublicProposedEntry in
-            let content = try ApplicationStore.require(id, in: db).content
-            let code = content.screeningBodyCode
-            return PublicProposedEntry(applicationId: id, studioName: content.studio.name, applicantUnit: content.applicantUnit.name,
-                                       area: referenceData.screeningBody(code: code)?.nameZh ?? code, screeningBodyCode: code)
-        }
-        let start = LocalDate(row["starts_on"] as String)!, end = LocalDate(row["ends_on"] as String)!
-        return PublicProposedList(roundId: roundID, kind: round.kind, year: round.year, startsOn: start, endsOn: end,
-                                  workingDays: row["working_days"],
-                                  acceptingObjections: round.status == .notice && start <= today && today <= end, entries: entries)
-    }
 
     /// Published notices, newest first, one page (`offset`, `limit`; `total` counts them all).
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PublicProposedListPage {
         let offset = try QueryValues.integer(request, "offset", fallback: 0, in: 0...1_000_000)
         let limit = try QueryValues.integer(request, "limit", fallback: 20, in: 1...100)
         let today = self.today, referenceData = self.referenceData
-        return try await environment.database.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM public_notice") ?? 0
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM public_notice ORDER BY published_at DESC, round_id LIMIT ? OFFSET ?", arguments: [limit, offset])
-            return PublicProposedListPage(items: try rows.map { try Self.view($0, today: today, referenceData: referenceData, in: db) }, total: total)
-        }
+        return try await database.publicNotices(offset: offset, limit: limit, today: today, referenceData: referenceData)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> PublicProposedList {
         let roundID = try context.parameters.require("round")
         let today = self.today, referenceData = self.referenceData
-        guard let view = try await environment.database.read({ db -> PublicProposedList? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM public_notice WHERE round_id = ?", arguments: [roundID]) else { return nil }
-            return try Self.view(row, today: today, referenceData: referenceData, in: db)
-        }) else { throw ProblemFactory.notFound("public notice", zh: "公示", roundID) }
+        guard let view = try await database.publicNotice(round: roundID, today: today, referenceData: referenceData) else {
+            throw Problem.notFound("public notice", zh: "公示", id: roundID)
+        }
         return view
     }
 
@@ -79,36 +60,8 @@ struct PublicNoticeController {
     @Sendable func object(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<PublicObjectionReceipt> {
         let roundID = try context.parameters.require("round")
         let input = try await request.decodeJSON(PublicObjectionInput.self, context: context)
-        let fieldIssues = Self.issues(input)
-        let received = today
-        let now = Millis.from(environment.now())
-        let receipt = try await environment.database.write { db -> PublicObjectionReceipt in
-            var issues = fieldIssues
-            guard let notice = try DecisionController.notice(roundID, in: db) else { throw ProblemFactory.notFound("public notice", zh: "公示", roundID) }
-            let round = try RoundStore.require(roundID, in: db)
-            guard round.status == .notice, notice.startsOn <= received, received <= notice.endsOn else {
-                throw ProblemFactory.conflict("objection.outside_notice", article: round.kind.article,
-                                              zh: "异议须在公示期 \(notice.startsOn) 至 \(notice.endsOn) 内提出，今天（\(received)）不在公示期内",
-                                              en: "objections are lodged during the notice, \(notice.startsOn) to \(notice.endsOn); today (\(received)) is outside it")
-            }
-            if issues.allSatisfy({ $0.field != "applicationId" }), !notice.applicationIds.contains(input.applicationId) {
-                issues.append(DomainIssue(code: "objection.not_on_list", field: "applicationId", messageZh: "申报 \(input.applicationId) 不在公示名单上",
-                                          messageEn: "application \(input.applicationId) is not on the notice"))
-            }
-            guard issues.isEmpty else { throw Problem.validation(issues) }
-            let text = input.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            try db.execute(sql: """
-                INSERT INTO objection (round_id, application_id, text, received_on, recorded_by, recorded_at, source, objector_name, objector_contact)
-                VALUES (?, ?, ?, ?, 'public', ?, 'public', ?, ?)
-                """, arguments: [roundID, input.applicationId, text, received.description, now,
-                                 input.name.trimmingCharacters(in: .whitespacesAndNewlines), input.contact.trimmingCharacters(in: .whitespacesAndNewlines)])
-            let id = db.lastInsertedRowID
-            // The audit keeps what was objected to and when; the objector's contact stays in its own column.
-            try Audit.record("objection.lodged", round: roundID, application: input.applicationId,
-                             detail: ["objection": String(id), "text": text, "receivedOn": received.description, "source": "public"],
-                             actor: "public", at: now, in: db)
-            return PublicObjectionReceipt(objectionId: id, roundId: roundID, applicationId: input.applicationId, receivedOn: received)
-        }
+        let moment = environment.moment()
+        let receipt = try await database.lodgeObjection(round: roundID, input, fieldIssues: Self.issues(input), receivedOn: moment.today, at: moment.millis)
         return EditedResponse(status: .created, response: receipt)
     }
 }

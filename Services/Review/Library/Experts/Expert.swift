@@ -146,7 +146,7 @@ enum ConflictFinder {
     /// The conflicts of one pair. A record that is missing is an error: "no conflict" is a finding about an expert
     /// and an application that exist, never the answer for one that does not.
     static func conflicts(expertID: String, applicationID: String, in db: Database) throws -> [Conflict] {
-        guard let expert = try ExpertStore.find(expertID, in: db) else { throw ProblemFactory.notFound("expert", zh: "专家", expertID) }
+        guard let expert = try ExpertStore.find(expertID, in: db) else { throw Problem.notFound("expert", zh: "专家", id: expertID) }
         let application = try ApplicationStore.require(applicationID, in: db)
         let round = try RoundStore.require(application.roundID, in: db)
         return conflicts(expert: expert, application: application, round: round, manual: try manual(in: db))

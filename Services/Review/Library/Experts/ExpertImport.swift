@@ -11,10 +11,13 @@ import StudioDomain
 /// expert, and every problem names its row and column.
 struct ExpertImport {
     let environment: ServiceEnvironment
+    let database: ReviewDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.post("experts/import", use: run)
-        router.get("experts/import-template.csv", use: template)
+    /// Mounted at `experts`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("import", use: run)
+            .get("import-template.csv", use: template)
     }
 
     /// The columns, by the header a person reads; 专家编号, 姓名, 工作单位, 专业领域 and 最多评审份数 are required.
@@ -66,17 +69,7 @@ struct ExpertImport {
         guard issues.isEmpty else {
             throw Problem(.unprocessableContent, titleZh: "专家名单有误，未导入任何专家", titleEn: "the sheet has errors; no expert was imported", issues: issues)
         }
-        let now = Millis.from(environment.now())
-        try await environment.database.write { db in
-            var taken: [DomainIssue] = []
-            for (row, expert) in experts where try ExpertStore.find(expert.id, in: db) != nil {
-                taken.append(DomainIssue(code: "expert.exists", field: "rows[\(row)].id", messageZh: "第\(row)行：专家编号 \(expert.id) 已在专家库中（修改请在专家页面编辑）",
-                                         messageEn: "row \(row): an expert with id \(expert.id) exists (edit them instead)"))
-            }
-            guard taken.isEmpty else { throw Problem(.conflict, titleZh: "专家已存在，未导入任何专家", titleEn: "experts exist; no expert was imported", issues: taken) }
-            for (_, expert) in experts { try ExpertStore.save(expert, actor: identity.actor, nowMillis: now, in: db) }
-            try Audit.record("experts.imported", round: nil, detail: ["experts": experts.map(\.1.id).joined(separator: ",")], actor: identity.actor, at: now, in: db)
-        }
+        try await database.importExperts(experts, by: identity.actor, at: Millis.from(environment.now()))
         return EditedResponse(status: .created, response: ImportResult(imported: experts.count, experts: experts.map(\.1.id)))
     }
 
@@ -87,11 +80,11 @@ struct ExpertImport {
             do {
                 return try XLSXReader.sheets(bytes).first?.rows ?? []
             } catch {
-                throw ProblemFactory.invalid("import.not_a_workbook", field: "body", zh: error.messageZh, en: error.messageEn)
+                throw Problem.invalid("import.not_a_workbook", field: "body", zh: error.messageZh, en: error.messageEn)
             }
         }
         guard let decoded = TextDecoding.decode(bytes) else {
-            throw ProblemFactory.invalid("import.encoding", field: "body", zh: "文件既不是 UTF-8 也不是 GB18030 编码的 CSV，也不是 .xlsx", en: "the file is neither UTF-8 or GB18030 CSV nor .xlsx")
+            throw Problem.invalid("import.encoding", field: "body", zh: "文件既不是 UTF-8 也不是 GB18030 编码的 CSV，也不是 .xlsx", en: "the file is neither UTF-8 or GB18030 CSV nor .xlsx")
         }
         return CSVReader.records(decoded.text).map(SheetRow.init)
     }

@@ -9,10 +9,13 @@ import StudioDomain
 /// screening body for amendment. Every decision is kept with who and when; intake hears of each.
 struct QualificationController {
     let environment: ServiceEnvironment
+    let database: ReviewDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.post("applications/:application/qualification", use: decide)
-        router.get("applications/:application", use: show)
+    /// Mounted at `applications`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post(":application/qualification", use: decide)
+            .get(":application", use: show)
     }
 
     enum Outcome: String, Codable, Sendable { case pass, fail, `return` }
@@ -47,86 +50,12 @@ struct QualificationController {
         let id = try context.parameters.require("application")
         let input = try await request.decodeJSON(Decision.self, context: context)
         let reasons = input.reasons ?? []
-        let now = Millis.from(environment.now())
-        let outbox = environment.outbox
-        return try await environment.database.write { db in
-            let application = try ApplicationStore.require(id, in: db)
-            let round = try RoundStore.require(application.roundID, in: db)
-            guard round.status == .open else {
-                throw ProblemFactory.conflict("round.not_open", zh: "批次已开始评分，不能再作资格审查", en: "the round has started scoring; qualification review is over")
-            }
-            guard application.applicationStatus == .submitted || application.applicationStatus == .qualificationPassed else {
-                throw ProblemFactory.conflict("application.not_awaiting_qualification", field: "status",
-                                              zh: "申报当前状态为\(application.applicationStatus?.nameZh ?? "已撤回")，不能作资格审查",
-                                              en: "the application is \(application.applicationStatus?.nameEn ?? "withdrawn"); it is not awaiting qualification review")
-            }
-            let status: ApplicationStatus
-            switch input.outcome {
-            case .pass:
-                let blocking = QualificationRules.blockingIssues(application, studio: try application.content.studioID.flatMap { try StudioReplica.find($0.rawValue, in: db) })
-                guard blocking.isEmpty else { throw Problem.validation(blocking) }
-                status = .qualificationPassed
-            case .fail, .return:
-                guard !reasons.isEmpty else {
-                    throw ProblemFactory.invalid("qualification.reasons_required", field: "reasons", article: Article(11),
-                                                 zh: "不通过或退回补正须说明理由", en: "a failure or a return needs at least one reason")
-                }
-                let bad = reasons.enumerated().filter { $0.element.messageZh.isEmpty || $0.element.messageEn.isEmpty || $0.element.code.isEmpty }
-                if !bad.isEmpty {
-                    throw Problem.validation(bad.map { DomainIssue(code: "qualification.reason_incomplete", field: "reasons[\($0.offset)]", messageZh: "理由须有代码及中英文说明", messageEn: "a reason needs a code and messages in Chinese and English") })
-                }
-                status = input.outcome == .fail ? .qualificationFailed : .returnedForAmendment
-            }
-            try db.execute(sql: """
-                INSERT INTO qualification_decision (application_id, application_version, outcome, reasons, decided_by, decided_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, application.version, input.outcome.rawValue, try JSONText.encode(reasons), identity.actor, now])
-            try Audit.record("qualification.\(input.outcome.rawValue)", round: round.id, application: id, detail: reasons, actor: identity.actor, at: now, in: db)
-            if application.applicationStatus != status {
-                try ApplicationStore.setStatus(application, to: status, reasons: reasons, outbox: outbox, nowMillis: now, in: db)
-            }
-            return try view(try ApplicationStore.require(id, in: db), full: true, in: db)
-        }
+        return try await database.decideQualification(application: id, outcome: input.outcome, reasons: reasons, by: identity.actor, at: Millis.from(environment.now()))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ApplicationView {
         let identity = try context.require(.department, .federation, .expert)
         let id = try context.parameters.require("application")
-        return try await environment.database.read { db in
-            if identity.role == .expert {
-                // To an expert, an application not assigned to them (conflicted ones never are) does not exist: 404, not 403,
-                // so an expert cannot even learn which applications are in the round.
-                guard try ExpertAccess.mayRead(expert: identity.subject ?? "", application: id, in: db),
-                      let application = try ApplicationStore.find(id, in: db) else { throw ProblemFactory.notFound("application", zh: "申报", id) }
-                return try view(application, full: false, in: db)
-            }
-            return try view(try ApplicationStore.require(id, in: db), full: true, in: db)
-        }
-    }
-
-    func view(_ application: ReviewApplication, full: Bool, in db: Database) throws -> ApplicationView {
-        var result = ApplicationView(applicationId: application.id, roundId: application.roundID, status: application.status, version: application.version,
-                                     submittedOn: application.submittedOn, content: application.content)
-        guard full else {
-            result.content.teamMemberNames = nil  // for conflict checks only, never an expert's reading
-            return result
-        }
-        result.qualification = try Row.fetchAll(db, sql: "SELECT * FROM qualification_decision WHERE application_id = ? ORDER BY id", arguments: [application.id]).map {
-            DecisionView(outcome: $0["outcome"], reasons: try JSONText.decode([DomainIssue].self, $0["reasons"]), applicationVersion: $0["application_version"],
-                         decidedBy: $0["decided_by"], decidedAt: Millis.date($0["decided_at"]))
-        }
-        result.experts = try String.fetchAll(db, sql: "SELECT expert_id FROM assignment WHERE application_id = ? ORDER BY expert_id", arguments: [application.id])
-        return result
-    }
-}
-
-/// The one rule for what an expert may read: an application assigned to them, with no conflict (re-checked on
-/// every read, so a conflict declared after the assignment closes the door at once).
-enum ExpertAccess {
-    static func mayRead(expert: String, application: String, in db: Database) throws -> Bool {
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assignment WHERE application_id = ? AND expert_id = ?)", arguments: [application, expert]) ?? false else {
-            return false
-        }
-        return try ConflictFinder.conflicts(expertID: expert, applicationID: application, in: db).isEmpty
+        return try await database.application(id, readBy: identity)
     }
 }

@@ -26,9 +26,12 @@ enum RoundResults {
 
 struct RankingController {
     let environment: ServiceEnvironment
+    let database: ReviewDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("rounds/:round/ranking", use: ranking)
+    /// Mounted at `rounds`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get(":round/ranking", use: ranking)
     }
 
     struct Line: Codable, Sendable {
@@ -67,22 +70,6 @@ struct RankingController {
     @Sendable func ranking(_ request: Request, context: AppRequestContext) async throws -> RankingView {
         let identity = try context.require(.department, .federation)
         let roundID = try context.parameters.require("round")
-        return try await environment.database.read { db in
-            let round = try RoundStore.require(roundID, in: db)
-            if identity.role == .federation, round.status == .open || round.status == .scoring {
-                throw Problem(.forbidden, code: "scoring.sheets_hidden", field: "-", zh: "评分结束前，只有经济工作部可以查看评分", en: "until the round closes, only the department sees scores")
-            }
-            let computed = try RoundResults.compute(round, in: db)
-            let scores = Dictionary(uniqueKeysWithValues: computed.aggregation.scores.map { ($0.application, $0) })
-            let lines = try computed.ranked.map { ranked -> Line in
-                let score = scores[ranked.entry.application]!
-                let name = try ApplicationStore.find(ranked.entry.application, in: db)?.content.studio.name ?? ""
-                return Line(rank: ranked.rank, applicationId: ranked.entry.application, studioName: name, sheets: score.sheets,
-                            mean: score.mean.description, trimmedMean: score.trimmedMean?.description, normalisedMean: score.normalisedMean?.description,
-                            final: score.final.description, proposed: ranked.proposed, reason: ranked.reason)
-            }
-            return RankingView(roundId: round.id, status: round.status, quota: round.quota, minimumScore: round.minimumScore, tieBreaks: Self.tieBreaks,
-                               lines: lines, adjustments: computed.aggregation.adjustments, outliers: computed.aggregation.outliers)
-        }
+        return try await database.ranking(round: roundID, readBy: identity.role)
     }
 }

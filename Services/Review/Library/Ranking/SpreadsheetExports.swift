@@ -9,12 +9,15 @@ import StudioDomain
 /// the same role checks as the JSON endpoints they are built from.
 struct SpreadsheetExports {
     let environment: ServiceEnvironment
+    let database: ReviewDatabase
     let ranking: RankingController
     let decision: DecisionController
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("rounds/:round/ranking.xlsx", use: rankingWorkbook)
-        router.get("rounds/:round/notice.xlsx", use: noticeWorkbook)
+    /// Mounted at `rounds`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get(":round/ranking.xlsx", use: rankingWorkbook)
+            .get(":round/notice.xlsx", use: noticeWorkbook)
     }
 
     static func number(_ text: String?) -> XLSXValue {
@@ -50,9 +53,7 @@ struct SpreadsheetExports {
 
     @Sendable func noticeWorkbook(_ request: Request, context: AppRequestContext) async throws -> Response {
         let notice = try await decision.show(request, context: context)
-        let applications = try await environment.database.read { db in
-            try notice.applicationIds.map { try ApplicationStore.find($0, in: db) }
-        }
+        let applications = try await database.applications(notice.applicationIds)
         let bodies = ReferenceData.defaults
         let columns = [XLSXColumn("序号", width: 6), XLSXColumn("工作室名称", width: 36), XLSXColumn("申报单位", width: 36),
                        XLSXColumn("初审单位", width: 20), XLSXColumn("申报编号", width: 30, text: true),

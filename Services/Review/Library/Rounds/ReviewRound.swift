@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ServiceKit
 import Messaging
 import StudioDomain
 
@@ -105,7 +106,7 @@ enum RoundStore {
     }
 
     static func require(_ id: String, in db: Database) throws -> ReviewRound {
-        guard let round = try find(id, in: db) else { throw ProblemFactory.notFound("round", zh: "批次", id) }
+        guard let round = try find(id, in: db) else { throw Problem.notFound("round", zh: "批次", id: id) }
         return round
     }
 

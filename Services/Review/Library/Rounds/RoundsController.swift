@@ -8,13 +8,16 @@ import StudioDomain
 /// Rounds: their settings (rubric, quota, minimum score, panel size, calendar) and their audit trail.
 struct RoundsController {
     let environment: ServiceEnvironment
+    let database: ReviewDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("rounds", use: list)
-        router.get("rounds/:round", use: show)
-        router.patch("rounds/:round", use: configure)
-        router.get("rounds/:round/applications", use: applications)
-        router.get("rounds/:round/audit", use: audit)
+    /// Mounted at `rounds`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get(use: list)
+            .get(":round", use: show)
+            .patch(":round", use: configure)
+            .get(":round/applications", use: applications)
+            .get(":round/audit", use: audit)
     }
 
     struct RoundView: ResponseEncodable, Sendable {
@@ -25,20 +28,17 @@ struct RoundsController {
         var businessDay: LocalDate
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<ReviewRound> {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<ReviewRound> {
         try context.require(.department, .federation)
-        return Items(items: try await environment.database.read { db in try RoundStore.all(in: db) })
+        return Listing(items: try await database.rounds())
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RoundView {
         try context.require(.department, .federation)
         let id = try context.parameters.require("round")
-        return try await environment.database.read { db in
-            let round = try RoundStore.require(id, in: db)
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_application WHERE round_id = ?", arguments: [id]) ?? 0
-            let range = ReviewRound.quotaRange(round.kind)
-            return RoundView(round: round, applications: count, quotaRange: [range.lowerBound, range.upperBound], businessDay: LocalDate(environment.now()))
-        }
+        let (round, count) = try await database.roundWithApplicationCount(id)
+        let range = ReviewRound.quotaRange(round.kind)
+        return RoundView(round: round, applications: count, quotaRange: [range.lowerBound, range.upperBound], businessDay: LocalDate(environment.now()))
     }
 
     /// Every field optional; only what is given changes.
@@ -59,65 +59,7 @@ struct RoundsController {
         let identity = try context.require(.department)
         let id = try context.parameters.require("round")
         let input = try await request.decodeJSON(Settings.self, context: context)
-        let now = environment.now()
-        return try await environment.database.write { db in
-            var round = try RoundStore.require(id, in: db)
-            // The scoring basis cannot move under the experts' feet.
-            let changesScoring = input.rubric != nil || input.expertsPerApplication != nil || input.excludeSameScreeningBody != nil
-                || input.aggregate != nil
-            if changesScoring, round.status != .open {
-                throw ProblemFactory.conflict("round.scoring_started", field: "rubric", zh: "评分已开始，评分细则、每件专家人数、汇总方式和回避规则不能再改", en: "scoring has started; the rubric, panel size, aggregate and conflict rules are fixed")
-            }
-            if round.status == .notice || round.status == .decided {
-                throw ProblemFactory.conflict("round.finished", zh: "批次已公示或已决定，不能修改设置", en: "the round is on notice or decided; its settings are fixed")
-            }
-            var issues: [DomainIssue] = []
-            if let quota = input.quota {
-                let range = ReviewRound.quotaRange(round.kind)
-                if range.contains(quota) { round.quota = quota } else {
-                    issues.append(DomainIssue(code: "round.quota", field: "quota", article: round.kind == .naming ? Article(9) : round.kind.article,
-                                              messageZh: "\(round.kind.nameZh)的名额须在 \(range.lowerBound) 至 \(range.upperBound) 之间",
-                                              messageEn: "the quota of a \(round.kind.nameEn) round is \(range.lowerBound) to \(range.upperBound)"))
-                }
-            }
-            if let score = input.minimumScore {
-                if (0...100).contains(score) { round.minimumScore = score } else {
-                    issues.append(DomainIssue(code: "round.minimum_score", field: "minimumScore", messageZh: "最低分须在 0 至 100 之间", messageEn: "minimumScore must be between 0 and 100"))
-                }
-            }
-            if let count = input.expertsPerApplication {
-                if (1...15).contains(count) { round.expertsPerApplication = count } else {
-                    issues.append(DomainIssue(code: "round.experts_per_application", field: "expertsPerApplication", article: Article(11), messageZh: "每件申报的评审专家人数须在 1 至 15 之间", messageEn: "expertsPerApplication must be between 1 and 15"))
-                }
-            }
-            if let threshold = input.outlierThreshold {
-                if (1...100).contains(threshold) { round.outlierThreshold = threshold } else {
-                    issues.append(DomainIssue(code: "round.outlier_threshold", field: "outlierThreshold", messageZh: "偏离阈值须在 1 至 100 分之间", messageEn: "outlierThreshold must be between 1 and 100 points"))
-                }
-            }
-            if let days = input.noticeWorkingDays {
-                if (1...30).contains(days) { round.noticeWorkingDays = days } else {
-                    issues.append(DomainIssue(code: "round.notice_days", field: "noticeWorkingDays", messageZh: "公示期须为 1 至 30 个工作日", messageEn: "noticeWorkingDays must be between 1 and 30"))
-                }
-            }
-            if let rubric = input.rubric {
-                let found = rubric.issues()
-                if found.isEmpty { round.rubric = rubric } else { issues += found }
-            }
-            if let flag = input.excludeSameScreeningBody { round.excludeSameScreeningBody = flag }
-            if let aggregate = input.aggregate { round.aggregate = aggregate }
-            if issues.isEmpty, let issue = round.aggregateIssue(field: input.aggregate != nil ? "aggregate" : "expertsPerApplication") {
-                issues.append(issue)
-            }
-            if let flag = input.normalise { round.normalise = flag }
-            if let deadline = input.scoringDeadline { round.scoringDeadline = deadline }
-            guard issues.isEmpty else { throw Problem.validation(issues) }
-            round.updatedAt = now
-            round.updatedBy = identity.actor
-            try RoundStore.save(round, in: db)
-            try Audit.record("round.configured", round: round.id, detail: round, actor: identity.actor, at: Millis.from(now), in: db)
-            return round
-        }
+        return try await database.configure(round: id, input, by: identity.actor, at: environment.now())
     }
 
     struct ApplicationSummary: Codable, Sendable {
@@ -132,30 +74,17 @@ struct RoundsController {
         var recommendationOrder: Int?
     }
 
-    @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Items<ApplicationSummary> {
+    @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Listing<ApplicationSummary> {
         try context.require(.department, .federation)
         let id = try context.parameters.require("round")
         // A page at a time (by application id), filtered by status, county, studio name and unit name.
         let page = try PageRequest.parse(request, keyParts: 1)
         let query = request.uri.queryParameters
         func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        var conditions = ["round_id = ?"], arguments: [(any DatabaseValueConvertible)?] = [id]
-        if let status = text("status") { conditions.append("status = ?"); arguments.append(status) }
-        if let body = text("screeningBody") { conditions.append("json_extract(content, '$.screeningBodyCode') = ?"); arguments.append(body) }
-        if let name = text("name") { conditions.append("instr(json_extract(content, '$.studio.name'), ?) > 0"); arguments.append(name) }
-        if let unit = text("unit") { conditions.append("instr(json_extract(content, '$.applicantUnit.name'), ?) > 0"); arguments.append(unit) }
-        let filtered = " WHERE " + conditions.joined(separator: " AND ")
-        let countArguments = StatementArguments(arguments)
-        if let after = page.after { conditions.append("id > ?"); arguments.append(after[0]) }
-        let sql = "SELECT * FROM review_application WHERE " + conditions.joined(separator: " AND ") + " ORDER BY id LIMIT ?"
-        let pageArguments = StatementArguments(arguments + [page.limit + 1])
-        let (applications, total) = try await environment.database.read { db in
-            _ = try RoundStore.require(id, in: db)
-            return (try Row.fetchAll(db, sql: sql, arguments: pageArguments).map(ApplicationStore.decode),
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_application" + filtered, arguments: countArguments) ?? 0)
-        }
+        let filter = ReviewDatabase.ApplicationFilter(status: text("status"), screeningBody: text("screeningBody"), name: text("name"), unit: text("unit"))
+        let (applications, total) = try await database.applications(inRound: id, filter, after: page.after?[0], limit: page.limit + 1)
         let (items, next) = page.page(applications) { [$0.id] }
-        return Items(items: items.map {
+        return Listing(items: items.map {
             ApplicationSummary(applicationId: $0.id, status: $0.status, version: $0.version, studioName: $0.content.studio.name,
                                unitName: $0.content.applicantUnit.name, screeningBodyCode: $0.content.screeningBodyCode,
                                speciality: $0.content.speciality, submittedOn: $0.submittedOn, recommendationOrder: $0.content.recommendationOrder)
@@ -171,15 +100,10 @@ struct RoundsController {
         var at: Date
     }
 
-    @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Items<AuditEntry> {
+    @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Listing<AuditEntry> {
         try context.require(.department, .federation)
         let id = try context.parameters.require("round")
-        return Items(items: try await environment.database.read { db in
-            _ = try RoundStore.require(id, in: db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM review_audit WHERE round_id = ? ORDER BY id", arguments: [id]).map {
-                AuditEntry(id: $0["id"], applicationId: $0["application_id"], action: $0["action"], detail: $0["detail"], actor: $0["actor"], at: Millis.date($0["at"]))
-            }
-        })
+        return Listing(items: try await database.audit(round: id))
     }
 }
 

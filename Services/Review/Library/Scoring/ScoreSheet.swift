@@ -41,6 +41,11 @@ enum ScoreSheetStore {
             .map { try decode($0, rubric: rubric) }
     }
 
+    /// `draft` or `submitted`; nil when the expert has no sheet for the application.
+    static func status(application: String, expert: String, in db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT status FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application, expert])
+    }
+
     static func forApplication(_ application: String, rubric: Rubric, in db: Database) throws -> [ScoreSheet] {
         try Row.fetchAll(db, sql: "SELECT * FROM score_sheet WHERE application_id = ? ORDER BY expert_id", arguments: [application])
             .map { try decode($0, rubric: rubric) }

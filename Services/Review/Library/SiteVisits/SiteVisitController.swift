@@ -12,15 +12,18 @@ import StudioDomain
 /// conflict) read them; any other expert gets 404, as for the application itself.
 struct SiteVisitController {
     let environment: ServiceEnvironment
+    let database: ReviewDatabase
 
     static let photoLimit = 5 * 1024 * 1024
     static let photosPerVisit = 20
 
-    func add(to router: Router<AppRequestContext>) {
-        router.post("applications/:application/site-visits", use: record)
-        router.get("applications/:application/site-visits", use: list)
-        router.post("site-visits/:visit/photos", use: addPhoto)
-        router.get("site-visits/:visit/photos/:photo", use: photo)
+    /// Mounted at the root: a visit is recorded on its application and then has a path of its own.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("applications/:application/site-visits", use: record)
+            .get("applications/:application/site-visits", use: list)
+            .post("site-visits/:visit/photos", use: addPhoto)
+            .get("site-visits/:visit/photos/:photo", use: photo)
     }
 
     struct PhotoView: ResponseEncodable, Codable, Sendable {
@@ -44,25 +47,6 @@ struct SiteVisitController {
         var photos: [PhotoView]
     }
 
-    static func visits(of application: String, in db: Database) throws -> [VisitView] {
-        try Row.fetchAll(db, sql: "SELECT * FROM site_visit WHERE application_id = ? ORDER BY visited_on, id", arguments: [application]).map { row in
-            let id: Int64 = row["id"]
-            let photos = try Row.fetchAll(db, sql: "SELECT id, file_name, media_type, size, sha256, added_at FROM site_visit_photo WHERE visit_id = ? ORDER BY id", arguments: [id]).map {
-                PhotoView(id: $0["id"], fileName: $0["file_name"], mediaType: $0["media_type"], size: $0["size"], sha256: $0["sha256"], addedAt: Millis.date($0["added_at"]))
-            }
-            return VisitView(id: id, applicationId: row["application_id"], roundId: row["round_id"], visitedOn: LocalDate(row["visited_on"] as String)!,
-                             visitors: try JSONText.decode([String].self, row["visitors"]), findings: row["findings"],
-                             recordedBy: row["recorded_by"], recordedAt: Millis.date(row["recorded_at"]), photos: photos)
-        }
-    }
-
-    /// Who may read an application's visits: the department and the federation; an expert only on their own
-    /// conflict-free assignment (otherwise the application does not exist for them).
-    static func mayRead(_ identity: Identity, application: String, in db: Database) throws -> Bool {
-        if identity.role == .expert { return try ExpertAccess.mayRead(expert: identity.subject ?? "", application: application, in: db) }
-        return try ApplicationStore.find(application, in: db) != nil
-    }
-
     struct VisitInput: Decodable {
         var visitedOn: LocalDate
         var visitors: [String]
@@ -73,7 +57,8 @@ struct SiteVisitController {
         let identity = try context.require(.department)
         let id = try context.parameters.require("application")
         let input = try await request.decodeJSON(VisitInput.self, context: context)
-        let today = LocalDate(environment.now())
+        let moment = environment.moment()
+        let today = moment.today
         var issues: [DomainIssue] = []
         let visitors = input.visitors.map { $0.trimmingCharacters(in: .whitespaces) }
         if visitors.isEmpty || visitors.count > 20 || visitors.contains(where: { $0.isEmpty || $0.count > 50 }) {
@@ -88,37 +73,19 @@ struct SiteVisitController {
             issues.append(DomainIssue(code: "site_visit.in_future", field: "visitedOn", messageZh: "考察日期不能晚于今天", messageEn: "the visit cannot be after today"))
         }
         guard issues.isEmpty else { throw Problem.validation(issues) }
-        let now = Millis.from(environment.now())
-        let view = try await environment.database.write { db in
-            let application = try ApplicationStore.require(id, in: db)
-            let round = try RoundStore.require(application.roundID, in: db)
-            guard round.status == .open, application.applicationStatus == .qualificationPassed else {
-                throw ProblemFactory.conflict("site_visit.not_between_qualification_and_scoring",
-                                              zh: "实地考察在资格审查通过之后、评分开始之前进行", en: "a site visit is recorded after the qualification review passes and before scoring starts")
-            }
-            try db.execute(sql: """
-                INSERT INTO site_visit (application_id, round_id, visited_on, visitors, findings, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, round.id, input.visitedOn.description, try JSONText.encode(visitors), input.findings, identity.actor, now])
-            let visitID = db.lastInsertedRowID
-            try Audit.record("site_visit.recorded", round: round.id, application: id,
-                             detail: ["visit": String(visitID), "visitedOn": input.visitedOn.description, "visitors": visitors.joined(separator: "、")],
-                             actor: identity.actor, at: now, in: db)
-            return try Self.visits(of: id, in: db).first { $0.id == visitID }!
-        }
+        let view = try await database.recordVisit(application: id, visitedOn: input.visitedOn, visitors: visitors, findings: input.findings,
+                                                  by: identity.actor, at: moment.millis)
         return EditedResponse(status: .created, response: view)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<VisitView> {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<VisitView> {
         let identity = try context.require(.department, .federation, .expert)
         let id = try context.parameters.require("application")
-        return Items(items: try await environment.database.read { db in
-            guard try Self.mayRead(identity, application: id, in: db) else { throw ProblemFactory.notFound("application", zh: "申报", id) }
-            return try Self.visits(of: id, in: db)
-        })
+        return Listing(items: try await database.visits(of: id, readBy: identity))
     }
 
     static func visitID(_ context: AppRequestContext) throws -> Int64 {
-        guard let id = Int64(try context.parameters.require("visit")) else { throw ProblemFactory.notFound("site visit", zh: "实地考察记录", "?") }
+        guard let id = Int64(try context.parameters.require("visit")) else { throw Problem.notFound("site visit", zh: "实地考察记录", id: "?") }
         return id
     }
 
@@ -138,23 +105,7 @@ struct SiteVisitController {
         guard let type = FileContent.recognisedType(of: bytes), type == "image/jpeg" || type == "image/png" else {
             throw Problem(.unsupportedMediaType, code: "photo.type", field: "body", zh: "照片须为 JPEG 或 PNG 文件（按文件内容识别）", en: "a photo must be a JPEG or PNG file (recognised by its content)")
         }
-        let now = Millis.from(environment.now())
-        let view = try await environment.database.write { db -> PhotoView in
-            guard let row = try Row.fetchOne(db, sql: "SELECT application_id, round_id FROM site_visit WHERE id = ?", arguments: [visit]) else {
-                throw ProblemFactory.notFound("site visit", zh: "实地考察记录", String(visit))
-            }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM site_visit_photo WHERE visit_id = ?", arguments: [visit]) ?? 0
-            guard count < Self.photosPerVisit else {
-                throw ProblemFactory.conflict("photo.too_many", zh: "每次考察至多\(Self.photosPerVisit)张照片", en: "at most \(Self.photosPerVisit) photos a visit")
-            }
-            let sha = ContentHash.sha256Hex(bytes)
-            try db.execute(sql: "INSERT INTO site_visit_photo (visit_id, file_name, media_type, size, sha256, content, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [visit, name, type, bytes.count, sha, Data(bytes), identity.actor, now])
-            let id = db.lastInsertedRowID
-            try Audit.record("site_visit.photo_added", round: row["round_id"], application: row["application_id"],
-                             detail: ["visit": String(visit), "photo": String(id), "sha256": sha, "type": type], actor: identity.actor, at: now, in: db)
-            return PhotoView(id: id, fileName: name, mediaType: type, size: bytes.count, sha256: sha, addedAt: Millis.date(now))
-        }
+        let view = try await database.addPhoto(visit: visit, name: name, mediaType: type, bytes: bytes, by: identity.actor, at: Millis.from(environment.now()))
         return EditedResponse(status: .created, response: view)
     }
 
@@ -162,15 +113,7 @@ struct SiteVisitController {
         let identity = try context.require(.department, .federation, .expert)
         let visit = try Self.visitID(context)
         let photoText = try context.parameters.require("photo")
-        guard let file = try await environment.database.read({ db -> (String, String, Data)? in
-            guard let photoID = Int64(photoText),
-                  let row = try Row.fetchOne(db, sql: """
-                      SELECT p.file_name, p.media_type, p.content, v.application_id FROM site_visit_photo p JOIN site_visit v ON v.id = p.visit_id
-                      WHERE p.id = ? AND p.visit_id = ?
-                      """, arguments: [photoID, visit]),
-                  try Self.mayRead(identity, application: row["application_id"], in: db) else { return nil }
-            return (row["file_name"], row["media_type"], row["content"])
-        }) else { throw ProblemFactory.notFound("photo", zh: "照片", photoText) }
+        guard let file = try await database.photo(photoText, visit: visit, readBy: identity) else { throw Problem.notFound("photo", zh: "照片", id: photoText) }
         // Served with the type checked on upload, as a download.
         return FileContent.download(file.2, mediaType: file.1, fileName: file.0)
     }

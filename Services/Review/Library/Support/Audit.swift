@@ -14,10 +14,8 @@ enum Audit {
                        arguments: [round, application, action, json, actor, millis])
         // The same record in the kit's hash-chained log: review_audit answers queries, the chain proves
         // that nothing was changed afterwards.
-        let colon = actor.firstIndex(of: ":")
-        let role = colon.map { String(actor[..<$0]) } ?? actor
-        let subject = colon.map { String(actor[actor.index(after: $0)...]) }
-        try AuditLog.append(actorRole: role, actorSubject: subject, action: action,
+        let agent = Agent(text: actor)
+        try AuditLog.append(actorRole: agent.role, actorSubject: agent.subject, action: action,
                             subject: application.map { "application:\($0)" } ?? round.map { "round:\($0)" } ?? "-",
                             details: AuditedDecision(round: round, application: application, detail: json),
                             at: Millis.date(millis), in: db)
@@ -33,28 +31,7 @@ private struct AuditedDecision: Encodable {
 
 extension Identity {
     /// `department:tok_…` or `expert:E1`: who acted, as the audit records it.
-    var actor: String { "\(role.rawValue):\(subject ?? tokenID)" }
-}
-
-/// Problems in the review service's vocabulary.
-enum ProblemFactory {
-    static func notFound(_ what: String, zh: String, _ id: String) -> Problem { Problem.notFound(what, zh: zh, id: id) }
-
-    static func conflict(_ code: String, field: String = "-", article: Article? = nil, zh: String, en: String) -> Problem {
-        Problem(.conflict, code: code, field: field, article: article?.reference, zh: zh, en: en)
-    }
-
-    static func invalid(_ code: String, field: String, article: Article? = nil, zh: String, en: String) -> Problem {
-        .validation([DomainIssue(code: code, field: field, article: article?.reference, messageZh: zh, messageEn: en)])
-    }
-}
-
-/// A list response `{"items": [...]}`.
-struct Items<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
-    var items: [Item]
-    /// Where the list pages: the next page's cursor (absent on the last) and how many match in all.
-    var nextCursor: String? = nil
-    var total: Int? = nil
+    var actor: String { Agent(self).text }
 }
 
 enum JSONText {
