@@ -62,8 +62,8 @@ public struct BareModule: ServiceModule {
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {}
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {}
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {}
-    public var openAPIPaths: String { "" }
-    public var openAPISchemas: String { "" }
+    /// The kit's endpoints alone (Tests/TestSupport/kit-openapi.yaml): what every service's document begins with.
+    public func openAPIDocument() throws -> String { try OpenAPIFile.load(from: Bundle.module, name: "kit-openapi") }
 }
 
 /// An in-memory sender with a dispatcher on a scripted transport and a test clock.
