@@ -19,6 +19,7 @@ final class OpenAPIAndReportTests: XCTestCase {
         }
         let document = try OpenAPIContract.parse(file)
         XCTAssertEqual(try OpenAPIContract.kitMismatches(in: document), [])
+        XCTAssertEqual(OpenAPIContract.bareObjects(in: document), [], "every object schema names its fields")
         let described = OpenAPIContract.operations(in: document)
         XCTAssertTrue(described.contains("post /payment-confirmations"))
         XCTAssertTrue(described.contains("get /reports/grants"))

@@ -16,6 +16,7 @@ final class OpenAPITests: XCTestCase {
         }
         let document = try OpenAPIContract.parse(file)
         XCTAssertEqual(try OpenAPIContract.kitMismatches(in: document), [])
+        XCTAssertEqual(OpenAPIContract.bareObjects(in: document), [], "every object schema names its fields")
         let own = OpenAPIContract.operations(in: document).filter {
             let path = $0.split(separator: " ")[1]
             return path.hasPrefix("/rounds") || path.hasPrefix("/applications") || path.hasPrefix("/studios") || path.hasPrefix("/import-template")

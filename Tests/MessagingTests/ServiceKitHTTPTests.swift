@@ -199,7 +199,9 @@ final class ServiceKitHTTPTests: XCTestCase {
             let mismatches = try await OpenAPIContract.mismatches(built: service, file: file)
             XCTAssertEqual(mismatches, [], "demo clock \(demoClock)")
         }
-        XCTAssertEqual(try OpenAPIContract.parse(file).openAPIVersion, .v3_1_0)
+        let document = try OpenAPIContract.parse(file)
+        XCTAssertEqual(document.openAPIVersion, .v3_1_0)
+        XCTAssertEqual(OpenAPIContract.bareObjects(in: document), [], "every object schema names its fields")
     }
 
 }

@@ -320,6 +320,7 @@ final class PortalTodoTests: XCTestCase {
             let file = try OpenAPIContract.sourceFile("Portal")
             XCTAssertEqual(Array(document.body.readableBytesView), Array(file.utf8))
             let parsed = try OpenAPIContract.parse(file)
+            XCTAssertEqual(OpenAPIContract.bareObjects(in: parsed), [])
             let documented = OpenAPIContract.operations(in: parsed).map { operation -> String in
                 let parts = operation.split(separator: " ")
                 return "\(parts[0].uppercased()) \(parts[1])"

@@ -110,4 +110,39 @@ public enum OpenAPIContract {
         }
         return problems
     }
+
+    /// Object schemas that say nothing of their fields (a bare `type: object`: no properties and no word on
+    /// additional ones), with where they are: a client would find the fields by trial. Every request body,
+    /// response and component schema is walked, properties, items and combinations included.
+    public static func bareObjects(in document: OpenAPI.Document) -> [String] {
+        var found: [String] = []
+        func walk(_ schema: JSONSchema, _ place: String) {
+            switch schema.value {
+            case .object(_, let object):
+                if object.properties.isEmpty && object.additionalProperties == nil { found.append(place) }
+                for (name, property) in object.properties { walk(property, place + "." + name) }
+                if case .b(let additional)? = object.additionalProperties { walk(additional, place + ".*") }
+            case .array(_, let array):
+                if let items = array.items { walk(items, place + "[]") }
+            case .all(of: let schemas, core: _), .one(of: let schemas, core: _), .any(of: let schemas, core: _):
+                for (index, part) in schemas.enumerated() { walk(part, place + "/\(index)") }
+            case .not(let inner, core: _):
+                walk(inner, place + "/not")
+            default:
+                break
+            }
+        }
+        for (name, schema) in document.components.schemas { walk(schema, "#/components/schemas/\(name.rawValue)") }
+        for (operation, object) in operationObjects(in: document) {
+            for (type, content) in object.requestBody?.b?.content ?? [:] {
+                if let schema = content.b?.schema { walk(schema, "\(operation) request \(type.rawValue)") }
+            }
+            for (status, response) in object.responses {
+                for (type, content) in response.b?.content ?? [:] {
+                    if let schema = content.b?.schema { walk(schema, "\(operation) \(status.rawValue) \(type.rawValue)") }
+                }
+            }
+        }
+        return found.sorted()
+    }
 }
