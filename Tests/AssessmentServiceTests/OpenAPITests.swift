@@ -20,6 +20,7 @@ final class OpenAPITests: XCTestCase {
         let document = try OpenAPIContract.parse(file)
         XCTAssertEqual(try OpenAPIContract.kitMismatches(in: document), [])
         XCTAssertEqual(OpenAPIContract.bareObjects(in: document), [], "every object schema names its fields")
+        XCTAssertEqual(OpenAPIContract.misnamedFields(in: document), [], "camelCase, ids as expertId")
         XCTAssertTrue(OpenAPIContract.operations(in: document).contains("post /studios/{id}/assessments"))
         XCTAssertNotNil(document.components.schemas["CycleAssessmentInput"])
     }

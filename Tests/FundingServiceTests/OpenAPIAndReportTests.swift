@@ -20,6 +20,7 @@ final class OpenAPIAndReportTests: XCTestCase {
         let document = try OpenAPIContract.parse(file)
         XCTAssertEqual(try OpenAPIContract.kitMismatches(in: document), [])
         XCTAssertEqual(OpenAPIContract.bareObjects(in: document), [], "every object schema names its fields")
+        XCTAssertEqual(OpenAPIContract.misnamedFields(in: document), [], "camelCase, ids as expertId")
         let described = OpenAPIContract.operations(in: document)
         XCTAssertTrue(described.contains("post /payment-confirmations"))
         XCTAssertTrue(described.contains("get /reports/grants"))

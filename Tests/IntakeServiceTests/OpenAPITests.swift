@@ -17,6 +17,7 @@ final class OpenAPITests: XCTestCase {
         let document = try OpenAPIContract.parse(file)
         XCTAssertEqual(try OpenAPIContract.kitMismatches(in: document), [])
         XCTAssertEqual(OpenAPIContract.bareObjects(in: document), [], "every object schema names its fields")
+        XCTAssertEqual(OpenAPIContract.misnamedFields(in: document), [], "camelCase, ids as expertId")
         let own = OpenAPIContract.operations(in: document).filter {
             let path = $0.split(separator: " ")[1]
             return path.hasPrefix("/rounds") || path.hasPrefix("/applications") || path.hasPrefix("/studios") || path.hasPrefix("/import-template")

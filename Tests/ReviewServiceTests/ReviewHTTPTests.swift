@@ -270,6 +270,7 @@ final class ReviewHTTPTests: XCTestCase {
         let document = try OpenAPIContract.parse(file)
         XCTAssertEqual(try OpenAPIContract.kitMismatches(in: document), [])
         XCTAssertEqual(OpenAPIContract.bareObjects(in: document), [], "every object schema names its fields")
+        XCTAssertEqual(OpenAPIContract.misnamedFields(in: document), [], "camelCase, ids as expertId")
         XCTAssertTrue(OpenAPIContract.operations(in: document).contains("post /rounds/{round}/decision"))
         for name in ["Rubric", "Round", "Expert", "ScoreSheet", "Ranking", "Notice", "Decision", "Assignment", "ConflictList"] {
             XCTAssertNotNil(document.components.schemas[.init(rawValue: name)!], "schema \(name) is missing")

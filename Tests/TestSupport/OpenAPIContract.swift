@@ -145,4 +145,46 @@ public enum OpenAPIContract {
         }
         return found.sorted()
     }
+
+    /// Property names that break the API's one convention (camelCase, ids as `expertId`): an `ID` in capitals
+    /// or an underscore. `except` names the schemas that carry another format on purpose: the event payload
+    /// `ApplicationContent` (keys as the events have them) and the problem document's `message_zh`/`message_en`.
+    public static func misnamedFields(in document: OpenAPI.Document,
+                                      except: Set<String> = ["#/components/schemas/ApplicationContent", "#/components/schemas/DomainIssue"]) -> [String] {
+        var found: Set<String> = []
+        func walk(_ schema: JSONSchema, _ place: String, _ root: String) {
+            switch schema.value {
+            case .object(_, let object):
+                for (name, property) in object.properties {
+                    if !except.contains(root), name.contains("_") || name.contains(/ID(?![a-z])/) { found.insert("\(place).\(name)") }
+                    walk(property, place + "." + name, root)
+                }
+                if case .b(let additional)? = object.additionalProperties { walk(additional, place + ".*", root) }
+            case .array(_, let array):
+                if let items = array.items { walk(items, place + "[]", root) }
+            case .all(of: let schemas, core: _), .one(of: let schemas, core: _), .any(of: let schemas, core: _):
+                for part in schemas { walk(part, place, root) }
+            default:
+                break
+            }
+        }
+        for (name, schema) in document.components.schemas {
+            let root = "#/components/schemas/\(name.rawValue)"
+            walk(schema, root, root)
+        }
+        for (operation, object) in operationObjects(in: document) {
+            for parameter in object.parameters.compactMap(\.b) where parameter.location == .query || parameter.location == .path {
+                if parameter.name.contains("_") || parameter.name.contains(/ID(?![a-z])/) { found.insert("\(operation) parameter \(parameter.name)") }
+            }
+            for (_, content) in object.requestBody?.b?.content ?? [:] {
+                if let schema = content.b?.schema { walk(schema, "\(operation) request", "") }
+            }
+            for (status, response) in object.responses {
+                for (_, content) in response.b?.content ?? [:] {
+                    if let schema = content.b?.schema { walk(schema, "\(operation) \(status.rawValue)", "") }
+                }
+            }
+        }
+        return found.sorted()
+    }
 }
