@@ -15,12 +15,43 @@ import Yams
 /// `STUDIO_SCHEMATHESIS_EXAMPLES=100` (random seed, stateful phase too; `STUDIO_SCHEMATHESIS_SEED` pins one),
 /// or `deploy/fuzz.sh`.
 final class SchemathesisTests: XCTestCase {
+    /// Operations whose schema-valid requests the service may refuse for a reason a JSON Schema cannot state:
+    /// the state of the data, today's date, one field against another, or the content of a file. They run
+    /// in passes of their own with `--checks all --exclude-checks positive_data_acceptance`: every other
+    /// check still holds them, and the reason is written here.
+    static let acceptanceNotDecidableBySchema: [(operation: String, reason: String)] = [
+        ("POST /rounds", "Idempotency-Key: the same key with another body is refused (422, the IETF draft's answer)"),
+        ("POST /rounds/{id}/cancel", "Idempotency-Key reused with another body"),
+        ("POST /rounds/{id}/deadline", "the new deadline must differ from the round's and not be before today"),
+        ("POST /rounds/{id}/quota", "the new quotas must differ from the round's and not be below what was recommended"),
+        ("POST /rounds/{id}/import", "the body is a sheet whose rows are checked (CSV or .xlsx content)"),
+        ("POST /applications", "roundId names a round that exists and is open"),
+        ("PUT /applications/{id}", "the application's round and status decide what may change"),
+        ("POST /applications/{id}/attachments", "the body must be a file of an allowed kind (recognised by its content)"),
+        ("PATCH /rounds/{round}", "the rubric's weights add up to 100; trimmedMean needs 5 experts or more"),
+        ("PUT /rounds/{round}/experts/{expert}", "minLoad at most maxLoad"),
+        ("PUT /calendars/{year}", "every date lies in the year of the path and is listed once"),
+        ("POST /rounds/{round}/decision", "leaving entries out needs a reason"),
+        ("POST /experts/import", "the body is a sheet whose header and rows are checked"),
+        ("POST /site-visits/{visit}/photos", "the body must be a JPEG or PNG (recognised by its content)"),
+        ("POST /payment-confirmations", "the body is the bank's sheet, whose rows are checked"),
+        ("POST /provincial-studios/import", "the body is a CSV whose header and rows are checked"),
+        ("POST /revocation-cases", "foundOn is not after today"),
+        ("POST /ops/replay", "to is after from"),
+    ]
+
+    /// schemathesis.toml for every pass: list cursors are left out of generation (a cursor is opaque: only a
+    /// previous page's nextCursor is valid, which a schema cannot describe; an empty one asks for the first page).
+    static let configuration = "[parameters]\n\"query.cursor\" = \"\"\n"
+
     struct Pass {
         var service: String
         var role: String
         /// schemathesis filter options for this pass
         var filter: [String]
         var operations: Int
+        /// The operations of `acceptanceNotDecidableBySchema`: every check but positive_data_acceptance.
+        var exempt = false
     }
 
     struct Outcome {
@@ -58,6 +89,7 @@ final class SchemathesisTests: XCTestCase {
         // public ones with the department's token; POST /events needs a webhook signature, not a token (the
         // signature tests cover it). The operations API last: it revokes tokens and moves the demo clock.
         var business: [Pass] = [], operations: [Pass] = []
+        var documented: Set<String> = []
         for service in FuzzPlatform.services {
             let reply = try APIClient(baseURL: platform.url(service), token: nil).call("GET", "/openapi.yaml")
             let document = try YAMLDecoder().decode(OpenAPI.Document.self, from: Data(reply.body))
@@ -68,29 +100,39 @@ final class SchemathesisTests: XCTestCase {
                     let role = roles.isEmpty || roles.contains("department") ? "department" : roles[0]
                     let name = "\(endpoint.method.rawValue.uppercased()) \(route.path.rawValue)"
                     byRole[route.path.rawValue.hasPrefix("/ops") ? "ops " + role : role, default: []].append(name)
+                    documented.insert(name)
                 }
             }
+            let exempt = Set(Self.acceptanceNotDecidableBySchema.map(\.operation))
             for (key, names) in byRole.sorted(by: { $0.key < $1.key }) {
                 let isOps = key.hasPrefix("ops ")
-                let pass = Pass(service: service, role: isOps ? String(key.dropFirst(4)) : key,
-                                filter: names.sorted().flatMap { ["--include-name", $0] }, operations: names.count)
-                if isOps { operations.append(pass) } else { business.append(pass) }
+                for group in [names.filter { !exempt.contains($0) }, names.filter { exempt.contains($0) }] where !group.isEmpty {
+                    let pass = Pass(service: service, role: isOps ? String(key.dropFirst(4)) : key,
+                                    filter: group.sorted().flatMap { ["--include-name", $0] }, operations: group.count,
+                                    exempt: exempt.contains(group[0]))
+                    if isOps { operations.append(pass) } else { business.append(pass) }
+                }
             }
         }
         XCTAssertGreaterThan(business.count, 8, "passes for more roles than the department's")
+        for (operation, _) in Self.acceptanceNotDecidableBySchema {
+            XCTAssertTrue(documented.contains(operation), "\(operation) is exempt from positive_data_acceptance but no document has it")
+        }
         let passes = business + operations
         let results = Mutex<[Int: Outcome]>([:])
         let root = platform.root
+        try Self.configuration.write(toFile: root + "/schemathesis.toml", atomically: true, encoding: .utf8)
         let tokens = platform.tokens
         let urls = Dictionary(uniqueKeysWithValues: FuzzPlatform.services.map { ($0, platform.url($0)) })
         let run: @Sendable (Int) -> Void = { index in
             let pass = passes[index]
-            var arguments = ["schemathesis", "run", urls[pass.service]! + "/openapi.yaml",
+            var arguments = ["schemathesis", "--config-file", root + "/schemathesis.toml", "run", urls[pass.service]! + "/openapi.yaml",
                              "-H", "Authorization: Bearer \(tokens[pass.role]!)",
                              "--checks", "all", "--max-examples", examples, "--phases", phases,
                              "--workers", "1", "--no-color", "--generation-database", "none", "--request-timeout", "10",
                              "--suppress-health-check", "all", "--report", "junit",
                              "--report-junit-path", root + "/schemathesis-\(index)-\(pass.service)-\(pass.role).xml"] + pass.filter
+                + (pass.exempt ? ["--exclude-checks", "positive_data_acceptance"] : [])
             if let seed { arguments += ["--seed", seed] }
             let begin = Date()
             let result: (status: Int32, output: String) = (try? Self.run(arguments, in: root)) ?? (127, "could not start schemathesis")
@@ -109,7 +151,7 @@ final class SchemathesisTests: XCTestCase {
             totalCases += outcome.cases
             totalFailures += outcome.failures
             totalRejectedValid += outcome.rejectedValid
-            print("schemathesis \(outcome.pass.service) as \(outcome.pass.role) (\(outcome.pass.operations) operations): \(outcome.cases) test cases, "
+            print("schemathesis \(outcome.pass.service) as \(outcome.pass.role) (\(outcome.pass.operations) operations\(outcome.pass.exempt ? ", acceptance not decidable by schema" : "")): \(outcome.cases) test cases, "
                   + "\(outcome.failures) failures (\(outcome.rejectedValid) schema-valid requests rejected), "
                   + "exit \(outcome.status), \(String(format: "%.1f", outcome.seconds)) s")
             XCTAssertGreaterThan(outcome.cases, 0, "\(outcome.pass.service) as \(outcome.pass.role) ran nothing:\n\(outcome.output.suffix(3000))")
