@@ -81,8 +81,12 @@ var targets: [Target] = [
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
+            // Test-only: reads the OpenAPI documents to hold them against the routers.
+            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            .product(name: "Yams", package: "Yams"),
         ],
         path: "Tests/TestSupport",
+        resources: [.copy("kit-openapi.yaml")],
         swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -98,6 +102,7 @@ var targets: [Target] = [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
         ],
         path: "Tests/MessagingTests",
         swiftSettings: swiftSettings
@@ -120,6 +125,8 @@ var targets: [Target] = [
             "Messaging", "ServiceKit", "StudioDomain", "CCurl", "PlatformClient",
             .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            .product(name: "Yams", package: "Yams"),
         ],
         path: "Tests/IntegrationTests",
         swiftSettings: swiftSettings
@@ -163,8 +170,10 @@ targets.append(.target(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ],
-    path: "Services/Portal/Library",
-    resources: [.copy("Resources")],
+    // The library is Library/; the folder above holds its OpenAPI document (openapi.yaml), bundled and served as it is.
+    path: "Services/Portal",
+    exclude: ["Executable", "docs"],
+    resources: [.copy("Library/Resources"), .copy("openapi.yaml")],
     swiftSettings: swiftSettings
 ))
 targets.append(.executableTarget(
@@ -180,6 +189,7 @@ targets.append(.testTarget(
         "ReviewService", "Messaging", "TestSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "OpenAPIKit", package: "OpenAPIKit"),
     ],
     path: "Tests/PortalServiceTests",
     swiftSettings: swiftSettings
@@ -196,9 +206,12 @@ for service in services {
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
-        path: "Services/\(service)/Library",
+        // The library is Library/; the folder above holds the service's OpenAPI document (openapi.yaml), bundled
+        // and served as it is by GET /openapi.yaml.
+        path: "Services/\(service)",
+        exclude: ["Executable"],
         // Review ships the holiday calendars (法定节假日和调休) of the years whose State Council notice is out.
-        resources: service == "Review" ? [.copy("Resources/holidays")] : [],
+        resources: [.copy("openapi.yaml")] + (service == "Review" ? [.copy("Library/Resources/holidays")] : []),
         swiftSettings: swiftSettings
     ))
     targets.append(.executableTarget(
@@ -216,6 +229,7 @@ for service in services {
             .target(name: library), "ServiceKit", "Messaging", "StudioDomain", "TestSupport", "Spreadsheet",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
         ],
         path: "Tests/\(library)Tests",
         swiftSettings: swiftSettings
@@ -240,6 +254,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
+        // Tests only: parse the OpenAPI documents (Services/<Name>/openapi.yaml). No external loading.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: targets
 )

@@ -302,10 +302,10 @@ public final class NamingYearScenario {
             expertTokens[id] = try issueToken(on: .review, role: "expert", subject: id)
         }
         let conflictReply = try expect("list conflicts", "GET", .review, "/rounds/\(roundId)/conflicts", token: department, status: [200])
-        let conflicts = conflictReply.items.map { "\($0["expertID"] ?? $0["expertId"] ?? "?")→\($0["applicationID"] ?? $0["applicationId"] ?? "?") (\($0["rule"] ?? "?"))" }
+        let conflicts = conflictReply.items.map { "\($0["expertId"] ?? "?")→\($0["applicationId"] ?? "?") (\($0["rule"] ?? "?"))" }
         var conflictedPairs: [String: [String]] = [:]
         for item in conflictReply.items {
-            if let expert = (item["expertID"] ?? item["expertId"]) as? String, let application = (item["applicationID"] ?? item["applicationId"]) as? String {
+            if let expert = item["expertId"] as? String, let application = item["applicationId"] as? String {
                 conflictedPairs[expert, default: []].append(application)
             }
         }

@@ -1,42 +1,36 @@
 import AssessmentService
 import Foundation
 import Messaging
+import OpenAPIKit
 import ServiceKit
 import StudioDomain
 import TestSupport
 import XCTest
 
-/// The OpenAPI document describes every route of the assessment service.
+/// Services/Assessment/openapi.yaml, parsed with OpenAPIKit: every route of the assessment service is
+/// documented, nothing documented is not routed, and GET /openapi.yaml serves the file byte for byte.
 final class OpenAPITests: XCTestCase {
-    static let handledTypes = [StudioNamed.eventType, DemonstrationSelected.eventType, InspectionMisuseFound.eventType]
-
-    func testTheOpenAPIDocumentDescribesEveryRoute() throws {
-        let fixture = try AssessmentFixture()
-        let built = fixture.service.built
-        let document = OpenAPIDocument.render(module: AssessmentModule(), handledEventTypes: Self.handledTypes)
-        if let path = ProcessInfo.processInfo.environment["ASSESSMENT_OPENAPI_DUMP"] {
-            try document.write(toFile: path, atomically: true, encoding: .utf8)
+    func testTheOpenAPIFileDescribesEveryRouteAndIsServedAsItIs() async throws {
+        let file = try OpenAPIContract.sourceFile("Assessment")
+        for demoClock in [true, false] {
+            let service = try TestService(AssessmentModule(), demoClock: demoClock)
+            let mismatches = try await OpenAPIContract.mismatches(built: service.built, file: file)
+            XCTAssertEqual(mismatches, [], "demo clock \(demoClock)")
         }
-        let described = OpenAPIPaths.operations(in: document)
-        for route in built.routes {
-            let parts = route.split(separator: " ", maxSplits: 1)
-            let method = parts[0].lowercased()
-            let path = OpenAPIPaths.normalise(String(parts[1]))
-            XCTAssertTrue(described.contains("\(method) \(path)"), "\(route) is not in the OpenAPI document")
-        }
-        XCTAssertTrue(described.contains("post /studios/{id}/assessments"))
-        XCTAssertTrue(document.contains("CycleAssessmentInput:"))
+        let document = try OpenAPIContract.parse(file)
+        XCTAssertEqual(try OpenAPIContract.kitMismatches(in: document), [])
+        XCTAssertEqual(OpenAPIContract.bareObjects(in: document), [], "every object schema names its fields")
+        XCTAssertEqual(OpenAPIContract.misnamedFields(in: document), [], "camelCase, ids as expertId")
+        XCTAssertTrue(OpenAPIContract.operations(in: document).contains("post /studios/{id}/assessments"))
+        XCTAssertNotNil(document.components.schemas["CycleAssessmentInput"])
     }
 
-    func testOnlyThePublicPagesAreOpenToAnonymousCallers() {
-        let paths = AssessmentModule().openAPIPaths
-        var current = ""
-        var open: [String] = []
-        for line in paths.split(separator: "\n") {
-            if line.hasPrefix("  /") { current = String(line.dropFirst(2).dropLast()) }
-            if line.trimmingCharacters(in: .whitespaces) == "security: []" { open.append(current) }
-        }
-        XCTAssertEqual(open, ["/public/studios", "/public/studios/{id}", "/public/notices", "/public/notices/{id}"])
+    func testOnlyThePublicPagesAreOpenToAnonymousCallers() throws {
+        let document = try OpenAPIContract.parse(try OpenAPIContract.sourceFile("Assessment"))
+        let kitOperations = OpenAPIContract.operations(in: try OpenAPIContract.kitDocument())
+        let open = OpenAPIContract.operationObjects(in: document)
+            .filter { !kitOperations.contains($0.key) && $0.value.security == [] }
+            .map { String($0.key.split(separator: " ")[1]) }
+        XCTAssertEqual(Set(open), ["/public/studios", "/public/studios/{id}", "/public/notices", "/public/notices/{id}"])
     }
 }
-

@@ -51,7 +51,7 @@ final class RolesTableTests: XCTestCase {
         let fixture = try AssessmentFixture(at: "2026-11-24T02:00:00Z")
         try await fixture.name(AssessmentFixture.named("s1", name: "衢化技改创新工作室", unit: "巨化集团衢州分公司", leader: "郑秀英", namedOn: "2023-12-20"))
         try await fixture.name(AssessmentFixture.named("s2", name: "数控机床创新工作室", unit: "开化县精工机械厂", body: "330824", leader: "徐卫东", namedOn: "2025-03-10"))
-        let document = OpenAPIDocument.render(module: AssessmentModule(), handledEventTypes: [])
+        let document = try OpenAPIContract.parse(try AssessmentModule().openAPIDocument())
         let others = try [Role.expert, .finance, .auditOffice, .operator, .screeningBody].map { try fixture.service.token($0) }
         try await fixture.service.built.application.test(.router) { client in
             // Nobody but the department records an assessment, nobody but the federation decides a revocation
@@ -76,7 +76,7 @@ final class RolesTableTests: XCTestCase {
             XCTAssertEqual(failed.status, .created, failed.text)
             let noticeID = try XCTUnwrap(failed.json["noticeId"].string)
             // Then every public operation of the document, read without a token, shows no personal data
-            let publicOperations = OpenAPIPaths.operations(in: document).filter { Self.table[$0] == .everyone }
+            let publicOperations = OpenAPIContract.operations(in: document).filter { Self.table[$0] == .everyone }
             XCTAssertTrue(publicOperations.isSuperset(of: ["get /public/studios", "get /public/notices", "get /public/notices/{id}"]))
             for operation in publicOperations.sorted() where !operation.hasSuffix("/openapi.yaml") {
                 let template = String(operation.split(separator: " ")[1])

@@ -5,6 +5,7 @@ import ServiceKit
 import Spreadsheet
 import StudioDomain
 import TestSupport
+import OpenAPIKit
 import XCTest
 @testable import FundingService
 
@@ -150,16 +151,15 @@ final class PaymentBatchTests: XCTestCase {
             + "\(grants[0].reference),10000.00,BANK-001,2026-09-20\r\n"
             + "\(grants[1].reference),9999.99,BANK-002,2026-09-20\r\n"
         // Then the OpenAPI document declares its 422 as a problem document that carries the report
-        let document = OpenAPIDocument.render(module: FundingModule(), handledEventTypes: [])
-        let operation = try XCTUnwrap(document.components(separatedBy: "\n  /payment-confirmations:\n").dropFirst().first?
-            .components(separatedBy: "\n  /").first)
-        let declared422 = try XCTUnwrap(operation.components(separatedBy: "'422':").dropFirst().first)
-        XCTAssertTrue(declared422.contains("application/problem+json"), operation)
-        XCTAssertTrue(declared422.contains("#/components/schemas/ConfirmationProblem"), operation)
-        let schema = try XCTUnwrap(document.components(separatedBy: "\n    ConfirmationProblem:\n").dropFirst().first?
-            .components(separatedBy: "\n    ExpenseInput:").first)
-        XCTAssertTrue(schema.contains("#/components/schemas/Problem"), schema)
-        XCTAssertTrue(schema.contains("report: { $ref: '#/components/schemas/ConfirmationReport' }"), schema)
+        let document = try OpenAPIContract.parse(try FundingModule().openAPIDocument())
+        let operation = try XCTUnwrap(OpenAPIContract.operationObjects(in: document)["post /payment-confirmations"])
+        let declared422 = try XCTUnwrap(operation.responses[status: 422]?.b)
+        let problemSchema = try XCTUnwrap(declared422.content[OpenAPI.ContentType(rawValue: "application/problem+json")!]?.b?.schema)
+        XCTAssertEqual(problemSchema.reference?.name, "ConfirmationProblem")
+        let schema = try XCTUnwrap(document.components.schemas["ConfirmationProblem"])
+        let parts = schema.subschemas
+        XCTAssertTrue(parts.contains { $0.reference?.name == "Problem" }, "\(schema)")
+        XCTAssertTrue(parts.contains { $0.objectContext?.properties["report"]?.reference?.name == "ConfirmationReport" }, "\(schema)")
 
         try await fixture.service.built.application.test(.router) { client in
             // When it is imported in mode all

@@ -18,7 +18,8 @@ final class FuzzPlatform {
         root = NSTemporaryDirectory() + prefix + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var processes: [String: ServiceProcess] = [:]
-        for name in Self.services { processes[name] = ServiceProcess(name: name, dataDir: root) }
+        // Demo and test mode: /ops/clock, which the documents describe, is routed (the operations passes run last).
+        for name in Self.services { processes[name] = ServiceProcess(name: name, dataDir: root, extraArguments: ["--demo-clock"]) }
         self.processes = processes
         for role in Self.roles {
             let token = "qzs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "") + UUID().uuidString.replacingOccurrences(of: "-", with: "")

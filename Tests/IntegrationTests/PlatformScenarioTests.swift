@@ -171,7 +171,7 @@ final class PlatformScenarioTests: XCTestCase {
         for round in rounds.keys {
             let conflicts = try client.call("GET", processes["review"]!.baseURL + "/rounds/\(round)/conflicts", token: tokens[.department]!).items
             for conflict in conflicts {
-                let pair = "\(conflict["expertId"] ?? conflict["expertID"] ?? "")|\(conflict["applicationId"] ?? conflict["applicationID"] ?? "")"
+                let pair = "\(conflict["expertId"] ?? "")|\(conflict["applicationId"] ?? "")"
                 XCTAssertFalse(assignments.contains(pair), "round \(round): \(pair) assigned despite a conflict")
             }
         }

@@ -4,9 +4,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Messaging
+import OpenAPIKit
 import ServiceKit
 import StudioDomain
 import Synchronization
+import TestSupport
 import XCTest
 @testable import PortalService
 
@@ -313,14 +315,20 @@ final class PortalTodoTests: XCTestCase {
             XCTAssertTrue(metrics.contains("http_requests_total"), metrics)
             let document = try await client.execute(uri: "/openapi.yaml", method: .get)
             XCTAssertEqual(document.status, .ok)
-            let text = String(buffer: document.body)
-            // Every documented operation answers (not 404) and every path of the document is one of them.
-            var documented: [String] = []
-            var path = ""
-            for line in text.split(separator: "\n") {
-                if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
-                if line.hasPrefix("    get:") || line.hasPrefix("    post:") { documented.append("\(line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()) \(path)") }
+            // Served byte for byte as Services/Portal/openapi.yaml, which OpenAPIKit reads; every documented
+            // operation answers (not 404) and every operation of the document is one of the machine endpoints.
+            let file = try OpenAPIContract.sourceFile("Portal")
+            XCTAssertEqual(Array(document.body.readableBytesView), Array(file.utf8))
+            let parsed = try OpenAPIContract.parse(file)
+            XCTAssertEqual(OpenAPIContract.bareObjects(in: parsed), [])
+            let documented = OpenAPIContract.operations(in: parsed).map { operation -> String in
+                let parts = operation.split(separator: " ")
+                return "\(parts[0].uppercased()) \(parts[1])"
             }
+            // The event types the document lists are the ones the portal takes
+            let events = try XCTUnwrap(OpenAPIContract.operationObjects(in: parsed)["post /events"]?.requestBody?.b?
+                .content[.json]?.b?.schema?.objectContext?.properties["type"])
+            XCTAssertEqual(Set(events.allowedValues?.compactMap { $0.value as? String } ?? []), Set(PortalFeed.eventTypes))
             XCTAssertEqual(Set(documented), Set(PortalOpenAPI.operations))
             for operation in PortalOpenAPI.operations {
                 let parts = operation.split(separator: " ")

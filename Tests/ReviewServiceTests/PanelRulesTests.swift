@@ -37,10 +37,10 @@ final class PanelRulesTests: XCTestCase {
             // When the department lists the round's conflicts with the round's defaults
             let listed = try await F.call(client, .get, "/rounds/naming-2026/conflicts", token: dep)
             XCTAssertEqual(listed.status, .ok, listed.text)
-            let pairs = Set(listed.items.map { "\($0["expertID"] as? String ?? "") \($0["rule"] as? String ?? "")" })
+            let pairs = Set(listed.items.map { "\($0["expertId"] as? String ?? "") \($0["rule"] as? String ?? "")" })
             // Then the same screening body is a conflict by default, and a declared tie with a team member is one too
             XCTAssertEqual(pairs, ["E1 same_screening_body", "E2 declared_relationship"])
-            let tie = listed.items.first { $0["expertID"] as? String == "E2" }
+            let tie = listed.items.first { $0["expertId"] as? String == "E2" }
             XCTAssertEqual(tie?["factZh"] as? String, "专家申报了与创新团队成员 李明 的师徒关系")
             let round = try await F.call(client, .get, "/rounds/naming-2026", token: dep)
             XCTAssertEqual((round.object["round"] as? [String: Any])?["excludeSameScreeningBody"] as? Bool, true)
@@ -49,7 +49,7 @@ final class PanelRulesTests: XCTestCase {
             let off = try await F.call(client, .patch, "/rounds/naming-2026", token: dep, json: #"{"excludeSameScreeningBody":false}"#)
             XCTAssertEqual(off.status, .ok, off.text)
             let relaxed = try await F.call(client, .get, "/rounds/naming-2026/conflicts", token: dep)
-            XCTAssertEqual(relaxed.items.map { $0["expertID"] as? String }, ["E2"])
+            XCTAssertEqual(relaxed.items.map { $0["expertId"] as? String }, ["E2"])
         }
         // And a missing expert record is an error, never "no conflict"
         try await fixture.service.database.read { db in
@@ -96,7 +96,7 @@ final class PanelRulesTests: XCTestCase {
             do { let reply = try await F.call(client, .post, "/applications/A1/recusal", token: e2, json: #"{"reason":"再次"}"#); XCTAssertEqual(reply.status, .notFound) }
             // And the department sees the declared conflict and the short panel, and reassigns
             let conflicts = try await F.call(client, .get, "/rounds/naming-2026/conflicts", token: dep)
-            XCTAssertTrue(conflicts.items.contains { $0["expertID"] as? String == "E2" && $0["rule"] as? String == "declared_by_expert" }, conflicts.text)
+            XCTAssertTrue(conflicts.items.contains { $0["expertId"] as? String == "E2" && $0["rule"] as? String == "declared_by_expert" }, conflicts.text)
             let flagged = try await F.call(client, .get, "/rounds/naming-2026/assignment", token: dep)
             XCTAssertEqual(Self.shortPanels(flagged), ["A1 1/2"])
             try await F.call(client, .post, "/experts", token: dep, json: F.expertJSON("E4"))

@@ -57,4 +57,14 @@ final class MethodNotAllowedTests: XCTestCase {
         XCTAssertEqual(routes.allowed(at: "/applications/42/withdraw"), [])
         XCTAssertEqual(routes.allowed(at: "/"), [])
     }
+
+    /// A constant segment beside a parameter (`/experts/import` and `/experts/:expert`): the router takes the
+    /// constant, so `Allow` names only its methods (schemathesis found GET, POST, PUT for a POST-only path).
+    func testAConstantSegmentBesideAParameterAllowsOnlyItsOwnMethods() {
+        let routes = RouteMethods()
+        routes.set(["GET /experts/:expert", "PUT /experts/:expert", "POST /experts/import", "GET /experts/import-template.csv"])
+        XCTAssertEqual(routes.allowed(at: "/experts/import"), ["POST"])
+        XCTAssertEqual(routes.allowed(at: "/experts/import-template.csv"), ["GET"])
+        XCTAssertEqual(routes.allowed(at: "/experts/E1"), ["GET", "PUT"])
+    }
 }

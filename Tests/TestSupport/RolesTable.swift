@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import OpenAPIKit
 import ServiceKit
 import StudioDomain
 
@@ -35,6 +36,7 @@ public enum RolesTable {
         "delete /ops/inbound-secrets/{id}": .only(.operator),
         "get /ops/audit": .only(.operator, .auditOffice, .department), "get /ops/audit/verify": .only(.operator, .auditOffice, .department),
         "get /ops/tokens": .only(.operator), "post /ops/tokens": .only(.operator), "delete /ops/tokens/{id}": .only(.operator),
+        "get /ops/clock": .only(.operator), "post /ops/clock": .only(.operator),
     ]
 
     /// The callers tried on every operation: each role (a screening body with a real code, an expert with an id).
@@ -58,15 +60,22 @@ public enum RolesTable {
 
     /// Checks `document` against `table` by calling `send(method, path, token)`, which answers the status
     /// and body. Returns one line per disagreement (empty when all agree) and the number of calls made.
-    public static func check(document: String, table: [String: Access], callers: [(name: String, role: Role?, token: String?)],
+    public static func check(document: OpenAPI.Document, table: [String: Access], callers: [(name: String, role: Role?, token: String?)],
                              send: (String, String, String?) async throws -> (status: Int, body: String)) async throws -> (failures: [String], calls: Int) {
         var failures: [String] = []
-        let operations = OpenAPIPaths.operations(in: document)
+        let operations = OpenAPIContract.operations(in: document)
         for missing in operations.subtracting(table.keys).sorted() { failures.append("\(missing): no row in the roles table") }
         for stale in Set(table.keys).subtracting(operations).sorted() { failures.append("\(stale): in the roles table but not in the OpenAPI document") }
-        // What the document says in words agrees with the table
-        for (operation, roles) in declaredRoles(in: document) where table[operation] != nil && table[operation] != .roles(roles) {
-            failures.append("\(operation): the document declares \(roles.map(\.rawValue).sorted()), the table says \(table[operation]!)")
+        // What the document declares (x-roles) agrees with the table, for every operation
+        let declared = declaredRoles(in: document)
+        for (operation, access) in table where operations.contains(operation) {
+            switch access {
+            case .roles(let roles) where declared[operation] != roles:
+                failures.append("\(operation): the document declares x-roles \(declared[operation].map { $0.map(\.rawValue).sorted() } ?? []), the table says \(roles.map(\.rawValue).sorted())")
+            case .everyone, .webhookSignature:
+                if declared[operation] != nil { failures.append("\(operation): declares x-roles, the table says \(access)") }
+            default: break
+            }
         }
         var calls = 0
         for operation in operations.sorted() {
@@ -110,25 +119,14 @@ public enum RolesTable {
         return (failures, calls)
     }
 
-    /// The roles an operation's summary declares in its closing parenthesis, as the documents write them:
-    /// `… (department, finance, audit_office)`. Only summaries whose last parenthesis holds nothing but role
-    /// names count; `(department; an expert sees only themself)` and the like are left to the table.
-    public static func declaredRoles(in document: String) -> [String: Set<Role>] {
-        let names: [String: Role] = ["screening body": .screeningBody, "screening_body": .screeningBody, "department": .department,
-                                     "expert": .expert, "federation": .federation, "finance": .finance, "audit_office": .auditOffice,
-                                     "audit office": .auditOffice, "operator": .operator]
+    /// The roles each operation declares in its `x-roles` (the documents' word for who may call it, which
+    /// SchemathesisTests also reads to call each operation with a role that may). Public operations
+    /// (`security: []`) and `POST /events` (a webhook signature) declare none.
+    public static func declaredRoles(in document: OpenAPI.Document) -> [String: Set<Role>] {
         var result: [String: Set<Role>] = [:]
-        var path: String?, method: String?
-        for line in document.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("  /"), !line.hasPrefix("   "), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()); method = nil; continue }
-            if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") { method = String(line.trimmingCharacters(in: .whitespaces).dropLast()); continue }
-            guard let path, let method, line.hasPrefix("      summary: ") else { continue }
-            let summary = line.dropFirst("      summary: ".count).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
-            guard summary.hasSuffix(")"), let open = summary.lastIndex(of: "(") else { continue }
-            let inside = summary[summary.index(after: open)..<summary.index(before: summary.endIndex)]
-            let roles = inside.split(separator: ",").map { names[$0.trimmingCharacters(in: .whitespaces)] }
-            guard !roles.isEmpty, roles.allSatisfy({ $0 != nil }) else { continue }
-            result["\(method) \(path)"] = Set(roles.compactMap { $0 })
+        for (operation, object) in OpenAPIContract.operationObjects(in: document) {
+            guard let roles = object.vendorExtensions["x-roles"]?.value as? [Any] else { continue }
+            result[operation] = Set(roles.compactMap { ($0 as? String).flatMap(Role.init(rawValue:)) })
         }
         return result
     }
@@ -162,8 +160,8 @@ extension RolesTable {
     /// `tokens(for:)`, each request carrying an empty JSON object, comparing each answer with `table`.
     public static func walk(_ module: some ServiceModule, table: [String: Access]) async throws -> Walk {
         // Without the module's background services, so that a change during a GET is the GET's.
-        let service = try TestService(WithoutBackgroundServices(module))
-        let document = OpenAPIDocument.render(module: module, handledEventTypes: [])
+        let service = try TestService(WithoutBackgroundServices(module), demoClock: true)
+        let document = try OpenAPIContract.parse(try module.openAPIDocument())
         let callers = try tokens(for: service)
         // Reads are reads: every GET, whoever calls it, changes no row (issue 14).
         let counter = RowChangeCounter()

@@ -64,8 +64,8 @@ public struct BareModule: ServiceModule {
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {}
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {}
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {}
-    public var openAPIPaths: String { "" }
-    public var openAPISchemas: String { "" }
+    /// The kit's endpoints alone (Tests/TestSupport/kit-openapi.yaml): what every service's document begins with.
+    public func openAPIDocument() throws -> String { try OpenAPIFile.load(from: Bundle.module, name: "kit-openapi") }
 }
 
 /// An in-memory sender with a dispatcher on a scripted transport and a test clock.
@@ -220,8 +220,7 @@ public struct WithoutBackgroundServices<Module: ServiceModule>: ServiceModule {
     public func registerMigrations(_ migrator: inout DatabaseMigrator) { module.registerMigrations(&migrator) }
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) { module.registerHandlers(&handlers, environment: environment) }
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) { module.addRoutes(to: router, environment: environment) }
-    public var openAPIPaths: String { module.openAPIPaths }
-    public var openAPISchemas: String { module.openAPISchemas }
+    public func openAPIDocument() throws -> String { try module.openAPIDocument() }
     public var bodyLimitOverrides: [BodyLimitOverride] { module.bodyLimitOverrides }
     public func clockMovedHooks(environment: ServiceEnvironment) -> [@Sendable () async throws -> Void] { module.clockMovedHooks(environment: environment) }
 }

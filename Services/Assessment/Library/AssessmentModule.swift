@@ -56,6 +56,7 @@ public struct AssessmentModule: ServiceModule {
         return [{ try await Expiry.sweep(environment, settings: settings) }]
     }
 
-    public var openAPIPaths: String { AssessmentOpenAPI.paths }
-    public var openAPISchemas: String { AssessmentOpenAPI.schemas }
+    /// Services/Assessment/openapi.yaml, read from the bundle once.
+    public func openAPIDocument() throws -> String { try Self.openAPIDocument.get() }
+    static let openAPIDocument = Result { try OpenAPIFile.load(from: Bundle.module) }
 }

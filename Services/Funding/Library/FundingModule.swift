@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Hummingbird
 import Messaging
@@ -46,6 +47,7 @@ public struct FundingModule: ServiceModule {
         return [{ try await FundingContext(environment: environment, settings: settings).runScheduler() }]
     }
 
-    public var openAPIPaths: String { FundingOpenAPI.paths }
-    public var openAPISchemas: String { FundingOpenAPI.schemas }
+    /// Services/Funding/openapi.yaml, read from the bundle once.
+    public func openAPIDocument() throws -> String { try Self.openAPIDocument.get() }
+    static let openAPIDocument = Result { try OpenAPIFile.load(from: Bundle.module) }
 }

@@ -46,6 +46,7 @@ public struct IntakeModule: ServiceModule {
          BodyLimitOverride("/rounds/*/import", limit: 10 * 1024 * 1024)]
     }
 
-    public var openAPIPaths: String { IntakeOpenAPI.paths }
-    public var openAPISchemas: String { IntakeOpenAPI.schemas }
+    /// Services/Intake/openapi.yaml, read from the bundle once.
+    public func openAPIDocument() throws -> String { try Self.openAPIDocument.get() }
+    static let openAPIDocument = Result { try OpenAPIFile.load(from: Bundle.module) }
 }

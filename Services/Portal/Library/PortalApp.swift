@@ -47,7 +47,7 @@ public func buildPortal(_ configuration: PortalConfiguration, logger: Logger? = 
     router.add(middleware: FormMiddleware())
 
     SystemPages(database: database, resourcesPath: resources).add(to: router)
-    PortalSystemRoutes(database: database, metrics: metrics).add(to: router)
+    PortalSystemRoutes(database: database, metrics: metrics, document: try PortalOpenAPI.document()).add(to: router)
     PortalEvents(inbox: inbox, metrics: metrics).add(to: router)
     TodoPages(renderer: renderer, database: database).add(to: router)
     router.get("/") { _, context -> Response in

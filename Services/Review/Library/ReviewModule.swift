@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Hummingbird
 import Messaging
@@ -49,6 +50,7 @@ public struct ReviewModule: ServiceModule {
         [BodyLimitOverride("/site-visits/*/photos", limit: SiteVisitController.photoLimit)]
     }
 
-    public var openAPIPaths: String { ReviewOpenAPI.paths }
-    public var openAPISchemas: String { ReviewOpenAPI.schemas }
+    /// Services/Review/openapi.yaml, read from the bundle once.
+    public func openAPIDocument() throws -> String { try Self.openAPIDocument.get() }
+    static let openAPIDocument = Result { try OpenAPIFile.load(from: Bundle.module) }
 }

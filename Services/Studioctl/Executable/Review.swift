@@ -152,7 +152,7 @@ struct ConflictsCommand: ParsableCommand {
             let reply = try session.call("GET", .review, "/rounds/\(round)/conflicts", token: try session.token(.department))
             if common.json { return session.printReply(reply) }
             var table = Table("expert", "application", "rule", "fact")
-            for item in reply.items { table.add(item["expertID"] ?? item["expertId"], item["applicationID"] ?? item["applicationId"], item["rule"], item["factZh"]) }
+            for item in reply.items { table.add(item["expertId"], item["applicationId"], item["rule"], item["factZh"]) }
             table.print()
         }
     }

@@ -17,6 +17,8 @@ public struct BuiltService: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Every route as `METHOD /path`, for the test that keeps the OpenAPI document true.
     public let routes: [String]
+    /// The event types the inbox applies, which the OpenAPI document's description names.
+    public let handledEventTypes: [String]
     /// The module's work after business time moved (`ServiceModule.clockMovedHooks`), as `POST /ops/clock`
     /// runs it; tests that move their clock by hand call it as the background services would.
     public let clockMoved: @Sendable () async throws -> Void
@@ -69,7 +71,7 @@ public func buildApplication(
     router.middlewares.add(BodyLimitMiddleware(defaultLimit: configuration.maxBodyBytes, overrides: module.bodyLimitOverrides))
     router.middlewares.add(AuthMiddleware(reader: database))
 
-    SystemRoutes(module: module, database: database, registry: registry, handledTypes: handlers.eventTypes, demoClock: configuration.demoClock).add(to: router)
+    SystemRoutes(module: module, database: database, registry: registry, document: try module.openAPIDocument()).add(to: router)
     EventsController(inbox: inbox, logger: logger).add(to: router)
     OperationsAPI.addRoutes(to: router, environment: environment)
     let hooks = module.clockMovedHooks(environment: environment)
@@ -89,7 +91,8 @@ public func buildApplication(
         },
         logger: logger)
     return BuiltService(application: application, environment: environment, dispatcher: dispatcher, inbox: inbox, registry: registry,
-                        routes: router.routes.map { "\($0.method) \($0.path)" }, clockMoved: clockMoved)
+                        routes: router.routes.map { "\($0.method) \($0.path)" }, handledEventTypes: handlers.eventTypes,
+                        clockMoved: clockMoved)
 }
 
 /// Counts requests by method and status class, and their duration.

@@ -37,7 +37,8 @@ public final class DemoClock: Sendable {
         try offset.withLock { offset in
             let target = date.timeIntervalSince(Date())
             guard target >= offset - 1 else {
-                throw Problem.validation([DomainIssue(code: "clock.backwards", field: "now", messageZh: "演示时钟不能倒退", messageEn: "the demo clock cannot move backwards")])
+                // A well-formed instant that the clock's present state refuses: a conflict, not bad input.
+                throw Problem(.conflict, code: "clock.backwards", field: "now", zh: "演示时钟不能倒退", en: "the demo clock cannot move backwards")
             }
             offset = target
             if let stateFile {

@@ -7,7 +7,7 @@ import ServiceLifecycle
 import StudioDomain
 
 /// What one service (intake, review, funding, assessment) adds to the kit: its tables, the events it
-/// takes, its routes and its part of the OpenAPI document.
+/// takes, its routes and its OpenAPI document.
 public protocol ServiceModule: Sendable {
     /// `intake`, `review`, `funding` or `assessment`: the event `source` and the database file name.
     var name: String { get }
@@ -17,10 +17,9 @@ public protocol ServiceModule: Sendable {
     func registerMigrations(_ migrator: inout DatabaseMigrator)
     func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment)
     func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment)
-    /// YAML under `paths:` (indented two spaces) for the service's own endpoints.
-    var openAPIPaths: String { get }
-    /// YAML under `components: schemas:` (indented four spaces).
-    var openAPISchemas: String { get }
+    /// The service's OpenAPI document (`Services/<Name>/openapi.yaml`, bundled): the kit's endpoints and the
+    /// service's own, served as it is by `GET /openapi.yaml`. Read once, when the application is built.
+    func openAPIDocument() throws -> String
     /// Long-running parts of the service (a scheduler, …), run beside the HTTP server and stopped
     /// gracefully on SIGTERM. Loop with `Task.isShuttingDownGracefully` / `cancelWhenGracefulShutdown`.
     func backgroundServices(environment: ServiceEnvironment) -> [any Service]

@@ -22,14 +22,21 @@ public final class RouteMethods: Sendable {
         segment.hasPrefix(":") || segment == "*" || (segment.hasPrefix("{") && segment.hasSuffix("}"))
     }
 
-    /// The methods some route serves at `path`, sorted; empty when no route matches the path at all.
+    /// The methods some route serves at `path`, sorted; empty when no route matches the path at all. Where a
+    /// constant segment and a parameter both match (`/experts/import` beside `/experts/:expert`), only the
+    /// routes with the constant count, segment by segment, as the router's trie chooses them.
     public func allowed(at path: String) -> [String] {
         let have = path.split(separator: "/")
         return templates.withLock { templates in
-            Set(templates.filter { template in
+            var candidates = templates.filter { template in
                 template.segments.count == have.count
                     && zip(template.segments, have).allSatisfy { Self.isParameter($0) || $0 == $1 }
-            }.map(\.method)).sorted()
+            }
+            for (index, segment) in have.enumerated() {
+                let constant = candidates.filter { $0.segments[index] == segment }
+                if !constant.isEmpty { candidates = constant }
+            }
+            return Set(candidates.map(\.method)).sorted()
         }
     }
 }

@@ -10,8 +10,8 @@ struct SystemRoutes<Module: ServiceModule> {
     let module: Module
     let database: any DatabaseWriter
     let registry: PrometheusCollectorRegistry
-    let handledTypes: [String]
-    let demoClock: Bool
+    /// The module's OpenAPI document, read once when the application is built.
+    let document: String
 
     struct Health: ResponseEncodable {
         var status: String
@@ -33,8 +33,7 @@ struct SystemRoutes<Module: ServiceModule> {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
-        let document = OpenAPIDocument.render(module: module, handledEventTypes: handledTypes, demoClock: demoClock)
-        router.get("openapi.yaml") { _, _ -> Response in
+        router.get("openapi.yaml") { [document] _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document)))
         }
     }

@@ -249,7 +249,7 @@ struct RoundDeskPages {
         var loads: [String: Int]
         var shortPanels: [Short]
     }
-    struct Conflict: Decodable { var rule: String; var expertID: String; var applicationID: String; var factZh: String }
+    struct Conflict: Decodable { var rule: String; var expertId: String; var applicationId: String; var factZh: String }
     struct Sheet: Decodable { var expertId: String; var status: String; var total: String?; var submittedAt: Date? }
 
     struct PanelView {
@@ -321,7 +321,7 @@ struct RoundDeskPages {
         }
         let used = Set(assignment.assignments.flatMap { $0.experts.map(\.expertId) })
         let columns = experts.filter { used.contains($0.id) }.map { PanelView.Column(id: $0.id, name: $0.name, load: assignment.loads[$0.id] ?? 0, maxLoad: $0.maxLoad) }
-        let conflicted = Set(conflicts.map { "\($0.applicationID)|\($0.expertID)" })
+        let conflicted = Set(conflicts.map { "\($0.applicationId)|\($0.expertId)" })
         let shorts = Dictionary(assignment.shortPanels.map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
         let deadline = detail.round.scoringDeadline
         let pastDeadline = deadline.map { day in detail.businessDay.map { $0 > day } ?? false } ?? false
@@ -351,9 +351,9 @@ struct RoundDeskPages {
             columns: columns, rows: rows, assigned: !rows.isEmpty,
             shortNote: assignment.shortPanels.isEmpty ? nil : "有 \(assignment.shortPanels.count) 件申报的专家不足（回避或调整后），请补派专家；补足前不能开始或结束评分。",
             late: late, hasLate: !late.isEmpty, submitted: submitted, expected: expected,
-            conflicts: conflicts.sorted { ($0.applicationID, $0.expertID) < ($1.applicationID, $1.expertID) }.map {
-                .init(expert: "\(expertNames[$0.expertID] ?? $0.expertID)（\($0.expertID)）",
-                      studio: names[$0.applicationID] ?? $0.applicationID, rule: Self.ruleZh($0.rule), fact: $0.factZh)
+            conflicts: conflicts.sorted { ($0.applicationId, $0.expertId) < ($1.applicationId, $1.expertId) }.map {
+                .init(expert: "\(expertNames[$0.expertId] ?? $0.expertId)（\($0.expertId)）",
+                      studio: names[$0.applicationId] ?? $0.applicationId, rule: Self.ruleZh($0.rule), fact: $0.factZh)
             },
             applications: apps.filter { ["qualificationPassed", "underExpertReview"].contains($0.status) }.map { .init(value: $0.applicationId, label: $0.studioName) },
             experts: experts.map { .init(value: $0.id, label: "\($0.name)（\($0.id)）") },
@@ -415,8 +415,8 @@ struct RoundDeskPages {
 
     struct Ranking: Decodable {
         struct Line: Decodable { var rank: Int; var applicationId: String; var studioName: String; var sheets: Int; var mean: String; var trimmedMean: String?; var normalisedMean: String?; var final: String; var proposed: Bool; var reason: String? }
-        struct Adjustment: Decodable { var kind: String; var application: String?; var expert: String?; var detailZh: String }
-        struct Outlier: Decodable { var application: String; var expert: String; var deviationHundredths: Int }
+        struct Adjustment: Decodable { var kind: String; var applicationId: String?; var expertId: String?; var detailZh: String }
+        struct Outlier: Decodable { var applicationId: String; var expertId: String; var deviationHundredths: Int }
         var quota: Int
         var minimumScore: Int
         var tieBreaks: [String]
@@ -474,7 +474,7 @@ struct RoundDeskPages {
             for try await (app, items) in group { result[app] = items }
             return result
         }
-        let outliers = Set(ranking.outliers.map { "\($0.application)|\($0.expert)" })
+        let outliers = Set(ranking.outliers.map { "\($0.applicationId)|\($0.expertId)" })
         let width = max(ranking.lines.map { sheets[$0.applicationId]?.count ?? 0 }.max() ?? 0, 1)
         let rows = ranking.lines.map { line -> RankingView.Row in
             var scores = (sheets[line.applicationId] ?? []).sorted { $0.expertId < $1.expertId }.map { sheet in
@@ -490,7 +490,7 @@ struct RoundDeskPages {
             quota: ranking.quota, minimumScore: ranking.minimumScore, panelSize: detail.round.expertsPerApplication, slots: Array(1...width), rows: rows,
             tieBreaks: ranking.tieBreaks.map { $0.components(separatedBy: " / ").last ?? $0 },
             adjustments: ranking.adjustments.map(\.detailZh),
-            outliers: ranking.outliers.map { "\(names[$0.application] ?? $0.application)：\(expertNames[$0.expert] ?? $0.expert) 的评分与其他专家平均相差 \(Self.points($0.deviationHundredths)) 分，请复核" })
+            outliers: ranking.outliers.map { "\(names[$0.applicationId] ?? $0.applicationId)：\(expertNames[$0.expertId] ?? $0.expertId) 的评分与其他专家平均相差 \(Self.points($0.deviationHundredths)) 分，请复核" })
         return renderer.html("department_round_ranking", title: "评审排名 · \(view.title)", view: view, context: context)
     }
 

@@ -150,103 +150,29 @@ struct PortalRequestMetricsMiddleware: RouterMiddleware {
 struct PortalSystemRoutes {
     let database: PortalDatabase
     let metrics: PortalMetrics
+    /// Services/Portal/openapi.yaml, read when the application is built.
+    let document: String
 
     func add(to router: Router<PortalContext>) {
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.render(database: database))))
         }
-        router.get("openapi.yaml") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: PortalOpenAPI.document)))
+        router.get("openapi.yaml") { [document] _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document)))
         }
     }
 }
 
-/// The portal's machine endpoints (its pages are HTML for people and are not described here).
+/// The portal's machine endpoints (its pages are HTML for people and are not described here): the file
+/// Services/Portal/openapi.yaml, bundled and served as it is.
 public enum PortalOpenAPI {
     /// Every path of the document, as `METHOD /path`, for the test that holds it against the router.
     public static let operations = ["GET /health", "GET /ready", "GET /metrics", "GET /openapi.yaml", "POST /events"]
 
-    public static let document = """
-        openapi: 3.1.0
-        info:
-          title: portal (门户) machine endpoints
-          version: "1"
-          description: |
-            The web portal's endpoints for machines: health, readiness, metrics, this document, and the webhook
-            receiver that keeps the accounts' to-do lists (待办事项) from the services' events. The portal's pages
-            are server-rendered HTML for people and are not part of this document.
-        paths:
-          /health:
-            get:
-              summary: The process is up.
-              responses:
-                "200":
-                  description: ok
-                  content:
-                    application/json:
-                      schema: {type: object, required: [status], properties: {status: {type: string, enum: [ok]}}}
-          /ready:
-            get:
-              summary: portal.sqlite can be read.
-              responses:
-                "200":
-                  description: ready
-                  content:
-                    application/json:
-                      schema: {type: object, required: [status], properties: {status: {type: string, enum: [ready]}}}
-          /metrics:
-            get:
-              summary: Prometheus text exposition (requests, events received by outcome, open to-dos by role).
-              responses:
-                "200":
-                  description: metrics
-                  content:
-                    text/plain:
-                      schema: {type: string}
-          /openapi.yaml:
-            get:
-              summary: This document.
-              responses:
-                "200":
-                  description: the document
-                  content:
-                    application/yaml:
-                      schema: {type: string}
-          /events:
-            post:
-              summary: Webhook receiver (Standard Webhooks); each event id is applied once (MESSAGING.md §5, §6).
-              parameters:
-                - {name: webhook-id, in: header, required: true, schema: {type: string}}
-                - {name: webhook-timestamp, in: header, required: true, schema: {type: string}}
-                - {name: webhook-signature, in: header, required: true, schema: {type: string}}
-              requestBody:
-                required: true
-                content:
-                  application/json:
-                    schema:
-                      type: object
-                      required: [id, type, version, occurredAt, source, aggregate, sequence, data]
-                      properties:
-                        id: {type: string}
-                        type: {type: string, enum: [\(PortalFeed.eventTypes.joined(separator: ", "))]}
-                        version: {type: integer}
-                        occurredAt: {type: string, format: date-time}
-                        source: {type: string}
-                        aggregate: {type: string}
-                        sequence: {type: integer}
-                        data: {type: object}
-              responses:
-                "200":
-                  description: applied, a duplicate (no second effect) or a type the portal does not take
-                  content:
-                    application/json:
-                      schema: {type: object, required: [id, outcome], properties: {id: {type: string}, outcome: {type: string, enum: [applied, duplicate, ignored]}}}
-                "400": {description: not an event envelope, content: {application/problem+json: {schema: {type: object}}}}
-                "401": {description: missing or wrong signature, or a timestamp more than 5 minutes off, content: {application/problem+json: {schema: {type: object}}}}
-                "422": {description: the payload cannot be applied, content: {application/problem+json: {schema: {type: object}}}}
-
-        """
+    /// The document, read from the bundle once.
+    public static func document() throws -> String { try loaded.get() }
+    static let loaded = Result { try OpenAPIFile.load(from: Bundle.module) }
 }
 
 /// Hourly: forgets inbox ids past the retention (longer than the senders' retry span, MESSAGING.md §6), keeping how

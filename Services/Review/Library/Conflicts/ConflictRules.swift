@@ -87,6 +87,13 @@ public struct Conflict: Codable, Hashable, Sendable {
     public var applicationID: String
     public var factZh: String
     public var factEn: String
+
+    /// The API's one convention: camelCase ids (`expertId`, `applicationId`), as POST takes them.
+    enum CodingKeys: String, CodingKey {
+        case rule, factZh, factEn
+        case expertID = "expertId"
+        case applicationID = "applicationId"
+    }
 }
 
 /// The conflict-of-interest rules (回避规则). A pure function of the facts, so every conflict can be

@@ -50,6 +50,13 @@ public struct Adjustment: Sendable, Hashable, Codable {
     public var expert: String?
     public var detailZh: String
     public var detailEn: String
+
+    /// The API's one convention: `applicationId`, `expertId`.
+    enum CodingKeys: String, CodingKey {
+        case kind, detailZh, detailEn
+        case application = "applicationId"
+        case expert = "expertId"
+    }
 }
 
 /// An expert whose sheet stands far from the other experts' sheets on the same application.
@@ -58,6 +65,13 @@ public struct OutlierFlag: Sendable, Hashable, Codable {
     public var expert: String
     /// This sheet minus the mean of the others, in hundredths of a point.
     public var deviationHundredths: Int
+
+    /// The API's one convention: `applicationId`, `expertId`.
+    enum CodingKeys: String, CodingKey {
+        case deviationHundredths
+        case application = "applicationId"
+        case expert = "expertId"
+    }
 }
 
 public struct AggregationResult: Sendable {
