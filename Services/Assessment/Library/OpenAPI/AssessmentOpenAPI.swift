@@ -21,16 +21,26 @@ enum AssessmentOpenAPI {
             OpenAPIBuilder.operation(method: "get", summary: "One studio with its title history and assessments (department, federation)",
                                      parameters: [id], schema: OpenAPIBuilder.ref("StudioDetail"))),
         OpenAPIBuilder.path("/assessments/due",
-            OpenAPIBuilder.operation(method: "get", summary: "City studios whose Art 17 assessment window is open today, overdue ones flagged (department, federation)",
-                                     parameters: [OpenAPIBuilder.queryParameter("overdue", "type: boolean")],
+            OpenAPIBuilder.operation(method: "get", summary: "City studios whose Art 17 assessment window is open today, overdue ones flagged, by the cycle's end, a page at a time (limit, cursor), filtered by name, unit and county (department, federation)",
+                                     parameters: [OpenAPIBuilder.queryParameter("overdue", "type: boolean"),
+                                                  OpenAPIBuilder.queryParameter("name", description: "Part of the studio's name"),
+                                                  OpenAPIBuilder.queryParameter("unit", description: "Part of the unit's name"),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", description: "The studio's screening body (county) code")]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("StudioList"))),
         OpenAPIBuilder.path("/studios/{id}/assessments",
             OpenAPIBuilder.operation(method: "post", summary: "Record the end-of-cycle assessment (Art 17); pass renews and opens the next cycle, fail revokes with a 通报 (department)",
                                      parameters: [id], body: .json("CycleAssessmentInput"), status: 201,
                                      schema: OpenAPIBuilder.ref("CycleAssessmentRecorded"))),
         OpenAPIBuilder.path("/demonstration-acceptances",
-            OpenAPIBuilder.operation(method: "get", summary: "Acceptance assessments of studios selected for demonstration status (Art 14) (department, federation)",
-                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [pending, accepted, failed]")],
+            OpenAPIBuilder.operation(method: "get", summary: "Acceptance assessments of studios selected for demonstration status (Art 14), by year, a page at a time (limit, cursor), filtered by status, studio, name, unit, county and the round's year (department, federation)",
+                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [pending, accepted, failed]"),
+                                                  OpenAPIBuilder.queryParameter("studioId"),
+                                                  OpenAPIBuilder.queryParameter("name", description: "Part of the studio's name"),
+                                                  OpenAPIBuilder.queryParameter("unit", description: "Part of the unit's name"),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", description: "The studio's screening body (county) code"),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer, minimum: 2016, maximum: 9999", description: "The round's year")]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("DemonstrationAcceptanceList"))),
         OpenAPIBuilder.path("/demonstration-acceptances/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One acceptance (department, federation)",
@@ -44,15 +54,27 @@ enum AssessmentOpenAPI {
                                      parameters: [id], body: .json("ChangeReportInput"), status: 201,
                                      schema: OpenAPIBuilder.ref("ChangeReport"))),
         OpenAPIBuilder.path("/change-reports",
-            OpenAPIBuilder.operation(method: "get", summary: "Change reports (department, federation)",
-                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [pending, adjusted, declined]")],
+            OpenAPIBuilder.operation(method: "get", summary: "Change reports, oldest first, a page at a time (limit, cursor), filtered by status, studio, name, unit, county and the year reported (department, federation)",
+                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [pending, adjusted, declined]"),
+                                                  OpenAPIBuilder.queryParameter("studioId"),
+                                                  OpenAPIBuilder.queryParameter("name", description: "Part of the studio's name"),
+                                                  OpenAPIBuilder.queryParameter("unit", description: "Part of the unit's name"),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", description: "The studio's screening body (county) code"),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer, minimum: 2016, maximum: 9999", description: "The year of the reported change")]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("ChangeReportList"))),
         OpenAPIBuilder.path("/change-reports/{id}/decision",
             OpenAPIBuilder.operation(method: "post", summary: "The federation adjusts the register (emits studio.changed) or declines (federation)",
                                      parameters: [id], body: .json("ChangeDecisionInput"), schema: OpenAPIBuilder.ref("ChangeReport"))),
         OpenAPIBuilder.path("/revocation-cases",
-            OpenAPIBuilder.operation(method: "get", summary: "Revocation cases (Art 20), from the department or funding's inspections (department, federation)",
-                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [open, revoked, dismissed]")],
+            OpenAPIBuilder.operation(method: "get", summary: "Revocation cases (Art 20), from the department or funding's inspections, oldest first, a page at a time (limit, cursor), filtered by status, studio, name, unit, county and the year the facts were found (department, federation)",
+                                     parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [open, revoked, dismissed]"),
+                                                  OpenAPIBuilder.queryParameter("studioId"),
+                                                  OpenAPIBuilder.queryParameter("name", description: "Part of the studio's name"),
+                                                  OpenAPIBuilder.queryParameter("unit", description: "Part of the unit's name"),
+                                                  OpenAPIBuilder.queryParameter("screeningBody", description: "The studio's screening body (county) code"),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer, minimum: 2016, maximum: 9999", description: "The year the facts were found")]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("RevocationCaseList")),
             OpenAPIBuilder.operation(method: "post", summary: "Open a case of plagiarism or falsification (department)",
                                      body: .json("RevocationCaseInput"), status: 201, schema: OpenAPIBuilder.ref("RevocationCase"))),
@@ -77,7 +99,10 @@ enum AssessmentOpenAPI {
             OpenAPIBuilder.operation(method: "get", summary: "One studio's public page: plaque and title history, no personal data",
                                      parameters: [id], schema: OpenAPIBuilder.ref("PublicStudioPage"), errors: [404], security: [])),
         OpenAPIBuilder.path("/public/notices",
-            OpenAPIBuilder.operation(method: "get", summary: "Public notices (通报) of revocations and expiries",
+            OpenAPIBuilder.operation(method: "get", summary: "Public notices (通报) of revocations and expiries, newest first, a page at a time (limit, cursor), filtered by kind and year published",
+                                     parameters: [OpenAPIBuilder.queryParameter("kind", "type: string, enum: [revocation, expiry]"),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer, minimum: 2016, maximum: 9999", description: "The year published")]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("PublicNoticeList"), security: [])),
         OpenAPIBuilder.path("/public/notices/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One public notice",
@@ -213,7 +238,7 @@ enum AssessmentOpenAPI {
                 recordedAt: { type: [string, 'null'], format: date-time }
             DemonstrationAcceptanceList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/DemonstrationAcceptance' } } }
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/DemonstrationAcceptance' } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
             DemonstrationAcceptanceInput:
               type: object
               required: [assessedOn, scores, result]
@@ -256,7 +281,7 @@ enum AssessmentOpenAPI {
                 decidedAt: { type: [string, 'null'], format: date-time }
             ChangeReportList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/ChangeReport' } } }
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/ChangeReport' } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
             RevocationCaseInput:
               type: object
               required: [studioId, description, foundOn]
@@ -295,7 +320,7 @@ enum AssessmentOpenAPI {
                 noticeId: { type: [string, 'null'] }
             RevocationCaseList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/RevocationCase' } } }
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/RevocationCase' } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
             ProvincialImportFile:
               type: object
               required: [studios]
@@ -357,6 +382,6 @@ enum AssessmentOpenAPI {
                 publishedOn: { $ref: '#/components/schemas/LocalDate' }
             PublicNoticeList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/PublicNotice' } } }
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/PublicNotice' } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
         """
 }

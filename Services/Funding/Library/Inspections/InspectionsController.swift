@@ -24,13 +24,26 @@ struct InspectionsController {
         try await context.runScheduler()
         let status = try QueryValues.oneOf(request, "status", ["scheduled", "closed"])
         let studio = request.stringQuery("studioId")
-        return Listing(items: try await context.database.read { db in
-            var sql = "SELECT id FROM inspection WHERE 1 = 1"
-            var arguments: [String] = []
-            if let status { sql += " AND status = ?"; arguments.append(status) }
-            if let studio { sql += " AND studio_id = ?"; arguments.append(studio) }
-            return try String.fetchAll(db, sql: sql + " ORDER BY due_on, id", arguments: StatementArguments(arguments)).map { try Inspections.load($0, in: db) }
-        })
+        let year = try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
+        // A page at a time, by due day (then id), over (due_on, id); filtered by status, studio and the year due.
+        let page = try PageRequest.parse(request)
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let status { conditions.append("status = ?"); arguments.append(status) }
+        if let studio { conditions.append("studio_id = ?"); arguments.append(studio) }
+        if let year { conditions.append("substr(due_on, 1, 4) = ?"); arguments.append(String(format: "%04d", year)) }
+        let countSQL = "SELECT COUNT(*) FROM inspection" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        let countArguments = StatementArguments(arguments)
+        if let after = page.after { conditions.append("(due_on, id) > (?, ?)"); arguments += [after[0], after[1]] }
+        let sql = "SELECT id, due_on FROM inspection" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY due_on, id LIMIT ?"
+        let pageArguments = StatementArguments(arguments + [page.limit + 1])
+        let (items, next, total) = try await context.database.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: pageArguments)
+            let (keys, next) = page.page(rows) { [$0["due_on"] as String, $0["id"] as String] }
+            return (try keys.map { try Inspections.load($0["id"] as String, in: db) }, next,
+                    try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0)
+        }
+        return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {

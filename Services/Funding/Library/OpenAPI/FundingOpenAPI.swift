@@ -35,8 +35,8 @@ enum FundingOpenAPI {
             OpenAPIBuilder.operation(method: "post", summary: "Record the payment of an approved grant (finance)",
                                      parameters: [idPath], body: .json("GrantPayment"), schema: OpenAPIBuilder.ref("Grant"))),
         OpenAPIBuilder.path("/budgets",
-            OpenAPIBuilder.operation(method: "get", summary: "Budget standing per year (department, finance, audit_office)",
-                                     schema: OpenAPIBuilder.ref("BudgetList"))),
+            OpenAPIBuilder.operation(method: "get", summary: "Budget standing per year, oldest year first, a page at a time (limit, cursor) (department, finance, audit_office)",
+                                     parameters: OpenAPIBuilder.pageParameters, schema: OpenAPIBuilder.ref("BudgetList"))),
         OpenAPIBuilder.path("/budgets/{year}",
             OpenAPIBuilder.operation(method: "get", summary: "Budget standing of one year (department, finance, audit_office)",
                                      parameters: [yearPath], schema: OpenAPIBuilder.ref("Budget")),
@@ -66,8 +66,14 @@ enum FundingOpenAPI {
                                      responses: [OpenAPIBuilder.response(422, description: "A refused file: the problem document, with the report of every row when rows were checked (mode all: nothing applied)",
                                                                          schema: OpenAPIBuilder.ref("ConfirmationProblem"), contentTypes: ["application/problem+json"])])),
         OpenAPIBuilder.path("/studios/{studioId}/expenses",
-            OpenAPIBuilder.operation(method: "get", summary: "A studio's expenses (department, finance, audit_office)",
-                                     parameters: [studioIdPath], schema: OpenAPIBuilder.ref("ExpenseList")),
+            OpenAPIBuilder.operation(method: "get", summary: "A studio's expenses in the order spent, a page at a time (limit, cursor), filtered by the year spent, category, purpose and approval (department, finance, audit_office)",
+                                     parameters: [studioIdPath,
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer, minimum: 2016, maximum: 9999", description: "The year spent"),
+                                                  OpenAPIBuilder.queryParameter("category", "type: string, enum: [analysisTesting, personnelLabour, meetingsResearch, printing, intellectualProperty, other]"),
+                                                  OpenAPIBuilder.queryParameter("purpose", "type: string, enum: [talentTraining, technicalInnovation, dailyOperation]"),
+                                                  OpenAPIBuilder.queryParameter("approval", "type: string, enum: [notNeeded, pending, approved, rejected]")]
+                                                  + OpenAPIBuilder.pageParameters,
+                                     schema: OpenAPIBuilder.ref("ExpenseList")),
             OpenAPIBuilder.operation(method: "post", summary: "Record an expense against a grant: the five Art 15 categories at once, another cost serving the studio with a justification for the department's approval, an unrelated kind refused (department, finance)",
                                      parameters: [studioIdPath], body: .json("ExpenseInput"), status: 201,
                                      schema: OpenAPIBuilder.ref("Expense"))),
@@ -86,9 +92,11 @@ enum FundingOpenAPI {
             OpenAPIBuilder.operation(method: "put", summary: "Replace the list of unrelated kinds (department)",
                                      body: .json("UnrelatedKindsInput"), schema: OpenAPIBuilder.ref("UnrelatedKinds"))),
         OpenAPIBuilder.path("/inspections",
-            OpenAPIBuilder.operation(method: "get", summary: "Joint inspections, after scheduling due ones (department, finance, audit_office)",
+            OpenAPIBuilder.operation(method: "get", summary: "Joint inspections, after scheduling due ones, by due day, a page at a time (limit, cursor), filtered by status, studio and the year due (department, finance, audit_office)",
                                      parameters: [OpenAPIBuilder.queryParameter("status", "type: string, enum: [scheduled, closed]"),
-                                                  OpenAPIBuilder.queryParameter("studioId")], schema: OpenAPIBuilder.ref("InspectionList"))),
+                                                  OpenAPIBuilder.queryParameter("studioId"),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer, minimum: 2016, maximum: 9999", description: "The year due")]
+                                                  + OpenAPIBuilder.pageParameters, schema: OpenAPIBuilder.ref("InspectionList"))),
         OpenAPIBuilder.path("/inspections/{id}",
             OpenAPIBuilder.operation(method: "get", summary: "One inspection with findings and sign-offs (department, finance, audit_office)",
                                      parameters: [idPath], schema: OpenAPIBuilder.ref("Inspection"))),
@@ -151,7 +159,7 @@ enum FundingOpenAPI {
                 batchId: { type: [string, 'null'] }
             GrantList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/Grant' } } }
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/Grant' } }, nextCursor: { type: string, description: 'The cursor of the next page; absent on the last page' }, total: { type: integer, minimum: 0, description: 'How many match the filters in all' } }
             CancelGrant:
               type: object
               required: [reason]
@@ -175,7 +183,7 @@ enum FundingOpenAPI {
                 setAt: { type: [string, 'null'], format: date-time }
             BudgetList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/Budget' } } }
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/Budget' } }, nextCursor: { type: string, description: 'The cursor of the next page; absent on the last page' }, total: { type: integer, minimum: 0, description: 'How many match the filters in all' } }
             SetBudget:
               type: object
               required: [amount]
@@ -333,7 +341,7 @@ enum FundingOpenAPI {
                       size: { type: integer }
             ExpenseList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/Expense' } } }
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/Expense' } }, nextCursor: { type: string, description: 'The cursor of the next page; absent on the last page' }, total: { type: integer, minimum: 0, description: 'How many match the filters in all' } }
             FindingInput:
               type: object
               required: [kind, description]
@@ -383,7 +391,7 @@ enum FundingOpenAPI {
                 closedAt: { type: [string, 'null'], format: date-time }
             InspectionList:
               type: object
-              properties: { items: { type: array, items: { $ref: '#/components/schemas/Inspection' } } }
+              properties: { items: { type: array, items: { $ref: '#/components/schemas/Inspection' } }, nextCursor: { type: string, description: 'The cursor of the next page; absent on the last page' }, total: { type: integer, minimum: 0, description: 'How many match the filters in all' } }
             GrantReportLine:
               type: object
               properties:

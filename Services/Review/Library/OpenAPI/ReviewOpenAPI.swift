@@ -14,7 +14,11 @@ enum ReviewOpenAPI {
 
     static let paths = [
         OpenAPIBuilder.path("/rounds",
-            OpenAPIBuilder.operation(method: "get", summary: "List review rounds (department, federation)",
+            OpenAPIBuilder.operation(method: "get", summary: "List review rounds, newest year first, a page at a time (limit, cursor), filtered by kind, year and status (department, federation)",
+                                     parameters: [OpenAPIBuilder.queryParameter("kind", "type: string, enum: [naming, projectGrant, demonstration]", required: false),
+                                                  OpenAPIBuilder.queryParameter("year", "type: integer, minimum: 2016, maximum: 9999", required: false),
+                                                  OpenAPIBuilder.queryParameter("status", "type: string, enum: [open, scoring, closed, notice, decided]", required: false)]
+                                                  + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("RoundList"))),
         OpenAPIBuilder.path("/rounds/{round}",
             OpenAPIBuilder.operation(method: "get", summary: "Show a round with its settings (department, federation)",
@@ -30,8 +34,11 @@ enum ReviewOpenAPI {
                                                   + OpenAPIBuilder.pageParameters,
                                      schema: OpenAPIBuilder.ref("ApplicationSummaryList"))),
         OpenAPIBuilder.path("/rounds/{round}/audit",
-            OpenAPIBuilder.operation(method: "get", summary: "Every decision and adjustment of the round, with who and when (department, federation)",
-                                     parameters: [round], schema: OpenAPIBuilder.ref("AuditList"))),
+            OpenAPIBuilder.operation(method: "get", summary: "Every decision and adjustment of the round, with who and when, oldest first, a page at a time (limit, cursor), filtered by application and action (department, federation)",
+                                     parameters: [round, OpenAPIBuilder.queryParameter("applicationId", required: false),
+                                                  OpenAPIBuilder.queryParameter("action", required: false, description: "The action or its beginning, e.g. round. or score_sheet.")]
+                                                  + OpenAPIBuilder.pageParameters,
+                                     schema: OpenAPIBuilder.ref("AuditList"))),
         OpenAPIBuilder.path("/applications/{application}",
             OpenAPIBuilder.operation(method: "get", summary: "One application; experts only their own assignments, otherwise 404",
                                      parameters: [application], schema: OpenAPIBuilder.ref("Application"))),
@@ -219,7 +226,7 @@ enum ReviewOpenAPI {
             updatedBy: { type: [string, 'null'] }
         RoundList:
           type: object
-          properties: { items: { type: array, items: { $ref: '#/components/schemas/Round' } } }
+          properties: { items: { type: array, items: { $ref: '#/components/schemas/Round' } }, nextCursor: { type: string }, total: { type: integer, minimum: 0 } }
         RoundDetail:
           type: object
           properties:
@@ -246,6 +253,8 @@ enum ReviewOpenAPI {
         AuditList:
           type: object
           properties:
+            nextCursor: { type: string }
+            total: { type: integer, minimum: 0 }
             items:
               type: array
               items:

@@ -27,7 +27,12 @@ struct RoundsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<ReviewRound> {
         try context.require(.department, .federation)
-        return Items(items: try await environment.database.read { db in try RoundStore.all(in: db) })
+        let kind = try QueryValues.oneOf(request, "kind", ApplicationKind.allCases.map(\.rawValue))
+        let year = try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
+        let status = try QueryValues.oneOf(request, "status", ["open", "scoring", "closed", "notice", "decided"])
+        let page = try PageRequest.parse(request)
+        let result = try await environment.database.read { db in try RoundStore.page(kind: kind, year: year, status: status, page: page, in: db) }
+        return Items(items: result.items, nextCursor: result.nextCursor, total: result.total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RoundView {
@@ -174,12 +179,17 @@ struct RoundsController {
     @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Items<AuditEntry> {
         try context.require(.department, .federation)
         let id = try context.parameters.require("round")
-        return Items(items: try await environment.database.read { db in
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let (application, action) = (text("applicationId"), text("action"))
+        let page = try PageRequest.parse(request, keyParts: 1)
+        let (rows, next, total) = try await environment.database.read { db in
             _ = try RoundStore.require(id, in: db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM review_audit WHERE round_id = ? ORDER BY id", arguments: [id]).map {
-                AuditEntry(id: $0["id"], applicationId: $0["application_id"], action: $0["action"], detail: $0["detail"], actor: $0["actor"], at: Millis.date($0["at"]))
-            }
-        })
+            return try Audit.page(round: id, application: application, action: action, page: page, in: db)
+        }
+        return Items(items: rows.map {
+            AuditEntry(id: $0["id"], applicationId: $0["application_id"], action: $0["action"], detail: $0["detail"], actor: $0["actor"], at: Millis.date($0["at"]))
+        }, nextCursor: next, total: total)
     }
 }
 
