@@ -34,10 +34,11 @@ struct ChangesController {
         let filter = try CaseFilter(request, statuses: ["pending", "adjusted", "declined"])
         let page = try PageRequest.parse(request)
         // Oldest reported first, over (reported_at, id); the year is the year of the change reported.
-        let (rows, next, total) = try await environment.database.read { db in
-            try filter.page("change_report", order: [("reported_at", true), ("id", false)], yearColumn: "reported_on", page: page, in: db)
+        let (items, next, total) = try await environment.database.read { db in
+            try filter.page("change_report", order: [("reported_at", true), ("id", false)], yearColumn: "reported_on", page: page, in: db,
+                            as: ChangeReportView.init(row:))
         }
-        return Listing(items: rows.map(ChangeReportView.init), nextCursor: next, total: total)
+        return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> ChangeReportView {

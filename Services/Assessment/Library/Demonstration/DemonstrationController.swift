@@ -20,11 +20,11 @@ struct DemonstrationController {
         let filter = try CaseFilter(request, statuses: ["pending", "accepted", "failed"])
         let page = try PageRequest.parse(request, keyParts: 3)
         // By the round's year, then opened, over (year, opened_at, id).
-        let (rows, next, total) = try await environment.database.read { db in
+        let (items, next, total) = try await environment.database.read { db in
             try filter.page("demonstration_acceptance", order: [("year", true), ("opened_at", true), ("id", false)], yearColumn: "year", yearIsInteger: true,
-                            page: page, in: db)
+                            page: page, in: db, as: DemonstrationAcceptanceView.init(row:))
         }
-        return Listing(items: rows.map(DemonstrationAcceptanceView.init), nextCursor: next, total: total)
+        return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> DemonstrationAcceptanceView {

@@ -27,10 +27,11 @@ struct RevocationController {
         let filter = try CaseFilter(request, statuses: ["open", "revoked", "dismissed"])
         let page = try PageRequest.parse(request)
         // Oldest opened first, over (opened_at, id); the year is the year the facts were found.
-        let (rows, next, total) = try await environment.database.read { db in
-            try filter.page("revocation_case", order: [("opened_at", true), ("id", false)], yearColumn: "found_on", page: page, in: db)
+        let (items, next, total) = try await environment.database.read { db in
+            try filter.page("revocation_case", order: [("opened_at", true), ("id", false)], yearColumn: "found_on", page: page, in: db,
+                            as: RevocationCaseView.init(row:))
         }
-        return Listing(items: rows.map(RevocationCaseView.init), nextCursor: next, total: total)
+        return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RevocationCaseView {

@@ -37,8 +37,8 @@ struct CaseFilter: Sendable {
     /// One page of `table`'s rows matching the filter, in the order of `order` (ascending columns, the last one
     /// unique), keyset-paged over them (`PageRequest`, a cursor of as many parts as `order` has columns); `yearColumn`
     /// is a `YYYY-MM-DD` text column or, with `yearIsInteger`, an integer year. And how many match in all.
-    func page(_ table: String, order: [(column: String, integer: Bool)], yearColumn: String, yearIsInteger: Bool = false,
-              page: PageRequest, in db: Database) throws -> (rows: [Row], nextCursor: String?, total: Int) {
+    func page<Item>(_ table: String, order: [(column: String, integer: Bool)], yearColumn: String, yearIsInteger: Bool = false,
+                    page: PageRequest, in db: Database, as view: (Row) throws -> Item) throws -> (items: [Item], nextCursor: String?, total: Int) {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let status { conditions.append("status = ?"); arguments.append(status) }
@@ -73,7 +73,7 @@ struct CaseFilter: Sendable {
             + " ORDER BY " + order.map(\.column).joined(separator: ", ") + " LIMIT ?"
         let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + [page.limit + 1]))
         let (items, next) = page.page(rows) { row in order.map { key in key.integer ? String(row[key.column] as Int64) : row[key.column] as String } }
-        return (items, next, total)
+        return (try items.map(view), next, total)
     }
 }
 

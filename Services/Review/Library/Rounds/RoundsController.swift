@@ -183,13 +183,14 @@ struct RoundsController {
         func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         let (application, action) = (text("applicationId"), text("action"))
         let page = try PageRequest.parse(request, keyParts: 1)
-        let (rows, next, total) = try await environment.database.read { db in
+        let (entries, next, total) = try await environment.database.read { db in
             _ = try RoundStore.require(id, in: db)
-            return try Audit.page(round: id, application: application, action: action, page: page, in: db)
+            let (rows, next, total) = try Audit.page(round: id, application: application, action: action, page: page, in: db)
+            return (rows.map {
+                AuditEntry(id: $0["id"], applicationId: $0["application_id"], action: $0["action"], detail: $0["detail"], actor: $0["actor"], at: Millis.date($0["at"]))
+            }, next, total)
         }
-        return Items(items: rows.map {
-            AuditEntry(id: $0["id"], applicationId: $0["application_id"], action: $0["action"], detail: $0["detail"], actor: $0["actor"], at: Millis.date($0["at"]))
-        }, nextCursor: next, total: total)
+        return Items(items: entries, nextCursor: next, total: total)
     }
 }
 
