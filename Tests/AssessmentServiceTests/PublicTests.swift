@@ -50,7 +50,7 @@ final class PublicTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             let empty = try await fixture.send(client, .get, "/public/notices")
             XCTAssertEqual(empty.status, .ok)
-            XCTAssertEqual(empty.text, #"{"items":[]}"#)
+            XCTAssertEqual(empty.text, #"{"items":[],"total":0}"#, "an empty page: no nextCursor")
             let missing = try await fixture.send(client, .get, "/public/notices/nope")
             XCTAssertEqual(missing.status, .notFound)
         }

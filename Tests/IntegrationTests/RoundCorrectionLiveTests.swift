@@ -6,7 +6,8 @@ import XCTest
 
 /// Round corrections over the real binaries: the department extends a round's deadline and a county submits on the
 /// new last day; then the round is cancelled and a submission is refused naming the cancellation; review, told by
-/// `round.changed` and `round.cancelled` over signed webhooks, keeps both.
+/// `round.changed` and `round.cancelled` over signed webhooks, keeps both. Then the kind and year open again and take
+/// a submission, which reaches review in the new round.
 final class RoundCorrectionLiveTests: XCTestCase {
     func testAnExtendedDeadlineAndACancellationReachReviewOverLiveProcesses() throws {
         let live = try LivePlatform(prefix: "studio-rounds-")
@@ -49,6 +50,19 @@ final class RoundCorrectionLiveTests: XCTestCase {
         XCTAssertEqual(refused.status, 422, refused.text)
         XCTAssertTrue(refused.text.contains("round_cancelled") && refused.text.contains("评审办法修订"), refused.text)
 
+        // The department opens the same kind and year again; a second one while it stands is refused in both languages
+        let roundBody: [String: Any] = ["kind": "naming", "year": today.year, "opensOn": newDeadline.description, "deadline": newDeadline.adding(days: 10).description]
+        let reopened = try client.call("POST", intake + "/rounds", token: department, json: roundBody)
+        XCTAssertEqual(reopened.status, 201, reopened.text)
+        let newRound = try XCTUnwrap(reopened.object["id"] as? String)
+        XCTAssertNotEqual(newRound, round)
+        let duplicate = try client.call("POST", intake + "/rounds", token: department, json: roundBody)
+        XCTAssertEqual(duplicate.status, 409, duplicate.text)
+        XCTAssertTrue(duplicate.text.contains("round.duplicate") && duplicate.text.contains("未撤销") && duplicate.text.contains("not cancelled"), duplicate.text)
+        // And the county submits into the new round
+        let resubmitted = try client.call("POST", intake + "/applications", token: county, json: ["roundId": newRound, "submit": true, "form": another])
+        XCTAssertEqual(resubmitted.status, 201, resubmitted.text)
+
         // Review was told both over the webhooks
         try live.drain(timeout: 60)
         let review = try PlatformChecks.open(live.databasePath("review"))
@@ -65,6 +79,15 @@ final class RoundCorrectionLiveTests: XCTestCase {
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_application WHERE round_id = ?", arguments: [round]) ?? 0
         }
         XCTAssertEqual(applications, 1, "the application submitted on the new last day reached review")
+        // Review knows the new round of the same kind and year beside the cancelled one, with its application
+        let reopenedRow = try review.read { db in
+            try Row.fetchOne(db, sql: "SELECT kind, year, cancel_reason, (SELECT COUNT(*) FROM review_application WHERE round_id = review_round.id) AS n FROM review_round WHERE id = ?",
+                             arguments: [newRound])
+        }
+        XCTAssertEqual(reopenedRow?["kind"] as String?, "naming")
+        XCTAssertEqual(reopenedRow?["year"] as Int?, today.year)
+        XCTAssertNil(reopenedRow?["cancel_reason"] as String?)
+        XCTAssertEqual(reopenedRow?["n"] as Int?, 1, "the application submitted into the reopened round reached review")
         try review.close()
     }
 }

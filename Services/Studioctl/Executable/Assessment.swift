@@ -15,8 +15,8 @@ struct AssessmentsCommand: ParsableCommand {
 
         func run() throws {
             let session = try common.session()
-            let reply = try session.call("GET", .assessment, "/assessments/due" + query([("overdue", overdue ? "true" : nil)]),
-                                         token: try session.token(.department))
+            let reply = try session.callAll(.assessment, "/assessments/due" + query([("overdue", overdue ? "true" : nil)]),
+                                            token: try session.token(.department))
             if common.json { return session.printReply(reply) }
             var table = Table("studio", "name", "status", "cycle ends", "overdue")
             for item in reply.items {

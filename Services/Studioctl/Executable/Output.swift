@@ -116,6 +116,18 @@ final class Session {
         return reply
     }
 
+    /// Every page of a paged list (`GET`, 500 at a time) as one reply `{"items": [...]}`; errors as `call`.
+    func callAll(_ service: Platform.Service, _ path: String, token: String?) throws -> PlatformClient.Reply {
+        let reply: PlatformClient.Reply
+        do {
+            reply = try client.getAll(platform.url(service) + path, token: token)
+        } catch {
+            throw Unreachable(message: "\(service.rawValue) could not be reached: \(error)")
+        }
+        guard (200..<300).contains(reply.status) else { throw Refused(what: "\(service.rawValue) GET \(path)", reply: reply) }
+        return reply
+    }
+
     /// Issues a token for a screening body or an expert with the operator token; `revoke` withdraws it.
     func issueTemporaryToken(on service: Platform.Service, role: String, subject: String) throws -> (token: String, id: String) {
         let reply = try call("POST", service, "/ops/tokens", token: token(.operator),

@@ -42,7 +42,7 @@ struct RoundCommand: ParsableCommand {
 
         func run() throws {
             let session = try common.session()
-            let reply = try session.call("GET", .intake, "/rounds", token: try session.token(.department))
+            let reply = try session.callAll(.intake, "/rounds", token: try session.token(.department))
             if common.json { return session.printReply(reply) }
             var table = Table("id", "kind", "year", "opens", "deadline", "quota per body")
             for round in reply.items { table.add(round["id"], round["kind"], round["year"], round["opensOn"], round["deadline"], round["quotaPerBody"]) }

@@ -31,11 +31,14 @@ struct ChangesController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<ChangeReportView> {
         try context.require(.department, .federation)
-        let status = request.uri.queryParameters["status"].map(String.init)
-        if let status, !["pending", "adjusted", "declined"].contains(status) {
-            throw Problem.validation([DomainIssue(code: "query.status", field: "status", messageZh: "状态须为 pending、adjusted 或 declined。", messageEn: "status must be pending, adjusted or declined.")])
+        let filter = try CaseFilter(request, statuses: ["pending", "adjusted", "declined"])
+        let page = try PageRequest.parse(request)
+        // Oldest reported first, over (reported_at, id); the year is the year of the change reported.
+        let (items, next, total) = try await environment.database.read { db in
+            try filter.page("change_report", order: [("reported_at", true), ("id", false)], yearColumn: "reported_on", page: page, in: db,
+                            as: ChangeReportView.init(row:))
         }
-        return Listing(items: try await environment.database.read { db in try ChangeReportView.all(status: status, in: db) })
+        return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> ChangeReportView {

@@ -17,11 +17,14 @@ struct DemonstrationController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<DemonstrationAcceptanceView> {
         try context.require(.department, .federation)
-        let status = request.uri.queryParameters["status"].map(String.init)
-        if let status, !["pending", "accepted", "failed"].contains(status) {
-            throw Problem.validation([DomainIssue(code: "query.status", field: "status", messageZh: "状态须为 pending、accepted 或 failed。", messageEn: "status must be pending, accepted or failed.")])
+        let filter = try CaseFilter(request, statuses: ["pending", "accepted", "failed"])
+        let page = try PageRequest.parse(request, keyParts: 3)
+        // By the round's year, then opened, over (year, opened_at, id).
+        let (items, next, total) = try await environment.database.read { db in
+            try filter.page("demonstration_acceptance", order: [("year", true), ("opened_at", true), ("id", false)], yearColumn: "year", yearIsInteger: true,
+                            page: page, in: db, as: DemonstrationAcceptanceView.init(row:))
         }
-        return Listing(items: try await environment.database.read { db in try DemonstrationAcceptanceView.all(status: status, in: db) })
+        return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> DemonstrationAcceptanceView {

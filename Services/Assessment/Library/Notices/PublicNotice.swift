@@ -2,6 +2,7 @@ import ServiceKit
 import Foundation
 import GRDB
 import Messaging
+import ServiceKit
 import StudioDomain
 
 /// A public notice (通报) of a revocation (Art 17 failed assessment, Art 20 plagiarism or fraud), in Chinese,
@@ -71,8 +72,24 @@ struct PublicNotice: Codable, Sendable, Equatable {
                              actor.role, actor.subject])
     }
 
-    static func all(in db: Database) throws -> [PublicNotice] {
-        try Row.fetchAll(db, sql: "SELECT * FROM public_notice ORDER BY published_at DESC, id").map(PublicNotice.init)
+    /// One page of the notices of `kind` published in `year` (either or both nil: all), newest first, keyset-paged
+    /// over (published_at descending, id); and how many match in all.
+    static func page(kind: String?, year: Int?, page: PageRequest, in db: Database) throws -> (items: [PublicNotice], nextCursor: String?, total: Int) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let kind { conditions.append("kind = ?"); arguments.append(kind) }
+        if let year { conditions.append("substr(published_on, 1, 4) = ?"); arguments.append(String(format: "%04d", year)) }
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM public_notice" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")),
+                                     arguments: StatementArguments(arguments)) ?? 0
+        if let after = page.after {
+            guard let publishedAt = Int64(after[0]) else { throw QueryValues.invalidCursor }
+            conditions.append("(published_at < ? OR (published_at = ? AND id > ?))")
+            arguments += [publishedAt, publishedAt, after[1]]
+        }
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM public_notice" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+                                        + " ORDER BY published_at DESC, id LIMIT ?", arguments: StatementArguments(arguments + [page.limit + 1]))
+        let (items, next) = page.page(rows) { [String($0["published_at"] as Int64), $0["id"] as String] }
+        return (items.map(PublicNotice.init), next, total)
     }
 
     static func find(_ id: String, in db: Database) throws -> PublicNotice? {

@@ -71,8 +71,13 @@ struct PublicController {
                                 history: history.map { PublicTitleEvent(kind: $0.kind, toStatus: $0.toStatus, effectiveOn: $0.effectiveOn) })
     }
 
+    /// Newest first, a page at a time (over published_at descending, then id), filtered by kind and year published.
     @Sendable func notices(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicNoticeView> {
-        return Listing(items: try await environment.database.read { db in try PublicNotice.all(in: db) }.map(Self.view))
+        let kind = try QueryValues.oneOf(request, "kind", ["revocation", "expiry"])
+        let year = try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
+        let page = try PageRequest.parse(request)
+        let (notices, next, total) = try await environment.database.read { db in try PublicNotice.page(kind: kind, year: year, page: page, in: db) }
+        return Listing(items: notices.map(Self.view), nextCursor: next, total: total)
     }
 
     @Sendable func notice(_ request: Request, context: AppRequestContext) async throws -> PublicNoticeView {

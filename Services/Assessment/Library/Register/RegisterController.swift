@@ -49,8 +49,7 @@ struct RegisterController {
                 && (body.map { view.screeningBody.code == $0 } ?? true) && (year.map { view.namedOn.year == $0 } ?? true)
         }
         func key(_ view: StudioView) -> [String] { [view.namedOn.description, view.plaque?.number ?? "", view.studioName, view.id.rawValue] }
-        let after = page.after.map { cursor in views.drop { !cursor.lexicographicallyPrecedes(key($0)) } } ?? views[...]
-        let (items, next) = page.page(Array(after.prefix(page.limit + 1)), key: key)
+        let (items, next) = page.page(sorted: views, key: key)
         return Listing(items: items, nextCursor: next, total: views.count)
     }
 
@@ -74,12 +73,26 @@ struct RegisterController {
     @Sendable func due(_ request: Request, context: AppRequestContext) async throws -> Listing<StudioView> {
         try context.require(.department, .federation)
         let overdueOnly = try QueryValues.boolean(request, "overdue") == true
+        // Filtered by what the department searches by (name, unit, county); a page at a time, over the list's order
+        // (the cycle's end, the name, the id): the window is derived from the clock, so the page is taken here.
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let name = text("name"), unit = text("unit"), body = text("screeningBody")
+        let page = try PageRequest.parse(request, keyParts: 3)
         let today = self.today
         let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
-        let due = studios.map { StudioView($0, settings: settings, today: today) }
-            .filter { $0.standing?.assessmentWindowOpen == true && (!overdueOnly || $0.standing?.overdue == true) }
-            .sorted { ($0.standing!.cycle.end, $0.studioName) < ($1.standing!.cycle.end, $1.studioName) }
-        return Listing(items: due)
+        func key(_ view: StudioView) -> [String] { [view.standing?.cycle.end.description ?? "", view.studioName, view.id.rawValue] }
+        func matches(_ view: StudioView) -> Bool {
+            guard view.standing?.assessmentWindowOpen == true, !overdueOnly || view.standing?.overdue == true else { return false }
+            if let name, !view.studioName.contains(name) { return false }
+            if let unit, !view.unitName.contains(unit) { return false }
+            if let body, view.screeningBody.code != body { return false }
+            return true
+        }
+        let views: [StudioView] = studios.map { StudioView($0, settings: settings, today: today) }
+        let due: [StudioView] = views.filter(matches).sorted { key($0).lexicographicallyPrecedes(key($1)) }
+        let (items, next) = page.page(sorted: due, key: key)
+        return Listing(items: items, nextCursor: next, total: due.count)
     }
 }
 

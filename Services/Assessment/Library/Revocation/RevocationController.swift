@@ -24,11 +24,14 @@ struct RevocationController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<RevocationCaseView> {
         try context.require(.department, .federation)
-        let status = request.uri.queryParameters["status"].map(String.init)
-        if let status, !["open", "revoked", "dismissed"].contains(status) {
-            throw Problem.validation([DomainIssue(code: "query.status", field: "status", messageZh: "状态须为 open、revoked 或 dismissed。", messageEn: "status must be open, revoked or dismissed.")])
+        let filter = try CaseFilter(request, statuses: ["open", "revoked", "dismissed"])
+        let page = try PageRequest.parse(request)
+        // Oldest opened first, over (opened_at, id); the year is the year the facts were found.
+        let (items, next, total) = try await environment.database.read { db in
+            try filter.page("revocation_case", order: [("opened_at", true), ("id", false)], yearColumn: "found_on", page: page, in: db,
+                            as: RevocationCaseView.init(row:))
         }
-        return Listing(items: try await environment.database.read { db in try RevocationCaseView.all(status: status, in: db) })
+        return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RevocationCaseView {

@@ -21,7 +21,18 @@ struct BudgetsController {
 
     @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<Budgets.Standing> {
         try ctx.require(.department, .finance, .auditOffice)
-        return Listing(items: try await context.database.read { db in try Budgets.years(in: db).map { try Budgets.standing(year: $0, in: db) } })
+        // A page of years at a time, oldest first (the cursor is the last year shown).
+        let page = try PageRequest.parse(request, keyParts: 1)
+        let after = try page.after.map { cursor -> Int in
+            guard let year = Int(cursor[0]) else { throw QueryValues.invalidCursor }
+            return year
+        }
+        let (items, next, total) = try await context.database.read { db in
+            let years = try Budgets.years(in: db)
+            let (shown, next) = page.page(Array(years.filter { after == nil || $0 > after! }.prefix(page.limit + 1))) { [String($0)] }
+            return (try shown.map { try Budgets.standing(year: $0, in: db) }, next, years.count)
+        }
+        return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> Budgets.Standing {

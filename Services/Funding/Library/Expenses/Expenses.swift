@@ -296,7 +296,41 @@ enum Expenses {
     static func list(studioID: String, id: String? = nil, in db: Database) throws -> [View] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM expense WHERE studio_id = ?" + (id == nil ? "" : " AND id = ?") + " ORDER BY spent_on, recorded_at, id",
                                     arguments: StatementArguments([studioID] + (id.map { [$0] } ?? [])))
-        return try rows.map { row in
+        return try views(rows, in: db)
+    }
+
+    /// What people look a studio's spending up by: the year spent, the category, the purpose, the approval.
+    struct Filter: Sendable {
+        var year: Int?
+        var category: String?
+        var purpose: String?
+        var approval: String?
+    }
+
+    /// One page of a studio's expenses matching `filter`, in the order spent (then recorded), keyset-paged over
+    /// (spent_on, recorded_at, id); and how many match in all.
+    static func page(studioID: String, _ filter: Filter, page: PageRequest, in db: Database) throws -> (items: [View], nextCursor: String?, total: Int) {
+        var conditions = ["studio_id = ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [studioID]
+        if let year = filter.year { conditions.append("substr(spent_on, 1, 4) = ?"); arguments.append(String(format: "%04d", year)) }
+        if let category = filter.category { conditions.append("category = ?"); arguments.append(category) }
+        if let purpose = filter.purpose { conditions.append("purpose = ?"); arguments.append(purpose) }
+        if let approval = filter.approval { conditions.append("approval = ?"); arguments.append(approval) }
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM expense WHERE " + conditions.joined(separator: " AND "),
+                                     arguments: StatementArguments(arguments)) ?? 0
+        if let after = page.after {
+            guard let recordedAt = Int64(after[1]) else { throw QueryValues.invalidCursor }
+            conditions.append("(spent_on, recorded_at, id) > (?, ?, ?)")
+            arguments += [after[0], recordedAt, after[2]]
+        }
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM expense WHERE " + conditions.joined(separator: " AND ") + " ORDER BY spent_on, recorded_at, id LIMIT ?",
+                                    arguments: StatementArguments(arguments + [page.limit + 1]))
+        let (items, next) = page.page(rows) { [$0["spent_on"] as String, String($0["recorded_at"] as Int64), $0["id"] as String] }
+        return (try views(items, in: db), next, total)
+    }
+
+    private static func views(_ rows: [Row], in db: Database) throws -> [View] {
+        try rows.map { row in
             let expenseID: String = row["id"]
             let receipts = try Row.fetchAll(db, sql: "SELECT id, file_name, content_type, sha256, length(content) AS size FROM expense_receipt WHERE expense_id = ? ORDER BY id",
                                             arguments: [expenseID]).map {

@@ -44,7 +44,13 @@ struct ExpensesController {
     @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<Expenses.View> {
         try ctx.require(.department, .finance, .auditOffice)
         let studio = try ctx.parameters.require("studioId")
-        return Listing(items: try await context.database.read { db in try Expenses.list(studioID: studio, in: db) })
+        let filter = Expenses.Filter(year: try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) },
+                                     category: try QueryValues.oneOf(request, "category", ExpenseCategory.allCases.map(\.rawValue)),
+                                     purpose: try QueryValues.oneOf(request, "purpose", ExpensePurpose.allCases.map(\.rawValue)),
+                                     approval: try QueryValues.oneOf(request, "approval", ["notNeeded", "pending", "approved", "rejected"]))
+        let page = try PageRequest.parse(request, keyParts: 3)
+        let result = try await context.database.read { db in try Expenses.page(studioID: studio, filter, page: page, in: db) }
+        return Listing(items: result.items, nextCursor: result.nextCursor, total: result.total)
     }
 
     @Sendable func create(_ request: Request, context ctx: AppRequestContext) async throws -> EditedResponse<Expenses.View> {

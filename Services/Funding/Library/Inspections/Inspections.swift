@@ -63,12 +63,21 @@ enum Inspections {
 
 
     /// Inspections by due date, filtered by status and studio.
-    static func list(status: String?, studio: String?, in db: Database) throws -> [View] {
-        var sql = "SELECT id FROM inspection WHERE 1 = 1"
-        var arguments: [String] = []
-        if let status { sql += " AND status = ?"; arguments.append(status) }
-        if let studio { sql += " AND studio_id = ?"; arguments.append(studio) }
-        return try String.fetchAll(db, sql: sql + " ORDER BY due_on, id", arguments: StatementArguments(arguments)).map { try load($0, in: db) }
+    /// A page of inspections by due day (then id), keyset over (due_on, id); filtered by status, studio and the
+    /// year due; and how many match in all.
+    static func page(status: String?, studio: String?, year: Int?, page: PageRequest, in db: Database) throws -> (items: [View], nextCursor: String?, total: Int) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let status { conditions.append("status = ?"); arguments.append(status) }
+        if let studio { conditions.append("studio_id = ?"); arguments.append(studio) }
+        if let year { conditions.append("substr(due_on, 1, 4) = ?"); arguments.append(String(format: "%04d", year)) }
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")),
+                                     arguments: StatementArguments(arguments)) ?? 0
+        if let after = page.after { conditions.append("(due_on, id) > (?, ?)"); arguments += [after[0], after[1]] }
+        let sql = "SELECT id, due_on FROM inspection" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY due_on, id LIMIT ?"
+        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments + [page.limit + 1]))
+        let (keys, next) = page.page(rows) { [$0["due_on"] as String, $0["id"] as String] }
+        return (try keys.map { try load($0["id"] as String, in: db) }, next, total)
     }
 
     static func load(_ id: String, in db: Database) throws -> View {

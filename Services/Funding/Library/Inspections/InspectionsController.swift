@@ -23,7 +23,12 @@ struct InspectionsController {
         try ctx.require(.department, .finance, .auditOffice)
         let status = try QueryValues.oneOf(request, "status", ["scheduled", "closed"])
         let studio = request.stringQuery("studioId")
-        return Listing(items: try await context.database.read { db in try Inspections.list(status: status, studio: studio, in: db) })
+        let year = try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
+        let page = try PageRequest.parse(request)
+        let (items, next, total) = try await context.database.read { db in
+            try Inspections.page(status: status, studio: studio, year: year, page: page, in: db)
+        }
+        return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {

@@ -119,10 +119,12 @@ struct ApplicationsController {
     @Sendable func versions(_ request: Request, context: AppRequestContext) async throws -> Listing<ApplicationVersionView> {
         let caller = try Caller.resolve(context, referenceData: referenceData)
         let id = ApplicationID(try context.parameters.require("id"))
-        return Listing(items: try await database.read { db in
+        let page = try PageRequest.parse(request, keyParts: 1)
+        let result = try await database.read { db in
             _ = try Self.visible(id, to: caller, in: db)
-            return try ApplicationStore.versions(id, in: db)
-        })
+            return try ApplicationStore.versions(id, page: page, in: db)
+        }
+        return Listing(items: result.items, nextCursor: result.nextCursor, total: result.total)
     }
 
     // MARK: Helpers

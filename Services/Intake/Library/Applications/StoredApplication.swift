@@ -126,12 +126,22 @@ enum ApplicationStore {
             """).execute(arguments: [id.rawValue, status, try json(reasons), source, millis])
     }
 
-    static func versions(_ id: ApplicationID, in db: Database) throws -> [ApplicationVersionView] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM intake_application_version WHERE application_id = ? ORDER BY version"),
-                         arguments: [id.rawValue]).map {
+    /// One page of an application's versions (each with its whole form), oldest first, keyset-paged by number;
+    /// and how many there are.
+    static func versions(_ id: ApplicationID, page: PageRequest, in db: Database) throws -> (items: [ApplicationVersionView], nextCursor: String?, total: Int) {
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_application_version WHERE application_id = ?", arguments: [id.rawValue]) ?? 0
+        var after = 0
+        if let cursor = page.after {
+            guard let number = Int(cursor[0]) else { throw QueryValues.invalidCursor }
+            after = number
+        }
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM intake_application_version WHERE application_id = ? AND version > ? ORDER BY version LIMIT ?",
+                                    arguments: [id.rawValue, after, page.limit + 1]).map {
             ApplicationVersionView(version: $0["version"], recordedOn: LocalDate($0["recorded_on"] as String)!,
                                    recordedAt: Millis.date($0["recorded_at"]), form: try decode(ApplicationForm.self, $0["form_json"]))
         }
+        let (items, next) = page.page(rows) { [String($0.version)] }
+        return (items, next, total)
     }
 
     static func history(_ id: ApplicationID, in db: Database) throws -> [StatusEntryView] {

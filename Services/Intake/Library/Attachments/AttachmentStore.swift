@@ -55,6 +55,30 @@ enum AttachmentStore {
         }
     }
 
+    /// One page of an application's attachments, in the order they were added (then by name), keyset-paged over
+    /// (added_at, file_name); `name` keeps the files whose name contains it. And how many match in all.
+    static func page(_ id: ApplicationID, name: String?, page: PageRequest, in db: Database) throws -> (items: [AttachmentView], nextCursor: String?, total: Int) {
+        var conditions = ["a.application_id = ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [id.rawValue]
+        if let name { conditions.append("instr(a.file_name, ?) > 0"); arguments.append(name) }
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_attachment a WHERE " + conditions.joined(separator: " AND "),
+                                     arguments: StatementArguments(arguments)) ?? 0
+        if let after = page.after {
+            guard let addedAt = Int64(after[0]) else { throw QueryValues.invalidCursor }
+            conditions.append("(a.added_at, a.file_name) > (?, ?)")
+            arguments += [addedAt, after[1]]
+        }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT a.sha256, a.file_name, a.added_at, b.media_type, b.size FROM intake_attachment a JOIN intake_blob b ON b.sha256 = a.sha256
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.added_at, a.file_name LIMIT ?
+            """, arguments: StatementArguments(arguments + [page.limit + 1])).map {
+            (AttachmentView(sha256: $0["sha256"], fileName: $0["file_name"], mediaType: $0["media_type"], size: $0["size"], addedAt: Millis.date($0["added_at"])),
+             $0["added_at"] as Int64)
+        }
+        let (items, next) = page.page(rows) { [String($0.1), $0.0.fileName] }
+        return (items.map(\.0), next, total)
+    }
+
     static func content(_ sha: String, of id: ApplicationID, in db: Database) throws -> (mediaType: String, fileName: String, bytes: Data)? {
         try Row.fetchOne(db, sql: """
             SELECT b.media_type, b.content, a.file_name FROM intake_attachment a JOIN intake_blob b ON b.sha256 = a.sha256

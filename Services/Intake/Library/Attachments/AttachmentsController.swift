@@ -55,10 +55,13 @@ struct AttachmentsController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<AttachmentView> {
         let reader = try Reader(context, referenceData: referenceData)
         let id = ApplicationID(try context.parameters.require("id"))
-        return Listing(items: try await environment.database.read { db in
+        let name = request.uri.queryParameters["name"].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let page = try PageRequest.parse(request)
+        let result = try await environment.database.read { db in
             try reader.mayRead(id, in: db)
-            return try AttachmentStore.list(id, in: db)
-        })
+            return try AttachmentStore.page(id, name: name, page: page, in: db)
+        }
+        return Listing(items: result.items, nextCursor: result.nextCursor, total: result.total)
     }
 
     /// Who may read an application's files: its screening body and the department (as for the application), and

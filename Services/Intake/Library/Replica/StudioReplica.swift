@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Messaging
+import ServiceKit
 import StudioDomain
 
 /// Intake's copy of the studio register, built only from assessment's events: which studios are named, by
@@ -24,11 +25,39 @@ enum StudioReplica {
         try Row.fetchOne(db, sql: "SELECT * FROM intake_studio WHERE id = ?", arguments: [id.rawValue]).map(studio)
     }
 
-    static func all(screeningBody: String?, in db: Database) throws -> [ReplicatedStudio] {
-        if let screeningBody {
-            return try Row.fetchAll(db, sql: "SELECT * FROM intake_studio WHERE screening_body = ? ORDER BY studio_name", arguments: [screeningBody]).map(studio)
+    /// What people look studios up by: the screening body (county), the studio's and the unit's name (substrings),
+    /// status, level and the year it was named.
+    struct Filter: Sendable {
+        var screeningBody: String?
+        var name: String?
+        var unit: String?
+        var status: String?
+        var level: String?
+        var year: Int?
+    }
+
+    /// One page of the studios matching `filter`, by name (then id), keyset-paged over (studio_name, id); and how
+    /// many match in all.
+    static func page(_ filter: Filter, page: PageRequest, in db: Database) throws -> (items: [ReplicatedStudio], nextCursor: String?, total: Int) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let body = filter.screeningBody { conditions.append("screening_body = ?"); arguments.append(body) }
+        if let name = filter.name { conditions.append("instr(studio_name, ?) > 0"); arguments.append(name) }
+        if let unit = filter.unit { conditions.append("instr(unit_name, ?) > 0"); arguments.append(unit) }
+        if let status = filter.status { conditions.append("status = ?"); arguments.append(status) }
+        if let level = filter.level { conditions.append("level = ?"); arguments.append(level) }
+        if let year = filter.year { conditions.append("substr(named_on, 1, 4) = ?"); arguments.append(String(format: "%04d", year)) }
+        let filtered = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_studio \(filtered)", arguments: StatementArguments(arguments)) ?? 0
+        if let after = page.after {
+            conditions.append("(studio_name, id) > (?, ?)")
+            arguments += [after[0], after[1]]
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM intake_studio ORDER BY studio_name").map(studio)
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM intake_studio \(whereClause) ORDER BY studio_name, id LIMIT ?",
+                                    arguments: StatementArguments(arguments + [page.limit + 1])).map(studio)
+        let (items, next) = page.page(rows) { [$0.studioName, $0.studioId.rawValue] }
+        return (items, next, total)
     }
 
     static func register(_ handlers: inout InboxHandlers, now: @escaping @Sendable () -> Date) {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Messaging
+import ServiceKit
 import StudioDomain
 
 /// A round (申报批次) of one kind of application for one year: the department opens it with an opening day and
@@ -72,12 +73,40 @@ enum RoundStore {
                              round.id.rawValue])
     }
 
-    static func exists(kind: ApplicationKind, year: Int, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM intake_round WHERE kind = ? AND year = ?)", arguments: [kind.rawValue, year]) ?? false
+    /// The round of `kind` and `year` that is not cancelled, if there is one: at most one (a cancelled round leaves
+    /// its kind and year free for a new one).
+    static func current(kind: ApplicationKind, year: Int, in db: Database) throws -> IntakeRound? {
+        try Row.fetchOne(db, sql: "SELECT * FROM intake_round WHERE kind = ? AND year = ? AND cancelled_at IS NULL",
+                         arguments: [kind.rawValue, year]).map(round)
     }
 
-    static func all(in db: Database) throws -> [IntakeRound] {
-        try Row.fetchAll(db, sql: "SELECT * FROM intake_round ORDER BY year DESC, kind").map(round)
+    /// What the department and the counties look rounds up by: kind, year, cancelled or not.
+    struct Filter: Sendable {
+        var kind: String?
+        var year: Int?
+        var cancelled: Bool?
+    }
+
+    /// One page of the rounds matching `filter`, newest year first (then kind, then opening order), keyset-paged
+    /// over (year, kind, created_at, id); and how many match in all.
+    static func page(_ filter: Filter, page: PageRequest, in db: Database) throws -> (items: [IntakeRound], nextCursor: String?, total: Int) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let kind = filter.kind { conditions.append("kind = ?"); arguments.append(kind) }
+        if let year = filter.year { conditions.append("year = ?"); arguments.append(year) }
+        if let cancelled = filter.cancelled { conditions.append(cancelled ? "cancelled_at IS NOT NULL" : "cancelled_at IS NULL") }
+        let filtered = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_round \(filtered)", arguments: StatementArguments(arguments)) ?? 0
+        if let after = page.after {
+            guard let year = Int(after[0]), let createdAt = Int64(after[2]) else { throw QueryValues.invalidCursor }
+            conditions.append("(year < ? OR (year = ? AND (kind, created_at, id) > (?, ?, ?)))")
+            arguments += [year, year, after[1], createdAt, after[3]]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM intake_round \(whereClause) ORDER BY year DESC, kind, created_at, id LIMIT ?",
+                                    arguments: StatementArguments(arguments + [page.limit + 1])).map(round)
+        let (items, next) = page.page(rows) { [String($0.year), $0.kind.rawValue, String(Millis.from($0.createdAt)), $0.id.rawValue] }
+        return (items, next, total)
     }
 
     private static func round(_ row: Row) -> IntakeRound {

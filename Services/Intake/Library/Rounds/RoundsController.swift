@@ -52,9 +52,11 @@ struct RoundsController {
         let round = IntakeRound(id: .new(), kind: input.kind ?? .naming, year: input.year, opensOn: input.opensOn, deadline: input.deadline,
                                 quotaPerBody: input.quotaPerBody, quotas: input.quotas ?? [:], createdAt: now)
         return try await IdempotencyStore.run(request: request, caller: "department", body: bytes, database: environment.database, now: Millis.from(now)) { db in
-            guard try !RoundStore.exists(kind: round.kind, year: round.year, in: db) else {
+            // One round per kind and year that is not cancelled: after a cancellation the department opens it again.
+            if let existing = try RoundStore.current(kind: round.kind, year: round.year, in: db) {
                 throw Problem(.conflict, code: "round.duplicate", field: "year",
-                              zh: "\(round.year)年度的\(round.kind.nameZh)批次已经存在", en: "a \(round.kind.nameEn) round for \(round.year) already exists")
+                              zh: "\(round.year)年度的\(round.kind.nameZh)批次已经存在（\(existing.id)，未撤销）；须先撤销该批次才能重新开设",
+                              en: "a \(round.kind.nameEn) round for \(round.year) already exists (\(existing.id), not cancelled); cancel it before opening another")
             }
             try RoundStore.insert(round, in: db)
             // In the round's transaction: review knows the round as soon as it exists, never a round intake lost.
@@ -67,7 +69,12 @@ struct RoundsController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<RoundView> {
         _ = try Caller.resolve(context, referenceData: referenceData)
         let today = LocalDate(environment.now())
-        return Listing(items: try await environment.database.read { db in try RoundStore.all(in: db) }.map { RoundView(round: $0, today: today) })
+        let filter = RoundStore.Filter(kind: try QueryValues.oneOf(request, "kind", ApplicationKind.allCases.map(\.rawValue)),
+                                       year: try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) },
+                                       cancelled: try QueryValues.boolean(request, "cancelled"))
+        let page = try PageRequest.parse(request, keyParts: 4)
+        let result = try await environment.database.read { db in try RoundStore.page(filter, page: page, in: db) }
+        return Listing(items: result.items.map { RoundView(round: $0, today: today) }, nextCursor: result.nextCursor, total: result.total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RoundView {

@@ -6,7 +6,7 @@ enum IntakeSchema {
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("intake-v1") { db in
             try db.execute(sql: """
-                -- 申报批次: one round per kind and year, opened by the department.
+                -- 申报批次, opened by the department (one not cancelled per kind and year: intake-v5).
                 CREATE TABLE intake_round (
                     id TEXT PRIMARY KEY NOT NULL,
                     kind TEXT NOT NULL,
@@ -119,6 +119,32 @@ enum IntakeSchema {
             try db.execute(sql: """
                 CREATE INDEX intake_application_created ON intake_application (created_at, id);
                 CREATE INDEX intake_application_body_created ON intake_application (screening_body, created_at, id);
+                """)
+        }
+        // After a cancellation (撤销批次) the department opens the kind and year again: the rule is one round per kind
+        // and year that is not cancelled (a partial unique index), no longer one round per kind and year. SQLite
+        // cannot drop a table's UNIQUE constraint, so the table is rebuilt with its rows (the standard copy, drop,
+        // rename; GRDB runs a migration with foreign keys off and checks them all before it commits, so the
+        // applications' `round_id` references stay whole).
+        migrator.registerMigration("intake-v5-round-reopen-after-cancel") { db in
+            try db.execute(sql: """
+                CREATE TABLE intake_round_new (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    year INTEGER NOT NULL,
+                    opens_on TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    quota_per_body INTEGER,
+                    quotas_json TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    cancelled_at INTEGER,
+                    cancel_reason TEXT
+                );
+                INSERT INTO intake_round_new (id, kind, year, opens_on, deadline, quota_per_body, quotas_json, created_at, cancelled_at, cancel_reason)
+                    SELECT id, kind, year, opens_on, deadline, quota_per_body, quotas_json, created_at, cancelled_at, cancel_reason FROM intake_round;
+                DROP TABLE intake_round;
+                ALTER TABLE intake_round_new RENAME TO intake_round;
+                CREATE UNIQUE INDEX intake_round_one_open_per_kind_year ON intake_round (kind, year) WHERE cancelled_at IS NULL;
                 """)
         }
     }

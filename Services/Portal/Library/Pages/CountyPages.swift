@@ -70,9 +70,9 @@ struct CountyPages {
     @Sendable func dashboard(_ request: Request, context: PortalContext) async throws -> Response {
         let account = try context.requireAccount()
         let token = context.token(.intake)
-        async let roundsReply = gateway.get(.intake, "/rounds", token: token)
+        async let roundsReply = gateway.all(.intake, "/rounds", token: token, as: RoundView.self)
         async let appsReply = gateway.all(.intake, "/applications", token: token, as: ApplicationSummaryView.self)
-        let rounds = try await roundsReply.orFail().decode(Listing<RoundView>.self).items
+        let rounds = try await roundsReply
         let apps = try await appsReply
         let body = account.subject ?? ""
         var attention: [String] = []
@@ -122,8 +122,7 @@ struct CountyPages {
 
     /// The body's named studios, for project-grant (Art 13) and demonstration (Art 14) applications.
     func studios(context: PortalContext) async throws -> [(id: String, name: String)] {
-        let reply = try await gateway.get(.intake, "/studios", token: context.token(.intake)).orFail()
-        return try reply.decode(Listing<ReplicatedStudio>.self).items.filter { $0.status.holdsTitle }.map { ($0.studioId.rawValue, $0.studioName) }
+        return try await gateway.all(.intake, "/studios", token: context.token(.intake), as: ReplicatedStudio.self).filter { $0.status.holdsTitle }.map { ($0.studioId.rawValue, $0.studioName) }
     }
 
     func formPage(heading: String, round: IntakeRound, action: String, values: FormValues, issues: [DomainIssue], context: PortalContext,
@@ -237,8 +236,7 @@ struct CountyPages {
     }
 
     func applicationPage(_ app: ApplicationView, context: PortalContext, uploadErrors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
-        let versions = try await gateway.get(.intake, "/applications/\(app.id.rawValue)/versions", token: context.token(.intake)).orFail()
-            .decode(Listing<ApplicationVersionView>.self).items
+        let versions = try await gateway.all(.intake, "/applications/\(app.id.rawValue)/versions", token: context.token(.intake), as: ApplicationVersionView.self)
         let open = app.status == "draft" || ApplicationStatus(rawValue: app.status)?.isAmendable == true
         let view = ApplicationPageView(
             id: app.id.rawValue, studio: app.form.studio?.name ?? "（未填写）", unit: app.form.applicantUnit?.name ?? "", kind: app.kind.nameZh,

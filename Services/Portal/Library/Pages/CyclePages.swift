@@ -65,7 +65,6 @@ struct CyclePages {
         var effectiveOn: LocalDate?
     }
 
-    struct Listing<Item: Decodable>: Decodable { var items: [Item] }
 
     /// 考核验收 (Art 14): a studio selected for demonstration status, accepted or not by the department's assessment.
     struct Acceptance: Decodable {
@@ -103,18 +102,18 @@ struct CyclePages {
     func overviewPage(_ context: PortalContext, issues: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let account = try context.requireAccount()
         let token = context.token(.assessment)
-        async let dueReply = gateway.get(.assessment, "/assessments/due", token: token)
-        async let casesReply = gateway.get(.assessment, "/revocation-cases", token: token)
-        async let changesReply = gateway.get(.assessment, "/change-reports", token: token)
-        async let registerReply = gateway.get(.assessment, "/studios", token: token)
-        async let acceptancesReply = gateway.get(.assessment, "/demonstration-acceptances", token: token)
-        let due = try await dueReply.orFail().decode(Listing<Studio>.self).items
-        let cases = try await casesReply.orFail().decode(Listing<Case>.self).items
-        let changes = try await changesReply.orFail().decode(Listing<ChangeReport>.self).items
+        // Every page of each list (they page at 50), so nothing on the desk is cut off.
+        async let dueReply = gateway.all(.assessment, "/assessments/due", token: token, as: Studio.self)
+        async let casesReply = gateway.all(.assessment, "/revocation-cases", token: token, as: Case.self)
+        async let changesReply = gateway.all(.assessment, "/change-reports", token: token, as: ChangeReport.self)
+        async let registerReply = gateway.all(.assessment, "/studios", token: token, as: Studio.self)
+        async let acceptancesReply = gateway.all(.assessment, "/demonstration-acceptances", token: token, as: Acceptance.self)
+        let due = try await dueReply
+        let cases = try await casesReply
+        let changes = try await changesReply
         // The register's names, so a case or a report shows its studio by name rather than by id.
-        let names = Dictionary((try await registerReply.orFail().decode(Listing<Studio>.self).items).map { ($0.id, $0.studioName) },
-                               uniquingKeysWith: { first, _ in first })
-        let acceptances = try await acceptancesReply.orFail().decode(Listing<Acceptance>.self).items
+        let names = Dictionary((try await registerReply).map { ($0.id, $0.studioName) }, uniquingKeysWith: { first, _ in first })
+        let acceptances = try await acceptancesReply
         let statusZh = ["open": "待决定", "revoked": "已撤销命名", "dismissed": "不予撤销", "adjusted": "已调整", "declined": "不予调整", "pending": "待决定"]
         let view = OverviewView(
             due: due.map {

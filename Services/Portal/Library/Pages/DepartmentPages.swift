@@ -71,7 +71,7 @@ struct DepartmentPages {
 
     @Sendable func rounds(_ request: Request, context: PortalContext) async throws -> Response {
         let token = context.token(.review)
-        let rounds = try await gateway.get(.review, "/rounds", token: token).orFail().decode(Listing<ReviewRoundRow>.self).items
+        let rounds = try await gateway.all(.review, "/rounds", token: token, as: ReviewRoundRow.self)
         // Each round's applications, fetched together.
         let counts = try await withThrowingTaskGroup(of: (String, [ReviewApplicationRow]).self) { group in
             for round in rounds {

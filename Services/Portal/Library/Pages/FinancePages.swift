@@ -57,7 +57,6 @@ struct FinancePages {
         var batchId: String?
     }
 
-    struct Listing<Item: Decodable>: Decodable { var items: [Item] }
 
     struct BatchCreated: Decodable {
         var batchId: String?
@@ -192,9 +191,9 @@ struct FinancePages {
         let year = request.uri.queryParameters["year"].flatMap { Int(String($0)) }.flatMap { (2000...2100).contains($0) ? $0 : nil } ?? thisYear
         let token = context.token(.funding)
         async let standingReply = gateway.get(.funding, "/budgets/\(year)", token: token)
-        async let grantsReply = gateway.get(.funding, "/grants?year=\(year)", token: token)
+        async let grantsReply = gateway.all(.funding, "/grants?year=\(year)", token: token, as: Grant.self)
         let standing = try await standingReply.orFail().decode(Standing.self)
-        let grants = try await grantsReply.orFail().decode(Listing<Grant>.self).items
+        let grants = try await grantsReply
         func total(_ status: String) -> Money { grants.filter { $0.status == status }.reduce(Money.zero) { $0 + $1.amount } }
         let figures = [
             Figure(label: "年度预算", value: Self.yuan(standing.budget), note: standing.budget == nil ? "经济工作部尚未设定本年度预算" : nil),
@@ -316,11 +315,11 @@ struct FinancePages {
         let token = context.token(.funding)
         let path = PublicPages.pathComponent(id)
         async let ledgerReply = gateway.get(.funding, "/studios/\(path)/ledger", token: token)
-        async let grantsReply = gateway.get(.funding, "/grants?studioId=\(path)", token: token)
-        async let expensesReply = gateway.get(.funding, "/studios/\(path)/expenses", token: token)
+        async let grantsReply = gateway.all(.funding, "/grants?studioId=\(path)", token: token, as: Grant.self)
+        async let expensesReply = gateway.all(.funding, "/studios/\(path)/expenses", token: token, as: Expense.self)
         let document = try await ledgerReply.orFail().decode(LedgerDocument.self)
-        let grants = try await grantsReply.orFail().decode(Listing<Grant>.self).items
-        let expenses = try await expensesReply.orFail().decode(Listing<Expense>.self).items
+        let grants = try await grantsReply
+        let expenses = try await expensesReply
         let kinds = ["granted": "补助决定", "cancelled": "取消", "paid": "拨付", "expense": "支出"]
         let references = Dictionary(grants.map { ($0.id, $0.reference) }, uniquingKeysWith: { first, _ in first })
         let groups = expenseGroups(expenses)

@@ -39,14 +39,12 @@ struct InspectionPages {
         }
     }
 
-    struct Listing: Decodable { var items: [Inspection] }
-
     static let offices: [(role: Role, name: String)] = [(.department, "经济工作部"), (.finance, "财务部"), (.auditOffice, "经审办")]
 
     struct Row { var id: String; var studioId: String; var dueOn: String; var status: String; var signed: String }
 
     @Sendable func list(_ request: Request, context: PortalContext) async throws -> Response {
-        let items = try await gateway.get(.funding, "/inspections", token: context.token(.funding)).orFail().decode(Listing.self).items
+        let items = try await gateway.all(.funding, "/inspections", token: context.token(.funding), as: Inspection.self)
         let rows = items.map {
             Row(id: $0.id, studioId: $0.studioId, dueOn: $0.dueOn, status: $0.status == "closed" ? "已办结" : "进行中",
                 signed: "\($0.signOffs.count)/3")

@@ -493,7 +493,7 @@ struct FederationPages {
 
     func awaitingPage(_ context: PortalContext, decided: String?, errorRound: String? = nil, errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let token = context.token(.review)
-        let rounds = try await gateway.get(.review, "/rounds", token: token).orFail().decode(Listing<DepartmentPages.ReviewRoundRow>.self).items.filter { $0.status == "notice" }
+        let rounds = try await gateway.all(.review, "/rounds", token: token, as: DepartmentPages.ReviewRoundRow.self).filter { $0.status == "notice" }
         var shown: [AwaitingView.Round] = []
         for round in rounds {
             let path = "/rounds/\(PublicPages.pathComponent(round.id))"

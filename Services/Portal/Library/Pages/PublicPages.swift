@@ -81,7 +81,7 @@ struct PublicPages {
     }
 
     @Sendable func notices(_ request: Request, context: PortalContext) async throws -> Response {
-        let items = try await gateway.get(.assessment, "/public/notices", token: nil).orFail().decode(Listing<PublicNoticeView>.self).items
+        let items = try await gateway.all(.assessment, "/public/notices", token: nil, as: PublicNoticeView.self)
         let rows = items.map { NoticesView.Row(id: $0.id.rawValue, title: $0.title, publishedOn: Dates.chinese($0.publishedOn)) }
         return renderer.html("public_notices", title: "公示公告", view: NoticesView(rows: rows), context: context)
     }

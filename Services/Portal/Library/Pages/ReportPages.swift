@@ -31,7 +31,6 @@ struct ReportPages {
     struct Notice: Decodable { var studioId: String; var kind: String; var reason: String; var publishedOn: LocalDate }
     struct GrantLine: Decodable { var key: String; var label: String; var grantCount: Int; var granted: Money; var paid: Money }
     struct GrantReport: Decodable { var lines: [GrantLine] }
-    struct Listing<Item: Decodable>: Decodable { var items: [Item] }
 
     /// One row of either table.
     struct Line {
@@ -49,14 +48,15 @@ struct ReportPages {
     struct Tables { var byYear: [Line]; var byCounty: [Line] }
 
     func tables(_ context: PortalContext) async throws -> Tables {
-        async let applicationsReply = gateway.get(.intake, "/applications", token: context.token(.intake))
-        async let studiosReply = gateway.get(.assessment, "/studios", token: context.token(.assessment))
-        async let noticesReply = gateway.get(.assessment, "/public/notices", token: nil)
+        // Every page of the paged lists: the tables count them all.
+        async let applicationsReply = gateway.all(.intake, "/applications", token: context.token(.intake), as: Application.self)
+        async let studiosReply = gateway.all(.assessment, "/studios", token: context.token(.assessment), as: Studio.self)
+        async let noticesReply = gateway.all(.assessment, "/public/notices", token: nil, as: Notice.self)
         async let yearsReply = gateway.get(.funding, "/reports/grants?by=year", token: context.token(.funding))
         async let countiesReply = gateway.get(.funding, "/reports/grants?by=screening_body", token: context.token(.funding))
-        let applications = try await applicationsReply.orFail().decode(Listing<Application>.self).items.filter { $0.submittedOn != nil }
-        let studios = try await studiosReply.orFail().decode(Listing<Studio>.self).items
-        let notices = try await noticesReply.orFail().decode(Listing<Notice>.self).items
+        let applications = try await applicationsReply.filter { $0.submittedOn != nil }
+        let studios = try await studiosReply
+        let notices = try await noticesReply
         let grantYears = try await yearsReply.orFail().decode(GrantReport.self).lines
         let grantCounties = try await countiesReply.orFail().decode(GrantReport.self).lines
 

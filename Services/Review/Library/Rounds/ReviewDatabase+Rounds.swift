@@ -6,8 +6,9 @@ import StudioDomain
 
 /// Rounds: their settings, their applications and their audit trail.
 extension ReviewDatabase {
-    func rounds() async throws -> [ReviewRound] {
-        try await read { db in try RoundStore.all(in: db) }
+    /// A page of rounds, filtered by kind, year and status (`RoundStore.page`).
+    func rounds(kind: String?, year: Int?, status: String?, page: PageRequest) async throws -> (items: [ReviewRound], nextCursor: String?, total: Int) {
+        try await read { db in try RoundStore.page(kind: kind, year: year, status: status, page: page, in: db) }
     }
 
     func roundWithApplicationCount(_ id: String) async throws -> (ReviewRound, Int) {
@@ -107,12 +108,15 @@ extension ReviewDatabase {
         }
     }
 
-    func audit(round id: String) async throws -> [RoundsController.AuditEntry] {
+    /// A page of a round's audit, by an application or an action's beginning (`Audit.page`).
+    func audit(round id: String, application: String?, action: String?, page: PageRequest) async throws
+        -> (items: [RoundsController.AuditEntry], nextCursor: String?, total: Int) {
         try await read { db in
             _ = try RoundStore.require(id, in: db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM review_audit WHERE round_id = ? ORDER BY id", arguments: [id]).map {
+            let (rows, next, total) = try Audit.page(round: id, application: application, action: action, page: page, in: db)
+            return (rows.map {
                 RoundsController.AuditEntry(id: $0["id"], applicationId: $0["application_id"], action: $0["action"], detail: $0["detail"], actor: $0["actor"], at: Millis.date($0["at"]))
-            }
+            }, next, total)
         }
     }
 }

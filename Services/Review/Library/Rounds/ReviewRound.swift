@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ServiceKit
 import Messaging
+import ServiceKit
 import StudioDomain
 
 /// Where a review round stands. Configuration (rubric, quota, panel size) is open until scoring starts.
@@ -110,8 +111,25 @@ enum RoundStore {
         return round
     }
 
-    static func all(in db: Database) throws -> [ReviewRound] {
-        try Row.fetchAll(db, sql: "SELECT * FROM review_round ORDER BY year DESC, id").map(decode)
+    /// One page of the rounds of `kind`, `year` and `status` (any nil: all), newest year first, keyset-paged over
+    /// (year descending, id); and how many match in all.
+    static func page(kind: String?, year: Int?, status: String?, page: PageRequest, in db: Database) throws -> (items: [ReviewRound], nextCursor: String?, total: Int) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let kind { conditions.append("kind = ?"); arguments.append(kind) }
+        if let year { conditions.append("year = ?"); arguments.append(year) }
+        if let status { conditions.append("status = ?"); arguments.append(status) }
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_round" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")),
+                                     arguments: StatementArguments(arguments)) ?? 0
+        if let after = page.after {
+            guard let afterYear = Int(after[0]) else { throw QueryValues.invalidCursor }
+            conditions.append("(year < ? OR (year = ? AND id > ?))")
+            arguments += [afterYear, afterYear, after[1]]
+        }
+        let rounds = try Row.fetchAll(db, sql: "SELECT * FROM review_round" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+                                          + " ORDER BY year DESC, id LIMIT ?", arguments: StatementArguments(arguments + [page.limit + 1])).map(decode)
+        let (items, next) = page.page(rounds) { [String($0.year), $0.id] }
+        return (items, next, total)
     }
 
     static func decode(_ row: Row) throws -> ReviewRound {

@@ -30,7 +30,11 @@ struct RoundsController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<ReviewRound> {
         try context.require(.department, .federation)
-        return Listing(items: try await database.rounds())
+        let kind = try QueryValues.oneOf(request, "kind", ApplicationKind.allCases.map(\.rawValue))
+        let year = try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
+        let status = try QueryValues.oneOf(request, "status", ["open", "scoring", "closed", "notice", "decided"])
+        let result = try await database.rounds(kind: kind, year: year, status: status, page: try PageRequest.parse(request))
+        return Listing(items: result.items, nextCursor: result.nextCursor, total: result.total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RoundView {
@@ -103,7 +107,11 @@ struct RoundsController {
     @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Listing<AuditEntry> {
         try context.require(.department, .federation)
         let id = try context.parameters.require("round")
-        return Listing(items: try await database.audit(round: id))
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let result = try await database.audit(round: id, application: text("applicationId"), action: text("action"),
+                                              page: try PageRequest.parse(request, keyParts: 1))
+        return Listing(items: result.items, nextCursor: result.nextCursor, total: result.total)
     }
 }
 

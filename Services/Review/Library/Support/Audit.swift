@@ -22,6 +22,27 @@ enum Audit {
     }
 }
 
+extension Audit {
+    /// One page of a round's audit rows, oldest first, keyset-paged by id; `application` and `action` (a prefix, as
+    /// `round.` or `score_sheet.`) narrow it. And how many match in all.
+    static func page(round: String, application: String?, action: String?, page: PageRequest, in db: Database) throws -> (rows: [Row], nextCursor: String?, total: Int) {
+        var conditions = ["round_id = ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [round]
+        if let application { conditions.append("application_id = ?"); arguments.append(application) }
+        if let action { conditions.append("substr(action, 1, length(?)) = ?"); arguments += [action, action] }
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_audit WHERE " + conditions.joined(separator: " AND "),
+                                     arguments: StatementArguments(arguments)) ?? 0
+        if let after = page.after {
+            guard let id = Int64(after[0]) else { throw QueryValues.invalidCursor }
+            conditions.append("id > ?"); arguments.append(id)
+        }
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM review_audit WHERE " + conditions.joined(separator: " AND ") + " ORDER BY id LIMIT ?",
+                                    arguments: StatementArguments(arguments + [page.limit + 1]))
+        let (items, next) = page.page(rows) { [String($0["id"] as Int64)] }
+        return (items, next, total)
+    }
+}
+
 /// What the hash-chained log keeps of a review decision.
 private struct AuditedDecision: Encodable {
     var round: String?
