@@ -243,12 +243,6 @@ struct PublicPages {
     }
 }
 
-/// `{"items": [...], "nextCursor": ...}`, the services' list wrapper (a page of at most `limit` items).
-struct Listing<Item: Decodable>: Decodable {
-    var items: [Item]
-    var nextCursor: String?
-}
-
 extension ServiceGateway {
     /// Every item of a paged list, page after page (500 at a time), for pages that need the whole list (a county's
     /// dashboard counts its recommendations against the quota).
