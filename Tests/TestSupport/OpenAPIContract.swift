@@ -11,6 +11,25 @@ import Yams
 public enum OpenAPIContract {
     /// The checked-in file of `service` ("Intake", "Review", "Funding", "Assessment", "Portal"), read from
     /// the source tree (not the bundle), so a test compares the served bytes with the file itself.
+    /// Everything each service's document must hold, in one call: `Services/<service>/openapi.yaml` against the
+    /// router of `module` built in demo and in production mode (every route documented, nothing else, served byte
+    /// for byte), the kit's shared part, every object schema naming its fields, one field-name convention.
+    /// The problems found (empty when it holds) and the parsed document, for the service's own checks.
+    public static func problems<Module: ServiceModule>(ofService service: String, _ module: () -> Module) async throws
+        -> (problems: [String], document: OpenAPI.Document) {
+        let file = try sourceFile(service)
+        var problems: [String] = []
+        for demoClock in [true, false] {
+            let built = try TestService(module(), demoClock: demoClock)
+            problems += try await mismatches(built: built.built, file: file).map { "\(demoClock ? "demo" : "production"): \($0)" }
+        }
+        let document = try parse(file)
+        problems += try kitMismatches(in: document)
+        problems += bareObjects(in: document).map { "an object schema without fields: \($0)" }
+        problems += misnamedFields(in: document).map { "a field off the naming convention: \($0)" }
+        return (problems, document)
+    }
+
     public static func sourceFile(_ service: String) throws -> String {
         try String(contentsOf: sourceURL(service), encoding: .utf8)
     }
