@@ -147,6 +147,8 @@ struct FinancePages {
         var confirmation: ConfirmationView?
         var issues: [IssueView]
         var hasIssues: Bool
+        /// Refusals of the budget and single-payment forms, beside the field they name.
+        var fieldErrors: [String: [IssueView]]
         /// Department: the year's budget (元), as typed when refused.
         var budgetAmount: String
         /// Finance: the approved grants that may be paid one by one, outside a batch.
@@ -253,11 +255,15 @@ struct FinancePages {
         ]
         let years = ((thisYear - 3)...(thisYear + 3)).reversed().map { Option(value: "\($0)", label: "\($0)年", selected: $0 == year) }
         let form = context.form
+        let besideFields: Set<String> = ["amount", "grantId", "paymentReference", "paidOn"]
+        let pageIssues = issues.filter { !besideFields.contains($0.field) }
+        let fieldErrors = Dictionary(grouping: issues.filter { besideFields.contains($0.field) }, by: \.field).mapValues { $0.map(IssueView.init) }
         let payable = grants.filter { $0.status == "approved" }.map {
             Option(value: $0.id, label: "\($0.reference) \($0.payeeName) \(Self.yuan($0.amount))", selected: form["grantId"] == $0.id)
         }
         let view = OverviewView(year: year, years: years, figures: figures, sections: sections, isFinance: isFinance, isDepartment: isDepartment,
-                                batch: batch, confirmation: confirmation, issues: issues.map(IssueView.init), hasIssues: !issues.isEmpty,
+                                batch: batch, confirmation: confirmation, issues: pageIssues.map(IssueView.init), hasIssues: !pageIssues.isEmpty,
+                                fieldErrors: fieldErrors,
                                 budgetAmount: form["amount"] ?? standing.budget.map(\.yuanString) ?? "",
                                 payable: payable, hasPayable: !payable.isEmpty,
                                 payment: PaymentForm(paymentReference: form["paymentReference"] ?? "", paidOn: form["paidOn"] ?? ""))
