@@ -332,7 +332,7 @@ public final class NamingYearScenario {
         var rankIndex: [String: Int] = [:]
         for (k, id) in qualified.enumerated() { rankIndex[id] = k }
         for expert in experts {
-            let mine = try expect("assignments of \(expert)", "GET", .review, "/me/assignments", token: expertTokens[expert]!, status: [200])
+            let mine = try expect("assignments of \(expert)", "GET", .review, "/me/assignments?limit=500", token: expertTokens[expert]!, status: [200])
             for item in mine.items {
                 guard let application = item["applicationId"] as? String, let k = rankIndex[application] else { continue }
                 let scores: [String: Int] = ["facilities": 8, "workRules": 8, "projects": 10 - k / 2, "team": k % 2 == 0 ? 9 : 8, "results": 8]

@@ -340,7 +340,8 @@ public final class ScaleScenario: Sendable {
         var sheets = 0
         try parallel(experts) { [self] expert, client in
             let token = expertTokens[expert]!
-            let mine = try call("assignments of \(expert)", "GET", .review, "/me/assignments", token: token, ok: [200], client: client)
+            let mine = try call("assignments of \(expert)", "GET", .review, "/me/assignments?limit=500", token: token, ok: [200], client: client)
+            guard mine.object["nextCursor"] == nil else { throw ScenarioFailure(step: "assignments of \(expert)", detail: "more than 500: the scenario reads one page") }
             for item in mine.items {
                 guard let application = item["applicationId"] as? String, let k = rankIndex[application] else { continue }
                 results.withLock { sheets += 1 }

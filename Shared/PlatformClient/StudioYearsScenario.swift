@@ -286,7 +286,7 @@ public final class StudioYearsScenario {
         guard assigned == applications.count else { throw ScenarioFailure(step: "assignment (\(kind))", detail: assignment.text) }
         try expect("start scoring (\(kind))", "POST", .review, "/rounds/\(roundId)/scoring", token: department, status: [200])
         for (expert, expertToken) in expertTokens.sorted(by: { $0.key < $1.key }) {
-            let mine = try expect("assignments of \(expert)", "GET", .review, "/me/assignments", token: expertToken, status: [200])
+            let mine = try expect("assignments of \(expert)", "GET", .review, "/me/assignments?limit=500", token: expertToken, status: [200])
             for item in mine.items {
                 guard let application = item["applicationId"] as? String, let studio = applications[application] else { continue }
                 let rank = preferred.firstIndex(of: studio) ?? preferred.count + 1

@@ -125,14 +125,15 @@ final class AssessmentTests: XCTestCase {
             XCTAssertEqual(lastDay.json["items"].array.count, 0)
             // When the cycle ends (00:00 on 1 June in Quzhou, still 31 May in UTC) without an assessment
             try await fixture.set("2026-05-31T16:00:00Z")
-            // Then it is flagged overdue, keeps its status, and no event pretends it passed or expired
+            // Then it is flagged overdue, keeps its status, is told overdue once, and no event pretends it passed or expired
             let overdue = try await fixture.send(client, .get, "/studios?overdue=true", token: fixture.department)
             XCTAssertEqual(overdue.json["items"].array.map { $0["id"].string }, ["s1"])
             XCTAssertEqual(overdue.json["items"][0]["status"].string, "active")
             XCTAssertEqual(overdue.json["items"][0]["standing"]["overdue"].bool, true)
             let due = try await fixture.send(client, .get, "/assessments/due?overdue=true", token: fixture.federation)
             XCTAssertEqual(due.json["items"].array.map { $0["id"].string }, ["s1"])
-            XCTAssertEqual(try fixture.count("SELECT COUNT(*) FROM outbox_message WHERE type != 'studio.registered'"), 0)
+            XCTAssertEqual(try fixture.service.emitted(StudioAssessmentOverdue.self).map { "\($0.data.studioID.rawValue) \($0.data.overdueOn)" }, ["s1 2026-06-01"])
+            XCTAssertEqual(try fixture.count("SELECT COUNT(*) FROM outbox_message WHERE type NOT IN ('studio.registered', 'studio.assessment_overdue')"), 0)
             // When the department records the assessment late
             try await fixture.setQuzhouMorning("2026-07-15")
             let late = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,

@@ -105,6 +105,58 @@ final class ExpiryTests: XCTestCase {
         }
     }
 
+    /// The department hears of an overdue assessment on the first day of grace, not only when the title expires:
+    /// `studio.assessment_overdue`, once per cycle, from the sweep that follows business time, never from a read.
+    func testAStudioOverdueWithinItsGracePeriodIsToldOnceBySweepAndNeverByARead() async throws {
+        // Given three studios whose first cycle ends 2026-06-01 (named 2023-06-01); one is assessed in the window
+        let fixture = try AssessmentFixture(at: "2026-05-20T02:00:00Z")
+        for id in ["s1", "s2", "s3"] { try await fixture.name(AssessmentFixture.named(id, namedOn: "2023-06-01")) }
+        try await fixture.service.built.application.test(.router) { client in
+            let s3 = try await fixture.send(client, .post, "/studios/s3/assessments", token: fixture.department,
+                                            body: AssessmentFixture.assessment(on: "2026-05-20", result: "pass", visitedOn: "2026-05-15"))
+            XCTAssertEqual(s3.status, .created, s3.text)
+            // On the cycle's last day nothing is overdue
+            try await fixture.setQuzhouMorning("2026-05-31")
+            XCTAssertEqual(try fixture.service.emitted(StudioAssessmentOverdue.self).count, 0)
+            // When the business day passes the cycle's end without a read
+            fixture.service.clock.advance(.seconds(2 * 86400))
+            for path in ["/studios", "/studios/s1", "/assessments/due"] {
+                do { let awaited = try await fixture.send(client, .get, path, token: fixture.department).status; XCTAssertEqual(awaited, .ok, path) }
+            }
+            XCTAssertEqual(try fixture.service.emitted(StudioAssessmentOverdue.self).count, 0, "a read tells nothing")
+            // Then the sweep that follows business time tells each unassessed studio once, with the grace period's end
+            try await fixture.service.built.clockMoved()
+            try await fixture.service.built.clockMoved()
+            try await fixture.setQuzhouMorning("2026-07-15")
+            let told = try fixture.service.emitted(StudioAssessmentOverdue.self)
+            XCTAssertEqual(told.map(\.data.studioID).sorted(), ["s1", "s2"], "not s3, assessed in its window")
+            XCTAssertTrue(told.allSatisfy { $0.data.overdueOn == LocalDate("2026-06-02") && $0.data.graceEndsOn == LocalDate("2026-08-30")
+                && $0.data.cycle.number == 1 && $0.aggregate == "studio:\($0.data.studioID.rawValue)" }, "\(told.map(\.data))")
+            // The studio keeps its title while the grace period runs
+            let register = try await fixture.send(client, .get, "/public/studios")
+            XCTAssertEqual(Set(register.json["items"].array.compactMap { $0["id"].string }), ["s1", "s2", "s3"])
+            // When s2 is assessed late and passes, and s1's grace period passes unassessed
+            let s2 = try await fixture.send(client, .post, "/studios/s2/assessments", token: fixture.department,
+                                            body: AssessmentFixture.assessment(on: "2026-07-15", result: "pass", visitedOn: "2026-07-10"))
+            XCTAssertEqual(s2.status, .created, s2.text)
+            try await fixture.setQuzhouMorning("2026-08-30")
+            // Then s1 expires and nobody is told overdue again
+            XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).map(\.data.studioID), ["s1"])
+            XCTAssertEqual(try fixture.service.emitted(StudioAssessmentOverdue.self).count, 2)
+        }
+    }
+
+    /// A clock that jumps past the grace period tells the expiry only.
+    func testAStudioFoundPastItsGracePeriodIsToldExpiredNotOverdue() async throws {
+        let fixture = try AssessmentFixture(at: "2026-05-20T02:00:00Z")
+        try await fixture.name(AssessmentFixture.named("s1", namedOn: "2023-06-01"))
+        try await fixture.service.built.application.test(.router) { _ in
+            try await fixture.setQuzhouMorning("2026-09-01")
+            XCTAssertEqual(try fixture.service.emitted(StudioExpired.self).map(\.data.studioID), ["s1"])
+            XCTAssertEqual(try fixture.service.emitted(StudioAssessmentOverdue.self).count, 0)
+        }
+    }
+
     func testTheGracePeriodIsASetting() async throws {
         // Given a department that allows 10 days' grace
         let fixture = try AssessmentFixture(at: "2026-06-10T02:00:00Z", settings: AssessmentSettings(expiryGraceDays: 10))

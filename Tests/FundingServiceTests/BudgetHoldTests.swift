@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HummingbirdTesting
+import Messaging
 import StudioDomain
 import TestSupport
 import XCTest
@@ -57,11 +58,23 @@ final class BudgetHoldTests: XCTestCase {
         let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
         XCTAssertEqual(grant.status, .held)
         XCTAssertTrue(grant.holdReason?.hasPrefix("budget.not_set") == true)
-        let department = try fixture.token(.department)
+        let department = try fixture.token(.department), finance = try fixture.token(.finance)
         _ = try await fixture.service.built.application.test(.router) { client in
+            // Only the department cancels, and only with a reason
+            try await client.call(.post, "/grants/\(grant.id)/cancel", token: finance, json: #"{"reason":"本年度不予安排"}"#, expect: .forbidden)
+            try await client.call(.post, "/grants/\(grant.id)/cancel", token: department, json: #"{"reason":"  "}"#, expect: .unprocessableContent)
+            XCTAssertEqual(try fixture.service.emitted(GrantCancelled.self).count, 0, "a refused cancellation tells nothing")
             try await client.call(.post, "/grants/\(grant.id)/cancel", token: department, json: #"{"reason":"本年度不予安排"}"#, expect: .ok)
+            // A cancelled grant cannot be cancelled again
+            try await client.call(.post, "/grants/\(grant.id)/cancel", token: department, json: #"{"reason":"再次取消"}"#, expect: .conflict)
         }
         XCTAssertEqual(try fixture.grants(studio: studio).first?.status, .cancelled)
         XCTAssertEqual(try fixture.ledger(studio: studio).count, 0)
+        // And grant.cancelled goes out once, in the cancellation's transaction, for finance's to-do list in the portal
+        let cancelled = try fixture.service.emitted(GrantCancelled.self)
+        XCTAssertEqual(cancelled.map(\.data.grantID.rawValue), [grant.id])
+        XCTAssertEqual(cancelled.first?.data.kind, "naming")
+        XCTAssertEqual(cancelled.first?.data.reason, "本年度不予安排")
+        XCTAssertEqual(cancelled.first?.aggregate, "studio:\(studio.rawValue)")
     }
 }

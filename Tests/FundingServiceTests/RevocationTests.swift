@@ -2,6 +2,7 @@ import ServiceKit
 import Foundation
 import GRDB
 import HummingbirdTesting
+import Messaging
 import StudioDomain
 import TestSupport
 import XCTest
@@ -39,6 +40,10 @@ final class RevocationTests: XCTestCase {
         XCTAssertEqual(after[.demonstration]?.status, .cancelled)
         XCTAssertTrue(after[.projectGrant]?.cancelReason?.contains("剽窃、弄虚作假") == true)
         XCTAssertTrue(after[.projectGrant]?.cancelledBy?.hasPrefix("event:assessment:") == true)
+        // Each cancelled grant is told once (grant.cancelled), the second revocation finding nothing left to cancel
+        let told = try fixture.service.emitted(GrantCancelled.self)
+        XCTAssertEqual(told.map(\.data.kind).sorted(), ["demonstration", "projectGrant"])
+        XCTAssertTrue(told.allSatisfy { $0.data.year == 2027 && $0.data.reason.contains("剽窃、弄虚作假") }, "\(told.map(\.data))")
         let balances = try await fixture.database.read { db in try Ledger.balances(studioID: studio.rawValue, in: db) }
         XCTAssertEqual(balances.granted, Money(yuan: 10_000))
         XCTAssertEqual(balances.paid, Money(yuan: 10_000))

@@ -12,12 +12,21 @@ final class LivePortal {
     let roundID: String
     let roundYear: Int
     let today: LocalDate
-    /// What the three years did (named, awarded, revoked studios), for the to-do lists' test.
-    let years: StudioYearsScenario.Summary
+    /// What the services were played through before the portal's tests: the three years, or year one only (the
+    /// naming) for a test that plays years 2 and 3 by hand in the browser.
+    enum Playing { case threeYears, yearOne }
+    /// Year one (the naming), whichever was played.
+    let yearOne: NamingYearScenario.Summary
+    private let threeYears: StudioYearsScenario.Summary?
+    /// What the three years did (named, awarded, revoked studios), for the to-do lists' test; only when they were played.
+    var years: StudioYearsScenario.Summary {
+        guard let threeYears else { preconditionFailure("this portal played year one only") }
+        return threeYears
+    }
     /// username → first password
     let counties: [(username: String, password: String)] = [("330802", "kecheng-first-1"), ("330803", "qujiang-first-1")]
 
-    init(prefix: String) throws {
+    init(prefix: String, playing: Playing = .threeYears) throws {
         live = try LivePlatform(prefix: prefix)
         let urls = ["--intake-url", live.processes["intake"]!.baseURL, "--review-url", live.processes["review"]!.baseURL,
                     "--funding-url", live.processes["funding"]!.baseURL, "--assessment-url", live.processes["assessment"]!.baseURL,
@@ -32,14 +41,22 @@ final class LivePortal {
         }
         try live.start()
         try portal.start()
-        years = try StudioYearsScenario(platform: live.platform, quota: 5, timeout: 30, log: { _ in }).run()
+        switch playing {
+        case .threeYears:
+            let played = try StudioYearsScenario(platform: live.platform, quota: 5, timeout: 30, log: { _ in }).run()
+            (threeYears, yearOne) = (played, played.yearOne)
+        case .yearOne:
+            yearOne = try NamingYearScenario(platform: live.platform, quota: 5, timeout: 30, log: { _ in }).run()
+            threeYears = nil
+        }
         try live.drain(timeout: 60)
         let department = APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.department])
         let operatorAPI = APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.operator])
         let todayText = try operatorAPI.expect(200, "GET", "/ops/clock").object["today"] as? String ?? ""
         guard let today = LocalDate(todayText) else { throw HarnessError("no business day from /ops/clock: \(todayText)") }
         self.today = today
-        try Self.loadDemoCalendars(review: APIClient(baseURL: live.processes["review"]!.baseURL, token: live.tokens[.department]), today: today)
+        try Self.loadDemoCalendars(review: APIClient(baseURL: live.processes["review"]!.baseURL, token: live.tokens[.department]), today: today,
+                                   years: playing == .yearOne ? 4 : 1)
         (roundID, roundYear) = try Self.openRound(department, today: today, after: today.year - 1)
         try portal.admin(["account", "add", "--role", "screening_body", "--subject", "330802", "--name", "柯城区总工会", "--password", counties[0].password] + urls)
         try portal.admin(["account", "add", "--role", "screening_body", "--subject", "330803", "--name", "衢江区总工会", "--password", counties[1].password] + urls)
@@ -60,8 +77,8 @@ final class LivePortal {
 
     /// The 公示 needs a holiday calendar for its years: a marked empty one where the platform ships none (the
     /// demo clocks run years ahead).
-    static func loadDemoCalendars(review: APIClient, today: LocalDate) throws {
-        for year in [today.year, today.year + 1] where try review.call("GET", "/calendars/\(year)").status == 404 {
+    static func loadDemoCalendars(review: APIClient, today: LocalDate, years ahead: Int = 1) throws {
+        for year in today.year...(today.year + ahead) where try review.call("GET", "/calendars/\(year)").status == 404 {
             try review.expect(200, "PUT", "/calendars/\(year)", json: DemoHolidayCalendar.body)
         }
     }

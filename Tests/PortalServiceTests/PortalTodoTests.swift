@@ -231,6 +231,67 @@ final class PortalTodoTests: XCTestCase {
         }
     }
 
+    /// 考核逾期 from the first overdue day (assessment's `studio.assessment_overdue`, the grace period running), one item
+    /// through the expiry that may follow, done by the assessment; every redelivery and replay changes nothing.
+    func testTheDepartmentSeesAnAssessmentOverdueWithinGraceUntilItIsRecordedAndRedeliveryChangesNothing() async throws {
+        let sender = EventSender()
+        let portal = try await makePortal(sender)
+        let department = account(.department), finance = account(.finance)
+        try await portal.application.test(.router) { client in
+            let late = StudioID("s-late"), failing = StudioID("s-fail")
+            for (id, name) in [(late, "孙师傅焊接工作室"), (failing, "吴师傅电工工作室")] {
+                try await sender.deliver(StudioRegistered(studioID: id, applicationID: nil, studioName: name, unitName: "某公司",
+                                                          screeningBodyCode: "330802", level: .city, status: .active, namedOn: LocalDate("2026-06-01")!,
+                                                          cycle: StudioCycle(start: LocalDate("2026-06-01")!)), from: .assessment, client: client)
+            }
+            let cycle = StudioCycle(number: 1, start: LocalDate("2026-06-01")!)
+            // Given both cycles ended unassessed and the grace period runs
+            var deliveries: [Envelope<StudioAssessmentOverdue>] = []
+            for id in [late, failing] {
+                let told = try await sender.deliver(StudioAssessmentOverdue(studioID: id, cycle: cycle, overdueOn: LocalDate("2029-06-02")!,
+                                                                            graceEndsOn: LocalDate("2029-08-30")!), from: .assessment, client: client)
+                XCTAssertEqual(told.outcome, "applied")
+                deliveries.append(told.envelope)
+            }
+            // Then the department, and not finance, has each to do, with the grace period's end and a link to the form
+            let open = try await items(portal, department)
+            XCTAssertEqual(Set(open.map(\.title)), ["考核逾期：孙师傅焊接工作室", "考核逾期：吴师傅电工工作室"])
+            XCTAssertTrue(open.allSatisfy { $0.detail.contains("2029-08-30前未考核则称号到期（第十七条）") }, "\(open.map(\.detail))")
+            XCTAssertEqual(Set(open.compactMap(\.link)), ["/cycle/studios/s-late/assess", "/cycle/studios/s-fail/assess"])
+            let financeItems = try await items(portal, finance)
+            XCTAssertEqual(financeItems, [])
+            // A redelivery changes nothing
+            for envelope in deliveries {
+                let again = try await sender.redeliver(envelope, client: client)
+                XCTAssertEqual(again.outcome, "duplicate")
+            }
+            let afterRedelivery = try await items(portal, department)
+            XCTAssertEqual(afterRedelivery, open)
+            // When the grace period passes for one, its item stays one item and reads as expired
+            try await sender.deliver(StudioExpired(studioID: late, cycle: cycle, expiredOn: LocalDate("2029-08-30")!), from: .assessment, client: client)
+            let afterExpiry = try await items(portal, department)
+            XCTAssertEqual(afterExpiry.count, 2)
+            XCTAssertTrue(afterExpiry.first { $0.key == "overdue:s-late:1" }?.detail.contains("称号于2029-08-30到期") == true, "\(afterExpiry)")
+            // When the assessments are recorded (a late pass, a fail), both are done
+            try await sender.deliver(StudioRenewed(studioID: late, assessedOn: LocalDate("2029-09-10")!, cycle: StudioCycle(number: 2, start: LocalDate("2029-06-01")!),
+                                                   restoredStatus: .active), from: .assessment, client: client)
+            try await sender.deliver(StudioRevoked(studioID: failing, reason: .assessmentFailed, decidedOn: LocalDate("2029-06-20")!), from: .assessment, client: client)
+            let afterAssessment = try await items(portal, department)
+            XCTAssertEqual(afterAssessment, [])
+            let done = try await items(portal, department, open: false)
+            XCTAssertEqual(done.count, 2)
+            // And replaying the overdue events after the assessments reopens nothing
+            for envelope in deliveries {
+                let replayed = try await sender.redeliver(envelope, client: client)
+                XCTAssertEqual(replayed.outcome, "duplicate")
+            }
+            let afterReplay = try await items(portal, department, open: false)
+            XCTAssertEqual(afterReplay, done)
+            let stillNone = try await items(portal, department)
+            XCTAssertEqual(stillNone, [])
+        }
+    }
+
     func testFinancesGrantToPayIsDoneByFundingsPaymentWhicheverArrivesFirst() async throws {
         let sender = EventSender()
         let portal = try await makePortal(sender)
@@ -257,6 +318,35 @@ final class PortalTodoTests: XCTestCase {
             XCTAssertEqual(stillNone, [])
             let both = try await items(portal, finance, open: false)
             XCTAssertEqual(Set(both.map(\.title)), ["拨付命名补助：孙师傅模具工作室", "拨付课题经费：孙师傅模具工作室"])
+        }
+    }
+
+    /// A held grant the department cancels is no longer finance's to do: funding's `grant.cancelled` ends it, once.
+    func testFinancesGrantToPayIsDoneWhenTheDepartmentCancelsItAndARedeliveryChangesNothing() async throws {
+        let sender = EventSender()
+        let portal = try await makePortal(sender)
+        let finance = account(.finance)
+        try await portal.application.test(.router) { client in
+            try await sender.deliver(StudioRegistered(studioID: "s-8", applicationID: nil, studioName: "郑师傅钳工工作室", unitName: "某公司", screeningBodyCode: "330802",
+                                                      level: .city, namedOn: LocalDate("2026-06-01")!, cycle: StudioCycle(start: LocalDate("2026-06-01")!)),
+                                     from: .assessment, at: Date().addingTimeInterval(-90), client: client)
+            try await sender.deliver(ProjectGrantAwarded(studioID: "s-8", applicationID: "p-8", roundID: "r2", year: 2027), from: .review,
+                                     at: Date().addingTimeInterval(-60), client: client)
+            let open = try await items(portal, finance)
+            XCTAssertEqual(open.map(\.title), ["拨付课题经费：郑师傅钳工工作室"])
+            // When funding tells the cancellation
+            let cancelled = try await sender.deliver(GrantCancelled(studioID: "s-8", grantID: "g-8", kind: "projectGrant", year: 2027,
+                                                                    reason: "本年度预算已用完", cancelledOn: LocalDate("2027-07-01")!), from: .funding, client: client)
+            XCTAssertEqual(cancelled.outcome, "applied")
+            // Then it is done with the reason, and a redelivery changes nothing
+            let after = try await items(portal, finance)
+            XCTAssertEqual(after, [])
+            let done = try await items(portal, finance, open: false)
+            XCTAssertEqual(done.map(\.doneReason), ["补助已取消：本年度预算已用完"])
+            let again = try await sender.redeliver(cancelled.envelope, client: client)
+            XCTAssertEqual(again.outcome, "duplicate")
+            let doneAfter = try await items(portal, finance, open: false)
+            XCTAssertEqual(doneAfter, done)
         }
     }
 

@@ -101,13 +101,13 @@ final class EventTests: XCTestCase {
         // Then every payload type is catalogued once, in order, at version 1
         XCTAssertEqual(EventTypes.all, types)
         XCTAssertEqual(Set(EventTypes.all).count, EventTypes.all.count)
-        XCTAssertEqual(EventTypes.all.count, 22)
+        XCTAssertEqual(EventTypes.all.count, 24)
         XCTAssertTrue(EventTypes.catalog.allSatisfy { $0.version == 1 })
         for expected in ["round.opened", "application.submitted", "application.amended", "application.withdrawn",
                          "application.status_changed", "panel.changed", "score_sheet.submitted", "studio.named", "project_grant.awarded",
                          "demonstration.selected", "studio.registered", "studio.cycle_changed", "studio.changed",
                          "studio.revoked", "studio.renewed", "studio.expired", "demonstration.accepted", "inspection.misuse_found",
-                         "webhook.test", "round.changed", "round.cancelled"] {
+                         "webhook.test", "round.changed", "round.cancelled", "studio.assessment_overdue", "grant.cancelled"] {
             XCTAssertNotNil(EventTypes.info(for: expected), expected)
         }
         XCTAssertEqual(EventTypes.info(for: "studio.named")?.receivers, [.assessment, .funding])

@@ -67,7 +67,7 @@ public func buildPortal(_ configuration: PortalConfiguration, logger: Logger? = 
     router.addRoutes(FinancePages(renderer: renderer, gateway: gateway).routes, atPath: "funds")
     router.addRoutes(ReportPages(renderer: renderer, gateway: gateway).routes, atPath: "reports")
     router.addRoutes(CyclePages(renderer: renderer, gateway: gateway).routes, atPath: "cycle")
-    router.addRoutes(InspectionPages(renderer: renderer, gateway: gateway).routes, atPath: "funds/inspections")
+    router.addRoutes(InspectionPages(renderer: renderer, gateway: gateway, database: database).routes, atPath: "funds/inspections")
     router.addRoutes(OperatorPages(renderer: renderer, accounts: accounts).routes, atPath: "operator")
 
     let application = Application(

@@ -270,7 +270,7 @@ struct ScoresCommand: ParsableCommand {
 
         func run() throws {
             let session = try common.session()
-            let reply = try acting.acting.with(session) { try session.call("GET", .review, "/me/assignments", token: $0) }
+            let reply = try acting.acting.with(session) { try session.callAll(.review, "/me/assignments", token: $0) }
             if common.json { return session.printReply(reply) }
             var table = Table("application", "round", "studio", "sheet", "deadline")
             for item in reply.items { table.add(item["applicationId"], item["roundId"], item["studioName"], item["sheetStatus"], item["scoringDeadline"]) }

@@ -148,6 +148,32 @@ public struct StudioExpired: DomainEvent {
     }
 }
 
+/// `studio.assessment_overdue`: the studio's cycle ended without its end-of-cycle assessment (Art 17) and the grace
+/// period after it is running: the studio keeps its title until `graceEndsOn` (its first day expired, when
+/// `studio.expired` follows unless an assessment is recorded first). Sent once per cycle by assessment's sweep,
+/// on the business day; the portal's department to-do (考核逾期) opens on it.
+public struct StudioAssessmentOverdue: DomainEvent {
+    public static let eventType = "studio.assessment_overdue"
+    public static let version = 1
+
+    public var studioID: StudioID
+    /// The cycle that ended unassessed.
+    public var cycle: StudioCycle
+    /// The business day the sweep found it overdue.
+    public var overdueOn: LocalDate
+    /// The first day the studio is expired if still unassessed.
+    public var graceEndsOn: LocalDate
+
+    public var aggregate: String { Aggregates.studio(studioID) }
+
+    public init(studioID: StudioID, cycle: StudioCycle, overdueOn: LocalDate, graceEndsOn: LocalDate) {
+        self.studioID = studioID
+        self.cycle = cycle
+        self.overdueOn = overdueOn
+        self.graceEndsOn = graceEndsOn
+    }
+}
+
 /// `demonstration.accepted`: a selected studio passed the acceptance assessment (考核验收, Art 14); it holds the
 /// demonstration title and funding owes the 50,000 yuan grant.
 public struct DemonstrationAccepted: DomainEvent {

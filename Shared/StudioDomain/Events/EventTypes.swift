@@ -23,6 +23,7 @@ public enum EventTypes {
             InspectionMisuseFound.self, GrantPaid.self,
             WebhookTestEvent.self,
             RoundChanged.self, RoundCancelled.self,
+            StudioAssessmentOverdue.self, GrantCancelled.self,
         ]
     }
 
@@ -57,6 +58,11 @@ public enum EventTypes {
             entry(WebhookTestEvent.self, all, all, "Webhook 连通性测试", "A diagnostic test event."),
             entry(RoundChanged.self, [.intake], [.review], "申报批次截止日期或名额已调整", "A round's deadline or quota was corrected."),
             entry(RoundCancelled.self, [.intake], [.review], "申报批次已撤销", "A round was cancelled."),
+            // Received by the portal's to-do lists only (PortalFeed): the department's overdue assessment.
+            entry(StudioAssessmentOverdue.self, [.assessment], [], "工作室周期期满未考核，处于宽限期（第十七条）",
+                  "A studio's cycle ended unassessed; its grace period is running (Art. 17)."),
+            // Received by the portal's to-do lists only (PortalFeed): finance's grant to pay ends.
+            entry(GrantCancelled.self, [.funding], [], "补助已取消，不再拨付（第十二至十四条）", "An unpaid grant was cancelled (Art. 12–14)."),
         ]
     }()
 

@@ -31,6 +31,32 @@ public struct GrantPaid: DomainEvent {
     }
 }
 
+/// `grant.cancelled`: an unpaid grant will not be paid (the department's decision with its reason, or a
+/// revocation); finance's "grant to pay" ends with it.
+public struct GrantCancelled: DomainEvent {
+    public static let eventType = "grant.cancelled"
+    public static let version = 1
+
+    public var studioID: StudioID
+    public var grantID: GrantID
+    /// The grant's kind (`naming`, `projectGrant`, `demonstration`) and the year it was decided for.
+    public var kind: String
+    public var year: Int
+    public var reason: String
+    public var cancelledOn: LocalDate
+
+    public var aggregate: String { Aggregates.studio(studioID) }
+
+    public init(studioID: StudioID, grantID: GrantID, kind: String, year: Int, reason: String, cancelledOn: LocalDate) {
+        self.studioID = studioID
+        self.grantID = grantID
+        self.kind = kind
+        self.year = year
+        self.reason = reason
+        self.cancelledOn = cancelledOn
+    }
+}
+
 // Funding → assessment.
 
 /// `inspection.misuse_found`: a joint inspection (Art 16) found money spent outside Art 15; assessment

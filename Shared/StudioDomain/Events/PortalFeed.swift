@@ -16,9 +16,9 @@ public enum PortalFeed {
         ExpertPanelChanged.eventType, ScoreSheetSubmitted.eventType,
         // assessment: the register (studio names), an expired cycle (the department's overdue assessment), its end.
         StudioRegistered.eventType, StudioRenewed.eventType, StudioRevoked.eventType, StudioExpired.eventType,
-        DemonstrationAccepted.eventType,
-        // funding: a payment ends finance's "grant to pay".
-        GrantPaid.eventType,
+        DemonstrationAccepted.eventType, StudioAssessmentOverdue.eventType,
+        // funding: a payment or a cancellation ends finance's "grant to pay".
+        GrantPaid.eventType, GrantCancelled.eventType,
         WebhookTestEvent.eventType,
     ]
 

@@ -10,6 +10,9 @@ import StudioDomain
 /// is `expired`: off the public register, with a public notice, and `studio.expired` for the replicas. A late
 /// assessment that passes restores it; one that fails revokes it.
 ///
+/// While the grace period runs the studio is overdue: the same sweep tells it once per cycle
+/// (`studio.assessment_overdue`, the department's to-do in the portal) on the business day it finds it.
+///
 /// Expiry is written by a sweep that a background service runs at start and hourly, that the demo clock's move
 /// runs before it answers, and that recording an assessment runs first. Reads never write: a studio past its
 /// grace period shows as expired from the sweep on (within the hour on real time).
@@ -40,7 +43,29 @@ enum Expiry {
                 reference: "notice:\(notice.id.rawValue)", effectiveOn: expiredOn, actor: .system, nowMillis: nowMillis, in: db)
             try outbox.append(StudioExpired(studioID: studio.id, cycle: cycle, expiredOn: expiredOn, noticeID: notice.id), in: db)
         }
+        try reportOverdue(today: today, graceDays: graceDays, outbox: outbox, nowMillis: nowMillis, in: db)
         return due.map(\.id)
+    }
+
+    /// Tells once per cycle (`studio.assessment_overdue`) of every city studio holding the title whose cycle has
+    /// ended unassessed and whose grace period is running; returns them. Runs after the expiry above, so a studio
+    /// already past its grace period is told only that it expired.
+    @discardableResult
+    static func reportOverdue(today: LocalDate, graceDays: Int, outbox: Outbox, nowMillis: Int64, in db: Database) throws -> [StudioID] {
+        let overdue = try Row.fetchAll(db, sql: """
+            SELECT * FROM studio WHERE status IN ('active', 'demonstration') AND level = 'city' AND cycle_start <= ?
+              AND NOT EXISTS (SELECT 1 FROM overdue_report r WHERE r.studio_id = studio.id AND r.cycle_number = studio.cycle_number)
+            ORDER BY id
+            """, arguments: [candidateBound(today: today, graceDays: 0).description])
+            .map(RegisteredStudio.init)
+            .filter { today >= $0.cycle.end && today < expiresOn($0.cycle, graceDays: graceDays) }
+        for studio in overdue {
+            try db.execute(sql: "INSERT INTO overdue_report (studio_id, cycle_number, overdue_on, reported_at) VALUES (?, ?, ?, ?)",
+                           arguments: [studio.id.rawValue, studio.cycle.number, today.description, nowMillis])
+            try outbox.append(StudioAssessmentOverdue(studioID: studio.id, cycle: studio.cycle, overdueOn: today,
+                                                      graceEndsOn: expiresOn(studio.cycle, graceDays: graceDays)), in: db)
+        }
+        return overdue.map(\.id)
     }
 
     /// Cycles starting after this day cannot have expired by `today` (a cycle lasts at least three calendar
@@ -56,11 +81,15 @@ enum Expiry {
         let today = LocalDate(now)
         let outbox = environment.outbox
         let grace = settings.expiryGraceDays
-        let bound = candidateBound(today: today, graceDays: grace).description
+        // Overdue (grace 0) is the wider bound: it holds every studio that may expire, less those already told.
+        let bound = candidateBound(today: today, graceDays: 0).description
+        let expiryBound = candidateBound(today: today, graceDays: grace).description
         let candidates = try await environment.database.read { db in
             try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM studio WHERE status IN ('active', 'demonstration') AND level = 'city' AND cycle_start <= ?)
-                """, arguments: [bound]) ?? false
+                SELECT EXISTS (SELECT 1 FROM studio WHERE status IN ('active', 'demonstration') AND level = 'city' AND cycle_start <= ?
+                  AND (cycle_start <= ? OR NOT EXISTS (
+                    SELECT 1 FROM overdue_report r WHERE r.studio_id = studio.id AND r.cycle_number = studio.cycle_number)))
+                """, arguments: [bound, expiryBound]) ?? false
         }
         guard candidates else { return }
         try await environment.database.write { db in

@@ -174,5 +174,17 @@ enum AssessmentSchema {
                 ALTER TABLE public_notice_v2 RENAME TO public_notice;
                 """)
         }
+        // The cycles already reported overdue (studio.assessment_overdue), so the sweep tells each once.
+        migrator.registerMigration("assessment-v3-overdue-reports") { db in
+            try db.execute(sql: """
+                CREATE TABLE overdue_report (
+                    studio_id TEXT NOT NULL REFERENCES studio (id),
+                    cycle_number INTEGER NOT NULL,
+                    overdue_on TEXT NOT NULL,
+                    reported_at INTEGER NOT NULL,
+                    PRIMARY KEY (studio_id, cycle_number)
+                );
+                """)
+        }
     }
 }

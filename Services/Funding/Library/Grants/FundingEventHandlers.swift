@@ -62,7 +62,7 @@ enum FundingEventHandlers {
             let article = event.reason.article.map { "（\($0.chinese)）" } ?? ""
             try GrantWorkflow.cancelUnpaid(studioID: event.studioID.rawValue,
                                            reason: "工作室被撤销命名：\(event.reason.nameZh)\(article) / studio revoked: \(event.reason.nameEn)",
-                                           by: Agent(event: envelope.id, source: envelope.source), at: moment, in: db)
+                                           by: Agent(event: envelope.id, source: envelope.source), at: moment, outbox: environment.outbox, in: db)
         }
     }
 }

@@ -49,7 +49,8 @@ enum GrantWorkflow {
     }
 
     /// Department (or a revocation): any unpaid state → cancelled, with a reason; a commitment is reversed in the ledger.
-    static func cancel(_ id: String, reason: String, by actor: Agent, at moment: Moment, in db: Database) throws -> GrantRecord {
+    /// `outbox`: where `grant.cancelled` goes, in this transaction (every HTTP and event path passes it; nil only in unit tests).
+    static func cancel(_ id: String, reason: String, by actor: Agent, at moment: Moment, outbox: Outbox? = nil, in db: Database) throws -> GrantRecord {
         var grant = try load(id, in: db)
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else {
@@ -67,6 +68,8 @@ enum GrantWorkflow {
             try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .cancelled, amount: grant.amount, on: moment.today,
                               reference: grant.reference, note: reason, by: actor, at: moment.millis, in: db)
         }
+        try outbox?.append(GrantCancelled(studioID: StudioID(grant.studioId), grantID: GrantID(grant.id), kind: grant.kind.rawValue, year: grant.year,
+                                          reason: reason, cancelledOn: moment.today), in: db)
         return grant
     }
 
@@ -109,10 +112,10 @@ enum GrantWorkflow {
 
     /// Art 17 and 20: every unpaid grant of a revoked studio is cancelled; paid money stays paid (inspections follow it).
     @discardableResult
-    static func cancelUnpaid(studioID: String, reason: String, by actor: Agent, at moment: Moment, in db: Database) throws -> [String] {
+    static func cancelUnpaid(studioID: String, reason: String, by actor: Agent, at moment: Moment, outbox: Outbox? = nil, in db: Database) throws -> [String] {
         let ids = try String.fetchAll(db, sql: "SELECT id FROM funding_grant WHERE studio_id = ? AND status IN ('held', 'scheduled', 'approved') ORDER BY created_at",
                                       arguments: [studioID])
-        for id in ids { _ = try cancel(id, reason: reason, by: actor, at: moment, in: db) }
+        for id in ids { _ = try cancel(id, reason: reason, by: actor, at: moment, outbox: outbox, in: db) }
         return ids
     }
 

@@ -76,7 +76,10 @@ struct GrantsController {
         let id = try ctx.parameters.require("id")
         let input = try await request.decodeJSON(CancelInput.self, context: ctx)
         let moment = context.moment
-        return GrantView(try await context.database.write { db in try GrantWorkflow.cancel(id, reason: input.reason, by: actor, at: moment, in: db) })
+        let outbox = context.environment.outbox
+        return GrantView(try await context.database.write { db in
+            try GrantWorkflow.cancel(id, reason: input.reason, by: actor, at: moment, outbox: outbox, in: db)
+        })
     }
 
     @Sendable func pay(_ request: Request, context ctx: AppRequestContext) async throws -> GrantView {

@@ -16,6 +16,10 @@ struct FinancePages {
         routes.add(middleware: AccessMiddleware(roles: [.department, .finance, .auditOffice]))
         routes.get("", use: overview)
         routes.post("grants/:id/approve", use: approve)
+        routes.post("grants/:id/release", use: release)
+        routes.post("grants/:id/cancel", use: cancel)
+        routes.post("payments", use: payOne)
+        routes.post("budget", use: setBudget)
         routes.post("batches", use: createBatch)
         routes.get("batches/:id/csv", use: downloadBatch)
         routes.post("confirmations", use: importConfirmation)
@@ -123,6 +127,10 @@ struct FinancePages {
         var statusClass: String
         var note: String
         var canApprove: Bool
+        /// Department: a held grant may be released (it must fit the budget) or cancelled with a reason.
+        var canRelease: Bool = false
+        var canCancel: Bool = false
+        var year: Int = 0
     }
 
     struct Section { var title: String; var hint: String; var rows: [GrantRow]; var empty: Bool }
@@ -137,7 +145,18 @@ struct FinancePages {
         var batch: BatchView?
         var confirmation: ConfirmationView?
         var issues: [IssueView]
+        var hasIssues: Bool
+        /// Refusals of the budget and single-payment forms, beside the field they name.
+        var fieldErrors: [String: [IssueView]]
+        /// Department: the year's budget (元), as typed when refused.
+        var budgetAmount: String
+        /// Finance: the approved grants that may be paid one by one, outside a batch.
+        var payable: [Option]
+        var hasPayable: Bool
+        var payment: PaymentForm
     }
+
+    struct PaymentForm { var paymentReference: String; var paidOn: String }
 
     struct BatchView { var id: String?; var count: Int; var total: String; var missing: [String] }
 
@@ -149,6 +168,15 @@ struct FinancePages {
     }
 
     struct ConfirmationRow { var line: Int; var reference: String; var outcome: String; var ok: Bool; var issues: [IssueView] }
+
+    /// Funding's bilingual reasons ("budget.not_set: 中文 / English", a revocation's "中文 / English") in Chinese only.
+    static func chineseReason(_ reason: String) -> String {
+        var text = reason.components(separatedBy: " / ").first ?? reason
+        if let colon = text.range(of: ": "), text[..<colon.lowerBound].allSatisfy({ $0.isASCII && !$0.isWhitespace }) {
+            text = String(text[colon.upperBound...])
+        }
+        return text
+    }
 
     /// "第十二条 / Art. 12" → "第十二条": the page is in Chinese.
     static func chinese(_ article: String) -> String { article.components(separatedBy: " / ").first ?? article }
@@ -206,11 +234,12 @@ struct FinancePages {
         ]
         let isDepartment = account.role == .department, isFinance = account.role == .finance
         func row(_ grant: Grant) -> GrantRow {
-            let note = [grant.holdReason, grant.paymentReference.map { "银行流水 \($0)" }, grant.paidOn.map { "拨付日 \($0)" },
+            let note = [grant.holdReason.map { "暂缓原因：" + Self.chineseReason($0) }, grant.paymentReference.map { "银行流水 \($0)" }, grant.paidOn.map { "拨付日 \($0)" },
                         grant.cancelReason.map { "取消：\($0)" }, grant.batchId.map { "批次 \($0)" }].compactMap { $0 }.joined(separator: "；")
             return GrantRow(id: grant.id, reference: grant.reference, kind: grant.kindZh, article: Self.chinese(grant.article), studioId: grant.studioId,
                             payee: grant.payeeName, amount: Self.yuan(grant.amount), dueOn: grant.dueOn, status: grant.statusZh,
-                            statusClass: Self.statusClass(grant.status), note: note, canApprove: isDepartment && grant.status == "scheduled")
+                            statusClass: Self.statusClass(grant.status), note: note, canApprove: isDepartment && grant.status == "scheduled",
+                            canRelease: isDepartment && grant.status == "held", canCancel: isDepartment && grant.status == "held", year: grant.year)
         }
         func section(_ title: String, _ hint: String, _ statuses: Set<String>) -> Section {
             let rows = grants.filter { statuses.contains($0.status) }.map(row)
@@ -224,8 +253,19 @@ struct FinancePages {
             section("已取消", "", ["cancelled"]),
         ]
         let years = ((thisYear - 3)...(thisYear + 3)).reversed().map { Option(value: "\($0)", label: "\($0)年", selected: $0 == year) }
+        let form = context.form
+        let besideFields: Set<String> = ["amount", "grantId", "paymentReference", "paidOn"]
+        let pageIssues = issues.filter { !besideFields.contains($0.field) }
+        let fieldErrors = Dictionary(grouping: issues.filter { besideFields.contains($0.field) }, by: \.field).mapValues { $0.map(IssueView.init) }
+        let payable = grants.filter { $0.status == "approved" }.map {
+            Option(value: $0.id, label: "\($0.reference) \($0.payeeName) \(Self.yuan($0.amount))", selected: form["grantId"] == $0.id)
+        }
         let view = OverviewView(year: year, years: years, figures: figures, sections: sections, isFinance: isFinance, isDepartment: isDepartment,
-                                batch: batch, confirmation: confirmation, issues: issues.map(IssueView.init))
+                                batch: batch, confirmation: confirmation, issues: pageIssues.map(IssueView.init), hasIssues: !pageIssues.isEmpty,
+                                fieldErrors: fieldErrors,
+                                budgetAmount: form["amount"] ?? standing.budget.map(\.yuanString) ?? "",
+                                payable: payable, hasPayable: !payable.isEmpty,
+                                payment: PaymentForm(paymentReference: form["paymentReference"] ?? "", paidOn: form["paidOn"] ?? ""))
         return renderer.html("funds", title: "经费管理", view: view, context: context, status: status)
     }
 
@@ -237,6 +277,75 @@ struct FinancePages {
         }
         let grant = try reply.decode(Grant.self)
         return Redirect.to("/funds?year=\(grant.year)", flash: "已批准补助 \(grant.reference)（\(Self.yuan(grant.amount))）。", context: context)
+    }
+
+    /// Department: a held grant goes on (暂缓 → 待审批) once it fits the year's budget; funding refuses it otherwise.
+    @Sendable func release(_ request: Request, context: PortalContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let reply = try await gateway.call(.funding, "POST", "/grants/\(PublicPages.pathComponent(id))/release", token: context.token(.funding), json: [String: String]())
+        if let issues = try reply.refusal() {
+            return try await page(request, context: context, issues: Self.prefixed(issues, "未能放行"), status: .unprocessableContent)
+        }
+        let grant = try reply.decode(Grant.self)
+        return Redirect.to("/funds?year=\(grant.year)", flash: "已放行补助 \(grant.reference)（\(Self.yuan(grant.amount))），待审批。", context: context)
+    }
+
+    /// Department: a held grant is not paid, with the reason written down (funding keeps it in the grant and the ledger).
+    @Sendable func cancel(_ request: Request, context: PortalContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let reply = try await gateway.call(.funding, "POST", "/grants/\(PublicPages.pathComponent(id))/cancel", token: context.token(.funding),
+                                           json: ["reason": context.form["reason"] ?? ""])
+        if let issues = try reply.refusal() {
+            return try await page(request, context: context, issues: Self.prefixed(issues, "未能取消"), status: .unprocessableContent)
+        }
+        let grant = try reply.decode(Grant.self)
+        return Redirect.to("/funds?year=\(grant.year)", flash: "已取消补助 \(grant.reference)：\(grant.cancelReason ?? "")。", context: context)
+    }
+
+    /// Finance: one approved grant paid outside a batch (a transfer made by hand), with the bank's reference and date.
+    @Sendable func payOne(_ request: Request, context: PortalContext) async throws -> Response {
+        let form = context.form
+        guard let id = form["grantId"], !id.isEmpty else {
+            return try await page(request, context: context, issues: [DomainIssue(code: "payment.grant", field: "grantId", messageZh: "请选择要拨付的补助",
+                                                                                   messageEn: "choose the grant to pay")],
+                                  status: .unprocessableContent)
+        }
+        struct Body: Encodable { var paymentReference: String; var paidOn: String }
+        let reply = try await gateway.call(.funding, "POST", "/grants/\(PublicPages.pathComponent(id))/payment", token: context.token(.funding),
+                                           json: Body(paymentReference: form["paymentReference"] ?? "", paidOn: form["paidOn"] ?? ""))
+        if let issues = try reply.refusal() {
+            return try await page(request, context: context, issues: issues, status: .unprocessableContent)
+        }
+        let grant = try reply.decode(Grant.self)
+        return Redirect.to("/funds?year=\(grant.year)", flash: "已记录拨付 \(grant.reference)（\(Self.yuan(grant.amount))，流水 \(grant.paymentReference ?? "")）。", context: context)
+    }
+
+    /// A refusal of one row's action, shown above the page: it says which action it was.
+    static func prefixed(_ issues: [DomainIssue], _ what: String) -> [DomainIssue] {
+        issues.map { var issue = $0; issue.messageZh = "\(what)：\($0.messageZh)"; return issue }
+    }
+
+    /// Department: the year's budget in yuan; funding holds the grants beyond it.
+    @Sendable func setBudget(_ request: Request, context: PortalContext) async throws -> Response {
+        let form = context.form
+        guard let year = form["year"].flatMap({ Int($0) }), (2000...2100).contains(year) else {
+            return try await page(request, context: context, issues: [DomainIssue(code: "budget.year", field: "year", messageZh: "请选择年度", messageEn: "choose the year")],
+                                  status: .unprocessableContent)
+        }
+        let amount: Money
+        do {
+            amount = try Money.parse(yuan: (form["amount"] ?? "").replacingOccurrences(of: ",", with: ""))
+        } catch {
+            return try await page(request, context: context, issues: [DomainIssue(code: "amount.format", field: "amount", messageZh: "预算金额须为元，最多两位小数，如 400000",
+                                                                                   messageEn: "the budget in yuan with at most two decimals")],
+                                  status: .unprocessableContent)
+        }
+        struct Body: Encodable { var amount: Money }
+        let reply = try await gateway.call(.funding, "PUT", "/budgets/\(year)", token: context.token(.funding), json: Body(amount: amount))
+        if let issues = try reply.refusal() {
+            return try await page(request, context: context, issues: issues, status: .unprocessableContent)
+        }
+        return Redirect.to("/funds?year=\(year)", flash: "已设定\(year)年度预算 \(Self.yuan(amount))。", context: context)
     }
 
     @Sendable func createBatch(_ request: Request, context: PortalContext) async throws -> Response {
@@ -339,7 +448,7 @@ struct FinancePages {
             grants: grants.map { grant in
                 GrantRow(id: grant.id, reference: grant.reference, kind: grant.kindZh, article: Self.chinese(grant.article), studioId: grant.studioId, payee: grant.payeeName,
                          amount: Self.yuan(grant.amount), dueOn: grant.dueOn, status: grant.statusZh, statusClass: Self.statusClass(grant.status),
-                         note: grant.cancelReason ?? grant.holdReason ?? "", canApprove: false)
+                         note: (grant.cancelReason ?? grant.holdReason).map(Self.chineseReason) ?? "", canApprove: false)
             },
             expenseGroups: groups, noExpenses: groups.isEmpty,
             form: expenseForm(context, grants: grants, issues: issues),

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import ServiceKit
 import StudioDomain
@@ -10,6 +11,7 @@ import StudioDomain
 struct InspectionPages {
     let renderer: Renderer
     let gateway: ServiceGateway
+    let database: PortalDatabase
 
     var routes: RouteCollection<PortalContext> {
         let routes = RouteCollection(context: PortalContext.self)
@@ -59,6 +61,7 @@ struct InspectionPages {
     struct DetailView {
         var id: String
         var studioId: String
+        var studioName: String
         var dueOn: String
         var article: String
         var closed: Bool
@@ -75,13 +78,37 @@ struct InspectionPages {
         var misuseChosen: Bool
     }
 
+    /// Funding records who acted as "role:token id"; the portal knows which of its accounts holds each token, so a
+    /// sign-off reads as the person's account (显示名（用户名）) rather than a token.
+    func signers(_ actors: [String]) async throws -> [String: String] {
+        let ids = Set(actors.compactMap { $0.split(separator: ":", maxSplits: 1).last.map(String.init) })
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await database.writer.read { db in
+            try GRDB.Row.fetchAll(db, sql: """
+                SELECT t.token_id, a.display_name, a.username FROM account_token t JOIN account a ON a.id = t.account_id
+                WHERE t.service = 'funding' AND t.token_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                """, arguments: StatementArguments(Array(ids)))
+        }
+        var names: [String: String] = [:]
+        for row in rows {
+            let tokenID: String = row["token_id"]
+            let name = "\(row["display_name"] as String)（\(row["username"] as String)）"
+            for actor in actors where actor.hasSuffix(":" + tokenID) { names[actor] = name }
+        }
+        return names
+    }
+
     func detail(_ id: String, context: PortalContext, issues: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let account = try context.requireAccount()
         let inspection = try await gateway.get(.funding, "/inspections/\(PublicPages.pathComponent(id))", token: context.token(.funding)).orFail().decode(Inspection.self)
+        // The payee's name for the studio (funding's grants carry it); the studio's id where it has none.
+        let grants = try? await gateway.get(.funding, "/grants?studioId=\(PublicPages.pathComponent(inspection.studioId))", token: context.token(.funding))
+            .orFail().decode(Listing<FinancePages.Grant>.self).items
+        let names = try await signers(inspection.signOffs.map(\.signedBy) + inspection.findings.map(\.recordedBy))
         let checklist = Self.offices.map { office -> CheckItem in
             let signed = inspection.signOffs.first { $0.role == office.role.rawValue }
-            return CheckItem(office: office.name, signed: signed != nil, by: signed?.signedBy ?? "", at: signed.map { Dates.instant($0.signedAt) } ?? "",
-                             note: signed?.note ?? "", mine: office.role == account.role)
+            return CheckItem(office: office.name, signed: signed != nil, by: signed.map { names[$0.signedBy] ?? $0.signedBy } ?? "",
+                             at: signed.map { Dates.instant($0.signedAt) } ?? "", note: signed?.note ?? "", mine: office.role == account.role)
         }
         var errors: [String: [IssueView]] = [:]
         var formErrors: [IssueView] = []
@@ -90,12 +117,13 @@ struct InspectionPages {
             else { formErrors.append(IssueView(issue)) }
         }
         let view = DetailView(
-            id: inspection.id, studioId: inspection.studioId, dueOn: inspection.dueOn, article: inspection.article, closed: inspection.status == "closed",
+            id: inspection.id, studioId: inspection.studioId, studioName: grants?.first?.payeeName ?? inspection.studioId, dueOn: inspection.dueOn,
+            article: FinancePages.chinese(inspection.article), closed: inspection.status == "closed",
             checklist: checklist,
             canSign: inspection.status != "closed" && !inspection.signOffs.contains { $0.role == account.role.rawValue },
             findings: inspection.findings.map {
                 FindingRow(kind: $0.kind == "misuse" ? "违规使用" : "合规", misuse: $0.kind == "misuse", amount: $0.amount.map(FinancePages.yuan) ?? "",
-                           grant: $0.grantId ?? "", description: $0.description, deadline: $0.rectificationDeadline ?? "", by: $0.recordedBy,
+                           grant: $0.grantId ?? "", description: $0.description, deadline: $0.rectificationDeadline ?? "", by: names[$0.recordedBy] ?? $0.recordedBy,
                            status: $0.status == "withdrawn" ? "已撤回" : "有效")
             },
             noFindings: inspection.findings.isEmpty,

@@ -289,7 +289,7 @@ struct ExpertPages {
     }
 
     func myAssignments(_ context: PortalContext) async throws -> [Assignment] {
-        try await gateway.get(.review, "/me/assignments", token: context.token(.review)).orFail().decode(Listing<Assignment>.self).items
+        try await gateway.all(.review, "/me/assignments", token: context.token(.review), as: Assignment.self)
     }
 
     @Sendable func assignments(_ request: Request, context: PortalContext) async throws -> Response {
@@ -482,7 +482,19 @@ struct FederationPages {
 
     struct AwaitingView {
         struct Entry { var id: String; var rank: Int; var studio: String; var score: String; var objections: [String]; var objected: Bool }
-        struct Round { var id: String; var title: String; var period: String; var entries: [Entry]; var hasObjected: Bool; var errors: [IssueView] }
+        struct Round {
+            var id: String; var title: String; var period: String; var entries: [Entry]; var hasObjected: Bool; var errors: [IssueView]
+            /// 批准命名 (Art 11), or the approval of a project-grant (Art 13) or demonstration (Art 14) selection.
+            var kind: String = "naming"
+            var approve: String = "批准命名"
+            static func approveLabel(_ kind: String) -> String {
+                switch kind {
+                case "projectGrant": "批准课题经费补助"
+                case "demonstration": "批准入选示范性创新工作室"
+                default: "批准命名"
+                }
+            }
+        }
         var rounds: [Round]
         var decided: String?
     }
@@ -511,7 +523,8 @@ struct FederationPages {
                 }
             shown.append(.init(id: round.id, title: "\(round.year)年度\(round.kind.nameZh)",
                                period: "\(Dates.chinese(notice.startsOn)) 至 \(Dates.chinese(notice.endsOn))（\(notice.workingDays)个工作日）", entries: entries,
-                               hasObjected: entries.contains(where: \.objected), errors: round.id == errorRound ? errors.map(IssueView.init) : []))
+                               hasObjected: entries.contains(where: \.objected), errors: round.id == errorRound ? errors.map(IssueView.init) : [],
+                               kind: round.kind.rawValue, approve: AwaitingView.Round.approveLabel(round.kind.rawValue)))
         }
         return renderer.html("federation", title: "待决定事项", view: AwaitingView(rounds: shown, decided: decided.map(PublicPages.pathComponent)), context: context, status: status)
     }
@@ -525,6 +538,11 @@ struct FederationPages {
         if let refused = try reply.refusal() {
             return try await awaitingPage(context, decided: nil, errorRound: round, errors: refused, status: .unprocessableContent)
         }
-        return Redirect.to("/federation?decided=\(PublicPages.pathComponent(round))", flash: "命名决定已作出，名单将在工作室名录中公布。", context: context)
+        let flash = switch context.form["kind"] ?? "naming" {
+        case "projectGrant": "课题经费补助决定已作出，补助经费待审批拨付（第十三条）。"
+        case "demonstration": "示范性创新工作室入选决定已作出，待考核验收（第十四条）。"
+        default: "命名决定已作出，名单将在工作室名录中公布。"
+        }
+        return Redirect.to("/federation?decided=\(PublicPages.pathComponent(round))", flash: flash, context: context)
     }
 }

@@ -12,8 +12,8 @@ import StudioDomain
 /// | to-do | for | opened by | done by |
 /// |---|---|---|---|
 /// | 退回补正 (return for amendment) | the application's county (screening body) | review's `application.status_changed` to `returnedForAmendment` | intake's `application.amended` or `.withdrawn`, or review moving it on |
-/// | 拨付经费 (a grant to pay, Art 12–14) | finance | `studio.named`, `project_grant.awarded`, `demonstration.accepted` | funding's `grant.paid`, or `studio.revoked` (unpaid grants stop) |
-/// | 考核逾期 (overdue assessment, Art 17) | the department | assessment's `studio.expired` | `studio.renewed` (a late assessment passed) or `studio.revoked` |
+/// | 拨付经费 (a grant to pay, Art 12–14) | finance | `studio.named`, `project_grant.awarded`, `demonstration.accepted` | funding's `grant.paid` or `grant.cancelled`, or `studio.revoked` (unpaid grants stop) |
+/// | 考核逾期 (overdue assessment, Art 17) | the department | assessment's `studio.assessment_overdue` (grace period running) or `studio.expired` | `studio.renewed` (a late assessment passed) or `studio.revoked` |
 /// | 评审任务 (an application to score, Art 11) | the expert | review's `panel.changed` naming them | `score_sheet.submitted` by them, or a later `panel.changed` without them (recusal, a late conflict) |
 ///
 /// The events come from different senders, each ordered only within itself, so an end may arrive before its
@@ -175,41 +175,42 @@ public enum Todos {
         }
         handlers.on(GrantPaid.self) { db, envelope in
             let data = envelope.data
-            let kind: Kind = switch data.kind {
-            case "projectGrant": .grantProject
-            case "demonstration": .grantDemonstration
-            default: .grantNaming
-            }
-            let name = try studioName(data.studioID, in: db)
-            let millis = Millis.from(envelope.occurredAt)
-            // Done whether or not the award reached the portal first (the award then only fills in its words).
-            try db.execute(sql: """
-                INSERT INTO todo (key, role, subject, kind, aggregate, title, detail, link, opened_at, opened_by, done_at, done_reason, done_by)
-                VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET done_at = COALESCE(done_at, excluded.done_at),
-                    done_reason = COALESCE(done_reason, excluded.done_reason), done_by = COALESCE(done_by, excluded.done_by)
-                """, arguments: ["\(kind.rawValue):\(data.studioID.rawValue):\(data.year)", Role.finance.rawValue, kind.rawValue, Aggregates.studio(data.studioID),
-                                 "拨付补助：\(name)", "\(data.year)年的补助", millis, envelope.id, millis,
-                                 "已拨付 \(FinancePages.yuan(data.amount))（\(data.paidOn)，流水 \(data.paymentReference)）", envelope.id])
+            try endGrant(kind: data.kind, studio: data.studioID, year: data.year,
+                         reason: "已拨付 \(FinancePages.yuan(data.amount))（\(data.paidOn)，流水 \(data.paymentReference)）", envelope: envelope.header, in: db)
+        }
+        handlers.on(GrantCancelled.self) { db, envelope in
+            let data = envelope.data
+            // A revocation's reason is bilingual ("中文 / English"): the list is in Chinese.
+            let reason = data.reason.components(separatedBy: " / ").first ?? data.reason
+            try endGrant(kind: data.kind, studio: data.studioID, year: data.year, reason: "补助已取消：\(reason)", envelope: envelope.header, in: db)
         }
         handlers.on(StudioRegistered.self) { db, envelope in
             let data = envelope.data
             try rememberStudio(data.studioID, name: data.studioName, body: data.screeningBodyCode, in: db)
         }
-        handlers.on(StudioExpired.self) { db, envelope in
+        handlers.on(StudioAssessmentOverdue.self) { db, envelope in
             let data = envelope.data
             let id = data.studioID.rawValue
             let name = try studioName(data.studioID, in: db)
             try open(key: "overdue:\(id):\(data.cycle.number)", role: .department, subject: nil, kind: .assessmentOverdue,
                      aggregate: Aggregates.studio(data.studioID), title: "考核逾期：\(name)",
-                     detail: "第\(data.cycle.number)周期（\(data.cycle.start)至\(data.cycle.end.adding(days: -1))）期满未考核，称号于\(data.expiredOn)到期（第十七条）；补考合格可恢复。",
-                     link: "/public/studios/\(id)", envelope: envelope.header, in: db)
-            let studio = try Row.fetchOne(db, sql: "SELECT renewed_at, revoked_at FROM todo_studio WHERE studio_id = ?", arguments: [id])
-            if let later = [studio?["renewed_at"] as Int64?, studio?["revoked_at"] as Int64?].compactMap({ $0 }).max(),
-               later >= Millis.from(envelope.occurredAt) {
-                try close(aggregate: Aggregates.studio(data.studioID), kinds: [.assessmentOverdue], before: Millis.date(later),
-                          reason: "考核已办结", by: envelope.id, in: db)
-            }
+                     detail: "第\(data.cycle.number)周期（\(data.cycle.start)至\(data.cycle.lastDay)）期满未考核，宽限期内保留称号；"
+                        + "\(data.graceEndsOn)前未考核则称号到期（第十七条）。",
+                     link: "/cycle/studios/\(id)/assess", envelope: envelope.header, in: db)
+            try closeIfAssessed(data.studioID, since: envelope.occurredAt, by: envelope.id, in: db)
+        }
+        handlers.on(StudioExpired.self) { db, envelope in
+            let data = envelope.data
+            let id = data.studioID.rawValue
+            let name = try studioName(data.studioID, in: db)
+            let key = "overdue:\(id):\(data.cycle.number)"
+            let detail = "第\(data.cycle.number)周期（\(data.cycle.start)至\(data.cycle.end.adding(days: -1))）期满未考核，称号于\(data.expiredOn)到期（第十七条）；补考合格可恢复。"
+            try open(key: key, role: .department, subject: nil, kind: .assessmentOverdue,
+                     aggregate: Aggregates.studio(data.studioID), title: "考核逾期：\(name)", detail: detail,
+                     link: "/cycle/studios/\(id)/assess", envelope: envelope.header, in: db)
+            // Opened in the grace period (studio.assessment_overdue) and still open: it now reads as expired.
+            try db.execute(sql: "UPDATE todo SET detail = ? WHERE key = ? AND done_at IS NULL", arguments: [detail, key])
+            try closeIfAssessed(data.studioID, since: envelope.occurredAt, by: envelope.id, in: db)
         }
         handlers.on(StudioRenewed.self) { db, envelope in
             let data = envelope.data
@@ -231,6 +232,15 @@ public enum Todos {
                       reason: "命名已撤销\(article)", by: envelope.id, in: db)
             try close(aggregate: Aggregates.studio(data.studioID), kinds: [.grantNaming, .grantProject, .grantDemonstration], before: envelope.occurredAt,
                       reason: "命名已撤销\(article)，未拨付的经费停止拨付", by: envelope.id, in: db)
+        }
+    }
+
+    /// A renewal or revocation that reached the portal before the overdue or expiry it ends.
+    static func closeIfAssessed(_ studioID: StudioID, since instant: Date, by eventID: String, in db: Database) throws {
+        let studio = try Row.fetchOne(db, sql: "SELECT renewed_at, revoked_at FROM todo_studio WHERE studio_id = ?", arguments: [studioID.rawValue])
+        if let later = [studio?["renewed_at"] as Int64?, studio?["revoked_at"] as Int64?].compactMap({ $0 }).max(), later >= Millis.from(instant) {
+            try close(aggregate: Aggregates.studio(studioID), kinds: [.assessmentOverdue], before: Millis.date(later),
+                      reason: "考核已办结", by: eventID, in: db)
         }
     }
 
@@ -277,6 +287,25 @@ public enum Todos {
             try close(aggregate: Aggregates.studio(studio), kinds: [kind], before: Millis.date(revokedAt), reason: "命名已撤销，未拨付的经费停止拨付",
                       by: envelope.id, in: db)
         }
+    }
+
+    /// Finance's grant to pay is done (paid or cancelled), whether or not the award reached the portal first (the
+    /// award then only fills in its words); the first end that arrives is the one kept.
+    static func endGrant(kind grantKind: String, studio: StudioID, year: Int, reason: String, envelope: EventHeader, in db: Database) throws {
+        let kind: Kind = switch grantKind {
+        case "projectGrant": .grantProject
+        case "demonstration": .grantDemonstration
+        default: .grantNaming
+        }
+        let name = try studioName(studio, in: db)
+        let millis = Millis.from(envelope.occurredAt)
+        try db.execute(sql: """
+            INSERT INTO todo (key, role, subject, kind, aggregate, title, detail, link, opened_at, opened_by, done_at, done_reason, done_by)
+            VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)
+            ON CONFLICT (key) DO UPDATE SET done_at = COALESCE(done_at, excluded.done_at),
+                done_reason = COALESCE(done_reason, excluded.done_reason), done_by = COALESCE(done_by, excluded.done_by)
+            """, arguments: ["\(kind.rawValue):\(studio.rawValue):\(year)", Role.finance.rawValue, kind.rawValue, Aggregates.studio(studio),
+                             "拨付补助：\(name)", "\(year)年的补助", millis, envelope.id, millis, reason, envelope.id])
     }
 
     /// Opens an item once: the key names the work, so the same work opened twice is one item.

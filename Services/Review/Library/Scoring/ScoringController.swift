@@ -56,7 +56,9 @@ struct ScoringController {
     @Sendable func myAssignments(_ request: Request, context: AppRequestContext) async throws -> Listing<MyAssignment> {
         let identity = try context.require(.expert)
         let expert = identity.subject ?? ""
-        return Listing(items: try await database.assignments(ofExpert: expert))
+        let round = request.stringQuery("roundId")
+        let result = try await database.assignments(ofExpert: expert, round: round, page: try PageRequest.parse(request, keyParts: 1))
+        return Listing(items: result.items, nextCursor: result.nextCursor)
     }
 
     /// The expert and the application of an expert's own route (the database answers 404 for anything not theirs).
