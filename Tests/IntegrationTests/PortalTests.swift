@@ -454,26 +454,14 @@ extension PortalTests {
         XCTAssertTrue(returns.contains { $0.doneAt != nil && $0.doneReason?.hasPrefix("已补正") == true }, "the amendment ended it: \(returns)")
 
         // When the operator replays every message of the run to the portal's subscription on each service
-        let client = PlatformClient()
-        var replayed = 0
-        for name in LivePlatform.services {
-            let base = portal.live.processes[name]!.baseURL
-            let subscriptions = try client.call("GET", base + "/ops/subscriptions", token: portal.live.tokens[.operator])
-            let items = subscriptions.object["items"] as? [[String: Any]] ?? []
-            let subscription = try XCTUnwrap(items.first { $0["name"] as? String == "portal" }?["id"] as? String, "\(name): \(subscriptions.text)")
-            let reply = try client.call("POST", base + "/ops/replay", token: portal.live.tokens[.operator], json: [
-                "from": RFC3339.string(from: Date().addingTimeInterval(-86_400)), "to": RFC3339.string(from: Date().addingTimeInterval(60)),
-                "subscriptionId": subscription, "onlyDead": false])
-            XCTAssertEqual(reply.status, 200, reply.text)
-            replayed += reply.object["replayed"] as? Int ?? 0
-        }
+        let replayed = try replayEveryEventIntoThePortal(portal)
         XCTAssertGreaterThan(replayed, before.inbox / 2, "the replay resends the run's events")
         try portal.live.drain(timeout: 120)
         // Then every list is as it was, and the inbox took every replayed event as a duplicate
         let after = try todoSnapshot(portal)
         XCTAssertEqual(after.todos, before.todos)
         XCTAssertEqual(after.inbox, before.inbox)
-        let metrics = try client.call("GET", portal.baseURL + "/metrics", token: nil).text
+        let metrics = try PlatformClient().call("GET", portal.baseURL + "/metrics", token: nil).text
         let duplicates = metrics.split(separator: "\n").first { $0.hasPrefix("portal_events_received_total{outcome=\"duplicate\"}") }
             .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
         XCTAssertGreaterThanOrEqual(Int(duplicates), replayed, metrics)

@@ -117,12 +117,12 @@ final class EligibilityRulesTests: XCTestCase {
         let id = StudioID("studio-1")
         let named = date("2025-06-15")
         func standing(level: StudioLevel = .city, status: StudioStatus = .active, reason: RevocationReason? = nil) -> StudioStanding {
-            StudioStanding(id: id, name: "钳工创新工作室", level: level, status: status, revocationReason: reason, namedOn: named,
+            StudioStanding(id: id, name: "钳工创新工作室", screeningBodyCode: "330802", level: level, status: status, revocationReason: reason, namedOn: named,
                            cycle: StudioCycle(start: named))
         }
         let inYear2 = date("2026-07-01")
         func codes(_ kind: ApplicationKind, _ studio: StudioStanding?, on day: LocalDate = date("2026-07-01")) -> [String] {
-            EligibilityRules.studioApplication(kind, studioID: id, studio: studio, submittedOn: day).map(\.code)
+            EligibilityRules.studioApplication(kind, studioID: id, studio: studio, applicantBody: "330802", submittedOn: day).map(\.code)
         }
         // A city studio in its 2nd year may ask for a project grant and compete for demonstration
         XCTAssertEqual(codes(.projectGrant, standing()), [])
@@ -133,17 +133,19 @@ final class EligibilityRulesTests: XCTestCase {
         // Art 13: not in year 1
         XCTAssertEqual(codes(.projectGrant, standing(), on: date("2026-06-14")), ["project_grant_before_second_year"])
         // Art 20: revoked for fraud cites Art 20; Art 17: a failed assessment or an expired title cites Art 17
-        let fraud = EligibilityRules.studioApplication(.demonstration, studioID: id, studio: standing(status: .revoked, reason: .plagiarismOrFraud), submittedOn: inYear2)
+        let fraud = EligibilityRules.studioApplication(.demonstration, studioID: id, studio: standing(status: .revoked, reason: .plagiarismOrFraud), applicantBody: "330802", submittedOn: inYear2)
         XCTAssertEqual(fraud.map(\.code), ["studio_not_active"])
         XCTAssertEqual(fraud.first?.article, Article(20).reference)
-        let failed = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: standing(status: .revoked, reason: .assessmentFailed), submittedOn: inYear2)
+        let failed = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: standing(status: .revoked, reason: .assessmentFailed), applicantBody: "330802", submittedOn: inYear2)
         XCTAssertEqual(failed.first?.article, Article(17).reference)
-        let expired = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: standing(status: .expired), submittedOn: inYear2)
+        let expired = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: standing(status: .expired), applicantBody: "330802", submittedOn: inYear2)
         XCTAssertEqual(expired.first?.article, Article(17).reference)
         // Not in the register (or another body's): unknown, citing the kind's article
-        let unknown = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: nil, submittedOn: inYear2)
+        let unknown = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: nil, applicantBody: "330802", submittedOn: inYear2)
         XCTAssertEqual(unknown.map(\.code), ["studio_unknown"])
         XCTAssertEqual(unknown.first?.article, Article(13).reference)
+        let anotherBodys = EligibilityRules.studioApplication(.projectGrant, studioID: id, studio: standing(), applicantBody: "330881", submittedOn: inYear2)
+        XCTAssertEqual(anotherBodys.map(\.code), ["studio_unknown"], "another body's studio reads as unknown")
         // A naming application has no studio to judge
         XCTAssertEqual(codes(.naming, nil), [])
     }

@@ -58,9 +58,11 @@ struct IntakeBench {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// A started intake with an open naming round, the screening bodies' tokens and the form template.
+    /// A started intake with an open naming round, the department's and the screening bodies' tokens and the
+    /// form template; one application (number 0) already submitted by hand.
     struct Fixture: @unchecked Sendable {
         var intake: ServiceProcess
+        var department: String
         var tokens: [String]
         var template: String
 
@@ -83,7 +85,7 @@ struct IntakeBench {
             let first = try probe.expect(201, "POST", "/applications", json: try JSONSerialization.jsonObject(with: Data(template.replacingOccurrences(of: "{N}", with: "0").utf8)),
                                          headers: [("Idempotency-Key", "bench-probe")])
             guard first.object["status"] as? String == "submitted" else { throw BenchError("the probe was not submitted: \(first.text.prefix(600))") }
-            return Fixture(intake: intake, tokens: bodyTokens, template: template)
+            return Fixture(intake: intake, department: department, tokens: bodyTokens, template: template)
         }
 
         /// The request of submission number `n` (its own studio name, unit and Idempotency-Key).

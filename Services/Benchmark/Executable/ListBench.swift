@@ -46,27 +46,18 @@ struct ListBench {
 
     private mutating func prepare(_ count: Int) throws -> Prepared {
         let root = try makeTemporaryFolder("lists-\(count)")
-        let intake = ServiceProcess(name: "intake", dataDir: root)
-        let department = try intake.admin(["token", "issue", "--role", "department", "--label", "bench"])
-        var bodyTokens: [String] = []
-        for body in IntakeBench.screeningBodies {
-            bodyTokens.append(try intake.admin(["token", "issue", "--role", "screening_body", "--subject", body, "--label", "bench \(body)"]))
-        }
-        try intake.start()
-        let today = LocalDate(Date())
+        // The intake benchmark's fixture: a round, the tokens, the form, and application 0 submitted.
+        let fixture = try IntakeBench.Fixture.start(root: root)
+        let (intake, department, template) = (fixture.intake, fixture.department, fixture.template)
         let api = APIClient(baseURL: intake.baseURL, token: department)
-        let opened = try api.expect(201, "POST", "/rounds", json: ["kind": "naming", "year": today.year, "opensOn": today.description,
-                                                                  "deadline": today.adding(days: 30).description])
-        guard let roundId = opened.object["id"] as? String else { throw BenchError("no round id: \(opened.text)") }
-        let template = IntakeBench.formTemplate(today: today).replacingOccurrences(of: "{ROUND}", with: roundId)
 
-        // Seed: submitted applications spread over the six counties, one client per county at once.
+        // Seed: the other count − 1 submitted applications, spread over the six counties, one client per county at once.
         let started = Date()
-        let url = intake.baseURL, tokens = bodyTokens
+        let url = intake.baseURL, tokens = fixture.tokens
         let failures = SharedCounter(0)
         DispatchQueue.concurrentPerform(iterations: tokens.count) { thread in
             let client = APIClient(baseURL: url, token: tokens[thread])
-            for n in stride(from: thread + 1, through: count, by: tokens.count) {
+            for n in stride(from: thread + 1, through: count - 1, by: tokens.count) {
                 do {
                     try client.expect(201, "POST", "/applications", json: Array(template.replacingOccurrences(of: "{N}", with: String(n)).utf8),
                                       headers: [("Content-Type", "application/json"), ("Idempotency-Key", "list-bench-\(n)")])

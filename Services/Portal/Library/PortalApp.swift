@@ -64,7 +64,7 @@ public func buildPortal(_ configuration: PortalConfiguration, logger: Logger? = 
     router.addRoutes(DepartmentPages(renderer: renderer, gateway: gateway).routes, atPath: "department")
     router.addRoutes(ExpertPages(renderer: renderer, gateway: gateway).routes, atPath: "expert")
     router.addRoutes(FederationPages(renderer: renderer, gateway: gateway).routes, atPath: "federation")
-    router.addRoutes(FinancePages(renderer: renderer, gateway: gateway).routes, atPath: "funds")
+    router.addRoutes(FinancePages(renderer: renderer, gateway: gateway, database: database).routes, atPath: "funds")
     router.addRoutes(ReportPages(renderer: renderer, gateway: gateway).routes, atPath: "reports")
     router.addRoutes(CyclePages(renderer: renderer, gateway: gateway).routes, atPath: "cycle")
     router.addRoutes(InspectionPages(renderer: renderer, gateway: gateway, database: database).routes, atPath: "funds/inspections")

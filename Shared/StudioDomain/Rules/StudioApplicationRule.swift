@@ -7,6 +7,8 @@ import Foundation
 public struct StudioStanding: Hashable, Sendable {
     public var id: StudioID
     public var name: String
+    /// The screening body the studio is under now (Art 19 may move it).
+    public var screeningBodyCode: String
     public var level: StudioLevel
     public var status: StudioStatus
     /// Why the title was revoked, when `status` is revoked: the article a refusal cites depends on it.
@@ -15,10 +17,11 @@ public struct StudioStanding: Hashable, Sendable {
     /// The cycle the register holds (an early renewal does not take away the rest of the running one).
     public var cycle: StudioCycle
 
-    public init(id: StudioID, name: String, level: StudioLevel, status: StudioStatus, revocationReason: RevocationReason?,
-                namedOn: LocalDate, cycle: StudioCycle) {
+    public init(id: StudioID, name: String, screeningBodyCode: String, level: StudioLevel, status: StudioStatus,
+                revocationReason: RevocationReason?, namedOn: LocalDate, cycle: StudioCycle) {
         self.id = id
         self.name = name
+        self.screeningBodyCode = screeningBodyCode
         self.level = level
         self.status = status
         self.revocationReason = revocationReason
@@ -31,11 +34,11 @@ extension EligibilityRules {
     /// May this studio apply? Art 13 (city-level studios, from the 2nd year of the cycle), Art 14 (named city or
     /// provincial studios), Art 17 (the title held: not expired, not revoked after a failed assessment, the cycle
     /// not over) and Art 20 (not revoked for plagiarism or fraud). `studio` is nil when the register has no such
-    /// studio for the applicant: another screening body's studio reads as unknown, so existence does not leak.
-    public static func studioApplication(_ kind: ApplicationKind, studioID: StudioID, studio: StudioStanding?,
+    /// studio; another screening body's than `applicantBody` reads as unknown too, so existence does not leak.
+    public static func studioApplication(_ kind: ApplicationKind, studioID: StudioID, studio: StudioStanding?, applicantBody: String,
                                          submittedOn: LocalDate, field: String = "studioId") -> [DomainIssue] {
         guard kind != .naming else { return [] }
-        guard let studio else {
+        guard let studio, studio.screeningBodyCode == applicantBody else {
             return [DomainIssue(code: "studio_unknown", field: field, article: kind.article.reference,
                                 messageZh: "登记册中没有本单位名下的已命名工作室\(studioID)。",
                                 messageEn: "There is no named studio \(studioID) of your screening body in the register.")]

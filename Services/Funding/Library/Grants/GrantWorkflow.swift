@@ -35,7 +35,7 @@ enum GrantWorkflow {
                                    en: reason.en + "; raise the budget or cancel this grant")
         }
         grant.status = .scheduled
-        // The hold is over: `releasedBy`/`releasedAt` and the ledger's "released from hold" keep its history.
+        // The hold is over: `releasedBy`/`releasedAt` and the ledger's "暂缓后放行 / released from hold" keep its history.
         grant.holdReason = nil
         grant.releasedBy = actor.text
         grant.releasedAt = moment.millis
@@ -44,7 +44,7 @@ enum GrantWorkflow {
         try DecisionAudit.record("grant.released", subject: "grant:\(grant.id)", details: ["studioId": grant.studioId, "amountFen": String(grant.amount.fen)],
                                  by: actor, at: moment.millis, in: db)
         try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .granted, amount: grant.amount, on: moment.today,
-                          reference: grant.reference, note: "released from hold", by: actor, at: moment.millis, in: db)
+                          reference: grant.reference, note: "暂缓后放行 / released from hold", by: actor, at: moment.millis, in: db)
         return grant
     }
 

@@ -10,6 +10,7 @@ import StudioDomain
 struct FinancePages {
     let renderer: Renderer
     let gateway: ServiceGateway
+    let database: PortalDatabase
 
     var routes: RouteCollection<PortalContext> {
         let routes = RouteCollection(context: PortalContext.self)
@@ -432,6 +433,7 @@ struct FinancePages {
         let kinds = ["granted": "补助决定", "cancelled": "取消", "paid": "拨付", "expense": "支出"]
         let references = Dictionary(grants.map { ($0.id, $0.reference) }, uniquingKeysWith: { first, _ in first })
         let groups = expenseGroups(expenses)
+        let recorders = try await database.fundingActorNames(document.entries.map(\.recordedBy))
         let view = LedgerView(
             studioId: document.studioId,
             studioName: grants.first?.payeeName ?? document.studioId,
@@ -442,7 +444,7 @@ struct FinancePages {
                       Figure(label: "可用余额", value: Self.yuan(document.available), note: "已拨付减已支出")],
             entries: document.entries.map {
                 EntryRow(on: $0.occurredOn, kind: kinds[$0.kind] ?? $0.kind, amount: Self.yuan($0.amount), grant: references[$0.grantId] ?? $0.grantId, reference: $0.reference ?? "",
-                         note: $0.note ?? "", by: $0.recordedBy)
+                         note: Self.chineseReason($0.note ?? ""), by: recorders[$0.recordedBy] ?? $0.recordedBy)
             },
             empty: document.entries.isEmpty,
             grants: grants.map { grant in

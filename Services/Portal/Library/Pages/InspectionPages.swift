@@ -78,25 +78,6 @@ struct InspectionPages {
         var misuseChosen: Bool
     }
 
-    /// Funding records who acted as "role:token id"; the portal knows which of its accounts holds each token, so a
-    /// sign-off reads as the person's account (显示名（用户名）) rather than a token.
-    func signers(_ actors: [String]) async throws -> [String: String] {
-        let ids = Set(actors.compactMap { $0.split(separator: ":", maxSplits: 1).last.map(String.init) })
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await database.writer.read { db in
-            try GRDB.Row.fetchAll(db, sql: """
-                SELECT t.token_id, a.display_name, a.username FROM account_token t JOIN account a ON a.id = t.account_id
-                WHERE t.service = 'funding' AND t.token_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
-                """, arguments: StatementArguments(Array(ids)))
-        }
-        var names: [String: String] = [:]
-        for row in rows {
-            let tokenID: String = row["token_id"]
-            let name = "\(row["display_name"] as String)（\(row["username"] as String)）"
-            for actor in actors where actor.hasSuffix(":" + tokenID) { names[actor] = name }
-        }
-        return names
-    }
 
     func detail(_ id: String, context: PortalContext, issues: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let account = try context.requireAccount()
@@ -104,7 +85,7 @@ struct InspectionPages {
         // The payee's name for the studio (funding's grants carry it); the studio's id where it has none.
         let grants = try? await gateway.get(.funding, "/grants?studioId=\(PublicPages.pathComponent(inspection.studioId))", token: context.token(.funding))
             .orFail().decode(Listing<FinancePages.Grant>.self).items
-        let names = try await signers(inspection.signOffs.map(\.signedBy) + inspection.findings.map(\.recordedBy))
+        let names = try await database.fundingActorNames(inspection.signOffs.map(\.signedBy) + inspection.findings.map(\.recordedBy))
         let checklist = Self.offices.map { office -> CheckItem in
             let signed = inspection.signOffs.first { $0.role == office.role.rawValue }
             return CheckItem(office: office.name, signed: signed != nil, by: signed.map { names[$0.signedBy] ?? $0.signedBy } ?? "",

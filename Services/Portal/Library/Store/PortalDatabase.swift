@@ -242,3 +242,25 @@ public struct IssuedServiceToken: Sendable {
         self.id = id
     }
 }
+
+extension PortalDatabase {
+    /// Funding records who acted as "role:token id"; the portal knows which of its accounts holds each token, so a
+    /// sign-off or a ledger line reads as the person's account (显示名（用户名）) rather than a token.
+    func fundingActorNames(_ actors: [String]) async throws -> [String: String] {
+        let ids = Set(actors.compactMap { $0.split(separator: ":", maxSplits: 1).last.map(String.init) })
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await writer.read { db in
+            try GRDB.Row.fetchAll(db, sql: """
+                SELECT t.token_id, a.display_name, a.username FROM account_token t JOIN account a ON a.id = t.account_id
+                WHERE t.service = 'funding' AND t.token_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                """, arguments: StatementArguments(Array(ids)))
+        }
+        var names: [String: String] = [:]
+        for row in rows {
+            let tokenID: String = row["token_id"]
+            let name = "\(row["display_name"] as String)（\(row["username"] as String)）"
+            for actor in actors where actor.hasSuffix(":" + tokenID) { names[actor] = name }
+        }
+        return names
+    }
+}

@@ -20,7 +20,7 @@ enum StudioReplica {
         var cycle: StudioCycle?
 
         func standing(on date: LocalDate) -> StudioStanding {
-            StudioStanding(id: StudioID(id), name: name, level: level, status: status, revocationReason: revocationReason, namedOn: namedOn,
+            StudioStanding(id: StudioID(id), name: name, screeningBodyCode: screeningBodyCode, level: level, status: status, revocationReason: revocationReason, namedOn: namedOn,
                            cycle: cycle ?? StudioCycle.cycle(containing: date, namedOn: namedOn) ?? StudioCycle(start: namedOn))
         }
     }

@@ -16,10 +16,8 @@ enum QualificationRules {
             return [DomainIssue(code: "studio_missing", field: "studioID", article: application.kind.article,
                                 messageZh: "\(application.kind.nameZh)须由已命名的工作室提出", messageEn: "a \(application.kind.nameEn) must come from a named studio")]
         }
-        // Art 13, 14, 17, 20: the same rule intake applied at the door, on review's copy of the register. Another
-        // body's studio reads as unknown, as it does at intake.
-        let standing = studio.flatMap { $0.screeningBodyCode == content.screeningBodyCode ? $0.standing(on: application.submittedOn) : nil }
-        return EligibilityRules.studioApplication(application.kind, studioID: studioID, studio: standing,
-                                                  submittedOn: application.submittedOn, field: "studioID")
+        // Art 13, 14, 17, 20: the same rule intake applied at the door, on review's copy of the register.
+        return EligibilityRules.studioApplication(application.kind, studioID: studioID, studio: studio?.standing(on: application.submittedOn),
+                                                  applicantBody: content.screeningBodyCode, submittedOn: application.submittedOn, field: "studioID")
     }
 }
