@@ -13,6 +13,13 @@ var targets: [Target] = [
         path: "Shared/CCurl",
         providers: [.apt(["libcurl4-openssl-dev"])]
     ),
+    // The WAL write-combining shim over SQLite's default VFS (ServiceKit registers it before opening a database):
+    // one pwrite per transaction's frames instead of two per frame.
+    .target(
+        name: "CWALBuffer",
+        path: "Shared/CWALBuffer",
+        linkerSettings: [.linkedLibrary("sqlite3")]
+    ),
     .target(
         name: "StudioDomain",
         path: "Shared/StudioDomain",
@@ -52,6 +59,7 @@ var targets: [Target] = [
     .target(
         name: "ServiceKit",
         dependencies: [
+            "CWALBuffer",
             "Messaging",
             "StudioDomain",
             .product(name: "Hummingbird", package: "hummingbird"),

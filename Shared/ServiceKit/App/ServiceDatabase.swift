@@ -1,3 +1,4 @@
+import CWALBuffer
 import Foundation
 import GRDB
 import Messaging
@@ -36,10 +37,68 @@ public enum ServiceDatabase {
             writer = try DatabaseQueue(configuration: configuration)
         } else {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            writer = try DatabasePool(path: path, configuration: configuration)
+            writer = try openPool(path: path, configuration: configuration)
         }
         try migrator(for: module).migrate(writer)
         return writer
+    }
+
+    /// The page size of every service's file (and the portal's). SQLite appends a whole page to the WAL for each
+    /// page a commit changes, and a submission changes about one leaf page in each of some twenty B-trees (its
+    /// tables and their indexes) whatever their size: 4,096-byte pages (SQLite's default) made a submission
+    /// append about 100 KB to the WAL for about 6 KB of new rows. With 1,024-byte pages each touched index leaf
+    /// costs a quarter of that; a 2 KB form row spills into overflow pages of the same small size. More, smaller
+    /// frames would mean more `pwrite` calls, two a frame, but the WAL buffer (`registerWALBuffer`) writes a
+    /// transaction's frames together. 2,048 and 4,096 were measured beside it (BENCHMARKS.md, issue 20).
+    public static let pageSize = 1024
+
+    /// A WAL `DatabasePool` on `path` whose writer syncs every commit, in pages of `pageSize`.
+    ///
+    /// `synchronous = FULL` is set again once the pool is open: `DatabasePool` turns WAL on after the
+    /// configuration's `prepareDatabase` has run and sets `synchronous = NORMAL` on its writer as it does
+    /// (GRDB's `setUpWALMode`), which in WAL mode syncs only at checkpoints, so a commit acknowledged with a 2xx
+    /// could be lost to a power cut. The pool keeps that one writer connection for its life (`ServiceDatabaseTests`).
+    ///
+    /// A new file gets `pageSize` before its first table; an existing file in another page size is rebuilt
+    /// into it once (`PRAGMA page_size` then `VACUUM`, which SQLite allows only outside WAL mode, so it runs in
+    /// rollback-journal mode, atomic as any transaction, before the pool opens).
+    public static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        try registerWALBuffer()
+        var configuration = configuration
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly, try Int.fetchOne(db, sql: "PRAGMA page_count") == 0 {
+                try db.execute(sql: "PRAGMA page_size = \(pageSize)")
+            }
+        }
+        if FileManager.default.fileExists(atPath: path) { try convertPageSize(path: path) }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return pool
+    }
+
+    /// The process's default SQLite VFS becomes the system's with the WAL's writes combined
+    /// (`Shared/CWALBuffer/wal_buffer.c`): SQLite writes each frame it appends to the WAL as two `pwrite` calls, its
+    /// 24-byte header and its page, so a commit of 30 pages made 60 system calls before its fsync; the shim hands a
+    /// transaction's frames to the kernel together (64 KiB a write), before SQLite publishes them and before every sync, so what
+    /// is on disk at each fsync, and what another connection can read, is unchanged (`WALBufferTests`).
+    static func registerWALBuffer() throws {
+        let code = studio_wal_buffer_register()
+        guard code == 0 else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot register the WAL write-combining VFS") }
+    }
+
+    private static func convertPageSize(path: String) throws {
+        var configuration = Configuration()
+        configuration.journalMode = .default
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        try queue.writeWithoutTransaction { db in
+            guard let pages = try Int.fetchOne(db, sql: "PRAGMA page_count"), pages > 0,
+                  let size = try Int.fetchOne(db, sql: "PRAGMA page_size"), size != pageSize else { return }
+            try db.execute(sql: "PRAGMA journal_mode = DELETE")
+            try db.execute(sql: "PRAGMA page_size = \(pageSize)")
+            try db.execute(sql: "VACUUM")
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+        }
     }
 
     /// SQLite's online backup into `path`: a consistent copy while the service keeps writing, mode 0600 in

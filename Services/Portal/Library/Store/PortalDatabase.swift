@@ -26,7 +26,7 @@ public struct PortalDatabase: Sendable {
             if !FileManager.default.fileExists(atPath: path) {
                 FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
             }
-            writer = try DatabasePool(path: path, configuration: configuration)
+            writer = try ServiceDatabase.openPool(path: path, configuration: configuration)
         }
         try Self.migrator.migrate(writer)
     }
