@@ -68,4 +68,26 @@ final class DeliveryIndexTests: XCTestCase {
             XCTAssertEqual(try Row.fetchAll(db, sql: "PRAGMA integrity_check").first?[0] as String?, "ok")
         }
     }
+
+    /// `messaging-v5-keyed-outbox-aggregate`: the producer's last sequence per aggregate is one tree, keyed by the
+    /// aggregate, with every row it held; the outbox goes on numbering from it.
+    func testTheOutboxAggregatesAreKeyedByTheirNameWithTheirSequences() throws {
+        let database = try DatabaseQueue()
+        var old = DatabaseMigrator()
+        MessagingSchema.register(in: &old)
+        try old.migrate(database, upTo: "messaging-v4-indexes-in-use")
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO outbox_aggregate (aggregate, last_sequence) VALUES ('application:A1', 3), ('studio:S1', 7)")
+        }
+        var migrator = DatabaseMigrator()
+        MessagingSchema.register(in: &migrator)
+        try migrator.migrate(database)
+        try database.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT aggregate, last_sequence FROM outbox_aggregate ORDER BY aggregate")
+            XCTAssertEqual(rows.map { "\($0["aggregate"] as String)=\($0["last_sequence"] as Int)" }, ["application:A1=3", "studio:S1=7"])
+            XCTAssertThrowsError(try Row.fetchAll(db, sql: "SELECT rowid FROM outbox_aggregate"), "a WITHOUT ROWID table has no rowid")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'outbox_aggregate' AND type = 'index'"), 0,
+                           "the key is the table: no second tree")
+        }
+    }
 }

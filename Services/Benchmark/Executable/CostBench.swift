@@ -121,6 +121,7 @@ struct CostBench {
                 producerFigure.pageSize = meters[0].pageSize
                 consumerFigure.pageSize = meters[1].pageSize
                 bothFigure.walFrames = producerFigure.walFrames! + consumerFigure.walFrames!
+                bothFigure.pageSize = meters[0].pageSize
                 bothFigure.commits = producerFigure.commits! + consumerFigure.commits!
                 for meter in meters { meter.close() }
             } else if let strace {

@@ -138,6 +138,23 @@ public enum MessagingSchema {
                 CREATE INDEX delivery_dead ON delivery(completed_at) WHERE status = 'dead';
                 """)
         }
+        migrator.registerMigration("messaging-v5-keyed-outbox-aggregate") { db in
+            // The producer's last sequence per aggregate, stored in the aggregate's order (`WITHOUT ROWID`): a rowid
+            // table with a TEXT PRIMARY KEY is two B-trees (the rows by rowid, and the key's index), so each new
+            // aggregate changed a page in both, and each commit appends every changed page to the WAL. No statement
+            // reads its rowid. Rebuilt with its rows (create, copy, drop, rename). (The inbox's `inbox_message` was
+            // tried the same way and appended more pages per event, not fewer: its rows are wider than its key's
+            // index entries, so the keyed tree splits more often; it stays as it is.)
+            try db.execute(sql: """
+                CREATE TABLE outbox_aggregate_keyed (
+                    aggregate TEXT PRIMARY KEY NOT NULL,
+                    last_sequence INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO outbox_aggregate_keyed (aggregate, last_sequence) SELECT aggregate, last_sequence FROM outbox_aggregate;
+                DROP TABLE outbox_aggregate;
+                ALTER TABLE outbox_aggregate_keyed RENAME TO outbox_aggregate;
+                """)
+        }
     }
 }
 

@@ -33,14 +33,14 @@ struct ApplicationWorkflow: Sendable {
             return (app, formJSON)
         }
         // Submitted at once: the same checks, in the same order, and the same rows as a draft followed by `submit`,
-        // but the application row is written once, in its final state, and the form encoded once for all rows.
+        // but the application row is written once, in its final state, and the form encoded once, for it and the response.
         // (The duplicate rule was just checked, in this transaction; the new application has no attachments.)
         try checkSubmission(app, round: round, today: today, in: db)
         try enforceQuota(app, round: round, in: db)
         markSubmitted(&app, today: today, now: now)
         try ApplicationStore.insert(app, formJSON: formJSON, in: db)
         try ApplicationStore.recordStatus(app.id, status: IntakeStatus.draft, reasons: [], source: "intake", at: now, in: db)
-        try recordSubmission(app, round: round, today: today, now: now, formJSON: formJSON, attachments: [], in: db)
+        try recordSubmission(app, round: round, today: today, now: now, attachments: [], in: db)
         return (app, formJSON)
     }
 
@@ -64,9 +64,8 @@ struct ApplicationWorkflow: Sendable {
         try enforceQuota(app, round: round, in: db)
 
         markSubmitted(&app, today: today, now: now)
-        let formJSON = try ApplicationStore.json(app.form)
-        try ApplicationStore.update(app, formJSON: formJSON, in: db)
-        try recordSubmission(app, round: round, today: today, now: now, formJSON: formJSON,
+        try ApplicationStore.update(app, in: db)
+        try recordSubmission(app, round: round, today: today, now: now,
                              attachments: try AttachmentStore.list(app.id, in: db), in: db)
     }
 
@@ -86,9 +85,9 @@ struct ApplicationWorkflow: Sendable {
     }
 
     /// Version 1, the `submitted` status entry and `application.submitted`, for an application row already written as submitted.
-    private func recordSubmission(_ app: StoredApplication, round: IntakeRound, today: LocalDate, now: Int64, formJSON: String,
+    private func recordSubmission(_ app: StoredApplication, round: IntakeRound, today: LocalDate, now: Int64,
                                   attachments: [AttachmentView], in db: Database) throws {
-        try ApplicationStore.recordVersion(app, on: today, at: now, formJSON: formJSON, in: db)
+        try ApplicationStore.recordVersion(app, on: today, at: now, in: db)
         try ApplicationStore.recordStatus(app.id, status: app.status, reasons: [], source: "intake", at: now, in: db)
         let content = FormCheck.content(app.form, id: app.id, round: round, screeningBody: app.screeningBody, attachments: attachments)
         let event = ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1)
@@ -127,9 +126,9 @@ struct ApplicationWorkflow: Sendable {
         amended.status = ApplicationStatus.submitted.rawValue
         amended.statusReasons = []
         amended.updatedAt = now
-        let formJSON = try ApplicationStore.json(amended.form)
-        try ApplicationStore.update(amended, formJSON: formJSON, in: db)
-        try ApplicationStore.recordVersion(amended, on: today, at: now, formJSON: formJSON, in: db)
+        // The version first: the one it supersedes takes its form from the application row before that row changes.
+        try ApplicationStore.recordVersion(amended, on: today, at: now, in: db)
+        try ApplicationStore.update(amended, in: db)
         try ApplicationStore.recordStatus(amended.id, status: "amended", reasons: [], source: "intake", at: now, in: db)
         let content = FormCheck.content(amended.form, id: amended.id, round: round, screeningBody: amended.screeningBody,
                                         attachments: try AttachmentStore.list(amended.id, in: db))

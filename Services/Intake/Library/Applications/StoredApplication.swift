@@ -114,16 +114,27 @@ enum ApplicationStore {
                                      app.withdrawnOn?.description, try json(app.statusReasons), app.updatedAt, app.id.rawValue])
     }
 
-    static func recordVersion(_ app: StoredApplication, on day: LocalDate, at millis: Int64, formJSON: String? = nil, in db: Database) throws {
+    /// Version `app.version` as the current one: its form is the application's (`form_json` NULL), written once. Call
+    /// it before the application row takes the new version's form: the version it supersedes keeps the form it had
+    /// (copied from the application row into its own, which is still NULL).
+    static func recordVersion(_ app: StoredApplication, on day: LocalDate, at millis: Int64, in db: Database) throws {
+        if app.version > 1 {
+            try db.cachedStatement(sql: """
+                UPDATE intake_application_version SET form_json = (SELECT form_json FROM intake_application WHERE id = ?)
+                WHERE application_id = ? AND version = ? AND form_json IS NULL
+                """).execute(arguments: [app.id.rawValue, app.id.rawValue, app.version - 1])
+        }
         try db.cachedStatement(sql: """
-            INSERT INTO intake_application_version (application_id, version, form_json, recorded_on, recorded_at) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [app.id.rawValue, app.version, try formJSON ?? json(app.form), day.description, millis])
+            INSERT INTO intake_application_version (application_id, version, form_json, recorded_on, recorded_at) VALUES (?, ?, NULL, ?, ?)
+            """).execute(arguments: [app.id.rawValue, app.version, day.description, millis])
     }
 
+    /// The next entry of the application's history (numbered from 1 per application).
     static func recordStatus(_ id: ApplicationID, status: String, reasons: [DomainIssue], source: String, at millis: Int64, in db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO intake_status_history (application_id, status, reasons_json, source, at) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [id.rawValue, status, try json(reasons), source, millis])
+            INSERT INTO intake_status_history (application_id, seq, status, reasons_json, source, at)
+            VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intake_status_history WHERE application_id = ?), ?, ?, ?, ?)
+            """).execute(arguments: [id.rawValue, id.rawValue, status, try json(reasons), source, millis])
     }
 
     /// One page of an application's versions (each with its whole form), oldest first, keyset-paged by number;
@@ -135,8 +146,12 @@ enum ApplicationStore {
             guard let number = Int(cursor[0]) else { throw QueryValues.invalidCursor }
             after = number
         }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM intake_application_version WHERE application_id = ? AND version > ? ORDER BY version LIMIT ?",
-                                    arguments: [id.rawValue, after, page.limit + 1]).map {
+        // The current version's form is the application's (NULL in its own row: `recordVersion`).
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT v.version, v.recorded_on, v.recorded_at, COALESCE(v.form_json, a.form_json) AS form_json
+            FROM intake_application_version v JOIN intake_application a ON a.id = v.application_id
+            WHERE v.application_id = ? AND v.version > ? ORDER BY v.version LIMIT ?
+            """, arguments: [id.rawValue, after, page.limit + 1]).map {
             ApplicationVersionView(version: $0["version"], recordedOn: LocalDate($0["recorded_on"] as String)!,
                                    recordedAt: Millis.date($0["recorded_at"]), form: try decode(ApplicationForm.self, $0["form_json"]))
         }
@@ -145,7 +160,7 @@ enum ApplicationStore {
     }
 
     static func history(_ id: ApplicationID, in db: Database) throws -> [StatusEntryView] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM intake_status_history WHERE application_id = ? ORDER BY id"), arguments: [id.rawValue]).map {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM intake_status_history WHERE application_id = ? ORDER BY seq"), arguments: [id.rawValue]).map {
             let status: String = $0["status"]
             let names = IntakeStatus.names(status)
             return StatusEntryView(status: status, statusZh: names.zh, statusEn: names.en, source: $0["source"],

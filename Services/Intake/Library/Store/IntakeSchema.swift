@@ -147,5 +147,79 @@ enum IntakeSchema {
                 CREATE UNIQUE INDEX intake_round_one_open_per_kind_year ON intake_round (kind, year) WHERE cancelled_at IS NULL;
                 """)
         }
+        // Fewer B-trees changed per submission, so fewer pages appended to the WAL at each commit (BENCHMARKS.md,
+        // issue 20). The rows are rebuilt with their data (create, copy, drop, rename; GRDB checks every foreign key
+        // before the migration commits):
+        // - the application and its versions are stored in their key's order (`WITHOUT ROWID`): a rowid table with
+        //   a text primary key is two trees, the rows and the key's index (the idempotency keys were tried the same
+        //   way and cost more pages, not fewer: their keys are random and each row holds a whole response);
+        // - a version's form is kept in its row once the version is superseded; the current version's is NULL,
+        //   meaning the application's own (`ApplicationStore.versions`), so a submission writes the form once
+        //   to the application and not again to version 1 (existing rows keep their copies, which read the same);
+        // - the status history is numbered per application (`seq`), stored in (application, seq) order: one tree
+        //   instead of the rows, the application index and AUTOINCREMENT's `sqlite_sequence` row;
+        // - the studio index holds only applications that name a studio (Art 13, 14): a naming has none.
+        migrator.registerMigration("intake-v6-fewer-trees-per-submission") { db in
+            try db.execute(sql: """
+                CREATE TABLE intake_application_keyed (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    round_id TEXT NOT NULL REFERENCES intake_round(id),
+                    screening_body TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 0,
+                    credit_code TEXT,
+                    studio_name TEXT,
+                    studio_id TEXT,
+                    recommendation_order INTEGER,
+                    form_json TEXT NOT NULL,
+                    submitted_on TEXT,
+                    withdrawn_on TEXT,
+                    status_reasons_json TEXT NOT NULL DEFAULT '[]',
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO intake_application_keyed (id, kind, round_id, screening_body, status, version, credit_code, studio_name,
+                        studio_id, recommendation_order, form_json, submitted_on, withdrawn_on, status_reasons_json, created_at, updated_at)
+                    SELECT id, kind, round_id, screening_body, status, version, credit_code, studio_name,
+                        studio_id, recommendation_order, form_json, submitted_on, withdrawn_on, status_reasons_json, created_at, updated_at
+                    FROM intake_application;
+                DROP TABLE intake_application;
+                ALTER TABLE intake_application_keyed RENAME TO intake_application;
+                CREATE INDEX intake_application_round_body ON intake_application (round_id, screening_body, status);
+                CREATE INDEX intake_application_unit ON intake_application (round_id, credit_code, studio_name);
+                CREATE INDEX intake_application_studio ON intake_application (round_id, studio_id) WHERE studio_id IS NOT NULL;
+                CREATE INDEX intake_application_created ON intake_application (created_at, id);
+                CREATE INDEX intake_application_body_created ON intake_application (screening_body, created_at, id);
+
+                CREATE TABLE intake_application_version_keyed (
+                    application_id TEXT NOT NULL REFERENCES intake_application(id),
+                    version INTEGER NOT NULL,
+                    form_json TEXT,
+                    recorded_on TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    PRIMARY KEY (application_id, version)
+                ) WITHOUT ROWID;
+                INSERT INTO intake_application_version_keyed (application_id, version, form_json, recorded_on, recorded_at)
+                    SELECT application_id, version, form_json, recorded_on, recorded_at FROM intake_application_version;
+                DROP TABLE intake_application_version;
+                ALTER TABLE intake_application_version_keyed RENAME TO intake_application_version;
+
+                CREATE TABLE intake_status_history_keyed (
+                    application_id TEXT NOT NULL REFERENCES intake_application(id),
+                    seq INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    reasons_json TEXT NOT NULL DEFAULT '[]',
+                    source TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (application_id, seq)
+                ) WITHOUT ROWID;
+                INSERT INTO intake_status_history_keyed (application_id, seq, status, reasons_json, source, at)
+                    SELECT application_id, ROW_NUMBER() OVER (PARTITION BY application_id ORDER BY id), status, reasons_json, source, at
+                    FROM intake_status_history;
+                DROP TABLE intake_status_history;
+                ALTER TABLE intake_status_history_keyed RENAME TO intake_status_history;
+                """)
+        }
     }
 }
