@@ -26,7 +26,7 @@ extension ReviewDatabase {
             let status: ApplicationStatus
             switch input.outcome {
             case .pass:
-                let blocking = QualificationRules.blockingIssues(application, studio: try application.content.studioID.flatMap { try StudioReplica.find($0.rawValue, in: db) })
+                let blocking = QualificationRules.blockingIssues(application, studio: try application.content.studioID.flatMap { try StudioReplica.find($0, in: db) })
                 guard blocking.isEmpty else { throw Problem.validation(blocking) }
                 status = .qualificationPassed
             case .fail, .return:
