@@ -166,12 +166,15 @@ final class StudioApplicationTests: XCTestCase {
         // as unknown until its registration arrives, and is revoked from then on
         let result = try await fixture.service.receive(StudioRevoked(studioID: "late", reason: .plagiarismOrFraud, decidedOn: LocalDate("2026-09-01")!), from: "assessment")
         guard case .applied = result else { return XCTFail("expected the revocation applied, got \(result)") }
-        try await fixture.service.built.application.test(.router) { client in
+        let round = try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client, kind: .demonstration)
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("late")) { response in
                 XCTAssertEqual(try IntakeFixture.problem(response).codes, ["studio_unknown"])
             }
-            try await register(fixture, "late", namedOn: "2024-05-01")
+            return round
+        }
+        try await register(fixture, "late", namedOn: "2024-05-01")
+        try await fixture.service.built.application.test(.router) { client in
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("late")) { response in
                 let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"))
                 XCTAssertEqual(issue.article, Article(20).reference)

@@ -57,6 +57,11 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         Problem(.notFound, code: "not_found", field: what, zh: "未找到\(whatZh)：\(id)", en: "no \(what) with id \(id)")
     }
 
+    /// The same for a typed identifier (`RoundID`, `ExpertID` …).
+    public static func notFound(_ what: String, zh whatZh: String, id: some DomainIdentifier) -> Problem {
+        notFound(what, zh: whatZh, id: id.rawValue)
+    }
+
     public static func badRequest(field: String, zh: String, en: String) -> Problem {
         Problem(.badRequest, code: "bad_request", field: field, zh: zh, en: en)
     }

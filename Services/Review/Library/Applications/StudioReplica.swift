@@ -46,7 +46,7 @@ enum StudioReplica {
                     DomainIssue(code: "studio_revoked", field: "studioID", article: e.reason.article?.reference,
                                 messageZh: "工作室命名已于\(e.decidedOn)被撤销，申报终止", messageEn: "the studio's title was revoked on \(e.decidedOn); the application ends"),
                 ], outbox: environment.outbox, nowMillis: now, in: db)
-                try db.execute(sql: "DELETE FROM assignment WHERE application_id = ?", arguments: [application.id])
+                try db.execute(sql: "DELETE FROM assignment WHERE application_id = ?", arguments: [application.id.rawValue])
                 try PanelAccess.publish(applications: [application.id], outbox: environment.outbox, nowMillis: now, in: db)
             }
         }
