@@ -21,7 +21,7 @@ struct ReviewApplication: Sendable {
     var isWithdrawn: Bool { status == Self.withdrawn }
 
     var facts: ApplicationFacts {
-        ApplicationFacts(id: id.rawValue, unitName: content.applicantUnit.name, unitCreditCode: content.applicantUnit.creditCode,
+        ApplicationFacts(id: id, unitName: content.applicantUnit.name, unitCreditCode: content.applicantUnit.creditCode,
                          screeningBodyCode: content.screeningBodyCode, leaderName: content.leader.name,
                          memberNames: content.teamMemberNames ?? [])
     }

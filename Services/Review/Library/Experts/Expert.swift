@@ -52,7 +52,7 @@ public struct Expert: Codable, Sendable, Equatable {
     }
 
     var facts: ExpertFacts {
-        ExpertFacts(id: id.rawValue, unitName: unitName, unitCreditCode: unitCreditCode, screeningBodyCode: screeningBodyCode, relationships: relationships)
+        ExpertFacts(id: id, unitName: unitName, unitCreditCode: unitCreditCode, screeningBodyCode: screeningBodyCode, relationships: relationships)
     }
 
     func issues() -> [DomainIssue] {
