@@ -58,14 +58,14 @@ struct DecisionController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> NoticeView {
         try context.require(.department, .federation)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         guard let notice = try await database.notice(round: roundID) else { throw Problem.notFound("public notice", zh: "公示", id: roundID) }
         return notice
     }
 
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NoticeView> {
         let identity = try context.require(.department)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         let input = try await request.decodeJSON(NoticeInput.self, context: context)
         let view = try await database.publishNotice(round: roundID, input, by: identity.actor, at: environment.now(), today: today)
         return EditedResponse(status: .created, response: view)
@@ -79,7 +79,7 @@ struct DecisionController {
 
     @Sendable func object(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NoticeView> {
         let identity = try context.require(.department)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         let input = try await request.decodeJSON(ObjectionInput.self, context: context)
         let view = try await database.recordObjection(round: roundID, input, receivedOn: input.receivedOn ?? today, by: identity.actor, at: Millis.from(environment.now()))
         return EditedResponse(status: .created, response: view)
@@ -93,10 +93,10 @@ struct DecisionController {
 
     @Sendable func resolve(_ request: Request, context: AppRequestContext) async throws -> NoticeView {
         let identity = try context.require(.department)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         let objectionID = try context.parameters.require("objection", as: Int64.self)
         let input = try await request.decodeJSON(Resolution.self, context: context)
-        guard !input.resolution.trimmingCharacters(in: .whitespaces).isEmpty else { throw Problem.validation([.required("resolution", nameZh: "处理意见", nameEn: "The resolution")]) }
+        try Problem.requireText(input.resolution, field: "resolution", nameZh: "处理意见", nameEn: "The resolution")
         return try await database.resolveObjection(objectionID, round: roundID, input, by: identity.actor, at: Millis.from(environment.now()))
     }
 
@@ -122,7 +122,7 @@ struct DecisionController {
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> DecisionView {
         let identity = try context.require(.federation)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         let input = try await request.decodeJSONIfPresent(DecisionInput.self, context: context) ?? DecisionInput()
         let excluded = Set(input.excludeApplicationIds ?? [])
         try SelectionRule.checkExclusion(excluded, reason: input.reason)

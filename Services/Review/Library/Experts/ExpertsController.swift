@@ -35,7 +35,7 @@ struct ExpertsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Expert {
         let identity = try context.require(.department, .expert)
-        let id = ExpertID(try context.parameters.require("expert"))
+        let id = try context.expertID()
         if identity.role == .expert, identity.expertID != id { throw Problem.notFound("expert", zh: "专家", id: id) }
         guard let expert = try await database.expert(id) else { throw Problem.notFound("expert", zh: "专家", id: id) }
         return expert
@@ -52,7 +52,7 @@ struct ExpertsController {
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Expert {
         let identity = try context.require(.department)
-        let id = ExpertID(try context.parameters.require("expert"))
+        let id = try context.expertID()
         var input = try await request.decodeJSON(Expert.self, context: context)
         input.id = id
         let expert = input
@@ -72,7 +72,7 @@ struct ExpertsController {
 
     @Sendable func availability(_ request: Request, context: AppRequestContext) async throws -> Availability {
         let identity = try context.require(.department)
-        let roundID = RoundID(try context.parameters.require("round")), expertID = ExpertID(try context.parameters.require("expert"))
+        let roundID = try context.roundID(), expertID = try context.expertID()
         let input = try await request.decodeJSON(Availability.self, context: context)
         if let load = input.maxLoad, !(0...200).contains(load) {
             throw Problem.invalid("expert.max_load", field: "maxLoad", zh: "评审上限须在 0 至 200 件之间", en: "maxLoad must be between 0 and 200")
@@ -86,7 +86,7 @@ struct ExpertsController {
 
     @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> Listing<Conflict> {
         try context.require(.department)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         return Listing(items: try await database.conflicts(inRound: roundID))
     }
 
@@ -98,11 +98,9 @@ struct ExpertsController {
 
     @Sendable func addConflict(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Listing<Conflict>> {
         let identity = try context.require(.department)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         let input = try await request.decodeJSON(ManualConflict.self, context: context)
-        guard !input.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw Problem.validation([.required("reason", nameZh: "回避理由", nameEn: "The reason")])
-        }
+        try Problem.requireText(input.reason, field: "reason", nameZh: "回避理由", nameEn: "The reason")
         let conflicts = try await database.addConflict(round: roundID, expert: input.expertId, application: input.applicationId, reason: input.reason,
                                                        by: identity.actor, at: Millis.from(environment.now()))
         return EditedResponse(status: .created, response: Listing(items: conflicts))
@@ -128,7 +126,7 @@ extension ExpertsController {
     /// leaves the panel; their sheet, draft or submitted, goes with them, and the department reassigns.
     @Sendable func recuse(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Recusal> {
         let identity = try context.require(.expert)
-        let applicationID = ApplicationID(try context.parameters.require("application"))
+        let applicationID = try context.applicationID()
         let expertID = identity.expertID
         let input = try await request.decodeJSON(RecusalInput.self, context: context)
         let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -69,7 +69,7 @@ struct RankingController {
 
     @Sendable func ranking(_ request: Request, context: AppRequestContext) async throws -> RankingView {
         let identity = try context.require(.department, .federation)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         return try await database.ranking(round: roundID, readBy: identity.role)
     }
 }

@@ -39,7 +39,7 @@ struct RoundsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RoundView {
         try context.require(.department, .federation)
-        let id = RoundID(try context.parameters.require("round"))
+        let id = try context.roundID()
         let (round, count) = try await database.roundWithApplicationCount(id)
         let range = ReviewRound.quotaRange(round.kind)
         return RoundView(round: round, applications: count, quotaRange: [range.lowerBound, range.upperBound], businessDay: LocalDate(environment.now()))
@@ -61,7 +61,7 @@ struct RoundsController {
 
     @Sendable func configure(_ request: Request, context: AppRequestContext) async throws -> ReviewRound {
         let identity = try context.require(.department)
-        let id = RoundID(try context.parameters.require("round"))
+        let id = try context.roundID()
         let input = try await request.decodeJSON(Settings.self, context: context)
         return try await database.configure(round: id, input, by: identity.actor, at: environment.now())
     }
@@ -80,7 +80,7 @@ struct RoundsController {
 
     @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Listing<ApplicationSummary> {
         try context.require(.department, .federation)
-        let id = RoundID(try context.parameters.require("round"))
+        let id = try context.roundID()
         // A page at a time (by application id), filtered by status, county, studio name and unit name.
         let page = try PageRequest.parse(request, keyParts: 1)
         let filter = ReviewDatabase.ApplicationFilter(status: request.stringQuery("status"), screeningBody: request.stringQuery("screeningBody"), name: request.stringQuery("name"), unit: request.stringQuery("unit"))
@@ -104,7 +104,7 @@ struct RoundsController {
 
     @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Listing<AuditEntry> {
         try context.require(.department, .federation)
-        let id = RoundID(try context.parameters.require("round"))
+        let id = try context.roundID()
         let result = try await database.audit(round: id, application: request.stringQuery("applicationId").map(ApplicationID.init), action: request.stringQuery("action"),
                                               page: try PageRequest.parse(request, keyParts: 1))
         return Listing(items: result.items, nextCursor: result.nextCursor, total: result.total)

@@ -30,13 +30,13 @@ struct ScoringController {
 
     @Sendable func openScoring(_ request: Request, context: AppRequestContext) async throws -> ReviewRound {
         let identity = try context.require(.department)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         return try await database.openScoring(round: roundID, by: identity.actor, at: environment.now())
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> ReviewRound {
         let identity = try context.require(.department)
-        let roundID = RoundID(try context.parameters.require("round"))
+        let roundID = try context.roundID()
         return try await database.closeScoring(round: roundID, by: identity.actor, at: environment.now())
     }
 
@@ -64,7 +64,7 @@ struct ScoringController {
     /// The expert and the application of an expert's own route (the database answers 404 for anything not theirs).
     private func own(_ context: AppRequestContext) throws -> (expert: ExpertID, application: ApplicationID) {
         let identity = try context.require(.expert)
-        let id = ApplicationID(try context.parameters.require("application"))
+        let id = try context.applicationID()
         return (identity.expertID, id)
     }
 
@@ -94,7 +94,7 @@ struct ScoringController {
 
     @Sendable func all(_ request: Request, context: AppRequestContext) async throws -> Listing<ScoreSheet> {
         let identity = try context.require(.department, .federation, .expert)
-        let id = ApplicationID(try context.parameters.require("application"))
+        let id = try context.applicationID()
         return Listing(items: try await database.sheets(of: id, readBy: identity))
     }
 
@@ -109,7 +109,7 @@ struct ScoringController {
     /// as entered for them, to confirm or correct. Only an assigned expert's sheet, never over one they submitted.
     @Sendable func enterPaper(_ request: Request, context: AppRequestContext) async throws -> ScoreSheet {
         let identity = try context.require(.department)
-        let id = ApplicationID(try context.parameters.require("application")), expert = ExpertID(try context.parameters.require("expert"))
+        let id = try context.applicationID(), expert = try context.expertID()
         let input = try await request.decodeJSON(PaperSheetInput.self, context: context)
         let now = environment.now()
         return try await database.enterPaperSheet(application: id, expert: expert, input, by: identity.actor, today: LocalDate(now), at: now)
@@ -125,9 +125,9 @@ struct ScoringController {
 
     @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> ScoreSheet {
         let identity = try context.require(.department)
-        let id = ApplicationID(try context.parameters.require("application")), expert = ExpertID(try context.parameters.require("expert"))
+        let id = try context.applicationID(), expert = try context.expertID()
         let input = try await request.decodeJSON(Reopen.self, context: context)
-        guard !input.reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw Problem.validation([.required("reason", nameZh: "退回理由", nameEn: "The reason")]) }
+        try Problem.requireText(input.reason, field: "reason", nameZh: "退回理由", nameEn: "The reason")
         return try await database.reopenSheet(application: id, expert: expert, reason: input.reason, by: identity.actor, at: Millis.from(environment.now()))
     }
 }
