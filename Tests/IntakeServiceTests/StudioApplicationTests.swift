@@ -162,9 +162,24 @@ final class StudioApplicationTests: XCTestCase {
             form.applicantUnit?.creditCode = IntakeFixture.otherCreditCode
             _ = try await fixture.submitted(client, token: fixture.qujiang, round: round, form: form)
         }
-        // An event for a studio intake never heard of is rejected, not applied
-        let result = try await fixture.service.receive(StudioRevoked(studioID: "nobody", reason: .other, decidedOn: LocalDate("2026-09-01")!), from: "assessment")
-        guard case .rejected = result else { return XCTFail("expected a rejection, got \(result)") }
+        // An event for a studio intake has not heard of yet is applied (the shared replica's policy): the studio reads
+        // as unknown until its registration arrives, and is revoked from then on
+        let result = try await fixture.service.receive(StudioRevoked(studioID: "late", reason: .plagiarismOrFraud, decidedOn: LocalDate("2026-09-01")!), from: "assessment")
+        guard case .applied = result else { return XCTFail("expected the revocation applied, got \(result)") }
+        let round = try await fixture.service.built.application.test(.router) { client in
+            let round = try await fixture.openRound(client, kind: .demonstration)
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("late")) { response in
+                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["studio_unknown"])
+            }
+            return round
+        }
+        try await register(fixture, "late", namedOn: "2024-05-01")
+        try await fixture.service.built.application.test(.router) { client in
+            try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("late")) { response in
+                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"))
+                XCTAssertEqual(issue.article, Article(20).reference)
+            }
+        }
     }
 
     func testDemonstrationApplicationsFromNamedCityAndProvincialStudiosOncePerYear() async throws {

@@ -234,7 +234,7 @@ enum PlatformChecks {
         for outcome in decisions.values.flatMap({ $0 }) where intakeStatus[outcome.applicationId] != outcome.status {
             problems.append("application \(outcome.applicationId): intake \(intakeStatus[outcome.applicationId] ?? "-"), decision \(outcome.status)")
         }
-        let replica = try intake.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM intake_studio")) }
+        let replica = try intake.read { db in Set(try String.fetchAll(db, sql: "SELECT studio_id FROM intake_studio")) }
         if replica != Set(named.compactMap(\.studioId)) { problems.append("intake's studio replica (\(replica.count)) differs from the named studios (\(named.count))") }
         return problems
     }

@@ -275,7 +275,7 @@ final class PlatformScenarioTests: XCTestCase {
 
         // The replicas of the register at intake and review follow assessment: the named studios, the revoked ones revoked.
         let intakeReplica = try intake.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, status FROM intake_studio").map { ($0["id"] as String, $0["status"] as String) })
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT studio_id, status FROM intake_studio").map { ($0["studio_id"] as String, $0["status"] as String) })
         }
         let reviewReplica = try review.read { db in
             Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT studio_id, status FROM studio_replica").map { ($0["studio_id"] as String, $0["status"] as String) })

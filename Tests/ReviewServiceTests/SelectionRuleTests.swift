@@ -10,13 +10,13 @@ final class SelectionRuleTests: XCTestCase {
     static let endsOn = LocalDate("2026-11-10")!
     static let after = LocalDate("2026-11-11")!
 
-    static func application(_ id: String, _ status: ApplicationStatus, kind: ApplicationKind = .naming) -> ReviewApplication {
+    static func application(_ id: ApplicationID, _ status: ApplicationStatus, kind: ApplicationKind = .naming) -> ReviewApplication {
         ReviewApplication(id: id, roundID: "round", kind: kind, status: status.rawValue, version: 1,
-                          content: ReviewFixture.content(id, kind: kind), submittedOn: LocalDate("2026-09-01")!)
+                          content: ReviewFixture.content(id.rawValue, kind: kind), submittedOn: LocalDate("2026-09-01")!)
     }
 
-    static func rule(_ kind: ApplicationKind = .naming, listed: [String] = ["A1", "A2", "A3"], objections: [SelectionRule.Objection] = [],
-                     excluded: Set<String> = [], reason: String = "") -> SelectionRule {
+    static func rule(_ kind: ApplicationKind = .naming, listed: [ApplicationID] = ["A1", "A2", "A3"], objections: [SelectionRule.Objection] = [],
+                     excluded: Set<ApplicationID> = [], reason: String = "") -> SelectionRule {
         SelectionRule(kind: kind, listed: listed, noticeEndsOn: endsOn, objections: objections, excluded: excluded, exclusionReason: reason)
     }
 

@@ -19,6 +19,7 @@ public struct FundingModule: ServiceModule {
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
         FundingSchema.migrate(&migrator)
+        StudioReplica.migrate(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {

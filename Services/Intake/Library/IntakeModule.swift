@@ -21,6 +21,7 @@ public struct IntakeModule: ServiceModule {
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
         IntakeSchema.register(in: &migrator)
         ExpertPanel.migrate(&migrator)
+        StudioReplica.migrate(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {

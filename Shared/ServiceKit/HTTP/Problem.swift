@@ -57,6 +57,17 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         Problem(.notFound, code: "not_found", field: what, zh: "未找到\(whatZh)：\(id)", en: "no \(what) with id \(id)")
     }
 
+    /// The same for a typed identifier (`RoundID`, `ExpertID` …).
+    public static func notFound(_ what: String, zh whatZh: String, id: some DomainIdentifier) -> Problem {
+        notFound(what, zh: whatZh, id: id.rawValue)
+    }
+
+    /// A text field that must not be blank (spaces only count as blank): the 422 `required` naming it, in both languages.
+    public static func requireText(_ text: String, field: String, nameZh: String, nameEn: String) throws {
+        guard text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        throw Problem.validation([.required(field, nameZh: nameZh, nameEn: nameEn)])
+    }
+
     public static func badRequest(field: String, zh: String, en: String) -> Problem {
         Problem(.badRequest, code: "bad_request", field: field, zh: zh, en: en)
     }

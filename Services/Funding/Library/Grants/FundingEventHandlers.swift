@@ -9,15 +9,14 @@ import StudioDomain
 enum FundingEventHandlers {
     static func register(_ handlers: inout InboxHandlers, environment: ServiceEnvironment, settings: FundingSettings) {
         let now = environment.now
+        let replica = StudioReplica.replica
+        replica.register(&handlers, now: now)
 
-        handlers.on(StudioNamed.self) { db, envelope in
+        replica.handle(StudioNamed.self, in: &handlers, now: now) { db, envelope, instant in
             let event = envelope.data
-            let moment = Moment(now())
-            try StudioReplica.record(studioID: event.studioID.rawValue, studioName: event.studioName, unitName: event.unitName,
-                                     screeningBodyCode: event.screeningBodyCode, status: .active, at: moment.millis, in: db)
             try GrantIntake.apply(.init(kind: .naming, studioID: event.studioID, applicationID: event.applicationID, year: event.year,
                                         decidedOn: event.namedOn, eventID: envelope.id, source: envelope.source),
-                                  settings: settings, at: moment.millis, in: db)
+                                  settings: settings, at: Moment(instant).millis, in: db)
         }
 
         handlers.on(ProjectGrantAwarded.self) { db, envelope in
@@ -28,41 +27,23 @@ enum FundingEventHandlers {
                                   settings: settings, at: Moment(now()).millis, in: db)
         }
 
-        handlers.on(DemonstrationAccepted.self) { db, envelope in
+        replica.handle(DemonstrationAccepted.self, in: &handlers, now: now) { db, envelope, instant in
             let event = envelope.data
             try GrantIntake.apply(.init(kind: .demonstration, studioID: event.studioID, applicationID: event.applicationID, year: event.year,
                                         decidedOn: event.acceptedOn, eventID: envelope.id, source: envelope.source),
-                                  settings: settings, at: Moment(now()).millis, in: db)
+                                  settings: settings, at: Moment(instant).millis, in: db)
         }
 
-        handlers.on(StudioRegistered.self) { db, envelope in
+        replica.handle(StudioChanged.self, in: &handlers, now: now) { db, envelope, instant in
+            try StudioReplica.changePayee(envelope.data, at: Moment(instant).millis, in: db)
+        }
+
+        replica.handle(StudioRevoked.self, in: &handlers, now: now) { db, envelope, instant in
             let event = envelope.data
-            try StudioReplica.record(studioID: event.studioID.rawValue, studioName: event.studioName, unitName: event.unitName,
-                                     screeningBodyCode: event.screeningBodyCode, status: event.status, at: Moment(now()).millis, in: db)
-        }
-
-        handlers.on(StudioChanged.self) { db, envelope in
-            try StudioReplica.change(envelope.data, at: Moment(now()).millis, in: db)
-        }
-
-        // Expiry and a late pass that restores the studio change the replica's status; a revocation stays.
-        handlers.on(StudioExpired.self) { db, envelope in
-            try StudioReplica.setStatus(envelope.data.studioID.rawValue, to: .expired, at: Moment(now()).millis, in: db)
-        }
-
-        handlers.on(StudioRenewed.self) { db, envelope in
-            guard let restored = envelope.data.restoredStatus else { return }
-            try StudioReplica.setStatus(envelope.data.studioID.rawValue, to: restored, at: Moment(now()).millis, in: db)
-        }
-
-        handlers.on(StudioRevoked.self) { db, envelope in
-            let event = envelope.data
-            let moment = Moment(now())
-            try StudioReplica.markRevoked(event.studioID.rawValue, at: moment.millis, in: db)
             let article = event.reason.article.map { "（\($0.chinese)）" } ?? ""
             try GrantWorkflow.cancelUnpaid(studioID: event.studioID.rawValue,
                                            reason: "工作室被撤销命名：\(event.reason.nameZh)\(article) / studio revoked: \(event.reason.nameEn)",
-                                           by: Agent(event: envelope.id, source: envelope.source), at: moment, outbox: environment.outbox, in: db)
+                                           by: Agent(event: envelope.id, source: envelope.source), at: Moment(instant), outbox: environment.outbox, in: db)
         }
     }
 }

@@ -1,68 +1,45 @@
 import Foundation
 import GRDB
+import Messaging
 import StudioDomain
 
 /// Funding's copy of the studio register (kept by assessment, first known from review's naming): enough to
-/// name the payee (收款单位), group by screening body, and refuse money to a revoked studio.
+/// name the payee (收款单位), group by screening body, and refuse money to a revoked studio. The one replica
+/// (`StudioRegisterReplica`, its policy for an event that arrives before its studio there) in `funding_studio`;
+/// what funding does beyond it (the payee of Art 19) is `changePayee`.
 struct StudioReplica: Sendable {
+    static let replica = StudioRegisterReplica(table: "funding_studio")
+
     var studioID: String
     var studioName: String
     var unitName: String
     var screeningBodyCode: String
     var revoked: Bool
 
+    /// The studio as far as funding has heard of it (a row an event made before the naming arrived included).
     static func find(_ studioID: String, in db: Database) throws -> StudioReplica? {
-        try Row.fetchOne(db, sql: "SELECT * FROM funding_studio WHERE studio_id = ?", arguments: [studioID]).map { row in
-            StudioReplica(studioID: row["studio_id"], studioName: row["studio_name"], unitName: row["unit_name"],
-                          screeningBodyCode: row["screening_body_code"], revoked: (row["status"] as String) == "revoked")
+        try replica.find(StudioID(studioID), in: db).map { studio in
+            StudioReplica(studioID: studio.studioID.rawValue, studioName: studio.studioName ?? "", unitName: studio.unitName ?? "",
+                          screeningBodyCode: studio.screeningBodyCode ?? "", revoked: studio.isRevoked)
         }
     }
 
-    /// Upserts names and affiliation; a revocation already recorded is never undone by a later registration.
-    static func record(studioID: String, studioName: String, unitName: String, screeningBodyCode: String,
-                       status: StudioStatus, at millis: Int64, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO funding_studio (studio_id, studio_name, unit_name, screening_body_code, status, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (studio_id) DO UPDATE SET
-                studio_name = excluded.studio_name, unit_name = excluded.unit_name,
-                screening_body_code = excluded.screening_body_code,
-                status = CASE WHEN funding_studio.status = 'revoked' THEN 'revoked' ELSE excluded.status END,
-                updated_at = excluded.updated_at
-            """, arguments: [studioID, studioName, unitName, screeningBodyCode, status.rawValue, millis])
+    /// Migration: `funding_studio` in the shared replica's shape (a level, a naming day and a cycle, unknown for
+    /// the rows already there until an event tells them; empty names become unknown).
+    static func migrate(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("funding-v7-shared-studio-replica") { db in
+            try replica.rebuild(selecting: """
+                studio_id, NULL, studio_name, unit_name, screening_body_code, NULL, status, NULL, NULL, NULL, NULL, updated_at
+                """, in: db)
+        }
     }
 
     /// Art 19: a new unit name becomes the payee of every unpaid grant; a paid one keeps the name it was paid to.
-    static func change(_ event: StudioChanged, at millis: Int64, in db: Database) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO funding_studio (studio_id, updated_at) VALUES (?, ?)", arguments: [event.studioID.rawValue, millis])
-        if let unitName = event.unitName, !unitName.isEmpty {
-            try db.execute(sql: "UPDATE funding_studio SET unit_name = ?, updated_at = ? WHERE studio_id = ?",
-                           arguments: [unitName, millis, event.studioID.rawValue])
-            try db.execute(sql: """
-                UPDATE funding_grant SET payee_name = ?, updated_at = ?
-                WHERE studio_id = ? AND status IN ('held', 'scheduled', 'approved')
-                """, arguments: [unitName, millis, event.studioID.rawValue])
-        }
-        if let code = event.screeningBodyCode, !code.isEmpty {
-            try db.execute(sql: "UPDATE funding_studio SET screening_body_code = ?, updated_at = ? WHERE studio_id = ?",
-                           arguments: [code, millis, event.studioID.rawValue])
-        }
-    }
-
-    /// A status change other than a revocation, which no later event undoes.
-    static func setStatus(_ studioID: String, to status: StudioStatus, at millis: Int64, in db: Database) throws {
+    static func changePayee(_ event: StudioChanged, at millis: Int64, in db: Database) throws {
+        guard let unitName = event.unitName, !unitName.isEmpty else { return }
         try db.execute(sql: """
-            INSERT INTO funding_studio (studio_id, status, updated_at) VALUES (?, ?, ?)
-            ON CONFLICT (studio_id) DO UPDATE SET
-                status = CASE WHEN funding_studio.status = 'revoked' THEN 'revoked' ELSE excluded.status END,
-                updated_at = excluded.updated_at
-            """, arguments: [studioID, status.rawValue, millis])
-    }
-
-    static func markRevoked(_ studioID: String, at millis: Int64, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO funding_studio (studio_id, status, updated_at) VALUES (?, 'revoked', ?)
-            ON CONFLICT (studio_id) DO UPDATE SET status = 'revoked', updated_at = excluded.updated_at
-            """, arguments: [studioID, millis])
+            UPDATE funding_grant SET payee_name = ?, updated_at = ?
+            WHERE studio_id = ? AND status IN ('held', 'scheduled', 'approved')
+            """, arguments: [unitName, millis, event.studioID.rawValue])
     }
 }

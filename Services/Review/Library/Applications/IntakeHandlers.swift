@@ -11,7 +11,7 @@ enum IntakeHandlers {
     static func register(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
         handlers.on(RoundOpened.self) { db, envelope in
             let event = envelope.data
-            if let known = try RoundStore.find(event.roundID.rawValue, in: db) {
+            if let known = try RoundStore.find(event.roundID, in: db) {
                 guard known.kind == event.kind else {
                     throw EventRejected([DomainIssue(code: "round.kind_mismatch", field: "kind",
                                                      messageZh: "批次 \(known.id) 在评审服务中是\(known.kind.nameZh)批次，不是\(event.kind.nameZh)批次",
@@ -20,7 +20,7 @@ enum IntakeHandlers {
                 return  // already known through an application: its settings stay as the department left them
             }
             let now = environment.now()
-            let round = ReviewRound.defaults(id: event.roundID.rawValue, kind: event.kind, year: event.year, now: now)
+            let round = ReviewRound.defaults(id: event.roundID, kind: event.kind, year: event.year, now: now)
             try RoundStore.save(round, in: db)
             try Audit.record("round.opened", round: round.id, detail: ["opensOn": event.opensOn.description, "deadline": event.deadline.description],
                              actor: "intake", at: Millis.from(now), in: db)
@@ -30,7 +30,7 @@ enum IntakeHandlers {
         handlers.on(RoundChanged.self) { db, envelope in
             let event = envelope.data
             try db.execute(sql: "UPDATE review_round SET intake_deadline = ? WHERE id = ?", arguments: [event.deadline.description, event.roundID.rawValue])
-            try Audit.record("round.changed", round: event.roundID.rawValue,
+            try Audit.record("round.changed", round: event.roundID,
                              detail: RoundChangeDetail(change: event.change, previousDeadline: event.previousDeadline.description,
                                                        deadline: event.deadline.description, quotaPerBody: event.quotaPerBody,
                                                        quotas: event.quotas, reason: event.reason),
@@ -42,7 +42,7 @@ enum IntakeHandlers {
             let event = envelope.data
             try db.execute(sql: "UPDATE review_round SET cancelled_on = ?, cancel_reason = ? WHERE id = ?",
                            arguments: [event.cancelledOn.description, event.reason, event.roundID.rawValue])
-            try Audit.record("round.cancelled", round: event.roundID.rawValue,
+            try Audit.record("round.cancelled", round: event.roundID,
                              detail: ["cancelledOn": event.cancelledOn.description, "reason": event.reason],
                              actor: "intake", at: Millis.from(environment.now()), in: db)
         }
@@ -51,11 +51,11 @@ enum IntakeHandlers {
             let event = envelope.data
             let now = Millis.from(environment.now())
             let round = try roundFor(event.application, now: environment.now(), in: db)
-            guard try ApplicationStore.find(event.application.applicationID.rawValue, in: db) == nil else { return }
+            guard try ApplicationStore.find(event.application.applicationID, in: db) == nil else { return }
             try db.execute(sql: """
                 INSERT INTO review_application (id, round_id, kind, status, version, content, submitted_on, received_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [event.application.applicationID.rawValue, round.id, event.application.kind.rawValue,
+                """, arguments: [event.application.applicationID.rawValue, round.id.rawValue, event.application.kind.rawValue,
                                  ApplicationStatus.submitted.rawValue, event.applicationVersion, try JSONText.encode(event.application),
                                  event.submittedOn.description, now, now])
         }
@@ -63,11 +63,11 @@ enum IntakeHandlers {
         handlers.on(ApplicationAmended.self) { db, envelope in
             let event = envelope.data
             let now = Millis.from(environment.now())
-            guard let existing = try ApplicationStore.find(event.application.applicationID.rawValue, in: db) else {
+            guard let existing = try ApplicationStore.find(event.application.applicationID, in: db) else {
                 throw EventRejected([DomainIssue(code: "application.unknown", field: "application.applicationID",
                                                  messageZh: "评审服务未收到该申报的提交事件", messageEn: "review has not received this application's submission")])
             }
-            guard event.application.roundID.rawValue == existing.roundID, event.application.kind == existing.kind else {
+            guard event.application.roundID == existing.roundID, event.application.kind == existing.kind else {
                 throw EventRejected([DomainIssue(code: "application.round_changed", field: "application.roundID",
                                                  messageZh: "补正不能更改申报批次或类型", messageEn: "an amendment cannot move the application to another round or kind")])
             }
@@ -78,9 +78,9 @@ enum IntakeHandlers {
                                                  messageEn: "the application is in expert review or finished (\(status?.nameEn ?? existing.status)); it cannot be amended")])
             }
             try db.execute(sql: "UPDATE review_application SET content = ?, version = ?, updated_at = ? WHERE id = ?",
-                           arguments: [try JSONText.encode(event.application), event.applicationVersion, now, existing.id])
+                           arguments: [try JSONText.encode(event.application), event.applicationVersion, now, existing.id.rawValue])
             // The amended content needs a fresh qualification review; assignments made on the old content go.
-            try db.execute(sql: "DELETE FROM assignment WHERE application_id = ?", arguments: [existing.id])
+            try db.execute(sql: "DELETE FROM assignment WHERE application_id = ?", arguments: [existing.id.rawValue])
             try PanelAccess.publish(applications: [existing.id], outbox: environment.outbox, nowMillis: now, in: db)
             if status != .submitted {
                 try ApplicationStore.setStatus(existing, to: .submitted, outbox: environment.outbox, nowMillis: now, in: db)
@@ -90,12 +90,12 @@ enum IntakeHandlers {
         handlers.on(ApplicationWithdrawn.self) { db, envelope in
             let event = envelope.data
             let now = Millis.from(environment.now())
-            guard let existing = try ApplicationStore.find(event.applicationID.rawValue, in: db) else { return }
+            guard let existing = try ApplicationStore.find(event.applicationID, in: db) else { return }
             if let status = existing.applicationStatus, status.isFinal { return }
             try db.execute(sql: "UPDATE review_application SET status = ?, updated_at = ? WHERE id = ?",
-                           arguments: [ReviewApplication.withdrawn, now, existing.id])
-            try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND status = 'draft'", arguments: [existing.id])
-            try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND NOT EXISTS (SELECT 1 FROM score_sheet s WHERE s.application_id = assignment.application_id AND s.expert_id = assignment.expert_id)", arguments: [existing.id])
+                           arguments: [ReviewApplication.withdrawn, now, existing.id.rawValue])
+            try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND status = 'draft'", arguments: [existing.id.rawValue])
+            try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND NOT EXISTS (SELECT 1 FROM score_sheet s WHERE s.application_id = assignment.application_id AND s.expert_id = assignment.expert_id)", arguments: [existing.id.rawValue])
             try PanelAccess.publish(applications: [existing.id], outbox: environment.outbox, nowMillis: now, in: db)
             try Audit.record("application.withdrawn", round: existing.roundID, application: existing.id,
                              detail: ["reason": event.reason ?? ""], actor: "intake", at: now, in: db)
@@ -103,7 +103,7 @@ enum IntakeHandlers {
     }
 
     static func roundFor(_ content: ApplicationContent, now: Date, in db: Database) throws -> ReviewRound {
-        if let round = try RoundStore.find(content.roundID.rawValue, in: db) {
+        if let round = try RoundStore.find(content.roundID, in: db) {
             guard round.kind == content.kind else {
                 throw EventRejected([DomainIssue(code: "round.kind_mismatch", field: "application.kind",
                                                  messageZh: "批次 \(round.id) 是\(round.kind.nameZh)批次，不能受理\(content.kind.nameZh)",
@@ -115,7 +115,7 @@ enum IntakeHandlers {
             }
             return round
         }
-        let round = ReviewRound.defaults(id: content.roundID.rawValue, kind: content.kind, year: content.year, now: now)
+        let round = ReviewRound.defaults(id: content.roundID, kind: content.kind, year: content.year, now: now)
         try RoundStore.save(round, in: db)
         return round
     }

@@ -8,8 +8,8 @@ import StudioDomain
 struct ReviewApplication: Sendable {
     static let withdrawn = "withdrawn"
 
-    var id: String
-    var roundID: String
+    var id: ApplicationID
+    var roundID: RoundID
     var kind: ApplicationKind
     /// An `ApplicationStatus` raw value, or `withdrawn`.
     var status: String
@@ -29,31 +29,31 @@ struct ReviewApplication: Sendable {
 
 enum ApplicationStore {
     static func decode(_ row: Row) throws -> ReviewApplication {
-        ReviewApplication(id: row["id"], roundID: row["round_id"], kind: ApplicationKind(rawValue: row["kind"]) ?? .naming,
+        ReviewApplication(id: ApplicationID(row["id"] as String), roundID: RoundID(row["round_id"] as String), kind: ApplicationKind(rawValue: row["kind"]) ?? .naming,
                           status: row["status"], version: row["version"],
                           content: try JSONText.decode(ApplicationContent.self, row["content"]),
                           submittedOn: LocalDate(row["submitted_on"] as String) ?? LocalDate(year: 2000, month: 1, day: 1)!)
     }
 
-    static func find(_ id: String, in db: Database) throws -> ReviewApplication? {
-        try Row.fetchOne(db, sql: "SELECT * FROM review_application WHERE id = ?", arguments: [id]).map(decode)
+    static func find(_ id: ApplicationID, in db: Database) throws -> ReviewApplication? {
+        try Row.fetchOne(db, sql: "SELECT * FROM review_application WHERE id = ?", arguments: [id.rawValue]).map(decode)
     }
 
-    static func require(_ id: String, in db: Database) throws -> ReviewApplication {
+    static func require(_ id: ApplicationID, in db: Database) throws -> ReviewApplication {
         guard let application = try find(id, in: db) else { throw Problem.notFound("application", zh: "申报", id: id) }
         return application
     }
 
-    static func inRound(_ roundID: String, in db: Database) throws -> [ReviewApplication] {
-        try Row.fetchAll(db, sql: "SELECT * FROM review_application WHERE round_id = ? ORDER BY id", arguments: [roundID]).map(decode)
+    static func inRound(_ roundID: RoundID, in db: Database) throws -> [ReviewApplication] {
+        try Row.fetchAll(db, sql: "SELECT * FROM review_application WHERE round_id = ? ORDER BY id", arguments: [roundID.rawValue]).map(decode)
     }
 
     /// Moves an application on and tells intake (`application.status_changed`), in the caller's transaction.
     static func setStatus(_ application: ReviewApplication, to status: ApplicationStatus, reasons: [DomainIssue] = [],
                           outbox: Outbox, nowMillis: Int64, in db: Database) throws {
         try db.execute(sql: "UPDATE review_application SET status = ?, updated_at = ? WHERE id = ?",
-                       arguments: [status.rawValue, nowMillis, application.id])
-        try outbox.append(ApplicationStatusChanged(applicationID: ApplicationID(application.id), kind: application.kind,
+                       arguments: [status.rawValue, nowMillis, application.id.rawValue])
+        try outbox.append(ApplicationStatusChanged(applicationID: application.id, kind: application.kind,
                                                    status: status, reasons: reasons), in: db)
     }
 }

@@ -19,19 +19,19 @@ struct AssignmentController {
     }
 
     struct AssignedExpert: Codable, Sendable {
-        var expertId: String
+        var expertId: ExpertID
         var source: String
         /// Speciality mismatch: 0 exact field, 1 same industry, 3 other.
         var cost: Int
     }
 
     struct AssignmentRow: Codable, Sendable {
-        var applicationId: String
+        var applicationId: ApplicationID
         var experts: [AssignedExpert]
     }
 
     struct AssignmentView: ResponseEncodable, Sendable {
-        var roundId: String
+        var roundId: RoundID
         var expertsPerApplication: Int
         var totalCost: Int
         var assignments: [AssignmentRow]
@@ -43,7 +43,7 @@ struct AssignmentController {
 
     @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> AssignmentView {
         let identity = try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         return try await database.runAssignment(round: roundID, by: identity.actor, at: Millis.from(environment.now()))
     }
 
@@ -65,25 +65,25 @@ struct AssignmentController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> AssignmentView {
         try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         return try await database.assignment(round: roundID)
     }
 
     struct Change: Decodable {
-        var applicationId: String
-        var removeExpertId: String?
-        var addExpertId: String?
+        var applicationId: ApplicationID
+        var removeExpertId: ExpertID?
+        var addExpertId: ExpertID?
         var reason: String
     }
 
     @Sendable func change(_ request: Request, context: AppRequestContext) async throws -> AssignmentView {
         let identity = try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         let input = try await request.decodeJSON(Change.self, context: context)
         guard input.removeExpertId != nil || input.addExpertId != nil else {
             throw Problem.invalid("assignment.change_empty", field: "addExpertId", zh: "请指明要增加或撤下的专家", en: "name an expert to add or to remove")
         }
-        guard !input.reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw Problem.validation([.required("reason", nameZh: "调整理由", nameEn: "The reason")]) }
+        try Problem.requireText(input.reason, field: "reason", nameZh: "调整理由", nameEn: "The reason")
         return try await database.changeAssignment(round: roundID, input, by: identity.actor, at: Millis.from(environment.now()))
     }
 }

@@ -1,13 +1,14 @@
 import GRDB
+import StudioDomain
 
 /// An expert's assignment to an application (one row of `assignment`): by the solver or by hand, with the
 /// speciality mismatch it costs.
 struct AssignmentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "assignment"
 
-    var applicationId: String
-    var expertId: String
-    var roundId: String
+    var applicationId: ApplicationID
+    var expertId: ExpertID
+    var roundId: RoundID
     /// `solver` or `manual`.
     var source: String
     var cost: Int
@@ -28,41 +29,41 @@ struct AssignmentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 
 /// The assignment table's reads and writes, in the caller's transaction.
 enum AssignmentStore {
-    static func inRound(_ round: String, in db: Database) throws -> [AssignmentRecord] {
-        try AssignmentRecord.filter(AssignmentRecord.Columns.roundId == round)
+    static func inRound(_ round: RoundID, in db: Database) throws -> [AssignmentRecord] {
+        try AssignmentRecord.filter(AssignmentRecord.Columns.roundId == round.rawValue)
             .order(AssignmentRecord.Columns.applicationId, AssignmentRecord.Columns.expertId).fetchAll(db)
     }
 
-    static func exists(application: String, expert: String, in db: Database) throws -> Bool {
-        try AssignmentRecord.filter(AssignmentRecord.Columns.applicationId == application && AssignmentRecord.Columns.expertId == expert).isEmpty(db) == false
+    static func exists(application: ApplicationID, expert: ExpertID, in db: Database) throws -> Bool {
+        try AssignmentRecord.filter(AssignmentRecord.Columns.applicationId == application.rawValue && AssignmentRecord.Columns.expertId == expert.rawValue).isEmpty(db) == false
     }
 
     /// How many applications of the round the expert has.
-    static func load(of expert: String, round: String, in db: Database) throws -> Int {
-        try AssignmentRecord.filter(AssignmentRecord.Columns.roundId == round && AssignmentRecord.Columns.expertId == expert).fetchCount(db)
+    static func load(of expert: ExpertID, round: RoundID, in db: Database) throws -> Int {
+        try AssignmentRecord.filter(AssignmentRecord.Columns.roundId == round.rawValue && AssignmentRecord.Columns.expertId == expert.rawValue).fetchCount(db)
     }
 
     /// The experts of an application's panel, by id.
-    static func experts(of application: String, in db: Database) throws -> [String] {
+    static func experts(of application: ApplicationID, in db: Database) throws -> [ExpertID] {
         try String.fetchAll(db, AssignmentRecord.select(AssignmentRecord.Columns.expertId)
-            .filter(AssignmentRecord.Columns.applicationId == application).order(AssignmentRecord.Columns.expertId))
+            .filter(AssignmentRecord.Columns.applicationId == application.rawValue).order(AssignmentRecord.Columns.expertId)).map(ExpertID.init)
     }
 
-    static func insert(application: String, expert: String, round: String, source: String, cost: Int, by actor: String, at millis: Int64, in db: Database) throws {
+    static func insert(application: ApplicationID, expert: ExpertID, round: RoundID, source: String, cost: Int, by actor: String, at millis: Int64, in db: Database) throws {
         try AssignmentRecord(applicationId: application, expertId: expert, roundId: round, source: source, cost: cost, createdBy: actor, createdAt: millis).insert(db)
     }
 
     /// A new run replaces the round's assignments and the sheets scored on them.
-    static func clear(round: String, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM assignment WHERE round_id = ?", arguments: [round])
-        try db.execute(sql: "DELETE FROM score_sheet WHERE round_id = ?", arguments: [round])
+    static func clear(round: RoundID, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM assignment WHERE round_id = ?", arguments: [round.rawValue])
+        try db.execute(sql: "DELETE FROM score_sheet WHERE round_id = ?", arguments: [round.rawValue])
     }
 
     /// Removes an expert from a panel with their sheet; false when they were not on it.
-    static func remove(application: String, expert: String, in db: Database) throws -> Bool {
-        try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [application, expert])
+    static func remove(application: ApplicationID, expert: ExpertID, in db: Database) throws -> Bool {
+        try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [application.rawValue, expert.rawValue])
         guard db.changesCount > 0 else { return false }
-        try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application, expert])
+        try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.rawValue, expert.rawValue])
         return true
     }
 }

@@ -3,12 +3,12 @@ import StudioDomain
 
 /// An application in review with fewer experts than its round asks for.
 struct PanelShortfall: Codable, Sendable, Equatable {
-    var applicationId: String
+    var applicationId: ApplicationID
     var experts: Int
     var needed: Int
 
-    static func panelSize(of application: String, in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM assignment WHERE application_id = ?", arguments: [application]) ?? 0
+    static func panelSize(of application: ApplicationID, in db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM assignment WHERE application_id = ?", arguments: [application.rawValue]) ?? 0
     }
 
     /// Once applications are assigned (the solver ran, or scoring started), every one passed or under review whose
@@ -19,9 +19,9 @@ struct PanelShortfall: Codable, Sendable, Equatable {
             WHERE r.round_id = ? AND r.status IN ('qualificationPassed', 'underExpertReview')
               AND EXISTS (SELECT 1 FROM assignment WHERE round_id = ?)
             ORDER BY r.id
-            """, arguments: [round.id, round.id]).compactMap { row in
+            """, arguments: [round.id.rawValue, round.id.rawValue]).compactMap { row in
             let experts: Int = row["experts"]
-            return experts < round.expertsPerApplication ? PanelShortfall(applicationId: row["id"], experts: experts, needed: round.expertsPerApplication) : nil
+            return experts < round.expertsPerApplication ? PanelShortfall(applicationId: ApplicationID(row["id"] as String), experts: experts, needed: round.expertsPerApplication) : nil
         }
     }
 

@@ -8,7 +8,7 @@ import StudioDomain
 extension ReviewDatabase {
     /// Runs the optimal assignment over the round's applications that passed qualification, replacing any earlier run
     /// (and the sheets of it); refused with the solver's certificate when no assignment satisfies the round's rules.
-    func runAssignment(round roundID: String, by actor: String, at now: Int64) async throws -> AssignmentController.AssignmentView {
+    func runAssignment(round roundID: RoundID, by actor: String, at now: Int64) async throws -> AssignmentController.AssignmentView {
         try await write { db in
             let round = try RoundStore.require(roundID, in: db)
             guard round.status == .open else {
@@ -33,7 +33,7 @@ extension ReviewDatabase {
             switch AssignmentSolver.solve(problem) {
             case .infeasible(let shortfall):
                 throw Problem(.unprocessableContent, titleZh: "无法完成专家分配", titleEn: "no assignment satisfies the round's rules",
-                              issues: AssignmentController.explain(shortfall, applications: applications.map(\.id), experts: experts.map(\.id), k: round.expertsPerApplication))
+                              issues: AssignmentController.explain(shortfall, applications: applications.map(\.id.rawValue), experts: experts.map(\.id.rawValue), k: round.expertsPerApplication))
             case .minimumLoadUnmet(let unmet):
                 throw Problem(.unprocessableContent, titleZh: "无法满足专家最低评审量", titleEn: "the experts' minimum loads cannot all be met", issues: unmet.map {
                     DomainIssue(code: "assignment.minimum_load_unmet", field: "experts.\(experts[$0.expert].id).minLoad",
@@ -57,12 +57,12 @@ extension ReviewDatabase {
         }
     }
 
-    func assignment(round roundID: String) async throws -> AssignmentController.AssignmentView {
+    func assignment(round roundID: RoundID) async throws -> AssignmentController.AssignmentView {
         try await read { db in try Self.assignmentView(try RoundStore.require(roundID, in: db), in: db) }
     }
 
     /// Adds and/or removes one expert of one application by hand, never below the round's panel size.
-    func changeAssignment(round roundID: String, _ input: AssignmentController.Change, by actor: String, at now: Int64) async throws -> AssignmentController.AssignmentView {
+    func changeAssignment(round roundID: RoundID, _ input: AssignmentController.Change, by actor: String, at now: Int64) async throws -> AssignmentController.AssignmentView {
         try await write { db in
             let round = try RoundStore.require(roundID, in: db)
             guard round.status == .open || round.status == .scoring else {
@@ -108,19 +108,19 @@ extension ReviewDatabase {
             }
             try PanelAccess.publish(applications: [application.id], outbox: outbox, nowMillis: now, in: db)
             try Audit.record("assignment.changed", round: roundID, application: application.id,
-                             detail: ["removed": input.removeExpertId ?? "", "added": input.addExpertId ?? "", "reason": input.reason], actor: actor, at: now, in: db)
+                             detail: ["removed": input.removeExpertId?.rawValue ?? "", "added": input.addExpertId?.rawValue ?? "", "reason": input.reason], actor: actor, at: now, in: db)
             return try Self.assignmentView(round, in: db)
         }
     }
 
     static func assignmentView(_ round: ReviewRound, in db: Database) throws -> AssignmentController.AssignmentView {
         let rows = try AssignmentStore.inRound(round.id, in: db)
-        var byApplication: [String: [AssignmentController.AssignedExpert]] = [:]
+        var byApplication: [ApplicationID: [AssignmentController.AssignedExpert]] = [:]
         var loads: [String: Int] = [:]
         var total = 0
         for row in rows {
             byApplication[row.applicationId, default: []].append(AssignmentController.AssignedExpert(expertId: row.expertId, source: row.source, cost: row.cost))
-            loads[row.expertId, default: 0] += 1
+            loads[row.expertId.rawValue, default: 0] += 1
             total += row.cost
         }
         return AssignmentController.AssignmentView(roundId: round.id, expertsPerApplication: round.expertsPerApplication, totalCost: total,

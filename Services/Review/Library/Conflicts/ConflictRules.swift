@@ -43,14 +43,14 @@ public struct DeclaredRelationship: Codable, Hashable, Sendable {
 
 /// What conflict rules look at on the expert's side.
 public struct ExpertFacts: Sendable, Hashable {
-    public var id: String
+    public var id: ExpertID
     public var unitName: String
     public var unitCreditCode: String?
     /// The screening body of the expert's area (初审单位代码), if any.
     public var screeningBodyCode: String?
     public var relationships: [DeclaredRelationship]
 
-    public init(id: String, unitName: String, unitCreditCode: String?, screeningBodyCode: String?, relationships: [DeclaredRelationship]) {
+    public init(id: ExpertID, unitName: String, unitCreditCode: String?, screeningBodyCode: String?, relationships: [DeclaredRelationship]) {
         self.id = id
         self.unitName = unitName
         self.unitCreditCode = unitCreditCode
@@ -61,7 +61,7 @@ public struct ExpertFacts: Sendable, Hashable {
 
 /// What conflict rules look at on the application's side.
 public struct ApplicationFacts: Sendable, Hashable {
-    public var id: String
+    public var id: ApplicationID
     public var unitName: String
     public var unitCreditCode: String
     public var screeningBodyCode: String
@@ -69,7 +69,7 @@ public struct ApplicationFacts: Sendable, Hashable {
     /// The team members besides the leader (names only).
     public var memberNames: [String]
 
-    public init(id: String, unitName: String, unitCreditCode: String, screeningBodyCode: String, leaderName: String, memberNames: [String] = []) {
+    public init(id: ApplicationID, unitName: String, unitCreditCode: String, screeningBodyCode: String, leaderName: String, memberNames: [String] = []) {
         self.id = id
         self.unitName = unitName
         self.unitCreditCode = unitCreditCode
@@ -83,8 +83,8 @@ public struct ApplicationFacts: Sendable, Hashable {
 public struct Conflict: Codable, Hashable, Sendable {
     /// `same_unit`, `declared_relationship`, `same_screening_body`, `manual` (the department) or `declared_by_expert` (a recusal).
     public var rule: String
-    public var expertID: String
-    public var applicationID: String
+    public var expertID: ExpertID
+    public var applicationID: ApplicationID
     public var factZh: String
     public var factEn: String
 

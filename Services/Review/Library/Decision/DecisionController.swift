@@ -24,14 +24,14 @@ struct DecisionController {
 
     struct NoticeInput: Decodable {
         /// The proposed list, best first; omitted = the ranking's proposal. Any subset of it (Art 9: quality decides).
-        var applicationIds: [String]?
+        var applicationIds: [ApplicationID]?
         var startsOn: LocalDate?
         var note: String?
     }
 
     struct ObjectionView: Codable, Sendable {
         var id: Int64
-        var applicationId: String
+        var applicationId: ApplicationID
         var text: String
         var receivedOn: LocalDate
         var recordedBy: String
@@ -46,8 +46,8 @@ struct DecisionController {
     }
 
     struct NoticeView: ResponseEncodable, Sendable {
-        var roundId: String
-        var applicationIds: [String]
+        var roundId: RoundID
+        var applicationIds: [ApplicationID]
         var startsOn: LocalDate
         var endsOn: LocalDate
         var workingDays: Int
@@ -58,28 +58,28 @@ struct DecisionController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> NoticeView {
         try context.require(.department, .federation)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         guard let notice = try await database.notice(round: roundID) else { throw Problem.notFound("public notice", zh: "公示", id: roundID) }
         return notice
     }
 
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NoticeView> {
         let identity = try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         let input = try await request.decodeJSON(NoticeInput.self, context: context)
         let view = try await database.publishNotice(round: roundID, input, by: identity.actor, at: environment.now(), today: today)
         return EditedResponse(status: .created, response: view)
     }
 
     struct ObjectionInput: Decodable {
-        var applicationId: String
+        var applicationId: ApplicationID
         var text: String
         var receivedOn: LocalDate?
     }
 
     @Sendable func object(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NoticeView> {
         let identity = try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         let input = try await request.decodeJSON(ObjectionInput.self, context: context)
         let view = try await database.recordObjection(round: roundID, input, receivedOn: input.receivedOn ?? today, by: identity.actor, at: Millis.from(environment.now()))
         return EditedResponse(status: .created, response: view)
@@ -93,21 +93,21 @@ struct DecisionController {
 
     @Sendable func resolve(_ request: Request, context: AppRequestContext) async throws -> NoticeView {
         let identity = try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         let objectionID = try context.parameters.require("objection", as: Int64.self)
         let input = try await request.decodeJSON(Resolution.self, context: context)
-        guard !input.resolution.trimmingCharacters(in: .whitespaces).isEmpty else { throw Problem.validation([.required("resolution", nameZh: "处理意见", nameEn: "The resolution")]) }
+        try Problem.requireText(input.resolution, field: "resolution", nameZh: "处理意见", nameEn: "The resolution")
         return try await database.resolveObjection(objectionID, round: roundID, input, by: identity.actor, at: Millis.from(environment.now()))
     }
 
     struct Outcome: Codable, Sendable {
-        var applicationId: String
+        var applicationId: ApplicationID
         var status: ApplicationStatus
-        var studioId: String?
+        var studioId: StudioID?
     }
 
     struct DecisionView: ResponseEncodable, Sendable {
-        var roundId: String
+        var roundId: RoundID
         var decidedOn: LocalDate
         var decidedBy: String
         var outcomes: [Outcome]
@@ -116,13 +116,13 @@ struct DecisionController {
     /// 市总工会 may approve the list without entries that drew an objection during the 公示, even one the department
     /// found unfounded: it decides the naming (Art 11). The reason is recorded and told to the applicant.
     struct DecisionInput: Decodable {
-        var excludeApplicationIds: [String]?
+        var excludeApplicationIds: [ApplicationID]?
         var reason: String?
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> DecisionView {
         let identity = try context.require(.federation)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         let input = try await request.decodeJSONIfPresent(DecisionInput.self, context: context) ?? DecisionInput()
         let excluded = Set(input.excludeApplicationIds ?? [])
         try SelectionRule.checkExclusion(excluded, reason: input.reason)

@@ -32,7 +32,7 @@ struct PublicNoticeController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> PublicProposedList {
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         let today = self.today, referenceData = self.referenceData
         guard let view = try await database.publicNotice(round: roundID, today: today, referenceData: referenceData) else {
             throw Problem.notFound("public notice", zh: "公示", id: roundID)
@@ -58,7 +58,7 @@ struct PublicNoticeController {
     }
 
     @Sendable func object(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<PublicObjectionReceipt> {
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         let input = try await request.decodeJSON(PublicObjectionInput.self, context: context)
         let moment = environment.moment()
         let receipt = try await database.lodgeObjection(round: roundID, input, fieldIssues: Self.issues(input), receivedOn: moment.today, at: moment.millis)

@@ -6,24 +6,24 @@ import StudioDomain
 
 /// The public notice (公示), its objections (异议), the federation's decision and the holiday calendars it counts with.
 extension ReviewDatabase {
-    static func notice(_ roundID: String, in db: Database) throws -> DecisionController.NoticeView? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM public_notice WHERE round_id = ?", arguments: [roundID]) else { return nil }
-        let objections = try Row.fetchAll(db, sql: "SELECT * FROM objection WHERE round_id = ? ORDER BY id", arguments: [roundID]).map {
-            DecisionController.ObjectionView(id: $0["id"], applicationId: $0["application_id"], text: $0["text"], receivedOn: LocalDate($0["received_on"] as String)!,
+    static func notice(_ roundID: RoundID, in db: Database) throws -> DecisionController.NoticeView? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM public_notice WHERE round_id = ?", arguments: [roundID.rawValue]) else { return nil }
+        let objections = try Row.fetchAll(db, sql: "SELECT * FROM objection WHERE round_id = ? ORDER BY id", arguments: [roundID.rawValue]).map {
+            DecisionController.ObjectionView(id: $0["id"], applicationId: ApplicationID($0["application_id"] as String), text: $0["text"], receivedOn: LocalDate($0["received_on"] as String)!,
                           recordedBy: $0["recorded_by"], upheld: $0["upheld"], resolution: $0["resolution"], resolvedBy: $0["resolved_by"],
                           source: $0["source"], objectorName: $0["objector_name"], objectorContact: $0["objector_contact"])
         }
-        return DecisionController.NoticeView(roundId: roundID, applicationIds: try JSONText.decode([String].self, row["application_ids"]),
+        return DecisionController.NoticeView(roundId: roundID, applicationIds: try JSONText.decode([ApplicationID].self, row["application_ids"]),
                           startsOn: LocalDate(row["starts_on"] as String)!, endsOn: LocalDate(row["ends_on"] as String)!,
                           workingDays: row["working_days"], note: row["note"], publishedBy: row["published_by"], objections: objections)
     }
 
-    func notice(round roundID: String) async throws -> DecisionController.NoticeView? {
+    func notice(round roundID: RoundID) async throws -> DecisionController.NoticeView? {
         try await read { db in try Self.notice(roundID, in: db) }
     }
 
     /// Publishes the proposed list (a subset of the ranking's proposal) for the round's working days of notice.
-    func publishNotice(round roundID: String, _ input: DecisionController.NoticeInput, by actor: String, at now: Date, today: LocalDate) async throws -> DecisionController.NoticeView {
+    func publishNotice(round roundID: RoundID, _ input: DecisionController.NoticeInput, by actor: String, at now: Date, today: LocalDate) async throws -> DecisionController.NoticeView {
         let start = input.startsOn ?? today
         let outbox = self.outbox
         return try await write { db in
@@ -31,7 +31,7 @@ extension ReviewDatabase {
             guard round.status == .closed else {
                 throw Problem.conflict("round.not_closed", zh: "须在评分结束后、决定之前公示", en: "a notice is published after scoring closes and before the decision")
             }
-            let proposed = try RoundResults.compute(round, in: db).ranked.filter(\.proposed).map(\.entry.application)
+            let proposed = try RoundResults.compute(round, in: db).ranked.filter(\.proposed).map { ApplicationID($0.entry.application) }
             let list = input.applicationIds ?? proposed
             var issues: [DomainIssue] = []
             if list.isEmpty {
@@ -61,7 +61,7 @@ extension ReviewDatabase {
             try db.execute(sql: """
                 INSERT INTO public_notice (round_id, application_ids, starts_on, ends_on, working_days, note, published_by, published_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [roundID, try JSONText.encode(list), start.description, end.description, round.noticeWorkingDays, input.note, actor, millis])
+                """, arguments: [roundID.rawValue, try JSONText.encode(list), start.description, end.description, round.noticeWorkingDays, input.note, actor, millis])
             round.status = .notice
             round.updatedAt = now
             round.updatedBy = actor
@@ -69,14 +69,14 @@ extension ReviewDatabase {
             for id in list {
                 try ApplicationStore.setStatus(try ApplicationStore.require(id, in: db), to: .onPublicNotice, outbox: outbox, nowMillis: millis, in: db)
             }
-            try Audit.record("notice.published", round: roundID, detail: ["applications": list.joined(separator: ","), "startsOn": start.description, "endsOn": end.description, "note": input.note ?? ""],
+            try Audit.record("notice.published", round: roundID, detail: ["applications": list.map(\.rawValue).joined(separator: ","), "startsOn": start.description, "endsOn": end.description, "note": input.note ?? ""],
                              actor: actor, at: millis, in: db)
             return try Self.notice(roundID, in: db)!
         }
     }
 
     /// The department records an objection it received during the notice.
-    func recordObjection(round roundID: String, _ input: DecisionController.ObjectionInput, receivedOn received: LocalDate, by actor: String, at now: Int64) async throws -> DecisionController.NoticeView {
+    func recordObjection(round roundID: RoundID, _ input: DecisionController.ObjectionInput, receivedOn received: LocalDate, by actor: String, at now: Int64) async throws -> DecisionController.NoticeView {
         try await write { db in
             let round = try RoundStore.require(roundID, in: db)
             guard round.status == .notice, let notice = try Self.notice(roundID, in: db) else {
@@ -92,23 +92,23 @@ extension ReviewDatabase {
             }
             guard issues.isEmpty else { throw Problem.validation(issues) }
             try db.execute(sql: "INSERT INTO objection (round_id, application_id, text, received_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [roundID, input.applicationId, input.text, received.description, actor, now])
+                           arguments: [roundID.rawValue, input.applicationId.rawValue, input.text, received.description, actor, now])
             try Audit.record("objection.recorded", round: roundID, application: input.applicationId, detail: ["text": input.text, "receivedOn": received.description], actor: actor, at: now, in: db)
             return try Self.notice(roundID, in: db)!
         }
     }
 
-    func resolveObjection(_ objectionID: Int64, round roundID: String, _ input: DecisionController.Resolution, by actor: String, at now: Int64) async throws -> DecisionController.NoticeView {
+    func resolveObjection(_ objectionID: Int64, round roundID: RoundID, _ input: DecisionController.Resolution, by actor: String, at now: Int64) async throws -> DecisionController.NoticeView {
         try await write { db in
             let round = try RoundStore.require(roundID, in: db)
             guard round.status == .notice else { throw Problem.conflict("round.not_on_notice", zh: "本批次不在公示阶段", en: "the round is not on public notice") }
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM objection WHERE id = ? AND round_id = ?", arguments: [objectionID, roundID]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM objection WHERE id = ? AND round_id = ?", arguments: [objectionID, roundID.rawValue]) else {
                 throw Problem.notFound("objection", zh: "异议", id: String(objectionID))
             }
             guard (row["upheld"] as Bool?) == nil else { throw Problem.conflict("objection.resolved", zh: "该异议已处理", en: "the objection is already resolved") }
             try db.execute(sql: "UPDATE objection SET upheld = ?, resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?",
                            arguments: [input.upheld, input.resolution, actor, now, objectionID])
-            try Audit.record("objection.resolved", round: roundID, application: row["application_id"], detail: ["upheld": "\(input.upheld)", "resolution": input.resolution],
+            try Audit.record("objection.resolved", round: roundID, application: ApplicationID(row["application_id"] as String), detail: ["upheld": "\(input.upheld)", "resolution": input.resolution],
                              actor: actor, at: now, in: db)
             return try Self.notice(roundID, in: db)!
         }
@@ -116,7 +116,7 @@ extension ReviewDatabase {
 
     /// 市总工会决定 (Art 11): every open application of the round ends as `SelectionRule` says; the chosen ones are
     /// named (a new studio id, `studio.named`), awarded or selected, in one transaction with the round's record.
-    func decide(round roundID: String, excluding excluded: Set<String>, reason: String?, by actor: String, at now: Date, decidedOn: LocalDate) async throws -> DecisionController.DecisionView {
+    func decide(round roundID: RoundID, excluding excluded: Set<ApplicationID>, reason: String?, by actor: String, at now: Date, decidedOn: LocalDate) async throws -> DecisionController.DecisionView {
         let outbox = self.outbox
         return try await write { db in
             var round = try RoundStore.require(roundID, in: db)
@@ -138,7 +138,7 @@ extension ReviewDatabase {
                     case .naming:
                         let id = StudioID.new()
                         studioID = id
-                        try outbox.append(StudioNamed(studioID: id, applicationID: ApplicationID(application.id), roundID: RoundID(roundID), year: round.year,
+                        try outbox.append(StudioNamed(studioID: id, applicationID: application.id, roundID: roundID, year: round.year,
                                                       studioName: content.studio.name, unitName: content.applicantUnit.name, unitCreditCode: content.applicantUnit.creditCode,
                                                       screeningBodyCode: content.screeningBodyCode, leaderName: content.leader.name, namedOn: decidedOn), in: db)
                     case .projectGrant, .demonstration:
@@ -149,24 +149,24 @@ extension ReviewDatabase {
                         }
                         studioID = id
                         if round.kind == .projectGrant {
-                            try outbox.append(ProjectGrantAwarded(studioID: id, applicationID: ApplicationID(application.id), roundID: RoundID(roundID), year: round.year), in: db)
+                            try outbox.append(ProjectGrantAwarded(studioID: id, applicationID: application.id, roundID: roundID, year: round.year), in: db)
                         } else {
-                            try outbox.append(DemonstrationSelected(studioID: id, applicationID: ApplicationID(application.id), roundID: RoundID(roundID), year: round.year), in: db)
+                            try outbox.append(DemonstrationSelected(studioID: id, applicationID: application.id, roundID: roundID, year: round.year), in: db)
                         }
                     }
                 }
                 try ApplicationStore.setStatus(application, to: verdict.status, reasons: verdict.reasons, outbox: outbox, nowMillis: millis, in: db)
-                outcomes.append(DecisionController.Outcome(applicationId: application.id, status: verdict.status, studioId: studioID?.rawValue))
+                outcomes.append(DecisionController.Outcome(applicationId: application.id, status: verdict.status, studioId: studioID))
             }
             round.status = .decided
             round.updatedAt = now
             round.updatedBy = actor
             try RoundStore.save(round, in: db)
             try db.execute(sql: "INSERT INTO round_decision (round_id, decided_on, decided_by, decided_at, outcomes) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [roundID, decidedOn.description, actor, millis, try JSONText.encode(outcomes)])
+                           arguments: [roundID.rawValue, decidedOn.description, actor, millis, try JSONText.encode(outcomes)])
             try Audit.record("decision", round: roundID, detail: outcomes, actor: actor, at: millis, in: db)
             if !excluded.isEmpty {
-                try Audit.record("decision.left_out", round: roundID, detail: ["applications": excluded.sorted().joined(separator: ","), "reason": rule.exclusionReason],
+                try Audit.record("decision.left_out", round: roundID, detail: ["applications": excluded.sorted().map(\.rawValue).joined(separator: ","), "reason": rule.exclusionReason],
                                  actor: actor, at: millis, in: db)
             }
             return DecisionController.DecisionView(roundId: roundID, decidedOn: decidedOn, decidedBy: actor, outcomes: outcomes)
@@ -177,17 +177,17 @@ extension ReviewDatabase {
 
     /// The public view of one published notice, built field by field so nothing else can slip in.
     private static func publicView(_ row: Row, today: LocalDate, referenceData: ReferenceData, in db: Database) throws -> PublicProposedList {
-        let roundID: String = row["round_id"]
+        let roundID = RoundID(row["round_id"] as String)
         let round = try RoundStore.require(roundID, in: db)
-        let ids = try JSONText.decode([String].self, row["application_ids"])
+        let ids = try JSONText.decode([ApplicationID].self, row["application_ids"])
         let entries = try ids.map { id -> PublicProposedEntry in
             let content = try ApplicationStore.require(id, in: db).content
             let code = content.screeningBodyCode
-            return PublicProposedEntry(applicationId: id, studioName: content.studio.name, applicantUnit: content.applicantUnit.name,
+            return PublicProposedEntry(applicationId: id.rawValue, studioName: content.studio.name, applicantUnit: content.applicantUnit.name,
                                        area: referenceData.screeningBody(code: code)?.nameZh ?? code, screeningBodyCode: code)
         }
         let start = LocalDate(row["starts_on"] as String)!, end = LocalDate(row["ends_on"] as String)!
-        return PublicProposedList(roundId: roundID, kind: round.kind, year: round.year, startsOn: start, endsOn: end,
+        return PublicProposedList(roundId: roundID.rawValue, kind: round.kind, year: round.year, startsOn: start, endsOn: end,
                                   workingDays: row["working_days"],
                                   acceptingObjections: round.status == .notice && start <= today && today <= end, entries: entries)
     }
@@ -201,15 +201,15 @@ extension ReviewDatabase {
         }
     }
 
-    func publicNotice(round roundID: String, today: LocalDate, referenceData: ReferenceData) async throws -> PublicProposedList? {
+    func publicNotice(round roundID: RoundID, today: LocalDate, referenceData: ReferenceData) async throws -> PublicProposedList? {
         try await read { db -> PublicProposedList? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM public_notice WHERE round_id = ?", arguments: [roundID]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM public_notice WHERE round_id = ?", arguments: [roundID.rawValue]) else { return nil }
             return try Self.publicView(row, today: today, referenceData: referenceData, in: db)
         }
     }
 
     /// Anyone lodges an objection during the notice; `fieldIssues` are the input's own problems, reported with the list's.
-    func lodgeObjection(round roundID: String, _ input: PublicObjectionInput, fieldIssues: [DomainIssue], receivedOn received: LocalDate, at now: Int64) async throws -> PublicObjectionReceipt {
+    func lodgeObjection(round roundID: RoundID, _ input: PublicObjectionInput, fieldIssues: [DomainIssue], receivedOn received: LocalDate, at now: Int64) async throws -> PublicObjectionReceipt {
         try await write { db -> PublicObjectionReceipt in
             var issues = fieldIssues
             guard let notice = try Self.notice(roundID, in: db) else { throw Problem.notFound("public notice", zh: "公示", id: roundID) }
@@ -219,7 +219,7 @@ extension ReviewDatabase {
                                               zh: "异议须在公示期 \(notice.startsOn) 至 \(notice.endsOn) 内提出，今天（\(received)）不在公示期内",
                                               en: "objections are lodged during the notice, \(notice.startsOn) to \(notice.endsOn); today (\(received)) is outside it")
             }
-            if issues.allSatisfy({ $0.field != "applicationId" }), !notice.applicationIds.contains(input.applicationId) {
+            if issues.allSatisfy({ $0.field != "applicationId" }), !notice.applicationIds.contains(ApplicationID(input.applicationId)) {
                 issues.append(DomainIssue(code: "objection.not_on_list", field: "applicationId", messageZh: "申报 \(input.applicationId) 不在公示名单上",
                                           messageEn: "application \(input.applicationId) is not on the notice"))
             }
@@ -228,14 +228,14 @@ extension ReviewDatabase {
             try db.execute(sql: """
                 INSERT INTO objection (round_id, application_id, text, received_on, recorded_by, recorded_at, source, objector_name, objector_contact)
                 VALUES (?, ?, ?, ?, 'public', ?, 'public', ?, ?)
-                """, arguments: [roundID, input.applicationId, text, received.description, now,
+                """, arguments: [roundID.rawValue, input.applicationId, text, received.description, now,
                                  input.name.trimmingCharacters(in: .whitespacesAndNewlines), input.contact.trimmingCharacters(in: .whitespacesAndNewlines)])
             let id = db.lastInsertedRowID
             // The audit keeps what was objected to and when; the objector's contact stays in its own column.
-            try Audit.record("objection.lodged", round: roundID, application: input.applicationId,
+            try Audit.record("objection.lodged", round: roundID, application: ApplicationID(input.applicationId),
                              detail: ["objection": String(id), "text": text, "receivedOn": received.description, "source": "public"],
                              actor: "public", at: now, in: db)
-            return PublicObjectionReceipt(objectionId: id, roundId: roundID, applicationId: input.applicationId, receivedOn: received)
+            return PublicObjectionReceipt(objectionId: id, roundId: roundID.rawValue, applicationId: input.applicationId, receivedOn: received)
         }
     }
 

@@ -10,7 +10,7 @@ struct SelectionRule: Sendable {
     /// An objection as the rule needs it: on which entry, and whether it was upheld (nil: not yet resolved).
     struct Objection: Sendable, Equatable {
         var id: Int64
-        var applicationId: String
+        var applicationId: ApplicationID
         var upheld: Bool?
     }
 
@@ -24,14 +24,14 @@ struct SelectionRule: Sendable {
 
     let kind: ApplicationKind
     /// The list on notice, best first.
-    let listed: [String]
+    let listed: [ApplicationID]
     let noticeEndsOn: LocalDate
     let objections: [Objection]
     /// Entries the federation leaves out after an objection it need not have upheld, and its reason.
-    let excluded: Set<String>
+    let excluded: Set<ApplicationID>
     let exclusionReason: String
 
-    init(kind: ApplicationKind, listed: [String], noticeEndsOn: LocalDate, objections: [Objection], excluded: Set<String>, exclusionReason: String) {
+    init(kind: ApplicationKind, listed: [ApplicationID], noticeEndsOn: LocalDate, objections: [Objection], excluded: Set<ApplicationID>, exclusionReason: String) {
         self.kind = kind
         self.listed = listed
         self.noticeEndsOn = noticeEndsOn
@@ -41,7 +41,7 @@ struct SelectionRule: Sendable {
     }
 
     /// Leaving entries out needs a reason of at most 2,000 characters; checked before anything is read.
-    static func checkExclusion(_ excluded: Set<String>, reason: String?) throws {
+    static func checkExclusion(_ excluded: Set<ApplicationID>, reason: String?) throws {
         guard !excluded.isEmpty else { return }
         let reason = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else {
@@ -53,7 +53,7 @@ struct SelectionRule: Sendable {
     }
 
     /// The entries chosen on `decidedOn`, best first; throws when the decision cannot be taken then, or as asked.
-    func chosen(on decidedOn: LocalDate) throws -> [String] {
+    func chosen(on decidedOn: LocalDate) throws -> [ApplicationID] {
         guard decidedOn > noticeEndsOn else {
             throw Problem.conflict("decision.notice_running", field: "decidedOn", zh: "公示期至 \(noticeEndsOn) 结束，之后方可决定", en: "the notice runs until \(noticeEndsOn); decide after it")
         }
@@ -75,10 +75,10 @@ struct SelectionRule: Sendable {
         return listed.filter { !upheld.contains($0) && !excluded.contains($0) }
     }
 
-    private var upheld: Set<String> { Set(objections.filter { $0.upheld == true }.map(\.applicationId)) }
+    private var upheld: Set<ApplicationID> { Set(objections.filter { $0.upheld == true }.map(\.applicationId)) }
 
     /// The verdict on one open application of the round, given the chosen entries.
-    func verdict(for application: ReviewApplication, chosen: [String]) -> Verdict {
+    func verdict(for application: ReviewApplication, chosen: [ApplicationID]) -> Verdict {
         let positive = chosen.contains(application.id)
         var reasons: [DomainIssue] = []
         if !positive {

@@ -6,7 +6,7 @@ import StudioDomain
 
 /// A member of the expert pool (专家库): unit, area, specialities, title, load limit and declared relationships.
 public struct Expert: Codable, Sendable, Equatable {
-    public var id: String
+    public var id: ExpertID
     public var name: String
     public var unitName: String
     public var unitCreditCode: String?
@@ -25,7 +25,7 @@ public struct Expert: Codable, Sendable, Equatable {
         case id, name, unitName, unitCreditCode, screeningBodyCode, specialities, title, maxLoad, relationships, active
     }
 
-    public init(id: String, name: String, unitName: String, unitCreditCode: String?, screeningBodyCode: String?, specialities: [String],
+    public init(id: ExpertID, name: String, unitName: String, unitCreditCode: String?, screeningBodyCode: String?, specialities: [String],
                 title: String?, maxLoad: Int, relationships: [DeclaredRelationship], active: Bool) {
         self.id = id
         self.name = name
@@ -42,7 +42,7 @@ public struct Expert: Codable, Sendable, Equatable {
     /// `relationships` defaults to none and `active` to true, so a new expert needs only the essentials.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+        self.init(id: try c.decode(ExpertID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
                   unitName: try c.decode(String.self, forKey: .unitName), unitCreditCode: try c.decodeIfPresent(String.self, forKey: .unitCreditCode),
                   screeningBodyCode: try c.decodeIfPresent(String.self, forKey: .screeningBodyCode),
                   specialities: try c.decode([String].self, forKey: .specialities), title: try c.decodeIfPresent(String.self, forKey: .title),
@@ -57,7 +57,7 @@ public struct Expert: Codable, Sendable, Equatable {
 
     func issues() -> [DomainIssue] {
         var issues: [DomainIssue] = []
-        if id.isEmpty || id.count > 64 || !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+        if id.rawValue.isEmpty || id.rawValue.count > 64 || !id.rawValue.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             issues.append(DomainIssue(code: "expert.id", field: "id", messageZh: "专家编号须为 1 至 64 个字母、数字、- 或 _", messageEn: "an expert id is 1 to 64 letters, digits, - or _"))
         }
         if name.trimmingCharacters(in: .whitespaces).isEmpty { issues.append(.required("name", nameZh: "专家姓名", nameEn: "The expert's name")) }
@@ -85,7 +85,7 @@ public struct Expert: Codable, Sendable, Equatable {
 
 enum ExpertStore {
     static func decode(_ row: Row) throws -> Expert {
-        Expert(id: row["id"], name: row["name"], unitName: row["unit_name"], unitCreditCode: row["unit_credit_code"],
+        Expert(id: ExpertID(row["id"] as String), name: row["name"], unitName: row["unit_name"], unitCreditCode: row["unit_credit_code"],
                screeningBodyCode: row["screening_body_code"], specialities: try JSONText.decode([String].self, row["specialities"]),
                title: row["title"], maxLoad: row["max_load"], relationships: try JSONText.decode([DeclaredRelationship].self, row["relationships"]),
                active: row["active"])
@@ -95,8 +95,8 @@ enum ExpertStore {
         try Row.fetchAll(db, sql: "SELECT * FROM expert ORDER BY id").map(decode)
     }
 
-    static func find(_ id: String, in db: Database) throws -> Expert? {
-        try Row.fetchOne(db, sql: "SELECT * FROM expert WHERE id = ?", arguments: [id]).map(decode)
+    static func find(_ id: ExpertID, in db: Database) throws -> Expert? {
+        try Row.fetchOne(db, sql: "SELECT * FROM expert WHERE id = ?", arguments: [id.rawValue]).map(decode)
     }
 
     static func save(_ expert: Expert, actor: String, nowMillis: Int64, in db: Database) throws {
@@ -106,21 +106,21 @@ enum ExpertStore {
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, unit_name = excluded.unit_name, unit_credit_code = excluded.unit_credit_code,
                 screening_body_code = excluded.screening_body_code, specialities = excluded.specialities, title = excluded.title,
                 max_load = excluded.max_load, relationships = excluded.relationships, active = excluded.active, updated_at = excluded.updated_at
-            """, arguments: [expert.id, expert.name, expert.unitName, expert.unitCreditCode, expert.screeningBodyCode,
+            """, arguments: [expert.id.rawValue, expert.name, expert.unitName, expert.unitCreditCode, expert.screeningBodyCode,
                              try JSONText.encode(expert.specialities), expert.title, expert.maxLoad, try JSONText.encode(expert.relationships),
                              expert.active, actor, nowMillis, nowMillis])
     }
 
     /// The fewest applications the department wants the expert to review in a round (default 0).
-    static func minimumLoad(of expert: Expert, round: String, in db: Database) throws -> Int {
+    static func minimumLoad(of expert: Expert, round: RoundID, in db: Database) throws -> Int {
         guard expert.active else { return 0 }
-        return try Int.fetchOne(db, sql: "SELECT min_load FROM expert_round WHERE round_id = ? AND expert_id = ? AND available", arguments: [round, expert.id]) ?? 0
+        return try Int.fetchOne(db, sql: "SELECT min_load FROM expert_round WHERE round_id = ? AND expert_id = ? AND available", arguments: [round.rawValue, expert.id.rawValue]) ?? 0
     }
 
     /// The expert's capacity in a round: 0 when inactive or marked unavailable, else the round's or the default limit.
-    static func capacity(of expert: Expert, round: String, in db: Database) throws -> Int {
+    static func capacity(of expert: Expert, round: RoundID, in db: Database) throws -> Int {
         guard expert.active else { return 0 }
-        guard let row = try Row.fetchOne(db, sql: "SELECT available, max_load FROM expert_round WHERE round_id = ? AND expert_id = ?", arguments: [round, expert.id]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT available, max_load FROM expert_round WHERE round_id = ? AND expert_id = ?", arguments: [round.rawValue, expert.id.rawValue]) else {
             return expert.maxLoad
         }
         guard row["available"] as Bool else { return 0 }
@@ -145,7 +145,7 @@ enum ConflictFinder {
 
     /// The conflicts of one pair. A record that is missing is an error: "no conflict" is a finding about an expert
     /// and an application that exist, never the answer for one that does not.
-    static func conflicts(expertID: String, applicationID: String, in db: Database) throws -> [Conflict] {
+    static func conflicts(expertID: ExpertID, applicationID: ApplicationID, in db: Database) throws -> [Conflict] {
         guard let expert = try ExpertStore.find(expertID, in: db) else { throw Problem.notFound("expert", zh: "专家", id: expertID) }
         let application = try ApplicationStore.require(applicationID, in: db)
         let round = try RoundStore.require(application.roundID, in: db)

@@ -58,7 +58,7 @@ struct ExpertImport {
 
     struct ImportResult: ResponseEncodable, Sendable {
         var imported: Int
-        var experts: [String]
+        var experts: [ExpertID]
     }
 
     @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ImportResult> {
@@ -136,14 +136,14 @@ struct ExpertImport {
                 }
             }
             let specialities = cell(.specialities).split(whereSeparator: { "、，,;；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            let expert = Expert(id: cell(.id), name: cell(.name), unitName: cell(.unitName), unitCreditCode: cell(.unitCreditCode).nilIfEmpty,
+            let expert = Expert(id: ExpertID(cell(.id)), name: cell(.name), unitName: cell(.unitName), unitCreditCode: cell(.unitCreditCode).nilIfEmpty,
                                 screeningBodyCode: cell(.area).nilIfEmpty, specialities: specialities, title: cell(.title).nilIfEmpty,
                                 maxLoad: maxLoad ?? 1, relationships: relationships, active: true)
             rowIssues += expert.issues().filter { maxLoad != nil || $0.field != "maxLoad" }
-            if let first = seen[expert.id], !expert.id.isEmpty {
+            if let first = seen[expert.id.rawValue], !expert.id.rawValue.isEmpty {
                 rowIssues.append(DomainIssue(code: "expert.duplicate_in_sheet", field: "id", messageZh: "专家编号 \(expert.id) 与第\(first)行重复", messageEn: "the id \(expert.id) repeats row \(first)"))
             } else {
-                seen[expert.id] = number
+                seen[expert.id.rawValue] = number
             }
             if rowIssues.isEmpty {
                 experts.append((number, expert))

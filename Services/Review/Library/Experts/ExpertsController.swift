@@ -27,18 +27,16 @@ struct ExpertsController {
         try context.require(.department)
         // A page at a time (by id), filtered by what the department searches by: name, unit, area, speciality.
         let page = try PageRequest.parse(request, keyParts: 1)
-        let query = request.uri.queryParameters
-        func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        let filter = ReviewDatabase.ExpertFilter(name: text("name"), unit: text("unit"), screeningBody: text("screeningBody"), speciality: text("speciality"))
+        let filter = ReviewDatabase.ExpertFilter(name: request.stringQuery("name"), unit: request.stringQuery("unit"), screeningBody: request.stringQuery("screeningBody"), speciality: request.stringQuery("speciality"))
         let (experts, total) = try await database.experts(filter, after: page.after?[0], limit: page.limit + 1)
-        let (items, next) = page.page(experts) { [$0.id] }
+        let (items, next) = page.page(experts) { [$0.id.rawValue] }
         return Listing(items: items, nextCursor: next, total: total)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Expert {
         let identity = try context.require(.department, .expert)
-        let id = try context.parameters.require("expert")
-        if identity.role == .expert, identity.subject != id { throw Problem.notFound("expert", zh: "专家", id: id) }
+        let id = try context.expertID()
+        if identity.role == .expert, identity.expertID != id { throw Problem.notFound("expert", zh: "专家", id: id) }
         guard let expert = try await database.expert(id) else { throw Problem.notFound("expert", zh: "专家", id: id) }
         return expert
     }
@@ -54,7 +52,7 @@ struct ExpertsController {
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Expert {
         let identity = try context.require(.department)
-        let id = try context.parameters.require("expert")
+        let id = try context.expertID()
         var input = try await request.decodeJSON(Expert.self, context: context)
         input.id = id
         let expert = input
@@ -74,7 +72,7 @@ struct ExpertsController {
 
     @Sendable func availability(_ request: Request, context: AppRequestContext) async throws -> Availability {
         let identity = try context.require(.department)
-        let roundID = try context.parameters.require("round"), expertID = try context.parameters.require("expert")
+        let roundID = try context.roundID(), expertID = try context.expertID()
         let input = try await request.decodeJSON(Availability.self, context: context)
         if let load = input.maxLoad, !(0...200).contains(load) {
             throw Problem.invalid("expert.max_load", field: "maxLoad", zh: "评审上限须在 0 至 200 件之间", en: "maxLoad must be between 0 and 200")
@@ -88,23 +86,21 @@ struct ExpertsController {
 
     @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> Listing<Conflict> {
         try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         return Listing(items: try await database.conflicts(inRound: roundID))
     }
 
     struct ManualConflict: Decodable {
-        var expertId: String
-        var applicationId: String
+        var expertId: ExpertID
+        var applicationId: ApplicationID
         var reason: String
     }
 
     @Sendable func addConflict(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Listing<Conflict>> {
         let identity = try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         let input = try await request.decodeJSON(ManualConflict.self, context: context)
-        guard !input.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw Problem.validation([.required("reason", nameZh: "回避理由", nameEn: "The reason")])
-        }
+        try Problem.requireText(input.reason, field: "reason", nameZh: "回避理由", nameEn: "The reason")
         let conflicts = try await database.addConflict(round: roundID, expert: input.expertId, application: input.applicationId, reason: input.reason,
                                                        by: identity.actor, at: Millis.from(environment.now()))
         return EditedResponse(status: .created, response: Listing(items: conflicts))
@@ -117,8 +113,8 @@ extension ExpertsController {
     }
 
     struct Recusal: Codable, Sendable, ResponseEncodable {
-        var applicationId: String
-        var expertId: String
+        var applicationId: ApplicationID
+        var expertId: ExpertID
         var reason: String
         var recusedAt: Date
         /// The application's panel after the recusal, and the round's size: below it, the department reassigns.
@@ -130,8 +126,8 @@ extension ExpertsController {
     /// leaves the panel; their sheet, draft or submitted, goes with them, and the department reassigns.
     @Sendable func recuse(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Recusal> {
         let identity = try context.require(.expert)
-        let applicationID = try context.parameters.require("application")
-        let expertID = identity.subject ?? ""
+        let applicationID = try context.applicationID()
+        let expertID = identity.expertID
         let input = try await request.decodeJSON(RecusalInput.self, context: context)
         let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         let recusal = try await database.recuse(expert: expertID, application: applicationID, reason: reason, by: identity.actor, at: environment.now())

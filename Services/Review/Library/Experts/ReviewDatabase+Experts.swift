@@ -54,7 +54,7 @@ extension ReviewDatabase {
     }
 
     /// An expert's availability and load in one round, while the solver may still run.
-    func setAvailability(round roundID: String, expert expertID: String, _ input: ExpertsController.Availability, by actor: String, at now: Int64) async throws {
+    func setAvailability(round roundID: RoundID, expert expertID: ExpertID, _ input: ExpertsController.Availability, by actor: String, at now: Int64) async throws {
         try await write { db in
             let round = try RoundStore.require(roundID, in: db)
             guard try ExpertStore.find(expertID, in: db) != nil else { throw Problem.notFound("expert", zh: "专家", id: expertID) }
@@ -64,14 +64,14 @@ extension ReviewDatabase {
             try db.execute(sql: """
                 INSERT INTO expert_round (round_id, expert_id, available, max_load, min_load) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (round_id, expert_id) DO UPDATE SET available = excluded.available, max_load = excluded.max_load, min_load = excluded.min_load
-                """, arguments: [roundID, expertID, input.available, input.maxLoad, input.minLoad ?? 0])
-            try Audit.record("expert.availability", round: roundID, detail: ["expert": expertID, "available": "\(input.available)", "maxLoad": input.maxLoad.map(String.init) ?? "", "minLoad": String(input.minLoad ?? 0)],
+                """, arguments: [roundID.rawValue, expertID.rawValue, input.available, input.maxLoad, input.minLoad ?? 0])
+            try Audit.record("expert.availability", round: roundID, detail: ["expert": expertID.rawValue, "available": "\(input.available)", "maxLoad": input.maxLoad.map(String.init) ?? "", "minLoad": String(input.minLoad ?? 0)],
                              actor: actor, at: now, in: db)
         }
     }
 
     /// Every conflict between the pool and the round's applications not withdrawn.
-    func conflicts(inRound roundID: String) async throws -> [Conflict] {
+    func conflicts(inRound roundID: RoundID) async throws -> [Conflict] {
         try await read { db in
             let round = try RoundStore.require(roundID, in: db)
             let experts = try ExpertStore.all(in: db)
@@ -83,7 +83,7 @@ extension ReviewDatabase {
     }
 
     /// The department records a conflict; found late, it voids the assignment and any score the expert gave.
-    func addConflict(round roundID: String, expert expertID: String, application applicationID: String, reason: String, by actor: String, at now: Int64) async throws -> [Conflict] {
+    func addConflict(round roundID: RoundID, expert expertID: ExpertID, application applicationID: ApplicationID, reason: String, by actor: String, at now: Int64) async throws -> [Conflict] {
         try await write { db in
             let round = try RoundStore.require(roundID, in: db)
             guard let expert = try ExpertStore.find(expertID, in: db) else { throw Problem.notFound("expert", zh: "专家", id: expertID) }
@@ -94,15 +94,15 @@ extension ReviewDatabase {
                 throw Problem.conflict("round.scoring_closed", zh: "评分已结束，不能再登记回避", en: "scoring is closed; conflicts can no longer be added")
             }
             try db.execute(sql: "INSERT INTO manual_conflict (expert_id, application_id, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [expert.id, application.id, reason, actor, now])
-            try Audit.record("conflict.added", round: roundID, application: application.id, detail: ["expert": expert.id, "reason": reason],
+                           arguments: [expert.id.rawValue, application.id.rawValue, reason, actor, now])
+            try Audit.record("conflict.added", round: roundID, application: application.id, detail: ["expert": expert.id.rawValue, "reason": reason],
                              actor: actor, at: now, in: db)
             // A conflict found late voids the assignment and any score the expert gave.
-            try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [application.id, expert.id])
+            try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [application.id.rawValue, expert.id.rawValue])
             if db.changesCount > 0 {
-                try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.id, expert.id])
+                try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.id.rawValue, expert.id.rawValue])
                 try Audit.record("assignment.removed", round: roundID, application: application.id,
-                                 detail: ["expert": expert.id, "reason": "conflict: \(reason)"], actor: actor, at: now, in: db)
+                                 detail: ["expert": expert.id.rawValue, "reason": "conflict: \(reason)"], actor: actor, at: now, in: db)
             }
             try PanelAccess.publish(applications: [application.id], outbox: outbox, nowMillis: now, in: db)
             return ConflictFinder.conflicts(expert: expert, application: application, round: round, manual: try ConflictFinder.manual(in: db))
@@ -110,7 +110,7 @@ extension ReviewDatabase {
     }
 
     /// 主动回避: the expert leaves their own assignment; their sheet, draft or submitted, goes with them.
-    func recuse(expert expertID: String, application applicationID: String, reason: String, by actor: String, at now: Date) async throws -> ExpertsController.Recusal {
+    func recuse(expert expertID: ExpertID, application applicationID: ApplicationID, reason: String, by actor: String, at now: Date) async throws -> ExpertsController.Recusal {
         let millis = Millis.from(now)
         return try await write { db -> ExpertsController.Recusal in
             // Only the expert's own assignment can be left; anything else does not exist for them (as on every expert route).
@@ -128,11 +128,11 @@ extension ReviewDatabase {
                 throw Problem.conflict("round.scoring_closed", zh: "评分已结束，不能再申请回避", en: "scoring is closed; a recusal is no longer possible")
             }
             try db.execute(sql: "INSERT INTO manual_conflict (expert_id, application_id, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [expertID, application.id, reason, actor, millis])
-            try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [application.id, expertID])
-            try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.id, expertID])
+                           arguments: [expertID.rawValue, application.id.rawValue, reason, actor, millis])
+            try db.execute(sql: "DELETE FROM assignment WHERE application_id = ? AND expert_id = ?", arguments: [application.id.rawValue, expertID.rawValue])
+            try db.execute(sql: "DELETE FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.id.rawValue, expertID.rawValue])
             try PanelAccess.publish(applications: [application.id], outbox: outbox, nowMillis: millis, in: db)
-            try Audit.record("assignment.recused", round: round.id, application: application.id, detail: ["expert": expertID, "reason": reason],
+            try Audit.record("assignment.recused", round: round.id, application: application.id, detail: ["expert": expertID.rawValue, "reason": reason],
                              actor: actor, at: millis, in: db)
             return ExpertsController.Recusal(applicationId: application.id, expertId: expertID, reason: reason, recusedAt: now,
                                              panel: try PanelShortfall.panelSize(of: application.id, in: db), needed: round.expertsPerApplication)
@@ -149,11 +149,11 @@ extension ReviewDatabase {
             }
             guard taken.isEmpty else { throw Problem(.conflict, titleZh: "专家已存在，未导入任何专家", titleEn: "experts exist; no expert was imported", issues: taken) }
             for (_, expert) in experts { try ExpertStore.save(expert, actor: actor, nowMillis: now, in: db) }
-            try Audit.record("experts.imported", round: nil, detail: ["experts": experts.map(\.1.id).joined(separator: ",")], actor: actor, at: now, in: db)
+            try Audit.record("experts.imported", round: nil, detail: ["experts": experts.map(\.1.id.rawValue).joined(separator: ",")], actor: actor, at: now, in: db)
         }
     }
 
-    func expert(_ id: String) async throws -> Expert? {
+    func expert(_ id: ExpertID) async throws -> Expert? {
         try await read { db in try ExpertStore.find(id, in: db) }
     }
 }

@@ -34,20 +34,20 @@ struct QualificationController {
     }
 
     struct ApplicationView: ResponseEncodable, Sendable {
-        var applicationId: String
-        var roundId: String
+        var applicationId: ApplicationID
+        var roundId: RoundID
         var status: String
         var version: Int
         var submittedOn: LocalDate
         var content: ApplicationContent
         /// Department and federation only.
         var qualification: [DecisionView]?
-        var experts: [String]?
+        var experts: [ExpertID]?
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> ApplicationView {
         let identity = try context.require(.department)
-        let id = try context.parameters.require("application")
+        let id = try context.applicationID()
         let input = try await request.decodeJSON(Decision.self, context: context)
         let reasons = input.reasons ?? []
         return try await database.decideQualification(application: id, outcome: input.outcome, reasons: reasons, by: identity.actor, at: Millis.from(environment.now()))
@@ -55,7 +55,7 @@ struct QualificationController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ApplicationView {
         let identity = try context.require(.department, .federation, .expert)
-        let id = try context.parameters.require("application")
+        let id = try context.applicationID()
         return try await database.application(id, readBy: identity)
     }
 }

@@ -1,9 +1,10 @@
+import Messaging
 import StudioDomain
 
 /// The checks a department officer cannot overrule when passing an application (资格审查): the conditions the
 /// data decides (Art 5(4), 6, 7) and, for a studio's own applications, the register (Art 13, 14, 17, 20).
 enum QualificationRules {
-    static func blockingIssues(_ application: ReviewApplication, studio: StudioReplica.Studio?) -> [DomainIssue] {
+    static func blockingIssues(_ application: ReviewApplication, studio: ReplicaStudio?) -> [DomainIssue] {
         let content = application.content
         var issues: [DomainIssue] = []
         if application.kind == .naming {

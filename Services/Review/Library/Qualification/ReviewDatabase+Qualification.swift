@@ -9,7 +9,7 @@ extension ReviewDatabase {
     typealias ApplicationView = QualificationController.ApplicationView
 
     /// Pass (the studio's standing allowing), fail or return with reasons; kept with who and when, and told to intake.
-    func decideQualification(application id: String, outcome: QualificationController.Outcome, reasons: [DomainIssue], by actor: String, at now: Int64) async throws -> ApplicationView {
+    func decideQualification(application id: ApplicationID, outcome: QualificationController.Outcome, reasons: [DomainIssue], by actor: String, at now: Int64) async throws -> ApplicationView {
         let input = (outcome: outcome, reasons: reasons)
         let outbox = self.outbox
         return try await write { db in
@@ -26,7 +26,7 @@ extension ReviewDatabase {
             let status: ApplicationStatus
             switch input.outcome {
             case .pass:
-                let blocking = QualificationRules.blockingIssues(application, studio: try application.content.studioID.flatMap { try StudioReplica.find($0.rawValue, in: db) })
+                let blocking = QualificationRules.blockingIssues(application, studio: try application.content.studioID.flatMap { try StudioReplica.find($0, in: db) })
                 guard blocking.isEmpty else { throw Problem.validation(blocking) }
                 status = .qualificationPassed
             case .fail, .return:
@@ -43,7 +43,7 @@ extension ReviewDatabase {
             try db.execute(sql: """
                 INSERT INTO qualification_decision (application_id, application_version, outcome, reasons, decided_by, decided_at)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, application.version, input.outcome.rawValue, try JSONText.encode(reasons), actor, now])
+                """, arguments: [id.rawValue, application.version, input.outcome.rawValue, try JSONText.encode(reasons), actor, now])
             try Audit.record("qualification.\(input.outcome.rawValue)", round: round.id, application: id, detail: reasons, actor: actor, at: now, in: db)
             if application.applicationStatus != status {
                 try ApplicationStore.setStatus(application, to: status, reasons: reasons, outbox: outbox, nowMillis: now, in: db)
@@ -54,12 +54,12 @@ extension ReviewDatabase {
 
     /// The application for `identity`: whole for the department and the federation; for an expert only their own
     /// conflict-free assignment, without the team's names.
-    func application(_ id: String, readBy identity: Identity) async throws -> ApplicationView {
+    func application(_ id: ApplicationID, readBy identity: Identity) async throws -> ApplicationView {
         try await read { db in
             if identity.role == .expert {
                 // To an expert, an application not assigned to them (conflicted ones never are) does not exist: 404, not 403,
                 // so an expert cannot even learn which applications are in the round.
-                guard try ExpertAccess.mayRead(expert: identity.subject ?? "", application: id, in: db),
+                guard try ExpertAccess.mayRead(expert: identity.expertID, application: id, in: db),
                       let application = try ApplicationStore.find(id, in: db) else { throw Problem.notFound("application", zh: "申报", id: id) }
                 return try Self.applicationView(application, full: false, in: db)
             }
@@ -74,11 +74,11 @@ extension ReviewDatabase {
             result.content.teamMemberNames = nil  // for conflict checks only, never an expert's reading
             return result
         }
-        result.qualification = try Row.fetchAll(db, sql: "SELECT * FROM qualification_decision WHERE application_id = ? ORDER BY id", arguments: [application.id]).map {
+        result.qualification = try Row.fetchAll(db, sql: "SELECT * FROM qualification_decision WHERE application_id = ? ORDER BY id", arguments: [application.id.rawValue]).map {
             QualificationController.DecisionView(outcome: $0["outcome"], reasons: try JSONText.decode([DomainIssue].self, $0["reasons"]), applicationVersion: $0["application_version"],
                          decidedBy: $0["decided_by"], decidedAt: Millis.date($0["decided_at"]))
         }
-        result.experts = try String.fetchAll(db, sql: "SELECT expert_id FROM assignment WHERE application_id = ? ORDER BY expert_id", arguments: [application.id])
+        result.experts = try AssignmentStore.experts(of: application.id, in: db)
         return result
     }
 }

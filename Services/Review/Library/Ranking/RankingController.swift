@@ -16,7 +16,7 @@ enum RoundResults {
         let aggregation = Aggregation.aggregate(try ScoreSheetStore.submittedTotals(round: round, in: db), settings: round.aggregationSettings)
         let applications = Dictionary(uniqueKeysWithValues: try ApplicationStore.inRound(round.id, in: db).map { ($0.id, $0) })
         let entries = aggregation.scores.compactMap { score -> RankingEntry? in
-            guard let application = applications[score.application] else { return nil }
+            guard let application = applications[ApplicationID(score.application)] else { return nil }
             return RankingEntry(application: score.application, final: score.final, mean: score.mean,
                                 recommendationOrder: application.content.recommendationOrder, submittedOn: application.submittedOn)
         }
@@ -36,7 +36,7 @@ struct RankingController {
 
     struct Line: Codable, Sendable {
         var rank: Int
-        var applicationId: String
+        var applicationId: ApplicationID
         var studioName: String
         var sheets: Int
         /// Scores out of 100 in hundredths, as text (`87.33`): exact fractions rounded only for display.
@@ -49,7 +49,7 @@ struct RankingController {
     }
 
     struct RankingView: ResponseEncodable, Sendable {
-        var roundId: String
+        var roundId: RoundID
         var status: RoundStatus
         var quota: Int
         var minimumScore: Int
@@ -69,7 +69,7 @@ struct RankingController {
 
     @Sendable func ranking(_ request: Request, context: AppRequestContext) async throws -> RankingView {
         let identity = try context.require(.department, .federation)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         return try await database.ranking(round: roundID, readBy: identity.role)
     }
 }

@@ -6,7 +6,7 @@ import StudioDomain
 
 /// The ranking of a round (Art 11): before the round closes only the department sees it.
 extension ReviewDatabase {
-    func ranking(round roundID: String, readBy role: Role) async throws -> RankingController.RankingView {
+    func ranking(round roundID: RoundID, readBy role: Role) async throws -> RankingController.RankingView {
         try await read { db in
             let round = try RoundStore.require(roundID, in: db)
             if role == .federation, round.status == .open || round.status == .scoring {
@@ -16,8 +16,9 @@ extension ReviewDatabase {
             let scores = Dictionary(uniqueKeysWithValues: computed.aggregation.scores.map { ($0.application, $0) })
             let lines = try computed.ranked.map { ranked -> RankingController.Line in
                 let score = scores[ranked.entry.application]!
-                let name = try ApplicationStore.find(ranked.entry.application, in: db)?.content.studio.name ?? ""
-                return RankingController.Line(rank: ranked.rank, applicationId: ranked.entry.application, studioName: name, sheets: score.sheets,
+                let id = ApplicationID(ranked.entry.application)
+                let name = try ApplicationStore.find(id, in: db)?.content.studio.name ?? ""
+                return RankingController.Line(rank: ranked.rank, applicationId: id, studioName: name, sheets: score.sheets,
                             mean: score.mean.description, trimmedMean: score.trimmedMean?.description, normalisedMean: score.normalisedMean?.description,
                             final: score.final.description, proposed: ranked.proposed, reason: ranked.reason)
             }
@@ -27,7 +28,7 @@ extension ReviewDatabase {
     }
 
     /// The applications of `ids`, in their order (nil for one review does not hold).
-    func applications(_ ids: [String]) async throws -> [ReviewApplication?] {
+    func applications(_ ids: [ApplicationID]) async throws -> [ReviewApplication?] {
         try await read { db in try ids.map { try ApplicationStore.find($0, in: db) } }
     }
 }

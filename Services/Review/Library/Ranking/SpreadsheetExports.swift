@@ -43,7 +43,7 @@ struct SpreadsheetExports {
                        XLSXColumn("标准化平均分", width: 12), XLSXColumn("最终得分", width: 10), XLSXColumn("拟推荐", width: 8),
                        XLSXColumn("说明", width: 40)]
         let rows: [[XLSXValue]] = view.lines.map { line in
-            [.integer(Int64(line.rank)), .text(line.applicationId), .text(line.studioName), .integer(Int64(line.sheets)),
+            [.integer(Int64(line.rank)), .text(line.applicationId.rawValue), .text(line.studioName), .integer(Int64(line.sheets)),
              Self.number(line.mean), Self.number(line.trimmedMean), Self.number(line.normalisedMean), Self.number(line.final),
              .text(line.proposed ? "是" : "否"), line.reason.map(XLSXValue.text) ?? .empty]
         }
@@ -63,7 +63,7 @@ struct SpreadsheetExports {
             let content = application?.content
             return [.integer(Int64(index + 1)), .text(content?.studio.name ?? ""), .text(content?.applicantUnit.name ?? ""),
                     .text(content.map { bodies.screeningBody(code: $0.screeningBodyCode)?.nameZh ?? $0.screeningBodyCode } ?? ""),
-                    .text(id), Self.day(notice.startsOn), Self.day(notice.endsOn)]
+                    .text(id.rawValue), Self.day(notice.startsOn), Self.day(notice.endsOn)]
         }
         let bytes = try XLSXWriter.write([XLSXSheet(name: "公示名单", columns: columns, rows: rows)])
         return Self.response(bytes, filename: "notice-\(notice.roundId).xlsx")

@@ -11,16 +11,16 @@ extension ReviewDatabase {
         try await read { db in try RoundStore.page(kind: kind, year: year, status: status, page: page, in: db) }
     }
 
-    func roundWithApplicationCount(_ id: String) async throws -> (ReviewRound, Int) {
+    func roundWithApplicationCount(_ id: RoundID) async throws -> (ReviewRound, Int) {
         try await read { db in
             let round = try RoundStore.require(id, in: db)
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_application WHERE round_id = ?", arguments: [id]) ?? 0
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_application WHERE round_id = ?", arguments: [id.rawValue]) ?? 0
             return (round, count)
         }
     }
 
     /// Changes what `input` gives; the scoring basis is fixed once scoring starts, everything once the round is on notice.
-    func configure(round id: String, _ input: RoundsController.Settings, by actor: String, at now: Date) async throws -> ReviewRound {
+    func configure(round id: RoundID, _ input: RoundsController.Settings, by actor: String, at now: Date) async throws -> ReviewRound {
         try await write { db in
             var round = try RoundStore.require(id, in: db)
             // The scoring basis cannot move under the experts' feet.
@@ -90,8 +90,8 @@ extension ReviewDatabase {
     }
 
     /// The round's applications by id after `after`, at most `limit`, and how many match the filter in all.
-    func applications(inRound id: String, _ filter: ApplicationFilter, after: String?, limit: Int) async throws -> ([ReviewApplication], Int) {
-        var conditions = ["round_id = ?"], arguments: [(any DatabaseValueConvertible)?] = [id]
+    func applications(inRound id: RoundID, _ filter: ApplicationFilter, after: String?, limit: Int) async throws -> ([ReviewApplication], Int) {
+        var conditions = ["round_id = ?"], arguments: [(any DatabaseValueConvertible)?] = [id.rawValue]
         if let status = filter.status { conditions.append("status = ?"); arguments.append(status) }
         if let body = filter.screeningBody { conditions.append("json_extract(content, '$.screeningBodyCode') = ?"); arguments.append(body) }
         if let name = filter.name { conditions.append("instr(json_extract(content, '$.studio.name'), ?) > 0"); arguments.append(name) }
@@ -109,13 +109,13 @@ extension ReviewDatabase {
     }
 
     /// A page of a round's audit, by an application or an action's beginning (`Audit.page`).
-    func audit(round id: String, application: String?, action: String?, page: PageRequest) async throws
+    func audit(round id: RoundID, application: ApplicationID?, action: String?, page: PageRequest) async throws
         -> (items: [RoundsController.AuditEntry], nextCursor: String?, total: Int) {
         try await read { db in
             _ = try RoundStore.require(id, in: db)
             let (rows, next, total) = try Audit.page(round: id, application: application, action: action, page: page, in: db)
             return (rows.map {
-                RoundsController.AuditEntry(id: $0["id"], applicationId: $0["application_id"], action: $0["action"], detail: $0["detail"], actor: $0["actor"], at: Millis.date($0["at"]))
+                RoundsController.AuditEntry(id: $0["id"], applicationId: ($0["application_id"] as String?).map(ApplicationID.init), action: $0["action"], detail: $0["detail"], actor: $0["actor"], at: Millis.date($0["at"]))
             }, next, total)
         }
     }

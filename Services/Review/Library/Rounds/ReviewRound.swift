@@ -38,7 +38,7 @@ public enum ScoreAggregate: String, Codable, Sendable, CaseIterable {
 
 /// A review round (评审批次) of one kind: naming (Art 9–11), project grants (Art 13) or demonstration (Art 14).
 public struct ReviewRound: Codable, Sendable, Equatable {
-    public var id: String
+    public var id: RoundID
     public var kind: ApplicationKind
     public var year: Int
     public var status: RoundStatus
@@ -65,7 +65,7 @@ public struct ReviewRound: Codable, Sendable, Equatable {
     /// sheets would leave one expert's score, so the trimmed mean is a choice for panels of 5 or more; with 3, a sheet
     /// more than `outlierThreshold` points from the other two is flagged in the ranking and the audit for the
     /// department to look at (and reopen if it must). Experts stay off their own screening body's area by default.
-    public static func defaults(id: String, kind: ApplicationKind, year: Int, now: Date) -> ReviewRound {
+    public static func defaults(id: RoundID, kind: ApplicationKind, year: Int, now: Date) -> ReviewRound {
         ReviewRound(id: id, kind: kind, year: year, status: .open, quota: defaultQuota(kind),
                     minimumScore: 60, expertsPerApplication: 3, excludeSameScreeningBody: true, aggregate: .mean, normalise: false,
                     outlierThreshold: 15, rubric: .standard, scoringDeadline: nil, noticeWorkingDays: 5, updatedAt: now, updatedBy: nil)
@@ -101,12 +101,12 @@ public struct ReviewRound: Codable, Sendable, Equatable {
 }
 
 enum RoundStore {
-    static func find(_ id: String, in db: Database) throws -> ReviewRound? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM review_round WHERE id = ?", arguments: [id]) else { return nil }
+    static func find(_ id: RoundID, in db: Database) throws -> ReviewRound? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM review_round WHERE id = ?", arguments: [id.rawValue]) else { return nil }
         return try decode(row)
     }
 
-    static func require(_ id: String, in db: Database) throws -> ReviewRound {
+    static func require(_ id: RoundID, in db: Database) throws -> ReviewRound {
         guard let round = try find(id, in: db) else { throw Problem.notFound("round", zh: "批次", id: id) }
         return round
     }
@@ -128,13 +128,13 @@ enum RoundStore {
         }
         let rounds = try Row.fetchAll(db, sql: "SELECT * FROM review_round" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
                                           + " ORDER BY year DESC, id LIMIT ?", arguments: StatementArguments(arguments + [page.limit + 1])).map(decode)
-        let (items, next) = page.page(rounds) { [String($0.year), $0.id] }
+        let (items, next) = page.page(rounds) { [String($0.year), $0.id.rawValue] }
         return (items, next, total)
     }
 
     static func decode(_ row: Row) throws -> ReviewRound {
         ReviewRound(
-            id: row["id"], kind: ApplicationKind(rawValue: row["kind"]) ?? .naming, year: row["year"],
+            id: RoundID(row["id"] as String), kind: ApplicationKind(rawValue: row["kind"]) ?? .naming, year: row["year"],
             status: RoundStatus(rawValue: row["status"]) ?? .open, quota: row["quota"], minimumScore: row["minimum_score"],
             expertsPerApplication: row["experts_per_application"], excludeSameScreeningBody: row["exclude_same_screening_body"],
             aggregate: ScoreAggregate(rawValue: row["aggregate"]) ?? .mean, normalise: row["normalise"], outlierThreshold: row["outlier_threshold"],
@@ -155,7 +155,7 @@ enum RoundStore {
                 aggregate = excluded.aggregate, normalise = excluded.normalise, outlier_threshold = excluded.outlier_threshold, rubric = excluded.rubric,
                 scoring_deadline = excluded.scoring_deadline, notice_working_days = excluded.notice_working_days,
                 updated_at = excluded.updated_at, updated_by = excluded.updated_by
-            """, arguments: [round.id, round.kind.rawValue, round.year, round.status.rawValue, round.quota, round.minimumScore,
+            """, arguments: [round.id.rawValue, round.kind.rawValue, round.year, round.status.rawValue, round.quota, round.minimumScore,
                              round.expertsPerApplication, round.excludeSameScreeningBody, round.aggregate.rawValue, round.normalise, round.outlierThreshold,
                              rubric, round.scoringDeadline?.description, round.noticeWorkingDays, millis, millis, round.updatedBy])
     }

@@ -39,7 +39,7 @@ struct RoundsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RoundView {
         try context.require(.department, .federation)
-        let id = try context.parameters.require("round")
+        let id = try context.roundID()
         let (round, count) = try await database.roundWithApplicationCount(id)
         let range = ReviewRound.quotaRange(round.kind)
         return RoundView(round: round, applications: count, quotaRange: [range.lowerBound, range.upperBound], businessDay: LocalDate(environment.now()))
@@ -61,13 +61,13 @@ struct RoundsController {
 
     @Sendable func configure(_ request: Request, context: AppRequestContext) async throws -> ReviewRound {
         let identity = try context.require(.department)
-        let id = try context.parameters.require("round")
+        let id = try context.roundID()
         let input = try await request.decodeJSON(Settings.self, context: context)
         return try await database.configure(round: id, input, by: identity.actor, at: environment.now())
     }
 
     struct ApplicationSummary: Codable, Sendable {
-        var applicationId: String
+        var applicationId: ApplicationID
         var status: String
         var version: Int
         var studioName: String
@@ -80,14 +80,12 @@ struct RoundsController {
 
     @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Listing<ApplicationSummary> {
         try context.require(.department, .federation)
-        let id = try context.parameters.require("round")
+        let id = try context.roundID()
         // A page at a time (by application id), filtered by status, county, studio name and unit name.
         let page = try PageRequest.parse(request, keyParts: 1)
-        let query = request.uri.queryParameters
-        func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        let filter = ReviewDatabase.ApplicationFilter(status: text("status"), screeningBody: text("screeningBody"), name: text("name"), unit: text("unit"))
+        let filter = ReviewDatabase.ApplicationFilter(status: request.stringQuery("status"), screeningBody: request.stringQuery("screeningBody"), name: request.stringQuery("name"), unit: request.stringQuery("unit"))
         let (applications, total) = try await database.applications(inRound: id, filter, after: page.after?[0], limit: page.limit + 1)
-        let (items, next) = page.page(applications) { [$0.id] }
+        let (items, next) = page.page(applications) { [$0.id.rawValue] }
         return Listing(items: items.map {
             ApplicationSummary(applicationId: $0.id, status: $0.status, version: $0.version, studioName: $0.content.studio.name,
                                unitName: $0.content.applicantUnit.name, screeningBodyCode: $0.content.screeningBodyCode,
@@ -97,7 +95,7 @@ struct RoundsController {
 
     struct AuditEntry: Codable, Sendable {
         var id: Int64
-        var applicationId: String?
+        var applicationId: ApplicationID?
         var action: String
         var detail: String
         var actor: String
@@ -106,10 +104,8 @@ struct RoundsController {
 
     @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Listing<AuditEntry> {
         try context.require(.department, .federation)
-        let id = try context.parameters.require("round")
-        let query = request.uri.queryParameters
-        func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        let result = try await database.audit(round: id, application: text("applicationId"), action: text("action"),
+        let id = try context.roundID()
+        let result = try await database.audit(round: id, application: request.stringQuery("applicationId").map(ApplicationID.init), action: request.stringQuery("action"),
                                               page: try PageRequest.parse(request, keyParts: 1))
         return Listing(items: result.items, nextCursor: result.nextCursor, total: result.total)
     }

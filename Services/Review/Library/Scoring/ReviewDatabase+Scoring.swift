@@ -7,7 +7,7 @@ import StudioDomain
 /// Expert scoring (专家评分, Art 11, 13, 14): opening and closing it, and the experts' sheets.
 extension ReviewDatabase {
     /// Scoring opens when every application has passed or left qualification review and every panel is whole.
-    func openScoring(round roundID: String, by actor: String, at now: Date) async throws -> ReviewRound {
+    func openScoring(round roundID: RoundID, by actor: String, at now: Date) async throws -> ReviewRound {
         try await write { db in
             var round = try RoundStore.require(roundID, in: db)
             guard round.status == .open else { throw Problem.conflict("round.not_open", zh: "评分已开始", en: "scoring has already started") }
@@ -44,7 +44,7 @@ extension ReviewDatabase {
     }
 
     /// Scoring closes when every sheet is in and no panel is short; the aggregate's adjustments and outliers are recorded.
-    func closeScoring(round roundID: String, by actor: String, at now: Date) async throws -> ReviewRound {
+    func closeScoring(round roundID: RoundID, by actor: String, at now: Date) async throws -> ReviewRound {
         try await write { db in
             var round = try RoundStore.require(roundID, in: db)
             guard round.status == .scoring else { throw Problem.conflict("round.not_scoring", zh: "批次不在评分阶段", en: "the round is not in scoring") }
@@ -53,7 +53,7 @@ extension ReviewDatabase {
                 LEFT JOIN score_sheet s ON s.application_id = a.application_id AND s.expert_id = a.expert_id
                 WHERE a.round_id = ? AND r.status = 'underExpertReview' AND (s.status IS NULL OR s.status != 'submitted')
                 ORDER BY a.application_id, a.expert_id
-                """, arguments: [roundID])
+                """, arguments: [roundID.rawValue])
             // A panel that shrank during scoring (a late conflict, a recusal) must be made whole before the scores count.
             let short = try PanelShortfall.all(in: round, in: db).filter { shortfall in
                 try ApplicationStore.find(shortfall.applicationId, in: db)?.applicationStatus == .underExpertReview
@@ -73,10 +73,10 @@ extension ReviewDatabase {
             let millis = Millis.from(now)
             try Audit.record("scoring.closed", round: roundID, detail: ["sheets": result.scores.reduce(0) { $0 + $1.sheets }], actor: actor, at: millis, in: db)
             for adjustment in result.adjustments {
-                try Audit.record("aggregation.\(adjustment.kind)", round: roundID, application: adjustment.application, detail: adjustment, actor: actor, at: millis, in: db)
+                try Audit.record("aggregation.\(adjustment.kind)", round: roundID, application: adjustment.application.map(ApplicationID.init), detail: adjustment, actor: actor, at: millis, in: db)
             }
             for flag in result.outliers {
-                try Audit.record("aggregation.outlier", round: roundID, application: flag.application, detail: flag, actor: actor, at: millis, in: db)
+                try Audit.record("aggregation.outlier", round: roundID, application: ApplicationID(flag.application), detail: flag, actor: actor, at: millis, in: db)
             }
             return round
         }
@@ -85,15 +85,15 @@ extension ReviewDatabase {
     /// The expert's to-do: their own conflict-free assignments, with their sheet's status and the round's rubric.
     /// A page of the expert's own assignments (every round, or one), by application id: only those the expert
     /// may read (`ExpertAccess`), so the page is filled from the candidates in order until it is full.
-    func assignments(ofExpert expert: String, round roundFilter: String?, page: PageRequest) async throws
+    func assignments(ofExpert expert: ExpertID, round roundFilter: RoundID?, page: PageRequest) async throws
         -> (items: [ScoringController.MyAssignment], nextCursor: String?) {
         try await read { db in
             var sql = "SELECT application_id FROM assignment WHERE expert_id = ?"
-            var arguments: StatementArguments = [expert]
+            var arguments: StatementArguments = [expert.rawValue]
             if let after = page.after?.first { sql += " AND application_id > ?"; _ = arguments.append(contentsOf: [after]) }
             let candidates = try String.fetchCursor(db, sql: sql + " ORDER BY application_id", arguments: arguments)
             var found: [ScoringController.MyAssignment] = []
-            while found.count <= page.limit, let id = try candidates.next() {
+            while found.count <= page.limit, let id = try candidates.next().map(ApplicationID.init) {
                 guard try ExpertAccess.mayRead(expert: expert, application: id, in: db), let application = try ApplicationStore.find(id, in: db),
                       roundFilter == nil || application.roundID == roundFilter,
                       let round = try RoundStore.find(application.roundID, in: db) else { continue }
@@ -102,19 +102,19 @@ extension ReviewDatabase {
                                                             speciality: application.content.speciality, projectTitles: application.content.projectTitles, sheetStatus: status,
                                                             scoringDeadline: round.scoringDeadline, rubric: round.rubric))
             }
-            return page.page(found) { [$0.applicationId] }
+            return page.page(found) { [$0.applicationId.rawValue] }
         }
     }
 
     /// The expert's own assignment, or 404 (see `ExpertAccess`).
-    private static func ownAssignment(expert: String, application id: String, in db: Database) throws -> (application: ReviewApplication, round: ReviewRound) {
+    private static func ownAssignment(expert: ExpertID, application id: ApplicationID, in db: Database) throws -> (application: ReviewApplication, round: ReviewRound) {
         guard try ExpertAccess.mayRead(expert: expert, application: id, in: db), let application = try ApplicationStore.find(id, in: db) else {
             throw Problem.notFound("application", zh: "申报", id: id)
         }
         return (application, try RoundStore.require(application.roundID, in: db))
     }
 
-    private static func emptySheet(application: String, expert: String) -> ScoreSheet {
+    private static func emptySheet(application: ApplicationID, expert: ExpertID) -> ScoreSheet {
         ScoreSheet(applicationId: application, expertId: expert, scores: [:], comments: [:], comment: nil, status: "draft", submittedAt: nil, total: nil)
     }
 
@@ -144,7 +144,7 @@ extension ReviewDatabase {
     }
 
     /// The expert's own sheet, or an empty draft.
-    func ownSheet(expert: String, application id: String) async throws -> ScoreSheet {
+    func ownSheet(expert: ExpertID, application id: ApplicationID) async throws -> ScoreSheet {
         try await read { db in
             let (application, round) = try Self.ownAssignment(expert: expert, application: id, in: db)
             return try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)
@@ -153,7 +153,7 @@ extension ReviewDatabase {
     }
 
     /// A partial save merges: criteria not sent keep their points.
-    func saveSheet(expert: String, application id: String, _ input: ScoringController.SheetInput, today: LocalDate, at now: Int64) async throws -> ScoreSheet {
+    func saveSheet(expert: ExpertID, application id: ApplicationID, _ input: ScoringController.SheetInput, today: LocalDate, at now: Int64) async throws -> ScoreSheet {
         try await write { db in
             let (application, round) = try Self.ownAssignment(expert: expert, application: id, in: db)
             let existing = try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)
@@ -166,7 +166,7 @@ extension ReviewDatabase {
                 sheet.status = "draft"
                 sheet.submittedAt = nil
                 try Audit.record("sheet.correcting", round: round.id, application: application.id,
-                                 detail: ["expert": expert, "entered": try JSONText.encode(existing!.scores)], actor: "expert:\(expert)", at: now, in: db)
+                                 detail: ["expert": expert.rawValue, "entered": try JSONText.encode(existing!.scores)], actor: "expert:\(expert)", at: now, in: db)
             }
             sheet.scores.merge(input.scores ?? [:]) { $1 }
             sheet.comments.merge(input.comments ?? [:]) { $1 }
@@ -179,7 +179,7 @@ extension ReviewDatabase {
     }
 
     /// A complete sheet becomes final (`score_sheet.submitted`); a paper sheet's own submission confirms it as corrected.
-    func submitSheet(expert: String, application id: String, today: LocalDate, at now: Date) async throws -> ScoreSheet {
+    func submitSheet(expert: ExpertID, application id: ApplicationID, today: LocalDate, at now: Date) async throws -> ScoreSheet {
         try await write { db in
             let (application, round) = try Self.ownAssignment(expert: expert, application: id, in: db)
             let existing = try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)
@@ -193,16 +193,16 @@ extension ReviewDatabase {
             sheet.submittedAt = now
             if sheet.enteredBy != nil, sheet.confirmedAt == nil { sheet.confirmedAt = now }
             try ScoreSheetStore.save(sheet, round: round.id, nowMillis: Millis.from(now), in: db)
-            try Audit.record("sheet.submitted", round: round.id, application: application.id, detail: ["expert": expert], actor: "expert:\(expert)", at: Millis.from(now), in: db)
-            try outbox.append(ScoreSheetSubmitted(applicationID: ApplicationID(application.id), roundID: RoundID(round.id), expertID: expert), in: db)
+            try Audit.record("sheet.submitted", round: round.id, application: application.id, detail: ["expert": expert.rawValue], actor: "expert:\(expert)", at: Millis.from(now), in: db)
+            try outbox.append(ScoreSheetSubmitted(applicationID: application.id, roundID: round.id, expertID: expert.rawValue), in: db)
             return try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)!
         }
     }
 
     /// Every sheet of an application: before the round closes only the department sees them.
-    func sheets(of id: String, readBy identity: Identity) async throws -> [ScoreSheet] {
+    func sheets(of id: ApplicationID, readBy identity: Identity) async throws -> [ScoreSheet] {
         try await read { db in
-            if identity.role == .expert, !(try ExpertAccess.mayRead(expert: identity.subject ?? "", application: id, in: db)) {
+            if identity.role == .expert, !(try ExpertAccess.mayRead(expert: identity.expertID, application: id, in: db)) {
                 throw Problem.notFound("application", zh: "申报", id: id)
             }
             let application = try ApplicationStore.require(id, in: db)
@@ -216,7 +216,7 @@ extension ReviewDatabase {
     }
 
     /// 评审会: the department enters a complete sheet scored on paper for an assigned expert, never over one they submitted.
-    func enterPaperSheet(application id: String, expert: String, _ input: ScoringController.PaperSheetInput, by actor: String, today: LocalDate, at now: Date) async throws -> ScoreSheet {
+    func enterPaperSheet(application id: ApplicationID, expert: ExpertID, _ input: ScoringController.PaperSheetInput, by actor: String, today: LocalDate, at now: Date) async throws -> ScoreSheet {
         try await write { db in
             let application = try ApplicationStore.require(id, in: db)
             let round = try RoundStore.require(application.roundID, in: db)
@@ -238,14 +238,14 @@ extension ReviewDatabase {
                                    status: "submitted", submittedAt: now, total: nil, enteredBy: actor, enteredAt: now, confirmedAt: nil)
             let millis = Millis.from(now)
             try ScoreSheetStore.save(sheet, round: round.id, nowMillis: millis, in: db)
-            try Audit.record("sheet.entered_from_paper", round: round.id, application: id, detail: ["expert": expert, "scores": try JSONText.encode(input.scores)],
+            try Audit.record("sheet.entered_from_paper", round: round.id, application: id, detail: ["expert": expert.rawValue, "scores": try JSONText.encode(input.scores)],
                              actor: actor, at: millis, in: db)
             return try ScoreSheetStore.find(application: id, expert: expert, rubric: round.rubric, in: db)!
         }
     }
 
     /// The expert confirms the sheet the department entered for them, as it stands.
-    func confirmSheet(expert: String, application id: String, at now: Date) async throws -> ScoreSheet {
+    func confirmSheet(expert: ExpertID, application id: ApplicationID, at now: Date) async throws -> ScoreSheet {
         try await write { db in
             let (application, round) = try Self.ownAssignment(expert: expert, application: id, in: db)
             guard var sheet = try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db),
@@ -256,15 +256,15 @@ extension ReviewDatabase {
             sheet.confirmedAt = now
             let millis = Millis.from(now)
             try ScoreSheetStore.save(sheet, round: round.id, nowMillis: millis, in: db)
-            try Audit.record("sheet.confirmed", round: round.id, application: application.id, detail: ["expert": expert, "enteredBy": sheet.enteredBy ?? ""],
+            try Audit.record("sheet.confirmed", round: round.id, application: application.id, detail: ["expert": expert.rawValue, "enteredBy": sheet.enteredBy ?? ""],
                              actor: "expert:\(expert)", at: millis, in: db)
-            try outbox.append(ScoreSheetSubmitted(applicationID: ApplicationID(application.id), roundID: RoundID(round.id), expertID: expert), in: db)
+            try outbox.append(ScoreSheetSubmitted(applicationID: application.id, roundID: round.id, expertID: expert.rawValue), in: db)
             return try ScoreSheetStore.find(application: application.id, expert: expert, rubric: round.rubric, in: db)!
         }
     }
 
     /// The department reopens a submitted sheet during scoring, with a reason.
-    func reopenSheet(application id: String, expert: String, reason: String, by actor: String, at now: Int64) async throws -> ScoreSheet {
+    func reopenSheet(application id: ApplicationID, expert: ExpertID, reason: String, by actor: String, at now: Int64) async throws -> ScoreSheet {
         try await write { db in
             let application = try ApplicationStore.require(id, in: db)
             let round = try RoundStore.require(application.roundID, in: db)
@@ -275,7 +275,7 @@ extension ReviewDatabase {
             sheet.submittedAt = nil
             sheet.confirmedAt = nil
             try ScoreSheetStore.save(sheet, round: round.id, nowMillis: now, in: db)
-            try Audit.record("sheet.reopened", round: round.id, application: id, detail: ["expert": expert, "reason": reason], actor: actor, at: now, in: db)
+            try Audit.record("sheet.reopened", round: round.id, application: id, detail: ["expert": expert.rawValue, "reason": reason], actor: actor, at: now, in: db)
             return try ScoreSheetStore.find(application: id, expert: expert, rubric: round.rubric, in: db)!
         }
     }

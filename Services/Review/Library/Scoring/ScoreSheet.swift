@@ -7,8 +7,8 @@ import StudioDomain
 
 /// An expert's score sheet (评分表) for one application: points per criterion, comments, draft or submitted.
 struct ScoreSheet: Codable, Sendable {
-    var applicationId: String
-    var expertId: String
+    var applicationId: ApplicationID
+    var expertId: ExpertID
     var scores: [String: Int]
     var comments: [String: String]
     var comment: String?
@@ -28,7 +28,7 @@ enum ScoreSheetStore {
     static func decode(_ row: Row, rubric: Rubric) throws -> ScoreSheet {
         let scores = try JSONText.decode([String: Int].self, row["scores"])
         let complete = rubric.criteria.allSatisfy { scores[$0.key] != nil }
-        return ScoreSheet(applicationId: row["application_id"], expertId: row["expert_id"], scores: scores,
+        return ScoreSheet(applicationId: ApplicationID(row["application_id"] as String), expertId: ExpertID(row["expert_id"] as String), scores: scores,
                           comments: try JSONText.decode([String: String].self, row["comments"]), comment: row["comment"],
                           status: row["status"], submittedAt: (row["submitted_at"] as Int64?).map(Millis.date),
                           total: complete ? rubric.total(scores).description : nil,
@@ -36,22 +36,22 @@ enum ScoreSheetStore {
                           confirmedAt: (row["confirmed_at"] as Int64?).map(Millis.date))
     }
 
-    static func find(application: String, expert: String, rubric: Rubric, in db: Database) throws -> ScoreSheet? {
-        try Row.fetchOne(db, sql: "SELECT * FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application, expert])
+    static func find(application: ApplicationID, expert: ExpertID, rubric: Rubric, in db: Database) throws -> ScoreSheet? {
+        try Row.fetchOne(db, sql: "SELECT * FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.rawValue, expert.rawValue])
             .map { try decode($0, rubric: rubric) }
     }
 
     /// `draft` or `submitted`; nil when the expert has no sheet for the application.
-    static func status(application: String, expert: String, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT status FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application, expert])
+    static func status(application: ApplicationID, expert: ExpertID, in db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT status FROM score_sheet WHERE application_id = ? AND expert_id = ?", arguments: [application.rawValue, expert.rawValue])
     }
 
-    static func forApplication(_ application: String, rubric: Rubric, in db: Database) throws -> [ScoreSheet] {
-        try Row.fetchAll(db, sql: "SELECT * FROM score_sheet WHERE application_id = ? ORDER BY expert_id", arguments: [application])
+    static func forApplication(_ application: ApplicationID, rubric: Rubric, in db: Database) throws -> [ScoreSheet] {
+        try Row.fetchAll(db, sql: "SELECT * FROM score_sheet WHERE application_id = ? ORDER BY expert_id", arguments: [application.rawValue])
             .map { try decode($0, rubric: rubric) }
     }
 
-    static func save(_ sheet: ScoreSheet, round: String, nowMillis: Int64, in db: Database) throws {
+    static func save(_ sheet: ScoreSheet, round: RoundID, nowMillis: Int64, in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO score_sheet (application_id, expert_id, round_id, scores, comments, comment, status, submitted_at, updated_at,
                                      entered_by, entered_at, confirmed_at)
@@ -59,7 +59,7 @@ enum ScoreSheetStore {
             ON CONFLICT (application_id, expert_id) DO UPDATE SET scores = excluded.scores, comments = excluded.comments,
                 comment = excluded.comment, status = excluded.status, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at,
                 entered_by = excluded.entered_by, entered_at = excluded.entered_at, confirmed_at = excluded.confirmed_at
-            """, arguments: [sheet.applicationId, sheet.expertId, round, try JSONText.encode(sheet.scores), try JSONText.encode(sheet.comments),
+            """, arguments: [sheet.applicationId.rawValue, sheet.expertId.rawValue, round.rawValue, try JSONText.encode(sheet.scores), try JSONText.encode(sheet.comments),
                              sheet.comment, sheet.status, sheet.submittedAt.map(Millis.from), nowMillis,
                              sheet.enteredBy, sheet.enteredAt.map(Millis.from), sheet.confirmedAt.map(Millis.from)])
     }
@@ -69,7 +69,7 @@ enum ScoreSheetStore {
         try Row.fetchAll(db, sql: """
             SELECT s.* FROM score_sheet s JOIN review_application a ON a.id = s.application_id
             WHERE s.round_id = ? AND s.status = 'submitted' AND a.status != 'withdrawn' ORDER BY s.application_id, s.expert_id
-            """, arguments: [round.id]).map {
+            """, arguments: [round.id.rawValue]).map {
             SheetTotal(application: $0["application_id"], expert: $0["expert_id"], total: round.rubric.total(try JSONText.decode([String: Int].self, $0["scores"])))
         }
     }

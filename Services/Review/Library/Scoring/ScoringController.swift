@@ -30,19 +30,19 @@ struct ScoringController {
 
     @Sendable func openScoring(_ request: Request, context: AppRequestContext) async throws -> ReviewRound {
         let identity = try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         return try await database.openScoring(round: roundID, by: identity.actor, at: environment.now())
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> ReviewRound {
         let identity = try context.require(.department)
-        let roundID = try context.parameters.require("round")
+        let roundID = try context.roundID()
         return try await database.closeScoring(round: roundID, by: identity.actor, at: environment.now())
     }
 
     struct MyAssignment: Codable, Sendable {
-        var applicationId: String
-        var roundId: String
+        var applicationId: ApplicationID
+        var roundId: RoundID
         var studioName: String
         var unitName: String
         var speciality: String
@@ -55,17 +55,17 @@ struct ScoringController {
 
     @Sendable func myAssignments(_ request: Request, context: AppRequestContext) async throws -> Listing<MyAssignment> {
         let identity = try context.require(.expert)
-        let expert = identity.subject ?? ""
-        let round = request.stringQuery("roundId")
+        let expert = identity.expertID
+        let round = request.stringQuery("roundId").map(RoundID.init)
         let result = try await database.assignments(ofExpert: expert, round: round, page: try PageRequest.parse(request, keyParts: 1))
         return Listing(items: result.items, nextCursor: result.nextCursor)
     }
 
     /// The expert and the application of an expert's own route (the database answers 404 for anything not theirs).
-    private func own(_ context: AppRequestContext) throws -> (expert: String, application: String) {
+    private func own(_ context: AppRequestContext) throws -> (expert: ExpertID, application: ApplicationID) {
         let identity = try context.require(.expert)
-        let id = try context.parameters.require("application")
-        return (identity.subject ?? "", id)
+        let id = try context.applicationID()
+        return (identity.expertID, id)
     }
 
     @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> ScoreSheet {
@@ -94,7 +94,7 @@ struct ScoringController {
 
     @Sendable func all(_ request: Request, context: AppRequestContext) async throws -> Listing<ScoreSheet> {
         let identity = try context.require(.department, .federation, .expert)
-        let id = try context.parameters.require("application")
+        let id = try context.applicationID()
         return Listing(items: try await database.sheets(of: id, readBy: identity))
     }
 
@@ -109,7 +109,7 @@ struct ScoringController {
     /// as entered for them, to confirm or correct. Only an assigned expert's sheet, never over one they submitted.
     @Sendable func enterPaper(_ request: Request, context: AppRequestContext) async throws -> ScoreSheet {
         let identity = try context.require(.department)
-        let id = try context.parameters.require("application"), expert = try context.parameters.require("expert")
+        let id = try context.applicationID(), expert = try context.expertID()
         let input = try await request.decodeJSON(PaperSheetInput.self, context: context)
         let now = environment.now()
         return try await database.enterPaperSheet(application: id, expert: expert, input, by: identity.actor, today: LocalDate(now), at: now)
@@ -125,9 +125,9 @@ struct ScoringController {
 
     @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> ScoreSheet {
         let identity = try context.require(.department)
-        let id = try context.parameters.require("application"), expert = try context.parameters.require("expert")
+        let id = try context.applicationID(), expert = try context.expertID()
         let input = try await request.decodeJSON(Reopen.self, context: context)
-        guard !input.reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw Problem.validation([.required("reason", nameZh: "退回理由", nameEn: "The reason")]) }
+        try Problem.requireText(input.reason, field: "reason", nameZh: "退回理由", nameEn: "The reason")
         return try await database.reopenSheet(application: id, expert: expert, reason: input.reason, by: identity.actor, at: Millis.from(environment.now()))
     }
 }

@@ -9,13 +9,13 @@ extension ReviewDatabase {
     typealias VisitView = SiteVisitController.VisitView
     typealias PhotoView = SiteVisitController.PhotoView
 
-    static func visits(of application: String, in db: Database) throws -> [VisitView] {
-        try Row.fetchAll(db, sql: "SELECT * FROM site_visit WHERE application_id = ? ORDER BY visited_on, id", arguments: [application]).map { row in
+    static func visits(of application: ApplicationID, in db: Database) throws -> [VisitView] {
+        try Row.fetchAll(db, sql: "SELECT * FROM site_visit WHERE application_id = ? ORDER BY visited_on, id", arguments: [application.rawValue]).map { row in
             let id: Int64 = row["id"]
             let photos = try Row.fetchAll(db, sql: "SELECT id, file_name, media_type, size, sha256, added_at FROM site_visit_photo WHERE visit_id = ? ORDER BY id", arguments: [id]).map {
                 PhotoView(id: $0["id"], fileName: $0["file_name"], mediaType: $0["media_type"], size: $0["size"], sha256: $0["sha256"], addedAt: Millis.date($0["added_at"]))
             }
-            return VisitView(id: id, applicationId: row["application_id"], roundId: row["round_id"], visitedOn: LocalDate(row["visited_on"] as String)!,
+            return VisitView(id: id, applicationId: ApplicationID(row["application_id"] as String), roundId: RoundID(row["round_id"] as String), visitedOn: LocalDate(row["visited_on"] as String)!,
                              visitors: try JSONText.decode([String].self, row["visitors"]), findings: row["findings"],
                              recordedBy: row["recorded_by"], recordedAt: Millis.date(row["recorded_at"]), photos: photos)
         }
@@ -23,13 +23,13 @@ extension ReviewDatabase {
 
     /// Who may read an application's visits: the department and the federation; an expert only on their own
     /// conflict-free assignment (otherwise the application does not exist for them).
-    static func mayReadVisits(_ identity: Identity, application: String, in db: Database) throws -> Bool {
-        if identity.role == .expert { return try ExpertAccess.mayRead(expert: identity.subject ?? "", application: application, in: db) }
+    static func mayReadVisits(_ identity: Identity, application: ApplicationID, in db: Database) throws -> Bool {
+        if identity.role == .expert { return try ExpertAccess.mayRead(expert: identity.expertID, application: application, in: db) }
         return try ApplicationStore.find(application, in: db) != nil
     }
 
     /// A visit is recorded after the qualification review passes and before scoring starts.
-    func recordVisit(application id: String, visitedOn: LocalDate, visitors: [String], findings: String, by actor: String, at now: Int64) async throws -> VisitView {
+    func recordVisit(application id: ApplicationID, visitedOn: LocalDate, visitors: [String], findings: String, by actor: String, at now: Int64) async throws -> VisitView {
         try await write { db in
             let application = try ApplicationStore.require(id, in: db)
             let round = try RoundStore.require(application.roundID, in: db)
@@ -39,7 +39,7 @@ extension ReviewDatabase {
             }
             try db.execute(sql: """
                 INSERT INTO site_visit (application_id, round_id, visited_on, visitors, findings, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, round.id, visitedOn.description, try JSONText.encode(visitors), findings, actor, now])
+                """, arguments: [id.rawValue, round.id.rawValue, visitedOn.description, try JSONText.encode(visitors), findings, actor, now])
             let visitID = db.lastInsertedRowID
             try Audit.record("site_visit.recorded", round: round.id, application: id,
                              detail: ["visit": String(visitID), "visitedOn": visitedOn.description, "visitors": visitors.joined(separator: "、")],
@@ -48,7 +48,7 @@ extension ReviewDatabase {
         }
     }
 
-    func visits(of id: String, readBy identity: Identity) async throws -> [VisitView] {
+    func visits(of id: ApplicationID, readBy identity: Identity) async throws -> [VisitView] {
         try await read { db in
             guard try Self.mayReadVisits(identity, application: id, in: db) else { throw Problem.notFound("application", zh: "申报", id: id) }
             return try Self.visits(of: id, in: db)
@@ -70,7 +70,7 @@ extension ReviewDatabase {
             try db.execute(sql: "INSERT INTO site_visit_photo (visit_id, file_name, media_type, size, sha256, content, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [visit, name, type, bytes.count, sha, Data(bytes), actor, now])
             let id = db.lastInsertedRowID
-            try Audit.record("site_visit.photo_added", round: row["round_id"], application: row["application_id"],
+            try Audit.record("site_visit.photo_added", round: RoundID(row["round_id"] as String), application: ApplicationID(row["application_id"] as String),
                              detail: ["visit": String(visit), "photo": String(id), "sha256": sha, "type": type], actor: actor, at: now, in: db)
             return PhotoView(id: id, fileName: name, mediaType: type, size: bytes.count, sha256: sha, addedAt: Millis.date(now))
         }
@@ -84,7 +84,7 @@ extension ReviewDatabase {
                       SELECT p.file_name, p.media_type, p.content, v.application_id FROM site_visit_photo p JOIN site_visit v ON v.id = p.visit_id
                       WHERE p.id = ? AND p.visit_id = ?
                       """, arguments: [photoID, visit]),
-                  try Self.mayReadVisits(identity, application: row["application_id"], in: db) else { return nil }
+                  try Self.mayReadVisits(identity, application: ApplicationID(row["application_id"] as String), in: db) else { return nil }
             return (row["file_name"], row["media_type"], row["content"])
         }
     }

@@ -37,8 +37,8 @@ struct SiteVisitController {
 
     struct VisitView: ResponseEncodable, Codable, Sendable {
         var id: Int64
-        var applicationId: String
-        var roundId: String
+        var applicationId: ApplicationID
+        var roundId: RoundID
         var visitedOn: LocalDate
         var visitors: [String]
         var findings: String
@@ -55,7 +55,7 @@ struct SiteVisitController {
 
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<VisitView> {
         let identity = try context.require(.department)
-        let id = try context.parameters.require("application")
+        let id = try context.applicationID()
         let input = try await request.decodeJSON(VisitInput.self, context: context)
         let moment = environment.moment()
         let today = moment.today
@@ -80,7 +80,7 @@ struct SiteVisitController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<VisitView> {
         let identity = try context.require(.department, .federation, .expert)
-        let id = try context.parameters.require("application")
+        let id = try context.applicationID()
         return Listing(items: try await database.visits(of: id, readBy: identity))
     }
 

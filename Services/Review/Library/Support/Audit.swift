@@ -7,17 +7,17 @@ import StudioDomain
 
 /// The record of who decided what and when, written in the same transaction as the decision.
 enum Audit {
-    static func record(_ action: String, round: String?, application: String? = nil, detail: some Encodable,
+    static func record(_ action: String, round: RoundID?, application: ApplicationID? = nil, detail: some Encodable,
                        actor: String, at millis: Int64, in db: Database) throws {
         let json = String(decoding: try DomainJSON.encoder().encode(detail), as: UTF8.self)
         try db.execute(sql: "INSERT INTO review_audit (round_id, application_id, action, detail, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [round, application, action, json, actor, millis])
+                       arguments: [round?.rawValue, application?.rawValue, action, json, actor, millis])
         // The same record in the kit's hash-chained log: review_audit answers queries, the chain proves
         // that nothing was changed afterwards.
         let agent = Agent(text: actor)
         try AuditLog.append(actorRole: agent.role, actorSubject: agent.subject, action: action,
                             subject: application.map { "application:\($0)" } ?? round.map { "round:\($0)" } ?? "-",
-                            details: AuditedDecision(round: round, application: application, detail: json),
+                            details: AuditedDecision(round: round?.rawValue, application: application?.rawValue, detail: json),
                             at: Millis.date(millis), in: db)
     }
 }
@@ -25,10 +25,10 @@ enum Audit {
 extension Audit {
     /// One page of a round's audit rows, oldest first, keyset-paged by id; `application` and `action` (a prefix, as
     /// `round.` or `score_sheet.`) narrow it. And how many match in all.
-    static func page(round: String, application: String?, action: String?, page: PageRequest, in db: Database) throws -> (rows: [Row], nextCursor: String?, total: Int) {
+    static func page(round: RoundID, application: ApplicationID?, action: String?, page: PageRequest, in db: Database) throws -> (rows: [Row], nextCursor: String?, total: Int) {
         var conditions = ["round_id = ?"]
-        var arguments: [(any DatabaseValueConvertible)?] = [round]
-        if let application { conditions.append("application_id = ?"); arguments.append(application) }
+        var arguments: [(any DatabaseValueConvertible)?] = [round.rawValue]
+        if let application { conditions.append("application_id = ?"); arguments.append(application.rawValue) }
         if let action { conditions.append("substr(action, 1, length(?)) = ?"); arguments += [action, action] }
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_audit WHERE " + conditions.joined(separator: " AND "),
                                      arguments: StatementArguments(arguments)) ?? 0
@@ -53,6 +53,9 @@ private struct AuditedDecision: Encodable {
 extension Identity {
     /// `department:tok_…` or `expert:E1`: who acted, as the audit records it.
     var actor: String { Agent(self).text }
+
+    /// The expert an expert's token speaks for (its subject).
+    var expertID: ExpertID { ExpertID(subject ?? "") }
 }
 
 enum JSONText {
