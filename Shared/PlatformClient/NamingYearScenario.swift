@@ -152,30 +152,28 @@ public final class NamingYearScenario {
 
     static func areaCode(_ body: String) -> String { body.allSatisfy(\.isNumber) ? body : "330800" }
 
-    func form(_ a: Applicant, today: LocalDate, year: Int, order: Int?, amended: Bool = false) -> [String: Any] {
+    func form(_ a: Applicant, today: LocalDate, year: Int, order: Int?, amended: Bool = false) -> ApplicationForm {
         let started = today.adding(months: -a.creationMonths)
         let idNumber = ResidentIDNumber.completing(Self.areaCode(a.body) + "19" + Self.pad(70 + a.index % 25, 2) + "0315" + Self.pad(100 + a.index, 3))!
-        let members: [[String: Any]] = (0..<a.members).map { ["name": "\(a.leader)团队成员\($0 + 1)", "role": $0 == 0 ? "技术骨干" : "工艺员", "skillLevel": "二级/技师"] }
-        var screening: [String: Any] = ["opinion": amended ? "补正后材料齐全，同意推荐。" : "材料齐全，条件符合，同意推荐。"]
-        if let order { screening["recommendationOrder"] = order }
-        return [
-            "applicantUnit": ["name": a.unit, "creditCode": a.creditCode, "unitType": "企业", "hasTradeUnion": true, "tradeUnionName": a.unit + "工会"],
-            "studio": ["name": a.studio, "creationStartDate": started.description, "hasFixedSite": true,
-                       "siteAddress": "衢州市\(a.unit)厂区\(a.index)号楼", "siteArea": amended ? 160 : 120, "funds": 5_000_000,
-                       "officeFacilities": "会议室、电脑6台", "equipment": "五轴数控加工中心1台"],
-            "leader": ["name": a.leader, "idNumber": idNumber, "speciality": "数控加工", "skillLevel": a.skillLevel,
-                       "certificateNumber": "S0000330800" + Self.pad(a.index, 5), "phone": "139057" + Self.pad(a.index, 5)],
-            "team": ["members": members],
-            "workRules": "工作室章程、月度例会制度、项目管理制度，与公司生产计划衔接。" + (amended ? "（已补充考核办法）" : ""),
-            "projects": [[
-                "title": "\(a.studio)攻关项目", "commissioningUnit": a.unit, "content": "降低关键零件加工变形率",
-                "startDate": "\(year)-01-01", "endDate": "\(year + 1)-12-31", "requirements": "变形量小于0.02毫米",
-                "acceptanceStandard": "连续三批合格率99%", "funding": 8_000_000,
-            ]],
-            "results": ["patents": ["ZL2024100000\(a.index).X 一种夹具"], "awards": ["衢州市职工技术创新成果奖"], "papers": []],
-            "industryField": Self.speciality,
-            "screening": screening,
-        ]
+        return ApplicationForm(
+            applicantUnit: UnitForm(name: a.unit, creditCode: a.creditCode, unitType: "企业", hasTradeUnion: true, tradeUnionName: a.unit + "工会"),
+            studio: StudioForm(name: a.studio, creationStartDate: started, hasFixedSite: true, siteAddress: "衢州市\(a.unit)厂区\(a.index)号楼",
+                               siteArea: amended ? 160 : 120, funds: Money(fen: 5_000_000), officeFacilities: "会议室、电脑6台", equipment: "五轴数控加工中心1台"),
+            leader: LeaderForm(name: a.leader, idNumber: idNumber, speciality: "数控加工", skillLevel: a.skillLevel,
+                               certificateNumber: "S0000330800" + Self.pad(a.index, 5), phone: "139057" + Self.pad(a.index, 5)),
+            team: TeamForm(members: (0..<a.members).map { MemberForm(name: "\(a.leader)团队成员\($0 + 1)", role: $0 == 0 ? "技术骨干" : "工艺员", skillLevel: "二级/技师") }),
+            workRules: "工作室章程、月度例会制度、项目管理制度，与公司生产计划衔接。" + (amended ? "（已补充考核办法）" : ""),
+            projects: [Self.project(title: "\(a.studio)攻关项目", unit: a.unit, year: year)],
+            results: ResultsForm(patents: ["ZL2024100000\(a.index).X 一种夹具"], awards: ["衢州市职工技术创新成果奖"], papers: []),
+            industryField: Self.speciality,
+            screening: ScreeningForm(opinion: amended ? "补正后材料齐全，同意推荐。" : "材料齐全，条件符合，同意推荐。", recommendationOrder: order))
+    }
+
+    /// The commissioned project every scenario application presents (Art 5(3)).
+    static func project(title: String, unit: String, year: Int) -> ProjectForm {
+        ProjectForm(title: title, commissioningUnit: unit, content: "降低关键零件加工变形率", startDate: LocalDate(year: year, month: 1, day: 1),
+                    endDate: LocalDate(year: year + 1, month: 12, day: 31), requirements: "变形量小于0.02毫米",
+                    acceptanceStandard: "连续三批合格率99%", funding: Money(fen: 8_000_000))
     }
 
     static let surnames = Array("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯")
@@ -230,7 +228,7 @@ public final class NamingYearScenario {
             let order = (orderByBody[applicant.body] ?? 0) + 1
             orderByBody[applicant.body] = order
             let reply = try expect("submit \(applicant.label)", "POST", .intake, "/applications", token: bodyTokens[applicant.body]!,
-                                   json: ["roundId": roundId, "submit": true, "form": form(applicant, today: today, year: year, order: order)],
+                                   json: ["roundId": roundId, "submit": true, "form": try PlatformClient.json(form(applicant, today: today, year: year, order: order))],
                                    headers: [("Idempotency-Key", "scenario-\(roundId)-\(applicant.label)")], status: [201])
             guard let id = reply.object["id"] as? String, reply.object["status"] as? String == "submitted" else {
                 throw ScenarioFailure(step: "submit \(applicant.label)", detail: "not submitted: \(reply.text.prefix(500))")
@@ -240,7 +238,7 @@ public final class NamingYearScenario {
         var refused: [String: [String]] = [:]
         for applicant in ineligible {
             let reply = try expect("refuse \(applicant.label)", "POST", .intake, "/applications", token: bodyTokens[applicant.body]!,
-                                   json: ["roundId": roundId, "submit": true, "form": form(applicant, today: today, year: year, order: nil)],
+                                   json: ["roundId": roundId, "submit": true, "form": try PlatformClient.json(form(applicant, today: today, year: year, order: nil))],
                                    status: [422])
             refused[applicant.label] = (reply.object["errors"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
         }
@@ -275,7 +273,7 @@ public final class NamingYearScenario {
         }
         let returnedOrder = accepted.filter { $0.applicant.body == returned.applicant.body }.firstIndex { $0.id == returned.id }! + 1
         try expect("amend \(returned.id)", "PUT", .intake, "/applications/\(returned.id)", token: returnedToken,
-                   json: form(returned.applicant, today: today, year: year, order: returnedOrder, amended: true), status: [200])
+                   json: try PlatformClient.json(form(returned.applicant, today: today, year: year, order: returnedOrder, amended: true)), status: [200])
         try waitUntil("review receives the amendment", "review showing \(returned.id) version 2, submitted") {
             let reply = try client.call("GET", platform.url(.review) + "/applications/\(returned.id)", token: department)
             return reply.object["version"] as? Int == 2 && reply.object["status"] as? String == "submitted"

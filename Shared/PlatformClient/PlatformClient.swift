@@ -1,5 +1,6 @@
 import Foundation
 import Messaging
+import StudioDomain
 
 /// A JSON client for the four services over libcurl, for the command-line client, the demo and the
 /// end-to-end tests. Blocking: call it from a thread of its own or a synchronous test, never from
@@ -55,6 +56,14 @@ public final class PlatformClient {
             throw Failure(description: "\(method) \(url): \(response.failure?.message ?? "no answer")")
         }
         return Reply(status: status, body: response.body)
+    }
+}
+
+extension PlatformClient {
+    /// A value of a shared API type (`ApplicationForm` …) as a JSON object, to send alone or inside a body: what the
+    /// services' own encoder writes for it, so a client builds the one typed value instead of a dictionary of its own.
+    public static func json(_ value: some Encodable) throws -> Any {
+        try JSONSerialization.jsonObject(with: DomainJSON.encoder().encode(value))
     }
 }
 

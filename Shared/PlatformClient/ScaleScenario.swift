@@ -190,7 +190,7 @@ public final class ScaleScenario: Sendable {
     static func areaCode(_ body: String) -> String { body.allSatisfy(\.isNumber) ? body : "330800" }
 
     /// Application `index` (from 1), from `body`, with its place in the body's recommendation order.
-    public func form(index: Int, body: String, order: Int, today: LocalDate, year: Int) -> [String: Any] {
+    public func form(index: Int, body: String, order: Int, today: LocalDate, year: Int) -> ApplicationForm {
         let surname = Self.surnames[index % Self.surnames.count]
         let unit = "衢州\(surname)氏规模\(index)号精工有限公司"
         let leader = "\(surname)规\(index)"
@@ -200,24 +200,18 @@ public final class ScaleScenario: Sendable {
         // A distinct birth date per index: day 1–28, month 1–12, years from 1965.
         let birth = "\(1965 + (index / 336) % 30)" + Self.pad(1 + (index / 28) % 12, 2) + Self.pad(1 + index % 28, 2)
         let idNumber = ResidentIDNumber.completing(area + birth + Self.pad(index % 1000, 3))!
-        return [
-            "applicantUnit": ["name": unit, "creditCode": creditCode, "unitType": "企业", "hasTradeUnion": true, "tradeUnionName": unit + "工会"],
-            "studio": ["name": studio, "creationStartDate": today.adding(months: -14).description, "hasFixedSite": true,
-                       "siteAddress": "衢州市\(unit)厂区\(index % 50 + 1)号楼", "siteArea": 120, "funds": 5_000_000,
-                       "officeFacilities": "会议室、电脑6台", "equipment": "五轴数控加工中心1台"],
-            "leader": ["name": leader, "idNumber": idNumber, "speciality": "数控加工", "skillLevel": "一级/高级技师",
-                       "certificateNumber": "S0000330800" + Self.pad(index, 6), "phone": "1390" + Self.pad(index, 7)],
-            "team": ["members": (0..<2).map { ["name": "\(leader)团队成员\($0 + 1)", "role": $0 == 0 ? "技术骨干" : "工艺员", "skillLevel": "二级/技师"] }],
-            "workRules": "工作室章程、月度例会制度、项目管理制度，与公司生产计划衔接。",
-            "projects": [[
-                "title": "\(studio)攻关项目", "commissioningUnit": unit, "content": "降低关键零件加工变形率",
-                "startDate": "\(year)-01-01", "endDate": "\(year + 1)-12-31", "requirements": "变形量小于0.02毫米",
-                "acceptanceStandard": "连续三批合格率99%", "funding": 8_000_000,
-            ]],
-            "results": ["patents": ["ZL2025200\(Self.pad(index, 5)).X 一种夹具"], "awards": ["衢州市职工技术创新成果奖"], "papers": []],
-            "industryField": NamingYearScenario.speciality,
-            "screening": ["opinion": "材料齐全，条件符合，同意推荐。", "recommendationOrder": order],
-        ]
+        return ApplicationForm(
+            applicantUnit: UnitForm(name: unit, creditCode: creditCode, unitType: "企业", hasTradeUnion: true, tradeUnionName: unit + "工会"),
+            studio: StudioForm(name: studio, creationStartDate: today.adding(months: -14), hasFixedSite: true, siteAddress: "衢州市\(unit)厂区\(index % 50 + 1)号楼",
+                               siteArea: 120, funds: Money(fen: 5_000_000), officeFacilities: "会议室、电脑6台", equipment: "五轴数控加工中心1台"),
+            leader: LeaderForm(name: leader, idNumber: idNumber, speciality: "数控加工", skillLevel: "一级/高级技师",
+                               certificateNumber: "S0000330800" + Self.pad(index, 6), phone: "1390" + Self.pad(index, 7)),
+            team: TeamForm(members: (0..<2).map { MemberForm(name: "\(leader)团队成员\($0 + 1)", role: $0 == 0 ? "技术骨干" : "工艺员", skillLevel: "二级/技师") }),
+            workRules: "工作室章程、月度例会制度、项目管理制度，与公司生产计划衔接。",
+            projects: [NamingYearScenario.project(title: "\(studio)攻关项目", unit: unit, year: year)],
+            results: ResultsForm(patents: ["ZL2025200\(Self.pad(index, 5)).X 一种夹具"], awards: ["衢州市职工技术创新成果奖"], papers: []),
+            industryField: NamingYearScenario.speciality,
+            screening: ScreeningForm(opinion: "材料齐全，条件符合，同意推荐。", recommendationOrder: order))
     }
 
     /// Application `index` fails qualification when this holds (about 2 %).
@@ -272,7 +266,7 @@ public final class ScaleScenario: Sendable {
         var accepted: [Int: (id: String, body: String)] = [:]
         try parallel(plan) { [self] item, client in
             let reply = try call("submit application \(item.index)", "POST", .intake, "/applications", token: bodyTokens[item.body]!,
-                                 json: ["roundId": roundId, "submit": true, "form": form(index: item.index, body: item.body, order: item.order, today: today, year: year)],
+                                 json: ["roundId": roundId, "submit": true, "form": try PlatformClient.json(form(index: item.index, body: item.body, order: item.order, today: today, year: year))],
                                  headers: [("Idempotency-Key", "scale-\(roundId)-\(item.index)")], ok: [200, 201], client: client)
             guard let id = reply.object["id"] as? String, reply.object["status"] as? String != "draft" else {
                 throw ScenarioFailure(step: "submit application \(item.index)", detail: "not submitted: \(reply.text.prefix(500))")

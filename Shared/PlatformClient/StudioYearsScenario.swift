@@ -259,9 +259,9 @@ public final class StudioYearsScenario {
             let order = (orderByBody[applicant.body] ?? 0) + 1
             orderByBody[applicant.body] = order
             var form = naming.form(applicant, today: today, year: year, order: order)
-            form["studioId"] = studio
+            form.studioId = StudioID(studio)
             let reply = try expect("\(studio) applies (\(kind))", "POST", .intake, "/applications", token: bodyTokens[applicant.body]!,
-                                   json: ["roundId": roundId, "submit": true, "form": form],
+                                   json: ["roundId": roundId, "submit": true, "form": try PlatformClient.json(form)],
                                    headers: [("Idempotency-Key", "scenario-\(roundId)-\(studio)")], status: [201])
             guard let id = reply.object["id"] as? String else { throw ScenarioFailure(step: "\(studio) applies", detail: reply.text) }
             applications[id] = studio

@@ -96,22 +96,21 @@ final class LivePortal {
         let intake = APIClient(baseURL: live.processes["intake"]!.baseURL, token: live.tokens[.operator])
         let token = try intake.expect(201, "POST", "/ops/tokens", json: ["role": "screening_body", "subject": body, "label": "portal test"]).object["token"] as? String
         let county = APIClient(baseURL: live.processes["intake"]!.baseURL, token: token)
-        let started = today.adding(months: -14).description
-        let form: [String: Any] = [
-            "applicantUnit": ["name": unit, "creditCode": UnifiedSocialCreditCode.completing("91" + body + "MA7A1B2C3")!, "unitType": "企业",
-                              "hasTradeUnion": true, "tradeUnionName": unit + "工会"],
-            "studio": ["name": studio, "creationStartDate": started, "hasFixedSite": true, "siteAddress": "江山市经济开发区1号", "siteArea": 150,
-                       "funds": 6_000_000, "officeFacilities": "会议室、电脑8台", "equipment": "数控车床2台"],
-            "leader": ["name": leader, "idNumber": ResidentIDNumber.completing(body + "19780312123")!, "speciality": "数控加工",
-                       "skillLevel": "一级/高级技师", "certificateNumber": "S0000330881001", "phone": "13905701234"],
-            "team": ["members": [["name": "周强", "role": "技术骨干", "skillLevel": "二级/技师"], ["name": "吴敏", "role": "工艺员", "skillLevel": "三级/高级工"]]],
-            "workRules": "工作室章程、月度例会制度，与公司生产计划衔接。",
-            "projects": [["title": "精密主轴攻关", "commissioningUnit": unit, "content": "提高主轴精度", "startDate": "\(roundYear)-01-01",
-                          "endDate": "\(roundYear)-12-31", "requirements": "径向跳动小于0.002毫米", "acceptanceStandard": "三批合格率99%", "funding": 9_000_000]],
-            "industryField": "装备制造/数控加工", "screening": ["opinion": "同意推荐", "recommendationOrder": 1],
-        ]
+        let form = ApplicationForm(
+            applicantUnit: UnitForm(name: unit, creditCode: UnifiedSocialCreditCode.completing("91" + body + "MA7A1B2C3")!, unitType: "企业",
+                                    hasTradeUnion: true, tradeUnionName: unit + "工会"),
+            studio: StudioForm(name: studio, creationStartDate: today.adding(months: -14), hasFixedSite: true, siteAddress: "江山市经济开发区1号", siteArea: 150,
+                               funds: Money(fen: 6_000_000), officeFacilities: "会议室、电脑8台", equipment: "数控车床2台"),
+            leader: LeaderForm(name: leader, idNumber: ResidentIDNumber.completing(body + "19780312123")!, speciality: "数控加工",
+                               skillLevel: "一级/高级技师", certificateNumber: "S0000330881001", phone: "13905701234"),
+            team: TeamForm(members: [MemberForm(name: "周强", role: "技术骨干", skillLevel: "二级/技师"), MemberForm(name: "吴敏", role: "工艺员", skillLevel: "三级/高级工")]),
+            workRules: "工作室章程、月度例会制度，与公司生产计划衔接。",
+            projects: [ProjectForm(title: "精密主轴攻关", commissioningUnit: unit, content: "提高主轴精度", startDate: LocalDate(year: roundYear, month: 1, day: 1),
+                                   endDate: LocalDate(year: roundYear, month: 12, day: 31), requirements: "径向跳动小于0.002毫米", acceptanceStandard: "三批合格率99%",
+                                   funding: Money(fen: 9_000_000))],
+            industryField: "装备制造/数控加工", screening: ScreeningForm(opinion: "同意推荐", recommendationOrder: 1))
         // The file goes on first, as a draft, so the submitted version carries it.
-        let created = try county.expect(201, "POST", "/applications", json: ["roundId": roundID, "submit": attachment == nil, "form": form],
+        let created = try county.expect(201, "POST", "/applications", json: ["roundId": roundID, "submit": attachment == nil, "form": try PlatformClient.json(form)],
                                         headers: [("Idempotency-Key", UUID().uuidString)])
         let id = created.object["id"] as? String ?? ""
         guard let attachment else { return (id, nil) }

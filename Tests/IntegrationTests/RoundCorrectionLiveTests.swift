@@ -39,14 +39,14 @@ final class RoundCorrectionLiveTests: XCTestCase {
         XCTAssertEqual(moved.status, 200, moved.text)
         let scenario = ScaleScenario(platform: platform, options: .init(applications: 1))
         let form = scenario.form(index: 1, body: "330802", order: 1, today: today, year: today.year)
-        let submitted = try client.call("POST", intake + "/applications", token: county, json: ["roundId": round, "submit": true, "form": form])
+        let submitted = try client.call("POST", intake + "/applications", token: county, json: ["roundId": round, "submit": true, "form": try PlatformClient.json(form)])
         XCTAssertEqual(submitted.status, 201, submitted.text)
 
         // The department cancels the round; the next submission is refused naming the cancellation and its reason
         let cancelled = try client.call("POST", intake + "/rounds/\(round)/cancel", token: department, json: ["reason": "评审办法修订，本批次重新组织"])
         XCTAssertEqual(cancelled.status, 200, cancelled.text)
         let another = scenario.form(index: 2, body: "330802", order: 2, today: today, year: today.year)
-        let refused = try client.call("POST", intake + "/applications", token: county, json: ["roundId": round, "submit": true, "form": another])
+        let refused = try client.call("POST", intake + "/applications", token: county, json: ["roundId": round, "submit": true, "form": try PlatformClient.json(another)])
         XCTAssertEqual(refused.status, 422, refused.text)
         XCTAssertTrue(refused.text.contains("round_cancelled") && refused.text.contains("评审办法修订"), refused.text)
 
@@ -60,7 +60,7 @@ final class RoundCorrectionLiveTests: XCTestCase {
         XCTAssertEqual(duplicate.status, 409, duplicate.text)
         XCTAssertTrue(duplicate.text.contains("round.duplicate") && duplicate.text.contains("未撤销") && duplicate.text.contains("not cancelled"), duplicate.text)
         // And the county submits into the new round
-        let resubmitted = try client.call("POST", intake + "/applications", token: county, json: ["roundId": newRound, "submit": true, "form": another])
+        let resubmitted = try client.call("POST", intake + "/applications", token: county, json: ["roundId": newRound, "submit": true, "form": try PlatformClient.json(another)])
         XCTAssertEqual(resubmitted.status, 201, resubmitted.text)
 
         // Review was told both over the webhooks

@@ -3,7 +3,7 @@ import Foundation
 /// What review needs to know of an application, as intake sends it in `application.submitted` and
 /// `application.amended`: enough to check qualification (Art 5(4), 6, 7), rank it and pick experts, and no
 /// personal data beyond the leader's name (no ID numbers, phone numbers or addresses).
-public struct ApplicationContent: Codable, Hashable, Sendable {
+public struct ApplicationContent: CodableFields {
     public var applicationID: ApplicationID
     public var kind: ApplicationKind
     public var roundID: RoundID
@@ -31,6 +31,10 @@ public struct ApplicationContent: Codable, Hashable, Sendable {
     /// senders that predate it. Added in intake's first release; optional so older payloads still decode.
     public var details: ApplicationDetails?
 
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case applicationID, kind, roundID, year, screeningBodyCode, applicantUnit, studio, leader, teamSize, teamMemberNames, projectTitles, studioID, recommendationOrder, speciality, details
+    }
+
     public init(applicationID: ApplicationID, kind: ApplicationKind, roundID: RoundID, year: Int,
                 screeningBodyCode: String, applicantUnit: ApplicantUnit, studio: StudioProfile, leader: StudioLeader,
                 teamSize: Int, teamMemberNames: [String]? = nil, projectTitles: [String], studioID: StudioID? = nil,
@@ -55,7 +59,7 @@ public struct ApplicationContent: Codable, Hashable, Sendable {
 
 /// What the application says about Art 5(1)–(3) and its results, for qualification review and the experts. No
 /// personal data: no ID numbers, phone numbers or names beyond the leader's (in `StudioLeader`).
-public struct ApplicationDetails: Codable, Hashable, Sendable {
+public struct ApplicationDetails: CodableFields {
     /// 场地面积 in square metres (Art 5(1)).
     public var siteArea: Double?
     /// 工作室经费 per year (Art 5(1)).
@@ -76,6 +80,10 @@ public struct ApplicationDetails: Codable, Hashable, Sendable {
     /// The attachments at the time of this version, by content hash (kept by intake).
     public var attachments: [AttachmentReference]
 
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case siteArea, funds, officeFacilities, equipment, workRules, projects, leaderSpeciality, patents, awards, papers, screeningOpinion, attachments
+    }
+
     public init(siteArea: Double? = nil, funds: Money? = nil, officeFacilities: String? = nil, equipment: String? = nil,
                 workRules: String? = nil, projects: [InnovationProject] = [], leaderSpeciality: String? = nil,
                 patents: [String] = [], awards: [String] = [], papers: [String] = [], screeningOpinion: String? = nil,
@@ -95,36 +103,20 @@ public struct ApplicationDetails: Codable, Hashable, Sendable {
     }
 }
 
-/// An innovation project (创新项目, Art 5(3)) as the application presents it.
-public struct InnovationProject: Codable, Hashable, Sendable {
-    public var title: String
-    public var commissioningUnit: String?
-    public var content: String?
-    public var startDate: LocalDate?
-    public var endDate: LocalDate?
-    public var requirements: String?
-    public var acceptanceStandard: String?
-    public var funding: Money?
-
-    public init(title: String, commissioningUnit: String? = nil, content: String? = nil, startDate: LocalDate? = nil,
-                endDate: LocalDate? = nil, requirements: String? = nil, acceptanceStandard: String? = nil, funding: Money? = nil) {
-        self.title = title
-        self.commissioningUnit = commissioningUnit
-        self.content = content
-        self.startDate = startDate
-        self.endDate = endDate
-        self.requirements = requirements
-        self.acceptanceStandard = acceptanceStandard
-        self.funding = funding
-    }
-}
+/// An innovation project (创新项目, Art 5(3)) as the application presents it: the form's own `ProjectForm`; intake
+/// sends only the projects that have a title (review's document requires it).
+public typealias InnovationProject = ProjectForm
 
 /// An attachment of an application, by its SHA-256; intake serves the file.
-public struct AttachmentReference: Codable, Hashable, Sendable {
+public struct AttachmentReference: CodableFields {
     public var sha256: String
     public var fileName: String
     public var mediaType: String
     public var size: Int
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case sha256, fileName, mediaType, size
+    }
 
     public init(sha256: String, fileName: String, mediaType: String, size: Int) {
         self.sha256 = sha256
@@ -135,7 +127,7 @@ public struct AttachmentReference: Codable, Hashable, Sendable {
 }
 
 /// The applicant unit (申报单位) of an application (Art 6).
-public struct ApplicantUnit: Codable, Hashable, Sendable {
+public struct ApplicantUnit: CodableFields {
     public var unitID: UnitID?
     public var name: String
     /// 统一社会信用代码, as intake validated it (kept a string so one bad value cannot poison a queue).
@@ -143,6 +135,10 @@ public struct ApplicantUnit: Codable, Hashable, Sendable {
     public var unitType: UnitType
     /// 建有工会组织 (Art 6).
     public var hasTradeUnion: Bool
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case unitID, name, creditCode, unitType, hasTradeUnion
+    }
 
     public init(unitID: UnitID? = nil, name: String, creditCode: String, unitType: UnitType, hasTradeUnion: Bool = true) {
         self.unitID = unitID
@@ -154,10 +150,14 @@ public struct ApplicantUnit: Codable, Hashable, Sendable {
 }
 
 /// The studio (创新工作室) as the application describes it.
-public struct StudioProfile: Codable, Hashable, Sendable {
+public struct StudioProfile: CodableFields {
     public var name: String
     /// The day creation work began (开展创建工作起始日期, Art 7).
     public var creationStartDate: LocalDate
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case name, creationStartDate
+    }
 
     public init(name: String, creationStartDate: LocalDate) {
         self.name = name
@@ -166,9 +166,13 @@ public struct StudioProfile: Codable, Hashable, Sendable {
 }
 
 /// The studio leader (工作室负责人, Art 5(4)): only what review needs.
-public struct StudioLeader: Codable, Hashable, Sendable {
+public struct StudioLeader: CodableFields {
     public var name: String
     public var skillLevel: SkillLevel
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case name, skillLevel
+    }
 
     public init(name: String, skillLevel: SkillLevel) {
         self.name = name

@@ -5,44 +5,17 @@ import ServiceKit
 import StudioDomain
 
 /// A change of unit name or affiliation (变更单位名称或改变隶属关系, Art 19): the department records the report,
-/// the federation adjusts the register (视情作出调整) or declines; an adjustment emits `studio.changed`.
-struct ChangeReportView: Codable, Sendable, Equatable {
-    var id: String
-    var studioId: StudioID
-    var newUnitName: String?
-    var newScreeningBodyCode: String?
-    var previousUnitName: String
-    var previousScreeningBodyCode: String
-    var reportedOn: LocalDate
-    var note: String?
-    var reportedByRole: String
-    var reportedBySubject: String?
-    var reportedAt: Date
-    var status: String
-    var decisionNote: String?
-    var effectiveOn: LocalDate?
-    var decidedByRole: String?
-    var decidedBySubject: String?
-    var decidedAt: Date?
-
+/// the federation adjusts the register (视情作出调整) or declines; an adjustment emits `studio.changed`. The view
+/// is StudioDomain's `ChangeReportView`, which the portal decodes too.
+extension ChangeReportView {
     init(row: Row) {
-        id = row["id"]
-        studioId = StudioID(row["studio_id"] as String)
-        newUnitName = row["new_unit_name"]
-        newScreeningBodyCode = row["new_screening_body_code"]
-        previousUnitName = row["previous_unit_name"]
-        previousScreeningBodyCode = row["previous_screening_body_code"]
-        reportedOn = row.date("reported_on")
-        note = row["note"]
-        reportedByRole = row["reported_by_role"]
-        reportedBySubject = row["reported_by_subject"]
-        reportedAt = Millis.date(row["reported_at"])
-        status = row["status"]
-        decisionNote = row["decision_note"]
-        effectiveOn = row.optionalDate("effective_on")
-        decidedByRole = row["decided_by_role"]
-        decidedBySubject = row["decided_by_subject"]
-        decidedAt = (row["decided_at"] as Int64?).map(Millis.date)
+        self.init(id: row["id"], studioId: StudioID(row["studio_id"] as String), newUnitName: row["new_unit_name"],
+                  newScreeningBodyCode: row["new_screening_body_code"], previousUnitName: row["previous_unit_name"],
+                  previousScreeningBodyCode: row["previous_screening_body_code"], reportedOn: row.date("reported_on"), note: row["note"],
+                  reportedByRole: row["reported_by_role"], reportedBySubject: row["reported_by_subject"], reportedAt: Millis.date(row["reported_at"]),
+                  status: row["status"], decisionNote: row["decision_note"], effectiveOn: row.optionalDate("effective_on"),
+                  decidedByRole: row["decided_by_role"], decidedBySubject: row["decided_by_subject"],
+                  decidedAt: (row["decided_at"] as Int64?).map(Millis.date))
     }
 
     static func find(_ id: String, in db: Database) throws -> ChangeReportView? {

@@ -4,16 +4,21 @@ import StudioDomain
 /// The JSON of an application form (and of the response to a create and of `application.submitted`), written directly: byte for byte what `DomainJSON.encoder()` writes for it
 /// (keys sorted by their UTF-8 bytes, absent fields left out, `/` not escaped, the same string escapes and number
 /// forms), at a fraction of the cost of going through `Encodable` (the form is the largest value a submission
-/// stores, and encoding it was the largest single share of the write transaction's CPU). Debug builds check every
-/// form against the encoder (`ApplicationStore.json(_: ApplicationForm)`), so a field added to the form and
-/// forgotten here fails the tests.
+/// stores, and encoding it was the largest single share of the write transaction's CPU).
+///
+/// Each struct is written by an exhaustive `switch` over its `CodingKeys` (`CodableFields`), taken in the encoder's
+/// order: a field added to the form or to `ApplicationContent` does not compile until it is written here.
+/// `FormJSONTests` hold the bytes against the encoder.
 struct FormJSON {
-    private var bytes: [UInt8] = []
+    fileprivate var bytes: [UInt8] = []
+    /// Set on a value the encoder refuses (a NaN or infinite number): the caller leaves that value to the encoder.
+    fileprivate var unwritable = false
 
     static func encode(_ form: ApplicationForm) -> String? {
         var writer = FormJSON()
         writer.bytes.reserveCapacity(2048)
-        guard writer.write(form) else { return nil }
+        form.write(to: &writer)
+        guard !writer.unwritable else { return nil }
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
@@ -64,233 +69,39 @@ struct FormJSON {
         writer.bytes.reserveCapacity(2048)
         var object = Object()
         object.key("application", &writer.bytes)
-        guard writer.write(event.application) else { return nil }
+        event.application.write(to: &writer)
         object.key("applicationVersion", &writer.bytes); writer.integer(event.applicationVersion)
         object.key("submittedOn", &writer.bytes); writer.string(event.submittedOn.description)
         object.close(&writer.bytes)
+        guard !writer.unwritable else { return nil }
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    private mutating func write(_ content: ApplicationContent) -> Bool {
-        var object = Object()
-        object.key("applicantUnit", &bytes)
-        do {
-            let unit = content.applicantUnit
-            var inner = Object()
-            inner.key("creditCode", &bytes); string(unit.creditCode)
-            inner.key("hasTradeUnion", &bytes); bool(unit.hasTradeUnion)
-            inner.key("name", &bytes); string(unit.name)
-            if let id = unit.unitID { inner.key("unitID", &bytes); string(id.rawValue) }
-            inner.key("unitType", &bytes); string(unit.unitType.rawValue)
-            inner.close(&bytes)
-        }
-        object.key("applicationID", &bytes); string(content.applicationID.rawValue)
-        if let details = content.details {
-            object.key("details", &bytes)
-            guard write(details) else { return false }
-        }
-        object.key("kind", &bytes); string(content.kind.rawValue)
-        object.key("leader", &bytes)
-        do {
-            var inner = Object()
-            inner.key("name", &bytes); string(content.leader.name)
-            inner.key("skillLevel", &bytes); string(content.leader.skillLevel.rawValue)
-            inner.close(&bytes)
-        }
-        object.key("projectTitles", &bytes); strings(content.projectTitles)
-        if let order = content.recommendationOrder { object.key("recommendationOrder", &bytes); integer(order) }
-        object.key("roundID", &bytes); string(content.roundID.rawValue)
-        object.key("screeningBodyCode", &bytes); string(content.screeningBodyCode)
-        object.key("speciality", &bytes); string(content.speciality)
-        object.key("studio", &bytes)
-        do {
-            var inner = Object()
-            inner.key("creationStartDate", &bytes); string(content.studio.creationStartDate.description)
-            inner.key("name", &bytes); string(content.studio.name)
-            inner.close(&bytes)
-        }
-        if let id = content.studioID { object.key("studioID", &bytes); string(id.rawValue) }
-        if let names = content.teamMemberNames { object.key("teamMemberNames", &bytes); strings(names) }
-        object.key("teamSize", &bytes); integer(content.teamSize)
-        object.key("year", &bytes); integer(content.year)
-        object.close(&bytes)
-        return true
+    /// A member of an object when its value is present (the encoder leaves an absent optional out).
+    fileprivate mutating func member(_ object: inout Object, _ name: [UInt8], _ value: (some DirectJSON)?) {
+        guard let value else { return }
+        object.key(name, &bytes)
+        value.write(to: &self)
     }
 
-    private mutating func write(_ details: ApplicationDetails) -> Bool {
-        var object = Object()
-        object.key("attachments", &bytes)
-        var attachments = List(&bytes)
-        for attachment in details.attachments {
-            attachments.next(&bytes)
-            var inner = Object()
-            inner.key("fileName", &bytes); string(attachment.fileName)
-            inner.key("mediaType", &bytes); string(attachment.mediaType)
-            inner.key("sha256", &bytes); string(attachment.sha256)
-            inner.key("size", &bytes); integer(attachment.size)
-            inner.close(&bytes)
-        }
-        attachments.close(&bytes)
-        object.key("awards", &bytes); strings(details.awards)
-        if let text = details.equipment { object.key("equipment", &bytes); string(text) }
-        if let money = details.funds { object.key("funds", &bytes); integer(money.fen) }
-        if let text = details.leaderSpeciality { object.key("leaderSpeciality", &bytes); string(text) }
-        if let text = details.officeFacilities { object.key("officeFacilities", &bytes); string(text) }
-        object.key("papers", &bytes); strings(details.papers)
-        object.key("patents", &bytes); strings(details.patents)
-        object.key("projects", &bytes)
-        var projects = List(&bytes)
-        for project in details.projects {
-            projects.next(&bytes)
-            var inner = Object()
-            if let text = project.acceptanceStandard { inner.key("acceptanceStandard", &bytes); string(text) }
-            if let text = project.commissioningUnit { inner.key("commissioningUnit", &bytes); string(text) }
-            if let text = project.content { inner.key("content", &bytes); string(text) }
-            if let day = project.endDate { inner.key("endDate", &bytes); string(day.description) }
-            if let money = project.funding { inner.key("funding", &bytes); integer(money.fen) }
-            if let text = project.requirements { inner.key("requirements", &bytes); string(text) }
-            if let day = project.startDate { inner.key("startDate", &bytes); string(day.description) }
-            inner.key("title", &bytes); string(project.title)
-            inner.close(&bytes)
-        }
-        projects.close(&bytes)
-        if let text = details.screeningOpinion { object.key("screeningOpinion", &bytes); string(text) }
-        if let area = details.siteArea {
-            guard area.isFinite else { return false }
-            object.key("siteArea", &bytes)
-            number(area)
-        }
-        if let text = details.workRules { object.key("workRules", &bytes); string(text) }
-        object.close(&bytes)
-        return true
-    }
-
-    // MARK: The form's structs, each with its keys in sorted order
-
-    private mutating func write(_ form: ApplicationForm) -> Bool {
-        var object = Object()
-        if let unit = form.applicantUnit { object.key("applicantUnit", &bytes); write(unit) }
-        if let text = form.industryField { object.key("industryField", &bytes); string(text) }
-        if let leader = form.leader { object.key("leader", &bytes); write(leader) }
-        if let projects = form.projects {
-            object.key("projects", &bytes)
-            var list = List(&bytes)
-            for project in projects {
-                list.next(&bytes)
-                guard write(project) else { return false }
-            }
-            list.close(&bytes)
-        }
-        if let results = form.results { object.key("results", &bytes); write(results) }
-        if let screening = form.screening { object.key("screening", &bytes); write(screening) }
-        if let studio = form.studio {
-            object.key("studio", &bytes)
-            guard write(studio) else { return false }
-        }
-        if let id = form.studioId { object.key("studioId", &bytes); string(id.rawValue) }
-        if let team = form.team { object.key("team", &bytes); write(team) }
-        if let text = form.workRules { object.key("workRules", &bytes); string(text) }
-        object.close(&bytes)
-        return true
-    }
-
-    private mutating func write(_ unit: UnitForm) {
-        var object = Object()
-        if let text = unit.creditCode { object.key("creditCode", &bytes); string(text) }
-        if let flag = unit.hasTradeUnion { object.key("hasTradeUnion", &bytes); bool(flag) }
-        if let text = unit.name { object.key("name", &bytes); string(text) }
-        if let text = unit.tradeUnionName { object.key("tradeUnionName", &bytes); string(text) }
-        if let text = unit.unitType { object.key("unitType", &bytes); string(text) }
-        object.close(&bytes)
-    }
-
-    private mutating func write(_ studio: StudioForm) -> Bool {
-        var object = Object()
-        if let day = studio.creationStartDate { object.key("creationStartDate", &bytes); string(day.description) }
-        if let text = studio.equipment { object.key("equipment", &bytes); string(text) }
-        if let money = studio.funds { object.key("funds", &bytes); integer(money.fen) }
-        if let flag = studio.hasFixedSite { object.key("hasFixedSite", &bytes); bool(flag) }
-        if let text = studio.name { object.key("name", &bytes); string(text) }
-        if let text = studio.officeFacilities { object.key("officeFacilities", &bytes); string(text) }
-        if let text = studio.siteAddress { object.key("siteAddress", &bytes); string(text) }
-        if let area = studio.siteArea {
-            // NaN and infinities make the encoder throw: leave those to it.
-            guard area.isFinite else { return false }
-            object.key("siteArea", &bytes)
-            number(area)
-        }
-        object.close(&bytes)
-        return true
-    }
-
-    private mutating func write(_ leader: LeaderForm) {
-        var object = Object()
-        if let text = leader.certificateNumber { object.key("certificateNumber", &bytes); string(text) }
-        if let text = leader.idNumber { object.key("idNumber", &bytes); string(text) }
-        if let text = leader.name { object.key("name", &bytes); string(text) }
-        if let text = leader.phone { object.key("phone", &bytes); string(text) }
-        if let text = leader.skillLevel { object.key("skillLevel", &bytes); string(text) }
-        if let text = leader.speciality { object.key("speciality", &bytes); string(text) }
-        object.close(&bytes)
-    }
-
-    private mutating func write(_ team: TeamForm) {
-        var object = Object()
-        if let members = team.members {
-            object.key("members", &bytes)
-            var list = List(&bytes)
-            for member in members {
-                list.next(&bytes)
-                var inner = Object()
-                if let text = member.name { inner.key("name", &bytes); string(text) }
-                if let text = member.role { inner.key("role", &bytes); string(text) }
-                if let text = member.skillLevel { inner.key("skillLevel", &bytes); string(text) }
-                inner.close(&bytes)
-            }
-            list.close(&bytes)
-        }
-        object.close(&bytes)
-    }
-
-    private mutating func write(_ project: ProjectForm) -> Bool {
-        var object = Object()
-        if let text = project.acceptanceStandard { object.key("acceptanceStandard", &bytes); string(text) }
-        if let text = project.commissioningUnit { object.key("commissioningUnit", &bytes); string(text) }
-        if let text = project.content { object.key("content", &bytes); string(text) }
-        if let day = project.endDate { object.key("endDate", &bytes); string(day.description) }
-        if let money = project.funding { object.key("funding", &bytes); integer(money.fen) }
-        if let text = project.requirements { object.key("requirements", &bytes); string(text) }
-        if let day = project.startDate { object.key("startDate", &bytes); string(day.description) }
-        if let text = project.title { object.key("title", &bytes); string(text) }
-        object.close(&bytes)
-        return true
-    }
-
-    private mutating func write(_ results: ResultsForm) {
-        var object = Object()
-        if let list = results.awards { object.key("awards", &bytes); strings(list) }
-        if let list = results.papers { object.key("papers", &bytes); strings(list) }
-        if let list = results.patents { object.key("patents", &bytes); strings(list) }
-        object.close(&bytes)
-    }
-
-    private mutating func write(_ screening: ScreeningForm) {
-        var object = Object()
-        if let text = screening.opinion { object.key("opinion", &bytes); string(text) }
-        if let order = screening.recommendationOrder { object.key("recommendationOrder", &bytes); integer(order) }
-        object.close(&bytes)
+    /// A struct's keys in the encoder's order, each with its name's UTF-8 bytes.
+    fileprivate static func keys<T: CodableFields>(_: T.Type) -> [(key: T.CodingKeys, name: [UInt8])] {
+        T.keysInEncodedOrder.map { ($0, Array($0.rawValue.utf8)) }
     }
 
     // MARK: Values
 
     /// `{`, then `,` between members.
-    private struct Object {
+    fileprivate struct Object {
         private var first = true
         mutating func key(_ name: StaticString, _ bytes: inout [UInt8]) {
+            name.withUTF8Buffer { key($0, &bytes) }
+        }
+        mutating func key(_ name: some Collection<UInt8>, _ bytes: inout [UInt8]) {
             bytes.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             first = false
             bytes.append(UInt8(ascii: "\""))
-            name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: name)
             bytes.append(UInt8(ascii: "\""))
             bytes.append(UInt8(ascii: ":"))
         }
@@ -300,7 +111,7 @@ struct FormJSON {
         }
     }
 
-    private struct List {
+    fileprivate struct List {
         private var first = true
         init(_ bytes: inout [UInt8]) { bytes.append(UInt8(ascii: "[")) }
         mutating func next(_ bytes: inout [UInt8]) {
@@ -310,7 +121,7 @@ struct FormJSON {
         func close(_ bytes: inout [UInt8]) { bytes.append(UInt8(ascii: "]")) }
     }
 
-    private mutating func strings(_ list: [String]) {
+    fileprivate mutating func strings(_ list: [String]) {
         var array = List(&bytes)
         for text in list {
             array.next(&bytes)
@@ -319,16 +130,18 @@ struct FormJSON {
         array.close(&bytes)
     }
 
-    private mutating func bool(_ value: Bool) {
+    fileprivate mutating func bool(_ value: Bool) {
         bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
     }
 
-    private mutating func integer(_ value: some BinaryInteger) {
+    fileprivate mutating func integer(_ value: some BinaryInteger) {
         bytes.append(contentsOf: String(value).utf8)
     }
 
     /// As the encoder writes a `Double`: its `description` without a trailing `.0` (`120`, `85.5`, `1e+21`).
-    private mutating func number(_ value: Double) {
+    fileprivate mutating func number(_ value: Double) {
+        // NaN and infinities make the encoder throw: leave those to it.
+        guard value.isFinite else { unwritable = true; return }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes.append(contentsOf: text.utf8)
@@ -336,5 +149,255 @@ struct FormJSON {
 
     /// A string with the encoder's escapes: `"` and `\`, `\b \f \n \r \t`, other control characters as `\u00XX`
     /// (lowercase hex); everything else, `/` and non-ASCII included, as it is.
-    private mutating func string(_ text: String) { DomainJSON.appendString(text, to: &bytes) }
+    fileprivate mutating func string(_ text: String) { DomainJSON.appendString(text, to: &bytes) }
+}
+
+/// A value `FormJSON` writes as the encoder would.
+fileprivate protocol DirectJSON { func write(to writer: inout FormJSON) }
+
+extension String: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.string(self) } }
+extension Bool: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.bool(self) } }
+extension Int: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.integer(self) } }
+extension Double: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.number(self) } }
+extension Money: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.integer(fen) } }
+extension LocalDate: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.string(description) } }
+extension StudioID: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.string(rawValue) } }
+extension ApplicationID: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.string(rawValue) } }
+extension RoundID: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.string(rawValue) } }
+extension UnitID: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.string(rawValue) } }
+extension ApplicationKind: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.string(rawValue) } }
+extension UnitType: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.string(rawValue) } }
+extension SkillLevel: DirectJSON { fileprivate func write(to writer: inout FormJSON) { writer.string(rawValue) } }
+
+extension Array: DirectJSON where Element: DirectJSON {
+    fileprivate func write(to writer: inout FormJSON) {
+        var list = FormJSON.List(&writer.bytes)
+        for element in self {
+            list.next(&writer.bytes)
+            element.write(to: &writer)
+        }
+        list.close(&writer.bytes)
+    }
+}
+
+// MARK: The form's structs and the event's, each by its keys
+
+/// A struct written as an object: its members in the encoder's order, each by an exhaustive `switch` over its keys.
+fileprivate protocol DirectJSONObject: CodableFields, DirectJSON {
+    static var encodedKeys: [(key: CodingKeys, name: [UInt8])] { get }
+    func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON)
+}
+
+extension DirectJSONObject {
+    fileprivate func write(to writer: inout FormJSON) {
+        var object = FormJSON.Object()
+        for (key, name) in Self.encodedKeys { write(key, name, &object, &writer) }
+        object.close(&writer.bytes)
+    }
+}
+
+extension ApplicationForm: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .applicantUnit: writer.member(&object, name, applicantUnit)
+        case .studio: writer.member(&object, name, studio)
+        case .leader: writer.member(&object, name, leader)
+        case .team: writer.member(&object, name, team)
+        case .workRules: writer.member(&object, name, workRules)
+        case .projects: writer.member(&object, name, projects)
+        case .results: writer.member(&object, name, results)
+        case .industryField: writer.member(&object, name, industryField)
+        case .screening: writer.member(&object, name, screening)
+        case .studioId: writer.member(&object, name, studioId)
+        }
+    }
+}
+
+extension UnitForm: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .name: writer.member(&object, name, self.name)
+        case .creditCode: writer.member(&object, name, creditCode)
+        case .unitType: writer.member(&object, name, unitType)
+        case .hasTradeUnion: writer.member(&object, name, hasTradeUnion)
+        case .tradeUnionName: writer.member(&object, name, tradeUnionName)
+        }
+    }
+}
+
+extension StudioForm: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .name: writer.member(&object, name, self.name)
+        case .creationStartDate: writer.member(&object, name, creationStartDate)
+        case .hasFixedSite: writer.member(&object, name, hasFixedSite)
+        case .siteAddress: writer.member(&object, name, siteAddress)
+        case .siteArea: writer.member(&object, name, siteArea)
+        case .funds: writer.member(&object, name, funds)
+        case .officeFacilities: writer.member(&object, name, officeFacilities)
+        case .equipment: writer.member(&object, name, equipment)
+        }
+    }
+}
+
+extension LeaderForm: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .name: writer.member(&object, name, self.name)
+        case .idNumber: writer.member(&object, name, idNumber)
+        case .speciality: writer.member(&object, name, speciality)
+        case .skillLevel: writer.member(&object, name, skillLevel)
+        case .certificateNumber: writer.member(&object, name, certificateNumber)
+        case .phone: writer.member(&object, name, phone)
+        }
+    }
+}
+
+extension TeamForm: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .members: writer.member(&object, name, members)
+        }
+    }
+}
+
+extension MemberForm: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .name: writer.member(&object, name, self.name)
+        case .role: writer.member(&object, name, role)
+        case .skillLevel: writer.member(&object, name, skillLevel)
+        }
+    }
+}
+
+extension ProjectForm: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .title: writer.member(&object, name, title)
+        case .commissioningUnit: writer.member(&object, name, commissioningUnit)
+        case .content: writer.member(&object, name, content)
+        case .startDate: writer.member(&object, name, startDate)
+        case .endDate: writer.member(&object, name, endDate)
+        case .requirements: writer.member(&object, name, requirements)
+        case .acceptanceStandard: writer.member(&object, name, acceptanceStandard)
+        case .funding: writer.member(&object, name, funding)
+        }
+    }
+}
+
+extension ResultsForm: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .patents: writer.member(&object, name, patents)
+        case .awards: writer.member(&object, name, awards)
+        case .papers: writer.member(&object, name, papers)
+        }
+    }
+}
+
+extension ScreeningForm: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .opinion: writer.member(&object, name, opinion)
+        case .recommendationOrder: writer.member(&object, name, recommendationOrder)
+        }
+    }
+}
+
+extension ApplicationContent: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .applicationID: writer.member(&object, name, applicationID)
+        case .kind: writer.member(&object, name, kind)
+        case .roundID: writer.member(&object, name, roundID)
+        case .year: writer.member(&object, name, year)
+        case .screeningBodyCode: writer.member(&object, name, screeningBodyCode)
+        case .applicantUnit: writer.member(&object, name, applicantUnit)
+        case .studio: writer.member(&object, name, studio)
+        case .leader: writer.member(&object, name, leader)
+        case .teamSize: writer.member(&object, name, teamSize)
+        case .teamMemberNames: writer.member(&object, name, teamMemberNames)
+        case .projectTitles: writer.member(&object, name, projectTitles)
+        case .studioID: writer.member(&object, name, studioID)
+        case .recommendationOrder: writer.member(&object, name, recommendationOrder)
+        case .speciality: writer.member(&object, name, speciality)
+        case .details: writer.member(&object, name, details)
+        }
+    }
+}
+
+extension ApplicationDetails: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .siteArea: writer.member(&object, name, siteArea)
+        case .funds: writer.member(&object, name, funds)
+        case .officeFacilities: writer.member(&object, name, officeFacilities)
+        case .equipment: writer.member(&object, name, equipment)
+        case .workRules: writer.member(&object, name, workRules)
+        case .projects: writer.member(&object, name, projects)
+        case .leaderSpeciality: writer.member(&object, name, leaderSpeciality)
+        case .patents: writer.member(&object, name, patents)
+        case .awards: writer.member(&object, name, awards)
+        case .papers: writer.member(&object, name, papers)
+        case .screeningOpinion: writer.member(&object, name, screeningOpinion)
+        case .attachments: writer.member(&object, name, attachments)
+        }
+    }
+}
+
+extension AttachmentReference: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .sha256: writer.member(&object, name, sha256)
+        case .fileName: writer.member(&object, name, fileName)
+        case .mediaType: writer.member(&object, name, mediaType)
+        case .size: writer.member(&object, name, size)
+        }
+    }
+}
+
+extension ApplicantUnit: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .unitID: writer.member(&object, name, unitID)
+        case .name: writer.member(&object, name, self.name)
+        case .creditCode: writer.member(&object, name, creditCode)
+        case .unitType: writer.member(&object, name, unitType)
+        case .hasTradeUnion: writer.member(&object, name, hasTradeUnion)
+        }
+    }
+}
+
+extension StudioProfile: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .name: writer.member(&object, name, self.name)
+        case .creationStartDate: writer.member(&object, name, creationStartDate)
+        }
+    }
+}
+
+extension StudioLeader: DirectJSONObject {
+    fileprivate static let encodedKeys = FormJSON.keys(Self.self)
+    fileprivate func write(_ key: CodingKeys, _ name: [UInt8], _ object: inout FormJSON.Object, _ writer: inout FormJSON) {
+        switch key {
+        case .name: writer.member(&object, name, self.name)
+        case .skillLevel: writer.member(&object, name, skillLevel)
+        }
+    }
 }

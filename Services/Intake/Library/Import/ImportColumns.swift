@@ -20,68 +20,137 @@ struct CellError: Error, Sendable {
 }
 
 enum ImportColumns {
-    static let all: [ImportColumn] = [
-        text("申报单位名称", "applicantUnit.name") { $0.applicantUnit(\.name, $1) },
-        text("统一社会信用代码", "applicantUnit.creditCode") { $0.applicantUnit(\.creditCode, $1) },
-        text("单位类型", "applicantUnit.unitType") { $0.applicantUnit(\.unitType, $1) },
-        ImportColumn(header: "是否建有工会", field: "applicantUnit.hasTradeUnion", required: true) { form, cell throws(CellError) in
-            form.applicantUnit(\.hasTradeUnion, try yesNo(cell))
-        },
-        text("工会名称", "applicantUnit.tradeUnionName", required: false) { $0.applicantUnit(\.tradeUnionName, $1) },
-        text("工作室名称", "studio.name") { $0.studio(\.name, $1) },
-        ImportColumn(header: "创建起始日期", field: "studio.creationStartDate", required: true) { form, cell throws(CellError) in
-            form.studio(\.creationStartDate, try date(cell))
-        },
-        ImportColumn(header: "是否有固定场地", field: "studio.hasFixedSite", required: true) { form, cell throws(CellError) in
-            form.studio(\.hasFixedSite, try yesNo(cell))
-        },
-        text("场地地址", "studio.siteAddress") { $0.studio(\.siteAddress, $1) },
-        ImportColumn(header: "场地面积", field: "studio.siteArea", required: true) { form, cell throws(CellError) in
-            form.studio(\.siteArea, try number(cell))
-        },
-        ImportColumn(header: "工作室经费", field: "studio.funds", required: true) { form, cell throws(CellError) in
-            form.studio(\.funds, try money(cell))
-        },
-        text("办公设施", "studio.officeFacilities") { $0.studio(\.officeFacilities, $1) },
-        text("硬件设备", "studio.equipment") { $0.studio(\.equipment, $1) },
-        text("负责人姓名", "leader.name") { $0.leader(\.name, $1) },
-        text("负责人身份证号码", "leader.idNumber") { $0.leader(\.idNumber, $1) },
-        text("技术专长", "leader.speciality") { $0.leader(\.speciality, $1) },
-        text("职业技能等级", "leader.skillLevel") { $0.leader(\.skillLevel, $1) },
-        text("职业技能等级证书编号", "leader.certificateNumber") { $0.leader(\.certificateNumber, $1) },
-        text("联系电话", "leader.phone") { $0.leader(\.phone, $1) },
-        ImportColumn(header: "团队成员", field: "team.members", required: true) { form, cell in
-            form.team = TeamForm(members: list(cell).map { MemberForm(name: $0) })
-        },
-        text("工作制度", "workRules") { form, value in form.workRules = value },
-        text("项目名称", "projects[0].title") { $0.project(\.title, $1) },
-        text("委托单位", "projects[0].commissioningUnit") { $0.project(\.commissioningUnit, $1) },
-        text("项目内容", "projects[0].content") { $0.project(\.content, $1) },
-        ImportColumn(header: "项目开始日期", field: "projects[0].startDate", required: true) { form, cell throws(CellError) in
-            form.project(\.startDate, try date(cell))
-        },
-        ImportColumn(header: "项目结束日期", field: "projects[0].endDate", required: true) { form, cell throws(CellError) in
-            form.project(\.endDate, try date(cell))
-        },
-        text("项目要求", "projects[0].requirements") { $0.project(\.requirements, $1) },
-        text("考核标准", "projects[0].acceptanceStandard") { $0.project(\.acceptanceStandard, $1) },
-        ImportColumn(header: "项目经费", field: "projects[0].funding", required: true) { form, cell throws(CellError) in
-            form.project(\.funding, try money(cell))
-        },
-        ImportColumn(header: "专利", field: "results.patents", required: false) { form, cell in form.result(\.patents, list(cell)) },
-        ImportColumn(header: "获奖", field: "results.awards", required: false) { form, cell in form.result(\.awards, list(cell)) },
-        ImportColumn(header: "论文", field: "results.papers", required: false) { form, cell in form.result(\.papers, list(cell)) },
-        text("行业领域", "industryField", required: false) { form, value in form.industryField = value },
-        text("初审意见", "screening.opinion") { form, value in
-            form.screening = ScreeningForm(opinion: value, recommendationOrder: form.screening?.recommendationOrder)
-        },
-        ImportColumn(header: "推荐顺序", field: "screening.recommendationOrder", required: false) { form, cell throws(CellError) in
-            let text = cell.trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { return }
-            guard let order = Int(text) else { throw CellError(code: "cell_integer", zh: "“\(text)”不是整数", en: "“\(text)” is not a whole number") }
-            form.screening = ScreeningForm(opinion: form.screening?.opinion, recommendationOrder: order)
-        },
-    ]
+    /// Every column, in the form's order: one exhaustive `switch` per struct of the form, so a field added to
+    /// `ApplicationForm` does not compile until it has a column here (or says why it has none).
+    static let all: [ImportColumn] = ApplicationForm.CodingKeys.allCases.flatMap(columns)
+
+    private static func columns(_ key: ApplicationForm.CodingKeys) -> [ImportColumn] {
+        switch key {
+        case .applicantUnit: UnitForm.CodingKeys.allCases.map(column)
+        case .studio: StudioForm.CodingKeys.allCases.map(column)
+        case .leader: LeaderForm.CodingKeys.allCases.map(column)
+        case .team: TeamForm.CodingKeys.allCases.map(column)
+        case .workRules: [text("工作制度", key.rawValue) { form, value in form.workRules = value }]
+        case .projects: ProjectForm.CodingKeys.allCases.map(column)
+        case .results: ResultsForm.CodingKeys.allCases.map(column)
+        case .industryField: [text("行业领域", key.rawValue, required: false) { form, value in form.industryField = value }]
+        case .screening: ScreeningForm.CodingKeys.allCases.map(column)
+        // The sheet imports naming applications (Art 12): there is no existing studio to name.
+        case .studioId: []
+        }
+    }
+
+    private static func column(_ key: UnitForm.CodingKeys) -> ImportColumn {
+        let field = "applicantUnit." + key.rawValue
+        return switch key {
+        case .name: text("申报单位名称", field) { $0.applicantUnit(\.name, $1) }
+        case .creditCode: text("统一社会信用代码", field) { $0.applicantUnit(\.creditCode, $1) }
+        case .unitType: text("单位类型", field) { $0.applicantUnit(\.unitType, $1) }
+        case .hasTradeUnion:
+            ImportColumn(header: "是否建有工会", field: field, required: true) { form, cell throws(CellError) in
+                form.applicantUnit(\.hasTradeUnion, try yesNo(cell))
+            }
+        case .tradeUnionName: text("工会名称", field, required: false) { $0.applicantUnit(\.tradeUnionName, $1) }
+        }
+    }
+
+    private static func column(_ key: StudioForm.CodingKeys) -> ImportColumn {
+        let field = "studio." + key.rawValue
+        return switch key {
+        case .name: text("工作室名称", field) { $0.studio(\.name, $1) }
+        case .creationStartDate:
+            ImportColumn(header: "创建起始日期", field: field, required: true) { form, cell throws(CellError) in
+                form.studio(\.creationStartDate, try date(cell))
+            }
+        case .hasFixedSite:
+            ImportColumn(header: "是否有固定场地", field: field, required: true) { form, cell throws(CellError) in
+                form.studio(\.hasFixedSite, try yesNo(cell))
+            }
+        case .siteAddress: text("场地地址", field) { $0.studio(\.siteAddress, $1) }
+        case .siteArea:
+            ImportColumn(header: "场地面积", field: field, required: true) { form, cell throws(CellError) in
+                form.studio(\.siteArea, try number(cell))
+            }
+        case .funds:
+            ImportColumn(header: "工作室经费", field: field, required: true) { form, cell throws(CellError) in
+                form.studio(\.funds, try money(cell))
+            }
+        case .officeFacilities: text("办公设施", field) { $0.studio(\.officeFacilities, $1) }
+        case .equipment: text("硬件设备", field) { $0.studio(\.equipment, $1) }
+        }
+    }
+
+    private static func column(_ key: LeaderForm.CodingKeys) -> ImportColumn {
+        let field = "leader." + key.rawValue
+        return switch key {
+        case .name: text("负责人姓名", field) { $0.leader(\.name, $1) }
+        case .idNumber: text("负责人身份证号码", field) { $0.leader(\.idNumber, $1) }
+        case .speciality: text("技术专长", field) { $0.leader(\.speciality, $1) }
+        case .skillLevel: text("职业技能等级", field) { $0.leader(\.skillLevel, $1) }
+        case .certificateNumber: text("职业技能等级证书编号", field) { $0.leader(\.certificateNumber, $1) }
+        case .phone: text("联系电话", field) { $0.leader(\.phone, $1) }
+        }
+    }
+
+    /// One cell of names (`张三、李四`): a member's role and level are not in the sheet.
+    private static func column(_ key: TeamForm.CodingKeys) -> ImportColumn {
+        switch key {
+        case .members:
+            ImportColumn(header: "团队成员", field: "team." + key.rawValue, required: true) { form, cell in
+                form.team = TeamForm(members: list(cell).map { MemberForm(name: $0) })
+            }
+        }
+    }
+
+    /// The sheet has one project a row, the form's first.
+    private static func column(_ key: ProjectForm.CodingKeys) -> ImportColumn {
+        let field = "projects[0]." + key.rawValue
+        return switch key {
+        case .title: text("项目名称", field) { $0.project(\.title, $1) }
+        case .commissioningUnit: text("委托单位", field) { $0.project(\.commissioningUnit, $1) }
+        case .content: text("项目内容", field) { $0.project(\.content, $1) }
+        case .startDate:
+            ImportColumn(header: "项目开始日期", field: field, required: true) { form, cell throws(CellError) in
+                form.project(\.startDate, try date(cell))
+            }
+        case .endDate:
+            ImportColumn(header: "项目结束日期", field: field, required: true) { form, cell throws(CellError) in
+                form.project(\.endDate, try date(cell))
+            }
+        case .requirements: text("项目要求", field) { $0.project(\.requirements, $1) }
+        case .acceptanceStandard: text("考核标准", field) { $0.project(\.acceptanceStandard, $1) }
+        case .funding:
+            ImportColumn(header: "项目经费", field: field, required: true) { form, cell throws(CellError) in
+                form.project(\.funding, try money(cell))
+            }
+        }
+    }
+
+    private static func column(_ key: ResultsForm.CodingKeys) -> ImportColumn {
+        let field = "results." + key.rawValue
+        return switch key {
+        case .patents: ImportColumn(header: "专利", field: field, required: false) { form, cell in form.result(\.patents, list(cell)) }
+        case .awards: ImportColumn(header: "获奖", field: field, required: false) { form, cell in form.result(\.awards, list(cell)) }
+        case .papers: ImportColumn(header: "论文", field: field, required: false) { form, cell in form.result(\.papers, list(cell)) }
+        }
+    }
+
+    private static func column(_ key: ScreeningForm.CodingKeys) -> ImportColumn {
+        let field = "screening." + key.rawValue
+        return switch key {
+        case .opinion:
+            text("初审意见", field) { form, value in
+                form.screening = ScreeningForm(opinion: value, recommendationOrder: form.screening?.recommendationOrder)
+            }
+        case .recommendationOrder:
+            ImportColumn(header: "推荐顺序", field: field, required: false) { form, cell throws(CellError) in
+                let text = cell.trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else { return }
+                guard let order = Int(text) else { throw CellError(code: "cell_integer", zh: "“\(text)”不是整数", en: "“\(text)” is not a whole number") }
+                form.screening = ScreeningForm(opinion: form.screening?.opinion, recommendationOrder: order)
+            }
+        }
+    }
 
     /// `项目经费（元）` → `项目经费`
     static func normalise(_ header: String) -> String {

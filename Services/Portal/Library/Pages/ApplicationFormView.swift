@@ -63,9 +63,9 @@ struct ApplicationFormView {
             var isSelect = false
             var isText = false, isDate = false, isNumber = false, isTextarea = false
             switch spec.kind {
-            case .select(let choices):
+            case .select, .yesNo, .unitType, .skillLevel:
                 isSelect = true
-                options = choices.map { Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
+                options = (spec.kind.options ?? []).map { Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
             case .date: isDate = true
             case .number, .integer, .money: isNumber = true
             case .textarea, .lines: isTextarea = true

@@ -51,21 +51,6 @@ struct CyclePages {
         var noticeId: String?
     }
 
-    struct ChangeReport: Decodable {
-        var id: String
-        var studioId: String
-        var newUnitName: String?
-        var newScreeningBodyCode: String?
-        var previousUnitName: String
-        var previousScreeningBodyCode: String
-        var reportedOn: LocalDate
-        var note: String?
-        var status: String
-        var decisionNote: String?
-        var effectiveOn: LocalDate?
-    }
-
-
     /// 考核验收 (Art 14): a studio selected for demonstration status, accepted or not by the department's assessment.
     struct Acceptance: Decodable {
         var id: String; var studioId: String; var year: Int; var status: String; var totalScore: Int?; var reasons: String?; var assessedOn: LocalDate?
@@ -105,7 +90,7 @@ struct CyclePages {
         // Every page of each list (they page at 50), so nothing on the desk is cut off.
         async let dueReply = gateway.all(.assessment, "/assessments/due", token: token, as: Studio.self)
         async let casesReply = gateway.all(.assessment, "/revocation-cases", token: token, as: Case.self)
-        async let changesReply = gateway.all(.assessment, "/change-reports", token: token, as: ChangeReport.self)
+        async let changesReply = gateway.all(.assessment, "/change-reports", token: token, as: ChangeReportView.self)
         async let registerReply = gateway.all(.assessment, "/studios", token: token, as: Studio.self)
         async let acceptancesReply = gateway.all(.assessment, "/demonstration-acceptances", token: token, as: Acceptance.self)
         let due = try await dueReply
@@ -131,7 +116,7 @@ struct CyclePages {
             noCases: cases.isEmpty,
             changes: changes.map {
                 let parts = [$0.newUnitName.map { "单位名称：\($0)" }, $0.newScreeningBodyCode.map { "隶属关系：\($0)" }].compactMap { $0 }
-                return ChangeRow(id: $0.id, studioId: names[$0.studioId] ?? $0.studioId, change: "\($0.previousUnitName) → " + parts.joined(separator: "；"),
+                return ChangeRow(id: $0.id, studioId: names[$0.studioId.rawValue] ?? $0.studioId.rawValue, change: "\($0.previousUnitName) → " + parts.joined(separator: "；"),
                                  reported: $0.reportedOn.description, note: $0.note ?? "", status: statusZh[$0.status] ?? $0.status,
                                  open: $0.status == "pending" || $0.status == "open",
                                  decision: [$0.effectiveOn.map { "自 \($0) 起" }, $0.decisionNote].compactMap { $0 }.joined(separator: " "))

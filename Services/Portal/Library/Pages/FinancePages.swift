@@ -12,9 +12,15 @@ struct FinancePages {
     let gateway: ServiceGateway
     let database: PortalDatabase
 
-    var routes: RouteCollection<PortalContext> {
+    /// The routes of the funds desk (`/funds`, and its inspections): the department, finance and the audit office only.
+    static func deskRoutes() -> RouteCollection<PortalContext> {
         let routes = RouteCollection(context: PortalContext.self)
         routes.add(middleware: AccessMiddleware(roles: [.department, .finance, .auditOffice]))
+        return routes
+    }
+
+    var routes: RouteCollection<PortalContext> {
+        let routes = Self.deskRoutes()
         routes.get("", use: overview)
         routes.post("grants/:id/approve", use: approve)
         routes.post("grants/:id/release", use: release)

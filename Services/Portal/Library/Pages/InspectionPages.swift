@@ -14,8 +14,7 @@ struct InspectionPages {
     let database: PortalDatabase
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.department, .finance, .auditOffice]))
+        let routes = FinancePages.deskRoutes()
         routes.get("", use: list)
         routes.get(":id", use: show)
         routes.post(":id/sign-off", use: signOff)

@@ -269,18 +269,6 @@ struct ExpertPages {
         return routes
     }
 
-    struct Criterion: Decodable { var key: String; var nameZh: String; var article: String?; var maxScore: Int; var weight: Int; var guidanceZh: String? }
-    struct Rubric: Decodable { var criteria: [Criterion] }
-    struct Assignment: Decodable {
-        var applicationId: String
-        var studioName: String
-        var unitName: String
-        var speciality: String
-        var projectTitles: [String]
-        var sheetStatus: String?
-        var scoringDeadline: LocalDate?
-        var rubric: Rubric
-    }
     struct Sheet: Decodable { var scores: [String: Int]; var comment: String?; var status: String; var total: String? }
 
     struct AssignmentsView {
@@ -288,13 +276,13 @@ struct ExpertPages {
         var rows: [Row]
     }
 
-    func myAssignments(_ context: PortalContext) async throws -> [Assignment] {
-        try await gateway.all(.review, "/me/assignments", token: context.token(.review), as: Assignment.self)
+    func myAssignments(_ context: PortalContext) async throws -> [MyAssignment] {
+        try await gateway.all(.review, "/me/assignments", token: context.token(.review), as: MyAssignment.self)
     }
 
     @Sendable func assignments(_ request: Request, context: PortalContext) async throws -> Response {
         let rows = try await myAssignments(context).map {
-            AssignmentsView.Row(id: $0.applicationId, studio: $0.studioName, unit: $0.unitName, speciality: $0.speciality,
+            AssignmentsView.Row(id: $0.applicationId.rawValue, studio: $0.studioName, unit: $0.unitName, speciality: $0.speciality,
                                 status: $0.sheetStatus == "submitted" ? "已提交" : ($0.sheetStatus == "draft" ? "草稿" : "未评分"),
                                 deadline: Dates.chinese($0.scoringDeadline))
         }
@@ -321,7 +309,7 @@ struct ExpertPages {
     }
 
     func sheetPage(_ id: String, context: PortalContext, values: FormValues? = nil, errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
-        guard let assignment = try await myAssignments(context).first(where: { $0.applicationId == id }) else { throw PortalError.notFound }
+        guard let assignment = try await myAssignments(context).first(where: { $0.applicationId.rawValue == id }) else { throw PortalError.notFound }
         async let sheetReply = gateway.get(.review, "/applications/\(PublicPages.pathComponent(id))/score-sheets/mine", token: context.token(.review))
         async let applicationReply = gateway.get(.review, "/applications/\(PublicPages.pathComponent(id))", token: context.token(.review))
         let sheet = try await sheetReply.orFail().decode(Sheet.self)

@@ -86,21 +86,21 @@ extension ReviewDatabase {
     /// A page of the expert's own assignments (every round, or one), by application id: only those the expert
     /// may read (`ExpertAccess`), so the page is filled from the candidates in order until it is full.
     func assignments(ofExpert expert: ExpertID, round roundFilter: RoundID?, page: PageRequest) async throws
-        -> (items: [ScoringController.MyAssignment], nextCursor: String?) {
+        -> (items: [MyAssignment], nextCursor: String?) {
         try await read { db in
             var sql = "SELECT application_id FROM assignment WHERE expert_id = ?"
             var arguments: StatementArguments = [expert.rawValue]
             if let after = page.after?.first { sql += " AND application_id > ?"; _ = arguments.append(contentsOf: [after]) }
             let candidates = try String.fetchCursor(db, sql: sql + " ORDER BY application_id", arguments: arguments)
-            var found: [ScoringController.MyAssignment] = []
+            var found: [MyAssignment] = []
             while found.count <= page.limit, let id = try candidates.next().map(ApplicationID.init) {
                 guard try ExpertAccess.mayRead(expert: expert, application: id, in: db), let application = try ApplicationStore.find(id, in: db),
                       roundFilter == nil || application.roundID == roundFilter,
                       let round = try RoundStore.find(application.roundID, in: db) else { continue }
                 let status = try ScoreSheetStore.status(application: id, expert: expert, in: db)
-                found.append(ScoringController.MyAssignment(applicationId: id, roundId: round.id, studioName: application.content.studio.name, unitName: application.content.applicantUnit.name,
-                                                            speciality: application.content.speciality, projectTitles: application.content.projectTitles, sheetStatus: status,
-                                                            scoringDeadline: round.scoringDeadline, rubric: round.rubric))
+                found.append(MyAssignment(applicationId: id, roundId: round.id, studioName: application.content.studio.name, unitName: application.content.applicantUnit.name,
+                                          speciality: application.content.speciality, projectTitles: application.content.projectTitles, sheetStatus: status,
+                                          scoringDeadline: round.scoringDeadline, rubric: round.rubric))
             }
             return page.page(found) { [$0.applicationId.rawValue] }
         }

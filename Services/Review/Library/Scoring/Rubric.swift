@@ -1,35 +1,8 @@
 import StudioDomain
 
-/// One criterion of a round's scoring rubric (评分细则): scored 0…`maxScore` in whole points, weighted
-/// `weight` percent of the 100-point total.
-public struct Criterion: Codable, Hashable, Sendable {
-    public var key: String
-    public var nameZh: String
-    public var nameEn: String
-    /// The article the criterion rests on, `第五条第（一）项 / Art. 5(1)`.
-    public var article: String?
-    public var maxScore: Int
-    public var weight: Int
-    /// 评分要点: what the expert looks for, in a sentence or two, printed on the score sheet. Optional.
-    public var guidanceZh: String?
-
-    public init(key: String, nameZh: String, nameEn: String, article: Article?, maxScore: Int, weight: Int, guidanceZh: String? = nil) {
-        self.key = key
-        self.nameZh = nameZh
-        self.nameEn = nameEn
-        self.article = article?.reference
-        self.maxScore = maxScore
-        self.weight = weight
-        self.guidanceZh = guidanceZh
-    }
-}
-
-/// The criteria of a round; weights add up to 100, so a sheet's total is a score out of 100.
-public struct Rubric: Codable, Hashable, Sendable {
-    public var criteria: [Criterion]
-
-    public init(criteria: [Criterion]) { self.criteria = criteria }
-
+/// A round's scoring rubric (评分细则) is StudioDomain's `Rubric` (the portal reads it in an expert's assignments);
+/// its rules are review's.
+extension Rubric {
     /// The default rubric: the conditions of Art 5 and the results of Art 2, each scored 0–10.
     /// Projects weigh most (Art 5(3) asks for running, funded projects every year), facilities and rules least.
     public static let standard = Rubric(criteria: [

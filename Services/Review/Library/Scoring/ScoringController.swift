@@ -40,19 +40,6 @@ struct ScoringController {
         return try await database.closeScoring(round: roundID, by: identity.actor, at: environment.now())
     }
 
-    struct MyAssignment: Codable, Sendable {
-        var applicationId: ApplicationID
-        var roundId: RoundID
-        var studioName: String
-        var unitName: String
-        var speciality: String
-        var projectTitles: [String]
-        var sheetStatus: String?
-        var scoringDeadline: LocalDate?
-        /// The round's criteria, scales and weights, for the expert's score sheet.
-        var rubric: Rubric
-    }
-
     @Sendable func myAssignments(_ request: Request, context: AppRequestContext) async throws -> Listing<MyAssignment> {
         let identity = try context.require(.expert)
         let expert = identity.expertID

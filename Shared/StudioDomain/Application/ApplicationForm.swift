@@ -1,10 +1,24 @@
 import Foundation
-import StudioDomain
+
+/// A value coded by its `CodingKeys`, which list every stored property (`CaseIterable`), so code written per field
+/// (intake's fast JSON writer, the import columns, the portal's inputs) switches over the keys and the compiler names
+/// the field it misses. Swift's synthesis does not catch an optional `var` left out of `CodingKeys` (it is quietly
+/// not coded): `CodingKeysTests` holds every stored property against the keys.
+public protocol CodableFields: Codable, Hashable, Sendable {
+    associatedtype CodingKeys: CodingKey & CaseIterable & RawRepresentable<String> & Sendable
+}
+
+extension CodableFields {
+    /// The keys in the order `DomainJSON.encoder()` writes them (sorted by their UTF-8 bytes).
+    public static var keysInEncodedOrder: [CodingKeys] {
+        CodingKeys.allCases.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
+    }
+}
 
 /// What a screening body fills in for an application (申报表). Every field is optional so a draft can be saved
 /// incomplete; submission checks completeness and eligibility (`SubmissionCheck`). Levels and unit types are
 /// text, so the forms' Chinese wording (`三级/高级工`, `企业`) is accepted as well as the API's raw values.
-public struct ApplicationForm: Codable, Hashable, Sendable {
+public struct ApplicationForm: CodableFields {
     public var applicantUnit: UnitForm?
     public var studio: StudioForm?
     public var leader: LeaderForm?
@@ -20,6 +34,10 @@ public struct ApplicationForm: Codable, Hashable, Sendable {
     public var screening: ScreeningForm?
     /// The existing studio, for project-grant (Art 13) and demonstration (Art 14) applications.
     public var studioId: StudioID?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case applicantUnit, studio, leader, team, workRules, projects, results, industryField, screening, studioId
+    }
 
     public init(applicantUnit: UnitForm? = nil, studio: StudioForm? = nil, leader: LeaderForm? = nil, team: TeamForm? = nil,
                 workRules: String? = nil, projects: [ProjectForm]? = nil, results: ResultsForm? = nil,
@@ -38,7 +56,7 @@ public struct ApplicationForm: Codable, Hashable, Sendable {
 }
 
 /// 申报单位 (Art 6).
-public struct UnitForm: Codable, Hashable, Sendable {
+public struct UnitForm: CodableFields {
     public var name: String?
     /// 统一社会信用代码 (GB 32100).
     public var creditCode: String?
@@ -46,6 +64,10 @@ public struct UnitForm: Codable, Hashable, Sendable {
     public var unitType: String?
     public var hasTradeUnion: Bool?
     public var tradeUnionName: String?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case name, creditCode, unitType, hasTradeUnion, tradeUnionName
+    }
 
     public init(name: String? = nil, creditCode: String? = nil, unitType: String? = nil, hasTradeUnion: Bool? = nil, tradeUnionName: String? = nil) {
         self.name = name
@@ -57,7 +79,7 @@ public struct UnitForm: Codable, Hashable, Sendable {
 }
 
 /// 工作室 (Art 5(1), 7).
-public struct StudioForm: Codable, Hashable, Sendable {
+public struct StudioForm: CodableFields {
     public var name: String?
     /// 开展创建工作起始日期 (Art 7).
     public var creationStartDate: LocalDate?
@@ -70,6 +92,10 @@ public struct StudioForm: Codable, Hashable, Sendable {
     public var funds: Money?
     public var officeFacilities: String?
     public var equipment: String?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case name, creationStartDate, hasFixedSite, siteAddress, siteArea, funds, officeFacilities, equipment
+    }
 
     public init(name: String? = nil, creationStartDate: LocalDate? = nil, hasFixedSite: Bool? = nil, siteAddress: String? = nil,
                 siteArea: Double? = nil, funds: Money? = nil, officeFacilities: String? = nil, equipment: String? = nil) {
@@ -85,7 +111,7 @@ public struct StudioForm: Codable, Hashable, Sendable {
 }
 
 /// 工作室负责人 (Art 5(4)).
-public struct LeaderForm: Codable, Hashable, Sendable {
+public struct LeaderForm: CodableFields {
     public var name: String?
     /// 居民身份证号码 (GB 11643). Never leaves intake.
     public var idNumber: String?
@@ -95,6 +121,10 @@ public struct LeaderForm: Codable, Hashable, Sendable {
     public var skillLevel: String?
     public var certificateNumber: String?
     public var phone: String?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case name, idNumber, speciality, skillLevel, certificateNumber, phone
+    }
 
     public init(name: String? = nil, idNumber: String? = nil, speciality: String? = nil, skillLevel: String? = nil,
                 certificateNumber: String? = nil, phone: String? = nil) {
@@ -108,15 +138,23 @@ public struct LeaderForm: Codable, Hashable, Sendable {
 }
 
 /// The team besides the leader (Art 5(4): 3 people or more in all, the leader counted).
-public struct TeamForm: Codable, Hashable, Sendable {
+public struct TeamForm: CodableFields {
     public var members: [MemberForm]?
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case members
+    }
+
     public init(members: [MemberForm]? = nil) { self.members = members }
 }
 
-public struct MemberForm: Codable, Hashable, Sendable {
+public struct MemberForm: CodableFields {
     public var name: String?
     public var role: String?
     public var skillLevel: String?
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case name, role, skillLevel
+    }
+
     public init(name: String? = nil, role: String? = nil, skillLevel: String? = nil) {
         self.name = name
         self.role = role
@@ -126,7 +164,7 @@ public struct MemberForm: Codable, Hashable, Sendable {
 
 /// 创新项目 (Art 5(3)): commissioned by the own or an outside unit, with content, time limit, requirements,
 /// acceptance standard and funding.
-public struct ProjectForm: Codable, Hashable, Sendable {
+public struct ProjectForm: CodableFields {
     public var title: String?
     public var commissioningUnit: String?
     public var content: String?
@@ -136,6 +174,10 @@ public struct ProjectForm: Codable, Hashable, Sendable {
     public var acceptanceStandard: String?
     /// 项目经费 in fen.
     public var funding: Money?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case title, commissioningUnit, content, startDate, endDate, requirements, acceptanceStandard, funding
+    }
 
     public init(title: String? = nil, commissioningUnit: String? = nil, content: String? = nil, startDate: LocalDate? = nil,
                 endDate: LocalDate? = nil, requirements: String? = nil, acceptanceStandard: String? = nil, funding: Money? = nil) {
@@ -151,10 +193,14 @@ public struct ProjectForm: Codable, Hashable, Sendable {
 }
 
 /// 创新成果
-public struct ResultsForm: Codable, Hashable, Sendable {
+public struct ResultsForm: CodableFields {
     public var patents: [String]?
     public var awards: [String]?
     public var papers: [String]?
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case patents, awards, papers
+    }
+
     public init(patents: [String]? = nil, awards: [String]? = nil, papers: [String]? = nil) {
         self.patents = patents
         self.awards = awards
@@ -163,30 +209,16 @@ public struct ResultsForm: Codable, Hashable, Sendable {
 }
 
 /// 初审意见 and 推荐顺序 (Art 10).
-public struct ScreeningForm: Codable, Hashable, Sendable {
+public struct ScreeningForm: CodableFields {
     public var opinion: String?
     /// 1 is the body's first choice.
     public var recommendationOrder: Int?
+    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+        case opinion, recommendationOrder
+    }
+
     public init(opinion: String? = nil, recommendationOrder: Int? = nil) {
         self.opinion = opinion
         self.recommendationOrder = recommendationOrder
     }
 }
-
-extension Optional where Wrapped == String {
-    /// The trimmed text, nil when missing or blank.
-    var present: String? {
-        guard let self else { return nil }
-        // Most text has nothing to trim: when neither end is white space, trimming would return the text as it is
-        // (and bridging to NSString for it was a visible share of a submission's CPU).
-        if let first = self.unicodeScalars.first, let last = self.unicodeScalars.last,
-           !whiteSpaceAndNewlines.contains(first), !whiteSpaceAndNewlines.contains(last) {
-            return self
-        }
-        let text = self.trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
-    }
-}
-
-/// What `present` trims (`CharacterSet` bridges to NSCharacterSet on every `.whitespacesAndNewlines`).
-private let whiteSpaceAndNewlines = CharacterSet.whitespacesAndNewlines
