@@ -60,9 +60,9 @@ enum FundingEventHandlers {
             let moment = Moment(now())
             try StudioReplica.markRevoked(event.studioID.rawValue, at: moment.millis, in: db)
             let article = event.reason.article.map { "（\($0.chinese)）" } ?? ""
-            try GrantWorkflow.cancelUnpaid(studioID: event.studioID.rawValue,
-                                           reason: "工作室被撤销命名：\(event.reason.nameZh)\(article) / studio revoked: \(event.reason.nameEn)",
-                                           by: Agent(event: envelope.id, source: envelope.source), at: moment, outbox: environment.outbox, in: db)
+            try FundingDatabase.cancelUnpaid(studioID: event.studioID,
+                                             reason: "工作室被撤销命名：\(event.reason.nameZh)\(article) / studio revoked: \(event.reason.nameEn)",
+                                             by: Agent(event: envelope.id, source: envelope.source), at: moment, outbox: environment.outbox, in: db)
         }
     }
 }

@@ -11,17 +11,13 @@ import StudioDomain
 /// (Asia/Shanghai), so a grant turns due on its day. Stops on SIGTERM.
 struct FundingSchedulerService: Service {
     let environment: ServiceEnvironment
-    let settings: FundingSettings
+    let database: FundingDatabase
     var interval: Duration = .seconds(15 * 60)
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let now = environment.now()
-            let settings = settings
             do {
-                let outcome = try await environment.database.write { db in
-                    try FundingScheduler.run(today: LocalDate.today(now: now), settings: settings, at: Millis.from(now), in: db)
-                }
+                let outcome = try await database.runScheduler(at: environment.moment())
                 if outcome.overdue > 0 {
                     environment.logger.notice("grants overdue", metadata: ["overdue": "\(outcome.overdue)", "due": "\(outcome.due)"])
                 }

@@ -39,12 +39,12 @@ struct GrantRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    var id: String
+    var id: GrantID
     var reference: String
     var kind: GrantKind
-    var studioId: String
+    var studioId: StudioID
     var year: Int
-    var sourceApplicationId: String
+    var sourceApplicationId: ApplicationID
     var sourceEventId: String
     var amountFen: Int64
     var decidedOn: String
@@ -65,27 +65,27 @@ struct GrantRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var cancelledBy: String?
     var cancelledAt: Int64?
     var cancelReason: String?
-    var batchId: String?
+    var batchId: PaymentBatchID?
     var createdAt: Int64
     var updatedAt: Int64
 
     var amount: Money { Money(fen: amountFen) }
 
-    static func find(_ id: String, in db: Database) throws -> GrantRecord? {
-        try GrantRecord.fetchOne(db, key: id)
+    static func find(_ id: GrantID, in db: Database) throws -> GrantRecord? {
+        try GrantRecord.fetchOne(db, key: id.rawValue)
     }
 }
 
 /// A grant as the API shows it.
 struct GrantView: Codable, Sendable {
-    var id: String
+    var id: GrantID
     var reference: String
     var kind: GrantKind
     var kindZh: String
     var article: String
-    var studioId: String
+    var studioId: StudioID
     var year: Int
-    var sourceApplicationId: String
+    var sourceApplicationId: ApplicationID
     /// Integer fen.
     var amount: Money
     var amountYuan: String
@@ -107,7 +107,7 @@ struct GrantView: Codable, Sendable {
     var cancelledBy: String?
     var cancelledAt: Date?
     var cancelReason: String?
-    var batchId: String?
+    var batchId: PaymentBatchID?
 
     init(_ record: GrantRecord) {
         id = record.id
@@ -148,7 +148,7 @@ extension GrantRecord {
     struct Filter: Sendable {
         var status: String?
         var kind: String?
-        var studioId: String?
+        var studioId: StudioID?
         var year: Int?
         var payeeName: String?
         var screeningBody: String?
@@ -160,7 +160,7 @@ extension GrantRecord {
         var arguments: StatementArguments = []
         if let status = filter.status { conditions.append("status = ?"); _ = arguments.append(contentsOf: [status]) }
         if let kind = filter.kind { conditions.append("kind = ?"); _ = arguments.append(contentsOf: [kind]) }
-        if let studio = filter.studioId { conditions.append("studio_id = ?"); _ = arguments.append(contentsOf: [studio]) }
+        if let studio = filter.studioId { conditions.append("studio_id = ?"); _ = arguments.append(contentsOf: [studio.rawValue]) }
         if let year = filter.year { conditions.append("year = ?"); _ = arguments.append(contentsOf: [year]) }
         if let name = filter.payeeName { conditions.append("instr(payee_name, ?) > 0"); _ = arguments.append(contentsOf: [name]) }
         if let body = filter.screeningBody { conditions.append("screening_body_code = ?"); _ = arguments.append(contentsOf: [body]) }
