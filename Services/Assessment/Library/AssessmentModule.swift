@@ -48,7 +48,7 @@ public struct AssessmentModule: ServiceModule {
     }
 
     public func backgroundServices(environment: ServiceEnvironment) -> [any Service] {
-        [ExpiryService(environment: environment, database: AssessmentDatabase(environment, settings: settings))]
+        [ExpiryService.make(environment: environment, database: AssessmentDatabase(environment, settings: settings))]
     }
 
     /// Expiry follows business time: swept when the demo clock moves (and hourly by `ExpiryService`), never by a read.

@@ -37,7 +37,7 @@ public struct FundingModule: ServiceModule {
     }
 
     public func backgroundServices(environment: ServiceEnvironment) -> [any Service] {
-        [FundingSchedulerService(environment: environment, database: FundingDatabase(environment, settings: settings))]
+        [FundingSchedulerService.make(environment: environment, database: FundingDatabase(environment, settings: settings))]
     }
 
     /// Due and overdue marks follow business time: brought up to date when the demo clock moves (and by

@@ -55,14 +55,8 @@ extension AssessmentDatabase {
         issues += Check.text(input.reasons, field: "reasons", nameZh: "考核意见（不合格理由）", nameEn: "the reasons",
                              max: 2000, required: input.result == .fail)
         let publicText = Check.trimmed(input.publicText)
-        if let publicText {
-            if input.result == .pass {
-                issues.append(DomainIssue(code: "public_text.without_notice", field: "publicText", article: Article(17),
-                                          messageZh: "考核合格不发布通报，无需填写公开文字。", messageEn: "a pass publishes no notice; it has no public text."))
-            }
-        }
-        // Checked as sent: a text over the limit is refused even when trimming would shorten it
-        if let raw = input.publicText { issues += PublicText.issues(raw, field: "publicText") }
+        issues += Check.noticeText(input.publicText, publishesNotice: input.result != .pass, article: Article(17),
+                                   noNotice: ("考核合格不发布通报，无需填写公开文字。", "a pass publishes no notice; it has no public text."))
         guard issues.isEmpty else { throw Problem.validation(issues) }
 
         let id = AssessmentID.new()

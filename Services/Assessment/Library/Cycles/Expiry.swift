@@ -44,19 +44,10 @@ extension Agent {
 
 /// Runs the sweep hourly beside the server, so a studio expires on its day even when nobody reads the
 /// register. Stops on SIGTERM.
-struct ExpiryService: Service {
-    let environment: ServiceEnvironment
-    let database: AssessmentDatabase
-    var interval: Duration = .seconds(60 * 60)
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await database.sweepExpiry(at: environment.moment())
-            } catch {
-                environment.logger.error("expiry sweep failed", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+enum ExpiryService {
+    static func make(environment: ServiceEnvironment, database: AssessmentDatabase, interval: Duration = .seconds(60 * 60)) -> PeriodicService {
+        PeriodicService("expiry sweep", logger: environment.logger, pause: { interval }) {
+            try await database.sweepExpiry(at: environment.moment())
         }
     }
 }

@@ -83,14 +83,8 @@ extension AssessmentDatabase {
                                       messageZh: "考核不合格须通过期满考核记录撤销。", messageEn: "a failed assessment revokes through the Art 17 assessment, not a case."))
         }
         let publicText = Check.trimmed(input.publicText)
-        if let publicText {
-            if input.decision == .dismiss {
-                issues.append(DomainIssue(code: "public_text.without_notice", field: "publicText", article: Article(20),
-                                          messageZh: "驳回不发布通报，无需填写公开文字。", messageEn: "a dismissal publishes no notice; it has no public text."))
-            }
-        }
-        // Checked as sent: a text over the limit is refused even when trimming would shorten it
-        if let raw = input.publicText { issues += PublicText.issues(raw, field: "publicText") }
+        issues += Check.noticeText(input.publicText, publishesNotice: input.decision != .dismiss, article: Article(20),
+                                   noNotice: ("驳回不发布通报，无需填写公开文字。", "a dismissal publishes no notice; it has no public text."))
         guard issues.isEmpty else { throw Problem.validation(issues) }
         let reasons = input.reasons.trimmed
         var noticeID: NoticeID?

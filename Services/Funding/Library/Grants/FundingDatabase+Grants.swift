@@ -61,13 +61,8 @@ extension FundingDatabase {
     static func approve(_ id: GrantID, by actor: Agent, at moment: Moment, in db: Database) throws -> GrantRecord {
         var grant = try load(id, in: db)
         guard grant.status == .scheduled else { throw refusal(grant, action: "approve", actionZh: "审批") }
-        grant.status = .approved
-        grant.approvedBy = actor.text
-        grant.approvedAt = moment.millis
-        grant.updatedAt = moment.millis
-        try grant.update(db)
-        try DecisionAudit.record("grant.approved", subject: "grant:\(grant.id)", details: ["studioId": grant.studioId.rawValue, "amountFen": String(grant.amount.fen)],
-                                 by: actor, at: moment.millis, in: db)
+        try grant.move(to: .approved, stamping: \.approvedBy, \.approvedAt, by: actor, at: moment, in: db)
+        try grant.audit("grant.approved", by: actor, at: moment, in: db)
         return grant
     }
 
@@ -79,15 +74,10 @@ extension FundingDatabase {
             throw Problem.conflict(reason.code, field: "year", zh: reason.zh + "；请先调整预算或取消本笔补助",
                                    en: reason.en + "; raise the budget or cancel this grant")
         }
-        grant.status = .scheduled
         // The hold is over: `releasedBy`/`releasedAt` and the ledger's "暂缓后放行 / released from hold" keep its history.
         grant.holdReason = nil
-        grant.releasedBy = actor.text
-        grant.releasedAt = moment.millis
-        grant.updatedAt = moment.millis
-        try grant.update(db)
-        try DecisionAudit.record("grant.released", subject: "grant:\(grant.id)", details: ["studioId": grant.studioId.rawValue, "amountFen": String(grant.amount.fen)],
-                                 by: actor, at: moment.millis, in: db)
+        try grant.move(to: .scheduled, stamping: \.releasedBy, \.releasedAt, by: actor, at: moment, in: db)
+        try grant.audit("grant.released", by: actor, at: moment, in: db)
         try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .granted, amount: grant.amount, on: moment.today,
                           reference: grant.reference, note: "暂缓后放行 / released from hold", by: actor, at: moment.millis, in: db)
         return grant
@@ -103,12 +93,8 @@ extension FundingDatabase {
         }
         guard grant.status.isUnpaid else { throw refusal(grant, action: "cancel", actionZh: "取消") }
         let wasCommitted = grant.status == .scheduled || grant.status == .approved
-        grant.status = .cancelled
         grant.cancelReason = reason
-        grant.cancelledBy = actor.text
-        grant.cancelledAt = moment.millis
-        grant.updatedAt = moment.millis
-        try grant.update(db)
+        try grant.move(to: .cancelled, stamping: \.cancelledBy, \.cancelledAt, by: actor, at: moment, in: db)
         if wasCommitted {
             try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .cancelled, amount: grant.amount, on: moment.today,
                               reference: grant.reference, note: reason, by: actor, at: moment.millis, in: db)
@@ -139,14 +125,10 @@ extension FundingDatabase {
             throw Problem.conflict("payment.reference_used", field: "paymentReference",
                                    zh: "付款流水号 \(paymentReference) 已用于补助 \(other)", en: "payment reference \(paymentReference) is already used by grant \(other)")
         }
-        grant.status = .paid
         grant.paymentReference = paymentReference
         grant.paidOn = paidOn.description
-        grant.paidBy = actor.text
-        grant.paidAt = moment.millis
         grant.dueState = .notDue
-        grant.updatedAt = moment.millis
-        try grant.update(db)
+        try grant.move(to: .paid, stamping: \.paidBy, \.paidAt, by: actor, at: moment, in: db)
         try Ledger.append(grantID: grant.id, studioID: grant.studioId, kind: .paid, amount: grant.amount, on: paidOn,
                           reference: paymentReference, note: grant.reference, by: actor, at: moment.millis, in: db)
         try InspectionSchedule.ensureScheduled(studioID: grant.studioId, firstPaidOn: paidOn, settings: settings, at: moment.millis, in: db)

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import GRDB
+import ServiceKit
 import StudioDomain
 
 /// Where a grant (补助经费) stands. held → scheduled → approved → paid, or cancelled from any unpaid state.
@@ -73,6 +74,22 @@ struct GrantRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 
     static func find(_ id: GrantID, in db: Database) throws -> GrantRecord? {
         try GrantRecord.fetchOne(db, key: id.rawValue)
+    }
+
+    /// One step of the state machine: the new status, who took it and when (`by`, `at`, and `updatedAt`), saved.
+    mutating func move(to status: GrantStatus, stamping by: WritableKeyPath<GrantRecord, String?>, _ at: WritableKeyPath<GrantRecord, Int64?>,
+                       by actor: Agent, at moment: Moment, in db: Database) throws {
+        self.status = status
+        self[keyPath: by] = actor.text
+        self[keyPath: at] = moment.millis
+        updatedAt = moment.millis
+        try update(db)
+    }
+
+    /// A decision on the grant in the hash-chained audit log, naming its studio and amount.
+    func audit(_ action: String, by actor: Agent, at moment: Moment, in db: Database) throws {
+        try DecisionAudit.record(action, subject: "grant:\(id)", details: ["studioId": studioId.rawValue, "amountFen": String(amount.fen)],
+                                 by: actor, at: moment.millis, in: db)
     }
 }
 
