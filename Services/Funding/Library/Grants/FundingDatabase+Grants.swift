@@ -121,7 +121,7 @@ extension FundingDatabase {
         }
         guard issues.isEmpty else { throw Problem.validation(issues) }
         guard grant.status == .approved else { throw refusal(grant, action: "pay", actionZh: "拨付") }
-        if let other = try String.fetchOne(db, sql: "SELECT reference FROM funding_grant WHERE payment_reference = ?", arguments: [paymentReference]) {
+        if let other = try GrantRecord.filter(GrantRecord.Columns.paymentReference == paymentReference).fetchOne(db)?.reference {
             throw Problem.conflict("payment.reference_used", field: "paymentReference",
                                    zh: "付款流水号 \(paymentReference) 已用于补助 \(other)", en: "payment reference \(paymentReference) is already used by grant \(other)")
         }
@@ -140,8 +140,8 @@ extension FundingDatabase {
     /// Art 17 and 20: every unpaid grant of a revoked studio is cancelled; paid money stays paid (inspections follow it).
     @discardableResult
     static func cancelUnpaid(studioID: StudioID, reason: String, by actor: Agent, at moment: Moment, outbox: Outbox? = nil, in db: Database) throws -> [GrantID] {
-        let ids = try String.fetchAll(db, sql: "SELECT id FROM funding_grant WHERE studio_id = ? AND status IN ('held', 'scheduled', 'approved') ORDER BY created_at",
-                                      arguments: [studioID.rawValue]).map(GrantID.init)
+        let ids = try GrantRecord.filter(GrantRecord.Columns.studioId == studioID.rawValue && GrantRecord.unpaidStatuses.contains(GrantRecord.Columns.status))
+            .order(GrantRecord.Columns.createdAt).fetchAll(db).map(\.id)
         for id in ids { _ = try cancel(id, reason: reason, by: actor, at: moment, outbox: outbox, in: db) }
         return ids
     }

@@ -72,6 +72,24 @@ struct GrantRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 
     var amount: Money { Money(fen: amountFen) }
 
+    /// The table's columns (snake case, as `databaseColumnEncodingStrategy` writes them).
+    enum Columns {
+        static let reference = Column("reference")
+        static let kind = Column("kind")
+        static let studioId = Column("studio_id")
+        static let year = Column("year")
+        static let status = Column("status")
+        static let screeningBodyCode = Column("screening_body_code")
+        static let paymentReference = Column("payment_reference")
+        static let batchId = Column("batch_id")
+        static let dueOn = Column("due_on")
+        static let createdAt = Column("created_at")
+        static let id = Column("id")
+    }
+
+    /// The grants not yet paid nor cancelled: what a budget hold, the scheduler and a revocation look at.
+    static let unpaidStatuses = [GrantStatus.held, .scheduled, .approved].map(\.rawValue)
+
     static func find(_ id: GrantID, in db: Database) throws -> GrantRecord? {
         try GrantRecord.fetchOne(db, key: id.rawValue)
     }
@@ -173,22 +191,15 @@ extension GrantRecord {
 
     /// Grants in creation order after `after`, at most `limit`, and how many match the filter in all.
     static func page(_ filter: Filter, after: (createdAt: Int64, id: String)?, limit: Int, in db: Database) throws -> ([GrantRecord], Int) {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let status = filter.status { conditions.append("status = ?"); _ = arguments.append(contentsOf: [status]) }
-        if let kind = filter.kind { conditions.append("kind = ?"); _ = arguments.append(contentsOf: [kind]) }
-        if let studio = filter.studioId { conditions.append("studio_id = ?"); _ = arguments.append(contentsOf: [studio.rawValue]) }
-        if let year = filter.year { conditions.append("year = ?"); _ = arguments.append(contentsOf: [year]) }
-        if let name = filter.payeeName { conditions.append("instr(payee_name, ?) > 0"); _ = arguments.append(contentsOf: [name]) }
-        if let body = filter.screeningBody { conditions.append("screening_body_code = ?"); _ = arguments.append(contentsOf: [body]) }
-        let filtered = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let countArguments = arguments
-        if let after {
-            conditions.append("(created_at, id) > (?, ?)"); _ = arguments.append(contentsOf: [after.createdAt, after.id])
-        }
-        let sql = "SELECT * FROM funding_grant" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY created_at, id LIMIT ?"
-        _ = arguments.append(contentsOf: [limit])
-        return (try GrantRecord.fetchAll(db, sql: sql, arguments: arguments),
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM funding_grant" + filtered, arguments: countArguments) ?? 0)
+        var request = GrantRecord.all()
+        if let status = filter.status { request = request.filter(Columns.status == status) }
+        if let kind = filter.kind { request = request.filter(Columns.kind == kind) }
+        if let studio = filter.studioId { request = request.filter(Columns.studioId == studio.rawValue) }
+        if let year = filter.year { request = request.filter(Columns.year == year) }
+        if let name = filter.payeeName { request = request.filter(sql: "instr(payee_name, ?) > 0", arguments: [name]) }
+        if let body = filter.screeningBody { request = request.filter(Columns.screeningBodyCode == body) }
+        let total = try request.fetchCount(db)
+        if let after { request = request.filter(sql: "(created_at, id) > (?, ?)", arguments: [after.createdAt, after.id]) }
+        return (try request.order(Columns.createdAt, Columns.id).limit(limit).fetchAll(db), total)
     }
 }

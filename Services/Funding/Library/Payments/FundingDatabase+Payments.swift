@@ -27,7 +27,8 @@ extension FundingDatabase {
     }
 
     static func createBatch(by actor: Agent, at millis: Int64, in db: Database) throws -> PaymentBatches.Created {
-        let grants = try GrantRecord.fetchAll(db, sql: "SELECT * FROM funding_grant WHERE status = 'approved' AND batch_id IS NULL ORDER BY due_on, created_at, id")
+        let grants = try GrantRecord.filter(GrantRecord.Columns.status == GrantStatus.approved.rawValue && GrantRecord.Columns.batchId == nil)
+            .order(GrantRecord.Columns.dueOn, GrantRecord.Columns.createdAt, GrantRecord.Columns.id).fetchAll(db)
         var rows: [[CSV.Field]] = []
         var included: [GrantRecord] = []
         var missing: [PaymentBatches.Missing] = []
@@ -76,7 +77,7 @@ extension FundingDatabase {
                 reports.append(ConfirmationImport.RowReport(line: row.line, reference: row.reference, grantId: nil, outcome: "rejected", issues: issues))
                 continue
             }
-            let grant = try GrantRecord.fetchOne(db, sql: "SELECT * FROM funding_grant WHERE reference = ?", arguments: [row.reference])
+            let grant = try GrantRecord.filter(GrantRecord.Columns.reference == row.reference).fetchOne(db)
             if !seenReferences.insert(row.reference).inserted {
                 issue("confirmation.duplicate_row", columns.reference, "参考号 \(row.reference) 在文件中重复", "reference \(row.reference) appears twice in the file")
             }
@@ -103,7 +104,7 @@ extension FundingDatabase {
             if row.paymentReference.isEmpty || row.paymentReference.count > 64 {
                 issue("confirmation.payment_reference_missing", columns.paymentReference, "须填写付款流水号（不超过 64 个字符）", "a payment reference of at most 64 characters is required")
             } else if try !seenPayments.insert(row.paymentReference).inserted
-                        || (Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM funding_grant WHERE payment_reference = ?)", arguments: [row.paymentReference]) ?? false) {
+                        || GrantRecord.filter(GrantRecord.Columns.paymentReference == row.paymentReference).fetchCount(db) > 0 {
                 issue("confirmation.payment_reference_used", columns.paymentReference, "付款流水号 \(row.paymentReference) 已被使用", "payment reference \(row.paymentReference) is already used")
             }
             let paidOn = LocalDate(row.paidOnText)
