@@ -56,3 +56,7 @@ extension Check {
         return issues + PublicText.issues(raw, field: "publicText")
     }
 }
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
