@@ -16,6 +16,8 @@ extension AssessmentDatabase {
         }
     }
 
+    /// Art 17: the current cycle's assessment of a city studio, within its window (or late, for an expired one); a pass
+    /// starts the next cycle (and restores an expired studio), a fail revokes the title with its 通报.
     static func recordAssessment(_ input: CycleAssessmentInput, studioID: StudioID, actor: Agent, settings: AssessmentSettings,
                        outbox: Outbox, today: LocalDate, nowMillis: Int64, in db: Database) throws -> CycleAssessment.Outcome {
         var studio = try RegisteredStudio.require(studioID, in: db)

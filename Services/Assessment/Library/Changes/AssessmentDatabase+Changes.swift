@@ -28,6 +28,7 @@ extension AssessmentDatabase {
         }
     }
 
+    /// Art 19: a report names a new unit name or affiliation that differs from the register, on a past day.
     static func reportChange(studioID: StudioID, _ input: ChangeReports.ReportInput, referenceData: ReferenceData, actor: Agent, today: LocalDate,
                        nowMillis: Int64, in db: Database) throws -> ChangeReportView {
         let studio = try RegisteredStudio.require(studioID, in: db)
@@ -72,6 +73,7 @@ extension AssessmentDatabase {
         return try ChangeReportView.find(id, in: db)!
     }
 
+    /// Art 19: the federation adjusts the register with what still differs (`studio.changed`) or declines with a note.
     static func decideChange(reportID: String, _ input: ChangeReports.DecisionInput, actor: Agent, outbox: Outbox, today: LocalDate, nowMillis: Int64,
                        in db: Database) throws -> ChangeReportView {
         guard let report = try ChangeReportView.find(reportID, in: db) else { throw Problem.notFound("change report", zh: "变更报告", id: reportID) }

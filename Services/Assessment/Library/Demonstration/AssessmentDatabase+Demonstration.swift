@@ -46,6 +46,7 @@ extension AssessmentDatabase {
                              selected.applicationID.rawValue, selected.roundID.rawValue, selected.year, nowMillis])
     }
 
+    /// Art 14: the acceptance's scores and result, once; a pass gives the demonstration title and `demonstration.accepted`.
     static func recordAcceptance(acceptanceID: String, _ input: DemonstrationAcceptance.Input, actor: Agent, outbox: Outbox, today: LocalDate, nowMillis: Int64,
                        in db: Database) throws -> DemonstrationAcceptanceView {
         guard let acceptance = try DemonstrationAcceptanceView.find(acceptanceID, in: db) else {

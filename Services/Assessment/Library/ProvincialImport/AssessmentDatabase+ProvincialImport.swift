@@ -15,6 +15,7 @@ extension AssessmentDatabase {
         return try await write { db in try Self.importProvincial(rows, actor: actor, outbox: outbox, nowMillis: moment.millis, in: db) }
     }
 
+    /// Registers each checked row not yet in the register (`studio.registered` for the replicas); returns those it skipped.
     static func importProvincial(_ rows: [ProvincialImport.Row], actor: Agent, outbox: Outbox, nowMillis: Int64, in db: Database) throws -> ProvincialImport.Outcome {
         var outcome = ProvincialImport.Outcome(registered: [], skipped: [])
         for (index, row) in rows.enumerated() {

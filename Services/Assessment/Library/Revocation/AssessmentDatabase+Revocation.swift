@@ -69,6 +69,7 @@ extension AssessmentDatabase {
                      rectificationDeadline: finding.rectificationDeadline, actor: .service(envelope.source), nowMillis: nowMillis, in: db)
     }
 
+    /// Art 20: the federation revokes (the title, its 通报, `studio.revoked`) or dismisses an open case, with its reasons.
     static func decideCase(caseID: String, _ input: RevocationCases.DecisionInput, actor: Agent, outbox: Outbox, today: LocalDate,
                        nowMillis: Int64, in db: Database) throws -> RevocationCaseView {
         guard let found = try RevocationCaseView.find(caseID, in: db) else { throw Problem.notFound("revocation case", zh: "撤销案件", id: caseID) }

@@ -30,6 +30,7 @@ extension FundingDatabase {
         }
     }
 
+    /// Art 13 money within the year's budget: the department sets it, never below what is already committed.
     static func setBudget(year: Int, amount: Money, by actor: Agent, at millis: Int64, in db: Database) throws {
         let committed = try Budgets.committed(year: year, in: db)
         guard amount >= committed else {

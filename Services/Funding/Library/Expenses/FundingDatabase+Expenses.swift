@@ -35,6 +35,8 @@ extension FundingDatabase {
         try await read { db in try Expenses.receipt(id, of: expense, in: db) }
     }
 
+    /// Art 15: a named category enters the ledger at once, within the grant's available balance; an other cost waits for
+    /// the department's approval; an unrelated kind is refused.
     static func recordExpense(studioID: StudioID, _ input: Expenses.Input, by actor: Agent, at moment: Moment, settings: FundingSettings, in db: Database) throws -> Expenses.View {
         let (kind, purpose, spentOn, receipts) = try Expenses.validate(input, today: moment.today, unrelated: try Expenses.unrelatedKinds(in: db))
         let category = kind.category

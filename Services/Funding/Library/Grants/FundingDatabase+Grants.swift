@@ -52,6 +52,7 @@ extension FundingDatabase {
         return try await write { db in try FundingScheduler.run(today: moment.today, settings: settings, at: moment.millis, in: db) }
     }
 
+    /// The grant, or a 404 naming it.
     static func load(_ id: GrantID, in db: Database) throws -> GrantRecord {
         guard let grant = try GrantRecord.find(id, in: db) else { throw Problem.notFound("grant", zh: "经费补助", id: id.rawValue) }
         return grant
@@ -146,6 +147,7 @@ extension FundingDatabase {
         return ids
     }
 
+    /// The 409 of a step the grant's state does not allow, with what would allow it.
     static func refusal(_ grant: GrantRecord, action: String, actionZh: String) -> Problem {
         let hint: (String, String) = switch grant.status {
         case .held: ("该补助因预算暂缓，须先由经济工作部放行", "the grant is held for the budget; the department must release it first")

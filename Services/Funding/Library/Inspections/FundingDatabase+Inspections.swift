@@ -33,6 +33,7 @@ extension FundingDatabase {
         return try await write { db in try Self.close(id, by: actor, at: moment, settings: settings, outbox: outbox, in: db) }
     }
 
+    /// A draft finding (compliant, or misuse with its amount and rectification deadline), before anyone signs off.
     static func addFinding(_ id: InspectionID, _ input: Inspections.FindingInput, by actor: Agent, at moment: Moment, outbox: Outbox, in db: Database) throws -> Inspections.View {
         let inspection = try Inspections.load(id, in: db)
         guard inspection.status == "scheduled" else {
@@ -109,6 +110,7 @@ extension FundingDatabase {
         return try Inspections.load(id, in: db)
     }
 
+    /// One of the three offices signs for itself, once, when there is a finding to sign.
     static func signOff(_ id: InspectionID, identity: Identity, note: String?, at moment: Moment, in db: Database) throws -> Inspections.View {
         let inspection = try Inspections.load(id, in: db)
         guard inspection.status == "scheduled" else {
@@ -128,6 +130,8 @@ extension FundingDatabase {
         return try Inspections.load(id, in: db)
     }
 
+    /// The department closes a fully signed inspection: its misuse findings are announced (`inspection.misuse_found`)
+    /// and the next inspection is scheduled two years on.
     static func close(_ id: InspectionID, by actor: Agent, at moment: Moment, settings: FundingSettings, outbox: Outbox, in db: Database) throws -> Inspections.View {
         let inspection = try Inspections.load(id, in: db)
         guard inspection.status == "scheduled" else {

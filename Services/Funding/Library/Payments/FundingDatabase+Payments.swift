@@ -26,6 +26,8 @@ extension FundingDatabase {
         return try await write { db in try Self.confirmPayments(rows, mode: mode, by: actor, at: moment, settings: settings, outbox: outbox, in: db) }
     }
 
+    /// The batch (`PaymentBatches`): each approved grant not yet batched whose studio has a payee account, in the
+    /// order they fall due; a grant goes into one batch only, so a re-export cannot pay it twice.
     static func createBatch(by actor: Agent, at millis: Int64, in db: Database) throws -> PaymentBatches.Created {
         let grants = try GrantRecord.filter(GrantRecord.Columns.status == GrantStatus.approved.rawValue && GrantRecord.Columns.batchId == nil)
             .order(GrantRecord.Columns.dueOn, GrantRecord.Columns.createdAt, GrantRecord.Columns.id).fetchAll(db)
@@ -54,13 +56,16 @@ extension FundingDatabase {
             try db.execute(sql: "UPDATE funding_grant SET batch_id = ?, updated_at = ? WHERE id = ?", arguments: [id.rawValue, millis, grant.id.rawValue])
         }
         return PaymentBatches.Created(batchId: id, grantCount: included.count, total: total, totalYuan: total.yuanString,
-                       grantIds: included.map(\.id), missingPayeeAccount: missing)
+                                      grantIds: included.map(\.id), missingPayeeAccount: missing)
     }
 
+    /// The batch's file as it was exported.
     static func batchCSV(_ id: PaymentBatchID, in db: Database) throws -> Data? {
         try Data.fetchOne(db, sql: "SELECT csv FROM payment_batch WHERE id = ?", arguments: [id.rawValue])
     }
 
+    /// Each row checked against its grant (reference, amount, state, an unused payment reference, a past date); the
+    /// good rows paid (`pay`) unless mode `.all` meets a rejected one, when none is.
     static func confirmPayments(_ rows: [ConfirmationImport.Row], mode: ConfirmationImport.Mode, by actor: Agent, at moment: Moment, settings: FundingSettings,
                                 outbox: Outbox? = nil, in db: Database) throws -> ConfirmationImport.Report {
         let columns = ConfirmationImport.columns
