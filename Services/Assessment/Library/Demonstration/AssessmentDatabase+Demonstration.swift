@@ -14,8 +14,12 @@ extension AssessmentDatabase {
         }
     }
 
-    func demonstrationAcceptance(_ id: String) async throws -> DemonstrationAcceptanceView? {
-        try await read { db in try DemonstrationAcceptanceView.find(id, in: db) }
+    /// The acceptance, or a 404 naming it.
+    func demonstrationAcceptance(_ id: String) async throws -> DemonstrationAcceptanceView {
+        guard let found = try await read({ db in try DemonstrationAcceptanceView.find(id, in: db) }) else {
+            throw Problem.notFound("demonstration acceptance", zh: "示范验收", id: id)
+        }
+        return found
     }
 
     func recordAcceptance(_ id: String, _ input: DemonstrationAcceptance.Input, by actor: Agent, at moment: Moment) async throws -> DemonstrationAcceptanceView {

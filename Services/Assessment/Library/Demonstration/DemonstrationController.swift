@@ -26,11 +26,7 @@ struct DemonstrationController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> DemonstrationAcceptanceView {
         try context.require(.department, .federation)
-        let id = try context.parameters.require("id")
-        guard let found = try await database.demonstrationAcceptance(id) else {
-            throw Problem.notFound("demonstration acceptance", zh: "示范验收", id: id)
-        }
-        return found
+        return try await database.demonstrationAcceptance(try context.parameters.require("id"))
     }
 
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> DemonstrationAcceptanceView {

@@ -14,8 +14,12 @@ extension AssessmentDatabase {
         }
     }
 
-    func revocationCase(_ id: String) async throws -> RevocationCaseView? {
-        try await read { db in try RevocationCaseView.find(id, in: db) }
+    /// The case, or a 404 naming it.
+    func revocationCase(_ id: String) async throws -> RevocationCaseView {
+        guard let found = try await read({ db in try RevocationCaseView.find(id, in: db) }) else {
+            throw Problem.notFound("revocation case", zh: "撤销案件", id: id)
+        }
+        return found
     }
 
     /// The department opens a case against a studio that holds its title.

@@ -33,11 +33,7 @@ struct RevocationController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RevocationCaseView {
         try context.require(.department, .federation)
-        let id = try context.parameters.require("id")
-        guard let found = try await database.revocationCase(id) else {
-            throw Problem.notFound("revocation case", zh: "撤销案件", id: id)
-        }
-        return found
+        return try await database.revocationCase(try context.parameters.require("id"))
     }
 
     @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RevocationCaseView> {
