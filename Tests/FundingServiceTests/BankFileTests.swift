@@ -30,7 +30,7 @@ final class BankFileTests: XCTestCase {
             let studio = try await fixture.nameStudio(unit: unit)
             let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
             let moment = Moment(fixture.clock.now())
-            grants.append(try await fixture.database.write { db in try GrantWorkflow.approve(grant.id, by: Agent(event: "t", source: "t"), at: moment, in: db) })
+            grants.append(try await fixture.database.write { db in try FundingDatabase.approve(grant.id, by: Agent(event: "t", source: "t"), at: moment, in: db) })
         }
         return grants
     }

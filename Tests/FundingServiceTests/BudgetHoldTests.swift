@@ -72,7 +72,7 @@ final class BudgetHoldTests: XCTestCase {
         XCTAssertEqual(try fixture.ledger(studio: studio).count, 0)
         // And grant.cancelled goes out once, in the cancellation's transaction, for finance's to-do list in the portal
         let cancelled = try fixture.service.emitted(GrantCancelled.self)
-        XCTAssertEqual(cancelled.map(\.data.grantID.rawValue), [grant.id])
+        XCTAssertEqual(cancelled.map(\.data.grantID), [grant.id])
         XCTAssertEqual(cancelled.first?.data.kind, "naming")
         XCTAssertEqual(cancelled.first?.data.reason, "本年度不予安排")
         XCTAssertEqual(cancelled.first?.aggregate, "studio:\(studio.rawValue)")

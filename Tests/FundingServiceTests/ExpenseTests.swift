@@ -19,8 +19,8 @@ final class ExpenseTests: XCTestCase {
         let moment = Moment(fixture.clock.now())
         let actor = Agent(event: "t", source: "t")
         let paid = try await fixture.database.write { db in
-            _ = try GrantWorkflow.approve(grant.id, by: actor, at: moment, in: db)
-            return try GrantWorkflow.pay(grant.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
+            _ = try FundingDatabase.approve(grant.id, by: actor, at: moment, in: db)
+            return try FundingDatabase.pay(grant.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
         }
         return (studio, paid)
     }

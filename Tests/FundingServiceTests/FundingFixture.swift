@@ -53,7 +53,7 @@ struct FundingFixture {
     }
 
     func ledger(studio: StudioID) throws -> [LedgerEntry] {
-        try database.read { db in try Ledger.entries(studioID: studio.rawValue, in: db) }
+        try database.read { db in try Ledger.entries(studioID: studio, in: db) }
     }
 
     func token(_ role: Role) throws -> String { try service.token(role) }

@@ -59,7 +59,7 @@ final class FundingListPagingTests: XCTestCase {
                 try db.execute(sql: """
                     INSERT INTO expense (id, studio_id, grant_id, category, purpose, amount_fen, spent_on, description, recorded_by, recorded_at)
                     VALUES (?, ?, ?, ?, ?, 10000, ?, '材料费', 'finance:test', ?)
-                    """, arguments: ["X\(n)", studio.rawValue, grant.id, n % 2 == 0 ? "printing" : "analysisTesting",
+                    """, arguments: ["X\(n)", studio.rawValue, grant.id.rawValue, n % 2 == 0 ? "printing" : "analysisTesting",
                                      n <= 3 ? "talentTraining" : "technicalInnovation", n <= 4 ? "2026-10-0\(n)" : "2027-01-0\(n)", 1000 - n])
             }
         }

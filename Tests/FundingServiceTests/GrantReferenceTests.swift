@@ -7,7 +7,7 @@ import XCTest
 final class GrantReferenceTests: XCTestCase {
     func testGrantsDecidedTogetherGetDifferentReferences() {
         // Given a thousand grant ids made back to back (UUIDv7: the same leading time digits)
-        let ids = (0..<1000).map { _ in GrantID.new().rawValue }
+        let ids = (0..<1000).map { _ in GrantID.new() }
 
         // When each gets its reference
         let references = ids.map { GrantIntake.reference(for: .naming, year: 2026, id: $0) }

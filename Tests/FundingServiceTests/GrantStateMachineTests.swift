@@ -69,7 +69,7 @@ final class GrantStateMachineTests: XCTestCase {
             try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paymentReference":"B1","paidOn":"2026-09-20"}"#, expect: .conflict)
             try await client.call(.get, "/grants/nope", token: finance, expect: .notFound)
         }
-        let balances = try await fixture.database.read { db in try Ledger.balances(studioID: studio.rawValue, in: db) }
+        let balances = try await fixture.database.read { db in try Ledger.balances(studioID: studio, in: db) }
         XCTAssertEqual(balances, .zero)
         XCTAssertEqual(try fixture.ledger(studio: studio).map(\.kind), [.granted, .cancelled])
     }

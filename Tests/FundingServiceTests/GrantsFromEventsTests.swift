@@ -37,7 +37,7 @@ final class GrantsFromEventsTests: XCTestCase {
         XCTAssertEqual(Dictionary(uniqueKeysWithValues: grants.map { ($0.kind, $0.amountFen) }),
                        [.naming: 1_000_000, .projectGrant: 2_000_000, .demonstration: 5_000_000])
         XCTAssertTrue(grants.allSatisfy { $0.status == .scheduled })
-        XCTAssertEqual(grants.first { $0.kind == .naming }?.sourceApplicationId, application.rawValue)
+        XCTAssertEqual(grants.first { $0.kind == .naming }?.sourceApplicationId, application)
         XCTAssertEqual(grants.first { $0.kind == .naming }?.dueOn, "2026-10-01", "due 30 days after the naming day")
         // And the ledger records each commitment once
         let entries = try fixture.ledger(studio: studio)

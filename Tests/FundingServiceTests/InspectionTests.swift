@@ -26,8 +26,8 @@ final class InspectionTests: XCTestCase {
 
             // Then one inspection is scheduled, two years on, for the studio that received money only
             let list = try await client.call(.get, "/inspections", token: audit, expect: .ok).json(Items<Inspections.View>.self).items
-            XCTAssertEqual(list.map(\.studioId), [studio.rawValue])
-            XCTAssertFalse(list.contains { $0.studioId == unpaidStudio.rawValue })
+            XCTAssertEqual(list.map(\.studioId), [studio])
+            XCTAssertFalse(list.contains { $0.studioId == unpaidStudio })
             let inspection = list[0]
             XCTAssertEqual(inspection.dueOn, "2028-09-21")
             XCTAssertEqual(inspection.missingSignOffs, ["department", "finance", "audit_office"])
@@ -69,7 +69,7 @@ final class InspectionTests: XCTestCase {
         XCTAssertEqual(events.count, 1)
         XCTAssertEqual(events[0].data.studioID, studio)
         XCTAssertEqual(events[0].data.amount, Money(yuan: 1_200))
-        XCTAssertEqual(events[0].data.grantID?.rawValue, grant.id)
+        XCTAssertEqual(events[0].data.grantID, grant.id)
         XCTAssertEqual(events[0].data.rectificationDeadline, LocalDate("2026-12-31"))
         XCTAssertEqual(events[0].aggregate, "studio:\(studio)")
     }
@@ -122,7 +122,7 @@ final class InspectionTests: XCTestCase {
             try await client.call(.post, "\(path)/findings/\(try XCTUnwrap(second).id)/withdrawal", token: audit, expect: .conflict)
             let events = try fixture.service.emitted(InspectionMisuseFound.self)
             XCTAssertEqual(events.count, 1)
-            XCTAssertEqual(events.first?.data.inspectionID.rawValue, inspection.id)
+            XCTAssertEqual(events.first?.data.inspectionID, inspection.id)
             XCTAssertEqual(events.first?.data.amount, Money(yuan: 1_200))
             XCTAssertEqual(events.first?.data.studioID, studio)
         }

@@ -81,7 +81,7 @@ final class LedgerInvariantTests: XCTestCase {
         try await assertRefused("REPLACE INTO funding_grant SELECT * FROM forged", fixture)
         // Then it is as decided, and its workflow still moves it on
         let moment = Moment(fixture.clock.now())
-        let approved = try await fixture.database.write { db in try GrantWorkflow.approve(grant.id, by: Agent(event: "t", source: "t"), at: moment, in: db) }
+        let approved = try await fixture.database.write { db in try FundingDatabase.approve(grant.id, by: Agent(event: "t", source: "t"), at: moment, in: db) }
         XCTAssertEqual(approved.status, .approved)
         let after = try XCTUnwrap(fixture.grants(studio: studio).first)
         XCTAssertEqual(after.amountFen, 1_000_000)
@@ -132,26 +132,26 @@ final class LedgerInvariantTests: XCTestCase {
                 case 5:
                     let year = Int.random(in: 2026...2027, using: &random)
                     let amount = Money(yuan: 10_000 * Int.random(in: 0...12, using: &random))
-                    try await fixture.database.write { db in try Budgets.set(year: year, amount: amount, by: actor, at: moment.millis, in: db) }
+                    try await fixture.database.write { db in try FundingDatabase.setBudget(year: year, amount: amount, by: actor, at: moment.millis, in: db) }
                 case 6:
                     if let grant = pick(.scheduled, &random) ?? pick(nil, &random) {
-                        _ = try await fixture.database.write { db in try GrantWorkflow.approve(grant.id, by: actor, at: moment, in: db) }
+                        _ = try await fixture.database.write { db in try FundingDatabase.approve(grant.id, by: actor, at: moment, in: db) }
                     }
                 case 7:
                     if let grant = pick(.held, &random) ?? pick(nil, &random) {
-                        _ = try await fixture.database.write { db in try GrantWorkflow.release(grant.id, by: actor, at: moment, in: db) }
+                        _ = try await fixture.database.write { db in try FundingDatabase.release(grant.id, by: actor, at: moment, in: db) }
                     }
                 case 8:
                     if let grant = pick(.approved, &random) ?? pick(nil, &random) {
                         let reference = "R\(seed)-\(step)"
                         _ = try await fixture.database.write { db in
-                            try GrantWorkflow.pay(grant.id, paymentReference: reference, paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
+                            try FundingDatabase.pay(grant.id, paymentReference: reference, paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
                         }
                         paidCount += 1
                     }
                 case 9:
                     if let grant = pick(nil, &random) {
-                        _ = try await fixture.database.write { db in try GrantWorkflow.cancel(grant.id, reason: "随机取消", by: actor, at: moment, in: db) }
+                        _ = try await fixture.database.write { db in try FundingDatabase.cancel(grant.id, reason: "随机取消", by: actor, at: moment, in: db) }
                     }
                 case 10:
                     if let grant = pick(.paid, &random) ?? pick(nil, &random) {
@@ -160,7 +160,7 @@ final class LedgerInvariantTests: XCTestCase {
                                                    amount: Money(fen: Int64.random(in: 1...800_000, using: &random)), spentOn: moment.today.description,
                                                    description: "随机开支", receipts: nil)
                         _ = try await fixture.database.write { db in
-                            try Expenses.record(studioID: grant.studioId, input, by: actor, at: moment, settings: .standard, in: db)
+                            try FundingDatabase.recordExpense(studioID: grant.studioId, input, by: actor, at: moment, settings: .standard, in: db)
                         }
                     }
                 case 11 where Int.random(in: 0..<4, using: &random) == 0 && !studios.isEmpty:

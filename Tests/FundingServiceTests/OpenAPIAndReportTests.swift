@@ -29,8 +29,8 @@ final class OpenAPIAndReportTests: XCTestCase {
         let actor = Agent(event: "t", source: "t")
         let naming = try XCTUnwrap(fixture.grants(studio: kecheng).first { $0.kind == .naming })
         try await fixture.database.write { db in
-            _ = try GrantWorkflow.approve(naming.id, by: actor, at: moment, in: db)
-            _ = try GrantWorkflow.pay(naming.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
+            _ = try FundingDatabase.approve(naming.id, by: actor, at: moment, in: db)
+            _ = try FundingDatabase.pay(naming.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
         }
         try await fixture.service.receive(DemonstrationAccepted(studioID: jiangshan, applicationID: .new(), year: 2026, acceptedOn: moment.today), from: "assessment")
         let audit = try fixture.token(.auditOffice)

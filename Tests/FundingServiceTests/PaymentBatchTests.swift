@@ -19,7 +19,7 @@ final class PaymentBatchTests: XCTestCase {
             let studio = try await fixture.nameStudio(unit: index == 0 ? "衢州元立金属制品有限公司" : "浙江\"龙游\"造纸, 有限公司")
             let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
             let moment = Moment(fixture.clock.now())
-            grants.append(try await fixture.database.write { db in try GrantWorkflow.approve(grant.id, by: Agent(event: "t", source: "t"), at: moment, in: db) })
+            grants.append(try await fixture.database.write { db in try FundingDatabase.approve(grant.id, by: Agent(event: "t", source: "t"), at: moment, in: db) })
         }
         return grants
     }
@@ -73,7 +73,7 @@ final class PaymentBatchTests: XCTestCase {
         // The third grant was already confirmed paid
         let moment = Moment(fixture.clock.now())
         try await fixture.database.write { db in
-            _ = try GrantWorkflow.pay(grants[2].id, paymentReference: "BANK-000", paidOn: moment.today, by: Agent(event: "t", source: "t"), at: moment, settings: .standard, in: db)
+            _ = try FundingDatabase.pay(grants[2].id, paymentReference: "BANK-000", paidOn: moment.today, by: Agent(event: "t", source: "t"), at: moment, settings: .standard, in: db)
         }
         let csv = "\u{FEFF}参考号,金额（元）,付款流水号,付款日期\r\n"
             + "\(grants[0].reference),10000.00,BANK-001,2026-09-20\r\n"   // good
@@ -112,7 +112,7 @@ final class PaymentBatchTests: XCTestCase {
             let missing = try await client.call(.post, "/payment-confirmations", token: finance, body: "参考号,金额\r\nX,1\r\n", expect: .unprocessableContent)
             XCTAssertEqual(Set(try missing.problem.errors.map(\.field)), ["金额（元）", "付款流水号", "付款日期"])
         }
-        let ledger = try fixture.ledger(studio: StudioID(grants[0].studioId))
+        let ledger = try fixture.ledger(studio: grants[0].studioId)
         XCTAssertEqual(ledger.filter { $0.kind == .paid }.count, 1)
     }
 

@@ -23,9 +23,9 @@ final class RevocationTests: XCTestCase {
         let byKind = Dictionary(uniqueKeysWithValues: try fixture.grants(studio: studio).map { ($0.kind, $0) })
         XCTAssertEqual(byKind[.demonstration]?.status, .held)
         try await fixture.database.write { db in
-            _ = try GrantWorkflow.approve(byKind[.naming]!.id, by: actor, at: moment, in: db)
-            _ = try GrantWorkflow.pay(byKind[.naming]!.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
-            _ = try GrantWorkflow.approve(byKind[.projectGrant]!.id, by: actor, at: moment, in: db)
+            _ = try FundingDatabase.approve(byKind[.naming]!.id, by: actor, at: moment, in: db)
+            _ = try FundingDatabase.pay(byKind[.naming]!.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
+            _ = try FundingDatabase.approve(byKind[.projectGrant]!.id, by: actor, at: moment, in: db)
         }
 
         // When assessment revokes the studio (twice, as a redelivery under a new id)
@@ -44,7 +44,7 @@ final class RevocationTests: XCTestCase {
         let told = try fixture.service.emitted(GrantCancelled.self)
         XCTAssertEqual(told.map(\.data.kind).sorted(), ["demonstration", "projectGrant"])
         XCTAssertTrue(told.allSatisfy { $0.data.year == 2027 && $0.data.reason.contains("剽窃、弄虚作假") }, "\(told.map(\.data))")
-        let balances = try await fixture.database.read { db in try Ledger.balances(studioID: studio.rawValue, in: db) }
+        let balances = try await fixture.database.read { db in try Ledger.balances(studioID: studio, in: db) }
         XCTAssertEqual(balances.granted, Money(yuan: 10_000))
         XCTAssertEqual(balances.paid, Money(yuan: 10_000))
 
@@ -62,8 +62,8 @@ final class RevocationTests: XCTestCase {
         let actor = Agent(event: "test", source: "test")
         let naming = try XCTUnwrap(fixture.grants(studio: studio).first)
         try await fixture.database.write { db in
-            _ = try GrantWorkflow.approve(naming.id, by: actor, at: moment, in: db)
-            _ = try GrantWorkflow.pay(naming.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
+            _ = try FundingDatabase.approve(naming.id, by: actor, at: moment, in: db)
+            _ = try FundingDatabase.pay(naming.id, paymentReference: "P-1", paidOn: moment.today, by: actor, at: moment, settings: .standard, in: db)
         }
         try await fixture.service.receive(ProjectGrantAwarded(studioID: studio, applicationID: .new(), roundID: "p", year: 2027), from: "review")
         try await fixture.service.receive(StudioChanged(studioID: studio, unitName: "新单位股份有限公司", effectiveOn: moment.today), from: "assessment")

@@ -48,6 +48,41 @@ final class NoSQLInControllersTests: XCTestCase {
         XCTAssertEqual(offending, [], "SQL belongs in the service's database type or a record, not in a controller")
     }
 
+    /// The services whose controllers call a database type (`ReviewDatabase`, `FundingDatabase`, `AssessmentDatabase`):
+    /// a transaction is one of its methods, so no controller opens one (`{ db in`) or reaches for the writer.
+    static let servicesWithADatabaseType = ["Review", "Funding", "Assessment"]
+
+    func testNoControllerOfAServiceWithADatabaseTypeOpensATransaction() throws {
+        // Given the controllers of the services that have a database type
+        let files = try Self.controllers().filter { url in Self.servicesWithADatabaseType.contains { url.path.contains("/Services/\($0)/") } }
+        XCTAssertTrue(files.contains { $0.lastPathComponent == "GrantsController.swift" })
+        XCTAssertTrue(files.contains { $0.lastPathComponent == "RevocationController.swift" })
+        // Then none opens a transaction or touches the environment's writer itself
+        let transaction = try NSRegularExpression(pattern: #"\bdb\s+in\b|environment\.database\b|\.writer\.(read|write)\b"#)
+        var offending: [String] = []
+        for file in files {
+            let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            for (number, line) in lines.enumerated() where transaction.firstMatch(in: String(line), range: NSRange(line.startIndex..., in: line)) != nil {
+                offending.append("\(file.lastPathComponent):\(number + 1)")
+            }
+        }
+        XCTAssertEqual(offending, [], "a transaction is a method of the service's database type, not a closure in a controller")
+    }
+
+    /// Funding and assessment mount their routes only from controllers: no route list hides in a file the checks above do not read.
+    func testFundingAndAssessmentMountRoutesOnlyFromControllers() throws {
+        var mounting: [String] = []
+        for service in ["Funding", "Assessment"] {
+            let folder = Self.repository.appendingPathComponent("Services/\(service)/Library")
+            guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { XCTFail("no \(folder.path)"); continue }
+            for case let url as URL in walker where url.pathExtension == "swift" && !url.lastPathComponent.contains("Controller") {
+                let text = try String(contentsOf: url, encoding: .utf8)
+                if text.contains("RouteCollection(") || text.contains("router.get(") || text.contains("router.post(") { mounting.append(url.lastPathComponent) }
+            }
+        }
+        XCTAssertEqual(mounting, [])
+    }
+
     func testTheCheckRecognisesSQL() {
         // The check itself: statements and raw-SQL calls are found, ordinary words are not.
         XCTAssertEqual(Self.hits(in: #"try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM expert")"#), [1])

@@ -19,41 +19,42 @@ public struct AssessmentModule: ServiceModule {
     public var summary: String { "Assessment (考核管理): the register of named studios, three-year cycles, assessments, changes, revocations and notices (Art 12, 14, 17–20)." }
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
-        AssessmentSchema.register(in: &migrator)
+        AssessmentDatabase.migrations(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
         let outbox = environment.outbox
         let now = environment.now
         handlers.on(StudioNamed.self) { db, envelope in
-            try Naming.apply(envelope, outbox: outbox, nowMillis: Millis.from(now()), in: db)
+            try AssessmentDatabase.register(envelope, outbox: outbox, nowMillis: Millis.from(now()), in: db)
         }
         handlers.on(DemonstrationSelected.self) { db, envelope in
-            try DemonstrationAcceptance.open(envelope, nowMillis: Millis.from(now()), in: db)
+            try AssessmentDatabase.openAcceptance(envelope, nowMillis: Millis.from(now()), in: db)
         }
         handlers.on(InspectionMisuseFound.self) { db, envelope in
-            try RevocationCases.apply(envelope, nowMillis: Millis.from(now()), in: db)
+            try AssessmentDatabase.openCase(envelope, nowMillis: Millis.from(now()), in: db)
         }
     }
 
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {
-        RegisterController(environment: environment, settings: settings).add(to: router)
-        AssessmentsController(environment: environment, settings: settings).add(to: router)
-        DemonstrationController(environment: environment).add(to: router)
-        ChangesController(environment: environment, settings: settings).add(to: router)
-        RevocationController(environment: environment).add(to: router)
-        ProvincialImportController(environment: environment, settings: settings).add(to: router)
-        PublicController(environment: environment, settings: settings).add(to: router)
+        let database = AssessmentDatabase(environment, settings: settings)
+        router.addRoutes(RegisterController(environment: environment, database: database).routes)
+        router.addRoutes(AssessmentsController(environment: environment, database: database).routes, atPath: "studios")
+        router.addRoutes(DemonstrationController(environment: environment, database: database).routes, atPath: "demonstration-acceptances")
+        router.addRoutes(ChangesController(environment: environment, database: database).routes)
+        router.addRoutes(RevocationController(environment: environment, database: database).routes, atPath: "revocation-cases")
+        router.addRoutes(ProvincialImportController(environment: environment, database: database).routes, atPath: "provincial-studios")
+        router.addRoutes(PublicController(database: database).routes, atPath: "public")
     }
 
     public func backgroundServices(environment: ServiceEnvironment) -> [any Service] {
-        [ExpiryService(environment: environment, settings: settings)]
+        [ExpiryService.make(environment: environment, database: AssessmentDatabase(environment, settings: settings))]
     }
 
     /// Expiry follows business time: swept when the demo clock moves (and hourly by `ExpiryService`), never by a read.
     public func clockMovedHooks(environment: ServiceEnvironment) -> [@Sendable () async throws -> Void] {
-        let settings = self.settings
-        return [{ try await Expiry.sweep(environment, settings: settings) }]
+        let database = AssessmentDatabase(environment, settings: settings)
+        return [{ try await database.sweepExpiry(at: environment.moment()) }]
     }
 
     /// Services/Assessment/openapi.yaml, read from the bundle once.

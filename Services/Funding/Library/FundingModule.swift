@@ -18,8 +18,7 @@ public struct FundingModule: ServiceModule {
     public var summary: String { "Funding (经费): grants scheduled and paid, expenses by allowed category, inspections every two years (Art 12–16)." }
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
-        FundingSchema.migrate(&migrator)
-        StudioReplica.migrate(&migrator)
+        FundingDatabase.migrations(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
@@ -27,25 +26,25 @@ public struct FundingModule: ServiceModule {
     }
 
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {
-        let context = FundingContext(environment: environment, settings: settings)
-        GrantsController(context: context).add(to: router)
-        BudgetsController(context: context).add(to: router)
-        StudioFundsController(context: context).add(to: router)
-        PaymentsController(context: context).add(to: router)
-        ExpensesController(context: context).add(to: router)
-        InspectionsController(context: context).add(to: router)
-        ReportsController(context: context).add(to: router)
+        let database = FundingDatabase(environment, settings: settings)
+        router.addRoutes(GrantsController(environment: environment, database: database).routes, atPath: "grants")
+        router.addRoutes(BudgetsController(environment: environment, database: database).routes, atPath: "budgets")
+        router.addRoutes(StudioFundsController(environment: environment, database: database).routes, atPath: "studios")
+        router.addRoutes(PaymentsController(environment: environment, database: database).routes)
+        router.addRoutes(ExpensesController(environment: environment, database: database).routes)
+        router.addRoutes(InspectionsController(environment: environment, database: database).routes, atPath: "inspections")
+        router.addRoutes(ReportsController(database: database).routes, atPath: "reports")
     }
 
     public func backgroundServices(environment: ServiceEnvironment) -> [any Service] {
-        [FundingSchedulerService(environment: environment, settings: settings)]
+        [FundingSchedulerService.make(environment: environment, database: FundingDatabase(environment, settings: settings))]
     }
 
     /// Due and overdue marks follow business time: brought up to date when the demo clock moves (and by
     /// `FundingSchedulerService` on real time), never by a read.
     public func clockMovedHooks(environment: ServiceEnvironment) -> [@Sendable () async throws -> Void] {
-        let settings = self.settings
-        return [{ try await FundingContext(environment: environment, settings: settings).runScheduler() }]
+        let database = FundingDatabase(environment, settings: settings)
+        return [{ try await database.runScheduler(at: environment.moment()) }]
     }
 
     /// Services/Funding/openapi.yaml, read from the bundle once.

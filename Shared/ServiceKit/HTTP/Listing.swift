@@ -14,6 +14,11 @@ public struct Listing<Item: Sendable>: Sendable {
         self.nextCursor = nextCursor
         self.total = total
     }
+
+    /// A page as a database type's list methods answer it.
+    public init(_ page: (items: [Item], nextCursor: String?, total: Int)) {
+        self.init(items: page.items, nextCursor: page.nextCursor, total: page.total)
+    }
 }
 
 extension Listing: Encodable where Item: Encodable {}

@@ -21,6 +21,12 @@ public enum QueryValues {
         return value
     }
 
+    /// A year (2016, the regulation's first, to 9999); nil when absent.
+    public static func year(_ request: Request, _ name: String = "year") throws -> Int? {
+        guard request.uri.queryParameters[Substring(name)] != nil else { return nil }
+        return try integer(request, name, fallback: 0, in: 2016...9999)
+    }
+
     /// `true` or `false`; nil when absent.
     public static func boolean(_ request: Request, _ name: String) throws -> Bool? {
         guard let text = request.uri.queryParameters[Substring(name)] else { return nil }

@@ -53,3 +53,9 @@ public struct AssessmentID: DomainIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
 }
+
+/// A payment batch (拨付批次): the approved grants finance hands to the bank in one file.
+public struct PaymentBatchID: DomainIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}

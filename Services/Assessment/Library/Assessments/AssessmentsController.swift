@@ -8,10 +8,11 @@ import StudioDomain
 /// `POST /studios/{id}/assessments`: the department records the end-of-cycle assessment (Art 17).
 struct AssessmentsController {
     let environment: ServiceEnvironment
-    let settings: AssessmentSettings
+    let database: AssessmentDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.post("studios/:id/assessments", use: record)
+    /// Mounted at `studios`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self).post(":id/assessments", use: record)
     }
 
     struct Recorded: ResponseEncodable, Sendable {
@@ -24,16 +25,9 @@ struct AssessmentsController {
 
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Recorded> {
         let actor = Agent(try context.require(.department))
-        let id = StudioID(try context.parameters.require("id"))
+        let id: StudioID = try context.identifier("id")
         let input = try await request.decodeJSON(CycleAssessmentInput.self, context: context)
-        try await Expiry.sweep(environment, settings: settings)
-        let now = environment.now()
-        let outbox = environment.outbox
-        let settings = self.settings
-        let outcome = try await environment.database.write { db in
-            try CycleAssessment.record(input, studioID: id, actor: actor, settings: settings, outbox: outbox,
-                                       today: LocalDate(now), nowMillis: Millis.from(now), in: db)
-        }
+        let outcome = try await database.recordAssessment(studio: id, input, by: actor, at: environment.moment())
         return EditedResponse(status: .created, response: Recorded(
             assessment: outcome.assessment, status: outcome.studio.status, cycle: outcome.studio.cycle, noticeId: outcome.noticeID))
     }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Messaging
 import ServiceKit
+import Spreadsheet
 import StudioDomain
 
 /// Provincial studios (省级, named by the provincial federation) entered in the register so they may compete for
@@ -30,9 +31,10 @@ enum ProvincialImport {
 
     static let csvHeader = ["studioName", "unitName", "screeningBodyCode", "namedOn"]
 
-    /// Parses CSV (RFC 4180 quoting, comma separated, UTF-8, optional BOM) into rows; errors name the line.
+    /// Parses CSV (RFC 4180 quoting, comma separated, UTF-8, optional BOM) into rows with the shared reader
+    /// (`CSVReader`, as intake's import and funding's bank files); errors name the line.
     static func parseCSV(_ text: String) throws -> [Row] {
-        var lines = CSV.records(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        var lines = CSVReader.records(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text).map(\.fields)
         lines.removeAll { $0.allSatisfy { $0.trimmed.isEmpty } }
         guard let header = lines.first?.map(\.trimmed), header == csvHeader else {
             throw Problem.validation([DomainIssue(code: "import.csv_header", field: "body", article: Article(14),
@@ -86,66 +88,4 @@ enum ProvincialImport {
         return issues
     }
 
-    static func register(_ rows: [Row], actor: Agent, outbox: Outbox, nowMillis: Int64, in db: Database) throws -> Outcome {
-        var outcome = Outcome(registered: [], skipped: [])
-        for (index, row) in rows.enumerated() {
-            let name = row.studioName.trimmed, unit = row.unitName.trimmed
-            let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM studio WHERE studio_name = ? AND unit_name = ?)", arguments: [name, unit]) ?? false
-            if exists {
-                outcome.skipped.append(index)
-                continue
-            }
-            let namedOn = LocalDate(row.namedOn.trimmed)!
-            let studio = RegisteredStudio(id: .new(), applicationID: nil, studioName: name, unitName: unit, unitCreditCode: nil,
-                                          screeningBodyCode: row.screeningBodyCode.trimmed, leaderName: nil, level: .provincial,
-                                          namedOn: namedOn, origin: .provincialImport, nowMillis: nowMillis)
-            try studio.insert(db)
-            try TitleHistory.append(studio: studio.id, kind: .registered, from: nil, to: .active,
-                                    detailsZh: "省级创新工作室（\(namedOn)命名）导入名册，可参加示范性创新工作室评选（第十四条）。",
-                                    reference: "provincial_import", effectiveOn: namedOn, actor: actor, nowMillis: nowMillis, in: db)
-            try outbox.append(studio.registeredEvent, in: db)
-            outcome.registered.append(studio.id)
-        }
-        return outcome
-    }
-}
-
-/// A small RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks.
-enum CSV {
-    static func records(_ text: String) -> [[String]] {
-        var records: [[String]] = []
-        var record: [String] = []
-        var field = ""
-        var quoted = false
-        var iterator = Array(text).makeIterator()
-        var pending: Character? = nil
-        while let character = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if character == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(character)
-                }
-                continue
-            }
-            switch character {
-            case "\"" where field.isEmpty: quoted = true
-            case ",": record.append(field); field = ""
-            case "\n", "\r\n", "\r":
-                record.append(field); field = ""
-                records.append(record); record = []
-            default: field.append(character)
-            }
-        }
-        if !field.isEmpty || !record.isEmpty {
-            record.append(field)
-            records.append(record)
-        }
-        return records
-    }
 }

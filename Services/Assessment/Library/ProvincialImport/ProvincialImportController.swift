@@ -8,10 +8,11 @@ import StudioDomain
 /// `POST /provincial-studios/import` (department): JSON or CSV, all or nothing.
 struct ProvincialImportController {
     let environment: ServiceEnvironment
-    let settings: AssessmentSettings
+    let database: AssessmentDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.post("provincial-studios/import", use: importFile)
+    /// Mounted at `provincial-studios`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self).post("import", use: importFile)
     }
 
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ProvincialImport.Outcome> {
@@ -27,13 +28,7 @@ struct ProvincialImportController {
         } else {
             rows = try await request.decodeJSON(ProvincialImport.File.self, context: context).studios
         }
-        let now = environment.now()
-        let issues = ProvincialImport.validate(rows, referenceData: settings.referenceData, today: LocalDate(now))
-        guard issues.isEmpty else { throw Problem.validation(issues) }
-        let outbox = environment.outbox
-        let outcome = try await environment.database.write { db in
-            try ProvincialImport.register(rows, actor: actor, outbox: outbox, nowMillis: Millis.from(now), in: db)
-        }
+        let outcome = try await database.importProvincial(rows, by: actor, at: environment.moment())
         return EditedResponse(status: .created, response: outcome)
     }
 }

@@ -7,15 +7,18 @@ import StudioDomain
 /// The public pages of the register: unauthenticated and read-only. They show studios and units, never a
 /// person: no leader's name, no ID number, no phone number (the register holds neither of the last two).
 struct PublicController {
-    let environment: ServiceEnvironment
-    let settings: AssessmentSettings
+    let database: AssessmentDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("public/studios", use: studios)
-        router.get("public/studios/:id", use: studio)
-        router.get("public/notices", use: notices)
-        router.get("public/notices/:id", use: notice)
+    /// Mounted at `public`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("studios", use: studios)
+            .get("studios/:id", use: studio)
+            .get("notices", use: notices)
+            .get("notices/:id", use: notice)
     }
+
+    var settings: AssessmentSettings { database.settings }
 
     /// The studios that hold the title today (Art 17, 20: a revoked or expired one comes off the list; its
     /// notice stays under /public/notices).
@@ -30,7 +33,7 @@ struct PublicController {
         let search = query["q"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         let offset = try Self.count(query["offset"].map(String.init), field: "offset", default: 0, range: 0...1_000_000)
         let limit = try Self.count(query["limit"].map(String.init), field: "limit", default: 5000, range: 1...5000)
-        let rows = try await environment.database.read { db in try RegisteredStudio.all(in: db) }.filter(\.status.holdsTitle)
+        let rows = try await database.studios().filter(\.status.holdsTitle)
             .map { Self.row($0, referenceData: referenceData) }
             .filter { search.isEmpty || $0.name.contains(search) || $0.unit.contains(search) || $0.area.contains(search) }
             .sorted { ($0.yearNamed, $0.area, $0.name, $0.id.rawValue) < ($1.yearNamed, $1.area, $1.name, $1.id.rawValue) }
@@ -61,12 +64,9 @@ struct PublicController {
 
     /// One studio's page, revoked ones included (their history stays public).
     @Sendable func studio(_ request: Request, context: AppRequestContext) async throws -> PublicStudioPage {
-        let id = StudioID(try context.parameters.require("id"))
+        let id: StudioID = try context.identifier("id")
         let referenceData = settings.referenceData
-        guard let (studio, history) = try await environment.database.read({ db -> (RegisteredStudio, [TitleHistory.Entry])? in
-            guard let studio = try RegisteredStudio.find(id, in: db) else { return nil }
-            return (studio, try TitleHistory.entries(of: id, in: db))
-        }) else { throw Problem.notFound("studio", zh: "工作室", id: id.rawValue) }
+        guard let (studio, history) = try await database.studioWithHistory(id) else { throw Problem.notFound("studio", zh: "工作室", id: id.rawValue) }
         return PublicStudioPage(studio: Self.row(studio, referenceData: referenceData), namedOn: studio.namedOn, plaqueNumber: studio.plaqueNumber,
                                 history: history.map { PublicTitleEvent(kind: $0.kind, toStatus: $0.toStatus, effectiveOn: $0.effectiveOn) })
     }
@@ -74,15 +74,14 @@ struct PublicController {
     /// Newest first, a page at a time (over published_at descending, then id), filtered by kind and year published.
     @Sendable func notices(_ request: Request, context: AppRequestContext) async throws -> Listing<PublicNoticeView> {
         let kind = try QueryValues.oneOf(request, "kind", ["revocation", "expiry"])
-        let year = try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
-        let page = try PageRequest.parse(request)
-        let (notices, next, total) = try await environment.database.read { db in try PublicNotice.page(kind: kind, year: year, page: page, in: db) }
+        let year = try QueryValues.year(request)
+        let (notices, next, total) = try await database.notices(kind: kind, year: year, page: try PageRequest.parse(request))
         return Listing(items: notices.map(Self.view), nextCursor: next, total: total)
     }
 
     @Sendable func notice(_ request: Request, context: AppRequestContext) async throws -> PublicNoticeView {
         let id = try context.parameters.require("id")
-        guard let notice = try await environment.database.read({ db in try PublicNotice.find(id, in: db) }) else {
+        guard let notice = try await database.notice(id) else {
             throw Problem.notFound("notice", zh: "通报", id: id)
         }
         return Self.view(notice)

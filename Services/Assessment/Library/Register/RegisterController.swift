@@ -8,13 +8,16 @@ import StudioDomain
 /// The register (名册) for the department and the federation, and the Art 17 due / overdue list.
 struct RegisterController {
     let environment: ServiceEnvironment
-    let settings: AssessmentSettings
+    let database: AssessmentDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("studios", use: list)
-        router.get("studios/:id", use: show)
-        router.get("assessments/due", use: due)
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("studios", use: list)
+            .get("studios/:id", use: show)
+            .get("assessments/due", use: due)
     }
+
+    var settings: AssessmentSettings { database.settings }
 
     var today: LocalDate { LocalDate(environment.now()) }
 
@@ -36,10 +39,10 @@ struct RegisterController {
         // What people search the register by: the studio's name, the unit, the county, the year it was named.
         func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         let name = text("name"), unit = text("unit"), body = text("screeningBody")
-        let year = try query["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
+        let year = try QueryValues.year(request)
         let page = try PageRequest.parse(request, keyParts: 4)
         let today = self.today
-        let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
+        let studios = try await database.studios()
         // The register's order (named on, plaque, name, id) is the page's key; status and standing are derived, so
         // the filter and the page are taken here.
         let views = studios.map { StudioView($0, settings: settings, today: today) }.filter { view in
@@ -55,17 +58,7 @@ struct RegisterController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> StudioDetail {
         try context.require(.department, .federation)
-        let id = StudioID(try context.parameters.require("id"))
-        let today = self.today
-        return try await environment.database.read { db in
-            let studio = try RegisteredStudio.require(id, in: db)
-            return StudioDetail(studio: StudioView(studio, settings: settings, today: today),
-                                history: try TitleHistory.entries(of: id, in: db),
-                                assessments: try CycleAssessmentView.all(of: id, in: db),
-                                demonstrationAcceptances: try DemonstrationAcceptanceView.all(status: nil, in: db).filter { $0.studioId == id },
-                                changeReports: try ChangeReportView.all(status: nil, in: db).filter { $0.studioId == id },
-                                revocationCases: try RevocationCaseView.all(status: nil, in: db).filter { $0.studioId == id })
-        }
+        return try await database.studioDetail(try context.identifier("id"), today: today)
     }
 
     /// City studios whose assessment window is open today, overdue ones first: the department's work list.
@@ -80,7 +73,7 @@ struct RegisterController {
         let name = text("name"), unit = text("unit"), body = text("screeningBody")
         let page = try PageRequest.parse(request, keyParts: 3)
         let today = self.today
-        let studios = try await environment.database.read { db in try RegisteredStudio.all(in: db) }
+        let studios = try await database.studios()
         func key(_ view: StudioView) -> [String] { [view.standing?.cycle.end.description ?? "", view.studioName, view.id.rawValue] }
         func matches(_ view: StudioView) -> Bool {
             guard view.standing?.assessmentWindowOpen == true, !overdueOnly || view.standing?.overdue == true else { return false }

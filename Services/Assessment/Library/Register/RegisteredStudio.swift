@@ -104,3 +104,10 @@ struct RegisteredStudio: Sendable, Equatable {
         }
     }
 }
+
+extension RegisteredStudio {
+    var registeredEvent: StudioRegistered {
+        StudioRegistered(studioID: id, applicationID: applicationID, studioName: studioName, unitName: unitName,
+                         screeningBodyCode: screeningBodyCode, level: level, status: status, namedOn: namedOn, cycle: cycle)
+    }
+}

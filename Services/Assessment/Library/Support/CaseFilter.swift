@@ -23,7 +23,7 @@ struct CaseFilter: Sendable {
         name = text("name")
         unit = text("unit")
         screeningBody = text("screeningBody")
-        year = try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
+        year = try QueryValues.year(request)
     }
 
     /// One page of `table`'s rows matching the filter, in the order of `order` (ascending columns, the last one

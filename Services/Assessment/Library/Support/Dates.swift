@@ -41,3 +41,22 @@ enum Check {
         return text.isEmpty ? nil : text
     }
 }
+
+extension Check {
+    /// The public text of a decision's 通报 (`publicText`): refused where the decision publishes none (a pass, a
+    /// dismissal: `noNotice` says why, under `article`), and checked as sent (a text over the limit is refused even
+    /// when trimming would shorten it; no ID or phone number).
+    static func noticeText(_ raw: String?, publishesNotice: Bool, article: Article, noNotice: (zh: String, en: String)) -> [DomainIssue] {
+        guard let raw else { return [] }
+        var issues: [DomainIssue] = []
+        if !publishesNotice, trimmed(raw) != nil {
+            issues.append(DomainIssue(code: "public_text.without_notice", field: "publicText", article: article,
+                                      messageZh: noNotice.zh, messageEn: noNotice.en))
+        }
+        return issues + PublicText.issues(raw, field: "publicText")
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

@@ -44,21 +44,6 @@ enum Budgets {
         return nil
     }
 
-    static func set(year: Int, amount: Money, by actor: Agent, at millis: Int64, in db: Database) throws {
-        let committed = try committed(year: year, in: db)
-        guard amount >= committed else {
-            throw Problem.conflict("budget.below_committed", field: "amount", zh: "预算不能低于已承诺金额 \(committed.yuanString) 元",
-                                   en: "the budget cannot be below the \(committed.yuanString) yuan already committed")
-        }
-        try db.execute(sql: """
-            INSERT INTO budget (year, amount_fen, set_by, set_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (year) DO UPDATE SET amount_fen = excluded.amount_fen, set_by = excluded.set_by, set_at = excluded.set_at
-            """, arguments: [year, amount.fen, actor.text, millis])
-        try db.execute(sql: "INSERT INTO budget_change (year, amount_fen, set_by, set_at) VALUES (?, ?, ?, ?)",
-                       arguments: [year, amount.fen, actor.text, millis])
-        try DecisionAudit.record("budget.set", subject: "budget:\(year)", details: ["amountFen": amount.fen], by: actor, at: millis, in: db)
-    }
-
     static func standing(year: Int, in db: Database) throws -> Standing {
         let row = try Row.fetchOne(db, sql: "SELECT * FROM budget WHERE year = ?", arguments: [year])
         let budget = row.map { Money(fen: $0["amount_fen"]) }

@@ -6,12 +6,15 @@ import StudioDomain
 
 /// The yearly budget: the department sets it, everyone who handles money reads it.
 struct BudgetsController {
-    let context: FundingContext
+    let environment: ServiceEnvironment
+    let database: FundingDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("budgets", use: list)
-        router.get("budgets/:year", use: show)
-        router.put("budgets/:year", use: set)
+    /// Mounted at `budgets`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get(use: list)
+            .get(":year", use: show)
+            .put(":year", use: set)
     }
 
     struct SetBudget: Decodable {
@@ -19,40 +22,24 @@ struct BudgetsController {
         var amount: Money
     }
 
-    @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<Budgets.Standing> {
-        try ctx.require(.department, .finance, .auditOffice)
-        // A page of years at a time, oldest first (the cursor is the last year shown).
-        let page = try PageRequest.parse(request, keyParts: 1)
-        let after = try page.after.map { cursor -> Int in
-            guard let year = Int(cursor[0]) else { throw QueryValues.invalidCursor }
-            return year
-        }
-        let (items, next, total) = try await context.database.read { db in
-            let years = try Budgets.years(in: db)
-            let (shown, next) = page.page(Array(years.filter { after == nil || $0 > after! }.prefix(page.limit + 1))) { [String($0)] }
-            return (try shown.map { try Budgets.standing(year: $0, in: db) }, next, years.count)
-        }
-        return Listing(items: items, nextCursor: next, total: total)
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<Budgets.Standing> {
+        try context.require(.department, .finance, .auditOffice)
+        return Listing(try await database.budgets(page: try PageRequest.parse(request, keyParts: 1)))
     }
 
-    @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> Budgets.Standing {
-        try ctx.require(.department, .finance, .auditOffice)
-        let year = try ctx.pathYear()
-        return try await context.database.read { db in try Budgets.standing(year: year, in: db) }
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Budgets.Standing {
+        try context.require(.department, .finance, .auditOffice)
+        return try await database.budget(year: try context.pathYear())
     }
 
-    @Sendable func set(_ request: Request, context ctx: AppRequestContext) async throws -> Budgets.Standing {
-        let actor = Agent(try ctx.require(.department))
-        let year = try ctx.pathYear()
-        let input = try await request.decodeJSON(SetBudget.self, context: ctx)
+    @Sendable func set(_ request: Request, context: AppRequestContext) async throws -> Budgets.Standing {
+        let actor = Agent(try context.require(.department))
+        let year = try context.pathYear()
+        let input = try await request.decodeJSON(SetBudget.self, context: context)
         guard !input.amount.isNegative else {
             throw Problem.invalid("amount_negative", field: "amount", zh: "预算金额不能为负数", en: "the budget must not be negative")
         }
         guard input.amount <= largestInputAmount else { throw Problem.validation([amountTooLarge("amount")]) }
-        let moment = context.moment
-        return try await context.database.write { db in
-            try Budgets.set(year: year, amount: input.amount, by: actor, at: moment.millis, in: db)
-            return try Budgets.standing(year: year, in: db)
-        }
+        return try await database.setBudget(year: year, amount: input.amount, by: actor, at: environment.moment())
     }
 }

@@ -19,7 +19,7 @@ enum Expenses {
     }
 
     struct Input: Decodable, Sendable {
-        var grantId: String
+        var grantId: GrantID
         /// `analysisTesting` … or the Chinese name (分析测试, 人员劳务, 会议及调研, 资料印刷, 知识产权事务); any other
         /// text names an other cost (e.g. 设备维修), which needs `justification`.
         var category: String
@@ -44,8 +44,8 @@ enum Expenses {
 
     struct View: Codable, ResponseEncodable, Sendable {
         var id: String
-        var studioId: String
-        var grantId: String
+        var studioId: StudioID
+        var grantId: GrantID
         var category: ExpenseCategory
         /// The named category's Chinese name, or the kind an other cost was recorded as.
         var categoryZh: String
@@ -155,44 +155,6 @@ enum Expenses {
         try String.fetchAll(db, sql: "SELECT keyword FROM expense_unrelated_kind ORDER BY keyword")
     }
 
-    static func record(studioID: String, _ input: Input, by actor: Agent, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
-        let (kind, purpose, spentOn, receipts) = try validate(input, today: moment.today, unrelated: try unrelatedKinds(in: db))
-        let category = kind.category
-        guard let grant = try GrantRecord.find(input.grantId, in: db), grant.studioId == studioID else {
-            throw Problem.invalid("expense.grant_unknown", field: "grantId", zh: "该工作室没有补助 \(input.grantId)", en: "the studio has no grant \(input.grantId)")
-        }
-        guard grant.status != .cancelled else {
-            throw Problem.conflict("expense.grant_cancelled", field: "grantId", zh: "补助 \(grant.reference) 已取消，不能列支", en: "grant \(grant.reference) is cancelled; nothing can be spent against it")
-        }
-        let overBalance = try checkBalance(input.amount, grant: grant, settings: settings, in: db)
-        let id = "exp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
-        let description = input.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        var otherKind: String?, justification: String?
-        if case .other(let kind, let why) = kind { otherKind = kind; justification = why }
-        try db.execute(sql: """
-            INSERT INTO expense (id, studio_id, grant_id, category, other_kind, justification, purpose, amount_fen, spent_on, description,
-                                 over_balance, approval, recorded_by, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, studioID, grant.id, category.rawValue, otherKind, justification, purpose.rawValue, input.amount.fen,
-                             spentOn.description, description, overBalance, otherKind == nil ? "notNeeded" : "pending", actor.text, moment.millis])
-        for (receipt, data) in receipts {
-            try db.execute(sql: "INSERT INTO expense_receipt (id, expense_id, file_name, content_type, sha256, content) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: ["rcp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20), id,
-                                       receipt.fileName, FileContent.checkedType(of: data), ContentHash.sha256Hex(data), data])
-        }
-        // An other cost enters the books when the department approves it
-        if otherKind == nil {
-            try Ledger.append(grantID: grant.id, studioID: studioID, kind: .expense, amount: input.amount, on: spentOn, reference: id,
-                              note: "\(category.nameZh)／\(purpose.nameZh)：\(description)", by: actor, at: moment.millis, in: db)
-        } else {
-            try DecisionAudit.record("expense.submitted_for_approval", subject: "expense:\(id)",
-                                     details: ["studioId": studioID, "grantId": grant.id, "kind": otherKind ?? "", "amountFen": String(input.amount.fen),
-                                               "justification": justification ?? ""],
-                                     by: actor, at: moment.millis, in: db)
-        }
-        return try list(studioID: studioID, id: id, in: db)[0]
-    }
-
     /// Within the grant's available balance, or flagged as over it under the `flag` policy.
     static func checkBalance(_ amount: Money, grant: GrantRecord, settings: FundingSettings, in db: Database) throws -> Bool {
         let balance = try Ledger.balances(grantID: grant.id, in: db).available
@@ -214,77 +176,9 @@ enum Expenses {
         var note: String?
     }
 
-    /// The department approves an other cost (it enters the ledger, within the balance) or rejects it (it never does).
-    static func decide(_ id: String, _ input: Decision, by actor: Agent, at moment: Moment, settings: FundingSettings, in db: Database) throws -> View {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM expense WHERE id = ?", arguments: [id]) else {
-            throw Problem.notFound("expense", zh: "支出", id: id)
-        }
-        let note = input.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        var issues: [DomainIssue] = []
-        if input.decision != "approve" && input.decision != "reject" {
-            issues.append(DomainIssue(code: "expense.decision", field: "decision", messageZh: "decision 须为 approve（同意）或 reject（不同意）", messageEn: "decision must be approve or reject"))
-        }
-        if input.decision == "reject" && (note ?? "").isEmpty {
-            issues.append(DomainIssue(code: "expense.note_required", field: "note", article: Article.art15, messageZh: "不同意列支须说明理由", messageEn: "a rejection needs a note"))
-        }
-        if (input.note?.unicodeScalars.count ?? 0) > 1000 {
-            issues.append(DomainIssue(code: "expense.note", field: "note", messageZh: "说明不超过 1000 字", messageEn: "a note is at most 1000 characters"))
-        }
-        guard issues.isEmpty else { throw Problem.validation(issues) }
-        let approval: String = row["approval"]
-        guard approval == "pending" else {
-            throw Problem.conflict("expense.not_pending", field: "id", article: .art15,
-                                   zh: approval == "notNeeded" ? "该开支属于第十五条列明的类别，无需审核" : "该开支已审核（\(approval)）",
-                                   en: approval == "notNeeded" ? "the expense is of a named category and needs no approval" : "the expense was already decided (\(approval))")
-        }
-        let studioID: String = row["studio_id"]
-        let amount = Money(fen: row["amount_fen"])
-        if input.decision == "approve" {
-            guard let grant = try GrantRecord.find(row["grant_id"], in: db), grant.status != .cancelled else {
-                throw Problem.conflict("expense.grant_cancelled", field: "grantId", zh: "补助已取消，不能列支", en: "the grant is cancelled; nothing can be spent against it")
-            }
-            let overBalance = try checkBalance(amount, grant: grant, settings: settings, in: db)
-            try db.execute(sql: "UPDATE expense SET approval = 'approved', over_balance = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
-                           arguments: [overBalance, actor.text, moment.millis, note, id])
-            let purpose = ExpensePurpose(rawValue: row["purpose"])?.nameZh ?? ""
-            try Ledger.append(grantID: grant.id, studioID: studioID, kind: .expense, amount: amount, on: LocalDate(row["spent_on"] as String) ?? moment.today,
-                              reference: id, note: "\(row["other_kind"] as String? ?? "")（经审核同意）／\(purpose)：\(row["description"] as String)",
-                              by: actor, at: moment.millis, in: db)
-        } else {
-            try db.execute(sql: "UPDATE expense SET approval = 'rejected', decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
-                           arguments: [actor.text, moment.millis, note, id])
-        }
-        try DecisionAudit.record("expense.\(input.decision == "approve" ? "approved" : "rejected")", subject: "expense:\(id)",
-                                 details: ["studioId": studioID, "amountFen": String(amount.fen), "note": note ?? ""],
-                                 by: actor, at: moment.millis, in: db)
-        return try list(studioID: studioID, id: id, in: db)[0]
-    }
-
     struct UnrelatedKinds: Codable, ResponseEncodable, Sendable {
         var article: String
         var keywords: [String]
-    }
-
-    /// The department replaces its list of unrelated kinds (each 1–20 characters, at most 100).
-    static func replaceUnrelated(_ keywords: [String], by actor: Agent, at moment: Moment, in db: Database) throws -> UnrelatedKinds {
-        let cleaned = keywords.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        var issues: [DomainIssue] = []
-        for (index, keyword) in cleaned.enumerated() where keyword.isEmpty || keywords[index].unicodeScalars.count > 20 {
-            issues.append(DomainIssue(code: "expense.unrelated_keyword", field: "keywords[\(index)]", article: Article.art15,
-                                      messageZh: "无关开支的名称须为 1 至 20 个字", messageEn: "an unrelated kind is 1 to 20 characters"))
-        }
-        if cleaned.count > 100 {
-            issues.append(DomainIssue(code: "expense.unrelated_too_many", field: "keywords", messageZh: "至多 100 项", messageEn: "at most 100 kinds"))
-        }
-        guard issues.isEmpty else { throw Problem.validation(issues) }
-        let unique = Array(Set(cleaned)).sorted()
-        try db.execute(sql: "DELETE FROM expense_unrelated_kind")
-        for keyword in unique {
-            try db.execute(sql: "INSERT INTO expense_unrelated_kind (keyword, added_by, added_at) VALUES (?, ?, ?)", arguments: [keyword, actor.text, moment.millis])
-        }
-        try DecisionAudit.record("expense.unrelated_kinds_replaced", subject: "expense_unrelated_kind", details: ["keywords": unique.joined(separator: "、")],
-                                 by: actor, at: moment.millis, in: db)
-        return UnrelatedKinds(article: Article.art15.reference, keywords: unique)
     }
 
     /// One receipt of an expense: its file name and content.
@@ -293,9 +187,9 @@ enum Expenses {
             .map { ($0["file_name"], $0["content"]) }
     }
 
-    static func list(studioID: String, id: String? = nil, in db: Database) throws -> [View] {
+    static func list(studioID: StudioID, id: String? = nil, in db: Database) throws -> [View] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM expense WHERE studio_id = ?" + (id == nil ? "" : " AND id = ?") + " ORDER BY spent_on, recorded_at, id",
-                                    arguments: StatementArguments([studioID] + (id.map { [$0] } ?? [])))
+                                    arguments: StatementArguments([studioID.rawValue] + (id.map { [$0] } ?? [])))
         return try views(rows, in: db)
     }
 
@@ -309,9 +203,9 @@ enum Expenses {
 
     /// One page of a studio's expenses matching `filter`, in the order spent (then recorded), keyset-paged over
     /// (spent_on, recorded_at, id); and how many match in all.
-    static func page(studioID: String, _ filter: Filter, page: PageRequest, in db: Database) throws -> (items: [View], nextCursor: String?, total: Int) {
+    static func page(studioID: StudioID, _ filter: Filter, page: PageRequest, in db: Database) throws -> (items: [View], nextCursor: String?, total: Int) {
         var conditions = ["studio_id = ?"]
-        var arguments: [(any DatabaseValueConvertible)?] = [studioID]
+        var arguments: [(any DatabaseValueConvertible)?] = [studioID.rawValue]
         if let year = filter.year { conditions.append("substr(spent_on, 1, 4) = ?"); arguments.append(String(format: "%04d", year)) }
         if let category = filter.category { conditions.append("category = ?"); arguments.append(category) }
         if let purpose = filter.purpose { conditions.append("purpose = ?"); arguments.append(purpose) }
@@ -339,7 +233,7 @@ enum Expenses {
             let category = ExpenseCategory(rawValue: row["category"])!
             let purpose = ExpensePurpose(rawValue: row["purpose"])!
             let amount = Money(fen: row["amount_fen"])
-            return View(id: expenseID, studioId: row["studio_id"], grantId: row["grant_id"], category: category,
+            return View(id: expenseID, studioId: StudioID(row["studio_id"] as String), grantId: GrantID(row["grant_id"] as String), category: category,
                         categoryZh: (row["other_kind"] as String?) ?? category.nameZh, justification: row["justification"], approval: row["approval"],
                         decidedBy: row["decided_by"], decidedAt: (row["decided_at"] as Int64?).map(Millis.date), decisionNote: row["decision_note"],
                         purpose: purpose, purposeZh: purpose.nameZh, amount: amount, amountYuan: amount.yuanString, spentOn: row["spent_on"],

@@ -41,9 +41,9 @@ enum FundingEventHandlers {
         replica.handle(StudioRevoked.self, in: &handlers, now: now) { db, envelope, instant in
             let event = envelope.data
             let article = event.reason.article.map { "（\($0.chinese)）" } ?? ""
-            try GrantWorkflow.cancelUnpaid(studioID: event.studioID.rawValue,
-                                           reason: "工作室被撤销命名：\(event.reason.nameZh)\(article) / studio revoked: \(event.reason.nameEn)",
-                                           by: Agent(event: envelope.id, source: envelope.source), at: Moment(instant), outbox: environment.outbox, in: db)
+            try FundingDatabase.cancelUnpaid(studioID: event.studioID,
+                                             reason: "工作室被撤销命名：\(event.reason.nameZh)\(article) / studio revoked: \(event.reason.nameEn)",
+                                             by: Agent(event: envelope.id, source: envelope.source), at: Moment(instant), outbox: environment.outbox, in: db)
         }
     }
 }

@@ -24,7 +24,7 @@ public enum FundingScheduler {
             SELECT DISTINCT studio_id FROM ledger_entry WHERE kind = 'paid'
             AND studio_id NOT IN (SELECT studio_id FROM inspection WHERE status = 'scheduled')
             """) {
-            try InspectionSchedule.ensureScheduled(studioID: studio, settings: settings, at: millis, in: db)
+            try InspectionSchedule.ensureScheduled(studioID: StudioID(studio), settings: settings, at: millis, in: db)
         }
         let counts = try Row.fetchOne(db, sql: """
             SELECT COALESCE(SUM(due_state = 'due'), 0) AS due, COALESCE(SUM(due_state = 'overdue'), 0) AS overdue

@@ -9,27 +9,13 @@ import StudioDomain
 /// Runs the scheduler every quarter of an hour beside the server, so grants turn due and overdue, and
 /// inspections get scheduled, without any read writing; it also wakes just after each business midnight
 /// (Asia/Shanghai), so a grant turns due on its day. Stops on SIGTERM.
-struct FundingSchedulerService: Service {
-    let environment: ServiceEnvironment
-    let settings: FundingSettings
-    var interval: Duration = .seconds(15 * 60)
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let now = environment.now()
-            let settings = settings
-            do {
-                let outcome = try await environment.database.write { db in
-                    try FundingScheduler.run(today: LocalDate.today(now: now), settings: settings, at: Millis.from(now), in: db)
-                }
-                if outcome.overdue > 0 {
-                    environment.logger.notice("grants overdue", metadata: ["overdue": "\(outcome.overdue)", "due": "\(outcome.due)"])
-                }
-            } catch {
-                environment.logger.error("funding scheduler failed", metadata: ["error": "\(error)"])
+enum FundingSchedulerService {
+    static func make(environment: ServiceEnvironment, database: FundingDatabase, interval: Duration = .seconds(15 * 60)) -> PeriodicService {
+        PeriodicService("funding scheduler", logger: environment.logger, pause: { pause(after: environment.now(), interval: interval) }) {
+            let outcome = try await database.runScheduler(at: environment.moment())
+            if outcome.overdue > 0 {
+                environment.logger.notice("grants overdue", metadata: ["overdue": "\(outcome.overdue)", "due": "\(outcome.due)"])
             }
-            let pause = Self.pause(after: environment.now(), interval: interval)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 

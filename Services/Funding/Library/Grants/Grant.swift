@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import GRDB
+import ServiceKit
 import StudioDomain
 
 /// Where a grant (补助经费) stands. held → scheduled → approved → paid, or cancelled from any unpaid state.
@@ -39,12 +40,12 @@ struct GrantRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    var id: String
+    var id: GrantID
     var reference: String
     var kind: GrantKind
-    var studioId: String
+    var studioId: StudioID
     var year: Int
-    var sourceApplicationId: String
+    var sourceApplicationId: ApplicationID
     var sourceEventId: String
     var amountFen: Int64
     var decidedOn: String
@@ -65,27 +66,61 @@ struct GrantRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var cancelledBy: String?
     var cancelledAt: Int64?
     var cancelReason: String?
-    var batchId: String?
+    var batchId: PaymentBatchID?
     var createdAt: Int64
     var updatedAt: Int64
 
     var amount: Money { Money(fen: amountFen) }
 
-    static func find(_ id: String, in db: Database) throws -> GrantRecord? {
-        try GrantRecord.fetchOne(db, key: id)
+    /// The table's columns (snake case, as `databaseColumnEncodingStrategy` writes them).
+    enum Columns {
+        static let reference = Column("reference")
+        static let kind = Column("kind")
+        static let studioId = Column("studio_id")
+        static let year = Column("year")
+        static let status = Column("status")
+        static let screeningBodyCode = Column("screening_body_code")
+        static let paymentReference = Column("payment_reference")
+        static let batchId = Column("batch_id")
+        static let dueOn = Column("due_on")
+        static let createdAt = Column("created_at")
+        static let id = Column("id")
+    }
+
+    /// The grants not yet paid nor cancelled: what a budget hold, the scheduler and a revocation look at.
+    static let unpaidStatuses = [GrantStatus.held, .scheduled, .approved].map(\.rawValue)
+
+    static func find(_ id: GrantID, in db: Database) throws -> GrantRecord? {
+        try GrantRecord.fetchOne(db, key: id.rawValue)
+    }
+
+    /// One step of the state machine: the new status, who took it and when (`by`, `at`, and `updatedAt`), saved.
+    mutating func move(to status: GrantStatus, stamping by: WritableKeyPath<GrantRecord, String?>, _ at: WritableKeyPath<GrantRecord, Int64?>,
+                       by actor: Agent, at moment: Moment, in db: Database) throws {
+        self.status = status
+        self[keyPath: by] = actor.text
+        self[keyPath: at] = moment.millis
+        updatedAt = moment.millis
+        try update(db)
+    }
+
+    /// A decision on the grant in the hash-chained audit log, naming its studio and amount.
+    func audit(_ action: String, by actor: Agent, at moment: Moment, in db: Database) throws {
+        try DecisionAudit.record(action, subject: "grant:\(id)", details: ["studioId": studioId.rawValue, "amountFen": String(amount.fen)],
+                                 by: actor, at: moment.millis, in: db)
     }
 }
 
 /// A grant as the API shows it.
 struct GrantView: Codable, Sendable {
-    var id: String
+    var id: GrantID
     var reference: String
     var kind: GrantKind
     var kindZh: String
     var article: String
-    var studioId: String
+    var studioId: StudioID
     var year: Int
-    var sourceApplicationId: String
+    var sourceApplicationId: ApplicationID
     /// Integer fen.
     var amount: Money
     var amountYuan: String
@@ -107,7 +142,7 @@ struct GrantView: Codable, Sendable {
     var cancelledBy: String?
     var cancelledAt: Date?
     var cancelReason: String?
-    var batchId: String?
+    var batchId: PaymentBatchID?
 
     init(_ record: GrantRecord) {
         id = record.id
@@ -148,7 +183,7 @@ extension GrantRecord {
     struct Filter: Sendable {
         var status: String?
         var kind: String?
-        var studioId: String?
+        var studioId: StudioID?
         var year: Int?
         var payeeName: String?
         var screeningBody: String?
@@ -156,22 +191,15 @@ extension GrantRecord {
 
     /// Grants in creation order after `after`, at most `limit`, and how many match the filter in all.
     static func page(_ filter: Filter, after: (createdAt: Int64, id: String)?, limit: Int, in db: Database) throws -> ([GrantRecord], Int) {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let status = filter.status { conditions.append("status = ?"); _ = arguments.append(contentsOf: [status]) }
-        if let kind = filter.kind { conditions.append("kind = ?"); _ = arguments.append(contentsOf: [kind]) }
-        if let studio = filter.studioId { conditions.append("studio_id = ?"); _ = arguments.append(contentsOf: [studio]) }
-        if let year = filter.year { conditions.append("year = ?"); _ = arguments.append(contentsOf: [year]) }
-        if let name = filter.payeeName { conditions.append("instr(payee_name, ?) > 0"); _ = arguments.append(contentsOf: [name]) }
-        if let body = filter.screeningBody { conditions.append("screening_body_code = ?"); _ = arguments.append(contentsOf: [body]) }
-        let filtered = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let countArguments = arguments
-        if let after {
-            conditions.append("(created_at, id) > (?, ?)"); _ = arguments.append(contentsOf: [after.createdAt, after.id])
-        }
-        let sql = "SELECT * FROM funding_grant" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY created_at, id LIMIT ?"
-        _ = arguments.append(contentsOf: [limit])
-        return (try GrantRecord.fetchAll(db, sql: sql, arguments: arguments),
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM funding_grant" + filtered, arguments: countArguments) ?? 0)
+        var request = GrantRecord.all()
+        if let status = filter.status { request = request.filter(Columns.status == status) }
+        if let kind = filter.kind { request = request.filter(Columns.kind == kind) }
+        if let studio = filter.studioId { request = request.filter(Columns.studioId == studio.rawValue) }
+        if let year = filter.year { request = request.filter(Columns.year == year) }
+        if let name = filter.payeeName { request = request.filter(sql: "instr(payee_name, ?) > 0", arguments: [name]) }
+        if let body = filter.screeningBody { request = request.filter(Columns.screeningBodyCode == body) }
+        let total = try request.fetchCount(db)
+        if let after { request = request.filter(sql: "(created_at, id) > (?, ?)", arguments: [after.createdAt, after.id]) }
+        return (try request.order(Columns.createdAt, Columns.id).limit(limit).fetchAll(db), total)
     }
 }

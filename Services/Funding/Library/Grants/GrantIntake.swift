@@ -17,7 +17,7 @@ enum GrantIntake {
         var source: String
     }
 
-    enum Outcome: Equatable { case created(String), alreadyExists(String) }
+    enum Outcome: Equatable { case created(GrantID), alreadyExists(GrantID) }
 
     @discardableResult
     static func apply(_ decision: Decision, settings: FundingSettings, at millis: Int64, in db: Database) throws -> Outcome {
@@ -25,7 +25,7 @@ enum GrantIntake {
             SELECT id FROM funding_grant
             WHERE kind = ?1 AND (source_application_id = ?2 OR (studio_id = ?3 AND (year = ?4 OR kind = 'naming')))
             """, arguments: [decision.kind.rawValue, decision.applicationID.rawValue, decision.studioID.rawValue, decision.year]) {
-            return .alreadyExists(existing)
+            return .alreadyExists(GrantID(existing))
         }
         guard let studio = try StudioReplica.find(decision.studioID.rawValue, in: db), !studio.unitName.isEmpty else {
             // The register entry travels on another stream; the sender retries until it has arrived.
@@ -34,7 +34,7 @@ enum GrantIntake {
                                              messageEn: "studio \(decision.studioID) is not registered here yet; retry later")])
         }
         let amount = settings.amount(for: decision.kind)
-        let id = GrantID.new().rawValue
+        let id = GrantID.new()
         var status = GrantStatus.scheduled
         var holdReason: String?
         var cancelReason: String?
@@ -48,7 +48,7 @@ enum GrantIntake {
         let actor = Agent(event: decision.eventID, source: decision.source)
         let record = GrantRecord(
             id: id, reference: reference(for: decision.kind, year: decision.year, id: id), kind: decision.kind,
-            studioId: decision.studioID.rawValue, year: decision.year, sourceApplicationId: decision.applicationID.rawValue,
+            studioId: decision.studioID, year: decision.year, sourceApplicationId: decision.applicationID,
             sourceEventId: decision.eventID, amountFen: amount.fen, decidedOn: decision.decidedOn.description,
             dueOn: decision.decidedOn.adding(days: settings.paymentDays).description, status: status, dueState: .notDue,
             holdReason: holdReason, payeeName: studio.unitName, screeningBodyCode: studio.screeningBodyCode,
@@ -66,8 +66,8 @@ enum GrantIntake {
     /// `QZ2027-N-1A2B3C4D5E`: short enough for a bank clerk to type, unique with the grant id behind it. The last ten
     /// hex digits of the id: ids are time-ordered (UUIDv7), so their first ten are the time to a quarter of a second
     /// and two grants decided together would share them; the last ones are random.
-    static func reference(for kind: GrantKind, year: Int, id: String) -> String {
+    static func reference(for kind: GrantKind, year: Int, id: GrantID) -> String {
         let letter = switch kind { case .naming: "N"; case .projectGrant: "P"; case .demonstration: "D" }
-        return "QZ\(year)-\(letter)-" + id.replacingOccurrences(of: "-", with: "").suffix(10).uppercased()
+        return "QZ\(year)-\(letter)-" + id.rawValue.replacingOccurrences(of: "-", with: "").suffix(10).uppercased()
     }
 }

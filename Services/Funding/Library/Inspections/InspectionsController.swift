@@ -6,69 +6,59 @@ import StudioDomain
 
 /// Joint inspections (Art 16): the department, finance and the audit office each record findings and sign for themselves.
 struct InspectionsController {
-    let context: FundingContext
+    let environment: ServiceEnvironment
+    let database: FundingDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("inspections", use: list)
-        router.get("inspections/:id", use: show)
-        router.post("inspections/:id/findings", use: addFinding)
-        router.post("inspections/:id/findings/:findingId/withdrawal", use: withdrawFinding)
-        router.post("inspections/:id/sign-offs", use: signOff)
-        router.post("inspections/:id/close", use: close)
+    /// Mounted at `inspections`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get(use: list)
+            .get(":id", use: show)
+            .post(":id/findings", use: addFinding)
+            .post(":id/findings/:findingId/withdrawal", use: withdrawFinding)
+            .post(":id/sign-offs", use: signOff)
+            .post(":id/close", use: close)
     }
 
     struct SignOffInput: Decodable { var note: String? }
 
-    @Sendable func list(_ request: Request, context ctx: AppRequestContext) async throws -> Listing<Inspections.View> {
-        try ctx.require(.department, .finance, .auditOffice)
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Listing<Inspections.View> {
+        try context.require(.department, .finance, .auditOffice)
         let status = try QueryValues.oneOf(request, "status", ["scheduled", "closed"])
-        let studio = request.stringQuery("studioId")
-        let year = try request.uri.queryParameters["year"].map { _ in try QueryValues.integer(request, "year", fallback: 0, in: 2016...9999) }
-        let page = try PageRequest.parse(request)
-        let (items, next, total) = try await context.database.read { db in
-            try Inspections.page(status: status, studio: studio, year: year, page: page, in: db)
-        }
-        return Listing(items: items, nextCursor: next, total: total)
+        let studio = request.stringQuery("studioId").map(StudioID.init)
+        let year = try QueryValues.year(request)
+        return Listing(try await database.inspections(status: status, studio: studio, year: year, page: try PageRequest.parse(request)))
     }
 
-    @Sendable func show(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
-        try ctx.require(.department, .finance, .auditOffice)
-        let id = try ctx.parameters.require("id")
-        return try await context.database.read { db in try Inspections.load(id, in: db) }
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Inspections.View {
+        try context.require(.department, .finance, .auditOffice)
+        return try await database.inspection(try context.identifier("id"))
     }
 
-    @Sendable func addFinding(_ request: Request, context ctx: AppRequestContext) async throws -> EditedResponse<Inspections.View> {
-        let actor = Agent(try ctx.require(.department, .finance, .auditOffice))
-        let id = try ctx.parameters.require("id")
-        let input = try await request.decodeJSON(Inspections.FindingInput.self, context: ctx)
-        let moment = context.moment
-        let outbox = context.environment.outbox
-        let view = try await context.database.write { db in try Inspections.addFinding(id, input, by: actor, at: moment, outbox: outbox, in: db) }
+    @Sendable func addFinding(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Inspections.View> {
+        let actor = Agent(try context.require(.department, .finance, .auditOffice))
+        let id: InspectionID = try context.identifier("id")
+        let input = try await request.decodeJSON(Inspections.FindingInput.self, context: context)
+        let view = try await database.addFinding(inspection: id, input, by: actor, at: environment.moment())
         return EditedResponse(status: .created, response: view)
     }
 
-    @Sendable func withdrawFinding(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
-        let actor = Agent(try ctx.require(.department, .finance, .auditOffice))
-        let id = try ctx.parameters.require("id")
-        let finding = try ctx.parameters.require("findingId")
-        let moment = context.moment
-        return try await context.database.write { db in try Inspections.withdrawFinding(id, finding: finding, by: actor, at: moment, in: db) }
+    @Sendable func withdrawFinding(_ request: Request, context: AppRequestContext) async throws -> Inspections.View {
+        let actor = Agent(try context.require(.department, .finance, .auditOffice))
+        let id: InspectionID = try context.identifier("id")
+        let finding = try context.parameters.require("findingId")
+        return try await database.withdrawFinding(inspection: id, finding: finding, by: actor, at: environment.moment())
     }
 
-    @Sendable func signOff(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
-        let identity = try ctx.require(.department, .finance, .auditOffice)
-        let id = try ctx.parameters.require("id")
-        let input = try await request.decodeOptionalJSON(SignOffInput.self, context: ctx) ?? SignOffInput()
-        let moment = context.moment
-        return try await context.database.write { db in try Inspections.signOff(id, identity: identity, note: input.note, at: moment, in: db) }
+    @Sendable func signOff(_ request: Request, context: AppRequestContext) async throws -> Inspections.View {
+        let identity = try context.require(.department, .finance, .auditOffice)
+        let id: InspectionID = try context.identifier("id")
+        let input = try await request.decodeJSONIfPresent(SignOffInput.self, context: context) ?? SignOffInput()
+        return try await database.signOff(inspection: id, identity: identity, note: input.note, at: environment.moment())
     }
 
-    @Sendable func close(_ request: Request, context ctx: AppRequestContext) async throws -> Inspections.View {
-        let actor = Agent(try ctx.require(.department))
-        let id = try ctx.parameters.require("id")
-        let moment = context.moment
-        let settings = context.settings
-        let outbox = context.environment.outbox
-        return try await context.database.write { db in try Inspections.close(id, by: actor, at: moment, settings: settings, outbox: outbox, in: db) }
+    @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Inspections.View {
+        let actor = Agent(try context.require(.department))
+        return try await database.close(inspection: try context.identifier("id"), by: actor, at: environment.moment())
     }
 }

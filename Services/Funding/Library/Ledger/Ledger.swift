@@ -15,8 +15,8 @@ struct LedgerEntry: Codable, FetchableRecord, Sendable {
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
     var id: Int64
-    var grantId: String
-    var studioId: String
+    var grantId: GrantID
+    var studioId: StudioID
     var kind: LedgerEntryKind
     var amountFen: Int64
     var occurredOn: String
@@ -42,16 +42,16 @@ public struct Balances: Codable, Sendable, Equatable {
 
 /// The ledger: append and derive. There is deliberately no update or delete (the triggers refuse them too).
 enum Ledger {
-    static func append(grantID: String, studioID: String, kind: LedgerEntryKind, amount: Money, on day: LocalDate,
+    static func append(grantID: GrantID, studioID: StudioID, kind: LedgerEntryKind, amount: Money, on day: LocalDate,
                        reference: String? = nil, note: String? = nil, by actor: Agent, at millis: Int64, in db: Database) throws {
         precondition(amount.fen > 0, "ledger amounts are positive; the kind gives the direction")
         try db.execute(sql: """
             INSERT INTO ledger_entry (grant_id, studio_id, kind, amount_fen, occurred_on, reference, note, recorded_by, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [grantID, studioID, kind.rawValue, amount.fen, day.description, reference, note, actor.text, millis])
+            """, arguments: [grantID.rawValue, studioID.rawValue, kind.rawValue, amount.fen, day.description, reference, note, actor.text, millis])
         // Every money movement also goes into the hash-chained audit log, in the same transaction.
         struct Movement: Encodable {
-            var studioId: String
+            var studioId: StudioID
             var amountFen: Int64
             var on: String
             var reference: String?
@@ -70,16 +70,16 @@ enum Ledger {
         FROM ledger_entry
         """
 
-    static func balances(grantID: String, in db: Database) throws -> Balances {
-        try balances(row: Row.fetchOne(db, sql: sums + " WHERE grant_id = ?", arguments: [grantID]))
+    static func balances(grantID: GrantID, in db: Database) throws -> Balances {
+        try balances(row: Row.fetchOne(db, sql: sums + " WHERE grant_id = ?", arguments: [grantID.rawValue]))
     }
 
-    static func balances(studioID: String, in db: Database) throws -> Balances {
-        try balances(row: Row.fetchOne(db, sql: sums + " WHERE studio_id = ?", arguments: [studioID]))
+    static func balances(studioID: StudioID, in db: Database) throws -> Balances {
+        try balances(row: Row.fetchOne(db, sql: sums + " WHERE studio_id = ?", arguments: [studioID.rawValue]))
     }
 
-    static func entries(studioID: String, in db: Database) throws -> [LedgerEntry] {
-        try LedgerEntry.fetchAll(db, sql: "SELECT * FROM ledger_entry WHERE studio_id = ? ORDER BY id", arguments: [studioID])
+    static func entries(studioID: StudioID, in db: Database) throws -> [LedgerEntry] {
+        try LedgerEntry.fetchAll(db, sql: "SELECT * FROM ledger_entry WHERE studio_id = ? ORDER BY id", arguments: [studioID.rawValue])
     }
 
     private static func balances(row: Row?) -> Balances {

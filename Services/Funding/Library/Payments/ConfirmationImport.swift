@@ -19,7 +19,7 @@ enum ConfirmationImport {
     struct RowReport: Codable, Sendable {
         var line: Int
         var reference: String
-        var grantId: String?
+        var grantId: GrantID?
         /// `applied`, `rejected`, or `withheld` (a good row not applied because another row was rejected in mode `all`).
         var outcome: String
         var issues: [DomainIssue]
@@ -92,72 +92,5 @@ enum ConfirmationImport {
                 amountText: value(record.cells, columns.amount), paymentReference: value(record.cells, columns.paymentReference),
                 paidOnText: value(record.cells, columns.paidOn), syntaxIssue: record.csvIssue)
         }
-    }
-
-    static func apply(_ rows: [Row], mode: Mode, by actor: Agent, at moment: Moment, settings: FundingSettings, outbox: Outbox? = nil, in db: Database) throws -> Report {
-        var reports: [RowReport] = []
-        var good: [(index: Int, grantID: String, paymentReference: String, paidOn: LocalDate)] = []
-        var seenReferences = Set<String>(), seenPayments = Set<String>()
-        for row in rows {
-            var issues: [DomainIssue] = []
-            func issue(_ code: String, _ field: String, _ zh: String, _ en: String) {
-                issues.append(DomainIssue(code: code, field: "line \(row.line).\(field)", messageZh: "第 \(row.line) 行：\(zh)", messageEn: "line \(row.line): \(en)"))
-            }
-            if let syntax = row.syntaxIssue {
-                issue("confirmation.csv_syntax", "line", syntax.messageZh, syntax.messageEn)
-                reports.append(RowReport(line: row.line, reference: row.reference, grantId: nil, outcome: "rejected", issues: issues))
-                continue
-            }
-            let grant = try GrantRecord.fetchOne(db, sql: "SELECT * FROM funding_grant WHERE reference = ?", arguments: [row.reference])
-            if !seenReferences.insert(row.reference).inserted {
-                issue("confirmation.duplicate_row", columns.reference, "参考号 \(row.reference) 在文件中重复", "reference \(row.reference) appears twice in the file")
-            }
-            if grant == nil {
-                issue("confirmation.unknown_reference", columns.reference, "没有参考号为「\(row.reference)」的补助", "no grant has the reference \(row.reference)")
-            }
-            var amount: Money?
-            do { amount = try Money.parse(yuan: row.amountText) } catch {
-                issue("confirmation.\(error.issueCode)", columns.amount, error.issue(field: "").messageZh, error.issue(field: "").messageEn)
-            }
-            if let grant, let amount, amount != grant.amount {
-                issue("confirmation.amount_mismatch", columns.amount, "金额 \(amount.yuanString) 元与补助金额 \(grant.amount.yuanString) 元不符",
-                      "amount \(amount.yuanString) differs from the grant's \(grant.amount.yuanString) yuan")
-            }
-            if let grant {
-                switch grant.status {
-                case .paid: issue("confirmation.already_paid", columns.reference, "补助 \(grant.reference) 已于 \(grant.paidOn ?? "") 拨付（流水号 \(grant.paymentReference ?? "")）",
-                                  "grant \(grant.reference) was already paid on \(grant.paidOn ?? "") (\(grant.paymentReference ?? ""))")
-                case .approved: break
-                default: issue("confirmation.not_approved", columns.reference, "补助 \(grant.reference) 当前状态为「\(grant.status.nameZh)」，不能确认拨付",
-                               "grant \(grant.reference) is \(grant.status.rawValue) and cannot be confirmed as paid")
-                }
-            }
-            if row.paymentReference.isEmpty || row.paymentReference.count > 64 {
-                issue("confirmation.payment_reference_missing", columns.paymentReference, "须填写付款流水号（不超过 64 个字符）", "a payment reference of at most 64 characters is required")
-            } else if try !seenPayments.insert(row.paymentReference).inserted
-                        || (Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM funding_grant WHERE payment_reference = ?)", arguments: [row.paymentReference]) ?? false) {
-                issue("confirmation.payment_reference_used", columns.paymentReference, "付款流水号 \(row.paymentReference) 已被使用", "payment reference \(row.paymentReference) is already used")
-            }
-            let paidOn = LocalDate(row.paidOnText)
-            if paidOn == nil {
-                issue("confirmation.date_invalid", columns.paidOn, "付款日期须为 YYYY-MM-DD", "the payment date must be YYYY-MM-DD")
-            } else if let paidOn, paidOn > moment.today {
-                issue("confirmation.date_in_future", columns.paidOn, "付款日期不能晚于今天", "the payment date cannot be after today")
-            }
-            reports.append(RowReport(line: row.line, reference: row.reference, grantId: grant?.id, outcome: issues.isEmpty ? "applied" : "rejected", issues: issues))
-            if issues.isEmpty, let grant, let paidOn {
-                good.append((reports.count - 1, grant.id, row.paymentReference, paidOn))
-            }
-        }
-        let rejected = reports.count - good.count
-        if mode == .all && rejected > 0 {
-            for item in good { reports[item.index].outcome = "withheld" }
-            return Report(mode: mode.rawValue, applied: 0, rejected: rejected, withheld: good.count, rows: reports)
-        }
-        for item in good {
-            _ = try GrantWorkflow.pay(item.grantID, paymentReference: item.paymentReference, paidOn: item.paidOn, by: actor, at: moment, settings: settings,
-                                      outbox: outbox, in: db)
-        }
-        return Report(mode: mode.rawValue, applied: good.count, rejected: rejected, withheld: 0, rows: reports)
     }
 }

@@ -6,15 +6,18 @@ import ServiceKit
 import StudioDomain
 
 /// The bank account grants of a studio are paid to (收款账户): the unit's account, recorded by the department.
-struct PayeeAccount: Codable, ResponseEncodable, Sendable {
-    var studioId: String
+struct PayeeAccount: Codable, FetchableRecord, ResponseEncodable, Sendable {
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.millisecondsSince1970
+
+    var studioId: StudioID
     var bankName: String
     var accountNumber: String
     var recordedBy: String?
     var recordedAt: Date?
 
     /// Digits only once spaces are removed, 8 to 32 of them; a bank name.
-    static func validated(studioID: String, bankName: String, accountNumber: String) throws -> PayeeAccount {
+    static func validated(studioID: StudioID, bankName: String, accountNumber: String) throws -> PayeeAccount {
         let bank = bankName.trimmingCharacters(in: .whitespacesAndNewlines)
         let number = accountNumber.filter { !$0.isWhitespace && $0 != "-" }
         var issues: [DomainIssue] = []
@@ -33,13 +36,10 @@ struct PayeeAccount: Codable, ResponseEncodable, Sendable {
             INSERT INTO payee_account (studio_id, bank_name, account_number, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (studio_id) DO UPDATE SET bank_name = excluded.bank_name, account_number = excluded.account_number,
                 recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at
-            """, arguments: [studioId, bankName, accountNumber, actor.text, millis])
+            """, arguments: [studioId.rawValue, bankName, accountNumber, actor.text, millis])
     }
 
-    static func find(_ studioID: String, in db: Database) throws -> PayeeAccount? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payee_account WHERE studio_id = ?", arguments: [studioID]).map {
-            PayeeAccount(studioId: $0["studio_id"], bankName: $0["bank_name"], accountNumber: $0["account_number"],
-                         recordedBy: $0["recorded_by"], recordedAt: Millis.date($0["recorded_at"]))
-        }
+    static func find(_ studioID: StudioID, in db: Database) throws -> PayeeAccount? {
+        try PayeeAccount.fetchOne(db, sql: "SELECT * FROM payee_account WHERE studio_id = ?", arguments: [studioID.rawValue])
     }
 }

@@ -7,14 +7,15 @@ import StudioDomain
 
 /// `GET /reports/grants?by=year|screening_body|kind[&year=2027][&format=csv|xlsx]`.
 struct ReportsController {
-    let context: FundingContext
+    let database: FundingDatabase
 
-    func add(to router: Router<AppRequestContext>) {
-        router.get("reports/grants", use: grants)
+    /// Mounted at `reports`.
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self).get("grants", use: grants)
     }
 
-    @Sendable func grants(_ request: Request, context ctx: AppRequestContext) async throws -> Response {
-        try ctx.require(.department, .finance, .auditOffice)
+    @Sendable func grants(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.department, .finance, .auditOffice)
         // Present means checked, even when empty
         let byText = request.uri.queryParameters["by"].map(String.init) ?? "year"
         guard let dimension = GrantReport.Dimension(rawValue: byText) else {
@@ -25,7 +26,7 @@ struct ReportsController {
             throw Problem.invalid("report.format", field: "format", zh: "format 须为 json、csv 或 xlsx", en: "format must be json, csv or xlsx")
         }
         let year = try request.integerQuery("year")
-        let report = try await context.database.read { db in try GrantReport.build(by: dimension, year: year, in: db) }
+        let report = try await database.grantReport(by: dimension, year: year)
         if format == "csv" {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"grants-by-\(dimension.rawValue).csv\""],
@@ -36,6 +37,6 @@ struct ReportsController {
                                                    .contentDisposition: "attachment; filename=\"grants-by-\(dimension.rawValue).xlsx\""],
                             body: .init(byteBuffer: ByteBuffer(bytes: try GrantReport.xlsx(report, dimension: dimension))))
         }
-        return try report.response(from: request, context: ctx)
+        return try report.response(from: request, context: context)
     }
 }

@@ -7,27 +7,10 @@ import StudioDomain
 extension GrantView: ResponseEncodable {}
 extension Budgets.Standing: ResponseEncodable {}
 
-/// The pieces every funding controller shares.
-struct FundingContext: Sendable {
-    let environment: ServiceEnvironment
-    let settings: FundingSettings
-
-    var database: any DatabaseWriter { environment.database }
-    var moment: Moment { Moment(environment.now()) }
-
-    /// Brings due/overdue marks and inspection schedules up to date before a write that depends on them (a payment
-    /// batch). Reads never call it: `FundingSchedulerService` keeps the marks current, and `POST /ops/clock` runs it
-    /// after moving business time (`FundingModule.clockMovedHooks`).
-    func runScheduler() async throws {
-        let moment = self.moment
-        let settings = self.settings
-        try await database.write { db in
-            _ = try FundingScheduler.run(today: moment.today, settings: settings, at: moment.millis, in: db)
-        }
-    }
-}
-
 extension AppRequestContext {
+    func grantID() throws -> GrantID { try identifier("id") }
+    func studioID() throws -> StudioID { try identifier("studioId") }
+
     func pathYear() throws -> Int {
         let text = try parameters.require("year")
         guard let year = Int(text), (2016...9999).contains(year) else {
@@ -48,14 +31,4 @@ func parseDate(_ text: String?, field: String, required: Bool = true, into issue
         return nil
     }
     return date
-}
-
-extension Request {
-    /// Like `decodeJSON`, but an empty body is nil (for endpoints whose body is optional).
-    func decodeOptionalJSON<T: Decodable>(_ type: T.Type, context: AppRequestContext) async throws -> T? {
-        var request = self
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else { return nil }
-        return try await request.decodeJSON(T.self, context: context)
-    }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 import Messaging
+import ServiceKit
 import StudioDomain
 
-/// `studio.named` (review) → the studio enters the register with its plaque and its first cycle (Art 11, 12, 17, 18),
-/// and `studio.registered` goes out to the replicas.
-enum Naming {
-    static func apply(_ envelope: Envelope<StudioNamed>, outbox: Outbox, nowMillis: Int64, in db: Database) throws {
+extension AssessmentDatabase {
+    /// `studio.named` (review) → the studio enters the register with its plaque and its first cycle (Art 11, 12, 17, 18),
+    /// and `studio.registered` goes out to the replicas. In the inbox's transaction.
+    static func register(_ envelope: Envelope<StudioNamed>, outbox: Outbox, nowMillis: Int64, in db: Database) throws {
         let named = envelope.data
         var issues: [DomainIssue] = []
         issues += Check.text(named.studioName, field: "data.studioName", nameZh: "工作室名称", nameEn: "the studio name")
@@ -41,15 +42,4 @@ enum Naming {
             actor: .service(envelope.source), nowMillis: nowMillis, in: db)
         try outbox.append(studio.registeredEvent, in: db)
     }
-}
-
-extension RegisteredStudio {
-    var registeredEvent: StudioRegistered {
-        StudioRegistered(studioID: id, applicationID: applicationID, studioName: studioName, unitName: unitName,
-                         screeningBodyCode: screeningBodyCode, level: level, status: status, namedOn: namedOn, cycle: cycle)
-    }
-}
-
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }
