@@ -9,6 +9,20 @@ import XCTest
 /// The portal's own logic, without the services: the form's inputs ↔ intake's `ApplicationForm`, where a
 /// service's problem is shown, the multipart reader, and the sign-in form's CSRF guard.
 final class PortalFormTests: XCTestCase {
+    /// What an expert reads beside the score sheet names each innovation project by its title as written, and one
+    /// sent without a title (the event's project is the form's, whose fields are all optional) reads as untitled.
+    func testTheExpertReadsEachProjectByItsTitle() throws {
+        let content = ApplicationContent(
+            applicationID: ApplicationID("A1"), kind: .naming, roundID: RoundID("R1"), year: 2026, screeningBodyCode: "330881",
+            applicantUnit: ApplicantUnit(name: "江山精密机床有限公司", creditCode: "91330881MA2A1B2C3U", unitType: .enterprise),
+            studio: StudioProfile(name: "江山数控技能创新工作室", creationStartDate: LocalDate("2025-09-19")!),
+            leader: StudioLeader(name: "王建国", skillLevel: .senior), teamSize: 3, projectTitles: ["精密主轴攻关"], speciality: "装备制造/数控加工",
+            details: ApplicationDetails(projects: [ProjectForm(title: "精密主轴攻关", commissioningUnit: "江山精密机床有限公司"), ProjectForm(content: "无标题")]))
+        let projects = try XCTUnwrap(ExpertReading.sections(content).first { $0.title.hasPrefix("创新项目") })
+        XCTAssertEqual(projects.lines.map(\.key), ["1. 精密主轴攻关", "2. （未填项目名称）"])
+        XCTAssertFalse(projects.lines.contains { $0.key.contains("Optional") })
+    }
+
     func testYuanAmountsBecomeExactFen() {
         XCTAssertEqual(try ApplicationFormFields.money("50000").fen, 5_000_000)
         XCTAssertEqual(try ApplicationFormFields.money("1200.5").fen, 120_050)

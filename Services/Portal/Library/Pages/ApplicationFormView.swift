@@ -132,7 +132,7 @@ enum ExpertReading {
                              project.startDate.map { "期限：\(Dates.chinese($0))" + (project.endDate.map { " 至 \(Dates.chinese($0))" } ?? "") },
                              project.requirements.map { "要求：\($0)" }, project.acceptanceStandard.map { "验收标准：\($0)" },
                              project.funding.map { "经费：\($0.yuanString)元" }].compactMap { $0 }.filter { !$0.hasSuffix("：") }
-                return KeyValue(key: "\(index + 1). \(project.title)", value: parts.joined(separator: "；"))
+                return KeyValue(key: "\(index + 1). \(project.title ?? "（未填项目名称）")", value: parts.joined(separator: "；"))
             }))
             sections.append(.init(title: "创新成果", lines: [line("专利", list(details.patents)), line("获奖", list(details.awards)), line("论文", list(details.papers))].compactMap { $0 }))
             sections.append(.init(title: "初审意见（第十条）", lines: [line("初审意见", details.screeningOpinion)].compactMap { $0 }))
