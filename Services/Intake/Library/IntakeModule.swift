@@ -19,9 +19,7 @@ public struct IntakeModule: ServiceModule {
     public var summary: String { "Intake (申报受理): screening bodies push applications; eligibility (Art 5, 6, 7, 10) is checked at the door." }
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
-        IntakeSchema.register(in: &migrator)
-        ExpertPanel.migrate(&migrator)
-        StudioReplica.migrate(&migrator)
+        IntakeDatabase.migrations(&migrator)
     }
 
     public func registerHandlers(_ handlers: inout InboxHandlers, environment: ServiceEnvironment) {
@@ -34,11 +32,13 @@ public struct IntakeModule: ServiceModule {
     }
 
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {
-        RoundsController(environment: environment, referenceData: referenceData).add(to: router)
-        ApplicationsController(environment: environment, referenceData: referenceData).add(to: router)
-        AttachmentsController(environment: environment, referenceData: referenceData).add(to: router)
-        StudiosController(environment: environment, referenceData: referenceData).add(to: router)
-        ImportController(environment: environment, referenceData: referenceData).add(to: router)
+        let database = IntakeDatabase(environment, settings: IntakeDatabase.Settings(referenceData: referenceData))
+        router.addRoutes(RoundsController(environment: environment, database: database).routes, atPath: "rounds")
+        router.addRoutes(RoundCorrectionsController(environment: environment, database: database).routes, atPath: "rounds")
+        router.addRoutes(ApplicationsController(environment: environment, database: database).routes, atPath: "applications")
+        router.addRoutes(AttachmentsController(environment: environment, database: database).routes, atPath: "applications")
+        router.addRoutes(StudiosController(database: database).routes, atPath: "studios")
+        router.addRoutes(ImportController(environment: environment, database: database).routes)
     }
 
     /// Attachments (up to 10 MiB each) and round imports (a county's CSV) are larger than other bodies.

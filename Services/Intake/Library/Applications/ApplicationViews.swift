@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Messaging
 import StudioDomain
 
 /// An application as its screening body (or the department) sees it.
@@ -72,5 +73,38 @@ extension StoredApplication {
                                       statusZh: names.zh, statusEn: names.en, version: version, studioName: studioName,
                                       unitName: form.applicantUnit?.name, recommendationOrder: form.screening?.recommendationOrder,
                                       submittedOn: submittedOn)
+    }
+}
+
+extension ApplicationView {
+    init(_ app: StoredApplication, attachments: [AttachmentView], history: [StatusEntryView]) {
+        let names = IntakeStatus.names(app.status)
+        self.init(
+            id: app.id, kind: app.kind, roundId: app.roundId, screeningBodyCode: app.screeningBody, status: app.status,
+            statusZh: names.zh, statusEn: names.en, statusReasons: app.statusReasons, version: app.version,
+            submittedOn: app.submittedOn, withdrawnOn: app.withdrawnOn, form: app.form,
+            attachments: attachments, statusHistory: history,
+            createdAt: Millis.date(app.createdAt), updatedAt: Millis.date(app.updatedAt))
+    }
+
+    /// The view of an application `ApplicationWorkflow.create` has just written, without reading it back: a new
+    /// application has no attachments yet, and its history is what `create` recorded (`draft`, then `submitted`
+    /// when submitted at once), each at its creation instant with no reasons. `LifecycleTests` hold it against the view read back.
+    static func created(_ app: StoredApplication) -> ApplicationView {
+        let statuses = app.status == IntakeStatus.draft ? [IntakeStatus.draft] : [IntakeStatus.draft, app.status]
+        let at = Millis.date(app.createdAt)
+        let history = statuses.map { status in
+            let names = IntakeStatus.names(status)
+            return StatusEntryView(status: status, statusZh: names.zh, statusEn: names.en, source: "intake", reasons: [], at: at)
+        }
+        return ApplicationView(app, attachments: [], history: history)
+    }
+
+    /// The view, with its form given as `formJSON` (the bytes the encoder writes for that form), so the form, the largest
+    /// part, is not encoded a second time: a new application's view is written directly by `FormJSON` (`FormJSONTests`
+    /// hold its writer against the encoder's bytes); any other view goes through the encoder.
+    static func encode(_ view: ApplicationView, formJSON: String) throws -> Data {
+        if let direct = FormJSON.encodeCreatedView(view, formJSON: formJSON) { return direct }
+        return try JSONBody.encode(view)
     }
 }

@@ -188,6 +188,14 @@ enum ApplicationStore {
             """), arguments: [round.rawValue, body, id.rawValue]) ?? 0
     }
 
+    /// How many applications each body has recommended in the round (not drafts, not withdrawn), by body code.
+    static func recommendedCounts(round: RoundID, in db: Database) throws -> [(body: String, count: Int)] {
+        try Row.fetchAll(db, sql: """
+            SELECT screening_body, COUNT(*) AS used FROM intake_application
+            WHERE round_id = ? AND status NOT IN ('draft', 'withdrawn') GROUP BY screening_body ORDER BY screening_body
+            """, arguments: [round.rawValue]).map { row in (row["screening_body"], row["used"]) }
+    }
+
     static func recommendationOrderTaken(_ order: Int, round: RoundID, body: String, excluding id: ApplicationID, in db: Database) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM intake_application WHERE round_id = ? AND screening_body = ? AND recommendation_order = ?

@@ -52,19 +52,19 @@ enum IdempotencyStore {
             INSERT INTO intake_idempotency (caller, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
             """).execute(arguments: [caller, key, requestHash, response.status, response.body, now])
     }
+}
 
-    /// Runs `create` once per caller and key, in one write transaction with the stored response.
-    static func run(request: Request, caller: String, body: some Sequence<UInt8>, database: any DatabaseWriter, now: Int64,
-                    _ create: @escaping @Sendable (Database) throws -> StoredResponse) async throws -> Response {
-        let key = try key(of: request)
-        let requestHash = hash(body)
-        // Group commit: submissions arriving together share one fsync; each still answers only after its commit.
-        let stored = try await GroupCommit.shared(for: database).write { db -> StoredResponse in
-            if let key, let previous = try replay(caller: caller, key: key, requestHash: requestHash, in: db) { return previous }
-            let response = try create(db)
-            if let key { try store(caller: caller, key: key, requestHash: requestHash, response: response, now: now, in: db) }
-            return response
-        }
-        return stored.response
+/// What an idempotent create is kept and matched under: the caller's scope, the key it sent (nil: none, so nothing is
+/// stored) and the hash of what it sent. `IntakeDatabase.idempotent` runs the create with it.
+struct IdempotentRequest: Sendable {
+    var caller: String
+    var key: String?
+    var requestHash: String
+
+    /// The request's `Idempotency-Key` (400 when malformed) and the hash of `body`, for `caller`.
+    init(_ request: Request, caller: String, body: some Sequence<UInt8>) throws {
+        self.caller = caller
+        key = try IdempotencyStore.key(of: request)
+        requestHash = IdempotencyStore.hash(body)
     }
 }

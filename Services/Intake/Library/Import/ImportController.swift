@@ -1,7 +1,5 @@
 import Foundation
-import GRDB
 import Hummingbird
-import Messaging
 import ServiceKit
 import Spreadsheet
 import StudioDomain
@@ -10,12 +8,14 @@ import StudioDomain
 /// (`.xlsx`, its first sheet), recognised by content.
 struct ImportController {
     let environment: ServiceEnvironment
-    let referenceData: ReferenceData
+    let database: IntakeDatabase
+    var referenceData: ReferenceData { database.settings.referenceData }
 
-    func add(to router: Router<AppRequestContext>) {
-        router.post("rounds/:id/import", use: importCSV)
-        router.get("import-template.csv", use: template)
-        router.get("import-template.xlsx", use: workbookTemplate)
+    var routes: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("rounds/:id/import", use: importCSV)
+            .get("import-template.csv", use: template)
+            .get("import-template.xlsx", use: workbookTemplate)
     }
 
     /// Columns typed into as long digit strings, text-formatted in the template so Excel keeps every digit.
@@ -76,18 +76,10 @@ struct ImportController {
             records = CSVReader.records(text).map(SheetRow.init)
             encoding = detected.rawValue
         }
-        let now = environment.now()
-        let today = LocalDate(now)
-        let importer = RoundImport(workflow: ApplicationWorkflow(outbox: environment.outbox))
+        let idempotent = try IdempotentRequest(request, caller: Caller.screeningBody(body).idempotencyScope, body: bytes + Array(request.uri.description.utf8))
         do {
-            return try await IdempotencyStore.run(request: request, caller: Caller.screeningBody(body).idempotencyScope, body: bytes + Array(request.uri.description.utf8),
-                                                  database: environment.database, now: Millis.from(now)) { db in
-                guard let round = try RoundStore.find(roundID, in: db) else { throw Problem.notFound("round", zh: "批次", id: roundID.rawValue) }
-                if let issue = round.windowIssue(on: today) { throw Problem.validation([issue]) }
-                let report = try importer.run(records, encoding: encoding, round: round, body: body.code, goodRowsOnly: goodRowsOnly,
-                                              today: today, now: Millis.from(now), in: db)
-                return StoredResponse(status: 200, body: try JSONBody.encode(report))
-            }
+            return try await database.importApplications(records, encoding: encoding, into: roundID, by: body, goodRowsOnly: goodRowsOnly,
+                                                         request: idempotent, at: environment.moment()).response
         } catch let rejected as ImportRejected {
             return try Self.problem(rejected.report)
         }
