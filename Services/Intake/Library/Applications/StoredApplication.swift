@@ -65,26 +65,20 @@ enum ApplicationStore {
     /// One page of the applications matching `filter`, oldest first, keyset-paged over (created_at, id) so no
     /// page depends on what the ids look like; and how many match in all.
     static func page(_ filter: Filter, page: PageRequest, in db: Database) throws -> (items: [StoredApplication], nextCursor: String?, total: Int) {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let round = filter.round { conditions.append("round_id = ?"); arguments.append(round.rawValue) }
-        if let body = filter.screeningBody { conditions.append("screening_body = ?"); arguments.append(body) }
-        if let status = filter.status { conditions.append("status = ?"); arguments.append(status) }
-        if let kind = filter.kind { conditions.append("kind = ?"); arguments.append(kind) }
-        if let year = filter.year { conditions.append("round_id IN (SELECT id FROM intake_round WHERE year = ?)"); arguments.append(year) }
-        if let name = filter.name { conditions.append("instr(studio_name, ?) > 0"); arguments.append(name) }
-        if let unit = filter.unit { conditions.append("instr(json_extract(form_json, '$.applicantUnit.name'), ?) > 0"); arguments.append(unit) }
-        let filtered = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_application \(filtered)", arguments: StatementArguments(arguments)) ?? 0
-        if let after = page.after, let createdAt = Int64(after[0]) {
-            conditions.append("(created_at, id) > (?, ?)")
-            arguments += [createdAt, after[1]]
-        } else if page.after != nil {
-            throw QueryValues.invalidCursor
+        var request = Table("intake_application").all()
+        if let round = filter.round { request = request.filter(sql: "round_id = ?", arguments: [round.rawValue]) }
+        if let body = filter.screeningBody { request = request.filter(sql: "screening_body = ?", arguments: [body]) }
+        if let status = filter.status { request = request.filter(sql: "status = ?", arguments: [status]) }
+        if let kind = filter.kind { request = request.filter(sql: "kind = ?", arguments: [kind]) }
+        if let year = filter.year { request = request.filter(sql: "round_id IN (SELECT id FROM intake_round WHERE year = ?)", arguments: [year]) }
+        if let name = filter.name { request = request.filter(sql: "instr(studio_name, ?) > 0", arguments: [name]) }
+        if let unit = filter.unit { request = request.filter(sql: "instr(json_extract(form_json, '$.applicantUnit.name'), ?) > 0", arguments: [unit]) }
+        let total = try request.fetchCount(db)
+        if let after = page.after {
+            guard let createdAt = Int64(after[0]) else { throw QueryValues.invalidCursor }
+            request = request.filter(sql: "(created_at, id) > (?, ?)", arguments: [createdAt, after[1]])
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM intake_application \(whereClause) ORDER BY created_at, id LIMIT ?",
-                                    arguments: StatementArguments(arguments + [page.limit + 1])).map(application)
+        let rows = try Row.fetchAll(db, request.order(sql: "created_at, id").limit(page.limit + 1)).map(application)
         let (items, next) = page.page(rows) { [String($0.createdAt), $0.id.rawValue] }
         return (items, next, total)
     }

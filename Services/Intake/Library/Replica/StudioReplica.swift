@@ -55,23 +55,18 @@ enum StudioReplica {
     /// One page of the named studios matching `filter`, by name (then id), keyset-paged over (studio_name, studio_id);
     /// and how many match in all.
     static func page(_ filter: Filter, page: PageRequest, in db: Database) throws -> (items: [ReplicatedStudio], nextCursor: String?, total: Int) {
-        var conditions: [String] = ["named_on IS NOT NULL", "studio_name IS NOT NULL", "screening_body_code IS NOT NULL", "level IS NOT NULL"]
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let body = filter.screeningBody { conditions.append("screening_body_code = ?"); arguments.append(body) }
-        if let name = filter.name { conditions.append("instr(studio_name, ?) > 0"); arguments.append(name) }
-        if let unit = filter.unit { conditions.append("instr(unit_name, ?) > 0"); arguments.append(unit) }
-        if let status = filter.status { conditions.append("COALESCE(status, 'active') = ?"); arguments.append(status) }
-        if let level = filter.level { conditions.append("level = ?"); arguments.append(level) }
-        if let year = filter.year { conditions.append("substr(named_on, 1, 4) = ?"); arguments.append(String(format: "%04d", year)) }
-        let filtered = "WHERE " + conditions.joined(separator: " AND ")
-        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_studio \(filtered)", arguments: StatementArguments(arguments)) ?? 0
+        var request = Table("intake_studio").filter(sql: "named_on IS NOT NULL AND studio_name IS NOT NULL AND screening_body_code IS NOT NULL AND level IS NOT NULL")
+        if let body = filter.screeningBody { request = request.filter(sql: "screening_body_code = ?", arguments: [body]) }
+        if let name = filter.name { request = request.filter(sql: "instr(studio_name, ?) > 0", arguments: [name]) }
+        if let unit = filter.unit { request = request.filter(sql: "instr(unit_name, ?) > 0", arguments: [unit]) }
+        if let status = filter.status { request = request.filter(sql: "COALESCE(status, 'active') = ?", arguments: [status]) }
+        if let level = filter.level { request = request.filter(sql: "level = ?", arguments: [level]) }
+        if let year = filter.year { request = request.filter(sql: "substr(named_on, 1, 4) = ?", arguments: [String(format: "%04d", year)]) }
+        let total = try request.fetchCount(db)
         if let after = page.after {
-            conditions.append("(studio_name, studio_id) > (?, ?)")
-            arguments += [after[0], after[1]]
+            request = request.filter(sql: "(studio_name, studio_id) > (?, ?)", arguments: [after[0], after[1]])
         }
-        let whereClause = "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try ReplicaStudio.fetchAll(db, sql: "SELECT * FROM intake_studio \(whereClause) ORDER BY studio_name, studio_id LIMIT ?",
-                                              arguments: StatementArguments(arguments + [page.limit + 1])).compactMap(ReplicatedStudio.init)
+        let rows = try ReplicaStudio.fetchAll(db, request.order(sql: "studio_name, studio_id").limit(page.limit + 1)).compactMap(ReplicatedStudio.init)
         let (items, next) = page.page(rows) { [$0.studioName, $0.studioId.rawValue] }
         return (items, next, total)
     }

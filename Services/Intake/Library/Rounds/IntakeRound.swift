@@ -90,21 +90,16 @@ enum RoundStore {
     /// One page of the rounds matching `filter`, newest year first (then kind, then opening order), keyset-paged
     /// over (year, kind, created_at, id); and how many match in all.
     static func page(_ filter: Filter, page: PageRequest, in db: Database) throws -> (items: [IntakeRound], nextCursor: String?, total: Int) {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let kind = filter.kind { conditions.append("kind = ?"); arguments.append(kind) }
-        if let year = filter.year { conditions.append("year = ?"); arguments.append(year) }
-        if let cancelled = filter.cancelled { conditions.append(cancelled ? "cancelled_at IS NOT NULL" : "cancelled_at IS NULL") }
-        let filtered = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_round \(filtered)", arguments: StatementArguments(arguments)) ?? 0
+        var request = Table("intake_round").all()
+        if let kind = filter.kind { request = request.filter(sql: "kind = ?", arguments: [kind]) }
+        if let year = filter.year { request = request.filter(sql: "year = ?", arguments: [year]) }
+        if let cancelled = filter.cancelled { request = request.filter(sql: cancelled ? "cancelled_at IS NOT NULL" : "cancelled_at IS NULL") }
+        let total = try request.fetchCount(db)
         if let after = page.after {
             guard let year = Int(after[0]), let createdAt = Int64(after[2]) else { throw QueryValues.invalidCursor }
-            conditions.append("(year < ? OR (year = ? AND (kind, created_at, id) > (?, ?, ?)))")
-            arguments += [year, year, after[1], createdAt, after[3]]
+            request = request.filter(sql: "(year < ? OR (year = ? AND (kind, created_at, id) > (?, ?, ?)))", arguments: [year, year, after[1], createdAt, after[3]])
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM intake_round \(whereClause) ORDER BY year DESC, kind, created_at, id LIMIT ?",
-                                    arguments: StatementArguments(arguments + [page.limit + 1])).map(round)
+        let rows = try Row.fetchAll(db, request.order(sql: "year DESC, kind, created_at, id").limit(page.limit + 1)).map(round)
         let (items, next) = page.page(rows) { [String($0.year), $0.kind.rawValue, String(Millis.from($0.createdAt)), $0.id.rawValue] }
         return (items, next, total)
     }
