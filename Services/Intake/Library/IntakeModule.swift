@@ -34,7 +34,6 @@ public struct IntakeModule: ServiceModule {
     public func addRoutes(to router: Router<AppRequestContext>, environment: ServiceEnvironment) {
         let database = IntakeDatabase(environment, settings: IntakeDatabase.Settings(referenceData: referenceData))
         router.addRoutes(RoundsController(environment: environment, database: database).routes, atPath: "rounds")
-        router.addRoutes(RoundCorrectionsController(environment: environment, database: database).routes, atPath: "rounds")
         router.addRoutes(ApplicationsController(environment: environment, database: database).routes, atPath: "applications")
         router.addRoutes(AttachmentsController(environment: environment, database: database).routes, atPath: "applications")
         router.addRoutes(StudiosController(database: database).routes, atPath: "studios")

@@ -3,7 +3,9 @@ import Hummingbird
 import ServiceKit
 import StudioDomain
 
-/// 申报批次: the department opens rounds; screening bodies and the department read them.
+/// 申报批次: the department opens rounds and corrects them (批次调整: a new deadline, "two more days, please"; a new quota,
+/// Art 10 择优申报; or the round cancelled, 撤销批次, each with a reason); screening bodies and the department read them.
+/// The transactions are `IntakeDatabase`'s; a correction is idempotent per `Idempotency-Key` over its body and path.
 struct RoundsController {
     let environment: ServiceEnvironment
     let database: IntakeDatabase
@@ -14,6 +16,9 @@ struct RoundsController {
             .post(use: open)
             .get(use: list)
             .get(":id", use: show)
+            .post(":id/deadline", use: changeDeadline)
+            .post(":id/quota", use: changeQuota)
+            .post(":id/cancel", use: cancel)
     }
 
     struct OpenRound: Decodable {
@@ -57,6 +62,57 @@ struct RoundsController {
         let id = RoundID(try context.parameters.require("id"))
         guard let round = try await database.round(id) else { throw Problem.notFound("round", zh: "批次", id: id.rawValue) }
         return RoundView(round: round, today: environment.moment().today)
+    }
+
+    // MARK: Corrections (批次调整)
+
+    struct DeadlineChange: Decodable { var deadline: LocalDate; var reason: String? }
+    struct QuotaChange: Decodable { var quotaPerBody: Int?; var quotas: [String: Int]?; var reason: String? }
+    struct Cancellation: Decodable { var reason: String? }
+
+    @Sendable func changeDeadline(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.require(.department)
+        let bytes = try await JSONBody.bytes(request, context: context)
+        let input = try JSONBody.decode(DeadlineChange.self, from: bytes)
+        let reason = try Self.reason(input.reason)
+        return try await database.changeDeadline(of: try Self.round(context), to: input.deadline, reason: reason, by: identity,
+                                                 request: try Self.idempotent(request, body: bytes), at: environment.now()).response
+    }
+
+    @Sendable func changeQuota(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.require(.department)
+        let bytes = try await JSONBody.bytes(request, context: context)
+        let input = try JSONBody.decode(QuotaChange.self, from: bytes)
+        let issues = [RoundRules.reasonIssue(input.reason)].compactMap { $0 }
+            + RoundRules.quotaIssues(quotaPerBody: input.quotaPerBody, quotas: input.quotas, referenceData: referenceData)
+        guard issues.isEmpty else { throw Problem.validation(issues) }
+        return try await database.changeQuota(of: try Self.round(context), quotaPerBody: input.quotaPerBody, quotas: input.quotas ?? [:],
+                                              reason: try Self.reason(input.reason), by: identity,
+                                              request: try Self.idempotent(request, body: bytes), at: environment.now()).response
+    }
+
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.require(.department)
+        let bytes = try await JSONBody.bytes(request, context: context)
+        let input = try JSONBody.decode(Cancellation.self, from: bytes)
+        let reason = try Self.reason(input.reason)
+        return try await database.cancelRound(try Self.round(context), reason: reason, by: identity,
+                                              request: try Self.idempotent(request, body: bytes), at: environment.now()).response
+    }
+
+    /// The correction's reason, trimmed; a 422 naming `reason` unless it is 2 to 500 characters.
+    static func reason(_ text: String?) throws -> String {
+        if let issue = RoundRules.reasonIssue(text) { throw Problem.validation([issue]) }
+        return text!.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func round(_ context: AppRequestContext) throws -> RoundID {
+        RoundID(try context.parameters.require("id"))
+    }
+
+    /// A correction's key covers its path too: the same body sent to another round, or as another correction, is another request.
+    static func idempotent(_ request: Request, body: [UInt8]) throws -> IdempotentRequest {
+        try IdempotentRequest(request, caller: "department", body: body + Array(request.uri.path.utf8))
     }
 }
 
