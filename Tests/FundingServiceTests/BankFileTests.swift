@@ -76,7 +76,7 @@ final class BankFileTests: XCTestCase {
             + "\(grants[0].reference),10000.00,BANK-G1\"x,2026-09-20\r\n"   // a stray quote
             + "\(grants[1].reference),10000.00,BANK-G2,2026-09-20\r\n"
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bank-\(UUID().uuidString).csv")
-        try Data(try XCTUnwrap(TextDecoding.encodeGB18030(csv))).write(to: url)
+        try Data(try XCTUnwrap(GB18030.encode(csv))).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         let bytes = Array(try Data(contentsOf: url))
         XCTAssertNil(String(validating: bytes, as: UTF8.self), "the bank's file is GBK, not UTF-8")

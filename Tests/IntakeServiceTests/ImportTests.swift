@@ -65,7 +65,7 @@ final class ImportTests: XCTestCase {
             Self.row(studio: "丁工作室", creditCode: badCode),               // row 5: check character
             Self.row(studio: "甲工作室"),                                    // row 6: the same studio again
         ].joined(separator: "\n")
-        let bytes = try XCTUnwrap(TextDecoding.encodeGB18030(csv))
+        let bytes = try XCTUnwrap(GB18030.encode(csv))
         XCTAssertNil(String(validating: bytes, as: UTF8.self), "the GB18030 bytes are not UTF-8")
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)
@@ -148,7 +148,7 @@ final class ImportTests: XCTestCase {
     func testAGB18030FileWithItsByteOrderMarkReads() async throws {
         let fixture = try IntakeFixture(on: "2026-09-01")
         let csv = [Self.header, Self.row(studio: "甲工作室")].joined(separator: "\r\n") + "\r\n"
-        let bytes = try Self.throughFile(TextDecoding.gb18030ByteOrderMark + XCTUnwrap(TextDecoding.encodeGB18030(csv)), "gb18030-bom.csv")
+        let bytes = try Self.throughFile(TextDecoding.gb18030ByteOrderMark + XCTUnwrap(GB18030.encode(csv)), "gb18030-bom.csv")
         XCTAssertEqual(Array(bytes.prefix(4)), [0x84, 0x31, 0x95, 0x33])
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)

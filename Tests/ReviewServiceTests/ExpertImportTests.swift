@@ -39,7 +39,7 @@ final class ExpertImportTests: XCTestCase {
 
             // When the sheet is corrected, in GB18030 as WPS saves it, both are in, 张明 with his declared relationship
             let good = bad.replacingOccurrences(of: ",十,表亲,", with: ",8,,")
-            let imported = try await Self.post(client, TextDecoding.encodeGB18030(good)!, token: dep)
+            let imported = try await Self.post(client, GB18030.encode(good)!, token: dep)
             XCTAssertEqual(imported.status, .created, imported.text)
             XCTAssertEqual(imported.object["imported"] as? Int, 2)
             let zhang = try await client.send(.get, "/experts/E-01", token: dep)
