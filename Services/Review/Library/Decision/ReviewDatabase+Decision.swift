@@ -149,7 +149,7 @@ extension ReviewDatabase {
                         }
                         studioID = id
                         if round.kind == .projectGrant {
-                            try outbox.append(ProjectGrantAwarded(studioID: id, applicationID: application.id, roundID: roundID, year: round.year), in: db)
+                            try outbox.append(ProjectGrantAwarded(studioID: id, applicationID: application.id, roundID: roundID, year: round.year, decidedOn: decidedOn), in: db)
                         } else {
                             try outbox.append(DemonstrationSelected(studioID: id, applicationID: application.id, roundID: roundID, year: round.year), in: db)
                         }
