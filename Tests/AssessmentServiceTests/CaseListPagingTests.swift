@@ -58,7 +58,7 @@ final class CaseListPagingTests: XCTestCase {
                     """, arguments: ["d\(n)", "s\(n)", "app-d\(n)", "demo-\(2024 + n)", 2024 + n, 10 - n])
                 try db.execute(sql: """
                     INSERT INTO public_notice (id, studio_id, kind, reason, title_zh, body_zh, published_on, published_at, issued_by_role)
-                    VALUES (?, ?, ?, 'art20', '通报', '通报正文', ?, ?, 'federation')
+                    VALUES (?, ?, ?, 'plagiarismOrFraud', '通报', '通报正文', ?, ?, 'federation')
                     """, arguments: ["p\(n)", "s\(n)", n == 2 ? "expiry" : "revocation", "202\(4 + n)-03-01", n * 1000])
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import Messaging
 import StudioDomain
 
 /// An error a client sees: RFC 9457 `application/problem+json` with the list of issues, each naming its
@@ -141,11 +142,23 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("database unavailable", metadata: ["error": "\(error)"])
             return try Problem(.serviceUnavailable, code: "storage.unavailable", field: "-", zh: "存储暂不可用，请稍后重试", en: "storage is unavailable, try again later")
                 .response(from: request, context: context)
+        } catch let error as StoredValueError {
+            return try Self.badStoredValue("\(error)", request: request, context: context)
+        } catch let error as RowDecodingError {
+            return try Self.badStoredValue("\(error)", request: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return try Problem(.internalServerError, code: "internal", field: "-", zh: "服务器内部错误", en: "internal server error")
                 .response(from: request, context: context)
         }
+    }
+
+    /// A value in the service's own database that it cannot read back (`StoredValueError`, or GRDB's for a record):
+    /// logged as an error, answered 500 without the value.
+    static func badStoredValue(_ description: String, request: Request, context: Context) throws -> Response {
+        context.logger.error("stored value unreadable", metadata: ["error": "\(description)", "path": "\(request.uri.path)"])
+        return try Problem(.internalServerError, code: "storage.bad_value", field: "-", zh: "数据库中有无法读取的记录，请联系运维人员",
+                           en: "a stored record cannot be read; tell the operator").response(from: request, context: context)
     }
 
     static func problem(for error: HTTPError) -> Problem {

@@ -50,17 +50,17 @@ struct CycleAssessmentView: Codable, Sendable, Equatable {
     var recordedBySubject: String?
     var recordedAt: Date
 
-    init(row: Row) {
+    init(row: Row) throws {
         id = AssessmentID(row["id"] as String)
         studioId = StudioID(row["studio_id"] as String)
-        cycle = StudioCycle(number: row["cycle_number"], start: row.date("cycle_start"))
-        result = AssessmentResult(rawValue: row["result"]) ?? .fail
+        cycle = StudioCycle(number: row["cycle_number"], start: try row.day("cycle_start"))
+        result = try row.stored("result", as: AssessmentResult.self)
         scores = Criterion.decode(row["scores"]) ?? [:]
         totalScore = row["total_score"]
         let visitors = (try? JSONDecoder().decode([String].self, from: Data((row["site_visitors"] as String).utf8))) ?? []
-        siteVisit = SiteVisit(visitedOn: row.date("site_visit_on"), visitors: visitors, plaqueDisplayed: row["plaque_displayed"])
+        siteVisit = SiteVisit(visitedOn: try row.day("site_visit_on"), visitors: visitors, plaqueDisplayed: row["plaque_displayed"])
         reasons = row["reasons"]
-        assessedOn = row.date("assessed_on")
+        assessedOn = try row.day("assessed_on")
         late = row["late"]
         recordedByRole = row["recorded_by_role"]
         recordedBySubject = row["recorded_by_subject"]
