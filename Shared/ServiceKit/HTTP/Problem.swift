@@ -121,8 +121,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 }
 
-/// Turns every error into a problem response: decoding errors name the field, constraint violations
-/// become 409, and anything unexpected is logged and answered 500 without internals.
+/// Turns every error into a problem response: constraint violations become 409, a stored value the service cannot
+/// read back is logged and answered 500 `storage.bad_value`, and anything unexpected is logged and answered 500
+/// without internals. (A client's undecodable body is a problem naming its field before it gets here.)
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -134,7 +135,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             return try Self.problem(for: error).response(from: request, context: context)
         } catch let error as DecodingError {
-            return try Self.problem(for: error).response(from: request, context: context)
+            // A client's body is decoded by `JSONNumberFields.decode`, which turns its errors into problems: this one
+            // comes from a value the service stored (a JSON column, a `Codable` record).
+            return try Self.badStoredValue("\(error)", request: request, context: context)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
             return try Problem(.conflict, code: "conflict", field: "-", zh: "记录已存在", en: "the record already exists")
                 .response(from: request, context: context)
