@@ -55,9 +55,12 @@ struct CycleAssessmentView: Codable, Sendable, Equatable {
         studioId = StudioID(row["studio_id"] as String)
         cycle = StudioCycle(number: row["cycle_number"], start: try row.day("cycle_start"))
         result = try row.stored("result", as: AssessmentResult.self)
-        scores = Criterion.decode(row["scores"]) ?? [:]
+        scores = try Criterion.decode(row["scores"]) ?? [:]
         totalScore = row["total_score"]
-        let visitors = (try? JSONDecoder().decode([String].self, from: Data((row["site_visitors"] as String).utf8))) ?? []
+        let visitorsText: String = row["site_visitors"]
+        guard let visitors = try? JSONDecoder().decode([String].self, from: Data(visitorsText.utf8)) else {
+            throw StoredValueError(column: "site_visitors", value: visitorsText, expected: "a list of names (JSON)")
+        }
         siteVisit = SiteVisit(visitedOn: try row.day("site_visit_on"), visitors: visitors, plaqueDisplayed: row["plaque_displayed"])
         reasons = row["reasons"]
         assessedOn = try row.day("assessed_on")

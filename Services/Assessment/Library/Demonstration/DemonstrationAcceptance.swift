@@ -31,7 +31,7 @@ struct DemonstrationAcceptanceView: Codable, Sendable, Equatable {
         year = row["year"]
         status = row["status"]
         openedAt = Millis.date(row["opened_at"])
-        scores = Criterion.decode(row["scores"])
+        scores = try Criterion.decode(row["scores"])
         totalScore = row["total_score"]
         reasons = row["reasons"]
         assessedOn = try row.dayIfPresent("assessed_on")
