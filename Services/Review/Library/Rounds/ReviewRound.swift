@@ -96,8 +96,6 @@ public struct ReviewRound: Codable, Sendable, Equatable {
         case .demonstration: 1...2
         }
     }
-
-    public var decisionArticle: Article { kind.article }
 }
 
 enum RoundStore {
