@@ -38,7 +38,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "SpreadsheetTests",
-        dependencies: ["Spreadsheet"],
+        dependencies: ["Spreadsheet", "TestSupport"],
         path: "Tests/SpreadsheetTests",
         swiftSettings: swiftSettings
     ),
@@ -83,7 +83,7 @@ var targets: [Target] = [
     .target(
         name: "TestSupport",
         dependencies: [
-            "Messaging", "ServiceKit", "StudioDomain",
+            "Messaging", "ServiceKit", "Spreadsheet", "StudioDomain",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

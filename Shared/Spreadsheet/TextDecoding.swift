@@ -38,33 +38,18 @@ public enum TextDecoding {
 
     /// GB18030 → UTF-8 through iconv; nil when the bytes are not valid GB18030.
     public static func gb18030(_ bytes: [UInt8]) -> String? {
-        guard let converter = iconv_open("UTF-8", "GB18030"), converter != iconv_t(bitPattern: -1) else { return nil }
-        defer { iconv_close(converter) }
-        var input = bytes.map { CChar(bitPattern: $0) }
-        // GB18030 takes at least one byte per character of at most 4 UTF-8 bytes.
-        var output = [CChar](repeating: 0, count: bytes.count * 4 + 4)
-        let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                var inPointer = inBuffer.baseAddress
-                var inLeft = inBuffer.count
-                var outPointer = outBuffer.baseAddress
-                var outLeft = outBuffer.count
-                let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
-                guard result != -1, inLeft == 0 else { return nil }
-                return outBuffer.count - outLeft
-            }
-        }
-        guard let produced else { return nil }
-        guard let text = String(validating: output[..<produced].map { UInt8(bitPattern: $0) }, as: UTF8.self) else { return nil }
+        guard let utf8 = convert(bytes, from: "GB18030", to: "UTF-8"), let text = String(validating: utf8, as: UTF8.self) else { return nil }
         return text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
     }
 
-    /// UTF-8 → GB18030, for tests and for exports a county's Excel can open.
-    public static func encodeGB18030(_ text: String) -> [UInt8]? {
-        guard let converter = iconv_open("GB18030", "UTF-8"), converter != iconv_t(bitPattern: -1) else { return nil }
+    /// `bytes` in the character set `source` converted by the C library's iconv to `target` (names as iconv
+    /// knows them: `UTF-8`, `GB18030`); nil when the bytes are not valid in `source`.
+    public static func convert(_ bytes: [UInt8], from source: String, to target: String) -> [UInt8]? {
+        guard let converter = iconv_open(target, source), converter != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(converter) }
-        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
-        var output = [CChar](repeating: 0, count: input.count * 2 + 4)
+        var input = bytes.map { CChar(bitPattern: $0) }
+        // Between UTF-8 and GB18030 a character takes at most 4 bytes either way, and at least 1.
+        var output = [CChar](repeating: 0, count: bytes.count * 4 + 4)
         let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer in
                 var inPointer = inBuffer.baseAddress

@@ -16,7 +16,7 @@ final class AssessmentTests: XCTestCase {
         try await fixture.name(AssessmentFixture.named("s1", namedOn: "2024-02-29"))
         try await fixture.service.built.application.test(.router) { client in
             // When the department records a pass
-            let reply = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let reply = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                                body: AssessmentFixture.assessment(on: "2027-01-10", result: "pass", visitedOn: "2027-01-05"))
             XCTAssertEqual(reply.status, .created, reply.text)
             XCTAssertEqual(reply.json["status"].string, "active")
@@ -35,14 +35,14 @@ final class AssessmentTests: XCTestCase {
             XCTAssertEqual(changed.map(\.data.cycle.end), [LocalDate("2030-03-01")!])
             XCTAssertEqual(try fixture.service.emitted(StudioRevoked.self).count, 0)
             // And the history says who renewed it, and a second assessment of cycle 1 is refused
-            let detail = try await fixture.send(client, .get, "/studios/s1", token: fixture.federation)
+            let detail = try await client.send(.get, "/studios/s1", token: fixture.federation)
             XCTAssertEqual(detail.json["history"].array.map { $0["kind"].string }, ["registered", "renewed"])
             XCTAssertEqual(detail.json["assessments"].array.count, 1)
             // Until the next cycle starts on 1 March the studio is still in year 3, neither due nor overdue
             XCTAssertEqual(detail.json["studio"]["standing"]["yearInCycle"].int, 3)
             XCTAssertEqual(detail.json["studio"]["standing"]["assessmentWindowOpen"].bool, false)
             XCTAssertEqual(detail.json["studio"]["standing"]["overdue"].bool, false)
-            let again = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let again = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                                body: AssessmentFixture.assessment(on: "2027-01-10", result: "fail", reasons: "x"))
             XCTAssertEqual(again.status, .conflict)
             XCTAssertEqual(again.issue["code"].string, "assessment.stale_cycle")
@@ -55,7 +55,7 @@ final class AssessmentTests: XCTestCase {
         try await fixture.name(AssessmentFixture.named("s1", name: "衢化技改创新工作室", unit: "巨化集团衢州分公司", namedOn: "2023-12-20"))
         try await fixture.service.built.application.test(.router) { client in
             // When the department records a fail
-            let reply = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let reply = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                                body: AssessmentFixture.assessment(on: "2026-11-24", result: "fail", reasons: "三年内无委托创新项目，团队不足3人"))
             XCTAssertEqual(reply.status, .created, reply.text)
             XCTAssertEqual(reply.json["status"].string, "revoked")
@@ -68,7 +68,7 @@ final class AssessmentTests: XCTestCase {
             XCTAssertEqual(reply.json["noticeId"].string, noticeID.rawValue)
             XCTAssertEqual(try fixture.service.emitted(StudioRenewed.self).count, 0)
             // And the public notice names the studio, the reason, the article and the date, in Chinese
-            let notice = try await fixture.send(client, .get, "/public/notices/\(noticeID.rawValue)")
+            let notice = try await client.send(.get, "/public/notices/\(noticeID.rawValue)")
             XCTAssertEqual(notice.status, .ok)
             let body = try XCTUnwrap(notice.json["body"].string)
             XCTAssertTrue(body.contains("巨化集团衢州分公司“衢化技改创新工作室”"))
@@ -78,7 +78,7 @@ final class AssessmentTests: XCTestCase {
             XCTAssertFalse(body.contains("王建国"))
             XCTAssertEqual(notice.json["title"].string, "关于撤销“衢化技改创新工作室”衢州市高技能人才（劳模）创新工作室命名的通报")
             // And the studio holds no title any more: nothing more can be recorded
-            let more = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let more = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                               body: AssessmentFixture.assessment(on: "2026-11-24", result: "pass"))
             XCTAssertEqual(more.status, .conflict)
             XCTAssertEqual(more.issue["code"].string, "studio.no_title")
@@ -90,7 +90,7 @@ final class AssessmentTests: XCTestCase {
         try await fixture.name(AssessmentFixture.named("s1", namedOn: "2023-12-20"))
         try await fixture.service.built.application.test(.router) { client in
             // A fail without reasons, a score out of range, an unknown criterion and a missing one
-            let bad = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let bad = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                              body: AssessmentFixture.assessment(on: "2026-11-24", result: "fail",
                                                                                 scores: #"{"facilities":25,"workRules":17,"projects":16,"team":18,"luck":3}"#))
             XCTAssertEqual(bad.status, .unprocessableContent)
@@ -98,15 +98,15 @@ final class AssessmentTests: XCTestCase {
             XCTAssertEqual(fields, ["scores.facilities", "scores.results", "scores.luck", "reasons"])
             XCTAssertEqual(bad.json["errors"].array.first { $0["field"].string == "scores.facilities" }?["article"].string, "第五条第（一）项 / Art. 5(1)")
             // A date in the future, and a wrongly typed field
-            let future = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let future = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                                 body: AssessmentFixture.assessment(on: "2026-11-25", result: "pass", visitedOn: "2026-11-20"))
             XCTAssertEqual(future.issue["code"].string, "date_in_future")
-            let typed = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let typed = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                                body: #"{"cycleNumber":"one"}"#)
             XCTAssertEqual(typed.status, .unprocessableContent)
             XCTAssertEqual(typed.issue["field"].string, "cycleNumber")
             // Only the department records it
-            let federation = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.federation,
+            let federation = try await client.send(.post, "/studios/s1/assessments", token: fixture.federation,
                                                     body: AssessmentFixture.assessment(on: "2026-11-24", result: "pass"))
             XCTAssertEqual(federation.status, .forbidden)
         }
@@ -121,28 +121,28 @@ final class AssessmentTests: XCTestCase {
         try await fixture.name(AssessmentFixture.named("s2", name: "新近命名工作室", namedOn: "2026-01-10"))
         try await fixture.service.built.application.test(.router) { client in
             // On the last day it is due but not overdue
-            let lastDay = try await fixture.send(client, .get, "/studios?overdue=true", token: fixture.department)
+            let lastDay = try await client.send(.get, "/studios?overdue=true", token: fixture.department)
             XCTAssertEqual(lastDay.json["items"].array.count, 0)
             // When the cycle ends (00:00 on 1 June in Quzhou, still 31 May in UTC) without an assessment
             try await fixture.set("2026-05-31T16:00:00Z")
             // Then it is flagged overdue, keeps its status, is told overdue once, and no event pretends it passed or expired
-            let overdue = try await fixture.send(client, .get, "/studios?overdue=true", token: fixture.department)
+            let overdue = try await client.send(.get, "/studios?overdue=true", token: fixture.department)
             XCTAssertEqual(overdue.json["items"].array.map { $0["id"].string }, ["s1"])
             XCTAssertEqual(overdue.json["items"][0]["status"].string, "active")
             XCTAssertEqual(overdue.json["items"][0]["standing"]["overdue"].bool, true)
-            let due = try await fixture.send(client, .get, "/assessments/due?overdue=true", token: fixture.federation)
+            let due = try await client.send(.get, "/assessments/due?overdue=true", token: fixture.federation)
             XCTAssertEqual(due.json["items"].array.map { $0["id"].string }, ["s1"])
             XCTAssertEqual(try fixture.service.emitted(StudioAssessmentOverdue.self).map { "\($0.data.studioID.rawValue) \($0.data.overdueOn)" }, ["s1 2026-06-01"])
             XCTAssertEqual(try fixture.count("SELECT COUNT(*) FROM outbox_message WHERE type NOT IN ('studio.registered', 'studio.assessment_overdue')"), 0)
             // When the department records the assessment late
             try await fixture.setQuzhouMorning("2026-07-15")
-            let late = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let late = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                               body: AssessmentFixture.assessment(on: "2026-07-15", result: "pass", visitedOn: "2026-07-01"))
             XCTAssertEqual(late.status, .created, late.text)
             XCTAssertEqual(late.json["assessment"]["late"].bool, true)
             // Then the next cycle still starts where the first ended, and the flag is gone
             XCTAssertEqual(late.json["cycle"]["start"].string, "2026-06-01")
-            let after = try await fixture.send(client, .get, "/studios?overdue=true", token: fixture.department)
+            let after = try await client.send(.get, "/studios?overdue=true", token: fixture.department)
             XCTAssertEqual(after.json["items"].array.count, 0)
         }
     }

@@ -24,12 +24,12 @@ final class BadInputTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             for (uri, token) in endpoints {
                 for body in bodies {
-                    let reply = try await fixture.send(client, .post, uri, token: token, body: body)
+                    let reply = try await client.send(.post, uri, token: token, body: body)
                     XCTAssertTrue([400, 404, 409, 422].contains(reply.status.code), "\(uri) \(body) → \(reply.status) \(reply.text)")
                     XCTAssertFalse(reply.json["errors"].array.isEmpty, "\(uri) \(body) has no issue list")
                 }
             }
-            let csv = try await fixture.send(client, .post, "/provincial-studios/import", token: fixture.department, body: "名称,单位\n甲,乙\n", contentType: "text/csv")
+            let csv = try await client.send(.post, "/provincial-studios/import", token: fixture.department, body: "名称,单位\n甲,乙\n", contentType: "text/csv")
             XCTAssertEqual(csv.status, .unprocessableContent)
             XCTAssertEqual(csv.issue["code"].string, "import.csv_header")
         }

@@ -18,7 +18,7 @@ final class CaseListPagingTests: XCTestCase {
         var cursor: String?
         let separator = uri.contains("?") ? "&" : "?"
         repeat {
-            let page = try await fixture.send(client, .get, uri + separator + "limit=\(limit)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
+            let page = try await client.send(.get, uri + separator + "limit=\(limit)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
             XCTAssertEqual(page.status, .ok, page.text, file: file, line: line)
             XCTAssertLessThanOrEqual(page.json["items"].array.count, limit, file: file, line: line)
             XCTAssertEqual(page.json["total"].int, total, uri, file: file, line: line)
@@ -58,7 +58,7 @@ final class CaseListPagingTests: XCTestCase {
                     """, arguments: ["d\(n)", "s\(n)", "app-d\(n)", "demo-\(2024 + n)", 2024 + n, 10 - n])
                 try db.execute(sql: """
                     INSERT INTO public_notice (id, studio_id, kind, reason, title_zh, body_zh, published_on, published_at, issued_by_role)
-                    VALUES (?, ?, ?, 'art20', '通报', '通报正文', ?, ?, 'federation')
+                    VALUES (?, ?, ?, 'plagiarismOrFraud', '通报', '通报正文', ?, ?, 'federation')
                     """, arguments: ["p\(n)", "s\(n)", n == 2 ? "expiry" : "revocation", "202\(4 + n)-03-01", n * 1000])
             }
         }
@@ -67,7 +67,7 @@ final class CaseListPagingTests: XCTestCase {
             let cases = try await Self.walk(fixture, client, "/revocation-cases", token: dep, limit: 2, total: 5)
             XCTAssertEqual(cases, ["r1", "r2", "r3", "r4", "r5"], "oldest opened first")
             func expectTotal(_ uri: String, _ expected: Int, _ message: String = "", line: UInt = #line) async throws {
-                let reply = try await fixture.send(client, .get, uri, token: fed)
+                let reply = try await client.send(.get, uri, token: fed)
                 XCTAssertEqual(reply.status, .ok, "\(uri): \(reply.text)", line: line)
                 XCTAssertEqual(reply.json["total"].int, expected, "\(uri) \(message)", line: line)
             }
@@ -93,14 +93,14 @@ final class CaseListPagingTests: XCTestCase {
 
             let notices = try await Self.walk(fixture, client, "/public/notices", token: nil, limit: 2, total: 3)
             XCTAssertEqual(notices, ["p3", "p2", "p1"], "newest first")
-            let expiries = try await fixture.send(client, .get, "/public/notices?kind=expiry", token: nil)
+            let expiries = try await client.send(.get, "/public/notices?kind=expiry", token: nil)
             XCTAssertEqual(expiries.json["items"].array.compactMap { $0["id"].string }, ["p2"])
-            let year = try await fixture.send(client, .get, "/public/notices?year=2027", token: nil)
+            let year = try await client.send(.get, "/public/notices?year=2027", token: nil)
             XCTAssertEqual(year.json["items"].array.compactMap { $0["id"].string }, ["p3"])
 
             for uri in ["/revocation-cases?status=closed", "/change-reports?year=abc", "/demonstration-acceptances?limit=0",
                         "/assessments/due?cursor=bm90IG91cnM", "/revocation-cases?cursor=bm90IG91cnM", "/public/notices?kind=other"] {
-                let refused = try await fixture.send(client, .get, uri, token: dep)
+                let refused = try await client.send(.get, uri, token: dep)
                 XCTAssertEqual(refused.status, .badRequest, "\(uri): \(refused.text)")
                 XCTAssertFalse(refused.issue["field"].string?.isEmpty ?? true, uri)
             }

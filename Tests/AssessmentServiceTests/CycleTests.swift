@@ -40,11 +40,11 @@ final class CycleTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             // At 23:59 on 31 December in Quzhou (15:59Z) the studio is still in year 1
             try await fixture.set("2025-12-31T15:59:00Z")
-            let before = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
+            let before = try await client.send(.get, "/studios/s1", token: fixture.department)
             XCTAssertEqual(before.json["studio"]["standing"]["yearInCycle"].int, 1)
             // At 00:30 on 1 January in Quzhou (still 31 December in UTC) it is in year 2
             try await fixture.set("2025-12-31T16:30:00Z")
-            let after = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
+            let after = try await client.send(.get, "/studios/s1", token: fixture.department)
             XCTAssertEqual(after.json["studio"]["standing"]["yearInCycle"].int, 2)
             XCTAssertEqual(after.json["studio"]["standing"]["cycle"]["end"].string, "2028-01-01")
         }
@@ -56,9 +56,9 @@ final class CycleTests: XCTestCase {
         try await fixture.name(AssessmentFixture.named("s1", namedOn: "2024-01-15"))
         try await fixture.service.built.application.test(.router) { client in
             // On 16 October the window is closed: not due, and an assessment is refused under Art 17
-            let closed = try await fixture.send(client, .get, "/assessments/due", token: fixture.department)
+            let closed = try await client.send(.get, "/assessments/due", token: fixture.department)
             XCTAssertEqual(closed.json["items"].array.count, 0)
-            let early = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let early = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                                body: AssessmentFixture.assessment(on: "2026-10-16", result: "pass"))
             XCTAssertEqual(early.status, .unprocessableContent)
             XCTAssertEqual(early.issue["code"].string, "assessment.window_not_open")
@@ -66,7 +66,7 @@ final class CycleTests: XCTestCase {
             XCTAssertEqual(try fixture.count("SELECT COUNT(*) FROM cycle_assessment"), 0)
             // From 17 October it is due
             try await fixture.setQuzhouMorning("2026-10-17")
-            let open = try await fixture.send(client, .get, "/assessments/due", token: fixture.department)
+            let open = try await client.send(.get, "/assessments/due", token: fixture.department)
             XCTAssertEqual(open.json["items"][0]["id"].string, "s1")
             XCTAssertEqual(open.json["items"][0]["standing"]["assessmentWindowOpensOn"].string, "2026-10-17")
             XCTAssertEqual(open.json["items"][0]["standing"]["overdue"].bool, false)
@@ -75,10 +75,10 @@ final class CycleTests: XCTestCase {
         let short = try AssessmentFixture(at: "2026-12-15T02:00:00Z", settings: AssessmentSettings(assessmentWindowDays: 30))
         try await short.name(AssessmentFixture.named("s1", namedOn: "2024-01-15"))
         try await short.service.built.application.test(.router) { client in
-            let closed = try await short.send(client, .get, "/assessments/due", token: short.department)
+            let closed = try await client.send(.get, "/assessments/due", token: short.department)
             XCTAssertEqual(closed.json["items"].array.count, 0)
             try await short.setQuzhouMorning("2026-12-16")
-            let open = try await short.send(client, .get, "/assessments/due", token: short.department)
+            let open = try await client.send(.get, "/assessments/due", token: short.department)
             XCTAssertEqual(open.json["items"].array.count, 1)
         }
     }

@@ -22,16 +22,16 @@ final class DemonstrationTests: XCTestCase {
         _ = try await fixture.service.receive(selected("s1"), from: "review")
         _ = try await fixture.service.receive(selected("s1"), from: "review")
         try await fixture.service.built.application.test(.router) { client in
-            let pending = try await fixture.send(client, .get, "/demonstration-acceptances?status=pending", token: fixture.department)
+            let pending = try await client.send(.get, "/demonstration-acceptances?status=pending", token: fixture.department)
             XCTAssertEqual(pending.json["items"].array.count, 1)
             let id = try XCTUnwrap(pending.json["items"][0]["id"].string)
             // When the department records a pass, and then tries again
             let body = #"{"assessedOn":"2026-11-20","scores":\#(Self.scores),"result":"pass","reasons":"示范引领作用明显"}"#
-            let pass = try await fixture.send(client, .post, "/demonstration-acceptances/\(id)/result", token: fixture.department, body: body)
+            let pass = try await client.send(.post, "/demonstration-acceptances/\(id)/result", token: fixture.department, body: body)
             XCTAssertEqual(pass.status, .ok, pass.text)
             XCTAssertEqual(pass.json["status"].string, "accepted")
             XCTAssertEqual(pass.json["totalScore"].int, 93)
-            let again = try await fixture.send(client, .post, "/demonstration-acceptances/\(id)/result", token: fixture.department, body: body)
+            let again = try await client.send(.post, "/demonstration-acceptances/\(id)/result", token: fixture.department, body: body)
             XCTAssertEqual(again.status, .conflict)
             // Then exactly one demonstration.accepted went out, for the selected application
             let accepted = try fixture.service.emitted(DemonstrationAccepted.self)
@@ -41,10 +41,10 @@ final class DemonstrationTests: XCTestCase {
             XCTAssertEqual(accepted[0].data.year, 2026)
             XCTAssertEqual(accepted[0].data.acceptedOn, LocalDate("2026-11-20"))
             // And the studio holds the demonstration title, visibly on the public list too
-            let detail = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
+            let detail = try await client.send(.get, "/studios/s1", token: fixture.department)
             XCTAssertEqual(detail.json["studio"]["status"].string, "demonstration")
             XCTAssertEqual(detail.json["history"].array.last?["kind"].string, "demonstrationAccepted")
-            let listing = try await fixture.send(client, .get, "/public/studios")
+            let listing = try await client.send(.get, "/public/studios")
             XCTAssertEqual(listing.json["items"][0]["status"].string, "demonstration")
         }
     }
@@ -54,16 +54,16 @@ final class DemonstrationTests: XCTestCase {
         try await fixture.name(AssessmentFixture.named("s1", namedOn: "2025-03-10"))
         _ = try await fixture.service.receive(selected("s1"), from: "review")
         try await fixture.service.built.application.test(.router) { client in
-            let list = try await fixture.send(client, .get, "/demonstration-acceptances", token: fixture.federation)
+            let list = try await client.send(.get, "/demonstration-acceptances", token: fixture.federation)
             let id = try XCTUnwrap(list.json["items"][0]["id"].string)
-            let noReasons = try await fixture.send(client, .post, "/demonstration-acceptances/\(id)/result", token: fixture.department,
+            let noReasons = try await client.send(.post, "/demonstration-acceptances/\(id)/result", token: fixture.department,
                                                    body: #"{"assessedOn":"2026-11-20","scores":\#(Self.scores),"result":"fail"}"#)
             XCTAssertEqual(noReasons.status, .unprocessableContent)
             XCTAssertEqual(noReasons.issue["field"].string, "reasons")
-            let fail = try await fixture.send(client, .post, "/demonstration-acceptances/\(id)/result", token: fixture.department,
+            let fail = try await client.send(.post, "/demonstration-acceptances/\(id)/result", token: fixture.department,
                                               body: #"{"assessedOn":"2026-11-20","scores":\#(Self.scores),"result":"fail","reasons":"成果缺乏行业示范性"}"#)
             XCTAssertEqual(fail.json["status"].string, "failed")
-            let detail = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
+            let detail = try await client.send(.get, "/studios/s1", token: fixture.department)
             XCTAssertEqual(detail.json["studio"]["status"].string, "active")
         }
         XCTAssertEqual(try fixture.service.emitted(DemonstrationAccepted.self).count, 0)

@@ -16,7 +16,7 @@ final class PublicTests: XCTestCase {
         try await fixture.name(AssessmentFixture.named("s2", name: "数控机床创新工作室", unit: "开化县精工机械厂", body: "330824", leader: "郑秀英", namedOn: "2026-04-01"))
         try await fixture.service.built.application.test(.router) { client in
             // When anyone, without a token, reads the public list
-            let reply = try await fixture.send(client, .get, "/public/studios")
+            let reply = try await client.send(.get, "/public/studios")
             XCTAssertEqual(reply.status, .ok)
             // Then it shows exactly name, unit, area, level, year named and status
             let items = reply.json["items"].array
@@ -36,11 +36,11 @@ final class PublicTests: XCTestCase {
                 XCTAssertFalse(reply.text.contains(forbidden), "the public list contains \(forbidden)")
             }
             // And the public pages are read-only
-            let write = try await fixture.send(client, .post, "/public/studios", body: "{}")
+            let write = try await client.send(.post, "/public/studios", body: "{}")
             XCTAssertNotEqual(write.status, .ok)
             XCTAssertNotEqual(write.status, .created)
             // While the department's register does hold the leader's name
-            let register = try await fixture.send(client, .get, "/studios/s2", token: fixture.department)
+            let register = try await client.send(.get, "/studios/s2", token: fixture.department)
             XCTAssertEqual(register.json["studio"]["leaderName"].string, "郑秀英")
         }
     }
@@ -48,10 +48,10 @@ final class PublicTests: XCTestCase {
     func testPublicNoticesAreReadableWithoutATokenAndAnUnknownOneIs404() async throws {
         let fixture = try AssessmentFixture()
         try await fixture.service.built.application.test(.router) { client in
-            let empty = try await fixture.send(client, .get, "/public/notices")
+            let empty = try await client.send(.get, "/public/notices")
             XCTAssertEqual(empty.status, .ok)
             XCTAssertEqual(empty.text, #"{"items":[],"total":0}"#, "an empty page: no nextCursor")
-            let missing = try await fixture.send(client, .get, "/public/notices/nope")
+            let missing = try await client.send(.get, "/public/notices/nope")
             XCTAssertEqual(missing.status, .notFound)
         }
     }

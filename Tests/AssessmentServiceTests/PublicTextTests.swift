@@ -23,7 +23,7 @@ final class PublicTextTests: XCTestCase {
             for (text, code) in [("负责人身份证号33080219800101123X", "public_text.id_number"), ("联系电话 138 1234 5678", "public_text.phone_number"),
                                  ("请致电（0570）3012345", "public_text.phone_number"), ("身份证３３０８０２１９８００１０１１２３４", "public_text.id_number"),
                                  (String(repeating: " ", count: 501), "public_text.too_long")] {
-                let refused = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+                let refused = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                                      body: AssessmentFixture.assessment(on: "2026-11-24", result: "fail", reasons: "内部理由", publicText: text))
                 XCTAssertEqual(refused.status, .unprocessableContent, text)
                 XCTAssertEqual(refused.issue["code"].string, code, text)
@@ -33,27 +33,27 @@ final class PublicTextTests: XCTestCase {
             XCTAssertEqual(try fixture.service.emitted(StudioRevoked.self).count, 0)
 
             // When the department fails s1 with personal data in its internal reasons and a clean public text
-            let failed = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let failed = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                                 body: AssessmentFixture.assessment(on: "2026-11-24", result: "fail", reasons: Self.internalReasons,
                                                                                    publicText: "三年内无委托创新项目，未悬挂标牌"))
             XCTAssertEqual(failed.status, .created, failed.text)
             // And the internal reasons stay on the department's record
             XCTAssertEqual(failed.json["assessment"]["reasons"].string, Self.internalReasons)
             // And the federation revokes s2 the same way
-            let opened = try await fixture.send(client, .post, "/revocation-cases", token: fixture.department,
+            let opened = try await client.send(.post, "/revocation-cases", token: fixture.department,
                                                 body: #"{"studioId":"s2","description":"举报申报材料弄虚作假","foundOn":"2026-11-20"}"#)
             XCTAssertEqual(opened.status, .created, opened.text)
             let caseID = try XCTUnwrap(opened.json["id"].string)
-            let personal = try await fixture.send(client, .post, "/revocation-cases/\(caseID)/decision", token: fixture.federation,
+            let personal = try await client.send(.post, "/revocation-cases/\(caseID)/decision", token: fixture.federation,
                                                   body: #"{"decision":"revoke","reasons":"x","publicText":"举报人电话13912345678"}"#)
             XCTAssertEqual(personal.status, .unprocessableContent)
             XCTAssertEqual(personal.issue["field"].string, "publicText")
-            let revoked = try await fixture.send(client, .post, "/revocation-cases/\(caseID)/decision", token: fixture.federation,
+            let revoked = try await client.send(.post, "/revocation-cases/\(caseID)/decision", token: fixture.federation,
                                                  body: #"{"decision":"revoke","reasons":"\#(Self.internalReasons)","publicText":"申报材料中的项目合同系伪造"}"#)
             XCTAssertEqual(revoked.status, .ok, revoked.text)
 
             // Then the public notices carry the public texts and nothing of the internal reasons
-            let notices = try await fixture.send(client, .get, "/public/notices")
+            let notices = try await client.send(.get, "/public/notices")
             let bodies = notices.json["items"].array.compactMap { $0["body"].string }
             XCTAssertEqual(bodies.count, 2)
             XCTAssertTrue(bodies.contains { $0.contains("考核不合格（三年内无委托创新项目，未悬挂标牌）") }, "\(bodies)")

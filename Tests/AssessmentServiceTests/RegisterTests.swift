@@ -24,7 +24,7 @@ final class RegisterTests: XCTestCase {
         XCTAssertEqual(registered[0].data.cycle, StudioCycle(start: LocalDate("2026-03-10")!))
         XCTAssertEqual(registered[0].data.level, .city)
         try await fixture.service.built.application.test(.router) { client in
-            let s1 = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
+            let s1 = try await client.send(.get, "/studios/s1", token: fixture.department)
             XCTAssertEqual(s1.status, .ok)
             XCTAssertEqual(s1.json["studio"]["plaque"]["number"].string, "衢工创〔2026〕第001号")
             XCTAssertEqual(s1.json["studio"]["plaque"]["issuedOn"].string, "2026-03-10")
@@ -32,11 +32,11 @@ final class RegisterTests: XCTestCase {
             XCTAssertEqual(s1.json["studio"]["cycle"]["end"].string, "2029-03-10")
             XCTAssertEqual(s1.json["history"][0]["kind"].string, "registered")
             XCTAssertEqual(s1.json["history"][0]["actorRole"].string, "service:review")
-            let s2 = try await fixture.send(client, .get, "/studios/s2", token: fixture.federation)
+            let s2 = try await client.send(.get, "/studios/s2", token: fixture.federation)
             XCTAssertEqual(s2.json["studio"]["plaque"]["number"].string, "衢工创〔2026〕第002号")
-            let s3 = try await fixture.send(client, .get, "/studios/s3", token: fixture.department)
+            let s3 = try await client.send(.get, "/studios/s3", token: fixture.department)
             XCTAssertEqual(s3.json["studio"]["plaque"]["number"].string, "衢工创〔2027〕第001号")
-            let all = try await fixture.send(client, .get, "/studios", token: fixture.department)
+            let all = try await client.send(.get, "/studios", token: fixture.department)
             XCTAssertEqual(all.json["items"].array.count, 3)
         }
     }
@@ -68,13 +68,13 @@ final class RegisterTests: XCTestCase {
         let fixture = try AssessmentFixture()
         let finance = try fixture.service.token(.finance)
         try await fixture.service.built.application.test(.router) { client in
-            let anonymous = try await fixture.send(client, .get, "/studios")
+            let anonymous = try await client.send(.get, "/studios")
             XCTAssertEqual(anonymous.status, .unauthorized)
-            let wrongRole = try await fixture.send(client, .get, "/studios", token: finance)
+            let wrongRole = try await client.send(.get, "/studios", token: finance)
             XCTAssertEqual(wrongRole.status, .forbidden)
-            let missing = try await fixture.send(client, .get, "/studios/nope", token: fixture.department)
+            let missing = try await client.send(.get, "/studios/nope", token: fixture.department)
             XCTAssertEqual(missing.status, .notFound)
-            let badFilter = try await fixture.send(client, .get, "/studios?status=sleeping", token: fixture.department)
+            let badFilter = try await client.send(.get, "/studios?status=sleeping", token: fixture.department)
             XCTAssertEqual(badFilter.status, .unprocessableContent)
             XCTAssertEqual(badFilter.issue["field"].string, "status")
         }

@@ -24,7 +24,7 @@ final class RevocationTests: XCTestCase {
         _ = try await fixture.service.receive(misuse("s1"), from: "funding")
         try await fixture.service.built.application.test(.router) { client in
             // Then one open case, from the inspection, with the amount in fen
-            let cases = try await fixture.send(client, .get, "/revocation-cases?status=open", token: fixture.department)
+            let cases = try await client.send(.get, "/revocation-cases?status=open", token: fixture.department)
             XCTAssertEqual(cases.json["items"].array.count, 1)
             let found = cases.json["items"][0]
             XCTAssertEqual(found["origin"].string, "inspection")
@@ -33,10 +33,10 @@ final class RevocationTests: XCTestCase {
             XCTAssertEqual(found["openedByRole"].string, "service:funding")
             let id = try XCTUnwrap(found["id"].string)
             // When the department tries to decide it is refused: the federation decides
-            let byDepartment = try await fixture.send(client, .post, "/revocation-cases/\(id)/decision", token: fixture.department,
+            let byDepartment = try await client.send(.post, "/revocation-cases/\(id)/decision", token: fixture.department,
                                                       body: #"{"decision":"revoke","reasons":"x"}"#)
             XCTAssertEqual(byDepartment.status, .forbidden)
-            let decided = try await fixture.send(client, .post, "/revocation-cases/\(id)/decision", token: fixture.federation,
+            let decided = try await client.send(.post, "/revocation-cases/\(id)/decision", token: fixture.federation,
                                                  body: #"{"decision":"revoke","reasons":"经查实以虚假票据套取补助经费"}"#)
             XCTAssertEqual(decided.status, .ok, decided.text)
             XCTAssertEqual(decided.json["status"].string, "revoked")
@@ -48,7 +48,7 @@ final class RevocationTests: XCTestCase {
             XCTAssertEqual(revoked[0].data.reason, .plagiarismOrFraud)
             XCTAssertEqual(revoked[0].data.noticeID?.rawValue, decided.json["noticeId"].string)
             // And the public notice, in Chinese, names the studio, the reason and the date
-            let notices = try await fixture.send(client, .get, "/public/notices")
+            let notices = try await client.send(.get, "/public/notices")
             XCTAssertEqual(notices.status, .ok)
             let notice = notices.json["items"][0]
             let body = try XCTUnwrap(notice["body"].string)
@@ -58,14 +58,14 @@ final class RevocationTests: XCTestCase {
             XCTAssertTrue(body.contains("2026年11月24日"))
             XCTAssertEqual(notice["publishedOn"].string, "2026-11-24")
             // And the studio is off the public list of named studios
-            let publicList = try await fixture.send(client, .get, "/public/studios")
+            let publicList = try await client.send(.get, "/public/studios")
             XCTAssertFalse(publicList.json["items"].array.contains { $0["id"].string == "s1" })
             // And the register shows the revocation, who decided it, and a second decision is refused
-            let detail = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
+            let detail = try await client.send(.get, "/studios/s1", token: fixture.department)
             XCTAssertEqual(detail.json["studio"]["status"].string, "revoked")
             XCTAssertEqual(detail.json["history"].array.last?["actorRole"].string, "federation")
             XCTAssertEqual(detail.json["revocationCases"][0]["status"].string, "revoked")
-            let again = try await fixture.send(client, .post, "/revocation-cases/\(id)/decision", token: fixture.federation,
+            let again = try await client.send(.post, "/revocation-cases/\(id)/decision", token: fixture.federation,
                                                body: #"{"decision":"dismiss","reasons":"x"}"#)
             XCTAssertEqual(again.status, .conflict)
         }
@@ -81,19 +81,19 @@ final class RevocationTests: XCTestCase {
         let fixture = try AssessmentFixture(at: "2026-11-24T02:00:00Z")
         try await fixture.name(AssessmentFixture.named("s1", namedOn: "2025-03-10"))
         try await fixture.service.built.application.test(.router) { client in
-            let missing = try await fixture.send(client, .post, "/revocation-cases", token: fixture.department,
+            let missing = try await client.send(.post, "/revocation-cases", token: fixture.department,
                                                  body: #"{"studioId":"s1","description":" ","foundOn":"2026-11-30"}"#)
             XCTAssertEqual(missing.status, .unprocessableContent)
             XCTAssertEqual(Set(missing.json["errors"].array.compactMap { $0["field"].string }), ["description", "foundOn"])
-            let opened = try await fixture.send(client, .post, "/revocation-cases", token: fixture.department,
+            let opened = try await client.send(.post, "/revocation-cases", token: fixture.department,
                                                 body: #"{"studioId":"s1","description":"举报申报材料中的专利成果系他人所有","foundOn":"2026-11-20"}"#)
             XCTAssertEqual(opened.status, .created, opened.text)
             XCTAssertEqual(opened.json["origin"].string, "department")
             let id = try XCTUnwrap(opened.json["id"].string)
-            let dismissed = try await fixture.send(client, .post, "/revocation-cases/\(id)/decision", token: fixture.federation,
+            let dismissed = try await client.send(.post, "/revocation-cases/\(id)/decision", token: fixture.federation,
                                                    body: #"{"decision":"dismiss","reasons":"经核实专利为本单位职务发明，举报不实"}"#)
             XCTAssertEqual(dismissed.json["status"].string, "dismissed")
-            let detail = try await fixture.send(client, .get, "/studios/s1", token: fixture.department)
+            let detail = try await client.send(.get, "/studios/s1", token: fixture.department)
             XCTAssertEqual(detail.json["studio"]["status"].string, "active")
         }
         XCTAssertEqual(try fixture.service.emitted(StudioRevoked.self).count, 0)

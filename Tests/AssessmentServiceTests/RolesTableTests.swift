@@ -40,10 +40,7 @@ final class RolesTableTests: XCTestCase {
         XCTAssertEqual(Self.table["post /revocation-cases/{id}/decision"], .only(.federation))
         XCTAssertEqual(Self.table["post /change-reports/{id}/decision"], .only(.federation))
         XCTAssertEqual(Self.table["post /studios/{id}/assessments"], .only(.department))
-        let walk = try await RolesTable.walk(AssessmentModule(), table: Self.table)
-        XCTAssertTrue(walk.failures.isEmpty, walk.failures.joined(separator: "\n"))
-        XCTAssertGreaterThan(walk.declaredOperations, 10, "the summaries declare their roles")
-        XCTAssertEqual(walk.calls, walk.expectedCalls)
+        try await RolesTable.assertEveryOperationAnswersAsTheTableSays(AssessmentModule(), table: Self.table)
     }
 
     func testEveryPublicPageIsFreeOfPersonalDataAndOnlyTheFederationRevokes() async throws {
@@ -56,22 +53,22 @@ final class RolesTableTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             // Nobody but the department records an assessment, nobody but the federation decides a revocation
             for token in others + [fixture.federation] {
-                let reply = try await fixture.send(client, .post, "/studios/s2/assessments", token: token,
+                let reply = try await client.send(.post, "/studios/s2/assessments", token: token,
                                                    body: AssessmentFixture.assessment(on: "2026-11-24", result: "fail", reasons: "x"))
                 XCTAssertEqual(reply.status, .forbidden)
             }
-            let opened = try await fixture.send(client, .post, "/revocation-cases", token: fixture.department,
+            let opened = try await client.send(.post, "/revocation-cases", token: fixture.department,
                                                 body: #"{"studioId":"s2","description":"申报材料弄虚作假","foundOn":"2026-11-20"}"#)
             XCTAssertEqual(opened.status, .created, opened.text)
             let caseID = opened.json["id"].string
             if let caseID {
                 for token in others + [fixture.department] {
-                    let reply = try await fixture.send(client, .post, "/revocation-cases/\(caseID)/decision", token: token, body: #"{"decision":"revoke","reasons":"x"}"#)
+                    let reply = try await client.send(.post, "/revocation-cases/\(caseID)/decision", token: token, body: #"{"decision":"revoke","reasons":"x"}"#)
                     XCTAssertEqual(reply.status, .forbidden)
                 }
             }
             XCTAssertEqual(try fixture.service.emitted(StudioRevoked.self).count, 0, "nothing revoked by the wrong role")
-            let failed = try await fixture.send(client, .post, "/studios/s1/assessments", token: fixture.department,
+            let failed = try await client.send(.post, "/studios/s1/assessments", token: fixture.department,
                                                 body: AssessmentFixture.assessment(on: "2026-11-24", result: "fail", reasons: "三年内无委托创新项目"))
             XCTAssertEqual(failed.status, .created, failed.text)
             let noticeID = try XCTUnwrap(failed.json["noticeId"].string)
@@ -82,12 +79,12 @@ final class RolesTableTests: XCTestCase {
                 let template = String(operation.split(separator: " ")[1])
                 // The revoked studio's own page (it keeps its public history) and its notice.
                 let path = template.replacingOccurrences(of: "{id}", with: template.hasPrefix("/public/studios") ? "s1" : noticeID)
-                let reply = try await fixture.send(client, .get, path)
+                let reply = try await client.send(.get, path)
                 XCTAssertEqual(reply.status, .ok, path)
                 XCTAssertEqual(RolesTable.personalData(in: reply.text), [], path)
                 for name in ["郑秀英", "徐卫东", "91330800MA2DHXXX1X"] { XCTAssertFalse(reply.text.contains(name), "\(path) shows \(name)") }
             }
-            let notice = try await fixture.send(client, .get, "/public/notices/\(noticeID)")
+            let notice = try await client.send(.get, "/public/notices/\(noticeID)")
             XCTAssertTrue(notice.json["body"].string?.contains("衢化技改创新工作室") == true, notice.text)
         }
     }

@@ -54,7 +54,7 @@ final class BankFileTests: XCTestCase {
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         try await fixture.service.built.application.test(.router) { client in
             let report = try await Self.post(client, token: finance, bytes: bytes, contentType: XLSXWriter.contentType, expect: .ok)
-                .json(ConfirmationImport.Report.self)
+                .decode(ConfirmationImport.Report.self)
             XCTAssertEqual(report.applied, 1)
             XCTAssertEqual(report.rejected, 1)
             XCTAssertEqual(report.rows.map(\.line), [2, 3])
@@ -76,13 +76,13 @@ final class BankFileTests: XCTestCase {
             + "\(grants[0].reference),10000.00,BANK-G1\"x,2026-09-20\r\n"   // a stray quote
             + "\(grants[1].reference),10000.00,BANK-G2,2026-09-20\r\n"
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bank-\(UUID().uuidString).csv")
-        try Data(try XCTUnwrap(TextDecoding.encodeGB18030(csv))).write(to: url)
+        try Data(try XCTUnwrap(GB18030.encode(csv))).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         let bytes = Array(try Data(contentsOf: url))
         XCTAssertNil(String(validating: bytes, as: UTF8.self), "the bank's file is GBK, not UTF-8")
         try await fixture.service.built.application.test(.router) { client in
             let report = try await Self.post(client, token: finance, bytes: bytes, contentType: "text/csv", expect: .ok)
-                .json(ConfirmationImport.Report.self)
+                .decode(ConfirmationImport.Report.self)
             XCTAssertEqual(report.rows.map(\.outcome), ["rejected", "applied"])
             XCTAssertEqual(report.rows[0].issues.map(\.code), ["confirmation.csv_syntax"])
             XCTAssertTrue(report.rows[0].issues[0].messageZh.contains("引号"))
@@ -99,17 +99,17 @@ final class GrantListPagingTests: XCTestCase {
         for unit in ["衢州甲制造有限公司", "衢州乙制造有限公司", "浙江丙科技有限公司"] { _ = try await fixture.nameStudio(unit: unit) }
         let finance = try fixture.token(.finance)
         try await fixture.service.built.application.test(.router) { client in
-            let first = try await client.call(.get, "/grants?limit=2", token: finance, expect: .ok).json(PagedGrants.self)
+            let first = try await client.call(.get, "/grants?limit=2", token: finance, expect: .ok).decode(PagedGrants.self)
             XCTAssertEqual(first.items.count, 2)
             XCTAssertEqual(first.total, 3)
             let cursor = try XCTUnwrap(first.nextCursor)
-            let second = try await client.call(.get, "/grants?limit=2&cursor=\(cursor)", token: finance, expect: .ok).json(PagedGrants.self)
+            let second = try await client.call(.get, "/grants?limit=2&cursor=\(cursor)", token: finance, expect: .ok).decode(PagedGrants.self)
             XCTAssertEqual(second.items.count, 1)
             XCTAssertNil(second.nextCursor)
             XCTAssertEqual(Set((first.items + second.items).map(\.id)).count, 3)
-            let named = try await client.call(.get, "/grants?name=%E5%88%B6%E9%80%A0", token: finance, expect: .ok).json(PagedGrants.self)  // 制造
+            let named = try await client.call(.get, "/grants?name=%E5%88%B6%E9%80%A0", token: finance, expect: .ok).decode(PagedGrants.self)  // 制造
             XCTAssertEqual(named.total, 2)
-            let county = try await client.call(.get, "/grants?screeningBody=000000", token: finance, expect: .ok).json(PagedGrants.self)
+            let county = try await client.call(.get, "/grants?screeningBody=000000", token: finance, expect: .ok).decode(PagedGrants.self)
             XCTAssertEqual(county.total, 0)
             try await client.call(.get, "/grants?limit=501", token: finance, expect: .badRequest)
             try await client.call(.get, "/grants?cursor=x", token: finance, expect: .badRequest)

@@ -37,13 +37,13 @@ final class BudgetHoldTests: XCTestCase {
             XCTAssertEqual(try refused.problem.errors.first?.code, "budget.exceeded")
             // The budget cannot drop below what is committed
             try await client.call(.put, "/budgets/2026", token: department, json: #"{"amount":500000}"#, expect: .conflict)
-            let standing = try await client.call(.get, "/budgets/2026", token: finance, expect: .ok).json(Budgets.Standing.self)
+            let standing = try await client.call(.get, "/budgets/2026", token: finance, expect: .ok).decode(Budgets.Standing.self)
             XCTAssertEqual(standing.committed, Money(yuan: 10_000))
             XCTAssertEqual(standing.held, Money(yuan: 10_000))
             XCTAssertEqual(standing.heldCount, 1)
             // Raised, it can be released, and then it follows the normal path
             try await client.call(.put, "/budgets/2026", token: department, json: #"{"amount":2000000}"#, expect: .ok)
-            let released = try await client.call(.post, "/grants/\(held.id)/release", token: department, expect: .ok).json(GrantView.self)
+            let released = try await client.call(.post, "/grants/\(held.id)/release", token: department, expect: .ok).decode(GrantView.self)
             XCTAssertEqual(released.status, .scheduled)
             XCTAssertEqual(released.releasedBy?.hasPrefix("department:"), true)
             XCTAssertNil(released.holdReason, "a released grant no longer shows why it was held")

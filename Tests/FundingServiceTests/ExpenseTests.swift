@@ -37,19 +37,19 @@ final class ExpenseTests: XCTestCase {
             let issues = try refused.problem.errors
             XCTAssertEqual(issues.map(\.code), ["expense.category_not_allowed", "expense.purpose_not_allowed"])
             XCTAssertEqual(issues.map(\.article), ["第十五条 / Art. 15", "第十五条 / Art. 15"])
-            XCTAssertTrue(issues[0].message_zh.contains("分析测试、人员劳务、会议及调研、资料印刷、知识产权事务"))
+            XCTAssertTrue(issues[0].messageZh.contains("分析测试、人员劳务、会议及调研、资料印刷、知识产权事务"))
 
             // The Chinese names are accepted, receipts attach and can be read back
             let receipt = Data("发票扫描件".utf8).base64EncodedString()
             let recorded = try await client.call(.post, "/studios/\(studio)/expenses", token: department, json: """
                 {"grantId":"\(grant.id)","category":"分析测试","purpose":"技术创新研究","amount":350000,"spentOn":"2026-09-20",
                  "description":"材料成分检测","receipts":[{"fileName":"发票.pdf","contentType":"application/pdf","contentBase64":"\(receipt)"}]}
-                """, expect: .created).json(Expenses.View.self)
+                """, expect: .created).decode(Expenses.View.self)
             XCTAssertEqual(recorded.category, .analysisTesting)
             XCTAssertEqual(recorded.purpose, .technicalInnovation)
             XCTAssertEqual(recorded.receipts.count, 1)
             let file = try await client.call(.get, "/expenses/\(recorded.id)/receipts/\(recorded.receipts[0].id)", token: department, expect: .ok)
-            XCTAssertEqual(String(buffer: file.body), "发票扫描件")
+            XCTAssertEqual(file.text, "发票扫描件")
 
             // Spending beyond what the grant paid (10,000 − 3,500 = 6,500 yuan left) is refused
             let over = try await client.call(.post, "/studios/\(studio)/expenses", token: department, json: """
@@ -79,7 +79,7 @@ final class ExpenseTests: XCTestCase {
                 {"grantId":"\(grant.id)","category":"printing","purpose":"dailyOperation","amount":1000,"spentOn":"2026-09-20","description":"资料印刷",
                  "receipts":[{"fileName":"发票.html","contentType":"text/html","contentBase64":"\(page)"},
                              {"fileName":"发票.png","contentType":"image/png","contentBase64":"\(pdf.base64EncodedString())"}]}
-                """, expect: .created).json(Expenses.View.self)
+                """, expect: .created).decode(Expenses.View.self)
             // Then each is recorded with the type its content has
             let expected = ["发票.html": "application/octet-stream", "发票.png": "application/pdf"]
             XCTAssertEqual(Dictionary(uniqueKeysWithValues: recorded.receipts.map { ($0.fileName, $0.contentType) }), expected)
@@ -108,7 +108,7 @@ final class ExpenseTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             let flagged = try await client.call(.post, "/studios/\(studio)/expenses", token: finance, json: """
                 {"grantId":"\(grant.id)","category":"知识产权","purpose":"technicalInnovation","amount":1500000,"spentOn":"2026-09-19","description":"专利申请代理"}
-                """, expect: .created).json(Expenses.View.self)
+                """, expect: .created).decode(Expenses.View.self)
             XCTAssertTrue(flagged.overBalance)
         }
     }
@@ -124,7 +124,7 @@ final class ExpenseTests: XCTestCase {
         }
         try await fixture.service.built.application.test(.router) { client in
             // A named category is accepted at once and enters the books
-            let named = try await client.call(.post, "/studios/\(studio)/expenses", token: finance, json: expense("资料印刷"), expect: .created).json(Expenses.View.self)
+            let named = try await client.call(.post, "/studios/\(studio)/expenses", token: finance, json: expense("资料印刷"), expect: .created).decode(Expenses.View.self)
             XCTAssertEqual(named.approval, "notNeeded")
 
             // Another cost serving the studio needs a written justification
@@ -141,7 +141,7 @@ final class ExpenseTests: XCTestCase {
             XCTAssertEqual(try needless.problem.errors.map(\.code), ["expense.justification_not_needed"])
             // With one it is recorded and waits for the department: nothing is spent yet
             let other = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
-                                              json: expense("设备维修", justification: "数控车床主轴维修，工作室课题试验所用"), expect: .created).json(Expenses.View.self)
+                                              json: expense("设备维修", justification: "数控车床主轴维修，工作室课题试验所用"), expect: .created).decode(Expenses.View.self)
             XCTAssertEqual(other.category, .other)
             XCTAssertEqual(other.categoryZh, "设备维修")
             XCTAssertEqual(other.approval, "pending")
@@ -155,12 +155,12 @@ final class ExpenseTests: XCTestCase {
                 XCTAssertEqual(try refused.problem.errors.first?.article, "第十五条 / Art. 15")
             }
             // The list is the department's: it reads it, adds to it, and the new kind is refused too
-            let list = try await client.call(.get, "/expense-rules/unrelated", token: audit, expect: .ok).json(Expenses.UnrelatedKinds.self)
+            let list = try await client.call(.get, "/expense-rules/unrelated", token: audit, expect: .ok).decode(Expenses.UnrelatedKinds.self)
             XCTAssertTrue(list.keywords.contains("宴请") && list.keywords.contains("礼品") && list.keywords.contains("车辆"))
             try await client.call(.put, "/expense-rules/unrelated", token: finance, json: #"{"keywords":["宴请"]}"#, expect: .forbidden)
             let withRenovation = String(decoding: try JSONEncoder().encode(["keywords": list.keywords + ["装修"]]), as: UTF8.self)
             let replaced = try await client.call(.put, "/expense-rules/unrelated", token: department, json: withRenovation, expect: .ok)
-                .json(Expenses.UnrelatedKinds.self)
+                .decode(Expenses.UnrelatedKinds.self)
             XCTAssertTrue(replaced.keywords.contains("装修"))
             try await client.call(.post, "/studios/\(studio)/expenses", token: finance, json: expense("办公室装修", justification: "改善环境"), expect: .unprocessableContent)
 
@@ -170,16 +170,16 @@ final class ExpenseTests: XCTestCase {
             let noNote = try await client.call(.post, "/expenses/\(other.id)/approval", token: department, json: #"{"decision":"reject"}"#, expect: .unprocessableContent)
             XCTAssertEqual(try noNote.problem.errors.first?.field, "note")
             let approved = try await client.call(.post, "/expenses/\(other.id)/approval", token: department,
-                                                 json: #"{"decision":"approve","note":"与课题直接相关"}"#, expect: .ok).json(Expenses.View.self)
+                                                 json: #"{"decision":"approve","note":"与课题直接相关"}"#, expect: .ok).decode(Expenses.View.self)
             XCTAssertEqual(approved.approval, "approved")
             XCTAssertNotNil(approved.decidedBy)
             try await client.call(.post, "/expenses/\(other.id)/approval", token: department, json: #"{"decision":"approve"}"#, expect: .conflict)
 
             // A rejected one never enters the books
             let second = try await client.call(.post, "/studios/\(studio)/expenses", token: finance,
-                                               json: expense("软件订阅", justification: "仿真软件年费"), expect: .created).json(Expenses.View.self)
+                                               json: expense("软件订阅", justification: "仿真软件年费"), expect: .created).decode(Expenses.View.self)
             let rejected = try await client.call(.post, "/expenses/\(second.id)/approval", token: department,
-                                                 json: #"{"decision":"reject","note":"应由单位自行承担"}"#, expect: .ok).json(Expenses.View.self)
+                                                 json: #"{"decision":"reject","note":"应由单位自行承担"}"#, expect: .ok).decode(Expenses.View.self)
             XCTAssertEqual(rejected.approval, "rejected")
         }
         let balances = try await fixture.database.read { db in try Ledger.balances(grantID: grant.id, in: db) }

@@ -26,8 +26,7 @@ struct FundingFixture {
 
     static func named(_ studio: StudioID, year: Int = 2026, unit: String = "衢州巨化集团有限公司", body: String = "330802",
                       application: ApplicationID = .new(), on day: LocalDate = LocalDate("2026-09-01")!) -> StudioNamed {
-        StudioNamed(studioID: studio, applicationID: application, roundID: RoundID("round-\(year)"), year: year, studioName: "王师傅创新工作室",
-                    unitName: unit, unitCreditCode: "91330800MA2DDDDDDD", screeningBodyCode: body, leaderName: "王建国", namedOn: day)
+        .sample(studio, name: "王师傅创新工作室", unit: unit, body: body, application: application, year: year, namedOn: day)
     }
 
     /// Names a studio (the naming grant follows) and returns its id.
@@ -57,38 +56,4 @@ struct FundingFixture {
     }
 
     func token(_ role: Role) throws -> String { try service.token(role) }
-}
-
-/// Request helpers over HummingbirdTesting.
-extension TestClientProtocol {
-    @discardableResult
-    func call(_ method: HTTPRequest.Method, _ uri: String, token: String, json: String? = nil, body: String? = nil,
-              expect status: HTTPResponse.Status, file: StaticString = #filePath, line: UInt = #line) async throws -> TestResponse {
-        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
-        var buffer: ByteBuffer?
-        if let json { headers[.contentType] = "application/json"; buffer = ByteBuffer(string: json) }
-        if let body { headers[.contentType] = "text/csv; charset=utf-8"; buffer = ByteBuffer(string: body) }
-        return try await execute(uri: uri, method: method, headers: headers, body: buffer) { response in
-            XCTAssertEqual(response.status, status, "\(method) \(uri): \(String(buffer: response.body))", file: file, line: line)
-            return response
-        }
-    }
-}
-
-struct ProblemBody: Decodable {
-    struct Issue: Decodable {
-        var code: String
-        var field: String
-        var article: String?
-        var message_zh: String
-        var message_en: String
-    }
-    var status: Int
-    var errors: [Issue]
-}
-
-extension TestResponse {
-    func json<T: Decodable>(_ type: T.Type) throws -> T { try DomainJSON.decoder().decode(T.self, from: Data(buffer: body)) }
-    var problem: ProblemBody { get throws { try JSONDecoder().decode(ProblemBody.self, from: Data(buffer: body)) } }
-    var text: String { String(buffer: body) }
 }

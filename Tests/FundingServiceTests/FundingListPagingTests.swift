@@ -19,7 +19,7 @@ final class FundingListPagingTests: XCTestCase {
         repeat {
             let response = try await client.call(.get, uri + separator + "limit=\(limit)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token,
                                                  expect: .ok, file: file, line: line)
-            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any], file: file, line: line)
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: response.body) as? [String: Any], file: file, line: line)
             let page = object["items"] as? [[String: Any]] ?? []
             XCTAssertLessThanOrEqual(page.count, limit, file: file, line: line)
             XCTAssertEqual(object["total"] as? Int, total, uri, file: file, line: line)
@@ -32,7 +32,7 @@ final class FundingListPagingTests: XCTestCase {
 
     static func total(_ client: some TestClientProtocol, _ uri: String, token: String, file: StaticString = #filePath, line: UInt = #line) async throws -> Int? {
         let response = try await client.call(.get, uri, token: token, expect: .ok, file: file, line: line)
-        return (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["total"] as? Int
+        return (try JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["total"] as? Int
     }
 
     static func expectTotal(_ client: some TestClientProtocol, _ uri: String, token: String, _ expected: Int,

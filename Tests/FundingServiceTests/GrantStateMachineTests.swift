@@ -24,7 +24,7 @@ final class GrantStateMachineTests: XCTestCase {
             XCTAssertEqual(try early.problem.errors.first?.code, "grant.invalid_transition")
             XCTAssertEqual(try early.problem.errors.first?.article, "第十二条 / Art. 12")
 
-            let approved = try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .ok).json(GrantView.self)
+            let approved = try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .ok).decode(GrantView.self)
             XCTAssertEqual(approved.status, .approved)
             XCTAssertEqual(approved.approvedBy?.hasPrefix("department:"), true)
             XCTAssertNotNil(approved.approvedAt)
@@ -36,7 +36,7 @@ final class GrantStateMachineTests: XCTestCase {
             try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paymentReference":"B1","paidOn":"2026-02-30"}"#, expect: .unprocessableContent)
             try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paidOn":"2026-09-20"}"#, expect: .unprocessableContent)
 
-            let paid = try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paymentReference":"ICBC-20260920-01","paidOn":"2026-09-20"}"#, expect: .ok).json(GrantView.self)
+            let paid = try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paymentReference":"ICBC-20260920-01","paidOn":"2026-09-20"}"#, expect: .ok).decode(GrantView.self)
             XCTAssertEqual(paid.status, .paid)
             XCTAssertEqual(paid.paymentReference, "ICBC-20260920-01")
             XCTAssertEqual(paid.paidOn, "2026-09-20")
@@ -62,7 +62,7 @@ final class GrantStateMachineTests: XCTestCase {
             try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .ok)
             let noReason = try await client.call(.post, "/grants/\(grant.id)/cancel", token: department, json: #"{"reason":"  "}"#, expect: .unprocessableContent)
             XCTAssertEqual(try noReason.problem.errors.first?.code, "grant.cancel_reason_required")
-            let cancelled = try await client.call(.post, "/grants/\(grant.id)/cancel", token: department, json: #"{"reason":"申报材料有误"}"#, expect: .ok).json(GrantView.self)
+            let cancelled = try await client.call(.post, "/grants/\(grant.id)/cancel", token: department, json: #"{"reason":"申报材料有误"}"#, expect: .ok).decode(GrantView.self)
             XCTAssertEqual(cancelled.status, .cancelled)
             XCTAssertEqual(cancelled.cancelReason, "申报材料有误")
             try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .conflict)
@@ -83,7 +83,7 @@ final class GrantStateMachineTests: XCTestCase {
         let finance = try fixture.token(.finance)
         try await fixture.service.built.application.test(.router) { client in
             func state() async throws -> DueState {
-                try await client.call(.get, "/grants?studioId=\(studio)", token: finance, expect: .ok).json(Items<GrantView>.self).items[0].dueState
+                try await client.call(.get, "/grants?studioId=\(studio)", token: finance, expect: .ok).decode(Items<GrantView>.self).items[0].dueState
             }
             var current = try await state()
             XCTAssertEqual(current, .notDue)

@@ -45,6 +45,25 @@ final class GrantsFromEventsTests: XCTestCase {
         XCTAssertEqual(entries.map(\.amountFen).reduce(0, +), 8_000_000)
     }
 
+    func testAProjectGrantIsDecidedOnTheFederationsDayNotTheDayTheEventWasSent() async throws {
+        // Given two named studios, funding's clock on 2026-09-21, and an award decided on review's (demo) day 2027-03-15
+        let fixture = try FundingFixture()
+        try fixture.setBudget(2026, yuan: 1_000_000)
+        try fixture.setBudget(2027, yuan: 1_000_000)
+        let studio = try await fixture.nameStudio(), older = try await fixture.nameStudio()
+        try await fixture.service.receive(ProjectGrantAwarded(studioID: studio, applicationID: .new(), roundID: "p-2027", year: 2027,
+                                                              decidedOn: LocalDate("2027-03-15")!), from: "review")
+        // And an award sent before awards carried their day
+        try await fixture.service.receive(ProjectGrantAwarded(studioID: older, applicationID: .new(), roundID: "p-2027", year: 2027), from: "review")
+
+        // Then the grant is decided on the federation's day and due 30 days after it
+        let grant = try XCTUnwrap(try fixture.grants(studio: studio).first { $0.kind == .projectGrant })
+        XCTAssertEqual(grant.decidedOn, "2027-03-15")
+        XCTAssertEqual(grant.dueOn, "2027-04-14")
+        // And the older award keeps the day the event was committed
+        XCTAssertEqual(try fixture.grants(studio: older).first { $0.kind == .projectGrant }?.decidedOn, LocalDate(fixture.clock.now()).description)
+    }
+
     func testAmountsComeFromConfiguration() async throws {
         var settings = FundingSettings()
         settings.amounts[.naming] = Money(fen: 1_234_567)

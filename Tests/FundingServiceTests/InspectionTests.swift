@@ -25,7 +25,7 @@ final class InspectionTests: XCTestCase {
             try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paymentReference":"P-1","paidOn":"2026-09-21"}"#, expect: .ok)
 
             // Then one inspection is scheduled, two years on, for the studio that received money only
-            let list = try await client.call(.get, "/inspections", token: audit, expect: .ok).json(Items<Inspections.View>.self).items
+            let list = try await client.call(.get, "/inspections", token: audit, expect: .ok).decode(Items<Inspections.View>.self).items
             XCTAssertEqual(list.map(\.studioId), [studio])
             XCTAssertFalse(list.contains { $0.studioId == unpaidStudio })
             let inspection = list[0]
@@ -53,16 +53,16 @@ final class InspectionTests: XCTestCase {
             try await client.call(.post, "\(path)/sign-offs", token: department, expect: .ok)
             let early = try await client.call(.post, "\(path)/close", token: department, expect: .conflict)
             XCTAssertEqual(try early.problem.errors.first?.code, "inspection.sign_offs_missing")
-            XCTAssertTrue(try early.problem.errors.first?.message_zh.contains("经审办") == true)
+            XCTAssertTrue(try early.problem.errors.first?.messageZh.contains("经审办") == true)
             XCTAssertEqual(try early.problem.errors.first?.article, "第十六条 / Art. 16")
             try await client.call(.post, "\(path)/close", token: audit, expect: .forbidden)
             try await client.call(.post, "\(path)/sign-offs", token: audit, expect: .ok)
-            let closed = try await client.call(.post, "\(path)/close", token: department, expect: .ok).json(Inspections.View.self)
+            let closed = try await client.call(.post, "\(path)/close", token: department, expect: .ok).decode(Inspections.View.self)
             XCTAssertEqual(closed.status, "closed")
             XCTAssertEqual(Set(closed.signOffs.map(\.role)), ["department", "finance", "audit_office"])
 
             // And the next inspection falls due two years after this one
-            let next = try await client.call(.get, "/inspections?status=scheduled", token: department, expect: .ok).json(Items<Inspections.View>.self).items
+            let next = try await client.call(.get, "/inspections?status=scheduled", token: department, expect: .ok).decode(Items<Inspections.View>.self).items
             XCTAssertEqual(next.map(\.dueOn), ["2030-09-21"])
         }
         let events = try fixture.service.emitted(InspectionMisuseFound.self)
@@ -84,13 +84,13 @@ final class InspectionTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .ok)
             try await client.call(.post, "/grants/\(grant.id)/payment", token: finance, json: #"{"paymentReference":"P-1","paidOn":"2026-09-21"}"#, expect: .ok)
-            let inspections = try await client.call(.get, "/inspections", token: audit, expect: .ok).json(Items<Inspections.View>.self).items
+            let inspections = try await client.call(.get, "/inspections", token: audit, expect: .ok).decode(Items<Inspections.View>.self).items
             let inspection = try XCTUnwrap(inspections.first)
             let path = "/inspections/\(inspection.id)"
             let misuse = #"{"kind":"misuse","grantId":"\#(grant.id)","amount":120000,"description":"购置与工作室无关的家电","rectificationDeadline":"2026-12-31"}"#
 
             // When the audit office records a misuse finding, then it is a draft and nothing is announced yet
-            let recorded = try await client.call(.post, "\(path)/findings", token: audit, json: misuse, expect: .created).json(Inspections.View.self)
+            let recorded = try await client.call(.post, "\(path)/findings", token: audit, json: misuse, expect: .created).decode(Inspections.View.self)
             let first = try XCTUnwrap(recorded.findings.first)
             XCTAssertEqual(first.status, "draft")
             XCTAssertEqual(try fixture.service.emitted(InspectionMisuseFound.self).count, 0)
@@ -98,7 +98,7 @@ final class InspectionTests: XCTestCase {
             // Another signer may not withdraw it; its own signer may, and it stays on record as withdrawn
             let notOwn = try await client.call(.post, "\(path)/findings/\(first.id)/withdrawal", token: finance, expect: .forbidden)
             XCTAssertEqual(try notOwn.problem.errors.first?.code, "finding.not_own")
-            let withdrawn = try await client.call(.post, "\(path)/findings/\(first.id)/withdrawal", token: audit, expect: .ok).json(Inspections.View.self)
+            let withdrawn = try await client.call(.post, "\(path)/findings/\(first.id)/withdrawal", token: audit, expect: .ok).decode(Inspections.View.self)
             XCTAssertEqual(withdrawn.findings.map(\.status), ["withdrawn"])
             try await client.call(.post, "\(path)/findings/\(first.id)/withdrawal", token: audit, expect: .conflict)
             try await client.call(.post, "\(path)/findings/fnd_nosuch/withdrawal", token: audit, expect: .notFound)
@@ -106,7 +106,7 @@ final class InspectionTests: XCTestCase {
             try await client.call(.post, "\(path)/sign-offs", token: finance, expect: .conflict)
 
             // A second misuse finding, signed by the three offices: no longer withdrawable, still not announced
-            let second = try await client.call(.post, "\(path)/findings", token: audit, json: misuse, expect: .created).json(Inspections.View.self)
+            let second = try await client.call(.post, "\(path)/findings", token: audit, json: misuse, expect: .created).decode(Inspections.View.self)
                 .findings.first { $0.status == "draft" }
             try await client.call(.post, "\(path)/sign-offs", token: finance, expect: .ok)
             let late = try await client.call(.post, "\(path)/findings/\(try XCTUnwrap(second).id)/withdrawal", token: audit, expect: .conflict)
@@ -116,7 +116,7 @@ final class InspectionTests: XCTestCase {
             XCTAssertEqual(try fixture.service.emitted(InspectionMisuseFound.self).count, 0)
 
             // Then closing the inspection makes the findings final and announces the one misuse finding left
-            let closed = try await client.call(.post, "\(path)/close", token: department, expect: .ok).json(Inspections.View.self)
+            let closed = try await client.call(.post, "\(path)/close", token: department, expect: .ok).decode(Inspections.View.self)
             let statuses = Dictionary(uniqueKeysWithValues: closed.findings.map { ($0.id, $0.status) })
             XCTAssertEqual(statuses, [first.id: "withdrawn", try XCTUnwrap(second).id: "final"])
             try await client.call(.post, "\(path)/findings/\(try XCTUnwrap(second).id)/withdrawal", token: audit, expect: .conflict)

@@ -35,7 +35,7 @@ final class OpenAPIAndReportTests: XCTestCase {
         try await fixture.service.receive(DemonstrationAccepted(studioID: jiangshan, applicationID: .new(), year: 2026, acceptedOn: moment.today), from: "assessment")
         let audit = try fixture.token(.auditOffice)
         try await fixture.service.built.application.test(.router) { client in
-            let byKind = try await client.call(.get, "/reports/grants?by=kind", token: audit, expect: .ok).json(GrantReport.Report.self)
+            let byKind = try await client.call(.get, "/reports/grants?by=kind", token: audit, expect: .ok).decode(GrantReport.Report.self)
             let lines = Dictionary(uniqueKeysWithValues: byKind.lines.map { ($0.key, $0) })
             XCTAssertEqual(lines["naming"]?.granted, Money(yuan: 20_000))
             XCTAssertEqual(lines["naming"]?.paid, Money(yuan: 10_000))
@@ -45,12 +45,12 @@ final class OpenAPIAndReportTests: XCTestCase {
             XCTAssertEqual(lines["demonstration"]?.held, Money(yuan: 50_000))
             XCTAssertEqual(byKind.total.granted, Money(yuan: 20_000))
 
-            let byBody = try await client.call(.get, "/reports/grants?by=screening_body", token: audit, expect: .ok).json(GrantReport.Report.self)
+            let byBody = try await client.call(.get, "/reports/grants?by=screening_body", token: audit, expect: .ok).decode(GrantReport.Report.self)
             XCTAssertEqual(byBody.lines.map(\.key), ["330802", "330881"])
             XCTAssertEqual(byBody.lines.map(\.paid), [Money(yuan: 10_000), .zero])
 
             let csv = try await client.call(.get, "/reports/grants?by=year&format=csv", token: audit, expect: .ok)
-            let text = String(decoding: Array(csv.body.readableBytesView).dropFirst(3), as: UTF8.self)
+            let text = String(decoding: Array(csv.body).dropFirst(3), as: UTF8.self)
             XCTAssertEqual(text.components(separatedBy: "\r\n").prefix(3).map { $0 }, [
                 "年度,补助笔数,已承诺（元）,已拨付（元）,未拨付（元）,暂缓（元）,已取消笔数",
                 "2026年,4,20000.00,10000.00,10000.00,70000.00,0",
@@ -61,7 +61,7 @@ final class OpenAPIAndReportTests: XCTestCase {
             let workbook = try await client.call(.get, "/reports/grants?by=year&format=xlsx", token: audit, expect: .ok)
             XCTAssertEqual(workbook.headers[.contentType], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             let file = Python.temporaryPath("grants.xlsx")
-            try Data(buffer: workbook.body).write(to: URL(fileURLWithPath: file))
+            try workbook.body.write(to: URL(fileURLWithPath: file))
             defer { try? FileManager.default.removeItem(atPath: file) }
             let rows = try Python.run("""
                 import sys, openpyxl

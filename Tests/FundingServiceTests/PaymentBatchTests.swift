@@ -37,7 +37,7 @@ final class PaymentBatchTests: XCTestCase {
             try await client.call(.post, "/payment-batches", token: department, expect: .forbidden)
 
             // When finance exports
-            let created = try await client.call(.post, "/payment-batches", token: finance, expect: .created).json(PaymentBatches.Created.self)
+            let created = try await client.call(.post, "/payment-batches", token: finance, expect: .created).decode(PaymentBatches.Created.self)
             XCTAssertEqual(created.grantIds, [grants[0].id])
             XCTAssertEqual(created.totalYuan, "10000.00")
             XCTAssertEqual(created.missingPayeeAccount.map(\.grantId), [grants[1].id])
@@ -45,23 +45,23 @@ final class PaymentBatchTests: XCTestCase {
             // Then the CSV starts with a BOM, has the Chinese headers, the payee, the account and yuan with two decimals
             let download = try await client.call(.get, "/payment-batches/\(created.batchId!)/csv", token: finance, expect: .ok)
             XCTAssertEqual(download.headers[.contentType], "text/csv; charset=utf-8")
-            let bytes = Array(download.body.readableBytesView)
+            let bytes = Array(download.body)
             XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF])
             let lines = String(decoding: bytes.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
             XCTAssertEqual(lines[0], "序号,参考号,收款单位,开户银行,账号,金额（元）,摘要")
             XCTAssertEqual(lines[1], "1,\(grants[0].reference),衢州元立金属制品有限公司,中国工商银行衢州分行,1209260009200123456,10000.00,衢州市总工会2026年命名补助经费（第十二条）")
 
             // And a second export does not repeat the batched grant
-            let again = try await client.call(.post, "/payment-batches", token: finance, expect: .ok).json(PaymentBatches.Created.self)
+            let again = try await client.call(.post, "/payment-batches", token: finance, expect: .ok).decode(PaymentBatches.Created.self)
             XCTAssertNil(again.batchId)
             XCTAssertEqual(again.missingPayeeAccount.count, 1)
 
             // A quoted payee name survives the CSV round trip
             try await client.call(.put, "/studios/\(grants[1].studioId)/payee-account", token: department,
                                   json: #"{"bankName":"农业银行","accountNumber":"6228480000000001"}"#, expect: .ok)
-            let third = try await client.call(.post, "/payment-batches", token: finance, expect: .created).json(PaymentBatches.Created.self)
+            let third = try await client.call(.post, "/payment-batches", token: finance, expect: .created).decode(PaymentBatches.Created.self)
             let csv = try await client.call(.get, "/payment-batches/\(third.batchId!)/csv", token: finance, expect: .ok)
-            let records = Self.read(Array(csv.body.readableBytesView))
+            let records = Self.read(Array(csv.body))
             XCTAssertEqual(records[1].fields[2], "浙江\"龙游\"造纸, 有限公司")
         }
     }
@@ -83,7 +83,7 @@ final class PaymentBatchTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             // Mode all (the default): nothing is applied and each bad row says why
             let all = try await client.call(.post, "/payment-confirmations", token: finance, body: csv, expect: .unprocessableContent)
-                .json(RefusedConfirmation.self).report
+                .decode(RefusedConfirmation.self).report
             XCTAssertEqual(all.applied, 0)
             XCTAssertEqual(all.rows.map(\.outcome), ["withheld", "rejected", "rejected", "rejected"])
             XCTAssertEqual(all.rows.map(\.line), [2, 3, 4, 5])
@@ -94,7 +94,7 @@ final class PaymentBatchTests: XCTestCase {
 
             // Mode good-only: the good row is applied, the others still reported
             let good = try await client.call(.post, "/payment-confirmations?mode=good-only", token: finance, body: csv, expect: .ok)
-                .json(ConfirmationImport.Report.self)
+                .decode(ConfirmationImport.Report.self)
             XCTAssertEqual(good.applied, 1)
             XCTAssertEqual(good.rejected, 3)
             let paid = try XCTUnwrap(fixture.grants().first { $0.id == grants[0].id })
@@ -104,7 +104,7 @@ final class PaymentBatchTests: XCTestCase {
 
             // Importing the same file again applies nothing twice
             let replay = try await client.call(.post, "/payment-confirmations?mode=good-only", token: finance, body: csv, expect: .ok)
-                .json(ConfirmationImport.Report.self)
+                .decode(ConfirmationImport.Report.self)
             XCTAssertEqual(replay.applied, 0)
             XCTAssertEqual(replay.rows[0].issues.map(\.code), ["confirmation.already_paid", "confirmation.payment_reference_used"])
 
@@ -138,7 +138,7 @@ final class PaymentBatchTests: XCTestCase {
         var type: String
         var title: String
         var status: Int
-        var errors: [ProblemBody.Issue]
+        var errors: [DomainIssue]
         var report: ConfirmationImport.Report
     }
 
@@ -166,7 +166,7 @@ final class PaymentBatchTests: XCTestCase {
             let response = try await client.call(.post, "/payment-confirmations", token: finance, body: csv, expect: .unprocessableContent)
             // Then the answer is that document: a problem (type, title, status, errors) with the row report in it
             XCTAssertEqual(response.headers[.contentType], "application/problem+json; charset=utf-8")
-            let refused = try response.json(RefusedConfirmation.self)
+            let refused = try response.decode(RefusedConfirmation.self)
             XCTAssertEqual(refused.status, 422)
             XCTAssertTrue(refused.type.hasSuffix("/confirmation.amount_mismatch"), refused.type)
             XCTAssertTrue(refused.title.contains(" / "), "bilingual title: \(refused.title)")

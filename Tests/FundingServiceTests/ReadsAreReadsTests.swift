@@ -35,13 +35,13 @@ final class ReadsAreReadsTests: XCTestCase {
             }
             // Then nothing was written, and the overdue grant still shows the last scheduler run's mark
             XCTAssertEqual(counter.count, 0)
-            let shown = try await client.call(.get, "/grants/\(unpaidGrant.id)", token: finance, expect: .ok).json(GrantView.self)
+            let shown = try await client.call(.get, "/grants/\(unpaidGrant.id)", token: finance, expect: .ok).decode(GrantView.self)
             XCTAssertEqual(shown.dueState, .notDue)
 
             // And the scheduler's run (as the background service or a moved demo clock makes it) marks it overdue
             try await fixture.service.built.clockMoved()
             XCTAssertGreaterThan(counter.count, 0)
-            let marked = try await client.call(.get, "/grants/\(unpaidGrant.id)", token: finance, expect: .ok).json(GrantView.self)
+            let marked = try await client.call(.get, "/grants/\(unpaidGrant.id)", token: finance, expect: .ok).decode(GrantView.self)
             XCTAssertEqual(marked.dueState, .overdue)
         }
     }

@@ -17,15 +17,15 @@ final class AttachmentTests: XCTestCase {
             let round = try await fixture.openRound(client)
             let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
             // Given a PNG uploaded as text/html under a .html name
-            let claimed = IntakeFixture.headers(fixture.kecheng, contentType: "text/html")
+            let claimed = TestRequest.headers(fixture.kecheng, contentType: "text/html")
             let uploaded = try await client.execute(uri: "/applications/\(app.id)/attachments?name=page.html", method: .post, headers: claimed,
                                                     body: ByteBuffer(bytes: png)) { response in
                 XCTAssertEqual(response.status, .created, String(buffer: response.body))
-                return try IntakeFixture.decode(AttachmentView.self, response)
+                return try response.decode(AttachmentView.self)
             }
             XCTAssertEqual(uploaded.mediaType, "image/png")
             // Then it is served as the PNG it is, to be saved, not rendered or sniffed
-            try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: IntakeFixture.headers(fixture.department)) { response in
+            try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: TestRequest.headers(fixture.department)) { response in
                 XCTAssertEqual(response.status, .ok)
                 XCTAssertEqual(response.headers[.contentType], "image/png")
                 XCTAssertEqual(response.headers[.contentDisposition], "attachment; filename*=UTF-8''page%2Ehtml")
@@ -42,11 +42,11 @@ final class AttachmentTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)
             let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
-            let auth = IntakeFixture.headers(fixture.kecheng, contentType: "application/octet-stream")
+            let auth = TestRequest.headers(fixture.kecheng, contentType: "application/octet-stream")
             let uploaded = try await client.execute(uri: "/applications/\(app.id)/attachments?name=%E5%9C%BA%E5%9C%B0.pdf", method: .post, headers: auth,
                                                     body: ByteBuffer(bytes: pdf)) { response in
                 XCTAssertEqual(response.status, .created, String(buffer: response.body))
-                return try IntakeFixture.decode(AttachmentView.self, response)
+                return try response.decode(AttachmentView.self)
             }
             XCTAssertEqual(uploaded.sha256, ContentHash.sha256Hex(pdf))
             XCTAssertEqual(uploaded.mediaType, "application/pdf")
@@ -56,35 +56,35 @@ final class AttachmentTests: XCTestCase {
                 XCTAssertEqual($0.status, .created)
             }
             try await client.execute(uri: "/applications/\(app.id)/attachments?name=photo.png", method: .post, headers: auth, body: ByteBuffer(bytes: png)) { response in
-                XCTAssertEqual(try IntakeFixture.decode(AttachmentView.self, response).mediaType, "image/png")
+                XCTAssertEqual(try response.decode(AttachmentView.self).mediaType, "image/png")
             }
             let blobs = try await fixture.service.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_blob") }
             XCTAssertEqual(blobs, 2)
             // A text file named .pdf is refused by its content; a path in the name is refused
             try await client.execute(uri: "/applications/\(app.id)/attachments?name=fake.pdf", method: .post, headers: auth, body: ByteBuffer(string: "hello")) { response in
                 XCTAssertEqual(response.status, .unsupportedMediaType)
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["attachment.type"])
+                XCTAssertEqual(try response.problem.codes, ["attachment.type"])
             }
             for name in ["..%2F..%2Fetc%2Fpasswd", "a%2Fb.pdf", "..", "x%5C..%5Cy.pdf", ".hidden.pdf"] {
                 try await client.execute(uri: "/applications/\(app.id)/attachments?name=\(name)", method: .post, headers: auth, body: ByteBuffer(bytes: pdf)) { response in
                     XCTAssertEqual(response.status, .unprocessableContent, name)
-                    XCTAssertEqual(try IntakeFixture.problem(response).codes, ["attachment_name"], name)
+                    XCTAssertEqual(try response.problem.codes, ["attachment_name"], name)
                 }
             }
-            try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
+            try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
                 XCTAssertEqual(response.status, .ok)
                 XCTAssertEqual(response.headers[.contentType], "application/pdf")
                 XCTAssertEqual(Array(response.body.readableBytesView), pdf)
             }
-            try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: IntakeFixture.headers(fixture.qujiang)) {
+            try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: TestRequest.headers(fixture.qujiang)) {
                 XCTAssertEqual($0.status, .notFound)
             }
-            try await client.execute(uri: "/applications/\(app.id)", method: .get, headers: IntakeFixture.headers(fixture.department)) { response in
-                XCTAssertEqual(try IntakeFixture.decode(ApplicationView.self, response).attachments.count, 3)
+            try await client.execute(uri: "/applications/\(app.id)", method: .get, headers: TestRequest.headers(fixture.department)) { response in
+                XCTAssertEqual(try response.decode(ApplicationView.self).attachments.count, 3)
             }
             // An amendment carries the attachments to review by hash
-            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: IntakeFixture.headers(fixture.kecheng),
-                                     body: IntakeFixture.json(IntakeFixture.validForm())) { XCTAssertEqual($0.status, .ok) }
+            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: TestRequest.headers(fixture.kecheng),
+                                     body: TestRequest.json(IntakeFixture.validForm())) { XCTAssertEqual($0.status, .ok) }
             let sent = try XCTUnwrap(try fixture.service.emitted(ApplicationAmended.self).last?.data.application.details?.attachments)
             XCTAssertEqual(Set(sent.map(\.fileName)), ["场地.pdf", "copy.pdf", "photo.png"])
             XCTAssertTrue(sent.contains { $0.sha256 == uploaded.sha256 && $0.mediaType == "application/pdf" })
@@ -106,12 +106,12 @@ final class ExpertAttachmentAccessTests: XCTestCase {
             let other = try await fixture.submitted(client, token: fixture.qujiang, round: round,
                                                     form: IntakeFixture.validForm(studio: "衢江区电工技能创新工作室", creditCode: IntakeFixture.otherCreditCode))
             let sha = try await client.execute(uri: "/applications/\(app.id)/attachments?name=plan.pdf", method: .post,
-                                               headers: IntakeFixture.headers(fixture.kecheng, contentType: "application/pdf"), body: ByteBuffer(bytes: pdf)) { response in
+                                               headers: TestRequest.headers(fixture.kecheng, contentType: "application/pdf"), body: ByteBuffer(bytes: pdf)) { response in
                 XCTAssertEqual(response.status, .created, String(buffer: response.body))
-                return try IntakeFixture.decode(AttachmentView.self, response).sha256
+                return try response.decode(AttachmentView.self).sha256
             }
             func status(_ token: String, _ uri: String) async throws -> HTTPResponse.Status {
-                try await client.execute(uri: uri, method: .get, headers: IntakeFixture.headers(token)) { $0.status }
+                try await client.execute(uri: uri, method: .get, headers: TestRequest.headers(token)) { $0.status }
             }
             let file = "/applications/\(app.id)/attachments/\(sha)", list = "/applications/\(app.id)/attachments"
             // Before review names a panel, no expert sees the files: 404, as for something that does not exist
@@ -120,7 +120,7 @@ final class ExpertAttachmentAccessTests: XCTestCase {
             // When review puts 王 on the panel, 王 lists and downloads them, 李 still gets 404
             try await fixture.service.receive(ExpertPanelChanged(applicationID: app.id, roundID: round, expertIDs: ["e-wang"]), from: "review")
             do { let answer = try await status(wang, list); XCTAssertEqual(answer, .ok, "wang, list") }
-            try await client.execute(uri: file, method: .get, headers: IntakeFixture.headers(wang)) { response in
+            try await client.execute(uri: file, method: .get, headers: TestRequest.headers(wang)) { response in
                 XCTAssertEqual(response.status, .ok)
                 XCTAssertEqual(Array(response.body.readableBytesView), pdf)
                 XCTAssertEqual(response.headers[.contentDisposition], "attachment; filename*=UTF-8''plan%2Epdf")

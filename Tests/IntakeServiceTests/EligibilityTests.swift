@@ -21,7 +21,7 @@ final class EligibilityTests: XCTestCase {
             // When it submits after 5 months and 30 days, then it is refused under Art 7 and nothing is stored
             try await fixture.create(client, token: fixture.kecheng, round: round, form: form) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let problem = try IntakeFixture.problem(response)
+                let problem = try response.problem
                 let issue = try XCTUnwrap(problem.issue("creation_period_too_short"))
                 XCTAssertEqual(issue.field, "studio.creationStartDate")
                 XCTAssertEqual(issue.article, Article(7).reference)
@@ -70,7 +70,7 @@ final class EligibilityTests: XCTestCase {
             form.leader?.skillLevel = "四级/中级工"
             try await fixture.create(client, token: fixture.kecheng, round: round, form: form) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("leader_skill_below_senior"))
+                let issue = try XCTUnwrap(try response.problem.issue("leader_skill_below_senior"))
                 XCTAssertEqual(issue.field, "leader.skillLevel")
                 XCTAssertEqual(issue.article, Article(5, item: 4).reference)
                 XCTAssertTrue(issue.messageZh.contains("四级/中级工"))
@@ -91,7 +91,7 @@ final class EligibilityTests: XCTestCase {
             form.team?.members = [MemberForm(name: "李明")]
             try await fixture.create(client, token: fixture.kecheng, round: round, form: form) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("team_too_small"))
+                let issue = try XCTUnwrap(try response.problem.issue("team_too_small"))
                 XCTAssertEqual(issue.field, "team.members")
                 XCTAssertTrue(issue.messageZh.contains("2人"))
             }
@@ -115,7 +115,7 @@ final class EligibilityTests: XCTestCase {
             form.team?.members = []
             try await fixture.create(client, token: fixture.kecheng, round: round, form: form) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let problem = try IntakeFixture.problem(response)
+                let problem = try response.problem
                 for code in ["unit_type_not_eligible", "no_trade_union", "no_fixed_site", "no_commissioned_project", "leader_skill_below_senior", "team_too_small"] {
                     let issue = try XCTUnwrap(problem.issue(code), "\(code) missing from \(problem.codes)")
                     XCTAssertNotNil(issue.article, code)
@@ -145,7 +145,7 @@ final class EligibilityTests: XCTestCase {
             form.leader?.idNumber = String(id.dropLast()) + (id.last == "1" ? "2" : "1")
             try await fixture.create(client, token: fixture.kecheng, round: round, form: form) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let problem = try IntakeFixture.problem(response)
+                let problem = try response.problem
                 XCTAssertEqual(problem.issue("credit_code_check")?.field, "applicantUnit.creditCode")
                 XCTAssertEqual(problem.issue("id_number_check")?.field, "leader.idNumber")
                 XCTAssertFalse(String(buffer: response.body).contains(id.dropLast()), "the ID number is never echoed")
@@ -165,28 +165,28 @@ final class EligibilityTests: XCTestCase {
             let draft = try await fixture.create(client, token: fixture.kecheng, round: round,
                                                  form: ApplicationForm(studio: StudioForm(name: "半成品工作室")), submit: false) { response in
                 XCTAssertEqual(response.status, .created)
-                return try IntakeFixture.decode(ApplicationView.self, response)
+                return try response.decode(ApplicationView.self)
             }
             XCTAssertEqual(draft.status, "draft")
             XCTAssertEqual(draft.version, 0)
             XCTAssertTrue(try fixture.service.emitted(ApplicationSubmitted.self).isEmpty)
-            try await client.execute(uri: "/applications/\(draft.id)/submit", method: .post, headers: IntakeFixture.headers(fixture.kecheng)) { response in
+            try await client.execute(uri: "/applications/\(draft.id)/submit", method: .post, headers: TestRequest.headers(fixture.kecheng)) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let fields = Set(try IntakeFixture.problem(response).errors.map(\.field))
+                let fields = Set(try response.problem.errors.map(\.field))
                 for field in ["applicantUnit.name", "applicantUnit.creditCode", "leader.idNumber", "leader.skillLevel", "team.members", "projects", "screening.opinion"] {
                     XCTAssertTrue(fields.contains(field), "\(field) not in \(fields)")
                 }
             }
             // Then the draft is still a draft
-            try await client.execute(uri: "/applications/\(draft.id)", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
-                XCTAssertEqual(try IntakeFixture.decode(ApplicationView.self, response).status, "draft")
+            try await client.execute(uri: "/applications/\(draft.id)", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
+                XCTAssertEqual(try response.decode(ApplicationView.self).status, "draft")
             }
             // When the form is completed and submitted, it goes through
-            try await client.execute(uri: "/applications/\(draft.id)", method: .put, headers: IntakeFixture.headers(fixture.kecheng),
-                                     body: IntakeFixture.json(IntakeFixture.validForm(studio: "半成品工作室"))) { XCTAssertEqual($0.status, .ok) }
-            try await client.execute(uri: "/applications/\(draft.id)/submit", method: .post, headers: IntakeFixture.headers(fixture.kecheng)) { response in
+            try await client.execute(uri: "/applications/\(draft.id)", method: .put, headers: TestRequest.headers(fixture.kecheng),
+                                     body: TestRequest.json(IntakeFixture.validForm(studio: "半成品工作室"))) { XCTAssertEqual($0.status, .ok) }
+            try await client.execute(uri: "/applications/\(draft.id)/submit", method: .post, headers: TestRequest.headers(fixture.kecheng)) { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                XCTAssertEqual(try IntakeFixture.decode(ApplicationView.self, response).version, 1)
+                XCTAssertEqual(try response.decode(ApplicationView.self).version, 1)
             }
         }
     }
@@ -195,7 +195,7 @@ final class EligibilityTests: XCTestCase {
         let fixture = try IntakeFixture(on: "2026-09-01")
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)
-            let auth = IntakeFixture.headers(fixture.kecheng)
+            let auth = TestRequest.headers(fixture.kecheng)
             let cases: [(String, HTTPResponse.Status, String)] = [
                 ("", .badRequest, "body"),
                 ("{\"roundId\":", .badRequest, "body"),
@@ -207,7 +207,7 @@ final class EligibilityTests: XCTestCase {
             for (body, status, field) in cases {
                 try await client.execute(uri: "/applications", method: .post, headers: auth, body: ByteBuffer(string: body)) { response in
                     XCTAssertEqual(response.status, status, body)
-                    XCTAssertEqual(try IntakeFixture.problem(response).errors.first?.field, field, body)
+                    XCTAssertEqual(try response.problem.errors.first?.field, field, body)
                 }
             }
             XCTAssertEqual(try fixture.applicationCount(), 0)
@@ -218,7 +218,7 @@ final class EligibilityTests: XCTestCase {
         let fixture = try IntakeFixture(on: "2026-09-01")
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)
-            let auth = IntakeFixture.headers(fixture.kecheng)
+            let auth = TestRequest.headers(fixture.kecheng)
             // A fraction in fen after a fraction that is fine where it stands (square metres); an integer too large
             let cases: [(String, String, String)] = [
                 (#"{"roundId":"\#(round)","form":{"studio":{"siteArea":120.5,"funds":1250.5}}}"#, "form.studio.funds", "field.not_integer"),
@@ -228,7 +228,7 @@ final class EligibilityTests: XCTestCase {
             for (body, field, code) in cases {
                 try await client.execute(uri: "/applications", method: .post, headers: auth, body: ByteBuffer(string: body)) { response in
                     XCTAssertEqual(response.status, .unprocessableContent, body)
-                    let issue = try XCTUnwrap(try IntakeFixture.problem(response).errors.first, body)
+                    let issue = try XCTUnwrap(try response.problem.errors.first, body)
                     XCTAssertEqual(issue.field, field, body)
                     XCTAssertEqual(issue.code, code, body)
                 }
@@ -245,16 +245,16 @@ final class EligibilityTests: XCTestCase {
         let body = try service.token(.screeningBody, subject: "330802")
         let department = try service.token(.department)
         try await service.built.application.test(.router) { client in
-            try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(department),
-                                     body: IntakeFixture.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))) { response in
-                let round = try IntakeFixture.decode(IntakeRound.self, response).id
+            try await client.execute(uri: "/rounds", method: .post, headers: TestRequest.headers(department),
+                                     body: TestRequest.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))) { response in
+                let round = try response.decode(IntakeRound.self).id
                 var form = IntakeFixture.validForm()
                 form.studio?.creationStartDate = LocalDate("2026-03-01")
-                try await client.execute(uri: "/applications", method: .post, headers: IntakeFixture.headers(body),
-                                         body: IntakeFixture.json(IntakeFixture.Create(roundId: round, submit: true, form: form))) { response in
+                try await client.execute(uri: "/applications", method: .post, headers: TestRequest.headers(body),
+                                         body: TestRequest.json(IntakeFixture.Create(roundId: round, submit: true, form: form))) { response in
                     // Then it counts as submitted on 2026-09-01: six months, accepted
                     XCTAssertEqual(response.status, .created, String(buffer: response.body))
-                    XCTAssertEqual(try IntakeFixture.decode(ApplicationView.self, response).submittedOn, LocalDate("2026-09-01"))
+                    XCTAssertEqual(try response.decode(ApplicationView.self).submittedOn, LocalDate("2026-09-01"))
                 }
             }
         }

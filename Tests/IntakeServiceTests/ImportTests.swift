@@ -25,7 +25,7 @@ final class ImportTests: XCTestCase {
     static func post(_ fixture: IntakeFixture, _ client: some TestClientProtocol, round: RoundID, bytes: [UInt8], query: String = "",
               _ check: @escaping (TestResponse) async throws -> Void) async throws {
         try await client.execute(uri: "/rounds/\(round)/import\(query)", method: .post,
-                                 headers: IntakeFixture.headers(fixture.kecheng, contentType: "text/csv"), body: ByteBuffer(bytes: bytes), testCallback: check)
+                                 headers: TestRequest.headers(fixture.kecheng, contentType: "text/csv"), body: ByteBuffer(bytes: bytes), testCallback: check)
     }
 
     func testAUTF8FileWithBOMImportsEveryRowAsASubmittedApplication() async throws {
@@ -35,7 +35,7 @@ final class ImportTests: XCTestCase {
             let round = try await fixture.openRound(client)
             try await Self.post(fixture, client, round: round, bytes: [0xEF, 0xBB, 0xBF] + Array(csv.utf8)) { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                let report = try IntakeFixture.decode(ImportReport.self, response)
+                let report = try response.decode(ImportReport.self)
                 XCTAssertEqual(report.encoding, "utf-8")
                 XCTAssertEqual(report.imported.map(\.row), [2, 3])
                 XCTAssertEqual(report.imported.map(\.studioName), ["甲工作室", "乙工作室"])
@@ -45,7 +45,7 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(events.map(\.data.application.recommendationOrder), [1, 2])
             XCTAssertEqual(events.first?.data.application.leader.skillLevel, .technician)
             let app = try await client.execute(uri: "/applications/\(events[0].data.application.applicationID)", method: .get,
-                                               headers: IntakeFixture.headers(fixture.kecheng)) { try IntakeFixture.decode(ApplicationView.self, $0) }
+                                               headers: TestRequest.headers(fixture.kecheng)) { try $0.decode(ApplicationView.self) }
             XCTAssertEqual(app.form.studio?.officeFacilities, "会议室, 电脑6台")
             XCTAssertEqual(app.form.workRules, "月度例会制度；\"项目制\"管理")
             XCTAssertEqual(app.form.studio?.funds, Money(yuan: 50_000))
@@ -65,7 +65,7 @@ final class ImportTests: XCTestCase {
             Self.row(studio: "丁工作室", creditCode: badCode),               // row 5: check character
             Self.row(studio: "甲工作室"),                                    // row 6: the same studio again
         ].joined(separator: "\n")
-        let bytes = try XCTUnwrap(TextDecoding.encodeGB18030(csv))
+        let bytes = try XCTUnwrap(GB18030.encode(csv))
         XCTAssertNil(String(validating: bytes, as: UTF8.self), "the GB18030 bytes are not UTF-8")
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)
@@ -73,7 +73,7 @@ final class ImportTests: XCTestCase {
                 XCTAssertEqual(response.status, .unprocessableContent)
                 XCTAssertEqual(response.headers[.contentType], "application/problem+json; charset=utf-8")
                 struct Rejected: Decodable { var errors: [DomainIssue]; var report: ImportReport }
-                let rejected = try IntakeFixture.decode(Rejected.self, response)
+                let rejected = try response.decode(Rejected.self)
                 let report = rejected.report
                 XCTAssertEqual(report.encoding, "gb18030")
                 XCTAssertEqual(report.rejectedRows, [3, 4, 5, 6])
@@ -92,7 +92,7 @@ final class ImportTests: XCTestCase {
             // When only the good rows are asked for, row 2 is imported and the report still lists the bad ones
             try await Self.post(fixture, client, round: round, bytes: bytes, query: "?goodRowsOnly=true&encoding=gb18030") { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                let report = try IntakeFixture.decode(ImportReport.self, response)
+                let report = try response.decode(ImportReport.self)
                 XCTAssertEqual(report.imported.map(\.row), [2])
                 XCTAssertEqual(report.imported.first?.studioName, "甲工作室")
                 XCTAssertEqual(report.rejectedRows, [3, 4, 5, 6])
@@ -109,7 +109,7 @@ final class ImportTests: XCTestCase {
             let round = try await fixture.openRound(client)
             try await Self.post(fixture, client, round: round, bytes: Array(csv.utf8), query: "?goodRowsOnly=true") { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                let report = try IntakeFixture.decode(ImportReport.self, response)
+                let report = try response.decode(ImportReport.self)
                 XCTAssertEqual(report.encoding, "utf-8")
                 XCTAssertEqual(report.imported.map(\.row), [3])
                 XCTAssertEqual(report.rejectedRows, [2])
@@ -130,7 +130,7 @@ final class ImportTests: XCTestCase {
             try await Self.post(fixture, client, round: round, bytes: Array((header + "\n" + Self.row(studio: "甲")).utf8)) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
                 struct Rejected: Decodable { var report: ImportReport }
-                let report = try IntakeFixture.decode(Rejected.self, response).report
+                let report = try response.decode(Rejected.self).report
                 XCTAssertTrue(report.errors.contains { $0.code == "csv_unknown_column" && $0.column == "技能水平" && $0.row == 1 })
                 XCTAssertTrue(report.errors.contains { $0.code == "csv_missing_column" && $0.column == "职业技能等级" })
             }
@@ -148,13 +148,13 @@ final class ImportTests: XCTestCase {
     func testAGB18030FileWithItsByteOrderMarkReads() async throws {
         let fixture = try IntakeFixture(on: "2026-09-01")
         let csv = [Self.header, Self.row(studio: "甲工作室")].joined(separator: "\r\n") + "\r\n"
-        let bytes = try Self.throughFile(TextDecoding.gb18030ByteOrderMark + XCTUnwrap(TextDecoding.encodeGB18030(csv)), "gb18030-bom.csv")
+        let bytes = try Self.throughFile(TextDecoding.gb18030ByteOrderMark + XCTUnwrap(GB18030.encode(csv)), "gb18030-bom.csv")
         XCTAssertEqual(Array(bytes.prefix(4)), [0x84, 0x31, 0x95, 0x33])
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)
             try await Self.post(fixture, client, round: round, bytes: bytes) { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                let report = try IntakeFixture.decode(ImportReport.self, response)
+                let report = try response.decode(ImportReport.self)
                 XCTAssertEqual(report.encoding, "gb18030")
                 XCTAssertEqual(report.imported.map(\.studioName), ["甲工作室"])
             }
@@ -172,7 +172,7 @@ final class ImportTests: XCTestCase {
             let round = try await fixture.openRound(client)
             try await Self.post(fixture, client, round: round, bytes: bytes, query: "?goodRowsOnly=true") { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                let report = try IntakeFixture.decode(ImportReport.self, response)
+                let report = try response.decode(ImportReport.self)
                 // Rows are records: 甲 is row 2 though it spans two lines, 丁 row 4 and 丙 row 5, as Excel shows them
                 XCTAssertEqual(report.imported.map(\.row), [2, 4])
                 XCTAssertEqual(report.imported.map(\.studioName), ["甲工作室", "丁工作室"])
@@ -185,7 +185,7 @@ final class ImportTests: XCTestCase {
             }
             let first = try XCTUnwrap(try fixture.service.emitted(ApplicationSubmitted.self).first)
             let app = try await client.execute(uri: "/applications/\(first.data.application.applicationID)", method: .get,
-                                               headers: IntakeFixture.headers(fixture.kecheng)) { try IntakeFixture.decode(ApplicationView.self, $0) }
+                                               headers: TestRequest.headers(fixture.kecheng)) { try $0.decode(ApplicationView.self) }
             XCTAssertEqual(app.form.workRules, "月度例会制度；\n每周安全检查；\"项目制\"管理")
         }
     }

@@ -19,9 +19,9 @@ final class IntakeAuditTests: XCTestCase {
             let submitted = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
             var amended = IntakeFixture.validForm()
             amended.workRules = "工作室章程、月度例会制度（修订）"
-            try await client.execute(uri: "/applications/\(submitted.id)", method: .put, headers: IntakeFixture.headers(fixture.kecheng),
-                                     body: IntakeFixture.json(amended)) { XCTAssertEqual($0.status, .ok, String(buffer: $0.body)) }
-            try await client.execute(uri: "/applications/\(submitted.id)/withdraw", method: .post, headers: IntakeFixture.headers(fixture.kecheng),
+            try await client.execute(uri: "/applications/\(submitted.id)", method: .put, headers: TestRequest.headers(fixture.kecheng),
+                                     body: TestRequest.json(amended)) { XCTAssertEqual($0.status, .ok, String(buffer: $0.body)) }
+            try await client.execute(uri: "/applications/\(submitted.id)/withdraw", method: .post, headers: TestRequest.headers(fixture.kecheng),
                                      body: ByteBuffer(string: #"{"reason":"单位调整"}"#)) { XCTAssertEqual($0.status, .ok, String(buffer: $0.body)) }
             // A refused submission (the same studio again is fine once withdrawn; an incomplete form is not) writes no entry
             var incomplete = IntakeFixture.validForm(studio: "另一个工作室")

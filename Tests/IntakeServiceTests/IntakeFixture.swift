@@ -30,50 +30,16 @@ struct IntakeFixture {
 
     /// Moves the clock to 10:00 on `day` (forward only).
     func move(to day: String) {
-        let target = LocalDate(day)!.startInstant().addingTimeInterval(10 * 3600)
-        let seconds = target.timeIntervalSince(service.clock.now())
-        precondition(seconds >= 0, "the test clock only moves forward")
-        service.clock.advance(.milliseconds(Int64(seconds * 1000)))
-    }
-
-    static func headers(_ token: String, idempotencyKey: String? = nil, contentType: String = "application/json") -> HTTPFields {
-        var fields: HTTPFields = [.authorization: "Bearer \(token)", .contentType: contentType]
-        if let idempotencyKey { fields[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
-        return fields
-    }
-
-    static func json(_ value: some Encodable) -> ByteBuffer {
-        ByteBuffer(data: try! DomainJSON.encoder().encode(value))
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> T {
-        do {
-            return try DomainJSON.decoder().decode(T.self, from: Data(buffer: response.body))
-        } catch {
-            XCTFail("cannot decode \(T.self) from \(response.status): \(String(buffer: response.body))", file: file, line: line)
-            throw error
-        }
-    }
-
-    struct ProblemBody: Decodable {
-        var status: Int
-        var errors: [DomainIssue]
-        var codes: [String] { errors.map(\.code) }
-        func issue(_ code: String) -> DomainIssue? { errors.first { $0.code == code } }
-    }
-
-    static func problem(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> ProblemBody {
-        XCTAssertEqual(response.headers[.contentType], "application/problem+json; charset=utf-8", file: file, line: line)
-        return try decode(ProblemBody.self, response, file: file, line: line)
+        service.moveClock(to: LocalDate(day)!.startInstant().addingTimeInterval(10 * 3600))
     }
 
     /// A naming round for `year` opened by the department; the id of the round.
     func openRound(_ client: some TestClientProtocol, kind: ApplicationKind = .naming, year: Int = 2026, opensOn: String = "2026-08-01",
                    deadline: String = "2026-10-31", quotaPerBody: Int? = nil) async throws -> RoundID {
-        return try await client.execute(uri: "/rounds", method: .post, headers: Self.headers(department),
-                                        body: Self.json(OpenRoundBody(kind: kind, year: year, opensOn: opensOn, deadline: deadline, quotaPerBody: quotaPerBody))) { response in
+        return try await client.execute(uri: "/rounds", method: .post, headers: TestRequest.headers(department),
+                                        body: TestRequest.json(OpenRoundBody(kind: kind, year: year, opensOn: opensOn, deadline: deadline, quotaPerBody: quotaPerBody))) { response in
             XCTAssertEqual(response.status, .created, String(buffer: response.body))
-            return try Self.decode(IntakeRound.self, response).id
+            return try response.decode(IntakeRound.self).id
         }
     }
 
@@ -88,8 +54,8 @@ struct IntakeFixture {
     /// POST /applications; hands the response to `check`.
     func create<T>(_ client: some TestClientProtocol, token: String, round: RoundID, form: ApplicationForm, submit: Bool = true,
                    idempotencyKey: String? = nil, _ check: @escaping (TestResponse) async throws -> T) async throws -> T {
-        try await client.execute(uri: "/applications", method: .post, headers: Self.headers(token, idempotencyKey: idempotencyKey),
-                                 body: Self.json(Create(roundId: round, submit: submit, form: form)), testCallback: check)
+        try await client.execute(uri: "/applications", method: .post, headers: TestRequest.headers(token, idempotencyKey: idempotencyKey),
+                                 body: TestRequest.json(Create(roundId: round, submit: submit, form: form)), testCallback: check)
     }
 
     /// Creates and submits; fails the test unless it is accepted.
@@ -97,7 +63,7 @@ struct IntakeFixture {
                    file: StaticString = #filePath, line: UInt = #line) async throws -> ApplicationView {
         try await create(client, token: token, round: round, form: form) { response in
             XCTAssertEqual(response.status, .created, String(buffer: response.body), file: file, line: line)
-            return try Self.decode(ApplicationView.self, response)
+            return try response.decode(ApplicationView.self)
         }
     }
 

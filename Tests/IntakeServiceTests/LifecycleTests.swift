@@ -29,12 +29,12 @@ final class LifecycleTests: XCTestCase {
             // The same key with another body is refused
             try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "别的工作室"), idempotencyKey: "k-1") { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["idempotency_key_reused"])
+                XCTAssertEqual(try response.problem.codes, ["idempotency_key_reused"])
             }
             // Without the key, the same unit and studio again in the round is a conflict
             try await fixture.create(client, token: fixture.kecheng, round: round, form: form) { response in
                 XCTAssertEqual(response.status, .conflict)
-                let issue = try IntakeFixture.problem(response).errors[0]
+                let issue = try response.problem.errors[0]
                 XCTAssertEqual(issue.code, "application.duplicate")
                 XCTAssertEqual(issue.field, "studio.name")
             }
@@ -58,7 +58,7 @@ final class LifecycleTests: XCTestCase {
                     return String(buffer: response.body)
                 }
                 let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(created.utf8)) as? [String: Any])?["id"] as? String)
-                let read = try await client.execute(uri: "/applications/\(id)", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) {
+                let read = try await client.execute(uri: "/applications/\(id)", method: .get, headers: TestRequest.headers(fixture.kecheng)) {
                     String(buffer: $0.body)
                 }
                 XCTAssertEqual(created, read, studio)
@@ -74,20 +74,20 @@ final class LifecycleTests: XCTestCase {
             fixture.move(to: "2026-09-10")
             var amended = IntakeFixture.validForm()
             amended.team?.members?.append(MemberForm(name: "钱进"))
-            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: IntakeFixture.headers(fixture.kecheng), body: IntakeFixture.json(amended)) { response in
+            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: TestRequest.headers(fixture.kecheng), body: TestRequest.json(amended)) { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                let view = try IntakeFixture.decode(ApplicationView.self, response)
+                let view = try response.decode(ApplicationView.self)
                 XCTAssertEqual(view.version, 2)
                 XCTAssertEqual(view.submittedOn, LocalDate("2026-09-01"))
             }
             // An amendment that breaks a rule is refused and the version stays
             var broken = amended
             broken.leader?.skillLevel = "初级工"
-            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: IntakeFixture.headers(fixture.kecheng), body: IntakeFixture.json(broken)) {
+            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: TestRequest.headers(fixture.kecheng), body: TestRequest.json(broken)) {
                 XCTAssertEqual($0.status, .unprocessableContent)
             }
-            try await client.execute(uri: "/applications/\(app.id)/versions", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
-                let versions = try IntakeFixture.decode(Listing<ApplicationVersionView>.self, response).items
+            try await client.execute(uri: "/applications/\(app.id)/versions", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
+                let versions = try response.decode(Listing<ApplicationVersionView>.self).items
                 XCTAssertEqual(versions.map(\.version), [1, 2])
                 XCTAssertEqual(versions[0].form.team?.members?.count, 2)
                 XCTAssertEqual(versions[1].form.team?.members?.count, 3)
@@ -109,23 +109,23 @@ final class LifecycleTests: XCTestCase {
             let round = try await fixture.openRound(client)
             let early = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "甲工作室"))
             let late = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "乙工作室"))
-            try await client.execute(uri: "/applications/\(early.id)/withdraw", method: .post, headers: IntakeFixture.headers(fixture.kecheng),
+            try await client.execute(uri: "/applications/\(early.id)/withdraw", method: .post, headers: TestRequest.headers(fixture.kecheng),
                                      body: ByteBuffer(string: #"{"reason":"团队调整"}"#)) { response in
                 XCTAssertEqual(response.status, .ok)
-                XCTAssertEqual(try IntakeFixture.decode(ApplicationView.self, response).status, "withdrawn")
+                XCTAssertEqual(try response.decode(ApplicationView.self).status, "withdrawn")
             }
             let withdrawn = try XCTUnwrap(try fixture.service.emitted(ApplicationWithdrawn.self).first?.data)
             XCTAssertEqual(withdrawn.applicationID, early.id)
             XCTAssertEqual(withdrawn.roundID, round)
             XCTAssertEqual(withdrawn.reason, "团队调整")
             // Withdrawn twice: a conflict
-            try await client.execute(uri: "/applications/\(early.id)/withdraw", method: .post, headers: IntakeFixture.headers(fixture.kecheng)) {
+            try await client.execute(uri: "/applications/\(early.id)/withdraw", method: .post, headers: TestRequest.headers(fixture.kecheng)) {
                 XCTAssertEqual($0.status, .conflict)
             }
             fixture.move(to: "2026-11-01")
-            try await client.execute(uri: "/applications/\(late.id)/withdraw", method: .post, headers: IntakeFixture.headers(fixture.kecheng)) { response in
+            try await client.execute(uri: "/applications/\(late.id)/withdraw", method: .post, headers: TestRequest.headers(fixture.kecheng)) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["round_closed"])
+                XCTAssertEqual(try response.problem.codes, ["round_closed"])
             }
             XCTAssertEqual(try fixture.service.emitted(ApplicationWithdrawn.self).count, 1)
         }
@@ -140,30 +140,30 @@ final class LifecycleTests: XCTestCase {
             let reason = DomainIssue(code: "site_photos_missing", field: "attachments", article: Article(5, item: 1),
                                      messageZh: "请补充场地照片。", messageEn: "Add photos of the site.")
             try await fixture.service.receive(ApplicationStatusChanged(applicationID: app.id, kind: .naming, status: .returnedForAmendment, reasons: [reason]), from: "review")
-            try await client.execute(uri: "/applications/\(app.id)", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
-                let view = try IntakeFixture.decode(ApplicationView.self, response)
+            try await client.execute(uri: "/applications/\(app.id)", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
+                let view = try response.decode(ApplicationView.self)
                 XCTAssertEqual(view.status, "returnedForAmendment")
                 XCTAssertEqual(view.statusZh, "退回补正")
                 XCTAssertEqual(view.statusReasons, [reason])
                 XCTAssertEqual(view.statusHistory.last?.source, "review")
             }
             // Returned: amendable after the deadline
-            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: IntakeFixture.headers(fixture.kecheng),
-                                     body: IntakeFixture.json(IntakeFixture.validForm())) { response in
+            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: TestRequest.headers(fixture.kecheng),
+                                     body: TestRequest.json(IntakeFixture.validForm())) { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                XCTAssertEqual(try IntakeFixture.decode(ApplicationView.self, response).version, 2)
+                XCTAssertEqual(try response.decode(ApplicationView.self).version, 2)
             }
             for status in [ApplicationStatus.qualificationPassed, .underExpertReview, .onPublicNotice, .named] {
                 try await fixture.service.receive(ApplicationStatusChanged(applicationID: app.id, kind: .naming, status: status), from: "review")
             }
-            try await client.execute(uri: "/applications?roundId=\(round)", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
-                let items = try IntakeFixture.decode(Listing<ApplicationSummaryView>.self, response).items
+            try await client.execute(uri: "/applications?roundId=\(round)", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
+                let items = try response.decode(Listing<ApplicationSummaryView>.self).items
                 XCTAssertEqual(items.map(\.status), ["named"])
                 XCTAssertEqual(items.first?.statusZh, "已命名")
             }
             // A named application can no longer be amended or withdrawn
-            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: IntakeFixture.headers(fixture.kecheng),
-                                     body: IntakeFixture.json(IntakeFixture.validForm())) { XCTAssertEqual($0.status, .conflict) }
+            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: TestRequest.headers(fixture.kecheng),
+                                     body: TestRequest.json(IntakeFixture.validForm())) { XCTAssertEqual($0.status, .conflict) }
             // An event for an application intake never had is rejected, not applied
             let result = try await fixture.service.receive(ApplicationStatusChanged(applicationID: .new(), kind: .naming, status: .named), from: "review")
             guard case .rejected = result else { return XCTFail("expected a rejection, got \(result)") }

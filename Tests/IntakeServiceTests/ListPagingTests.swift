@@ -20,9 +20,9 @@ final class ListPagingTests: XCTestCase {
     }
 
     static func get<Item: Decodable>(_ client: some TestClientProtocol, _ token: String, _ uri: String, as: Item.Type) async throws -> Page<Item> {
-        try await client.execute(uri: uri, method: .get, headers: F.headers(token)) { response in
+        try await client.execute(uri: uri, method: .get, headers: TestRequest.headers(token)) { response in
             XCTAssertEqual(response.status, .ok, "\(uri): \(String(buffer: response.body))")
-            return try F.decode(Page<Item>.self, response)
+            return try response.decode(Page<Item>.self)
         }
     }
 
@@ -45,9 +45,9 @@ final class ListPagingTests: XCTestCase {
 
     static func refused(_ client: some TestClientProtocol, _ token: String, _ uri: String, field: String,
                         file: StaticString = #filePath, line: UInt = #line) async throws {
-        try await client.execute(uri: uri, method: .get, headers: F.headers(token)) { response in
+        try await client.execute(uri: uri, method: .get, headers: TestRequest.headers(token)) { response in
             XCTAssertEqual(response.status, .badRequest, uri, file: file, line: line)
-            XCTAssertEqual(try F.problem(response).errors.first?.field, field, uri, file: file, line: line)
+            XCTAssertEqual(try response.problem.errors.first?.field, field, uri, file: file, line: line)
         }
     }
 
@@ -122,7 +122,7 @@ final class ListPagingTests: XCTestCase {
             for text in ["第二版", "第三版"] {
                 var form = F.validForm()
                 form.studio?.name = "王建国数控技能创新工作室（\(text)）"
-                try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: F.headers(fixture.kecheng), body: F.json(form)) {
+                try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: TestRequest.headers(fixture.kecheng), body: TestRequest.json(form)) {
                     XCTAssertEqual($0.status, .ok, String(buffer: $0.body))
                 }
             }
@@ -132,7 +132,7 @@ final class ListPagingTests: XCTestCase {
             XCTAssertEqual(versions.last?.form.studio?.name, "王建国数控技能创新工作室（第三版）")
             try await Self.refused(client, fixture.department, "/applications/\(app.id)/versions?cursor=bm90IG91cnM", field: "cursor")
 
-            let upload = F.headers(fixture.kecheng, contentType: "application/octet-stream")
+            let upload = TestRequest.headers(fixture.kecheng, contentType: "application/octet-stream")
             for (n, name) in ["%E5%9C%BA%E5%9C%B0.pdf", "licence.pdf", "%E5%9C%BA%E5%9C%B0%E7%85%A7%E7%89%87.pdf", "minutes.pdf"].enumerated() {
                 fixture.service.clock.advance(.milliseconds(Int64(n + 1)))
                 try await client.execute(uri: "/applications/\(app.id)/attachments?name=\(name)", method: .post, headers: upload,
@@ -146,7 +146,7 @@ final class ListPagingTests: XCTestCase {
             XCTAssertEqual(named.items.map(\.fileName), ["场地.pdf", "场地照片.pdf"])
             XCTAssertEqual(named.total, 2)
             // Another county still gets a 404, paged or not
-            try await client.execute(uri: "/applications/\(app.id)/attachments?limit=1", method: .get, headers: F.headers(fixture.qujiang)) {
+            try await client.execute(uri: "/applications/\(app.id)/attachments?limit=1", method: .get, headers: TestRequest.headers(fixture.qujiang)) {
                 XCTAssertEqual($0.status, .notFound)
             }
         }

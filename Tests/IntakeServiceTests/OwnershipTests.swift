@@ -14,13 +14,13 @@ final class OwnershipTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)
             let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
-            let other = IntakeFixture.headers(fixture.qujiang)
+            let other = TestRequest.headers(fixture.qujiang)
             // 衢江 gets 404 for 柯城's application, whatever it tries: existence does not leak
             try await client.execute(uri: "/applications/\(app.id)", method: .get, headers: other) { response in
                 XCTAssertEqual(response.status, .notFound)
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["not_found"])
+                XCTAssertEqual(try response.problem.codes, ["not_found"])
             }
-            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: other, body: IntakeFixture.json(IntakeFixture.validForm())) {
+            try await client.execute(uri: "/applications/\(app.id)", method: .put, headers: other, body: TestRequest.json(IntakeFixture.validForm())) {
                 XCTAssertEqual($0.status, .notFound)
             }
             try await client.execute(uri: "/applications/\(app.id)/withdraw", method: .post, headers: other) { XCTAssertEqual($0.status, .notFound) }
@@ -29,20 +29,20 @@ final class OwnershipTests: XCTestCase {
                                      body: ByteBuffer(string: "%PDF-1.4 x")) { XCTAssertEqual($0.status, .notFound) }
             try await client.execute(uri: "/applications/\(ApplicationID.new())", method: .get, headers: other) { XCTAssertEqual($0.status, .notFound) }
             try await client.execute(uri: "/applications", method: .get, headers: other) { response in
-                XCTAssertTrue(try IntakeFixture.decode(Listing<ApplicationSummaryView>.self, response).items.isEmpty)
+                XCTAssertTrue(try response.decode(Listing<ApplicationSummaryView>.self).items.isEmpty)
             }
             // The department reads everything but may not act for a body (403)
-            try await client.execute(uri: "/applications", method: .get, headers: IntakeFixture.headers(fixture.department)) { response in
-                XCTAssertEqual(try IntakeFixture.decode(Listing<ApplicationSummaryView>.self, response).items.map(\.id), [app.id])
+            try await client.execute(uri: "/applications", method: .get, headers: TestRequest.headers(fixture.department)) { response in
+                XCTAssertEqual(try response.decode(Listing<ApplicationSummaryView>.self).items.map(\.id), [app.id])
             }
-            try await client.execute(uri: "/applications/\(app.id)/withdraw", method: .post, headers: IntakeFixture.headers(fixture.department)) { response in
+            try await client.execute(uri: "/applications/\(app.id)/withdraw", method: .post, headers: TestRequest.headers(fixture.department)) { response in
                 XCTAssertEqual(response.status, .forbidden)
             }
             try await fixture.create(client, token: fixture.department, round: round, form: IntakeFixture.validForm(studio: "x")) { XCTAssertEqual($0.status, .forbidden) }
             // The owner still sees it unchanged
-            try await client.execute(uri: "/applications/\(app.id)", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
+            try await client.execute(uri: "/applications/\(app.id)", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
                 XCTAssertEqual(response.status, .ok)
-                XCTAssertEqual(try IntakeFixture.decode(ApplicationView.self, response).status, "submitted")
+                XCTAssertEqual(try response.decode(ApplicationView.self).status, "submitted")
             }
         }
     }
@@ -55,9 +55,9 @@ final class OwnershipTests: XCTestCase {
             let round = try await fixture.openRound(client)
             try await fixture.create(client, token: stranger, round: round, form: IntakeFixture.validForm()) { response in
                 XCTAssertEqual(response.status, .forbidden)
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["screening_body.unknown"])
+                XCTAssertEqual(try response.problem.codes, ["screening_body.unknown"])
             }
-            try await client.execute(uri: "/applications", method: .get, headers: IntakeFixture.headers(expert)) { XCTAssertEqual($0.status, .forbidden) }
+            try await client.execute(uri: "/applications", method: .get, headers: TestRequest.headers(expert)) { XCTAssertEqual($0.status, .forbidden) }
             try await client.execute(uri: "/applications", method: .get) { XCTAssertEqual($0.status, .unauthorized) }
         }
     }
@@ -71,16 +71,16 @@ final class OwnershipTests: XCTestCase {
         let token = try service.token(.screeningBody, subject: "330802")
         let department = try service.token(.department)
         try await service.built.application.test(.router) { client in
-            let round = try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(department),
-                                                 body: IntakeFixture.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))) {
-                try IntakeFixture.decode(IntakeRound.self, $0).id
+            let round = try await client.execute(uri: "/rounds", method: .post, headers: TestRequest.headers(department),
+                                                 body: TestRequest.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))) {
+                try $0.decode(IntakeRound.self).id
             }
-            try await client.execute(uri: "/applications", method: .post, headers: IntakeFixture.headers(token),
-                                     body: IntakeFixture.json(IntakeFixture.Create(roundId: round, submit: true, form: IntakeFixture.validForm()))) { response in
+            try await client.execute(uri: "/applications", method: .post, headers: TestRequest.headers(token),
+                                     body: TestRequest.json(IntakeFixture.Create(roundId: round, submit: true, form: IntakeFixture.validForm()))) { response in
                 XCTAssertEqual(response.status, .forbidden)
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["screening_body.inactive"])
+                XCTAssertEqual(try response.problem.codes, ["screening_body.inactive"])
             }
-            try await client.execute(uri: "/applications", method: .get, headers: IntakeFixture.headers(token)) { XCTAssertEqual($0.status, .ok) }
+            try await client.execute(uri: "/applications", method: .get, headers: TestRequest.headers(token)) { XCTAssertEqual($0.status, .ok) }
         }
     }
 }

@@ -13,9 +13,9 @@ final class PagingTests: XCTestCase {
     typealias F = IntakeFixture
 
     static func list(_ client: some TestClientProtocol, _ token: String, _ query: String) async throws -> Listing<ApplicationSummaryView> {
-        try await client.execute(uri: "/applications\(query)", method: .get, headers: F.headers(token)) { response in
+        try await client.execute(uri: "/applications\(query)", method: .get, headers: TestRequest.headers(token)) { response in
             XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-            return try F.decode(Listing<ApplicationSummaryView>.self, response)
+            return try response.decode(Listing<ApplicationSummaryView>.self)
         }
     }
 
@@ -66,9 +66,9 @@ final class PagingTests: XCTestCase {
 
             // Bounds: a limit outside 1–500 and a cursor not of ours are 400s naming the parameter
             for query in ["?limit=0", "?limit=501", "?cursor=bm90IG91cnM", "?year=abc"] {
-                try await client.execute(uri: "/applications\(query)", method: .get, headers: F.headers(fixture.department)) { response in
+                try await client.execute(uri: "/applications\(query)", method: .get, headers: TestRequest.headers(fixture.department)) { response in
                     XCTAssertEqual(response.status, .badRequest, query)
-                    XCTAssertEqual(try F.problem(response).errors.first?.field, String(query.dropFirst().prefix { $0 != "=" }))
+                    XCTAssertEqual(try response.problem.errors.first?.field, String(query.dropFirst().prefix { $0 != "=" }))
                 }
             }
         }
@@ -80,7 +80,7 @@ final class PagingTests: XCTestCase {
             let round = try await fixture.openRound(client)
             // 60 drafts straight into the table (the submission path is tested elsewhere)
             let template = try await fixture.create(client, token: fixture.kecheng, round: round, form: F.validForm(), submit: false) {
-                try F.decode(ApplicationView.self, $0)
+                try $0.decode(ApplicationView.self)
             }
             try await fixture.service.database.write { db in
                 for n in 1...59 {

@@ -39,10 +39,7 @@ final class RolesTableTests: XCTestCase {
         // Only a screening body pushes applications; the department opens rounds
         XCTAssertEqual(Self.table["post /applications"], .only(.screeningBody))
         XCTAssertEqual(Self.table["post /rounds"], .only(.department))
-        let walk = try await RolesTable.walk(IntakeModule(), table: Self.table)
-        XCTAssertTrue(walk.failures.isEmpty, walk.failures.joined(separator: "\n"))
-        XCTAssertGreaterThan(walk.declaredOperations, 10, "the summaries declare their roles")
-        XCTAssertEqual(walk.calls, walk.expectedCalls)
+        try await RolesTable.assertEveryOperationAnswersAsTheTableSays(IntakeModule(), table: Self.table)
     }
 
     func testAScreeningBodyListsAndReadsOnlyItsOwnApplications() async throws {
@@ -53,25 +50,25 @@ final class RolesTableTests: XCTestCase {
             let qujiang = try await fixture.submitted(client, token: fixture.qujiang, round: round,
                                                       form: IntakeFixture.validForm(studio: "衢江区电工技能创新工作室", creditCode: IntakeFixture.otherCreditCode))
             for (token, own, other) in [(fixture.kecheng, kecheng.id, qujiang.id), (fixture.qujiang, qujiang.id, kecheng.id)] {
-                try await client.execute(uri: "/applications", method: .get, headers: IntakeFixture.headers(token)) { response in
-                    XCTAssertEqual(try IntakeFixture.decode(Listing<ApplicationSummaryView>.self, response).items.map(\.id), [own])
+                try await client.execute(uri: "/applications", method: .get, headers: TestRequest.headers(token)) { response in
+                    XCTAssertEqual(try response.decode(Listing<ApplicationSummaryView>.self).items.map(\.id), [own])
                 }
-                try await client.execute(uri: "/applications?roundId=\(round)", method: .get, headers: IntakeFixture.headers(token)) { response in
-                    XCTAssertEqual(try IntakeFixture.decode(Listing<ApplicationSummaryView>.self, response).items.map(\.id), [own])
+                try await client.execute(uri: "/applications?roundId=\(round)", method: .get, headers: TestRequest.headers(token)) { response in
+                    XCTAssertEqual(try response.decode(Listing<ApplicationSummaryView>.self).items.map(\.id), [own])
                 }
                 for suffix in ["", "/versions", "/attachments"] {
-                    try await client.execute(uri: "/applications/\(other)\(suffix)", method: .get, headers: IntakeFixture.headers(token)) { response in
+                    try await client.execute(uri: "/applications/\(other)\(suffix)", method: .get, headers: TestRequest.headers(token)) { response in
                         XCTAssertEqual(response.status, .notFound, "another body's application\(suffix)")
                         XCTAssertFalse(String(buffer: response.body).contains(IntakeFixture.idNumber))
                     }
-                    try await client.execute(uri: "/applications/\(own)\(suffix)", method: .get, headers: IntakeFixture.headers(token)) {
+                    try await client.execute(uri: "/applications/\(own)\(suffix)", method: .get, headers: TestRequest.headers(token)) {
                         XCTAssertEqual($0.status, .ok)
                     }
                 }
             }
             // The department sees both
-            try await client.execute(uri: "/applications", method: .get, headers: IntakeFixture.headers(fixture.department)) { response in
-                XCTAssertEqual(Set(try IntakeFixture.decode(Listing<ApplicationSummaryView>.self, response).items.map(\.id)), [kecheng.id, qujiang.id])
+            try await client.execute(uri: "/applications", method: .get, headers: TestRequest.headers(fixture.department)) { response in
+                XCTAssertEqual(Set(try response.decode(Listing<ApplicationSummaryView>.self).items.map(\.id)), [kecheng.id, qujiang.id])
             }
         }
     }

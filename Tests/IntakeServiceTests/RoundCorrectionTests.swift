@@ -22,7 +22,7 @@ final class RoundCorrectionTests: XCTestCase {
 
     static func post(_ client: some TestClientProtocol, _ fixture: IntakeFixture, _ path: String, token: String? = nil, _ body: Body,
               _ check: @escaping (TestResponse) async throws -> Void) async throws {
-        try await client.execute(uri: path, method: .post, headers: F.headers(token ?? fixture.department), body: F.json(body), testCallback: check)
+        try await client.execute(uri: path, method: .post, headers: TestRequest.headers(token ?? fixture.department), body: TestRequest.json(body), testCallback: check)
     }
 
     func testAnExtendedDeadlineLetsACountySubmitOnTheNewLastDay() async throws {
@@ -35,12 +35,12 @@ final class RoundCorrectionTests: XCTestCase {
             }
             try await Self.post(client, fixture, "/rounds/\(round)/deadline", Body(deadline: "2026-11-02")) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                XCTAssertEqual(try F.problem(response).errors.map(\.field), ["reason"])
+                XCTAssertEqual(try response.problem.errors.map(\.field), ["reason"])
             }
             // When the department gives two more days
             try await Self.post(client, fixture, "/rounds/\(round)/deadline", Body(deadline: "2026-11-02", reason: "柯城区申请延期两天")) { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                XCTAssertEqual(try F.decode(IntakeRound.self, response).deadline, LocalDate("2026-11-02"))
+                XCTAssertEqual(try response.decode(IntakeRound.self).deadline, LocalDate("2026-11-02"))
             }
             // Then a county submits on the new last day
             fixture.move(to: "2026-11-02")
@@ -49,7 +49,7 @@ final class RoundCorrectionTests: XCTestCase {
             fixture.move(to: "2026-11-03")
             try await fixture.create(client, token: fixture.qujiang, round: round,
                                      form: F.validForm(studio: "迟到的工作室", creditCode: F.otherCreditCode)) { response in
-                XCTAssertEqual(try F.problem(response).codes, ["round_closed"])
+                XCTAssertEqual(try response.problem.codes, ["round_closed"])
             }
             // And the change is in the hash-chained audit log with its reason, and in round.changed for review
             let entries = try await fixture.service.database.read { db in try AuditLog.entries(after: 0, limit: 100, in: db) }
@@ -73,7 +73,7 @@ final class RoundCorrectionTests: XCTestCase {
                                      ("2026-10-31", "round_deadline_unchanged")] {
                 try await Self.post(client, fixture, "/rounds/\(round)/deadline", Body(deadline: deadline, reason: "调整截止日期")) { response in
                     XCTAssertEqual(response.status, .unprocessableContent, deadline)
-                    let issue = try XCTUnwrap(try F.problem(response).issue(code), deadline)
+                    let issue = try XCTUnwrap(try response.problem.issue(code), deadline)
                     XCTAssertEqual(issue.field, "deadline")
                     XCTAssertFalse(issue.messageZh.isEmpty || issue.messageEn.isEmpty)
                 }
@@ -99,7 +99,7 @@ final class RoundCorrectionTests: XCTestCase {
             // One per body would leave 柯城 over its quota
             try await Self.post(client, fixture, "/rounds/\(round)/quota", Body(quotaPerBody: 1, reason: "压缩名额")) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let issue = try XCTUnwrap(try F.problem(response).issue("round_quota_below_recommended"))
+                let issue = try XCTUnwrap(try response.problem.issue("round_quota_below_recommended"))
                 XCTAssertEqual(issue.field, "quotaPerBody")
                 XCTAssertTrue(issue.messageZh.contains("已推荐2份"), issue.messageZh)
             }
@@ -108,7 +108,7 @@ final class RoundCorrectionTests: XCTestCase {
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
             }
             try await fixture.create(client, token: fixture.kecheng, round: round, form: F.validForm(studio: "丙工作室")) { response in
-                XCTAssertEqual(try F.problem(response).codes, ["round.quota_exceeded"])
+                XCTAssertEqual(try response.problem.codes, ["round.quota_exceeded"])
             }
             let event = try XCTUnwrap(try fixture.service.emitted(RoundChanged.self).last?.data)
             XCTAssertEqual(event.change, "quota")
@@ -124,36 +124,36 @@ final class RoundCorrectionTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)
             let draft = try await fixture.create(client, token: fixture.kecheng, round: round, form: F.validForm(), submit: false) { response in
-                try F.decode(ApplicationView.self, response)
+                try response.decode(ApplicationView.self)
             }
             try await Self.post(client, fixture, "/rounds/\(round)/cancel", Body(reason: "x")) { response in
-                XCTAssertEqual(try F.problem(response).errors.map(\.field), ["reason"])
+                XCTAssertEqual(try response.problem.errors.map(\.field), ["reason"])
             }
             try await Self.post(client, fixture, "/rounds/\(round)/cancel", Body(reason: "评审办法修订，本批次重新组织")) { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                let view = try F.decode(IntakeRound.self, response)
+                let view = try response.decode(IntakeRound.self)
                 XCTAssertTrue(view.isCancelled)
                 XCTAssertEqual(view.cancelReason, "评审办法修订，本批次重新组织")
             }
             // A new application and the draft's submission are refused, naming the cancellation and its reason in both languages
             try await fixture.create(client, token: fixture.qujiang, round: round, form: F.validForm(studio: "乙工作室", creditCode: F.otherCreditCode)) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let issue = try XCTUnwrap(try F.problem(response).issue("round_cancelled"))
+                let issue = try XCTUnwrap(try response.problem.issue("round_cancelled"))
                 XCTAssertTrue(issue.messageZh.contains("撤销") && issue.messageZh.contains("评审办法修订"), issue.messageZh)
                 XCTAssertTrue(issue.messageEn.contains("cancelled") && issue.messageEn.contains("评审办法修订"), issue.messageEn)
             }
-            try await client.execute(uri: "/applications/\(draft.id)/submit", method: .post, headers: F.headers(fixture.kecheng)) { response in
-                XCTAssertEqual(try F.problem(response).codes, ["round_cancelled"])
+            try await client.execute(uri: "/applications/\(draft.id)/submit", method: .post, headers: TestRequest.headers(fixture.kecheng)) { response in
+                XCTAssertEqual(try response.problem.codes, ["round_cancelled"])
             }
             // The round reads as not accepting, cannot be changed again, and review is told
-            try await client.execute(uri: "/rounds/\(round)", method: .get, headers: F.headers(fixture.kecheng)) { response in
+            try await client.execute(uri: "/rounds/\(round)", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
                 let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 XCTAssertEqual(object?["acceptingSubmissions"] as? Bool, false)
                 XCTAssertEqual(object?["cancelReason"] as? String, "评审办法修订，本批次重新组织")
             }
             try await Self.post(client, fixture, "/rounds/\(round)/deadline", Body(deadline: "2026-11-30", reason: "再延期")) { response in
                 XCTAssertEqual(response.status, .conflict)
-                XCTAssertEqual(try F.problem(response).codes, ["round.cancelled"])
+                XCTAssertEqual(try response.problem.codes, ["round.cancelled"])
             }
             XCTAssertEqual(try fixture.service.emitted(RoundCancelled.self).map(\.data),
                            [RoundCancelled(roundID: round, cancelledOn: LocalDate("2026-09-01")!, reason: "评审办法修订，本批次重新组织")])

@@ -12,22 +12,22 @@ final class RoundTests: XCTestCase {
     func testOnlyTheDepartmentOpensRoundsAndOnlyOnePerKindAndYear() async throws {
         let fixture = try IntakeFixture(on: "2026-07-01")
         try await fixture.service.built.application.test(.router) { client in
-            let body = IntakeFixture.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))
-            try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(fixture.kecheng), body: body) {
+            let body = TestRequest.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))
+            try await client.execute(uri: "/rounds", method: .post, headers: TestRequest.headers(fixture.kecheng), body: body) {
                 XCTAssertEqual($0.status, .forbidden)
             }
             _ = try await fixture.openRound(client)
-            try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(fixture.department), body: body) { response in
+            try await client.execute(uri: "/rounds", method: .post, headers: TestRequest.headers(fixture.department), body: body) { response in
                 XCTAssertEqual(response.status, .conflict)
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["round.duplicate"])
+                XCTAssertEqual(try response.problem.codes, ["round.duplicate"])
             }
-            let reversed = IntakeFixture.json(IntakeFixture.OpenRoundBody(kind: .projectGrant, year: 2026, opensOn: "2026-08-01", deadline: "2026-07-31", quotaPerBody: 0))
-            try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(fixture.department), body: reversed) { response in
+            let reversed = TestRequest.json(IntakeFixture.OpenRoundBody(kind: .projectGrant, year: 2026, opensOn: "2026-08-01", deadline: "2026-07-31", quotaPerBody: 0))
+            try await client.execute(uri: "/rounds", method: .post, headers: TestRequest.headers(fixture.department), body: reversed) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                XCTAssertEqual(Set(try IntakeFixture.problem(response).errors.map(\.field)), ["deadline", "quotaPerBody"])
+                XCTAssertEqual(Set(try response.problem.errors.map(\.field)), ["deadline", "quotaPerBody"])
             }
-            try await client.execute(uri: "/rounds", method: .get, headers: IntakeFixture.headers(fixture.qujiang)) { response in
-                XCTAssertEqual(try IntakeFixture.decode(Listing<IntakeRound>.self, response).items.count, 1)
+            try await client.execute(uri: "/rounds", method: .get, headers: TestRequest.headers(fixture.qujiang)) { response in
+                XCTAssertEqual(try response.decode(Listing<IntakeRound>.self).items.count, 1)
             }
         }
     }
@@ -44,15 +44,15 @@ final class RoundTests: XCTestCase {
             XCTAssertEqual(opened.first?.aggregate, "round:\(round.rawValue)")
             XCTAssertEqual(try fixture.applicationCount(), 0)
             // And a refused second round of the same kind and year sends nothing
-            let again = IntakeFixture.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))
-            try await client.execute(uri: "/rounds", method: .post, headers: IntakeFixture.headers(fixture.department), body: again) {
+            let again = TestRequest.json(IntakeFixture.OpenRoundBody(kind: .naming, year: 2026, opensOn: "2026-08-01", deadline: "2026-10-31", quotaPerBody: nil))
+            try await client.execute(uri: "/rounds", method: .post, headers: TestRequest.headers(fixture.department), body: again) {
                 XCTAssertEqual($0.status, .conflict)
             }
             XCTAssertEqual(try fixture.service.emitted(RoundOpened.self).count, 1)
             // And an unknown round is named in Chinese in the Chinese message
-            try await client.execute(uri: "/rounds/nope", method: .get, headers: IntakeFixture.headers(fixture.department)) { response in
+            try await client.execute(uri: "/rounds/nope", method: .get, headers: TestRequest.headers(fixture.department)) { response in
                 XCTAssertEqual(response.status, .notFound)
-                XCTAssertEqual(try IntakeFixture.problem(response).errors.map(\.messageZh), ["未找到批次：nope"])
+                XCTAssertEqual(try response.problem.errors.map(\.messageZh), ["未找到批次：nope"])
             }
         }
     }
@@ -64,7 +64,7 @@ final class RoundTests: XCTestCase {
             // The day before the opening
             try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm()) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("round_not_open"))
+                let issue = try XCTUnwrap(try response.problem.issue("round_not_open"))
                 XCTAssertEqual(issue.field, "roundId")
                 XCTAssertTrue(issue.messageZh.contains("2026-08-01"))
             }
@@ -75,7 +75,7 @@ final class RoundTests: XCTestCase {
             fixture.move(to: "2026-11-01")
             try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "迟到的工作室")) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["round_closed"])
+                XCTAssertEqual(try response.problem.codes, ["round_closed"])
             }
             XCTAssertEqual(try fixture.applicationCount(), 1)
         }
@@ -89,7 +89,7 @@ final class RoundTests: XCTestCase {
             // A second recommendation of the same body is over the quota
             try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "乙工作室")) { response in
                 XCTAssertEqual(response.status, .conflict)
-                let problem = try IntakeFixture.problem(response)
+                let problem = try response.problem
                 XCTAssertEqual(problem.codes, ["round.quota_exceeded"])
                 XCTAssertEqual(problem.errors[0].article, Article(10).reference)
             }
@@ -98,14 +98,14 @@ final class RoundTests: XCTestCase {
             _ = try await fixture.submitted(client, token: fixture.qujiang, round: round,
                                             form: IntakeFixture.validForm(studio: "乙工作室", creditCode: IntakeFixture.otherCreditCode))
             // A recommendation order beyond the quota is refused
-            try await client.execute(uri: "/applications/\(first.id)/withdraw", method: .post, headers: IntakeFixture.headers(fixture.kecheng)) {
+            try await client.execute(uri: "/applications/\(first.id)/withdraw", method: .post, headers: TestRequest.headers(fixture.kecheng)) {
                 XCTAssertEqual($0.status, .ok)
             }
             var form = IntakeFixture.validForm(studio: "乙工作室")
             form.screening?.recommendationOrder = 2
             try await fixture.create(client, token: fixture.kecheng, round: round, form: form) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["recommendation_order_over_quota"])
+                XCTAssertEqual(try response.problem.codes, ["recommendation_order_over_quota"])
             }
             form.screening?.recommendationOrder = 1
             _ = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: form)

@@ -41,25 +41,25 @@ final class StudioApplicationTests: XCTestCase {
             // One per studio per year
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-year2")) { response in
                 XCTAssertEqual(response.status, .conflict)
-                XCTAssertEqual(try IntakeFixture.problem(response).errors.first?.field, "studioId")
+                XCTAssertEqual(try response.problem.errors.first?.field, "studioId")
             }
             // Year 1: refused under Art 13
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-year1")) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("project_grant_before_second_year"))
+                let issue = try XCTUnwrap(try response.problem.issue("project_grant_before_second_year"))
                 XCTAssertEqual(issue.article, Article(13).reference)
             }
             // Another body's studio reads as unknown; a revoked one is refused under Art 20
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-other")) { response in
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["studio_unknown"])
+                XCTAssertEqual(try response.problem.codes, ["studio_unknown"])
             }
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-revoked")) { response in
-                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"))
+                let issue = try XCTUnwrap(try response.problem.issue("studio_not_active"))
                 XCTAssertEqual(issue.article, Article(20).reference)
             }
             // A project-grant form without a studio is refused
             try await fixture.create(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm(studio: "无名")) { response in
-                XCTAssertTrue(try IntakeFixture.problem(response).codes.contains("studio_required"))
+                XCTAssertTrue(try response.problem.codes.contains("studio_required"))
             }
             XCTAssertEqual(try fixture.applicationCount(), 1)
         }
@@ -99,7 +99,7 @@ final class StudioApplicationTests: XCTestCase {
             // When it applies, then it is refused under Art 17
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-expired")) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"))
+                let issue = try XCTUnwrap(try response.problem.issue("studio_not_active"))
                 XCTAssertEqual(issue.article, Article(17).reference)
             }
             // When a late assessment passes and restores it (cycle 2 from 2025-09-01, now in its year 2), then it may apply
@@ -123,19 +123,19 @@ final class StudioApplicationTests: XCTestCase {
             for (id, article) in [("s-failed", Article(17).reference), ("s-fraud", Article(20).reference), ("s-other", nil)] as [(StudioID, String?)] {
                 try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form(id)) { response in
                     XCTAssertEqual(response.status, .unprocessableContent)
-                    let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"), "\(id)")
+                    let issue = try XCTUnwrap(try response.problem.issue("studio_not_active"), "\(id)")
                     XCTAssertEqual(issue.article, article, "\(id)")
                     XCTAssertFalse(issue.messageZh.contains("已已"), issue.messageZh)
                     XCTAssertTrue(issue.messageZh.contains("称号已撤销"), issue.messageZh)
                 }
             }
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s-failed")) { response in
-                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"))
+                let issue = try XCTUnwrap(try response.problem.issue("studio_not_active"))
                 XCTAssertTrue(issue.messageZh.contains("周期考核不合格"), issue.messageZh)
             }
             // And the register shows why
-            try await client.execute(uri: "/studios", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
-                let studios = try IntakeFixture.decode(Listing<ReplicatedStudio>.self, response).items
+            try await client.execute(uri: "/studios", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
+                let studios = try response.decode(Listing<ReplicatedStudio>.self).items
                 XCTAssertEqual(Dictionary(uniqueKeysWithValues: studios.map { ($0.studioId, $0.revocationReason) }),
                                ["s-failed": .assessmentFailed, "s-fraud": .plagiarismOrFraud, "s-other": .other])
             }
@@ -150,13 +150,13 @@ final class StudioApplicationTests: XCTestCase {
         try await fixture.service.receive(StudioCycleChanged(studioID: "s1", cycle: StudioCycle(number: 2, start: LocalDate("2025-06-01")!)), from: "assessment")
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client, kind: .projectGrant)
-            try await client.execute(uri: "/studios", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
-                let studios = try IntakeFixture.decode(Listing<ReplicatedStudio>.self, response).items
+            try await client.execute(uri: "/studios", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
+                let studios = try response.decode(Listing<ReplicatedStudio>.self).items
                 XCTAssertEqual(studios.map(\.cycle.number), [2])
             }
             try await fixture.service.receive(StudioChanged(studioID: "s1", screeningBodyCode: "330803", effectiveOn: LocalDate("2026-08-01")!), from: "assessment")
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("s1")) { response in
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["studio_unknown"])
+                XCTAssertEqual(try response.problem.codes, ["studio_unknown"])
             }
             var form = Self.form("s1")
             form.applicantUnit?.creditCode = IntakeFixture.otherCreditCode
@@ -169,14 +169,14 @@ final class StudioApplicationTests: XCTestCase {
         let round = try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client, kind: .demonstration)
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("late")) { response in
-                XCTAssertEqual(try IntakeFixture.problem(response).codes, ["studio_unknown"])
+                XCTAssertEqual(try response.problem.codes, ["studio_unknown"])
             }
             return round
         }
         try await register(fixture, "late", namedOn: "2024-05-01")
         try await fixture.service.built.application.test(.router) { client in
             try await fixture.create(client, token: fixture.kecheng, round: round, form: Self.form("late")) { response in
-                let issue = try XCTUnwrap(try IntakeFixture.problem(response).issue("studio_not_active"))
+                let issue = try XCTUnwrap(try response.problem.issue("studio_not_active"))
                 XCTAssertEqual(issue.article, Article(20).reference)
             }
         }

@@ -65,7 +65,7 @@ final class WorkbookImportTests: XCTestCase {
             let round = try await fixture.openRound(client)
             try await ImportTests.post(fixture, client, round: round, bytes: bytes, query: "?goodRowsOnly=true") { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                let report = try IntakeFixture.decode(ImportReport.self, response)
+                let report = try response.decode(ImportReport.self)
                 XCTAssertEqual(report.encoding, "xlsx")
                 XCTAssertEqual(report.imported.map(\.row), [2])
                 XCTAssertEqual(report.imported.map(\.studioName), ["甲工作室"])
@@ -81,7 +81,7 @@ final class WorkbookImportTests: XCTestCase {
             let event = try XCTUnwrap(try fixture.service.emitted(ApplicationSubmitted.self).first?.data.application)
             XCTAssertEqual(event.recommendationOrder, 1)
             let app = try await client.execute(uri: "/applications/\(event.applicationID)", method: .get,
-                                               headers: IntakeFixture.headers(fixture.kecheng)) { try IntakeFixture.decode(ApplicationView.self, $0) }
+                                               headers: TestRequest.headers(fixture.kecheng)) { try $0.decode(ApplicationView.self) }
             XCTAssertEqual(app.form.studio?.creationStartDate, LocalDate("2026-01-15"), "the date serial read as its day")
             XCTAssertEqual(app.form.projects?.first?.startDate, LocalDate("2026-03-01"))
             XCTAssertEqual(app.form.studio?.funds, Money(yuan: 50_000))
@@ -96,7 +96,7 @@ final class WorkbookImportTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             let round = try await fixture.openRound(client)
             // Download the template
-            let template = try await client.execute(uri: "/import-template.xlsx", method: .get, headers: IntakeFixture.headers(fixture.kecheng)) { response in
+            let template = try await client.execute(uri: "/import-template.xlsx", method: .get, headers: TestRequest.headers(fixture.kecheng)) { response in
                 XCTAssertEqual(response.status, .ok)
                 XCTAssertEqual(response.headers[.contentType], XLSXWriter.contentType)
                 return Array(response.body.readableBytesView)
@@ -120,7 +120,7 @@ final class WorkbookImportTests: XCTestCase {
             let filled = try Self.workbook([Self.cells(studio: "甲工作室", ["创建起始日期": "DATE:2026-01-15"])], template: path)
             try await ImportTests.post(fixture, client, round: round, bytes: filled) { response in
                 XCTAssertEqual(response.status, .ok, String(buffer: response.body))
-                let report = try IntakeFixture.decode(ImportReport.self, response)
+                let report = try response.decode(ImportReport.self)
                 XCTAssertEqual(report.imported.map(\.studioName), ["甲工作室"])
             }
             XCTAssertEqual(try fixture.applicationCount(), 1)

@@ -15,11 +15,11 @@ final class ExpertImportTests: XCTestCase {
 
     static let header = "专家编号,姓名,工作单位,所在地区代码,专业领域,职称或技能等级,最多评审份数,申报的关系,关系人"
 
-    static func post(_ client: some TestClientProtocol, _ bytes: [UInt8], token: String?, type: String = "text/csv") async throws -> F.Reply {
+    static func post(_ client: some TestClientProtocol, _ bytes: [UInt8], token: String?, type: String = "text/csv") async throws -> Reply {
         var headers: HTTPFields = [.contentType: type]
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await client.execute(uri: "/experts/import", method: .post, headers: headers, body: ByteBuffer(bytes: bytes)) { response in
-            F.Reply(status: response.status, body: Data(buffer: response.body))
+            Reply(response)
         }
     }
 
@@ -34,15 +34,15 @@ final class ExpertImportTests: XCTestCase {
             XCTAssertEqual(refused.status, .unprocessableContent, refused.text)
             XCTAssertEqual(Set(refused.errors.compactMap { $0["field"] as? String }), ["rows[3].maxLoad", "rows[3].relationships"])
             XCTAssertTrue(refused.errors.contains { ($0["message_zh"] as? String)?.hasPrefix("第3行“最多评审份数”") == true }, refused.text)
-            let none = try await F.call(client, .get, "/experts", token: dep)
+            let none = try await client.send(.get, "/experts", token: dep)
             XCTAssertEqual(none.items.count, 0, "nothing half-imported")
 
             // When the sheet is corrected, in GB18030 as WPS saves it, both are in, 张明 with his declared relationship
             let good = bad.replacingOccurrences(of: ",十,表亲,", with: ",8,,")
-            let imported = try await Self.post(client, TextDecoding.encodeGB18030(good)!, token: dep)
+            let imported = try await Self.post(client, GB18030.encode(good)!, token: dep)
             XCTAssertEqual(imported.status, .created, imported.text)
             XCTAssertEqual(imported.object["imported"] as? Int, 2)
-            let zhang = try await F.call(client, .get, "/experts/E-01", token: dep)
+            let zhang = try await client.send(.get, "/experts/E-01", token: dep)
             XCTAssertEqual(zhang.object["specialities"] as? [String], ["装备制造/数控加工", "装备制造/焊接"])
             XCTAssertEqual((zhang.object["relationships"] as? [[String: Any]])?.first?["personName"] as? String, "王建国")
 
@@ -58,7 +58,7 @@ final class ExpertImportTests: XCTestCase {
             XCTAssertEqual(fromExcel.status, .created, fromExcel.text)
             let byExpert = try await Self.post(client, workbook, token: try fixture.expertToken("E-03"))
             XCTAssertEqual(byExpert.status, .forbidden)
-            let template = try await F.call(client, .get, "/experts/import-template.csv", token: dep)
+            let template = try await client.send(.get, "/experts/import-template.csv", token: dep)
             XCTAssertEqual(template.status, .ok)
             XCTAssertTrue(template.text.contains("专家编号,姓名,工作单位"))
         }

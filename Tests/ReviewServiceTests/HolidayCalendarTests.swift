@@ -39,10 +39,10 @@ final class HolidayCalendarTests: XCTestCase {
         try await PublicNoticeTests.submitTwo(fixture)
         try await fixture.service.built.application.test(.router) { client in
             try await PublicNoticeTests.closedRound(fixture, client)
-            let notice = try await F.call(client, .post, "/rounds/naming-2026/notice", token: fixture.department, json: #"{"startsOn":"2026-09-30"}"#)
+            let notice = try await client.send(.post, "/rounds/naming-2026/notice", token: fixture.department, json: #"{"startsOn":"2026-09-30"}"#)
             XCTAssertEqual(notice.status, .created, notice.text)
             XCTAssertEqual(notice.object["endsOn"] as? String, "2026-10-12")
-            let shown = try await F.call(client, .get, "/public/rounds/naming-2026/notice", token: nil)
+            let shown = try await client.send(.get, "/public/rounds/naming-2026/notice", token: nil)
             XCTAssertEqual(shown.object["endsOn"] as? String, "2026-10-12")
             XCTAssertEqual(shown.object["workingDays"] as? Int, 5)
         }
@@ -60,37 +60,37 @@ final class HolidayCalendarTests: XCTestCase {
             try await PublicNoticeTests.closedRound(fixture, client)
             let dep = fixture.department
             // A notice from Monday 2026-12-28 runs into 2027, which has no calendar: 422 naming the year, nothing written
-            let refused = try await F.call(client, .post, "/rounds/naming-2026/notice", token: dep, json: #"{"startsOn":"2026-12-28"}"#)
+            let refused = try await client.send(.post, "/rounds/naming-2026/notice", token: dep, json: #"{"startsOn":"2026-12-28"}"#)
             XCTAssertEqual(refused.status, .unprocessableContent, refused.text)
             XCTAssertEqual(refused.errorCodes, ["calendar.missing_year"])
             XCTAssertTrue(refused.text.contains("未载入2027年节假日安排") && refused.text.contains("no holiday calendar loaded for 2027"), refused.text)
-            let round = try await F.call(client, .get, "/rounds/naming-2026", token: dep)
+            let round = try await client.send(.get, "/rounds/naming-2026", token: dep)
             XCTAssertEqual((round.object["round"] as? [String: Any])?["status"] as? String, "closed")
-            do { let awaited = try await F.call(client, .get, "/calendars/2027", token: dep).status; XCTAssertEqual(awaited, .notFound) }
+            do { let awaited = try await client.send(.get, "/calendars/2027", token: dep).status; XCTAssertEqual(awaited, .notFound) }
 
             // A bad calendar names its fields: a day of another year, a day both holiday and make-up, a make-up weekday
-            let bad = try await F.call(client, .put, "/calendars/2027", token: dep, json: """
+            let bad = try await client.send(.put, "/calendars/2027", token: dep, json: """
                 {"holidays":[{"date":"2027-01-01","name":"元旦"},{"date":"2026-12-31","name":"跨年"}],
                  "makeUpWorkdays":[{"date":"2027-01-01","name":"调休"},{"date":"2027-01-05","name":"周二"}]}
                 """)
             XCTAssertEqual(bad.status, .unprocessableContent, bad.text)
             XCTAssertEqual(Set(bad.errors.compactMap { $0["field"] as? String }), ["holidays[1].date", "makeUpWorkdays[0].date", "makeUpWorkdays[1].date"])
             XCTAssertEqual(Set(bad.errorCodes), ["calendar.outside_year", "calendar.holiday_and_workday", "calendar.workday_not_weekend"])
-            do { let awaited = try await F.call(client, .get, "/calendars/2027", token: dep).status; XCTAssertEqual(awaited, .notFound, "nothing loaded") }
+            do { let awaited = try await client.send(.get, "/calendars/2027", token: dep).status; XCTAssertEqual(awaited, .notFound, "nothing loaded") }
             // Only the department loads one
-            let byFederation = try await F.call(client, .put, "/calendars/2027", token: fixture.federation, json: #"{"holidays":[],"makeUpWorkdays":[]}"#)
+            let byFederation = try await client.send(.put, "/calendars/2027", token: fixture.federation, json: #"{"holidays":[],"makeUpWorkdays":[]}"#)
             XCTAssertEqual(byFederation.status, .forbidden)
 
             // The department loads 2027 (元旦 1–3 January): the notice now counts 28, 29, 30, 31 December and Monday 4 January
-            let loaded = try await F.call(client, .put, "/calendars/2027", token: dep, json: """
+            let loaded = try await client.send(.put, "/calendars/2027", token: dep, json: """
                 {"source":"测试用安排","holidays":[{"date":"2027-01-01","name":"元旦"},{"date":"2027-01-02","name":"元旦"},{"date":"2027-01-03","name":"元旦"}],"makeUpWorkdays":[]}
                 """)
             XCTAssertEqual(loaded.status, .ok, loaded.text)
             XCTAssertEqual(loaded.object["origin"] as? String, "department")
-            let list = try await F.call(client, .get, "/calendars", token: fixture.federation)
+            let list = try await client.send(.get, "/calendars", token: fixture.federation)
             XCTAssertEqual(list.items.map { $0["year"] as? Int }, [2025, 2026, 2027])
             XCTAssertEqual(list.items.map { $0["origin"] as? String }, ["shipped", "shipped", "department"])
-            let published = try await F.call(client, .post, "/rounds/naming-2026/notice", token: dep, json: #"{"startsOn":"2026-12-28"}"#)
+            let published = try await client.send(.post, "/rounds/naming-2026/notice", token: dep, json: #"{"startsOn":"2026-12-28"}"#)
             XCTAssertEqual(published.status, .created, published.text)
             XCTAssertEqual(published.object["endsOn"] as? String, "2027-01-04")
         }

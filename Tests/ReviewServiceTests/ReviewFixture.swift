@@ -49,28 +49,6 @@ struct ReviewFixture {
         """
     }
 
-    struct Reply {
-        var status: HTTPResponse.Status
-        var body: Data
-        var json: Any? { try? JSONSerialization.jsonObject(with: body) }
-        var object: [String: Any] { json as? [String: Any] ?? [:] }
-        var items: [[String: Any]] { object["items"] as? [[String: Any]] ?? [] }
-        var errorCodes: [String] { (object["errors"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } }
-        var errors: [[String: Any]] { object["errors"] as? [[String: Any]] ?? [] }
-        var text: String { String(decoding: body, as: UTF8.self) }
-    }
-
-    @discardableResult
-    static func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, token: String?, json: String? = nil,
-                     file: StaticString = #filePath, line: UInt = #line) async throws -> Reply {
-        var headers: HTTPFields = [:]
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if json != nil { headers[.contentType] = "application/json" }
-        return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-            Reply(status: response.status, body: Data(buffer: response.body))
-        }
-    }
-
     func statuses(of application: String) throws -> [ApplicationStatus] {
         try service.emitted(ApplicationStatusChanged.self).filter { $0.data.applicationID.rawValue == application }.map(\.data.status)
     }

@@ -18,7 +18,7 @@ final class ReviewReadsAreReadsTests: XCTestCase {
         let expert = try fixture.expertToken("E2"), federation = try fixture.service.token(.federation)
         try await fixture.service.built.application.test(.router) { client in
             try await ReviewHTTPTests.scoringRound(fixture, client)
-            try await F.call(client, .put, "/applications/A2/score-sheets/mine", token: expert, json: F.sheet(20))
+            try await client.send(.put, "/applications/A2/score-sheets/mine", token: expert, json: F.sheet(20))
             // When every GET route is called with the round's ids, by each of the roles that read review
             let values = ["round": "naming-2026", "application": "A2", "expert": "E2", "year": "2026"]
             let sweep = try await fixture.service.sweepReads(client, values: values, tokens: [fixture.department, federation, expert])

@@ -70,10 +70,7 @@ final class RolesTableTests: XCTestCase {
         XCTAssertEqual(Self.table["post /applications/{application}/qualification"], .only(.department))
         XCTAssertEqual(Self.table["post /rounds/{round}/decision"], .only(.federation))
         XCTAssertEqual(Self.table["put /applications/{application}/score-sheets/mine"], .only(.expert))
-        let walk = try await RolesTable.walk(ReviewModule(), table: Self.table)
-        XCTAssertTrue(walk.failures.isEmpty, walk.failures.joined(separator: "\n"))
-        XCTAssertGreaterThan(walk.declaredOperations, 10, "the summaries declare their roles")
-        XCTAssertEqual(walk.calls, walk.expectedCalls)
+        try await RolesTable.assertEveryOperationAnswersAsTheTableSays(ReviewModule(), table: Self.table)
     }
 
     func testAnExpertSeesOnlyTheirAssignmentsAndNeverAConflictedApplication() async throws {
@@ -82,31 +79,31 @@ final class RolesTableTests: XCTestCase {
         let e1 = try fixture.expertToken("E1"), e2 = try fixture.expertToken("E2"), e3 = try fixture.expertToken("E3")
         try await fixture.service.built.application.test(.router) { client in
             try await ReviewHTTPTests.scoringRound(fixture, client)
-            let assignment = try await F.call(client, .get, "/rounds/naming-2026/assignment", token: fixture.department)
+            let assignment = try await client.send(.get, "/rounds/naming-2026/assignment", token: fixture.department)
             XCTAssertEqual(assignment.status, .ok, assignment.text)
             // E1 works at A1's unit (conflict): A1 is never in E1's list and does not exist for E1
-            let e1Mine = try await F.call(client, .get, "/me/assignments", token: e1)
+            let e1Mine = try await client.send(.get, "/me/assignments", token: e1)
             XCTAssertEqual(e1Mine.status, .ok)
             XCTAssertFalse(e1Mine.items.contains { $0["applicationId"] as? String == "A1" }, e1Mine.text)
             for path in ["/applications/A1", "/applications/A1/score-sheets/mine", "/applications/A1/score-sheets"] {
-                let reply = try await F.call(client, .get, path, token: e1)
+                let reply = try await client.send(.get, path, token: e1)
                 XCTAssertEqual(reply.status, .notFound, "\(path) for a conflicted expert: \(reply.text)")
             }
             // Each expert's list holds exactly what they may open, and whatever they cannot open is a 404
             for token in [e1, e2, e3] {
-                let mine = try await F.call(client, .get, "/me/assignments", token: token)
+                let mine = try await client.send(.get, "/me/assignments", token: token)
                 let own = Set(mine.items.compactMap { $0["applicationId"] as? String })
                 for id in ["A1", "A2"] {
-                    let reply = try await F.call(client, .get, "/applications/\(id)", token: token)
+                    let reply = try await client.send(.get, "/applications/\(id)", token: token)
                     XCTAssertEqual(reply.status, own.contains(id) ? .ok : .notFound, "\(id): \(reply.text)")
                     XCTAssertNil(reply.object["experts"], "an expert does not learn who else reviews")
                 }
                 // Another expert's profile is not theirs to read
-                let other = try await F.call(client, .get, "/experts/\(token == e2 ? "E3" : "E2")", token: token)
+                let other = try await client.send(.get, "/experts/\(token == e2 ? "E3" : "E2")", token: token)
                 XCTAssertEqual(other.status, .notFound)
                 // Nor the department's views of the round
                 for path in ["/rounds/naming-2026/assignment", "/rounds/naming-2026/conflicts", "/rounds/naming-2026/ranking", "/experts"] {
-                    let reply = try await F.call(client, .get, path, token: token)
+                    let reply = try await client.send(.get, path, token: token)
                     XCTAssertEqual(reply.status, .forbidden, path)
                 }
             }
@@ -121,15 +118,15 @@ final class RolesTableTests: XCTestCase {
         let before = try fixture.statuses(of: "A1")
         try await fixture.service.built.application.test(.router) { client in
             for token in [fixture.federation, expert, finance, body] {
-                let reply = try await F.call(client, .post, "/applications/A1/qualification", token: token, json: #"{"outcome":"pass"}"#)
+                let reply = try await client.send(.post, "/applications/A1/qualification", token: token, json: #"{"outcome":"pass"}"#)
                 XCTAssertEqual(reply.status, .forbidden)
             }
             XCTAssertEqual(try fixture.statuses(of: "A1"), before, "nothing changed")
             for token in [fixture.department, expert, finance, body] {
-                let reply = try await F.call(client, .post, "/rounds/naming-2026/decision", token: token, json: #"{"applicationIds":["A1"]}"#)
+                let reply = try await client.send(.post, "/rounds/naming-2026/decision", token: token, json: #"{"applicationIds":["A1"]}"#)
                 XCTAssertEqual(reply.status, .forbidden, reply.text)
             }
-            let qualified = try await F.call(client, .post, "/applications/A1/qualification", token: fixture.department, json: #"{"outcome":"pass"}"#)
+            let qualified = try await client.send(.post, "/applications/A1/qualification", token: fixture.department, json: #"{"outcome":"pass"}"#)
             XCTAssertEqual(qualified.status, .ok, qualified.text)
         }
     }

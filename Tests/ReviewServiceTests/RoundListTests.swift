@@ -17,7 +17,7 @@ final class RoundListTests: XCTestCase {
         RoundOpened(roundID: RoundID(id), kind: kind, year: year, opensOn: LocalDate("\(year)-08-01")!, deadline: LocalDate("\(year)-10-31")!)
     }
 
-    static func ids(_ reply: F.Reply) -> [String] {
+    static func ids(_ reply: Reply) -> [String] {
         (reply.object["items"] as? [[String: Any]])?.compactMap { ($0["id"] as? String) ?? ($0["id"] as? Int).map(String.init) } ?? []
     }
 
@@ -33,12 +33,12 @@ final class RoundListTests: XCTestCase {
             let again = try await fixture.service.receive(Self.opened("second"), from: "intake")
             guard case .applied = again else { return XCTFail("the second naming round of 2026 was \(again)") }
             try await fixture.submit(F.content("A2", round: "second"), on: "2026-09-03")
-            let second = try await F.call(client, .get, "/rounds/second", token: fixture.department)
+            let second = try await client.send(.get, "/rounds/second", token: fixture.department)
             XCTAssertEqual(second.status, .ok, second.text)
             XCTAssertEqual(second.object["applications"] as? Int, 1)
-            let both = try await F.call(client, .get, "/rounds?year=2026&kind=naming", token: fixture.department)
+            let both = try await client.send(.get, "/rounds?year=2026&kind=naming", token: fixture.department)
             XCTAssertEqual(Set(Self.ids(both)), ["first", "second"])
-            let apps = try await F.call(client, .get, "/rounds/second/applications", token: fixture.department)
+            let apps = try await client.send(.get, "/rounds/second/applications", token: fixture.department)
             XCTAssertEqual((apps.object["items"] as? [[String: Any]])?.compactMap { $0["applicationId"] as? String }, ["A2"])
         }
     }
@@ -54,7 +54,7 @@ final class RoundListTests: XCTestCase {
             var seen: [String] = []
             var cursor: String?
             repeat {
-                let page = try await F.call(client, .get, "/rounds?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: dep)
+                let page = try await client.send(.get, "/rounds?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: dep)
                 XCTAssertEqual(page.status, .ok, page.text)
                 XCTAssertLessThanOrEqual(Self.ids(page).count, 2)
                 XCTAssertEqual(page.object["total"] as? Int, 5)
@@ -62,20 +62,20 @@ final class RoundListTests: XCTestCase {
                 cursor = page.object["nextCursor"] as? String
             } while cursor != nil
             XCTAssertEqual(seen, ["n-2027", "d-2026", "n-2026", "p-2026", "n-2025"], "newest year first, then by id, each once")
-            let naming2026 = try await F.call(client, .get, "/rounds?kind=naming&year=2026", token: dep)
+            let naming2026 = try await client.send(.get, "/rounds?kind=naming&year=2026", token: dep)
             XCTAssertEqual(Self.ids(naming2026), ["n-2026"])
-            let open = try await F.call(client, .get, "/rounds?status=open", token: dep)
+            let open = try await client.send(.get, "/rounds?status=open", token: dep)
             XCTAssertEqual(open.object["total"] as? Int, 5)
-            let decided = try await F.call(client, .get, "/rounds?status=decided", token: dep)
+            let decided = try await client.send(.get, "/rounds?status=decided", token: dep)
             XCTAssertEqual(decided.object["total"] as? Int, 0)
             for query in ["status=finished", "kind=other", "year=20", "cursor=bm90IG91cnM", "limit=0"] {
-                let refused = try await F.call(client, .get, "/rounds?\(query)", token: dep)
+                let refused = try await client.send(.get, "/rounds?\(query)", token: dep)
                 XCTAssertEqual(refused.status, .badRequest, query)
             }
 
             // A round's audit: round.opened, three configurations, a deadline change
             for quota in [6, 7, 8] {
-                let configured = try await F.call(client, .patch, "/rounds/n-2026", token: dep, json: #"{"quota":\#(quota)}"#)
+                let configured = try await client.send(.patch, "/rounds/n-2026", token: dep, json: #"{"quota":\#(quota)}"#)
                 XCTAssertEqual(configured.status, .ok, configured.text)
             }
             _ = try await fixture.service.receive(RoundChanged(roundID: "n-2026", change: "deadline", deadline: LocalDate("2026-11-02")!,
@@ -84,18 +84,18 @@ final class RoundListTests: XCTestCase {
             var actions: [String] = []
             cursor = nil
             repeat {
-                let page = try await F.call(client, .get, "/rounds/n-2026/audit?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: dep)
+                let page = try await client.send(.get, "/rounds/n-2026/audit?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: dep)
                 XCTAssertEqual(page.status, .ok, page.text)
                 XCTAssertEqual(page.object["total"] as? Int, 5)
                 actions += (page.object["items"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
                 cursor = page.object["nextCursor"] as? String
             } while cursor != nil
             XCTAssertEqual(actions, ["round.opened", "round.configured", "round.configured", "round.configured", "round.changed"])
-            let configured = try await F.call(client, .get, "/rounds/n-2026/audit?action=round.configured", token: dep)
+            let configured = try await client.send(.get, "/rounds/n-2026/audit?action=round.configured", token: dep)
             XCTAssertEqual(configured.object["total"] as? Int, 3)
-            let fromIntake = try await F.call(client, .get, "/rounds/n-2026/audit?action=round.c", token: dep)
+            let fromIntake = try await client.send(.get, "/rounds/n-2026/audit?action=round.c", token: dep)
             XCTAssertEqual(fromIntake.object["total"] as? Int, 4, "an action's beginning")
-            let bad = try await F.call(client, .get, "/rounds/n-2026/audit?cursor=x", token: dep)
+            let bad = try await client.send(.get, "/rounds/n-2026/audit?cursor=x", token: dep)
             XCTAssertEqual(bad.status, .badRequest)
         }
     }

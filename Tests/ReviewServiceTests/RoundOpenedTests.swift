@@ -18,7 +18,7 @@ final class RoundOpenedTests: XCTestCase {
         let dep = fixture.department
         try await fixture.service.built.application.test(.router) { client in
             // Given a round review has never heard of: 404, the thing named in Chinese in the Chinese message
-            let unknown = try await F.call(client, .get, "/rounds/naming-2027", token: dep)
+            let unknown = try await client.send(.get, "/rounds/naming-2027", token: dep)
             XCTAssertEqual(unknown.status, .notFound)
             XCTAssertEqual(unknown.errors.map { $0["message_zh"] as? String }, ["未找到批次：naming-2027"])
 
@@ -28,19 +28,19 @@ final class RoundOpenedTests: XCTestCase {
             guard case .applied = result else { return XCTFail("round.opened was \(result)") }
 
             // Then review knows it with no application, and the department configures quota, panel and rubric in advance
-            let shown = try await F.call(client, .get, "/rounds/naming-2027", token: dep)
+            let shown = try await client.send(.get, "/rounds/naming-2027", token: dep)
             XCTAssertEqual(shown.status, .ok, shown.text)
             XCTAssertEqual(shown.object["applications"] as? Int, 0)
             XCTAssertEqual((shown.object["round"] as? [String: Any])?["kind"] as? String, "naming")
-            let configured = try await F.call(client, .patch, "/rounds/naming-2027", token: dep, json: #"{"quota":8,"minimumScore":70}"#)
+            let configured = try await client.send(.patch, "/rounds/naming-2027", token: dep, json: #"{"quota":8,"minimumScore":70}"#)
             XCTAssertEqual(configured.status, .ok, configured.text)
-            try await F.call(client, .post, "/experts", token: dep, json: F.expertJSON("E1"))
-            let availability = try await F.call(client, .put, "/rounds/naming-2027/experts/E1", token: dep, json: #"{"available":true,"maxLoad":5}"#)
+            try await client.send(.post, "/experts", token: dep, json: F.expertJSON("E1"))
+            let availability = try await client.send(.put, "/rounds/naming-2027/experts/E1", token: dep, json: #"{"available":true,"maxLoad":5}"#)
             XCTAssertEqual(availability.status, .ok, availability.text)
 
             // And the first application joins the configured round, its settings kept
             try await fixture.submit(F.content("A1", round: "naming-2027"))
-            let after = try await F.call(client, .get, "/rounds/naming-2027", token: dep)
+            let after = try await client.send(.get, "/rounds/naming-2027", token: dep)
             XCTAssertEqual(after.object["applications"] as? Int, 1)
             XCTAssertEqual((after.object["round"] as? [String: Any])?["quota"] as? Int, 8)
             XCTAssertEqual((after.object["round"] as? [String: Any])?["minimumScore"] as? Int, 70)
@@ -49,7 +49,7 @@ final class RoundOpenedTests: XCTestCase {
             let again = try await fixture.service.receive(RoundOpened(roundID: "naming-2027", kind: .naming, year: 2027,
                                                                       opensOn: LocalDate("2027-03-01")!, deadline: LocalDate("2027-04-30")!), from: "intake")
             guard case .applied = again else { return XCTFail("a repeated round.opened was \(again)") }
-            let still = try await F.call(client, .get, "/rounds/naming-2027", token: dep)
+            let still = try await client.send(.get, "/rounds/naming-2027", token: dep)
             XCTAssertEqual((still.object["round"] as? [String: Any])?["quota"] as? Int, 8)
             let other = try await fixture.service.receive(RoundOpened(roundID: "naming-2027", kind: .projectGrant, year: 2027,
                                                                       opensOn: LocalDate("2027-03-01")!, deadline: LocalDate("2027-04-30")!), from: "intake")
@@ -101,26 +101,26 @@ final class ReviewListPagingTests: XCTestCase {
         let dep = fixture.department
         try await fixture.service.built.application.test(.router) { client in
             for (id, unit) in [("E1", "浙江工业大学"), ("E2", "衢州学院"), ("E3", "浙江大学")] {
-                let added = try await F.call(client, .post, "/experts", token: dep, json: F.expertJSON(id, unit: unit))
+                let added = try await client.send(.post, "/experts", token: dep, json: F.expertJSON(id, unit: unit))
                 XCTAssertEqual(added.status, .created, added.text)
             }
-            let first = try await F.call(client, .get, "/experts?limit=2", token: dep)
+            let first = try await client.send(.get, "/experts?limit=2", token: dep)
             XCTAssertEqual((first.object["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, ["E1", "E2"])
             XCTAssertEqual(first.object["total"] as? Int, 3)
             let cursor = try XCTUnwrap(first.object["nextCursor"] as? String)
-            let second = try await F.call(client, .get, "/experts?limit=2&cursor=\(cursor)", token: dep)
+            let second = try await client.send(.get, "/experts?limit=2&cursor=\(cursor)", token: dep)
             XCTAssertEqual((second.object["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, ["E3"])
             XCTAssertNil(second.object["nextCursor"])
-            let zhejiang = try await F.call(client, .get, "/experts?unit=%E6%B5%99%E6%B1%9F", token: dep)  // 浙江
+            let zhejiang = try await client.send(.get, "/experts?unit=%E6%B5%99%E6%B1%9F", token: dep)  // 浙江
             XCTAssertEqual(zhejiang.object["total"] as? Int, 2)
-            let tooMany = try await F.call(client, .get, "/experts?limit=501", token: dep)
+            let tooMany = try await client.send(.get, "/experts?limit=501", token: dep)
             XCTAssertEqual(tooMany.status, .badRequest)
 
             for n in 1...3 { try await fixture.submit(F.content("A\(n)", round: "naming-2026")) }
-            let apps = try await F.call(client, .get, "/rounds/naming-2026/applications?limit=2", token: dep)
+            let apps = try await client.send(.get, "/rounds/naming-2026/applications?limit=2", token: dep)
             XCTAssertEqual((apps.object["items"] as? [[String: Any]])?.count, 2)
             XCTAssertEqual(apps.object["total"] as? Int, 3)
-            let rest = try await F.call(client, .get, "/rounds/naming-2026/applications?cursor=\(try XCTUnwrap(apps.object["nextCursor"] as? String))", token: dep)
+            let rest = try await client.send(.get, "/rounds/naming-2026/applications?cursor=\(try XCTUnwrap(apps.object["nextCursor"] as? String))", token: dep)
             XCTAssertEqual((rest.object["items"] as? [[String: Any]])?.compactMap { $0["applicationId"] as? String }, ["A3"])
         }
     }

@@ -37,10 +37,10 @@ final class RubricArithmeticTests: XCTestCase {
         try await fixture.submit(F.content("A1"))
         let body = String(decoding: try JSONEncoder().encode(["rubric": coprime]), as: UTF8.self)
         try await fixture.service.built.application.test(.router) { client in
-            let reply = try await F.call(client, .patch, "/rounds/naming-2026", token: fixture.department, json: body)
+            let reply = try await client.send(.patch, "/rounds/naming-2026", token: fixture.department, json: body)
             XCTAssertEqual(reply.status, .unprocessableContent, reply.text)
             XCTAssertTrue(reply.text.contains("rubric.criteria[7].maxScore"), reply.text)
-            let round = try await F.call(client, .get, "/rounds/naming-2026", token: fixture.department)
+            let round = try await client.send(.get, "/rounds/naming-2026", token: fixture.department)
             let kept = (round.object["round"] as? [String: Any])?["rubric"] as? [String: Any]
             XCTAssertEqual((kept?["criteria"] as? [Any])?.count, Rubric.standard.criteria.count, round.text)
         }

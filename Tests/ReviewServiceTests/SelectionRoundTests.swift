@@ -25,51 +25,51 @@ final class SelectionRoundTests: XCTestCase {
         let tokens = try (1...3).map { try fixture.expertToken("E\($0)") }
         let rankingBody = try await fixture.service.built.application.test(.router) { client -> Data in
             let dep = fixture.department
-            for index in 1...3 { try await F.call(client, .post, "/experts", token: dep, json: F.expertJSON("E\(index)")) }
-            if normalise { try await F.call(client, .patch, "/rounds/\(round)", token: dep, json: #"{"normalise":true}"#) }
+            for index in 1...3 { try await client.send(.post, "/experts", token: dep, json: F.expertJSON("E\(index)")) }
+            if normalise { try await client.send(.patch, "/rounds/\(round)", token: dep, json: #"{"normalise":true}"#) }
             for index in 1...3 {
-                let passed = try await F.call(client, .post, "/applications/D\(index)/qualification", token: dep, json: #"{"outcome":"pass"}"#)
+                let passed = try await client.send(.post, "/applications/D\(index)/qualification", token: dep, json: #"{"outcome":"pass"}"#)
                 XCTAssertEqual(passed.status, .ok, passed.text)
             }
-            let assigned = try await F.call(client, .post, "/rounds/\(round)/assignment", token: dep)
+            let assigned = try await client.send(.post, "/rounds/\(round)/assignment", token: dep)
             XCTAssertEqual(assigned.status, .ok, assigned.text)
-            try await F.call(client, .post, "/rounds/\(round)/scoring", token: dep)
+            try await client.send(.post, "/rounds/\(round)/scoring", token: dep)
             for (index, token) in tokens.enumerated() {
                 for application in 1...3 {
                     // E1 is harsh: one point below the others everywhere
-                    try await F.call(client, .put, "/applications/D\(application)/score-sheets/mine", token: token, json: F.sheet(10 - application - (index == 0 ? 1 : 0)))
-                    try await F.call(client, .post, "/applications/D\(application)/score-sheets/mine/submit", token: token)
+                    try await client.send(.put, "/applications/D\(application)/score-sheets/mine", token: token, json: F.sheet(10 - application - (index == 0 ? 1 : 0)))
+                    try await client.send(.post, "/applications/D\(application)/score-sheets/mine/submit", token: token)
                 }
             }
-            let closed = try await F.call(client, .post, "/rounds/\(round)/close", token: dep)
+            let closed = try await client.send(.post, "/rounds/\(round)/close", token: dep)
             XCTAssertEqual(closed.status, .ok, closed.text)
-            let ranking = try await F.call(client, .get, "/rounds/\(round)/ranking", token: dep).body
-            let notice = try await F.call(client, .post, "/rounds/\(round)/notice", token: dep, json: "{}")
+            let ranking = try await client.send(.get, "/rounds/\(round)/ranking", token: dep).body
+            let notice = try await client.send(.post, "/rounds/\(round)/notice", token: dep, json: "{}")
             XCTAssertEqual(notice.status, .created, notice.text)
             if let upheld {
-                let objection = try await F.call(client, .post, "/rounds/\(round)/objections", token: dep, json: #"{"applicationId":"\#(upheld)","text":"成果涉嫌重复申报"}"#)
+                let objection = try await client.send(.post, "/rounds/\(round)/objections", token: dep, json: #"{"applicationId":"\#(upheld)","text":"成果涉嫌重复申报"}"#)
                 let id = (objection.object["objections"] as? [[String: Any]])?.first?["id"] as? Int ?? 0
-                let resolved = try await F.call(client, .post, "/rounds/\(round)/objections/\(id)/resolution", token: dep, json: #"{"upheld":true,"resolution":"经核实属实"}"#)
+                let resolved = try await client.send(.post, "/rounds/\(round)/objections/\(id)/resolution", token: dep, json: #"{"upheld":true,"resolution":"经核实属实"}"#)
                 XCTAssertEqual(resolved.status, .ok, resolved.text)
             }
             var decision = "{}"
             if let leaveOut {
                 // An objection the department found unfounded; the federation may still leave the entry out, with its reason
-                let objection = try await F.call(client, .post, "/rounds/\(round)/objections", token: dep, json: #"{"applicationId":"\#(leaveOut)","text":"群众反映成果署名有争议"}"#)
+                let objection = try await client.send(.post, "/rounds/\(round)/objections", token: dep, json: #"{"applicationId":"\#(leaveOut)","text":"群众反映成果署名有争议"}"#)
                 let id = (objection.object["objections"] as? [[String: Any]])?.last?["id"] as? Int ?? 0
-                try await F.call(client, .post, "/rounds/\(round)/objections/\(id)/resolution", token: dep, json: #"{"upheld":false,"resolution":"材料齐全"}"#)
+                try await client.send(.post, "/rounds/\(round)/objections/\(id)/resolution", token: dep, json: #"{"upheld":false,"resolution":"材料齐全"}"#)
                 fixture.service.clock.advance(.seconds(8 * 86400))  // past a notice that 中秋节 (25 September) lengthens to the 28th
-                let bare = try await F.call(client, .post, "/rounds/\(round)/decision", token: fixture.federation, json: #"{"excludeApplicationIds":["\#(leaveOut)"]}"#)
+                let bare = try await client.send(.post, "/rounds/\(round)/decision", token: fixture.federation, json: #"{"excludeApplicationIds":["\#(leaveOut)"]}"#)
                 XCTAssertEqual(bare.status, .unprocessableContent, bare.text)
                 XCTAssertEqual(bare.errors.first?["field"] as? String, "reason")
-                let unobjected = try await F.call(client, .post, "/rounds/\(round)/decision", token: fixture.federation,
+                let unobjected = try await client.send(.post, "/rounds/\(round)/decision", token: fixture.federation,
                                                   json: #"{"excludeApplicationIds":["D1"],"reason":"x"}"#)
                 XCTAssertEqual(unobjected.errorCodes, ["decision.exclusion_not_objected"], unobjected.text)
                 decision = #"{"excludeApplicationIds":["\#(leaveOut)"],"reason":"署名争议尚未澄清，暂不入选"}"#
             } else {
                 fixture.service.clock.advance(.seconds(8 * 86400))  // past a notice that 中秋节 (25 September) lengthens to the 28th
             }
-            let decided = try await F.call(client, .post, "/rounds/\(round)/decision", token: fixture.federation, json: decision)
+            let decided = try await client.send(.post, "/rounds/\(round)/decision", token: fixture.federation, json: decision)
             XCTAssertEqual(decided.status, .ok, decided.text)
             return ranking
         }

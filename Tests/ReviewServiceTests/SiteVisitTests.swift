@@ -16,9 +16,9 @@ final class SiteVisitTests: XCTestCase {
 
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
 
-    static func upload(_ client: some TestClientProtocol, _ uri: String, token: String, bytes: [UInt8]) async throws -> ReviewFixture.Reply {
+    static func upload(_ client: some TestClientProtocol, _ uri: String, token: String, bytes: [UInt8]) async throws -> Reply {
         try await client.execute(uri: uri, method: .post, headers: [.authorization: "Bearer \(token)", .contentType: "application/octet-stream"],
-                                 body: ByteBuffer(bytes: bytes)) { ReviewFixture.Reply(status: $0.status, body: Data(buffer: $0.body)) }
+                                 body: ByteBuffer(bytes: bytes)) { Reply($0) }
     }
 
     func testASiteVisitWithPhotosIsSeenByTheAssignedExpertsOnly() async throws {
@@ -27,21 +27,21 @@ final class SiteVisitTests: XCTestCase {
         try await fixture.service.built.application.test(.router) { client in
             let dep = fixture.department
             // Not before qualification
-            let early = try await F.call(client, .post, "/applications/A1/site-visits", token: dep,
+            let early = try await client.send(.post, "/applications/A1/site-visits", token: dep,
                                          json: #"{"visitedOn":"2026-09-18","visitors":["张明","李华"],"findings":"场地与申报一致"}"#)
             XCTAssertEqual(early.errorCodes, ["site_visit.not_between_qualification_and_scoring"])
             // Qualified, experts assigned (E2 and E3 on A1: E1 works at A1's unit), scoring not started
             for (id, unit, code) in [("E1", "元立公司", "CODE-YL"), ("E2", "浙江工业大学", nil), ("E3", "浙江工业大学", nil)] {
-                try await F.call(client, .post, "/experts", token: dep, json: F.expertJSON(id, unit: unit, code: code))
+                try await client.send(.post, "/experts", token: dep, json: F.expertJSON(id, unit: unit, code: code))
             }
-            try await F.call(client, .patch, "/rounds/naming-2026", token: dep, json: #"{"expertsPerApplication":2,"scoringDeadline":"2026-09-30"}"#)
-            for id in ["A1", "A2"] { try await F.call(client, .post, "/applications/\(id)/qualification", token: dep, json: #"{"outcome":"pass"}"#) }
-            do { let awaited = try await F.call(client, .post, "/rounds/naming-2026/assignment", token: dep).status; XCTAssertEqual(awaited, .ok) }
+            try await client.send(.patch, "/rounds/naming-2026", token: dep, json: #"{"expertsPerApplication":2,"scoringDeadline":"2026-09-30"}"#)
+            for id in ["A1", "A2"] { try await client.send(.post, "/applications/\(id)/qualification", token: dep, json: #"{"outcome":"pass"}"#) }
+            do { let awaited = try await client.send(.post, "/rounds/naming-2026/assignment", token: dep).status; XCTAssertEqual(awaited, .ok) }
 
             // Bad input names its fields
-            let bad = try await F.call(client, .post, "/applications/A1/site-visits", token: dep, json: #"{"visitedOn":"2026-10-30","visitors":[],"findings":" "}"#)
+            let bad = try await client.send(.post, "/applications/A1/site-visits", token: dep, json: #"{"visitedOn":"2026-10-30","visitors":[],"findings":" "}"#)
             XCTAssertEqual(Set(bad.errors.compactMap { $0["field"] as? String }), ["visitors", "findings", "visitedOn"])
-            let recorded = try await F.call(client, .post, "/applications/A1/site-visits", token: dep,
+            let recorded = try await client.send(.post, "/applications/A1/site-visits", token: dep,
                                             json: #"{"visitedOn":"2026-09-18","visitors":["张明","李华"],"findings":"场地120平方米，与申报一致；设备在用"}"#)
             XCTAssertEqual(recorded.status, .created, recorded.text)
             let visit = try XCTUnwrap(recorded.object["id"] as? Int)
@@ -64,7 +64,7 @@ final class SiteVisitTests: XCTestCase {
             // The assigned experts see the visit and download the photo as an attachment with its checked type
             for expert in ["E2", "E3"] {
                 let token = try fixture.expertToken(expert)
-                let visits = try await F.call(client, .get, "/applications/A1/site-visits", token: token)
+                let visits = try await client.send(.get, "/applications/A1/site-visits", token: token)
                 XCTAssertEqual(visits.status, .ok, visits.text)
                 XCTAssertEqual(visits.items.first?["findings"] as? String, "场地120平方米，与申报一致；设备在用")
                 XCTAssertEqual((visits.items.first?["photos"] as? [[String: Any]])?.count, 1)
@@ -76,16 +76,16 @@ final class SiteVisitTests: XCTestCase {
             }
             // E1 (conflicted, not assigned to A1) does not learn the visit exists
             let e1 = try fixture.expertToken("E1")
-            do { let awaited = try await F.call(client, .get, "/applications/A1/site-visits", token: e1).status; XCTAssertEqual(awaited, .notFound) }
+            do { let awaited = try await client.send(.get, "/applications/A1/site-visits", token: e1).status; XCTAssertEqual(awaited, .notFound) }
             let denied = try await client.execute(uri: "/site-visits/\(visit)/photos/\(photoID)", method: .get, headers: [.authorization: "Bearer \(e1)"])
             XCTAssertEqual(denied.status, .notFound)
             // Only the department records
-            let byExpert = try await F.call(client, .post, "/applications/A1/site-visits", token: try fixture.expertToken("E2"),
+            let byExpert = try await client.send(.post, "/applications/A1/site-visits", token: try fixture.expertToken("E2"),
                                             json: #"{"visitedOn":"2026-09-18","visitors":["x"],"findings":"y"}"#)
             XCTAssertEqual(byExpert.status, .forbidden)
             // Once scoring starts, no more visits
-            do { let awaited = try await F.call(client, .post, "/rounds/naming-2026/scoring", token: dep).status; XCTAssertEqual(awaited, .ok) }
-            let late = try await F.call(client, .post, "/applications/A2/site-visits", token: dep, json: #"{"visitedOn":"2026-09-18","visitors":["张明"],"findings":"补充"}"#)
+            do { let awaited = try await client.send(.post, "/rounds/naming-2026/scoring", token: dep).status; XCTAssertEqual(awaited, .ok) }
+            let late = try await client.send(.post, "/applications/A2/site-visits", token: dep, json: #"{"visitedOn":"2026-09-18","visitors":["张明"],"findings":"补充"}"#)
             XCTAssertEqual(late.errorCodes, ["site_visit.not_between_qualification_and_scoring"])
         }
         let stored = try await fixture.service.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM site_visit_photo") }

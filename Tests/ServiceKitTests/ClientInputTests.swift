@@ -11,20 +11,9 @@ import XCTest
 /// What a client sends is refused with a 422 naming the field when it is valid JSON that cannot mean what it
 /// says: an instant on a day the month does not have, a number that does not fit its integer field.
 final class ClientInputTests: XCTestCase {
-    struct ProblemBody: Decodable {
-        struct Issue: Decodable {
-            var code: String
-            var field: String
-            var message_zh: String
-            var message_en: String
-        }
-        var status: Int
-        var errors: [Issue]
-    }
-
-    static func issue(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> ProblemBody.Issue {
+    static func issue(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> DomainIssue {
         XCTAssertEqual(response.status, .unprocessableContent, String(buffer: response.body), file: file, line: line)
-        return try XCTUnwrap(try JSONDecoder().decode(ProblemBody.self, from: Data(buffer: response.body)).errors.first, file: file, line: line)
+        return try XCTUnwrap(try response.problem.errors.first, file: file, line: line)
     }
 
     func testImpossibleInstantIsRefusedNamingTheField() async throws {
@@ -49,7 +38,7 @@ final class ClientInputTests: XCTestCase {
                                      body: ByteBuffer(string: #"{"from":"\#(impossible)","to":"2026-03-01T00:00:00Z"}"#)) { response in
                 let issue = try Self.issue(response)
                 XCTAssertEqual(issue.field, "from")
-                XCTAssertTrue(issue.message_en.contains(impossible), issue.message_en)
+                XCTAssertTrue(issue.messageEn.contains(impossible), issue.messageEn)
             }
             // An inbound secret's expiry on 31 April
             try await client.execute(uri: "/ops/inbound-secrets", method: .post, headers: auth,
@@ -91,7 +80,7 @@ final class ClientInputTests: XCTestCase {
                 let issue = try Self.issue(response)
                 XCTAssertEqual(issue.field, "count")
                 XCTAssertEqual(issue.code, "field.not_integer")
-                XCTAssertTrue(issue.message_zh.contains("整数"), issue.message_zh)
+                XCTAssertTrue(issue.messageZh.contains("整数"), issue.messageZh)
             }
             // An integer too large for the field
             try await client.execute(uri: "/ops/test-events", method: .post, headers: auth, body: ByteBuffer(string: #"{"count":99999999999999999999}"#)) { response in

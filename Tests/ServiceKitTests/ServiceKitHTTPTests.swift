@@ -21,22 +21,6 @@ final class ServiceKitHTTPTests: XCTestCase {
         try service.environment.database.write { db in try Tokens.issue(role: role, subject: subject, label: nil, nowMillis: 0, in: db).token }
     }
 
-    struct ProblemBody: Decodable {
-        struct Issue: Decodable {
-            var code: String
-            var field: String
-            var message_zh: String
-            var message_en: String
-        }
-
-        var status: Int
-        var errors: [Issue]
-    }
-
-    static func problem(_ response: TestResponse) throws -> ProblemBody {
-        XCTAssertEqual(response.headers[.contentType], "application/problem+json; charset=utf-8")
-        return try JSONDecoder().decode(ProblemBody.self, from: Data(buffer: response.body))
-    }
 
     func testHealthReadyAndMetricsArePublic() async throws {
         let service = try makeService()
@@ -54,16 +38,16 @@ final class ServiceKitHTTPTests: XCTestCase {
         try await service.application.test(.router) { client in
             try await client.execute(uri: "/ops/queue", method: .get) { response in
                 XCTAssertEqual(response.status, .unauthorized)
-                XCTAssertEqual(try Self.problem(response).errors.first?.code, "auth.missing_or_invalid_token")
+                XCTAssertEqual(try response.problem.errors.first?.code, "auth.missing_or_invalid_token")
             }
             try await client.execute(uri: "/ops/queue", method: .get, headers: [.authorization: "Bearer qzs_forged"]) {
                 XCTAssertEqual($0.status, .unauthorized)
             }
             try await client.execute(uri: "/ops/queue", method: .get, headers: [.authorization: "Bearer \(departmentToken)"]) { response in
                 XCTAssertEqual(response.status, .forbidden)
-                let issue = try XCTUnwrap(try Self.problem(response).errors.first)
-                XCTAssertTrue(issue.message_zh.contains("系统运维"))
-                XCTAssertTrue(issue.message_en.contains("operator"))
+                let issue = try XCTUnwrap(try response.problem.errors.first)
+                XCTAssertTrue(issue.messageZh.contains("系统运维"))
+                XCTAssertTrue(issue.messageEn.contains("operator"))
             }
             try await client.execute(uri: "/ops/queue", method: .get, headers: [.authorization: "Bearer \(operatorToken)"]) {
                 XCTAssertEqual($0.status, .ok)
@@ -90,22 +74,22 @@ final class ServiceKitHTTPTests: XCTestCase {
             // Malformed JSON
             try await client.execute(uri: "/ops/subscriptions", method: .post, headers: auth, body: ByteBuffer(string: "{\"name\": ")) { response in
                 XCTAssertEqual(response.status, .badRequest)
-                XCTAssertEqual(try Self.problem(response).errors.first?.code, "body.invalid_json")
+                XCTAssertEqual(try response.problem.errors.first?.code, "body.invalid_json")
             }
             // A missing field
             try await client.execute(uri: "/ops/subscriptions", method: .post, headers: auth, body: ByteBuffer(string: #"{"name":"x","url":"http://127.0.0.1:1/events"}"#)) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                XCTAssertEqual(try Self.problem(response).errors.first?.field, "eventTypes")
+                XCTAssertEqual(try response.problem.errors.first?.field, "eventTypes")
             }
             // A wrong type
             try await client.execute(uri: "/ops/subscriptions", method: .post, headers: auth, body: ByteBuffer(string: #"{"name":"x","url":"http://127.0.0.1:1/events","eventTypes":"all"}"#)) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                XCTAssertEqual(try Self.problem(response).errors.first?.code, "field.type")
+                XCTAssertEqual(try response.problem.errors.first?.code, "field.type")
             }
             // A bad value, and nothing stored
             try await client.execute(uri: "/ops/subscriptions", method: .post, headers: auth, body: ByteBuffer(string: #"{"name":"x","url":"ftp://nowhere","eventTypes":["*"]}"#)) { response in
                 XCTAssertEqual(response.status, .unprocessableContent)
-                XCTAssertEqual(try Self.problem(response).errors.first?.field, "url")
+                XCTAssertEqual(try response.problem.errors.first?.field, "url")
             }
             try await client.execute(uri: "/ops/subscriptions", method: .get, headers: auth) { response in
                 XCTAssertEqual(String(buffer: response.body), #"{"items":[]}"#)
@@ -121,7 +105,7 @@ final class ServiceKitHTTPTests: XCTestCase {
         try await service.application.test(.router) { client in
             try await client.execute(uri: "/ops/subscriptions", method: .post, headers: auth, body: ByteBuffer(string: String(repeating: "x", count: 5000))) { response in
                 XCTAssertEqual(response.status, .contentTooLarge)
-                XCTAssertEqual(try Self.problem(response).errors.first?.code, "request.too_large")
+                XCTAssertEqual(try response.problem.errors.first?.code, "request.too_large")
             }
             try await client.execute(uri: "/events", method: .post, body: ByteBuffer(string: String(repeating: "x", count: 5000))) {
                 XCTAssertEqual($0.status, .contentTooLarge)
@@ -156,7 +140,7 @@ final class ServiceKitHTTPTests: XCTestCase {
             try await client.execute(uri: "/events", method: .post, headers: headers(timestamp: now, secret: .generate()), body: ByteBuffer(data: body)) { XCTAssertEqual($0.status, .unauthorized) }
             try await client.execute(uri: "/events", method: .post, headers: headers(timestamp: now - 600, secret: secret), body: ByteBuffer(data: body)) { response in
                 XCTAssertEqual(response.status, .unauthorized)
-                XCTAssertTrue(try Self.problem(response).errors[0].message_en.contains("5 minutes"))
+                XCTAssertTrue(try response.problem.errors[0].messageEn.contains("5 minutes"))
             }
             try await client.execute(uri: "/events", method: .post, headers: headers(timestamp: now, secret: secret), body: ByteBuffer(data: body)) { response in
                 XCTAssertEqual(response.status, .ok)
@@ -182,7 +166,7 @@ final class ServiceKitHTTPTests: XCTestCase {
             }
             try await client.execute(uri: "/ops/clock", method: .post, headers: [.authorization: "Bearer \(operatorToken)"], body: ByteBuffer(string: #"{"now": "2020-01-01T00:00:00Z"}"#)) { response in
                 XCTAssertEqual(response.status, .conflict)
-                XCTAssertEqual(try Self.problem(response).errors.first?.code, "clock.backwards")
+                XCTAssertEqual(try response.problem.errors.first?.code, "clock.backwards")
             }
         }
         XCTAssertEqual(demo.environment.now().timeIntervalSince(before), 400 * 86400, accuracy: 5)

@@ -1,5 +1,6 @@
 import Foundation
 import Spreadsheet
+import TestSupport
 import XCTest
 
 /// The shared readers and writer: CSV that keeps going past a bad row, GB18030 with its BOM, and `.xlsx`.
@@ -29,7 +30,7 @@ final class SpreadsheetTests: XCTestCase {
 
     func testGB18030WithAndWithoutItsByteOrderMarkAndUTF8WithBOM() throws {
         let text = "参考号,金额（元）\r\n甲,1\r\n"
-        let gb = try XCTUnwrap(TextDecoding.encodeGB18030(text))
+        let gb = try XCTUnwrap(GB18030.encode(text))
         XCTAssertEqual(TextDecoding.decode(TextDecoding.gb18030ByteOrderMark + gb)?.text, text)
         XCTAssertEqual(TextDecoding.decode(TextDecoding.gb18030ByteOrderMark + gb)?.encoding, .gb18030)
         XCTAssertEqual(TextDecoding.decode(gb)?.text, text)

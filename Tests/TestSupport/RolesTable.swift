@@ -5,6 +5,7 @@ import HummingbirdTesting
 import OpenAPIKit
 import ServiceKit
 import StudioDomain
+import XCTest
 
 /// Who may call an operation: anyone (no token needed), the holders of some roles, or only a sender
 /// signing with a webhook secret (`POST /events`, where a bearer token counts for nothing).
@@ -154,6 +155,16 @@ extension RolesTable {
         public var calls: Int
         public var expectedCalls: Int
         public var declaredOperations: Int
+    }
+
+    /// Walks `module` against `table` and fails the test on any answer the table does not allow, on a document
+    /// whose summaries declare too few roles, or on a walk that did not make every call it should.
+    public static func assertEveryOperationAnswersAsTheTableSays(_ module: some ServiceModule, table: [String: Access],
+                                                                file: StaticString = #filePath, line: UInt = #line) async throws {
+        let walk = try await walk(module, table: table)
+        XCTAssertTrue(walk.failures.isEmpty, walk.failures.joined(separator: "\n"), file: file, line: line)
+        XCTAssertGreaterThan(walk.declaredOperations, 10, "the summaries declare their roles", file: file, line: line)
+        XCTAssertEqual(walk.calls, walk.expectedCalls, file: file, line: line)
     }
 
     /// Builds `module` in process and walks every operation of its OpenAPI document with every caller of

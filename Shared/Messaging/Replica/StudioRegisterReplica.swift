@@ -197,8 +197,8 @@ public struct ReplicaStudio: Hashable, Sendable, FetchableRecord {
         level = (row["level"] as String?).flatMap(StudioLevel.init(rawValue:))
         status = (row["status"] as String?).flatMap(StudioStatus.init(rawValue:))
         revocationReason = (row["revocation_reason"] as String?).flatMap(RevocationReason.init(rawValue:))
-        namedOn = (row["named_on"] as String?).flatMap(LocalDate.init)
-        cycle = (row["cycle_start"] as String?).flatMap(LocalDate.init).map { StudioCycle(number: max(1, row["cycle_number"] as Int? ?? 1), start: $0) }
+        namedOn = try row.dayIfPresent("named_on")
+        cycle = try row.dayIfPresent("cycle_start").map { StudioCycle(number: max(1, row["cycle_number"] as Int? ?? 1), start: $0) }
     }
 
     public var isRevoked: Bool { status == .revoked }

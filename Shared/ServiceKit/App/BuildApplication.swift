@@ -83,7 +83,7 @@ public func buildApplication(
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: module.name),
-        services: [dispatcher, MaintenanceService(writer: database, configuration: configuration, logger: logger, now: now),
+        services: [dispatcher, Maintenance.service(writer: database, configuration: configuration, logger: logger, now: now),
                    CheckpointService(path: configuration.databasePath, logger: logger)]
             + module.backgroundServices(environment: environment),
         onServerRunning: { channel in

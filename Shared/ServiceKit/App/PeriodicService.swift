@@ -22,6 +22,8 @@ public struct PeriodicService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await work()
+            } catch is CancellationError {
+                break  // torn down mid-round: not a failure
             } catch {
                 logger.error("\(name) failed", metadata: ["error": "\(error)"])
             }

@@ -13,8 +13,9 @@ public enum JSONNumberFields {
         var text: String
     }
 
-    /// Decodes `T`, turning the decoder's path-less number error into a 422 naming the field and why.
-    /// `data` must already be known to be valid JSON.
+    /// Decodes `T` from a client's body: every decoding error becomes the problem naming the field (the decoder's
+    /// path-less number error too, found as below), so a `DecodingError` that reaches `ProblemMiddleware` is never the
+    /// client's but a stored value's. `data` must already be known to be valid JSON.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, decoder: JSONDecoder) throws -> T {
         do {
             return try decoder.decode(T.self, from: data)
@@ -22,7 +23,9 @@ public enum JSONNumberFields {
             if let issue = issue(decoding: T.self, bytes: Array(data), decoder: decoder) {
                 throw Problem.validation([issue])
             }
-            throw DecodingError.dataCorrupted(context)
+            throw ProblemMiddleware<AppRequestContext>.problem(for: DecodingError.dataCorrupted(context))
+        } catch let error as DecodingError {
+            throw ProblemMiddleware<AppRequestContext>.problem(for: error)
         }
     }
 

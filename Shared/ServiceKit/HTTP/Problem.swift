@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import Messaging
 import StudioDomain
 
 /// An error a client sees: RFC 9457 `application/problem+json` with the list of issues, each naming its
@@ -120,8 +121,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 }
 
-/// Turns every error into a problem response: decoding errors name the field, constraint violations
-/// become 409, and anything unexpected is logged and answered 500 without internals.
+/// Turns every error into a problem response: constraint violations become 409, a stored value the service cannot
+/// read back is logged and answered 500 `storage.bad_value`, and anything unexpected is logged and answered 500
+/// without internals. (A client's undecodable body is a problem naming its field before it gets here.)
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -133,7 +135,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             return try Self.problem(for: error).response(from: request, context: context)
         } catch let error as DecodingError {
-            return try Self.problem(for: error).response(from: request, context: context)
+            // A client's body is decoded by `JSONNumberFields.decode`, which turns its errors into problems: this one
+            // comes from a value the service stored (a JSON column, a `Codable` record).
+            return try Self.badStoredValue("\(error)", request: request, context: context)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
             return try Problem(.conflict, code: "conflict", field: "-", zh: "记录已存在", en: "the record already exists")
                 .response(from: request, context: context)
@@ -141,11 +145,23 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("database unavailable", metadata: ["error": "\(error)"])
             return try Problem(.serviceUnavailable, code: "storage.unavailable", field: "-", zh: "存储暂不可用，请稍后重试", en: "storage is unavailable, try again later")
                 .response(from: request, context: context)
+        } catch let error as StoredValueError {
+            return try Self.badStoredValue("\(error)", request: request, context: context)
+        } catch let error as RowDecodingError {
+            return try Self.badStoredValue("\(error)", request: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return try Problem(.internalServerError, code: "internal", field: "-", zh: "服务器内部错误", en: "internal server error")
                 .response(from: request, context: context)
         }
+    }
+
+    /// A value in the service's own database that it cannot read back (`StoredValueError`, or GRDB's for a record):
+    /// logged as an error, answered 500 without the value.
+    static func badStoredValue(_ description: String, request: Request, context: Context) throws -> Response {
+        context.logger.error("stored value unreadable", metadata: ["error": "\(description)", "path": "\(request.uri.path)"])
+        return try Problem(.internalServerError, code: "storage.bad_value", field: "-", zh: "数据库中有无法读取的记录，请联系运维人员",
+                           en: "a stored record cannot be read; tell the operator").response(from: request, context: context)
     }
 
     static func problem(for error: HTTPError) -> Problem {

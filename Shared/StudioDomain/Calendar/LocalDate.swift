@@ -119,8 +119,6 @@ public struct LocalDate: Codable, Hashable, Sendable, Comparable, CustomStringCo
 
     public static func daysBetween(_ start: LocalDate, _ end: LocalDate) -> Int { start.days(until: end) }
 
-    public var isLeapYear: Bool { Self.isLeap(year) }
-
     public static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
     public static func daysInMonth(year: Int, month: Int) -> Int {

@@ -113,14 +113,18 @@ public struct ProjectGrantAwarded: DomainEvent {
     public var applicationID: ApplicationID
     public var roundID: RoundID
     public var year: Int
+    /// The business day of the federation's decision (市总工会决定), on review's clock: in demo mode the demo day.
+    /// Absent from awards sent before it was added; a receiver then takes the day the event was committed.
+    public var decidedOn: LocalDate?
 
     public var aggregate: String { Aggregates.studio(studioID) }
 
-    public init(studioID: StudioID, applicationID: ApplicationID, roundID: RoundID, year: Int) {
+    public init(studioID: StudioID, applicationID: ApplicationID, roundID: RoundID, year: Int, decidedOn: LocalDate? = nil) {
         self.studioID = studioID
         self.applicationID = applicationID
         self.roundID = roundID
         self.year = year
+        self.decidedOn = decidedOn
     }
 }
 

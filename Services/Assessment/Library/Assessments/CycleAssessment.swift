@@ -50,17 +50,20 @@ struct CycleAssessmentView: Codable, Sendable, Equatable {
     var recordedBySubject: String?
     var recordedAt: Date
 
-    init(row: Row) {
+    init(row: Row) throws {
         id = AssessmentID(row["id"] as String)
         studioId = StudioID(row["studio_id"] as String)
-        cycle = StudioCycle(number: row["cycle_number"], start: row.date("cycle_start"))
-        result = AssessmentResult(rawValue: row["result"]) ?? .fail
-        scores = Criterion.decode(row["scores"]) ?? [:]
+        cycle = StudioCycle(number: row["cycle_number"], start: try row.day("cycle_start"))
+        result = try row.stored("result", as: AssessmentResult.self)
+        scores = try Criterion.decode(row["scores"]) ?? [:]
         totalScore = row["total_score"]
-        let visitors = (try? JSONDecoder().decode([String].self, from: Data((row["site_visitors"] as String).utf8))) ?? []
-        siteVisit = SiteVisit(visitedOn: row.date("site_visit_on"), visitors: visitors, plaqueDisplayed: row["plaque_displayed"])
+        let visitorsText: String = row["site_visitors"]
+        guard let visitors = try? JSONDecoder().decode([String].self, from: Data(visitorsText.utf8)) else {
+            throw StoredValueError(column: "site_visitors", value: visitorsText, expected: "a list of names (JSON)")
+        }
+        siteVisit = SiteVisit(visitedOn: try row.day("site_visit_on"), visitors: visitors, plaqueDisplayed: row["plaque_displayed"])
         reasons = row["reasons"]
-        assessedOn = row.date("assessed_on")
+        assessedOn = try row.day("assessed_on")
         late = row["late"]
         recordedByRole = row["recorded_by_role"]
         recordedBySubject = row["recorded_by_subject"]

@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import StudioDomain
 
 /// The criteria of an assessment: the conditions of Art 2 and 5, each scored 0…20 (100 in all). The regulation
@@ -62,8 +63,14 @@ enum Criterion: String, CaseIterable, Sendable {
         String(decoding: try DomainJSON.encoder().encode(scores), as: UTF8.self)
     }
 
-    static func decode(_ text: String?) -> [String: Int]? {
-        text.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.utf8)) }
+    /// Scores stored as JSON in `column`; nil for NULL, `StoredValueError` for a text that is not a score object.
+    static func decode(_ text: String?, column: String = "scores") throws -> [String: Int]? {
+        try text.map { text in
+            guard let scores = try? JSONDecoder().decode([String: Int].self, from: Data(text.utf8)) else {
+                throw StoredValueError(column: column, value: text, expected: "scores by criterion (JSON)")
+            }
+            return scores
+        }
     }
 }
 

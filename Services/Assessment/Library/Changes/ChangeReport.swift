@@ -8,12 +8,12 @@ import StudioDomain
 /// the federation adjusts the register (视情作出调整) or declines; an adjustment emits `studio.changed`. The view
 /// is StudioDomain's `ChangeReportView`, which the portal decodes too.
 extension ChangeReportView {
-    init(row: Row) {
+    init(row: Row) throws {
         self.init(id: row["id"], studioId: StudioID(row["studio_id"] as String), newUnitName: row["new_unit_name"],
                   newScreeningBodyCode: row["new_screening_body_code"], previousUnitName: row["previous_unit_name"],
-                  previousScreeningBodyCode: row["previous_screening_body_code"], reportedOn: row.date("reported_on"), note: row["note"],
+                  previousScreeningBodyCode: row["previous_screening_body_code"], reportedOn: try row.day("reported_on"), note: row["note"],
                   reportedByRole: row["reported_by_role"], reportedBySubject: row["reported_by_subject"], reportedAt: Millis.date(row["reported_at"]),
-                  status: row["status"], decisionNote: row["decision_note"], effectiveOn: row.optionalDate("effective_on"),
+                  status: row["status"], decisionNote: row["decision_note"], effectiveOn: try row.dayIfPresent("effective_on"),
                   decidedByRole: row["decided_by_role"], decidedBySubject: row["decided_by_subject"],
                   decidedAt: (row["decided_at"] as Int64?).map(Millis.date))
     }

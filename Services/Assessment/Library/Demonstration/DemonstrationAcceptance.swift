@@ -23,7 +23,7 @@ struct DemonstrationAcceptanceView: Codable, Sendable, Equatable {
     var recordedBySubject: String?
     var recordedAt: Date?
 
-    init(row: Row) {
+    init(row: Row) throws {
         id = row["id"]
         studioId = StudioID(row["studio_id"] as String)
         applicationId = ApplicationID(row["application_id"] as String)
@@ -31,10 +31,10 @@ struct DemonstrationAcceptanceView: Codable, Sendable, Equatable {
         year = row["year"]
         status = row["status"]
         openedAt = Millis.date(row["opened_at"])
-        scores = Criterion.decode(row["scores"])
+        scores = try Criterion.decode(row["scores"])
         totalScore = row["total_score"]
         reasons = row["reasons"]
-        assessedOn = row.optionalDate("assessed_on")
+        assessedOn = try row.dayIfPresent("assessed_on")
         recordedByRole = row["recorded_by_role"]
         recordedBySubject = row["recorded_by_subject"]
         recordedAt = (row["recorded_at"] as Int64?).map(Millis.date)
@@ -48,7 +48,7 @@ struct DemonstrationAcceptanceView: Codable, Sendable, Equatable {
         let rows = status == nil
             ? try Row.fetchAll(db, sql: "SELECT * FROM demonstration_acceptance ORDER BY year, opened_at, id")
             : try Row.fetchAll(db, sql: "SELECT * FROM demonstration_acceptance WHERE status = ? ORDER BY year, opened_at, id", arguments: [status])
-        return rows.map(DemonstrationAcceptanceView.init)
+        return try rows.map(DemonstrationAcceptanceView.init)
     }
 }
 

@@ -16,14 +16,14 @@ struct PublicNotice: Codable, Sendable, Equatable {
     var bodyZh: String
     var publishedOn: LocalDate
 
-    init(row: Row) {
+    init(row: Row) throws {
         id = NoticeID(row["id"] as String)
         studioId = StudioID(row["studio_id"] as String)
         kind = row["kind"]
-        reason = RevocationReason(rawValue: row["reason"]) ?? .other
+        reason = try row.stored("reason", as: RevocationReason.self)
         titleZh = row["title_zh"]
         bodyZh = row["body_zh"]
-        publishedOn = row.date("published_on")
+        publishedOn = try row.day("published_on")
     }
 
     init(id: NoticeID, studio: RegisteredStudio, reason: RevocationReason, findingZh: String, decidedOn: LocalDate) {
@@ -89,7 +89,7 @@ struct PublicNotice: Codable, Sendable, Equatable {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM public_notice" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
                                         + " ORDER BY published_at DESC, id LIMIT ?", arguments: StatementArguments(arguments + [page.limit + 1]))
         let (items, next) = page.page(rows) { [String($0["published_at"] as Int64), $0["id"] as String] }
-        return (items.map(PublicNotice.init), next, total)
+        return (try items.map(PublicNotice.init), next, total)
     }
 
     static func find(_ id: String, in db: Database) throws -> PublicNotice? {

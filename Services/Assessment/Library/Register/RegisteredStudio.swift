@@ -25,7 +25,7 @@ struct RegisteredStudio: Sendable, Equatable {
     var registeredAt: Int64
     var updatedAt: Int64
 
-    init(row: Row) {
+    init(row: Row) throws {
         id = StudioID(row["id"] as String)
         applicationID = (row["application_id"] as String?).map(ApplicationID.init)
         studioName = row["studio_name"]
@@ -33,13 +33,13 @@ struct RegisteredStudio: Sendable, Equatable {
         unitCreditCode = row["unit_credit_code"]
         screeningBodyCode = row["screening_body_code"]
         leaderName = row["leader_name"]
-        level = StudioLevel(rawValue: row["level"]) ?? .city
-        status = StudioStatus(rawValue: row["status"]) ?? .active
-        namedOn = row.date("named_on")
+        level = try row.stored("level", as: StudioLevel.self)
+        status = try row.stored("status", as: StudioStatus.self)
+        namedOn = try row.day("named_on")
         plaqueNumber = row["plaque_number"]
-        plaqueIssuedOn = row.optionalDate("plaque_issued_on")
-        cycle = StudioCycle(number: row["cycle_number"], start: row.date("cycle_start"))
-        origin = Origin(rawValue: row["origin"]) ?? .naming
+        plaqueIssuedOn = try row.dayIfPresent("plaque_issued_on")
+        cycle = StudioCycle(number: row["cycle_number"], start: try row.day("cycle_start"))
+        origin = try row.stored("origin", as: Origin.self)
         registeredAt = row["registered_at"]
         updatedAt = row["updated_at"]
     }

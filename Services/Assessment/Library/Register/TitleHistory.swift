@@ -42,7 +42,7 @@ enum TitleHistory {
     static func entries(of studio: StudioID, in db: Database) throws -> [Entry] {
         try Row.fetchAll(db, sql: "SELECT * FROM title_history WHERE studio_id = ? ORDER BY id", arguments: [studio.rawValue]).map {
             Entry(kind: $0["kind"], fromStatus: $0["from_status"], toStatus: $0["to_status"], detailsZh: $0["details_zh"],
-                  reference: $0["reference"], effectiveOn: $0.date("effective_on"), actorRole: $0["actor_role"],
+                  reference: $0["reference"], effectiveOn: try $0.day("effective_on"), actorRole: $0["actor_role"],
                   actorSubject: $0["actor_subject"], recordedAt: Millis.date($0["recorded_at"]))
         }
     }

@@ -29,7 +29,7 @@ struct RevocationCaseView: Codable, Sendable, Equatable {
     var decidedAt: Date?
     var noticeId: NoticeID?
 
-    init(row: Row) {
+    init(row: Row) throws {
         id = row["id"]
         studioId = StudioID(row["studio_id"] as String)
         origin = row["origin"]
@@ -37,15 +37,15 @@ struct RevocationCaseView: Codable, Sendable, Equatable {
         grantId = (row["grant_id"] as String?).map(GrantID.init)
         amount = (row["amount_fen"] as Int64?).map { Money(fen: $0) }
         description = row["description"]
-        foundOn = row.date("found_on")
-        rectificationDeadline = row.optionalDate("rectification_deadline")
+        foundOn = try row.day("found_on")
+        rectificationDeadline = try row.dayIfPresent("rectification_deadline")
         openedByRole = row["opened_by_role"]
         openedBySubject = row["opened_by_subject"]
         openedAt = Millis.date(row["opened_at"])
         status = row["status"]
         reason = (row["reason"] as String?).flatMap(RevocationReason.init(rawValue:))
         decisionReasons = row["decision_reasons"]
-        decidedOn = row.optionalDate("decided_on")
+        decidedOn = try row.dayIfPresent("decided_on")
         decidedByRole = row["decided_by_role"]
         decidedBySubject = row["decided_by_subject"]
         decidedAt = (row["decided_at"] as Int64?).map(Millis.date)

@@ -7,17 +7,6 @@ extension LocalDate {
     var chinese: String { "\(year)年\(month)月\(day)日" }
 }
 
-extension Row {
-    /// A stored `YYYY-MM-DD` column; the schema writes only valid dates.
-    func date(_ column: String) -> LocalDate {
-        LocalDate(self[column] as String)!
-    }
-
-    func optionalDate(_ column: String) -> LocalDate? {
-        (self[column] as String?).flatMap(LocalDate.init)
-    }
-}
-
 /// Small validation helpers shared by the controllers: every problem is a `DomainIssue`.
 enum Check {
     static func text(_ value: String?, field: String, nameZh: String, nameEn: String, max: Int = 200, required: Bool = true) -> [DomainIssue] {

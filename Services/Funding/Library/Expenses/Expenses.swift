@@ -230,8 +230,8 @@ enum Expenses {
                                             arguments: [expenseID]).map {
                 ReceiptView(id: $0["id"], fileName: $0["file_name"], contentType: $0["content_type"], sha256: $0["sha256"], size: $0["size"])
             }
-            let category = ExpenseCategory(rawValue: row["category"])!
-            let purpose = ExpensePurpose(rawValue: row["purpose"])!
+            let category = try row.stored("category", as: ExpenseCategory.self)
+            let purpose = try row.stored("purpose", as: ExpensePurpose.self)
             let amount = Money(fen: row["amount_fen"])
             return View(id: expenseID, studioId: StudioID(row["studio_id"] as String), grantId: GrantID(row["grant_id"] as String), category: category,
                         categoryZh: (row["other_kind"] as String?) ?? category.nameZh, justification: row["justification"], approval: row["approval"],

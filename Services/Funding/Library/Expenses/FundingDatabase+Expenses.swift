@@ -107,8 +107,8 @@ extension FundingDatabase {
             let overBalance = try Expenses.checkBalance(amount, grant: grant, settings: settings, in: db)
             try db.execute(sql: "UPDATE expense SET approval = 'approved', over_balance = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
                            arguments: [overBalance, actor.text, moment.millis, note, id])
-            let purpose = ExpensePurpose(rawValue: row["purpose"])?.nameZh ?? ""
-            try Ledger.append(grantID: grant.id, studioID: studioID, kind: .expense, amount: amount, on: LocalDate(row["spent_on"] as String) ?? moment.today,
+            let purpose = try row.stored("purpose", as: ExpensePurpose.self).nameZh
+            try Ledger.append(grantID: grant.id, studioID: studioID, kind: .expense, amount: amount, on: try row.day("spent_on"),
                               reference: id, note: "\(row["other_kind"] as String? ?? "")（经审核同意）／\(purpose)：\(row["description"] as String)",
                               by: actor, at: moment.millis, in: db)
         } else {

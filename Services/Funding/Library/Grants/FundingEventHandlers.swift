@@ -21,9 +21,9 @@ enum FundingEventHandlers {
 
         handlers.on(ProjectGrantAwarded.self) { db, envelope in
             let event = envelope.data
-            // The award carries no date of its own: the day review committed it is the decision day.
+            // The federation's decision day on review's clock; an award sent before it carried one: the day review committed it.
             try GrantIntake.apply(.init(kind: .projectGrant, studioID: event.studioID, applicationID: event.applicationID, year: event.year,
-                                        decidedOn: LocalDate(envelope.occurredAt), eventID: envelope.id, source: envelope.source),
+                                        decidedOn: event.decidedOn ?? LocalDate(envelope.occurredAt), eventID: envelope.id, source: envelope.source),
                                   settings: settings, at: Moment(now()).millis, in: db)
         }
 

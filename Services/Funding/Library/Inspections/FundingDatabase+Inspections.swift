@@ -150,7 +150,7 @@ extension FundingDatabase {
             ORDER BY recorded_at, id
             """, arguments: [id.rawValue])
         for row in misuse {
-            guard let deadline = LocalDate(row["rectification_deadline"] as String) else { continue }
+            let deadline = try row.day("rectification_deadline")
             try outbox.append(InspectionMisuseFound(studioID: inspection.studioId, inspectionID: id,
                                                     grantID: (row["grant_id"] as String?).map(GrantID.init), amount: Money(fen: row["amount_fen"]),
                                                     description: row["description"], foundOn: moment.today, rectificationDeadline: deadline), in: db)

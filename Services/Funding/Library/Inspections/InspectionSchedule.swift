@@ -9,9 +9,9 @@ enum InspectionSchedule {
         let open = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inspection WHERE studio_id = ? AND status = 'scheduled')", arguments: [studioID.rawValue]) ?? false
         guard !open else { return }
         let dueOn: LocalDate
-        if let last = try String.fetchOne(db, sql: "SELECT MAX(due_on) FROM inspection WHERE studio_id = ?", arguments: [studioID.rawValue]).flatMap(LocalDate.init) {
+        if let last = try String.fetchOne(db, sql: "SELECT MAX(due_on) FROM inspection WHERE studio_id = ?", arguments: [studioID.rawValue]).map({ try LocalDate(stored: $0, column: "inspection.due_on") }) {
             dueOn = last.adding(years: settings.inspectionIntervalYears)
-        } else if let first = try String.fetchOne(db, sql: "SELECT MIN(occurred_on) FROM ledger_entry WHERE studio_id = ? AND kind = 'paid'", arguments: [studioID.rawValue]).flatMap(LocalDate.init) ?? firstPaidOn {
+        } else if let first = try String.fetchOne(db, sql: "SELECT MIN(occurred_on) FROM ledger_entry WHERE studio_id = ? AND kind = 'paid'", arguments: [studioID.rawValue]).map({ try LocalDate(stored: $0, column: "ledger_entry.occurred_on") }) ?? firstPaidOn {
             dueOn = first.adding(years: settings.inspectionIntervalYears)
         } else {
             return  // no money received: nothing to inspect

@@ -29,10 +29,10 @@ struct ReviewApplication: Sendable {
 
 enum ApplicationStore {
     static func decode(_ row: Row) throws -> ReviewApplication {
-        ReviewApplication(id: ApplicationID(row["id"] as String), roundID: RoundID(row["round_id"] as String), kind: ApplicationKind(rawValue: row["kind"]) ?? .naming,
+        ReviewApplication(id: ApplicationID(row["id"] as String), roundID: RoundID(row["round_id"] as String), kind: try row.stored("kind", as: ApplicationKind.self),
                           status: row["status"], version: row["version"],
                           content: try JSONText.decode(ApplicationContent.self, row["content"]),
-                          submittedOn: LocalDate(row["submitted_on"] as String) ?? LocalDate(year: 2000, month: 1, day: 1)!)
+                          submittedOn: try row.day("submitted_on"))
     }
 
     static func find(_ id: ApplicationID, in db: Database) throws -> ReviewApplication? {

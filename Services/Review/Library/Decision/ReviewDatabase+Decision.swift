@@ -9,12 +9,12 @@ extension ReviewDatabase {
     static func notice(_ roundID: RoundID, in db: Database) throws -> DecisionController.NoticeView? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM public_notice WHERE round_id = ?", arguments: [roundID.rawValue]) else { return nil }
         let objections = try Row.fetchAll(db, sql: "SELECT * FROM objection WHERE round_id = ? ORDER BY id", arguments: [roundID.rawValue]).map {
-            DecisionController.ObjectionView(id: $0["id"], applicationId: ApplicationID($0["application_id"] as String), text: $0["text"], receivedOn: LocalDate($0["received_on"] as String)!,
+            DecisionController.ObjectionView(id: $0["id"], applicationId: ApplicationID($0["application_id"] as String), text: $0["text"], receivedOn: try $0.day("received_on"),
                           recordedBy: $0["recorded_by"], upheld: $0["upheld"], resolution: $0["resolution"], resolvedBy: $0["resolved_by"],
                           source: $0["source"], objectorName: $0["objector_name"], objectorContact: $0["objector_contact"])
         }
         return DecisionController.NoticeView(roundId: roundID, applicationIds: try JSONText.decode([ApplicationID].self, row["application_ids"]),
-                          startsOn: LocalDate(row["starts_on"] as String)!, endsOn: LocalDate(row["ends_on"] as String)!,
+                          startsOn: try row.day("starts_on"), endsOn: try row.day("ends_on"),
                           workingDays: row["working_days"], note: row["note"], publishedBy: row["published_by"], objections: objections)
     }
 
@@ -149,7 +149,7 @@ extension ReviewDatabase {
                         }
                         studioID = id
                         if round.kind == .projectGrant {
-                            try outbox.append(ProjectGrantAwarded(studioID: id, applicationID: application.id, roundID: roundID, year: round.year), in: db)
+                            try outbox.append(ProjectGrantAwarded(studioID: id, applicationID: application.id, roundID: roundID, year: round.year, decidedOn: decidedOn), in: db)
                         } else {
                             try outbox.append(DemonstrationSelected(studioID: id, applicationID: application.id, roundID: roundID, year: round.year), in: db)
                         }
@@ -186,7 +186,7 @@ extension ReviewDatabase {
             return PublicProposedEntry(applicationId: id.rawValue, studioName: content.studio.name, applicantUnit: content.applicantUnit.name,
                                        area: referenceData.screeningBody(code: code)?.nameZh ?? code, screeningBodyCode: code)
         }
-        let start = LocalDate(row["starts_on"] as String)!, end = LocalDate(row["ends_on"] as String)!
+        let start = try row.day("starts_on"), end = try row.day("ends_on")
         return PublicProposedList(roundId: roundID.rawValue, kind: round.kind, year: round.year, startsOn: start, endsOn: end,
                                   workingDays: row["working_days"],
                                   acceptingObjections: round.status == .notice && start <= today && today <= end, entries: entries)

@@ -96,8 +96,6 @@ public struct ReviewRound: Codable, Sendable, Equatable {
         case .demonstration: 1...2
         }
     }
-
-    public var decisionArticle: Article { kind.article }
 }
 
 enum RoundStore {
@@ -134,12 +132,12 @@ enum RoundStore {
 
     static func decode(_ row: Row) throws -> ReviewRound {
         ReviewRound(
-            id: RoundID(row["id"] as String), kind: ApplicationKind(rawValue: row["kind"]) ?? .naming, year: row["year"],
-            status: RoundStatus(rawValue: row["status"]) ?? .open, quota: row["quota"], minimumScore: row["minimum_score"],
+            id: RoundID(row["id"] as String), kind: try row.stored("kind", as: ApplicationKind.self), year: row["year"],
+            status: try row.stored("status", as: RoundStatus.self), quota: row["quota"], minimumScore: row["minimum_score"],
             expertsPerApplication: row["experts_per_application"], excludeSameScreeningBody: row["exclude_same_screening_body"],
-            aggregate: ScoreAggregate(rawValue: row["aggregate"]) ?? .mean, normalise: row["normalise"], outlierThreshold: row["outlier_threshold"],
+            aggregate: try row.stored("aggregate", as: ScoreAggregate.self), normalise: row["normalise"], outlierThreshold: row["outlier_threshold"],
             rubric: try JSONDecoder().decode(Rubric.self, from: Data((row["rubric"] as String).utf8)),
-            scoringDeadline: (row["scoring_deadline"] as String?).flatMap(LocalDate.init),
+            scoringDeadline: try row.dayIfPresent("scoring_deadline"),
             noticeWorkingDays: row["notice_working_days"], updatedAt: Millis.date(row["updated_at"]), updatedBy: row["updated_by"])
     }
 

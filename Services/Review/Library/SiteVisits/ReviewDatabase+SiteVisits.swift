@@ -15,7 +15,7 @@ extension ReviewDatabase {
             let photos = try Row.fetchAll(db, sql: "SELECT id, file_name, media_type, size, sha256, added_at FROM site_visit_photo WHERE visit_id = ? ORDER BY id", arguments: [id]).map {
                 PhotoView(id: $0["id"], fileName: $0["file_name"], mediaType: $0["media_type"], size: $0["size"], sha256: $0["sha256"], addedAt: Millis.date($0["added_at"]))
             }
-            return VisitView(id: id, applicationId: ApplicationID(row["application_id"] as String), roundId: RoundID(row["round_id"] as String), visitedOn: LocalDate(row["visited_on"] as String)!,
+            return VisitView(id: id, applicationId: ApplicationID(row["application_id"] as String), roundId: RoundID(row["round_id"] as String), visitedOn: try row.day("visited_on"),
                              visitors: try JSONText.decode([String].self, row["visitors"]), findings: row["findings"],
                              recordedBy: row["recorded_by"], recordedAt: Millis.date(row["recorded_at"]), photos: photos)
         }
