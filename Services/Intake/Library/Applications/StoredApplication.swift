@@ -146,7 +146,7 @@ enum ApplicationStore {
             FROM intake_application_version v JOIN intake_application a ON a.id = v.application_id
             WHERE v.application_id = ? AND v.version > ? ORDER BY v.version LIMIT ?
             """, arguments: [id.rawValue, after, page.limit + 1]).map {
-            ApplicationVersionView(version: $0["version"], recordedOn: LocalDate($0["recorded_on"] as String)!,
+            ApplicationVersionView(version: $0["version"], recordedOn: try $0.day("recorded_on"),
                                    recordedAt: Millis.date($0["recorded_at"]), form: try decode(ApplicationForm.self, $0["form_json"]))
         }
         let (items, next) = page.page(rows) { [String($0.version)] }
@@ -224,11 +224,11 @@ enum ApplicationStore {
 
     private static func application(_ row: Row) throws -> StoredApplication {
         StoredApplication(
-            id: ApplicationID(row["id"] as String), kind: ApplicationKind(rawValue: row["kind"]) ?? .naming,
+            id: ApplicationID(row["id"] as String), kind: try row.stored("kind", as: ApplicationKind.self),
             roundId: RoundID(row["round_id"] as String), screeningBody: row["screening_body"], status: row["status"],
             version: row["version"], form: try decode(ApplicationForm.self, row["form_json"]),
-            submittedOn: (row["submitted_on"] as String?).flatMap(LocalDate.init),
-            withdrawnOn: (row["withdrawn_on"] as String?).flatMap(LocalDate.init),
+            submittedOn: try row.dayIfPresent("submitted_on"),
+            withdrawnOn: try row.dayIfPresent("withdrawn_on"),
             statusReasons: try decode([DomainIssue].self, row["status_reasons_json"]),
             createdAt: row["created_at"], updatedAt: row["updated_at"])
     }

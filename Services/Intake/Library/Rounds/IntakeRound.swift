@@ -26,8 +26,6 @@ public struct IntakeRound: Codable, Hashable, Sendable {
 
     public func quota(for body: String) -> Int? { quotas[body] ?? quotaPerBody }
 
-    public func isOpen(on day: LocalDate) -> Bool { opensOn <= day && day <= deadline }
-
     /// Why a submission on `day` is refused, or nil.
     public func windowIssue(on day: LocalDate, field: String = "roundId") -> DomainIssue? {
         if isCancelled {
@@ -104,13 +102,16 @@ enum RoundStore {
         return (items, next, total)
     }
 
-    private static func round(_ row: Row) -> IntakeRound {
+    private static func round(_ row: Row) throws -> IntakeRound {
         let quotasJSON: String = row["quotas_json"]
+        guard let quotas = quotasJSON == "{}" ? [:] : try? JSONDecoder().decode([String: Int].self, from: Data(quotasJSON.utf8)) else {
+            throw StoredValueError(column: "quotas_json", value: quotasJSON, expected: "quotas by screening body (JSON)")
+        }
         return IntakeRound(
-            id: RoundID(row["id"] as String), kind: ApplicationKind(rawValue: row["kind"]) ?? .naming, year: row["year"],
-            opensOn: LocalDate(row["opens_on"] as String)!, deadline: LocalDate(row["deadline"] as String)!,
+            id: RoundID(row["id"] as String), kind: try row.stored("kind", as: ApplicationKind.self), year: row["year"],
+            opensOn: try row.day("opens_on"), deadline: try row.day("deadline"),
             quotaPerBody: row["quota_per_body"],
-            quotas: quotasJSON == "{}" ? [:] : (try? JSONDecoder().decode([String: Int].self, from: Data(quotasJSON.utf8))) ?? [:],
+            quotas: quotas,
             createdAt: Millis.date(row["created_at"]),
             cancelledAt: (row["cancelled_at"] as Int64?).map(Millis.date), cancelReason: row["cancel_reason"])
     }
