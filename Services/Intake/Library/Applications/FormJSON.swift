@@ -385,34 +385,44 @@ private struct DirectObject<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 }
 
-private struct DirectArray: UnkeyedEncodingContainer {
+/// An array's next element or a single value's one place: the two protocols ask for the same typed `encode`
+/// overloads, which differ only in how the place is taken, so they are written once, here.
+private protocol DirectValuePlace {
+    var writer: DirectJSONWriter { get }
+    /// Takes the place of the next value (after an array's comma, or a single value's only one); false when refused.
+    func place() -> Bool
+}
+
+extension DirectValuePlace {
+    mutating func encodeNil() throws { if place() { writer.out.pointee.null() } }
+    mutating func encode(_ value: Bool) throws { if place() { writer.out.pointee.bool(value) } }
+    mutating func encode(_ value: String) throws { if place() { writer.out.pointee.string(value) } }
+    mutating func encode(_ value: Double) throws { if place() { writer.out.pointee.floating(value) } }
+    mutating func encode(_ value: Float) throws { if place() { writer.out.pointee.floating(value) } }
+    mutating func encode(_ value: Int) throws { if place() { writer.out.pointee.integer(Int64(value)) } }
+    mutating func encode(_ value: Int8) throws { if place() { writer.out.pointee.integer(value) } }
+    mutating func encode(_ value: Int16) throws { if place() { writer.out.pointee.integer(value) } }
+    mutating func encode(_ value: Int32) throws { if place() { writer.out.pointee.integer(value) } }
+    mutating func encode(_ value: Int64) throws { if place() { writer.out.pointee.integer(value) } }
+    mutating func encode(_ value: UInt) throws { if place() { writer.out.pointee.integer(value) } }
+    mutating func encode(_ value: UInt8) throws { if place() { writer.out.pointee.integer(value) } }
+    mutating func encode(_ value: UInt16) throws { if place() { writer.out.pointee.integer(value) } }
+    mutating func encode(_ value: UInt32) throws { if place() { writer.out.pointee.integer(value) } }
+    mutating func encode(_ value: UInt64) throws { if place() { writer.out.pointee.integer(value) } }
+    mutating func encode<T: Encodable>(_ value: T) throws { if place() { writer.write(value) } }
+}
+
+private struct DirectArray: UnkeyedEncodingContainer, DirectValuePlace {
     let writer: DirectJSONWriter
     let depth: Int
     var codingPath: [any CodingKey] { [] }
     var count: Int { writer.out.pointee.frames.count > depth ? writer.out.pointee.frames[depth].count : 0 }
 
-    private func next() -> Bool {
+    func place() -> Bool {
         guard writer.out.pointee.isCurrent(depth) else { return false }
         writer.out.pointee.element()
         return true
     }
-
-    mutating func encodeNil() throws { if next() { writer.out.pointee.null() } }
-    mutating func encode(_ value: Bool) throws { if next() { writer.out.pointee.bool(value) } }
-    mutating func encode(_ value: String) throws { if next() { writer.out.pointee.string(value) } }
-    mutating func encode(_ value: Double) throws { if next() { writer.out.pointee.floating(value) } }
-    mutating func encode(_ value: Float) throws { if next() { writer.out.pointee.floating(value) } }
-    mutating func encode(_ value: Int) throws { if next() { writer.out.pointee.integer(Int64(value)) } }
-    mutating func encode(_ value: Int8) throws { if next() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: Int16) throws { if next() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: Int32) throws { if next() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: Int64) throws { if next() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt) throws { if next() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt8) throws { if next() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt16) throws { if next() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt32) throws { if next() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt64) throws { if next() { writer.out.pointee.integer(value) } }
-    mutating func encode<T: Encodable>(_ value: T) throws { if next() { writer.write(value) } }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy _: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         writer.out.pointee.unwritable = true
@@ -430,27 +440,10 @@ private struct DirectArray: UnkeyedEncodingContainer {
     }
 }
 
-private struct DirectSingleValue: SingleValueEncodingContainer {
+private struct DirectSingleValue: SingleValueEncodingContainer, DirectValuePlace {
     let writer: DirectJSONWriter
     let depth: Int
     var codingPath: [any CodingKey] { [] }
 
-    private func claim() -> Bool { writer.out.pointee.isCurrent(depth) && writer.out.pointee.single() }
-
-    mutating func encodeNil() throws { if claim() { writer.out.pointee.null() } }
-    mutating func encode(_ value: Bool) throws { if claim() { writer.out.pointee.bool(value) } }
-    mutating func encode(_ value: String) throws { if claim() { writer.out.pointee.string(value) } }
-    mutating func encode(_ value: Double) throws { if claim() { writer.out.pointee.floating(value) } }
-    mutating func encode(_ value: Float) throws { if claim() { writer.out.pointee.floating(value) } }
-    mutating func encode(_ value: Int) throws { if claim() { writer.out.pointee.integer(Int64(value)) } }
-    mutating func encode(_ value: Int8) throws { if claim() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: Int16) throws { if claim() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: Int32) throws { if claim() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: Int64) throws { if claim() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt) throws { if claim() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt8) throws { if claim() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt16) throws { if claim() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt32) throws { if claim() { writer.out.pointee.integer(value) } }
-    mutating func encode(_ value: UInt64) throws { if claim() { writer.out.pointee.integer(value) } }
-    mutating func encode<T: Encodable>(_ value: T) throws { if claim() { writer.write(value) } }
+    func place() -> Bool { writer.out.pointee.isCurrent(depth) && writer.out.pointee.single() }
 }
