@@ -5,10 +5,11 @@ import StudioDomain
 import TestSupport
 import XCTest
 
-/// A field of the application form is written in the domain type, and everything written per field switches over
-/// its `CodingKeys` (the compiler names a missed one). What the compiler does not see is held here: every stored
-/// property is one of the keys (an optional `var` left out of `CodingKeys` would quietly never be stored), the
-/// OpenAPI document names exactly the form's fields, and `FormJSON` writes what `JSONEncoder` writes.
+/// A field of the application form is written in the domain type, with its printed label beside its key, and what is
+/// written per field (the printed form, the import columns) switches over the struct's `CodingKeys`, so the compiler
+/// names a missed one. What the compiler does not see is held here: every stored property is one of the keys (an
+/// optional `var` left out of `CodingKeys` would quietly never be stored), the printed form describes exactly the
+/// form's fields, the OpenAPI document names exactly them, and `FormJSON` writes what `JSONEncoder` writes.
 final class FormFieldsTests: XCTestCase {
     func testTheSamplesFillEveryField() {
         // A field added to a type and not to the sample fails here, so the checks below see every field.
@@ -19,6 +20,12 @@ final class FormFieldsTests: XCTestCase {
     func testEveryStoredPropertyIsACodingKeyInTheOrderItIsDeclared() {
         XCTAssertEqual(Self.keyMismatches(in: Self.fullForm, "form"), [])
         XCTAssertEqual(Self.keyMismatches(in: Self.fullContent, "content"), [])
+    }
+
+    func testThePrintedFormDescribesExactlyTheFormsFields() throws {
+        // A part or table names its struct by hand (`.part(UnitForm.self)`): the compiler does not hold it to the field's type.
+        let json = try JSONSerialization.jsonObject(with: DomainJSON.encoder().encode(Self.fullForm))
+        XCTAssertEqual(Self.printedPaths(ApplicationForm.self, ""), Self.leafPaths(json, ""))
     }
 
     func testTheOpenAPIDocumentNamesExactlyTheFormsFields() throws {
@@ -96,6 +103,29 @@ final class FormFieldsTests: XCTestCase {
     }
 
     private static func codingKeys<T: CodableFields>(of _: T) -> [String] { T.CodingKeys.allCases.map(\.rawValue) }
+
+    /// The path of every entry of the printed form (`team.members[].name`).
+    static func printedPaths(_ type: any PrintedFields.Type, _ prefix: String) -> Set<String> {
+        type.printedFields.reduce(into: []) { paths, field in
+            let path = prefix + field.key
+            switch field.field {
+            case .entry: paths.insert(path)
+            case .part(let part): paths.formUnion(printedPaths(part, path + "."))
+            case .table(let part, _): paths.formUnion(printedPaths(part, path + "[]."))
+            }
+        }
+    }
+
+    /// The path of every value in decoded JSON that is not an object or a list of objects.
+    static func leafPaths(_ json: Any, _ prefix: String) -> Set<String> {
+        if let object = json as? [String: Any] {
+            return object.reduce(into: []) { paths, member in paths.formUnion(leafPaths(member.value, prefix.isEmpty ? member.key : prefix + "." + member.key)) }
+        }
+        if let list = json as? [[String: Any]], !list.isEmpty {
+            return list.reduce(into: []) { paths, element in paths.formUnion(leafPaths(element, prefix + "[]")) }
+        }
+        return [prefix]
+    }
 
     /// Where encoded JSON and a schema name different fields, objects followed through `$ref` and arrays.
     static func schemaMismatches(_ json: Any, _ schema: JSONSchema, _ place: String, in document: OpenAPI.Document) -> [String] {

@@ -12,16 +12,24 @@ import XCTest
 /// and the template's round trip (download, fill, upload).
 final class WorkbookImportTests: XCTestCase {
     /// openpyxl writes the rows: `INT:`, `NUM:` and `DATE:` prefixes make numeric and date cells, the rest are
-    /// strings (shared strings, as openpyxl writes them), and string cells of the ID column are text-formatted.
+    /// strings (shared strings, as openpyxl writes them), and string cells of the ID column are text-formatted. In a
+    /// template each cell goes under its column's header, as a person fills it in (a column the rows do not name stays empty).
     static let writer = """
-        import datetime, json, sys, openpyxl
+        import datetime, json, re, sys, openpyxl
         header, rows, out = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
         wb = openpyxl.load_workbook(sys.argv[4]) if len(sys.argv) > 4 else openpyxl.Workbook()
         ws = wb.active
         if len(sys.argv) <= 4:
             ws.title = "申报"
             ws.append(header)
+        else:
+            # Headers match as the importer matches them: without spaces and a unit in brackets.
+            name = lambda h: re.sub(r"[（(][^）)]*[）)]", "", h).replace(" ", "")
+            columns = [c.value for c in ws[1]]
+            rows = [[{name(k): v for k, v in zip(header, r)}.get(name(h), "") for h in columns] for r in rows]
+            header = columns
         def value(v):
+            if v == "": return None
             if v.startswith("INT:"): return int(v[4:])
             if v.startswith("NUM:"): return float(v[4:])
             if v.startswith("DATE:"):

@@ -100,11 +100,10 @@ extension ApplicationView {
         return ApplicationView(app, attachments: [], history: history)
     }
 
-    /// The view, with its form given as `formJSON` (the bytes the encoder writes for that form), so the form, the largest
-    /// part, is not encoded a second time: a new application's view is written directly by `FormJSON` (`FormJSONTests`
-    /// hold its writer against the encoder's bytes); any other view goes through the encoder.
+    /// The view, with its form given as `formJSON` (the bytes `FormJSON` wrote for that form), so the form, the largest
+    /// part, is not encoded a second time; what `FormJSON` leaves to the encoder goes through it (`FormJSONTests`).
     static func encode(_ view: ApplicationView, formJSON: String) throws -> Data {
-        if let direct = FormJSON.encodeCreatedView(view, formJSON: formJSON) { return direct }
+        if let direct = FormJSON.data(view, writing: ApplicationForm.self, as: formJSON) { return direct }
         return try JSONBody.encode(view)
     }
 }

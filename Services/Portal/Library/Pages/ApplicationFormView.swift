@@ -62,13 +62,13 @@ struct ApplicationFormView {
             var options: [Option] = []
             var isSelect = false
             var isText = false, isDate = false, isNumber = false, isTextarea = false
-            switch spec.kind {
-            case .select, .yesNo, .unitType, .skillLevel:
+            switch spec.entry {
+            case .namedStudio, .yesNo, .unitType, .skillLevel:
                 isSelect = true
-                options = (spec.kind.options ?? []).map { Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
+                options = (spec.options ?? []).map { Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
             case .date: isDate = true
-            case .number, .integer, .money: isNumber = true
-            case .textarea, .lines: isTextarea = true
+            case .decimal, .wholeNumber, .money: isNumber = true
+            case .paragraph, .lines: isTextarea = true
             case .text: isText = true
             }
             return Field(name: spec.name, id: "f-" + spec.name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined(),
