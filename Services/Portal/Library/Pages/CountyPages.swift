@@ -12,8 +12,7 @@ struct CountyPages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.screeningBody]))
+        let routes = RouteCollection.desk(for: [.screeningBody])
         routes.get("", use: dashboard)
         routes.get("rounds/:round/new", use: newForm)
         routes.post("rounds/:round/new", use: create)

@@ -12,8 +12,7 @@ struct CyclePages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.department, .federation]))
+        let routes = RouteCollection.desk(for: [.department, .federation])
         routes.get("", use: overview)
         routes.get("studios/:id/assess", use: assessForm)
         routes.post("studios/:id/assess", use: assess)

@@ -12,8 +12,7 @@ struct DepartmentPages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.department]))
+        let routes = RouteCollection.desk(for: [.department])
         routes.get("", use: rounds)
         routes.get("rounds/:round", use: round)
         routes.get("applications/:id", use: application)

@@ -12,15 +12,11 @@ struct FinancePages {
     let gateway: ServiceGateway
     let database: PortalDatabase
 
-    /// The routes of the funds desk (`/funds`, and its inspections): the department, finance and the audit office only.
-    static func deskRoutes() -> RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.department, .finance, .auditOffice]))
-        return routes
-    }
+    /// Who reaches the funds desk (`/funds`, and its inspections): the department, finance and the audit office only.
+    static let deskRoles: Set<Role> = [.department, .finance, .auditOffice]
 
     var routes: RouteCollection<PortalContext> {
-        let routes = Self.deskRoutes()
+        let routes = RouteCollection.desk(for: Self.deskRoles)
         routes.get("", use: overview)
         routes.post("grants/:id/approve", use: approve)
         routes.post("grants/:id/release", use: release)

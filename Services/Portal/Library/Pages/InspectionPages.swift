@@ -14,7 +14,7 @@ struct InspectionPages {
     let database: PortalDatabase
 
     var routes: RouteCollection<PortalContext> {
-        let routes = FinancePages.deskRoutes()
+        let routes = RouteCollection.desk(for: FinancePages.deskRoles)
         routes.get("", use: list)
         routes.get(":id", use: show)
         routes.post(":id/sign-off", use: signOff)

@@ -14,8 +14,7 @@ struct OperatorPages {
     var gateway: ServiceGateway { accounts.gateway }
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.operator]))
+        let routes = RouteCollection.desk(for: [.operator])
         routes.get("accounts", use: list)
         routes.post("accounts", use: create)
         routes.get("", use: console)

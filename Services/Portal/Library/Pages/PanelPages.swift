@@ -250,8 +250,7 @@ struct ExpertPages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.expert]))
+        let routes = RouteCollection.desk(for: [.expert])
         routes.get("", use: assignments)
         routes.get("applications/:id", use: sheet)
         routes.post("applications/:id", use: save)
@@ -309,8 +308,8 @@ struct ExpertPages {
         let recusalErrors = issues.take("reason")
         let lines = assignment.rubric.criteria.map { criterion -> SheetView.Line in
             SheetView.Line(key: criterion.key, name: criterion.nameZh, article: criterion.article.map(Bilingual.chinese),
-                                  maxScore: criterion.maxScore, weight: criterion.weight, guidance: criterion.guidanceZh,
-                                  value: values?["score.\(criterion.key)"] ?? sheet.scores[criterion.key].map(String.init) ?? "", errors: issues.take("scores.\(criterion.key)"))
+                           maxScore: criterion.maxScore, weight: criterion.weight, guidance: criterion.guidanceZh,
+                           value: values?["score.\(criterion.key)"] ?? sheet.scores[criterion.key].map(String.init) ?? "", errors: issues.take("scores.\(criterion.key)"))
         }
         let view = SheetView(id: id, studio: assignment.studioName, unit: assignment.unitName, projects: assignment.projectTitles.joined(separator: "；"),
                              sections: ExpertReading.sections(content),
@@ -384,8 +383,7 @@ struct FederationPages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.federation]))
+        let routes = RouteCollection.desk(for: [.federation])
         routes.get("", use: awaiting)
         routes.post("rounds/:round/decision", use: decide)
         routes.get("rounds/:round/decision.html", use: printable)
