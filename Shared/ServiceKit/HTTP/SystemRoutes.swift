@@ -39,6 +39,25 @@ struct SystemRoutes<Module: ServiceModule> {
     }
 }
 
+extension Inbox.Result {
+    /// A receiver's answer (MESSAGING.md), the same for every service and the portal: the event's id and outcome for
+    /// a 2xx (`applied`, `duplicate`, `ignored`), or the problem for a signature, an envelope or a payload refused.
+    public func accepted() throws(Problem) -> (id: String, outcome: String) {
+        switch self {
+        case .applied(let header): return (header.id, "applied")
+        case .duplicate(let header): return (header.id, "duplicate")
+        case .ignored(let header): return (header.id, "ignored")
+        case .unauthorized(let reason):
+            throw Problem(.unauthorized, code: "webhook.signature", field: "webhook-signature",
+                          zh: "Webhook 签名无效：\(reason.messageZh)", en: "webhook signature rejected: \(reason.messageEn)")
+        case .invalid(let reason):
+            throw Problem(.badRequest, code: "webhook.envelope", field: "body", zh: "事件格式无效：\(reason)", en: "invalid event: \(reason)")
+        case .rejected(let issues):
+            throw Problem.validation(issues)
+        }
+    }
+}
+
 /// `POST /events`: the webhook receiver. 2xx means the effect and the inbox row are committed.
 struct EventsController {
     let inbox: Inbox
@@ -58,22 +77,11 @@ struct EventsController {
                 timestamp: request.headers[HTTPTypes.HTTPField.Name("webhook-timestamp")!],
                 signature: request.headers[HTTPTypes.HTTPField.Name("webhook-signature")!],
                 body: body)
-            let accepted: Accepted
-            switch result {
-            case .applied(let header): accepted = Accepted(id: header.id, outcome: "applied")
-            case .duplicate(let header): accepted = Accepted(id: header.id, outcome: "duplicate")
-            case .ignored(let header):
+            let (id, outcome) = try result.accepted()
+            if case .ignored(let header) = result {
                 logger.notice("event type not handled here; acknowledged", metadata: ["type": "\(header.type)", "id": "\(header.id)"])
-                accepted = Accepted(id: header.id, outcome: "ignored")
-            case .unauthorized(let reason):
-                throw Problem(.unauthorized, code: "webhook.signature", field: "webhook-signature",
-                              zh: "Webhook 签名无效：\(reason.messageZh)", en: "webhook signature rejected: \(reason.messageEn)")
-            case .invalid(let reason):
-                throw Problem(.badRequest, code: "webhook.envelope", field: "body", zh: "事件格式无效：\(reason)", en: "invalid event: \(reason)")
-            case .rejected(let issues):
-                throw Problem.validation(issues)
             }
-            return try context.responseEncoder.encode(accepted, from: request, context: context)
+            return try context.responseEncoder.encode(Accepted(id: id, outcome: outcome), from: request, context: context)
         }
     }
 }

@@ -83,21 +83,13 @@ struct PortalEvents {
                 timestamp: request.headers[HTTPField.Name("webhook-timestamp")!],
                 signature: request.headers[HTTPField.Name("webhook-signature")!],
                 body: Array(buffer.readableBytesView))
-            let problem: Problem
-            switch result {
-            case .applied(let header): return accepted(header.id, "applied")
-            case .duplicate(let header): return accepted(header.id, "duplicate")
-            case .ignored(let header): return accepted(header.id, "ignored")
-            case .unauthorized(let reason):
-                problem = Problem(.unauthorized, code: "webhook.signature", field: "webhook-signature",
-                                  zh: "Webhook 签名无效：\(reason.messageZh)", en: "webhook signature rejected: \(reason.messageEn)")
-            case .invalid(let reason):
-                problem = Problem(.badRequest, code: "webhook.envelope", field: "body", zh: "事件格式无效：\(reason)", en: "invalid event: \(reason)")
-            case .rejected(let issues):
-                problem = Problem.validation(issues)
+            do throws(Problem) {
+                let (id, outcome) = try result.accepted()
+                return accepted(id, outcome)
+            } catch {
+                metrics.received(error.status == .unauthorized ? "unauthorized" : "refused")
+                return try error.response(from: request, context: context)
             }
-            metrics.received(problem.status == .unauthorized ? "unauthorized" : "refused")
-            return try problem.response(from: request, context: context)
         }
     }
 
