@@ -39,14 +39,20 @@ struct SystemRoutes<Module: ServiceModule> {
     }
 }
 
+/// A webhook receiver's 2xx body: the event's id and what became of it (`applied`, `duplicate`, `ignored`).
+public struct WebhookAcceptance: ResponseEncodable, Sendable {
+    public var id: String
+    public var outcome: String
+}
+
 extension Inbox.Result {
     /// A receiver's answer (MESSAGING.md), the same for every service and the portal: the event's id and outcome for
-    /// a 2xx (`applied`, `duplicate`, `ignored`), or the problem for a signature, an envelope or a payload refused.
-    public func accepted() throws(Problem) -> (id: String, outcome: String) {
+    /// a 2xx, or the problem for a signature, an envelope or a payload refused.
+    public func accepted() throws(Problem) -> WebhookAcceptance {
         switch self {
-        case .applied(let header): return (header.id, "applied")
-        case .duplicate(let header): return (header.id, "duplicate")
-        case .ignored(let header): return (header.id, "ignored")
+        case .applied(let header): return WebhookAcceptance(id: header.id, outcome: "applied")
+        case .duplicate(let header): return WebhookAcceptance(id: header.id, outcome: "duplicate")
+        case .ignored(let header): return WebhookAcceptance(id: header.id, outcome: "ignored")
         case .unauthorized(let reason):
             throw Problem(.unauthorized, code: "webhook.signature", field: "webhook-signature",
                           zh: "Webhook 签名无效：\(reason.messageZh)", en: "webhook signature rejected: \(reason.messageEn)")
@@ -63,11 +69,6 @@ struct EventsController {
     let inbox: Inbox
     let logger: Logger
 
-    struct Accepted: ResponseEncodable {
-        var id: String
-        var outcome: String
-    }
-
     func add(to router: Router<AppRequestContext>) {
         router.post("events") { request, context -> Response in
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -77,11 +78,11 @@ struct EventsController {
                 timestamp: request.headers[HTTPTypes.HTTPField.Name("webhook-timestamp")!],
                 signature: request.headers[HTTPTypes.HTTPField.Name("webhook-signature")!],
                 body: body)
-            let (id, outcome) = try result.accepted()
+            let accepted = try result.accepted()
             if case .ignored(let header) = result {
                 logger.notice("event type not handled here; acknowledged", metadata: ["type": "\(header.type)", "id": "\(header.id)"])
             }
-            return try context.responseEncoder.encode(Accepted(id: id, outcome: outcome), from: request, context: context)
+            return try context.responseEncoder.encode(accepted, from: request, context: context)
         }
     }
 }

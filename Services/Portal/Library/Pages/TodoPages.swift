@@ -70,11 +70,6 @@ struct PortalEvents {
     let inbox: Inbox
     let metrics: PortalMetrics
 
-    struct Accepted: Encodable {
-        var id: String
-        var outcome: String
-    }
-
     func add(to router: Router<PortalContext>) {
         router.post("events") { request, context -> Response in
             let buffer = try await request.body.collect(upTo: 1 << 20)
@@ -84,8 +79,7 @@ struct PortalEvents {
                 signature: request.headers[HTTPField.Name("webhook-signature")!],
                 body: Array(buffer.readableBytesView))
             do throws(Problem) {
-                let (id, outcome) = try result.accepted()
-                return accepted(id, outcome)
+                return accepted(try result.accepted())
             } catch {
                 metrics.received(error.status == .unauthorized ? "unauthorized" : "refused")
                 return try error.response(from: request, context: context)
@@ -93,9 +87,9 @@ struct PortalEvents {
         }
     }
 
-    func accepted(_ id: String, _ outcome: String) -> Response {
-        metrics.received(outcome)
-        let body = (try? DomainJSON.encoder().encode(Accepted(id: id, outcome: outcome))) ?? Data()
+    func accepted(_ acceptance: WebhookAcceptance) -> Response {
+        metrics.received(acceptance.outcome)
+        let body = (try? DomainJSON.encoder().encode(acceptance)) ?? Data()
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: body)))
     }
 }
