@@ -39,15 +39,35 @@ struct SystemRoutes<Module: ServiceModule> {
     }
 }
 
+/// A webhook receiver's 2xx body: the event's id and what became of it (`applied`, `duplicate`, `ignored`).
+public struct WebhookAcceptance: ResponseEncodable, Sendable {
+    public var id: String
+    public var outcome: String
+}
+
+extension Inbox.Result {
+    /// A receiver's answer (MESSAGING.md), the same for every service and the portal: the event's id and outcome for
+    /// a 2xx, or the problem for a signature, an envelope or a payload refused.
+    public func accepted() throws(Problem) -> WebhookAcceptance {
+        switch self {
+        case .applied(let header): return WebhookAcceptance(id: header.id, outcome: "applied")
+        case .duplicate(let header): return WebhookAcceptance(id: header.id, outcome: "duplicate")
+        case .ignored(let header): return WebhookAcceptance(id: header.id, outcome: "ignored")
+        case .unauthorized(let reason):
+            throw Problem(.unauthorized, code: "webhook.signature", field: "webhook-signature",
+                          zh: "Webhook 签名无效：\(reason.messageZh)", en: "webhook signature rejected: \(reason.messageEn)")
+        case .invalid(let reason):
+            throw Problem(.badRequest, code: "webhook.envelope", field: "body", zh: "事件格式无效：\(reason)", en: "invalid event: \(reason)")
+        case .rejected(let issues):
+            throw Problem.validation(issues)
+        }
+    }
+}
+
 /// `POST /events`: the webhook receiver. 2xx means the effect and the inbox row are committed.
 struct EventsController {
     let inbox: Inbox
     let logger: Logger
-
-    struct Accepted: ResponseEncodable {
-        var id: String
-        var outcome: String
-    }
 
     func add(to router: Router<AppRequestContext>) {
         router.post("events") { request, context -> Response in
@@ -58,20 +78,9 @@ struct EventsController {
                 timestamp: request.headers[HTTPTypes.HTTPField.Name("webhook-timestamp")!],
                 signature: request.headers[HTTPTypes.HTTPField.Name("webhook-signature")!],
                 body: body)
-            let accepted: Accepted
-            switch result {
-            case .applied(let header): accepted = Accepted(id: header.id, outcome: "applied")
-            case .duplicate(let header): accepted = Accepted(id: header.id, outcome: "duplicate")
-            case .ignored(let header):
+            let accepted = try result.accepted()
+            if case .ignored(let header) = result {
                 logger.notice("event type not handled here; acknowledged", metadata: ["type": "\(header.type)", "id": "\(header.id)"])
-                accepted = Accepted(id: header.id, outcome: "ignored")
-            case .unauthorized(let reason):
-                throw Problem(.unauthorized, code: "webhook.signature", field: "webhook-signature",
-                              zh: "Webhook 签名无效：\(reason.messageZh)", en: "webhook signature rejected: \(reason.messageEn)")
-            case .invalid(let reason):
-                throw Problem(.badRequest, code: "webhook.envelope", field: "body", zh: "事件格式无效：\(reason)", en: "invalid event: \(reason)")
-            case .rejected(let issues):
-                throw Problem.validation(issues)
             }
             return try context.responseEncoder.encode(accepted, from: request, context: context)
         }

@@ -7,17 +7,8 @@ import StudioDomain
 /// The yearly grant budget the department sets. Commitments (scheduled, approved and paid grants of the
 /// year) count against it; a grant that does not fit is held, never dropped and never silently paid.
 enum Budgets {
-    struct Standing: Codable, Sendable {
-        var year: Int
-        /// Nil until the department sets one.
-        var budget: Money?
-        var committed: Money
-        var held: Money
-        var heldCount: Int
-        var remaining: Money?
-        var setBy: String?
-        var setAt: Date?
-    }
+    /// The year's standing, as the portal reads it too (`StudioDomain`).
+    typealias Standing = BudgetStanding
 
     static func budget(year: Int, in db: Database) throws -> Money? {
         try Int64.fetchOne(db, sql: "SELECT amount_fen FROM budget WHERE year = ?", arguments: [year]).map(Money.init(fen:))

@@ -12,8 +12,7 @@ struct CountyPages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.screeningBody]))
+        let routes = RouteCollection.desk(for: [.screeningBody])
         routes.get("", use: dashboard)
         routes.get("rounds/:round/new", use: newForm)
         routes.post("rounds/:round/new", use: create)
@@ -117,7 +116,7 @@ struct CountyPages {
     }
 
     func round(_ id: String, context: PortalContext) async throws -> IntakeRound {
-        try await gateway.get(.intake, "/rounds/\(PublicPages.pathComponent(id))", token: context.token(.intake)).orFail().decode(RoundView.self).round
+        try await gateway.fetch(.intake, "/rounds/\(PublicPages.pathComponent(id))", as: RoundView.self, context: context).round
     }
 
     /// The body's named studios, for project-grant (Art 13) and demonstration (Art 14) applications.
@@ -149,24 +148,24 @@ struct CountyPages {
         let round = try await round(try context.parameters.require("round"), context: context)
         let action = "/county/rounds/\(round.id.rawValue)/new"
         let submit = context.form["action"] == "submit"
+        func again(_ issues: [DomainIssue]) async throws -> Response {
+            try await formPage(heading: "填写申报表", round: round, action: action, values: context.form, issues: issues, context: context, status: .unprocessableContent)
+        }
         let form: ApplicationForm
         do {
             form = try ApplicationFormFields.form(from: context.form)
         } catch let problem as ApplicationFormFields.InputProblem {
-            return try await formPage(heading: "填写申报表", round: round, action: action, values: context.form, issues: problem.issues, context: context, status: .unprocessableContent)
+            return try await again(problem.issues)
         }
         let key = context.form["_idempotency"] ?? UUID().uuidString
-        let reply = try await gateway.call(.intake, "POST", "/applications", token: context.token(.intake),
-                                           json: CreateBody(roundId: round.id, submit: submit, form: form), headers: [("Idempotency-Key", key)])
-        if let refused = try reply.refusal() {
-            return try await formPage(heading: "填写申报表", round: round, action: action, values: context.form, issues: refused, context: context, status: .unprocessableContent)
+        return try await gateway.post(.intake, "/applications", json: CreateBody(roundId: round.id, submit: submit, form: form), headers: [("Idempotency-Key", key)],
+                                      context: context, orShow: again) { reply in
+            ("/county/applications/\(try reply.decode(ApplicationView.self).id.rawValue)", submit ? "申报已提交。" : "草稿已保存。")
         }
-        let app = try reply.decode(ApplicationView.self)
-        return Redirect.to("/county/applications/\(app.id.rawValue)", flash: submit ? "申报已提交。" : "草稿已保存。", context: context)
     }
 
     func application(_ id: String, context: PortalContext) async throws -> ApplicationView {
-        try await gateway.get(.intake, "/applications/\(PublicPages.pathComponent(id))", token: context.token(.intake)).orFail().decode(ApplicationView.self)
+        try await gateway.fetch(.intake, "/applications/\(PublicPages.pathComponent(id))", as: ApplicationView.self, context: context)
     }
 
     @Sendable func editForm(_ request: Request, context: PortalContext) async throws -> Response {
@@ -183,35 +182,31 @@ struct CountyPages {
         let round = try await round(app.roundId.rawValue, context: context)
         let action = "/county/applications/\(app.id.rawValue)/edit"
         let heading = app.status == "draft" ? "编辑草稿" : "修改申报表"
+        func again(_ issues: [DomainIssue], saved: Bool = false) async throws -> Response {
+            try await formPage(heading: heading, round: round, action: action, values: context.form, issues: issues, context: context,
+                               saved: saved, amending: !saved && app.status != "draft", status: .unprocessableContent)
+        }
         let form: ApplicationForm
         do {
             form = try ApplicationFormFields.form(from: context.form)
         } catch let problem as ApplicationFormFields.InputProblem {
-            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: problem.issues, context: context,
-                                      amending: app.status != "draft", status: .unprocessableContent)
+            return try await again(problem.issues)
         }
         let token = context.token(.intake)
         let saved = try await gateway.call(.intake, "PUT", "/applications/\(app.id.rawValue)", token: token, json: form)
-        if let refused = try saved.refusal() {
-            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: refused, context: context,
-                                      amending: app.status != "draft", status: .unprocessableContent)
-        }
+        if let refused = try saved.refusal() { return try await again(refused) }
         let wasDraft = app.status == "draft"
         guard wasDraft && context.form["action"] == "submit" else {
             return Redirect.to("/county/applications/\(app.id.rawValue)", flash: wasDraft ? "草稿已保存。" : "修改已提交（新版本）。", context: context)
         }
         let submitted = try await gateway.call(.intake, "POST", "/applications/\(app.id.rawValue)/submit", token: token, json: nil as String?)
-        if let refused = try submitted.refusal() {
-            return try await formPage(heading: heading, round: round, action: action, values: context.form, issues: refused, context: context,
-                                      saved: true, status: .unprocessableContent)
-        }
+        if let refused = try submitted.refusal() { return try await again(refused, saved: true) }
         return Redirect.to("/county/applications/\(app.id.rawValue)", flash: "申报已提交。", context: context)
     }
 
     // MARK: One application
 
     struct ApplicationPageView {
-        struct Attachment { var sha: String; var name: String; var type: String; var size: String; var addedAt: String }
         struct HistoryEntry { var status: String; var source: String; var at: String; var reasons: [IssueView] }
         struct Version { var version: Int; var recordedOn: String }
         var id: String
@@ -224,7 +219,7 @@ struct CountyPages {
         var submittedOn: String?
         var reasons: [IssueView]
         var hasReasons: Bool
-        var attachments: [Attachment]
+        var attachments: [AttachmentRow]
         var history: [HistoryEntry]
         var versions: [Version]
         var canEdit: Bool
@@ -242,7 +237,7 @@ struct CountyPages {
             id: app.id.rawValue, studio: app.form.studio?.name ?? "（未填写）", unit: app.form.applicantUnit?.name ?? "", kind: app.kind.nameZh,
             status: app.statusZh, statusClass: ApplicationStatusStyle.cssClass(app.status), version: app.version, submittedOn: app.submittedOn.map { Dates.chinese($0) },
             reasons: app.statusReasons.map(IssueView.init), hasReasons: !app.statusReasons.isEmpty,
-            attachments: app.attachments.map { .init(sha: $0.sha256, name: $0.fileName, type: Self.typeName($0.mediaType), size: Self.size($0.size), addedAt: Dates.instant($0.addedAt)) },
+            attachments: app.attachments.map { AttachmentRow(sha256: $0.sha256, fileName: $0.fileName, mediaType: $0.mediaType, size: $0.size, addedAt: $0.addedAt) },
             history: app.statusHistory.map { .init(status: $0.statusZh, source: $0.source == "review" ? "评审" : "申报", at: Dates.instant($0.at), reasons: $0.reasons.map(IssueView.init)) },
             versions: versions.map { .init(version: $0.version, recordedOn: Dates.chinese($0.recordedOn)) },
             canEdit: open, canWithdraw: app.status != "withdrawn" && app.status != "draft" && open || app.status == "draft",
@@ -263,12 +258,10 @@ struct CountyPages {
         let id = try context.parameters.require("id")
         struct Withdrawal: Encodable { var reason: String? }
         let reason = context.form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let reply = try await gateway.call(.intake, "POST", "/applications/\(PublicPages.pathComponent(id))/withdraw", token: context.token(.intake),
-                                           json: Withdrawal(reason: reason?.isEmpty == false ? reason : nil))
-        if let refused = try reply.refusal([409, 422]) {
-            return try await applicationPage(try await application(id, context: context), context: context, uploadErrors: refused, status: .unprocessableContent)
-        }
-        return Redirect.to("/county/applications/\(id)", flash: "申报已撤回。", context: context)
+        return try await gateway.post(.intake, "/applications/\(PublicPages.pathComponent(id))/withdraw", json: Withdrawal(reason: reason?.isEmpty == false ? reason : nil),
+                                      refusable: [409, 422], context: context,
+                                      orShow: { try await applicationPage(try await application(id, context: context), context: context, uploadErrors: $0, status: .unprocessableContent) },
+                                      then: "/county/applications/\(id)", flash: "申报已撤回。")
     }
 
     // MARK: Attachments
@@ -365,7 +358,7 @@ struct CountyPages {
             view.rows = report.rows
             view.hasResult = true
             view.done = reply.isSuccess
-            view.rejected = report.errors.map { .init(row: $0.row, column: $0.column ?? "—", reason: $0.messageZh, article: $0.article.map { $0.components(separatedBy: " / ").first ?? $0 }) }
+            view.rejected = report.errors.map { .init(row: $0.row, column: $0.column ?? "—", reason: $0.messageZh, article: $0.article.map(Bilingual.chinese)) }
             view.hasRejected = !view.rejected.isEmpty
             view.imported = report.imported.map { .init(row: $0.row, id: $0.applicationId.rawValue, studio: $0.studioName) }
             view.hasImported = !view.imported.isEmpty
@@ -400,16 +393,4 @@ struct CountyPages {
         return renderer.html("print_application", title: view.title, view: view, context: context)
     }
 
-    static func typeName(_ mediaType: String) -> String {
-        switch mediaType {
-        case "application/pdf": "PDF"
-        case "image/png": "PNG"
-        case "image/jpeg": "JPEG"
-        default: mediaType
-        }
-    }
-
-    static func size(_ bytes: Int) -> String {
-        bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) : String(format: "%.0f KB", max(1, Double(bytes) / 1024))
-    }
 }

@@ -12,8 +12,7 @@ struct CyclePages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.department, .federation]))
+        let routes = RouteCollection.desk(for: [.department, .federation])
         routes.get("", use: overview)
         routes.get("studios/:id/assess", use: assessForm)
         routes.post("studios/:id/assess", use: assess)
@@ -137,12 +136,30 @@ struct CyclePages {
 
     @Sendable func overview(_ request: Request, context: PortalContext) async throws -> Response { try await overviewPage(context) }
 
+    /// The overview again with a form's refusal (each of its forms posts back to it).
+    func overviewAgain(_ context: PortalContext) -> ([DomainIssue]) async throws -> Response {
+        { try await overviewPage(context, issues: $0, status: .unprocessableContent) }
+    }
+
     // MARK: The end-of-cycle assessment (Art 17, 18)
 
     static let criteria: [(key: String, name: String)] = [("facilities", "硬件设施"), ("workRules", "工作制度"), ("projects", "项目实施"),
                                                           ("team", "人员结构"), ("results", "创新成果")]
 
     struct Criterion { var key: String; var name: String; var value: String; var errors: [IssueView] }
+
+    /// The five scores as typed (`score.<key>`), each a whole number, or the issue beside the one that is not; the
+    /// end-of-cycle assessment (Art 17) and the demonstration acceptance (Art 14) are scored on the same criteria.
+    static func scores(_ form: FormValues) -> (scores: [String: Int], issues: [DomainIssue]) {
+        var scores: [String: Int] = [:]
+        var issues: [DomainIssue] = []
+        for criterion in criteria {
+            if let value = Int((form["score.\(criterion.key)"] ?? "").trimmingCharacters(in: .whitespaces)) { scores[criterion.key] = value } else {
+                issues.append(DomainIssue(code: "score.format", field: "scores.\(criterion.key)", messageZh: "请填写\(criterion.name)的得分（整数）", messageEn: "\(criterion.key) must be a whole number"))
+            }
+        }
+        return (scores, issues)
+    }
 
     struct AssessView {
         var id: String
@@ -164,14 +181,10 @@ struct CyclePages {
 
     func assessPage(_ id: String, context: PortalContext, issues: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         struct Detail: Decodable { var studio: Studio }
-        let studio = try await gateway.get(.assessment, "/studios/\(PublicPages.pathComponent(id))", token: context.token(.assessment)).orFail().decode(Detail.self).studio
+        let studio = try await gateway.fetch(.assessment, "/studios/\(PublicPages.pathComponent(id))", as: Detail.self, context: context).studio
         let form = context.form
-        var errors: [String: [IssueView]] = [:]
-        var formErrors: [IssueView] = []
         let known: Set<String> = ["cycleNumber", "assessedOn", "result", "reasons", "publicText", "siteVisit.visitedOn", "siteVisit.visitors", "siteVisit.plaqueDisplayed"]
-        for issue in issues {
-            if issue.field.hasPrefix("scores") || known.contains(issue.field) { errors[issue.field, default: []].append(IssueView(issue)) } else { formErrors.append(IssueView(issue)) }
-        }
+        let (errors, formErrors) = FieldIssues.sorted(issues) { $0.hasPrefix("scores") || known.contains($0) ? $0 : nil }
         let today = Dates.today().description
         let view = AssessView(
             id: studio.id, name: studio.studioName, cycleNumber: studio.cycle.number,
@@ -195,14 +208,8 @@ struct CyclePages {
     @Sendable func assess(_ request: Request, context: PortalContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let form = context.form
-        var issues: [DomainIssue] = []
-        var scores: [String: Int] = [:]
-        for criterion in Self.criteria {
-            let text = (form["score.\(criterion.key)"] ?? "").trimmingCharacters(in: .whitespaces)
-            if let value = Int(text) { scores[criterion.key] = value } else {
-                issues.append(DomainIssue(code: "score.format", field: "scores.\(criterion.key)", messageZh: "请填写\(criterion.name)的得分（整数）", messageEn: "\(criterion.key) must be a whole number"))
-            }
-        }
+        let (scores, scoreIssues) = Self.scores(form)
+        var issues = scoreIssues
         let assessedOn = LocalDate(form["assessedOn"] ?? ""), visitedOn = LocalDate(form["visitedOn"] ?? "")
         if assessedOn == nil { issues.append(DomainIssue(code: "date.format", field: "assessedOn", messageZh: "请填写考核日期", messageEn: "assessedOn is required")) }
         if visitedOn == nil { issues.append(DomainIssue(code: "date.format", field: "siteVisit.visitedOn", messageZh: "请填写实地查看日期", messageEn: "visitedOn is required")) }
@@ -212,15 +219,14 @@ struct CyclePages {
             var cycleNumber: Int; var assessedOn: LocalDate; var scores: [String: Int]; var siteVisit: SiteVisit; var result: String
             var reasons: String?; var publicText: String?
         }
-        func optional(_ name: String) -> String? { form[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         let visitors = (form["visitors"] ?? "").split(whereSeparator: { "，,、\n".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let body = Body(cycleNumber: Int(form["cycleNumber"] ?? "") ?? 0, assessedOn: assessedOn, scores: scores,
                         siteVisit: SiteVisit(visitedOn: visitedOn, visitors: visitors, plaqueDisplayed: form["plaqueDisplayed"] == "on"),
-                        result: form["result"] ?? "", reasons: optional("reasons"), publicText: optional("publicText"))
-        let reply = try await gateway.call(.assessment, "POST", "/studios/\(PublicPages.pathComponent(id))/assessments", token: context.token(.assessment), json: body)
-        if let refused = try reply.refusal() { return try await assessPage(id, context: context, issues: refused, status: .unprocessableContent) }
+                        result: form["result"] ?? "", reasons: form.optional("reasons"), publicText: form.optional("publicText"))
         let outcome = body.result == "fail" ? "考核不合格，命名已撤销并发布通报（第十七条）" : "考核合格，保留称号并进入下一周期（第十七条）"
-        return Redirect.to("/cycle", flash: "已记录周期考核：\(outcome)。", context: context)
+        return try await gateway.post(.assessment, "/studios/\(PublicPages.pathComponent(id))/assessments", json: body, context: context,
+                                      orShow: { try await assessPage(id, context: context, issues: $0, status: .unprocessableContent) },
+                                      then: "/cycle", flash: "已记录周期考核：\(outcome)。")
     }
 
     // MARK: Revocation cases (Art 20) and change reports (Art 19)
@@ -229,9 +235,8 @@ struct CyclePages {
         let form = context.form
         struct Body: Encodable { var studioId: String; var description: String; var foundOn: String }
         let body = Body(studioId: form["studioId"] ?? "", description: form["description"] ?? "", foundOn: form["foundOn"] ?? "")
-        let reply = try await gateway.call(.assessment, "POST", "/revocation-cases", token: context.token(.assessment), json: body)
-        if let refused = try reply.refusal() { return try await overviewPage(context, issues: refused, status: .unprocessableContent) }
-        return Redirect.to("/cycle", flash: "已立案，待市总工会决定（第二十条）。", context: context)
+        return try await gateway.post(.assessment, "/revocation-cases", json: body, context: context, orShow: overviewAgain(context),
+                                      then: "/cycle", flash: "已立案，待市总工会决定（第二十条）。")
     }
 
     @Sendable func decideCase(_ request: Request, context: PortalContext) async throws -> Response {
@@ -240,21 +245,15 @@ struct CyclePages {
         struct Body: Encodable { var decision: String; var reason: String?; var reasons: String; var publicText: String? }
         let publicText = form["publicText"].flatMap { $0.isEmpty ? nil : $0 }
         let body = Body(decision: form["decision"] ?? "", reason: form["decision"] == "revoke" ? "plagiarismOrFraud" : nil, reasons: form["reasons"] ?? "", publicText: publicText)
-        let reply = try await gateway.call(.assessment, "POST", "/revocation-cases/\(PublicPages.pathComponent(id))/decision", token: context.token(.assessment), json: body)
-        if let refused = try reply.refusal() { return try await overviewPage(context, issues: refused, status: .unprocessableContent) }
-        return Redirect.to("/cycle", flash: body.decision == "revoke" ? "已撤销命名并发布通报（第二十条）。" : "已决定不予撤销。", context: context)
+        return try await gateway.post(.assessment, "/revocation-cases/\(PublicPages.pathComponent(id))/decision", json: body, context: context, orShow: overviewAgain(context),
+                                      then: "/cycle", flash: body.decision == "revoke" ? "已撤销命名并发布通报（第二十条）。" : "已决定不予撤销。")
     }
 
     @Sendable func recordAcceptance(_ request: Request, context: PortalContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let form = context.form
-        var issues: [DomainIssue] = []
-        var scores: [String: Int] = [:]
-        for criterion in Self.criteria {
-            if let value = Int((form["score.\(criterion.key)"] ?? "").trimmingCharacters(in: .whitespaces)) { scores[criterion.key] = value } else {
-                issues.append(DomainIssue(code: "score.format", field: "scores.\(criterion.key)", messageZh: "请填写\(criterion.name)的得分（整数）", messageEn: "\(criterion.key) must be a whole number"))
-            }
-        }
+        let (scores, scoreIssues) = Self.scores(form)
+        var issues = scoreIssues
         guard let assessedOn = LocalDate(form["assessedOn"] ?? "") else {
             issues.append(DomainIssue(code: "date.format", field: "assessedOn", messageZh: "请填写验收日期", messageEn: "assessedOn is required"))
             return try await overviewPage(context, issues: issues, status: .unprocessableContent)
@@ -262,26 +261,23 @@ struct CyclePages {
         guard issues.isEmpty else { return try await overviewPage(context, issues: issues, status: .unprocessableContent) }
         struct Body: Encodable { var assessedOn: LocalDate; var scores: [String: Int]; var result: String; var reasons: String? }
         let body = Body(assessedOn: assessedOn, scores: scores, result: form["result"] ?? "", reasons: form["reasons"].flatMap { $0.isEmpty ? nil : $0 })
-        let reply = try await gateway.call(.assessment, "POST", "/demonstration-acceptances/\(PublicPages.pathComponent(id))/result", token: context.token(.assessment), json: body)
-        if let refused = try reply.refusal() { return try await overviewPage(context, issues: refused, status: .unprocessableContent) }
-        return Redirect.to("/cycle", flash: body.result == "pass" ? "验收合格，示范性创新工作室补助待拨付（第十四条）。" : "已记录验收不合格。", context: context)
+        return try await gateway.post(.assessment, "/demonstration-acceptances/\(PublicPages.pathComponent(id))/result", json: body, context: context, orShow: overviewAgain(context),
+                                      then: "/cycle", flash: body.result == "pass" ? "验收合格，示范性创新工作室补助待拨付（第十四条）。" : "已记录验收不合格。")
     }
 
     /// The department reports a unit's new name or affiliation (Art 19); the federation decides it.
     @Sendable func reportChange(_ request: Request, context: PortalContext) async throws -> Response {
         let form = context.form
-        func optional(_ name: String) -> String? { form[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         struct Body: Encodable { var newUnitName: String?; var newScreeningBodyCode: String?; var reportedOn: String; var note: String? }
         let studio = form["studioId"] ?? ""
         guard !studio.isEmpty else {
             return try await overviewPage(context, issues: [DomainIssue(code: "change.studio", field: "studioId", messageZh: "请选择工作室", messageEn: "choose a studio")],
                                           status: .unprocessableContent)
         }
-        let body = Body(newUnitName: optional("newUnitName"), newScreeningBodyCode: optional("newScreeningBodyCode"), reportedOn: form["reportedOn"] ?? "",
-                        note: optional("note"))
-        let reply = try await gateway.call(.assessment, "POST", "/studios/\(PublicPages.pathComponent(studio))/change-reports", token: context.token(.assessment), json: body)
-        if let refused = try reply.refusal() { return try await overviewPage(context, issues: refused, status: .unprocessableContent) }
-        return Redirect.to("/cycle", flash: "已报告变更，待市总工会决定（第十九条）。", context: context)
+        let body = Body(newUnitName: form.optional("newUnitName"), newScreeningBodyCode: form.optional("newScreeningBodyCode"), reportedOn: form["reportedOn"] ?? "",
+                        note: form.optional("note"))
+        return try await gateway.post(.assessment, "/studios/\(PublicPages.pathComponent(studio))/change-reports", json: body, context: context, orShow: overviewAgain(context),
+                                      then: "/cycle", flash: "已报告变更，待市总工会决定（第十九条）。")
     }
 
     @Sendable func decideChange(_ request: Request, context: PortalContext) async throws -> Response {
@@ -290,8 +286,7 @@ struct CyclePages {
         struct Body: Encodable { var decision: String; var effectiveOn: String?; var note: String? }
         let body = Body(decision: form["decision"] ?? "", effectiveOn: form["effectiveOn"].flatMap { $0.isEmpty ? nil : $0 },
                         note: form["note"].flatMap { $0.isEmpty ? nil : $0 })
-        let reply = try await gateway.call(.assessment, "POST", "/change-reports/\(PublicPages.pathComponent(id))/decision", token: context.token(.assessment), json: body)
-        if let refused = try reply.refusal() { return try await overviewPage(context, issues: refused, status: .unprocessableContent) }
-        return Redirect.to("/cycle", flash: body.decision == "adjust" ? "已调整工作室信息（第十九条）。" : "已决定不予调整。", context: context)
+        return try await gateway.post(.assessment, "/change-reports/\(PublicPages.pathComponent(id))/decision", json: body, context: context, orShow: overviewAgain(context),
+                                      then: "/cycle", flash: body.decision == "adjust" ? "已调整工作室信息（第十九条）。" : "已决定不予调整。")
     }
 }

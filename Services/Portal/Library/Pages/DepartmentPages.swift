@@ -12,8 +12,7 @@ struct DepartmentPages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.department]))
+        let routes = RouteCollection.desk(for: [.department])
         routes.get("", use: rounds)
         routes.get("rounds/:round", use: round)
         routes.get("applications/:id", use: application)
@@ -191,9 +190,7 @@ struct DepartmentPages {
     }
 
     struct ApplicationPage {
-        struct Attachment { var sha: String; var name: String; var type: String; var size: String }
         struct Decision { var outcome: String; var version: Int; var by: String; var at: String; var reasons: [IssueView] }
-        struct Option { var value: String; var label: String; var selected: Bool }
         var id: String
         var roundId: String
         var studio: String
@@ -202,12 +199,12 @@ struct DepartmentPages {
         var statusClass: String
         var version: Int
         var sections: [ApplicationFormFields.DisplaySection]
-        var attachments: [Attachment]
+        var attachments: [AttachmentRow]
         var decisions: [Decision]
         var canDecide: Bool
-        var outcomes: [Option]
-        var fields: [Option]
-        var articles: [Option]
+        var outcomes: [SelectOption]
+        var fields: [SelectOption]
+        var articles: [SelectOption]
         var words: String
         var errors: [IssueView]
         /// Review's problems with the reason, shown under the reason's box.
@@ -234,7 +231,7 @@ struct DepartmentPages {
             id: app.id.rawValue, roundId: review.roundId, studio: app.form.studio?.name ?? "", body: ReferenceData.defaults.screeningBody(code: app.screeningBodyCode)?.nameZh ?? app.screeningBodyCode,
             status: ApplicationStatus(rawValue: review.status)?.nameZh ?? review.status, statusClass: ApplicationStatusStyle.cssClass(review.status), version: review.version,
             sections: ApplicationFormFields.display(app.form, kind: app.kind),
-            attachments: app.attachments.map { .init(sha: $0.sha256, name: $0.fileName, type: CountyPages.typeName($0.mediaType), size: CountyPages.size($0.size)) },
+            attachments: app.attachments.map { AttachmentRow(sha256: $0.sha256, fileName: $0.fileName, mediaType: $0.mediaType, size: $0.size) },
             decisions: (review.qualification ?? []).map { .init(outcome: Self.outcomeZh($0.outcome), version: $0.applicationVersion, by: $0.decidedBy, at: Dates.instant($0.decidedAt),
                                                                 reasons: $0.reasons.map(IssueView.init)) },
             canDecide: review.status == "submitted" || review.status == "qualificationPassed",
@@ -276,13 +273,12 @@ struct DepartmentPages {
             reasons.append(DomainIssue(code: "department_\(outcome.isEmpty ? "note" : outcome)", field: field, article: article, messageZh: words,
                                        messageEn: "Reason recorded by the department in Chinese (see message_zh)."))
         }
-        let reply = try await gateway.call(.review, "POST", "/applications/\(PublicPages.pathComponent(id))/qualification", token: context.token(.review),
-                                           json: Decision(outcome: outcome, reasons: reasons))
-        if let refused = try reply.refusal() {
-            return try await applicationPage(id, context: context, values: context.form, errors: refused, status: .unprocessableContent)
+        return try await gateway.post(.review, "/applications/\(PublicPages.pathComponent(id))/qualification", json: Decision(outcome: outcome, reasons: reasons),
+                                      context: context,
+                                      orShow: { try await applicationPage(id, context: context, values: context.form, errors: $0, status: .unprocessableContent) }) { reply in
+            let roundId = (try? reply.decode(ReviewApplication.self).roundId) ?? ""
+            return ("/department/rounds/\(roundId)", "资格审查结果已记录：\(Self.outcomeZh(outcome))。")
         }
-        let roundId = (try? reply.decode(ReviewApplication.self).roundId) ?? ""
-        return Redirect.to("/department/rounds/\(roundId)", flash: "资格审查结果已记录：\(Self.outcomeZh(outcome))。", context: context)
     }
 
     @Sendable func download(_ request: Request, context: PortalContext) async throws -> Response {

@@ -41,15 +41,13 @@ extension FinancePages {
 
     struct CategoryGroup { var name: String; var total: String; var rows: [ExpenseRow] }
 
-    struct Option { var value: String; var label: String; var selected: Bool }
-
     struct ExpenseForm {
         var canRecord: Bool
-        var grants: [Option]
-        var categories: [Option]
+        var grants: [SelectOption]
+        var categories: [SelectOption]
         /// The name of a cost outside the five named categories (Art 15 「等」), with its justification.
         var otherKind: String
-        var purposes: [Option]
+        var purposes: [SelectOption]
         var amount: String
         var spentOn: String
         var description: String
@@ -89,20 +87,18 @@ extension FinancePages {
     func expenseForm(_ context: PortalContext, grants: [Grant], issues: [DomainIssue]) -> ExpenseForm {
         let form = context.form
         let role = context.account?.role
-        var errors: [String: [IssueView]] = [:]
-        var formErrors: [IssueView] = []
         let known: Set<String> = ["grantId", "category", "purpose", "amount", "spentOn", "description", "justification", "receipts"]
-        for issue in issues {
-            let field = issue.field.split(separator: ".").first.map(String.init) ?? issue.field
-            if known.contains(field) { errors[field, default: []].append(IssueView(issue)) } else { formErrors.append(IssueView(issue)) }
+        let (errors, formErrors) = FieldIssues.sorted(issues) { field in
+            let input = field.split(separator: ".").first.map(String.init) ?? field
+            return known.contains(input) ? input : nil
         }
         return ExpenseForm(
             canRecord: role == .department || role == .finance,
-            grants: grants.filter { $0.status == "paid" }.map { Option(value: $0.id, label: "\($0.reference) \($0.kindZh) \(Self.yuan($0.amount))", selected: form["grantId"] == $0.id) },
-            categories: ExpenseCategory.named.map { Option(value: $0.rawValue, label: $0.nameZh, selected: form["category"] == $0.rawValue) }
-                + [Option(value: "other", label: "其他（填写名称）", selected: form["category"] == "other")],
+            grants: grants.filter { $0.status == "paid" }.map { SelectOption(value: $0.id, label: "\($0.reference) \($0.kindZh) \(Self.yuan($0.amount))", selected: form["grantId"] == $0.id) },
+            categories: ExpenseCategory.named.map { SelectOption(value: $0.rawValue, label: $0.nameZh, selected: form["category"] == $0.rawValue) }
+                + [SelectOption(value: "other", label: "其他（填写名称）", selected: form["category"] == "other")],
             otherKind: form["otherKind"] ?? "",
-            purposes: ExpensePurpose.allCases.map { Option(value: $0.rawValue, label: $0.nameZh, selected: form["purpose"] == $0.rawValue) },
+            purposes: ExpensePurpose.allCases.map { SelectOption(value: $0.rawValue, label: $0.nameZh, selected: form["purpose"] == $0.rawValue) },
             amount: form["amount"] ?? "", spentOn: form["spentOn"] ?? "", description: form["description"] ?? "", justification: form["justification"] ?? "",
             errors: errors, formErrors: formErrors)
     }
@@ -145,9 +141,9 @@ extension FinancePages {
         let studio = try context.parameters.require("id"), expense = try context.parameters.require("expense")
         struct Body: Encodable { var decision: String; var note: String? }
         let body = Body(decision: context.form["decision"] ?? "", note: context.form["note"].flatMap { $0.isEmpty ? nil : $0 })
-        let reply = try await gateway.call(.funding, "POST", "/expenses/\(PublicPages.pathComponent(expense))/approval", token: context.token(.funding), json: body)
-        if let refused = try reply.refusal() { return try await ledgerPage(studio, context: context, issues: refused, status: .unprocessableContent) }
-        return Redirect.to("/funds/studios/\(PublicPages.pathComponent(studio))", flash: body.decision == "approve" ? "已同意列支。" : "已不同意列支。", context: context)
+        return try await gateway.post(.funding, "/expenses/\(PublicPages.pathComponent(expense))/approval", json: body, context: context,
+                                      orShow: { try await ledgerPage(studio, context: context, issues: $0, status: .unprocessableContent) },
+                                      then: "/funds/studios/\(PublicPages.pathComponent(studio))", flash: body.decision == "approve" ? "已同意列支。" : "已不同意列支。")
     }
 
     @Sendable func receipt(_ request: Request, context: PortalContext) async throws -> Response {

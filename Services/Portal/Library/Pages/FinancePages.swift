@@ -12,15 +12,11 @@ struct FinancePages {
     let gateway: ServiceGateway
     let database: PortalDatabase
 
-    /// The routes of the funds desk (`/funds`, and its inspections): the department, finance and the audit office only.
-    static func deskRoutes() -> RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.department, .finance, .auditOffice]))
-        return routes
-    }
+    /// Who reaches the funds desk (`/funds`, and its inspections): the department, finance and the audit office only.
+    static let deskRoles: Set<Role> = [.department, .finance, .auditOffice]
 
     var routes: RouteCollection<PortalContext> {
-        let routes = Self.deskRoutes()
+        let routes = RouteCollection.desk(for: Self.deskRoles)
         routes.get("", use: overview)
         routes.post("grants/:id/approve", use: approve)
         routes.post("grants/:id/release", use: release)
@@ -38,15 +34,6 @@ struct FinancePages {
     }
 
     // MARK: Funding's documents (the fields the pages show)
-
-    struct Standing: Decodable {
-        var year: Int
-        var budget: Money?
-        var committed: Money
-        var held: Money
-        var heldCount: Int
-        var remaining: Money?
-    }
 
     struct Grant: Decodable {
         var id: String
@@ -133,18 +120,38 @@ struct FinancePages {
         var status: String
         var statusClass: String
         var note: String
+        /// Department: a scheduled grant may be approved; a held one released (it must fit the budget) or cancelled
+        /// with a reason.
         var canApprove: Bool
-        /// Department: a held grant may be released (it must fit the budget) or cancelled with a reason.
-        var canRelease: Bool = false
-        var canCancel: Bool = false
-        var year: Int = 0
+        var canRelease: Bool
+        var canCancel: Bool
+        var year: Int
+
+        /// The grant's row, with the department's buttons where `department` may use them.
+        init(_ grant: Grant, note: String, department: Bool = false) {
+            id = grant.id
+            reference = grant.reference
+            kind = grant.kindZh
+            article = Bilingual.chinese(grant.article)
+            studioId = grant.studioId
+            payee = grant.payeeName
+            amount = FinancePages.yuan(grant.amount)
+            dueOn = grant.dueOn
+            status = grant.statusZh
+            statusClass = FinancePages.statusClass(grant.status)
+            self.note = note
+            canApprove = department && grant.status == "scheduled"
+            canRelease = department && grant.status == "held"
+            canCancel = department && grant.status == "held"
+            year = grant.year
+        }
     }
 
     struct Section { var title: String; var hint: String; var rows: [GrantRow]; var empty: Bool }
 
     struct OverviewView {
         var year: Int
-        var years: [Option]
+        var years: [SelectOption]
         var figures: [Figure]
         var sections: [Section]
         var isFinance: Bool
@@ -158,7 +165,7 @@ struct FinancePages {
         /// Department: the year's budget (元), as typed when refused.
         var budgetAmount: String
         /// Finance: the approved grants that may be paid one by one, outside a batch.
-        var payable: [Option]
+        var payable: [SelectOption]
         var hasPayable: Bool
         var payment: PaymentForm
     }
@@ -178,15 +185,12 @@ struct FinancePages {
 
     /// Funding's bilingual reasons ("budget.not_set: 中文 / English", a revocation's "中文 / English") in Chinese only.
     static func chineseReason(_ reason: String) -> String {
-        var text = reason.components(separatedBy: " / ").first ?? reason
+        var text = Bilingual.chinese(reason)
         if let colon = text.range(of: ": "), text[..<colon.lowerBound].allSatisfy({ $0.isASCII && !$0.isWhitespace }) {
             text = String(text[colon.upperBound...])
         }
         return text
     }
-
-    /// "第十二条 / Art. 12" → "第十二条": the page is in Chinese.
-    static func chinese(_ article: String) -> String { article.components(separatedBy: " / ").first ?? article }
 
     static func statusClass(_ status: String) -> String {
         switch status {
@@ -227,7 +231,7 @@ struct FinancePages {
         let token = context.token(.funding)
         async let standingReply = gateway.get(.funding, "/budgets/\(year)", token: token)
         async let grantsReply = gateway.all(.funding, "/grants?year=\(year)", token: token, as: Grant.self)
-        let standing = try await standingReply.orFail().decode(Standing.self)
+        let standing = try await standingReply.orFail().decode(BudgetStanding.self)
         let grants = try await grantsReply
         func total(_ status: String) -> Money { grants.filter { $0.status == status }.reduce(Money.zero) { $0 + $1.amount } }
         let figures = [
@@ -243,10 +247,7 @@ struct FinancePages {
         func row(_ grant: Grant) -> GrantRow {
             let note = [grant.holdReason.map { "暂缓原因：" + Self.chineseReason($0) }, grant.paymentReference.map { "银行流水 \($0)" }, grant.paidOn.map { "拨付日 \($0)" },
                         grant.cancelReason.map { "取消：\($0)" }, grant.batchId.map { "批次 \($0)" }].compactMap { $0 }.joined(separator: "；")
-            return GrantRow(id: grant.id, reference: grant.reference, kind: grant.kindZh, article: Self.chinese(grant.article), studioId: grant.studioId,
-                            payee: grant.payeeName, amount: Self.yuan(grant.amount), dueOn: grant.dueOn, status: grant.statusZh,
-                            statusClass: Self.statusClass(grant.status), note: note, canApprove: isDepartment && grant.status == "scheduled",
-                            canRelease: isDepartment && grant.status == "held", canCancel: isDepartment && grant.status == "held", year: grant.year)
+            return GrantRow(grant, note: note, department: isDepartment)
         }
         func section(_ title: String, _ hint: String, _ statuses: Set<String>) -> Section {
             let rows = grants.filter { statuses.contains($0.status) }.map(row)
@@ -259,16 +260,15 @@ struct FinancePages {
             section("已拨付", "", ["paid"]),
             section("已取消", "", ["cancelled"]),
         ]
-        let years = ((thisYear - 3)...(thisYear + 3)).reversed().map { Option(value: "\($0)", label: "\($0)年", selected: $0 == year) }
+        let years = ((thisYear - 3)...(thisYear + 3)).reversed().map { SelectOption(value: "\($0)", label: "\($0)年", selected: $0 == year) }
         let form = context.form
         let besideFields: Set<String> = ["amount", "grantId", "paymentReference", "paidOn"]
-        let pageIssues = issues.filter { !besideFields.contains($0.field) }
-        let fieldErrors = Dictionary(grouping: issues.filter { besideFields.contains($0.field) }, by: \.field).mapValues { $0.map(IssueView.init) }
+        let (fieldErrors, pageIssues) = FieldIssues.sorted(issues) { besideFields.contains($0) ? $0 : nil }
         let payable = grants.filter { $0.status == "approved" }.map {
-            Option(value: $0.id, label: "\($0.reference) \($0.payeeName) \(Self.yuan($0.amount))", selected: form["grantId"] == $0.id)
+            SelectOption(value: $0.id, label: "\($0.reference) \($0.payeeName) \(Self.yuan($0.amount))", selected: form["grantId"] == $0.id)
         }
         let view = OverviewView(year: year, years: years, figures: figures, sections: sections, isFinance: isFinance, isDepartment: isDepartment,
-                                batch: batch, confirmation: confirmation, issues: pageIssues.map(IssueView.init), hasIssues: !pageIssues.isEmpty,
+                                batch: batch, confirmation: confirmation, issues: pageIssues, hasIssues: !pageIssues.isEmpty,
                                 fieldErrors: fieldErrors,
                                 budgetAmount: form["amount"] ?? standing.budget.map(\.yuanString) ?? "",
                                 payable: payable, hasPayable: !payable.isEmpty,
@@ -278,35 +278,31 @@ struct FinancePages {
 
     @Sendable func approve(_ request: Request, context: PortalContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let reply = try await gateway.call(.funding, "POST", "/grants/\(PublicPages.pathComponent(id))/approve", token: context.token(.funding), json: [String: String]())
-        if let issues = try reply.refusal() {
-            return try await page(request, context: context, issues: issues, status: .unprocessableContent)
+        return try await gateway.post(.funding, "/grants/\(PublicPages.pathComponent(id))/approve", json: [String: String](), context: context,
+                                      orShow: pageAgain(request, context: context)) { reply in
+            let grant = try reply.decode(Grant.self)
+            return ("/funds?year=\(grant.year)", "已批准补助 \(grant.reference)（\(Self.yuan(grant.amount))）。")
         }
-        let grant = try reply.decode(Grant.self)
-        return Redirect.to("/funds?year=\(grant.year)", flash: "已批准补助 \(grant.reference)（\(Self.yuan(grant.amount))）。", context: context)
     }
 
     /// Department: a held grant goes on (暂缓 → 待审批) once it fits the year's budget; funding refuses it otherwise.
     @Sendable func release(_ request: Request, context: PortalContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let reply = try await gateway.call(.funding, "POST", "/grants/\(PublicPages.pathComponent(id))/release", token: context.token(.funding), json: [String: String]())
-        if let issues = try reply.refusal() {
-            return try await page(request, context: context, issues: Self.prefixed(issues, "未能放行"), status: .unprocessableContent)
+        return try await gateway.post(.funding, "/grants/\(PublicPages.pathComponent(id))/release", json: [String: String](), context: context,
+                                      orShow: pageAgain(request, context: context, prefixed: "未能放行")) { reply in
+            let grant = try reply.decode(Grant.self)
+            return ("/funds?year=\(grant.year)", "已放行补助 \(grant.reference)（\(Self.yuan(grant.amount))），待审批。")
         }
-        let grant = try reply.decode(Grant.self)
-        return Redirect.to("/funds?year=\(grant.year)", flash: "已放行补助 \(grant.reference)（\(Self.yuan(grant.amount))），待审批。", context: context)
     }
 
     /// Department: a held grant is not paid, with the reason written down (funding keeps it in the grant and the ledger).
     @Sendable func cancel(_ request: Request, context: PortalContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let reply = try await gateway.call(.funding, "POST", "/grants/\(PublicPages.pathComponent(id))/cancel", token: context.token(.funding),
-                                           json: ["reason": context.form["reason"] ?? ""])
-        if let issues = try reply.refusal() {
-            return try await page(request, context: context, issues: Self.prefixed(issues, "未能取消"), status: .unprocessableContent)
+        return try await gateway.post(.funding, "/grants/\(PublicPages.pathComponent(id))/cancel", json: ["reason": context.form["reason"] ?? ""], context: context,
+                                      orShow: pageAgain(request, context: context, prefixed: "未能取消")) { reply in
+            let grant = try reply.decode(Grant.self)
+            return ("/funds?year=\(grant.year)", "已取消补助 \(grant.reference)：\(grant.cancelReason ?? "")。")
         }
-        let grant = try reply.decode(Grant.self)
-        return Redirect.to("/funds?year=\(grant.year)", flash: "已取消补助 \(grant.reference)：\(grant.cancelReason ?? "")。", context: context)
     }
 
     /// Finance: one approved grant paid outside a batch (a transfer made by hand), with the bank's reference and date.
@@ -318,18 +314,21 @@ struct FinancePages {
                                   status: .unprocessableContent)
         }
         struct Body: Encodable { var paymentReference: String; var paidOn: String }
-        let reply = try await gateway.call(.funding, "POST", "/grants/\(PublicPages.pathComponent(id))/payment", token: context.token(.funding),
-                                           json: Body(paymentReference: form["paymentReference"] ?? "", paidOn: form["paidOn"] ?? ""))
-        if let issues = try reply.refusal() {
-            return try await page(request, context: context, issues: issues, status: .unprocessableContent)
+        return try await gateway.post(.funding, "/grants/\(PublicPages.pathComponent(id))/payment",
+                                      json: Body(paymentReference: form["paymentReference"] ?? "", paidOn: form["paidOn"] ?? ""), context: context,
+                                      orShow: pageAgain(request, context: context)) { reply in
+            let grant = try reply.decode(Grant.self)
+            return ("/funds?year=\(grant.year)", "已记录拨付 \(grant.reference)（\(Self.yuan(grant.amount))，流水 \(grant.paymentReference ?? "")）。")
         }
-        let grant = try reply.decode(Grant.self)
-        return Redirect.to("/funds?year=\(grant.year)", flash: "已记录拨付 \(grant.reference)（\(Self.yuan(grant.amount))，流水 \(grant.paymentReference ?? "")）。", context: context)
     }
 
-    /// A refusal of one row's action, shown above the page: it says which action it was.
-    static func prefixed(_ issues: [DomainIssue], _ what: String) -> [DomainIssue] {
-        issues.map { var issue = $0; issue.messageZh = "\(what)：\($0.messageZh)"; return issue }
+    /// The desk again with a form's refusal; a refusal of one row's action (`prefixed`) is shown above the page
+    /// and says which action it was.
+    func pageAgain(_ request: Request, context: PortalContext, prefixed what: String? = nil) -> ([DomainIssue]) async throws -> Response {
+        { issues in
+            let shown = what.map { what in issues.map { var issue = $0; issue.messageZh = "\(what)：\($0.messageZh)"; return issue } } ?? issues
+            return try await page(request, context: context, issues: shown, status: .unprocessableContent)
+        }
     }
 
     /// Department: the year's budget in yuan; funding holds the grants beyond it.
@@ -348,11 +347,8 @@ struct FinancePages {
                                   status: .unprocessableContent)
         }
         struct Body: Encodable { var amount: Money }
-        let reply = try await gateway.call(.funding, "PUT", "/budgets/\(year)", token: context.token(.funding), json: Body(amount: amount))
-        if let issues = try reply.refusal() {
-            return try await page(request, context: context, issues: issues, status: .unprocessableContent)
-        }
-        return Redirect.to("/funds?year=\(year)", flash: "已设定\(year)年度预算 \(Self.yuan(amount))。", context: context)
+        return try await gateway.post(.funding, "/budgets/\(year)", method: "PUT", json: Body(amount: amount), context: context, orShow: pageAgain(request, context: context),
+                                      then: "/funds?year=\(year)", flash: "已设定\(year)年度预算 \(Self.yuan(amount))。")
     }
 
     @Sendable func createBatch(_ request: Request, context: PortalContext) async throws -> Response {
@@ -453,11 +449,7 @@ struct FinancePages {
                          note: Self.chineseReason($0.note ?? ""), by: recorders[$0.recordedBy] ?? $0.recordedBy)
             },
             empty: document.entries.isEmpty,
-            grants: grants.map { grant in
-                GrantRow(id: grant.id, reference: grant.reference, kind: grant.kindZh, article: Self.chinese(grant.article), studioId: grant.studioId, payee: grant.payeeName,
-                         amount: Self.yuan(grant.amount), dueOn: grant.dueOn, status: grant.statusZh, statusClass: Self.statusClass(grant.status),
-                         note: (grant.cancelReason ?? grant.holdReason).map(Self.chineseReason) ?? "", canApprove: false)
-            },
+            grants: grants.map { GrantRow($0, note: ($0.cancelReason ?? $0.holdReason).map(Self.chineseReason) ?? "") },
             expenseGroups: groups, noExpenses: groups.isEmpty,
             form: expenseForm(context, grants: grants, issues: issues),
             isDepartment: context.account?.role == .department)

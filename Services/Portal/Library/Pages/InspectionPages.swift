@@ -14,7 +14,7 @@ struct InspectionPages {
     let database: PortalDatabase
 
     var routes: RouteCollection<PortalContext> {
-        let routes = FinancePages.deskRoutes()
+        let routes = RouteCollection.desk(for: FinancePages.deskRoles)
         routes.get("", use: list)
         routes.get(":id", use: show)
         routes.post(":id/sign-off", use: signOff)
@@ -80,7 +80,7 @@ struct InspectionPages {
 
     func detail(_ id: String, context: PortalContext, issues: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let account = try context.requireAccount()
-        let inspection = try await gateway.get(.funding, "/inspections/\(PublicPages.pathComponent(id))", token: context.token(.funding)).orFail().decode(Inspection.self)
+        let inspection = try await gateway.fetch(.funding, "/inspections/\(PublicPages.pathComponent(id))", as: Inspection.self, context: context)
         // The payee's name for the studio (funding's grants carry it); the studio's id where it has none.
         let grants = try? await gateway.get(.funding, "/grants?studioId=\(PublicPages.pathComponent(inspection.studioId))", token: context.token(.funding))
             .orFail().decode(Listing<FinancePages.Grant>.self).items
@@ -90,15 +90,11 @@ struct InspectionPages {
             return CheckItem(office: office.name, signed: signed != nil, by: signed.map { names[$0.signedBy] ?? $0.signedBy } ?? "",
                              at: signed.map { Dates.instant($0.signedAt) } ?? "", note: signed?.note ?? "", mine: office.role == account.role)
         }
-        var errors: [String: [IssueView]] = [:]
-        var formErrors: [IssueView] = []
-        for issue in issues {
-            if ["kind", "amount", "description", "rectificationDeadline", "grantId"].contains(issue.field) { errors[issue.field, default: []].append(IssueView(issue)) }
-            else { formErrors.append(IssueView(issue)) }
-        }
+        let known: Set<String> = ["kind", "amount", "description", "rectificationDeadline", "grantId"]
+        let (errors, formErrors) = FieldIssues.sorted(issues) { known.contains($0) ? $0 : nil }
         let view = DetailView(
             id: inspection.id, studioId: inspection.studioId, studioName: grants?.first?.payeeName ?? inspection.studioId, dueOn: inspection.dueOn,
-            article: FinancePages.chinese(inspection.article), closed: inspection.status == "closed",
+            article: Bilingual.chinese(inspection.article), closed: inspection.status == "closed",
             checklist: checklist,
             canSign: inspection.status != "closed" && !inspection.signOffs.contains { $0.role == account.role.rawValue },
             findings: inspection.findings.map {
@@ -118,13 +114,17 @@ struct InspectionPages {
         try await detail(try context.parameters.require("id"), context: context)
     }
 
+    /// The inspection's page again with a form's refusal.
+    func detailAgain(_ id: String, context: PortalContext) -> ([DomainIssue]) async throws -> Response {
+        { try await detail(id, context: context, issues: $0, status: .unprocessableContent) }
+    }
+
     @Sendable func signOff(_ request: Request, context: PortalContext) async throws -> Response {
         let id = try context.parameters.require("id")
         struct Body: Encodable { var note: String? }
         let note = context.form["note"].flatMap { $0.isEmpty ? nil : $0 }
-        let reply = try await gateway.call(.funding, "POST", "/inspections/\(PublicPages.pathComponent(id))/sign-offs", token: context.token(.funding), json: Body(note: note))
-        if let issues = try reply.refusal() { return try await detail(id, context: context, issues: issues, status: .unprocessableContent) }
-        return Redirect.to("/funds/inspections/\(PublicPages.pathComponent(id))", flash: "已签字确认。", context: context)
+        return try await gateway.post(.funding, "/inspections/\(PublicPages.pathComponent(id))/sign-offs", json: Body(note: note), context: context, orShow: detailAgain(id, context: context),
+                                      then: "/funds/inspections/\(PublicPages.pathComponent(id))", flash: "已签字确认。")
     }
 
     @Sendable func addFinding(_ request: Request, context: PortalContext) async throws -> Response {
@@ -143,16 +143,13 @@ struct InspectionPages {
         func optional(_ name: String) -> String? { form[name].flatMap { $0.isEmpty ? nil : $0 } }
         let body = Body(kind: form["kind"] ?? "", grantId: optional("grantId"), amount: amount, description: form["description"] ?? "",
                         rectificationDeadline: optional("rectificationDeadline"))
-        let reply = try await gateway.call(.funding, "POST", "/inspections/\(PublicPages.pathComponent(id))/findings", token: context.token(.funding), json: body)
-        if let issues = try reply.refusal() { return try await detail(id, context: context, issues: issues, status: .unprocessableContent) }
-        return Redirect.to("/funds/inspections/\(PublicPages.pathComponent(id))",
-                           flash: body.kind == "misuse" ? "已记录违规使用，已通知考核管理跟进整改（第十六条）。" : "已记录检查结论。", context: context)
+        return try await gateway.post(.funding, "/inspections/\(PublicPages.pathComponent(id))/findings", json: body, context: context, orShow: detailAgain(id, context: context),
+                                      then: "/funds/inspections/\(PublicPages.pathComponent(id))", flash: body.kind == "misuse" ? "已记录违规使用，已通知考核管理跟进整改（第十六条）。" : "已记录检查结论。")
     }
 
     @Sendable func close(_ request: Request, context: PortalContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let reply = try await gateway.call(.funding, "POST", "/inspections/\(PublicPages.pathComponent(id))/close", token: context.token(.funding), json: [String: String]())
-        if let issues = try reply.refusal() { return try await detail(id, context: context, issues: issues, status: .unprocessableContent) }
-        return Redirect.to("/funds/inspections/\(PublicPages.pathComponent(id))", flash: "检查已办结。", context: context)
+        return try await gateway.post(.funding, "/inspections/\(PublicPages.pathComponent(id))/close", json: [String: String](), context: context, orShow: detailAgain(id, context: context),
+                                      then: "/funds/inspections/\(PublicPages.pathComponent(id))", flash: "检查已办结。")
     }
 }

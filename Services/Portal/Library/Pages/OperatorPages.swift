@@ -14,8 +14,7 @@ struct OperatorPages {
     var gateway: ServiceGateway { accounts.gateway }
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.operator]))
+        let routes = RouteCollection.desk(for: [.operator])
         routes.get("accounts", use: list)
         routes.post("accounts", use: create)
         routes.get("", use: console)
@@ -241,13 +240,19 @@ struct OperatorPages {
 
     struct Replayed: Decodable { var replayed: Int }
 
+    /// The console again with a replay's refusal.
+    func consoleAgain(_ context: PortalContext) -> ([DomainIssue]) async throws -> Response {
+        { try await consolePage(context, issues: $0, status: .unprocessableContent) }
+    }
+
     @Sendable func replayOne(_ request: Request, context: PortalContext) async throws -> Response {
         let service = try service(context)
         let id = try context.parameters.require("id")
-        let reply = try await gateway.call(service, "POST", "/ops/messages/\(PublicPages.pathComponent(id))/replay", token: context.token(service), json: [String: String]())
-        if let issues = try reply.refusal([400, 404, 409, 422]) { return try await consolePage(context, issues: issues, status: .unprocessableContent) }
-        let count = try reply.decode(Replayed.self).replayed
-        return Redirect.to("/operator", flash: "\(service.nameZh)：消息 \(id) 已重新排队投递（\(count) 个订阅）；下方待投递数即为进度。", context: context)
+        return try await gateway.post(service, "/ops/messages/\(PublicPages.pathComponent(id))/replay", json: [String: String](), refusable: [400, 404, 409, 422],
+                                      context: context, orShow: consoleAgain(context)) { reply in
+            let count = try reply.decode(Replayed.self).replayed
+            return ("/operator", "\(service.nameZh)：消息 \(id) 已重新排队投递（\(count) 个订阅）；下方待投递数即为进度。")
+        }
     }
 
     @Sendable func replayRange(_ request: Request, context: PortalContext) async throws -> Response {
@@ -259,11 +264,11 @@ struct OperatorPages {
         guard let from, let to else { return try await consolePage(context, issues: issues, status: .unprocessableContent) }
         struct Body: Encodable { var from: Date; var to: Date; var onlyDead: Bool; var subscriptionId: String? }
         let onlyDead = context.form["onlyDead"] == "on"
-        let reply = try await gateway.call(service, "POST", "/ops/replay", token: context.token(service), json: Body(from: from, to: to, onlyDead: onlyDead, subscriptionId: nil))
-        if let refused = try reply.refusal() { return try await consolePage(context, issues: refused, status: .unprocessableContent) }
-        let count = try reply.decode(Replayed.self).replayed
-        return Redirect.to("/operator", flash: "\(service.nameZh)：\(Dates.instant(from)) 至 \(Dates.instant(to)) 的\(onlyDead ? "死信" : "全部消息")已重新排队 \(count) 次投递；下方待投递数即为进度，接收方按消息编号去重。",
-                           context: context)
+        return try await gateway.post(service, "/ops/replay", json: Body(from: from, to: to, onlyDead: onlyDead, subscriptionId: nil), context: context,
+                                      orShow: consoleAgain(context)) { reply in
+            let count = try reply.decode(Replayed.self).replayed
+            return ("/operator", "\(service.nameZh)：\(Dates.instant(from)) 至 \(Dates.instant(to)) 的\(onlyDead ? "死信" : "全部消息")已重新排队 \(count) 次投递；下方待投递数即为进度，接收方按消息编号去重。")
+        }
     }
 
     struct AuditEntries: Decodable { var items: [AuditLog.Entry] }

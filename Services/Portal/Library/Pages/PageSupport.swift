@@ -15,8 +15,45 @@ struct IssueView {
         code = issue.code
         message = issue.messageZh
         // "第五条第（四）项 / Art. 5(4)": the page is in Chinese.
-        article = issue.article.map { $0.components(separatedBy: " / ").first ?? $0 }
+        article = issue.article.map(Bilingual.chinese)
     }
+}
+
+/// A service's problems sorted for the form that caused them: each input takes the ones about its field, and what
+/// no input took is shown above the form.
+struct FieldIssues {
+    private(set) var remaining: [DomainIssue]
+
+    init(_ issues: [DomainIssue]) { remaining = issues }
+
+    /// The problems about `field` or a part of it (`rubric.criteria[0]` takes `rubric.criteria[0].weight`,
+    /// `relationships` takes `relationships[1]`), taken off the rest.
+    mutating func take(_ field: String) -> [IssueView] {
+        let belongs = { (issue: DomainIssue) in issue.field == field || issue.field.hasPrefix(field + ".") || issue.field.hasPrefix(field + "[") }
+        let mine = remaining.filter(belongs)
+        remaining.removeAll(where: belongs)
+        return mine.map(IssueView.init)
+    }
+
+    /// What no input took, for above the form.
+    var rest: [IssueView] { remaining.map(IssueView.init) }
+
+    /// The problems by the input they go beside (`input` names it from the problem's field, nil for one that goes
+    /// above the form), and those above the form.
+    static func sorted(_ issues: [DomainIssue], input: (String) -> String?) -> (beside: [String: [IssueView]], above: [IssueView]) {
+        var beside: [String: [IssueView]] = [:]
+        var above: [IssueView] = []
+        for issue in issues {
+            if let key = input(issue.field) { beside[key, default: []].append(IssueView(issue)) } else { above.append(IssueView(issue)) }
+        }
+        return (beside, above)
+    }
+}
+
+/// The services' bilingual texts ("第五条第（四）项 / Art. 5(4)", a reason "中文 / English") as the pages show them.
+enum Bilingual {
+    /// The Chinese half: the page is in Chinese.
+    static func chinese(_ text: String) -> String { text.components(separatedBy: " / ").first ?? text }
 }
 
 extension ServiceReply {
@@ -84,6 +121,44 @@ struct KeyValue {
     var value: String
 }
 
+/// One choice of a select list or a group of radio buttons.
+struct SelectOption {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+/// An application's attachment as the county's, the department's and the expert's pages list it: its name, type and
+/// size, linked by its hash; when it was added, where the page shows that.
+struct AttachmentRow {
+    var sha: String
+    var name: String
+    var type: String
+    var size: String
+    var addedAt: String?
+
+    init(sha256: String, fileName: String, mediaType: String, size bytes: Int, addedAt: Date? = nil) {
+        sha = sha256
+        name = fileName
+        type = Self.typeName(mediaType)
+        size = Self.size(bytes)
+        self.addedAt = addedAt.map(Dates.instant)
+    }
+
+    static func typeName(_ mediaType: String) -> String {
+        switch mediaType {
+        case "application/pdf": "PDF"
+        case "image/png": "PNG"
+        case "image/jpeg": "JPEG"
+        default: mediaType
+        }
+    }
+
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) : String(format: "%.0f KB", max(1, Double(bytes) / 1024))
+    }
+}
+
 /// One page of a long list (50 rows), and the links to its neighbours; drawn by `partials/pager`.
 struct Pager {
     var page: Int
@@ -109,12 +184,9 @@ struct Pager {
     static func slice<Item>(_ items: [Item], request: Request, link: (Int) -> String) -> (items: [Item], pager: Pager) {
         let pages = max(1, (items.count + size - 1) / size)
         let asked = request.uri.queryParameters["page"].flatMap { Int($0) } ?? 1
-        let page = min(max(1, asked), pages)
-        let start = (page - 1) * size
-        let end = min(start + size, items.count)
-        let pager = Pager(page: page, pages: pages, total: items.count, from: items.isEmpty ? 0 : start + 1, to: end,
-                          previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil, several: pages > 1)
-        return (Array(items[start..<end]), pager)
+        let pager = page(min(max(1, asked), pages), total: items.count, link: link)
+        let start = (pager.page - 1) * size
+        return (Array(items[start..<pager.to]), pager)
     }
 }
 

@@ -57,10 +57,9 @@ struct PanelPages {
 
     struct ExpertsView {
         struct Row { var id: String; var name: String; var unit: String; var area: String; var specialities: String; var maxLoad: Int; var relationships: String }
-        struct Option { var value: String; var label: String; var selected: Bool }
         var rows: [Row]
-        var bodies: [Option]
-        var kinds: [Option]
+        var bodies: [SelectOption]
+        var kinds: [SelectOption]
         var id: String
         var name: String
         var unitName: String
@@ -119,11 +118,9 @@ struct PanelPages {
         let specialities = text("specialities").split(whereSeparator: { "、，,;；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let expert = NewExpert(id: text("id"), name: text("name"), unitName: text("unitName"), screeningBodyCode: text("screeningBodyCode").nilIfEmpty,
                                specialities: specialities, maxLoad: maxLoad, relationships: relationships)
-        let reply = try await gateway.call(.review, "POST", "/experts", token: context.token(.review), json: expert)
-        if let refused = try reply.refusal() {
-            return try await expertsPage(context, values: form, errors: refused, status: .unprocessableContent)
-        }
-        return Redirect.to("/department/experts", flash: "已添加专家“\(expert.name)”。", context: context)
+        return try await gateway.post(.review, "/experts", json: expert, context: context,
+                                      orShow: { try await expertsPage(context, values: form, errors: $0, status: .unprocessableContent) },
+                                      then: "/department/experts", flash: "已添加专家“\(expert.name)”。")
     }
 
     /// 专家库 from the department's sheet (CSV or .xlsx): review reads and checks it, all or nothing.
@@ -164,7 +161,7 @@ struct PanelPages {
     }
 
     struct EditView {
-        struct Relation { var index: Int; var kinds: [ExpertsView.Option]; var unitName: String; var personName: String; var unitCreditCode: String; var note: String }
+        struct Relation { var index: Int; var kinds: [SelectOption]; var unitName: String; var personName: String; var unitCreditCode: String; var note: String }
         var id: String
         var fields: [ApplicationFormView.Field]
         var relations: [Relation]
@@ -173,13 +170,9 @@ struct PanelPages {
     }
 
     func editPage(_ id: String, context: PortalContext, values: FormValues? = nil, errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
-        let expert = try await gateway.get(.review, "/experts/\(PublicPages.pathComponent(id))", token: context.token(.review)).orFail().decode(ExpertRecord.self)
-        var remaining = errors
-        func take(_ name: String) -> [IssueView] {
-            let mine = remaining.filter { $0.field == name || $0.field.hasPrefix(name + "[") }
-            remaining.removeAll { $0.field == name || $0.field.hasPrefix(name + "[") }
-            return mine.map(IssueView.init)
-        }
+        let expert = try await gateway.fetch(.review, "/experts/\(PublicPages.pathComponent(id))", as: ExpertRecord.self, context: context)
+        var issues = FieldIssues(errors)
+        func take(_ name: String) -> [IssueView] { issues.take(name) }
         func value(_ name: String, _ current: String?) -> String { values?[name] ?? current ?? "" }
         let bodies = [("", "不限")] + ReferenceData.defaults.screeningBodies.map { ($0.code, $0.nameZh) }
         let fields = [
@@ -202,7 +195,7 @@ struct PanelPages {
                          unitCreditCode: v("unitCreditCode", current?.unitCreditCode), note: v("note", current?.note))
         }
         let view = EditView(id: expert.id, fields: fields, relations: relations, relationCount: relations.count,
-                            errors: (take("relationships") + remaining.map(IssueView.init)))
+                            errors: take("relationships") + issues.rest)
         return renderer.html("department_expert", title: "专家 · \(expert.name)", view: view, context: context, status: status)
     }
 
@@ -229,11 +222,9 @@ struct PanelPages {
         let record = ExpertRecord(id: id, name: text("name"), unitName: text("unitName"), unitCreditCode: text("unitCreditCode").nilIfEmpty,
                                   screeningBodyCode: text("screeningBodyCode").nilIfEmpty, specialities: specialities, title: text("title").nilIfEmpty,
                                   maxLoad: maxLoad, relationships: relations, active: text("active") != "false")
-        let reply = try await gateway.call(.review, "PUT", "/experts/\(PublicPages.pathComponent(id))", token: context.token(.review), json: record)
-        if let refused = try reply.refusal() {
-            return try await editPage(id, context: context, values: form, errors: refused, status: .unprocessableContent)
-        }
-        return Redirect.to("/department/experts", flash: "已保存专家“\(record.name)”。", context: context)
+        return try await gateway.post(.review, "/experts/\(PublicPages.pathComponent(id))", method: "PUT", json: record, context: context,
+                                      orShow: { try await editPage(id, context: context, values: form, errors: $0, status: .unprocessableContent) },
+                                      then: "/department/experts", flash: "已保存专家“\(record.name)”。")
     }
 
     /// The round's next step, by the button's `do`.
@@ -259,8 +250,7 @@ struct ExpertPages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.expert]))
+        let routes = RouteCollection.desk(for: [.expert])
         routes.get("", use: assignments)
         routes.get("applications/:id", use: sheet)
         routes.post("applications/:id", use: save)
@@ -291,13 +281,12 @@ struct ExpertPages {
 
     struct SheetView {
         struct Line { var key: String; var name: String; var article: String?; var maxScore: Int; var weight: Int; var guidance: String?; var value: String; var errors: [IssueView] }
-        struct Attachment { var sha: String; var name: String; var type: String; var size: String }
         var id: String
         var studio: String
         var unit: String
         var projects: String
         var sections: [ApplicationFormFields.DisplaySection]
-        var attachments: [Attachment]
+        var attachments: [AttachmentRow]
         var recusalReason: String
         var recusalErrors: [IssueView]
         var recusalInvalid: Bool
@@ -315,21 +304,19 @@ struct ExpertPages {
         let sheet = try await sheetReply.orFail().decode(Sheet.self)
         struct Reading: Decodable { var content: ApplicationContent }
         let content = try await applicationReply.orFail().decode(Reading.self).content
-        var remaining = errors.filter { $0.field != "reason" }
-        let recusalErrors = errors.filter { $0.field == "reason" }
+        var issues = FieldIssues(errors)
+        let recusalErrors = issues.take("reason")
         let lines = assignment.rubric.criteria.map { criterion -> SheetView.Line in
-            let mine = remaining.filter { $0.field == "scores.\(criterion.key)" }
-            remaining.removeAll { $0.field == "scores.\(criterion.key)" }
-            return SheetView.Line(key: criterion.key, name: criterion.nameZh, article: criterion.article.map { $0.components(separatedBy: " / ").first ?? $0 },
-                                  maxScore: criterion.maxScore, weight: criterion.weight, guidance: criterion.guidanceZh,
-                                  value: values?["score.\(criterion.key)"] ?? sheet.scores[criterion.key].map(String.init) ?? "", errors: mine.map(IssueView.init))
+            SheetView.Line(key: criterion.key, name: criterion.nameZh, article: criterion.article.map(Bilingual.chinese),
+                           maxScore: criterion.maxScore, weight: criterion.weight, guidance: criterion.guidanceZh,
+                           value: values?["score.\(criterion.key)"] ?? sheet.scores[criterion.key].map(String.init) ?? "", errors: issues.take("scores.\(criterion.key)"))
         }
         let view = SheetView(id: id, studio: assignment.studioName, unit: assignment.unitName, projects: assignment.projectTitles.joined(separator: "；"),
                              sections: ExpertReading.sections(content),
-                             attachments: (content.details?.attachments ?? []).map { .init(sha: $0.sha256, name: $0.fileName, type: CountyPages.typeName($0.mediaType), size: CountyPages.size($0.size)) },
-                             recusalReason: values?["reason"] ?? "", recusalErrors: recusalErrors.map(IssueView.init), recusalInvalid: !recusalErrors.isEmpty,
+                             attachments: (content.details?.attachments ?? []).map { AttachmentRow(sha256: $0.sha256, fileName: $0.fileName, mediaType: $0.mediaType, size: $0.size) },
+                             recusalReason: values?["reason"] ?? "", recusalErrors: recusalErrors, recusalInvalid: !recusalErrors.isEmpty,
                              lines: lines, comment: values?["comment"] ?? sheet.comment ?? "", submitted: sheet.status == "submitted", total: sheet.total,
-                             errors: remaining.map(IssueView.init))
+                             errors: issues.rest)
         return renderer.html("expert_sheet", title: "评分表 · \(assignment.studioName)", view: view, context: context, status: status)
     }
 
@@ -396,8 +383,7 @@ struct FederationPages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.federation]))
+        let routes = RouteCollection.desk(for: [.federation])
         routes.get("", use: awaiting)
         routes.post("rounds/:round/decision", use: decide)
         routes.get("rounds/:round/decision.html", use: printable)
@@ -522,15 +508,13 @@ struct FederationPages {
         struct Input: Encodable { var excludeApplicationIds: [String]?; var reason: String? }
         let left = context.form.fields.filter { $0.key.hasPrefix("exclude.") && $0.value == "true" }.map { String($0.key.dropFirst("exclude.".count)) }.sorted()
         let input = left.isEmpty ? Input() : Input(excludeApplicationIds: left, reason: context.form["reason"] ?? "")
-        let reply = try await gateway.call(.review, "POST", "/rounds/\(PublicPages.pathComponent(round))/decision", token: context.token(.review), json: input)
-        if let refused = try reply.refusal() {
-            return try await awaitingPage(context, decided: nil, errorRound: round, errors: refused, status: .unprocessableContent)
-        }
         let flash = switch context.form["kind"] ?? "naming" {
         case "projectGrant": "课题经费补助决定已作出，补助经费待审批拨付（第十三条）。"
         case "demonstration": "示范性创新工作室入选决定已作出，待考核验收（第十四条）。"
         default: "命名决定已作出，名单将在工作室名录中公布。"
         }
-        return Redirect.to("/federation?decided=\(PublicPages.pathComponent(round))", flash: flash, context: context)
+        return try await gateway.post(.review, "/rounds/\(PublicPages.pathComponent(round))/decision", json: input, context: context,
+                                      orShow: { try await awaitingPage(context, decided: nil, errorRound: round, errors: $0, status: .unprocessableContent) },
+                                      then: "/federation?decided=\(PublicPages.pathComponent(round))", flash: flash)
     }
 }

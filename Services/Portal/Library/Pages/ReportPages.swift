@@ -16,8 +16,7 @@ struct ReportPages {
     let gateway: ServiceGateway
 
     var routes: RouteCollection<PortalContext> {
-        let routes = RouteCollection(context: PortalContext.self)
-        routes.add(middleware: AccessMiddleware(roles: [.department]))
+        let routes = RouteCollection.desk(for: [.department])
         routes.get("", use: page)
         routes.get("report.csv", use: csv)
         return routes

@@ -47,7 +47,7 @@ struct RoundDeskPages {
     struct RoundDetail: Decodable { var round: Round; var quotaRange: [Int]; var businessDay: LocalDate? }
 
     func roundDetail(_ id: String, context: PortalContext) async throws -> RoundDetail {
-        try await gateway.get(.review, "/rounds/\(PublicPages.pathComponent(id))", token: context.token(.review)).orFail().decode(RoundDetail.self)
+        try await gateway.fetch(.review, "/rounds/\(PublicPages.pathComponent(id))", as: RoundDetail.self, context: context)
     }
 
     static func title(_ round: Round) -> String { "\(round.year)年度\(round.kind.nameZh)" }
@@ -65,12 +65,8 @@ struct RoundDeskPages {
     static let kinds: [(String, String)] = [("naming", "命名申报（第十一条）"), ("projectGrant", "课题经费补助（第十三条）"), ("demonstration", "示范性创新工作室（第十四条）")]
 
     func newRoundPage(_ context: PortalContext, values: FormValues = FormValues(), errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
-        var remaining = errors
-        func take(_ name: String) -> [IssueView] {
-            let mine = remaining.filter { $0.field == name }
-            remaining.removeAll { $0.field == name }
-            return mine.map(IssueView.init)
-        }
+        var issues = FieldIssues(errors)
+        func take(_ name: String) -> [IssueView] { issues.take(name) }
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
         let fields = [
             FormField.select("kind", "批次类型", Self.kinds, selected: values["kind"] ?? "naming", errors: take("kind")),
@@ -83,7 +79,7 @@ struct RoundDeskPages {
             NewRoundView.Quota(code: $0.code, name: $0.nameZh, value: values["quota.\($0.code)"] ?? "", errors: take("quotas.\($0.code)"))
         }
         let view = NewRoundView(fields: fields, quotas: quotas, idempotencyKey: values["_idempotency"] ?? UUID().uuidString.lowercased(),
-                                errors: remaining.map(IssueView.init))
+                                errors: issues.rest)
         return renderer.html("department_round_new", title: "开启申报批次", view: view, context: context, status: status)
     }
 
@@ -115,15 +111,13 @@ struct RoundDeskPages {
         guard issues.isEmpty, let year, let opensOn, let deadline else {
             return try await newRoundPage(context, values: form, errors: issues, status: .unprocessableContent)
         }
-        let reply = try await gateway.call(.intake, "POST", "/rounds", token: context.token(.intake),
-                                           json: Input(kind: form["kind"] ?? "naming", year: year, opensOn: opensOn, deadline: deadline, quotaPerBody: perBody,
-                                                       quotas: quotas.isEmpty ? nil : quotas),
-                                           headers: [("Idempotency-Key", form["_idempotency"] ?? UUID().uuidString)])
-        if let refused = try reply.refusal() {
-            return try await newRoundPage(context, values: form, errors: refused, status: .unprocessableContent)
-        }
         let kind = Self.kinds.first { $0.0 == form["kind"] }?.1 ?? ""
-        return Redirect.to("/department", flash: "已开启\(year)年度\(kind)批次，各初审单位即可报送。", context: context)
+        return try await gateway.post(.intake, "/rounds",
+                                      json: Input(kind: form["kind"] ?? "naming", year: year, opensOn: opensOn, deadline: deadline, quotaPerBody: perBody,
+                                                  quotas: quotas.isEmpty ? nil : quotas),
+                                      headers: [("Idempotency-Key", form["_idempotency"] ?? UUID().uuidString)], context: context,
+                                      orShow: { try await newRoundPage(context, values: form, errors: $0, status: .unprocessableContent) },
+                                      then: "/department", flash: "已开启\(year)年度\(kind)批次，各初审单位即可报送。")
     }
 
     // MARK: Settings (评审设置)
@@ -144,12 +138,8 @@ struct RoundDeskPages {
     func settingsPage(_ id: String, context: PortalContext, values: FormValues? = nil, errors: [DomainIssue] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let detail = try await roundDetail(id, context: context)
         let round = detail.round
-        var remaining = errors
-        func take(_ name: String) -> [IssueView] {
-            let mine = remaining.filter { $0.field == name || $0.field.hasPrefix(name + ".") || $0.field.hasPrefix(name + "[") }
-            remaining.removeAll { $0.field == name || $0.field.hasPrefix(name + ".") || $0.field.hasPrefix(name + "[") }
-            return mine.map(IssueView.init)
-        }
+        var issues = FieldIssues(errors)
+        func take(_ name: String) -> [IssueView] { issues.take(name) }
         func value(_ name: String, _ current: String) -> String { values?[name] ?? current }
         let range = detail.quotaRange.count == 2 ? "\(detail.quotaRange[0])–\(detail.quotaRange[1])" : ""
         let fields = [
@@ -174,7 +164,7 @@ struct RoundDeskPages {
                          errors: take("rubric.criteria[\(index)]"))
         }
         let view = SettingsView(id: id, title: Self.title(round), fields: fields, criteria: criteria, criteriaCount: criteria.count, scoringLocked: round.status != "open",
-                                errors: (take("rubric") + remaining.map(IssueView.init)))
+                                errors: take("rubric") + issues.rest)
         return renderer.html("department_round_settings", title: "评审设置 · \(view.title)", view: view, context: context, status: status)
     }
 
@@ -229,11 +219,9 @@ struct RoundDeskPages {
             != current.rubric.criteria.map { [$0.key, $0.nameZh, $0.nameEn, $0.article ?? "", "\($0.maxScore)", "\($0.weight)", $0.guidanceZh ?? ""] }
         if rubricChanged { input.rubric = .init(criteria: criteria) }
         guard issues.isEmpty else { return try await settingsPage(id, context: context, values: form, errors: issues, status: .unprocessableContent) }
-        let reply = try await gateway.call(.review, "PATCH", "/rounds/\(PublicPages.pathComponent(id))", token: context.token(.review), json: input)
-        if let refused = try reply.refusal() {
-            return try await settingsPage(id, context: context, values: form, errors: refused, status: .unprocessableContent)
-        }
-        return Redirect.to("/department/rounds/\(id)", flash: "评审设置已保存。", context: context)
+        return try await gateway.post(.review, "/rounds/\(PublicPages.pathComponent(id))", method: "PATCH", json: input, context: context,
+                                      orShow: { try await settingsPage(id, context: context, values: form, errors: $0, status: .unprocessableContent) },
+                                      then: "/department/rounds/\(id)", flash: "评审设置已保存。")
     }
 
     // MARK: The panel (专家安排)
@@ -368,11 +356,9 @@ struct RoundDeskPages {
 
     /// A form of the panel page: its call's refusal goes back beside that form.
     func panelForm(_ which: String, round: String, method: String, path: String, json: some Encodable, done: String, context: PortalContext) async throws -> Response {
-        let reply = try await gateway.call(.review, method, path, token: context.token(.review), json: json)
-        if let refused = try reply.refusal([400, 404, 409, 422]) {
-            return try await panelPage(round, context: context, errors: refused, form: which, status: .unprocessableContent)
-        }
-        return Redirect.to("/department/rounds/\(round)/panel", flash: done, context: context)
+        try await gateway.post(.review, path, method: method, json: json, refusable: [400, 404, 409, 422], context: context,
+                               orShow: { try await panelPage(round, context: context, errors: $0, form: which, status: .unprocessableContent) },
+                               then: "/department/rounds/\(round)/panel", flash: done)
     }
 
     @Sendable func change(_ request: Request, context: PortalContext) async throws -> Response {

@@ -70,11 +70,6 @@ struct PortalEvents {
     let inbox: Inbox
     let metrics: PortalMetrics
 
-    struct Accepted: Encodable {
-        var id: String
-        var outcome: String
-    }
-
     func add(to router: Router<PortalContext>) {
         router.post("events") { request, context -> Response in
             let buffer = try await request.body.collect(upTo: 1 << 20)
@@ -83,27 +78,18 @@ struct PortalEvents {
                 timestamp: request.headers[HTTPField.Name("webhook-timestamp")!],
                 signature: request.headers[HTTPField.Name("webhook-signature")!],
                 body: Array(buffer.readableBytesView))
-            let problem: Problem
-            switch result {
-            case .applied(let header): return accepted(header.id, "applied")
-            case .duplicate(let header): return accepted(header.id, "duplicate")
-            case .ignored(let header): return accepted(header.id, "ignored")
-            case .unauthorized(let reason):
-                problem = Problem(.unauthorized, code: "webhook.signature", field: "webhook-signature",
-                                  zh: "Webhook 签名无效：\(reason.messageZh)", en: "webhook signature rejected: \(reason.messageEn)")
-            case .invalid(let reason):
-                problem = Problem(.badRequest, code: "webhook.envelope", field: "body", zh: "事件格式无效：\(reason)", en: "invalid event: \(reason)")
-            case .rejected(let issues):
-                problem = Problem.validation(issues)
+            do throws(Problem) {
+                return accepted(try result.accepted())
+            } catch {
+                metrics.received(error.status == .unauthorized ? "unauthorized" : "refused")
+                return try error.response(from: request, context: context)
             }
-            metrics.received(problem.status == .unauthorized ? "unauthorized" : "refused")
-            return try problem.response(from: request, context: context)
         }
     }
 
-    func accepted(_ id: String, _ outcome: String) -> Response {
-        metrics.received(outcome)
-        let body = (try? DomainJSON.encoder().encode(Accepted(id: id, outcome: outcome))) ?? Data()
+    func accepted(_ acceptance: WebhookAcceptance) -> Response {
+        metrics.received(acceptance.outcome)
+        let body = (try? DomainJSON.encoder().encode(acceptance)) ?? Data()
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: body)))
     }
 }

@@ -181,7 +181,7 @@ public enum Todos {
         handlers.on(GrantCancelled.self) { db, envelope in
             let data = envelope.data
             // A revocation's reason is bilingual ("中文 / English"): the list is in Chinese.
-            let reason = data.reason.components(separatedBy: " / ").first ?? data.reason
+            let reason = Bilingual.chinese(data.reason)
             try endGrant(kind: data.kind, studio: data.studioID, year: data.year, reason: "补助已取消：\(reason)", envelope: envelope.header, in: db)
         }
         handlers.on(StudioRegistered.self) { db, envelope in

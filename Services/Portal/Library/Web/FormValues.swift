@@ -12,6 +12,9 @@ public struct FormValues: Sendable {
         set { fields[name] = newValue }
     }
 
+    /// The field as typed, or nil when it is missing or blank (an optional input left empty).
+    public func optional(_ name: String) -> String? { self[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+
     public func file(named name: String) -> UploadedFile? { files.first { $0.field == name && !$0.bytes.isEmpty } }
 
     /// `application/x-www-form-urlencoded`.

@@ -76,6 +76,16 @@ struct AccountMiddleware: RouterMiddleware {
 
 /// A group of pages for some roles: signed-out visitors go to the sign-in page, an account that must change
 /// its first password goes to that page, and any other role gets 403. The services still decide every action.
+extension RouteCollection where Context == PortalContext {
+    /// A desk's routes: only a signed-in account of one of `roles` reaches them (the services check again, with
+    /// the account's own token).
+    static func desk(for roles: Set<Role>) -> RouteCollection<PortalContext> {
+        let routes = RouteCollection(context: PortalContext.self)
+        routes.add(middleware: AccessMiddleware(roles: roles))
+        return routes
+    }
+}
+
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = PortalContext
     let roles: Set<Role>
