@@ -6,7 +6,6 @@ import StudioDomain
 /// each problem the service reported beside the input (or the section) it names. Written once; every page
 /// with the form uses it.
 struct ApplicationFormView {
-    struct Option { var value: String; var label: String; var selected: Bool }
     struct Field {
         var name: String
         var id: String
@@ -18,7 +17,7 @@ struct ApplicationFormView {
         var isNumber: Bool
         var isTextarea: Bool
         var isSelect: Bool
-        var options: [Option]
+        var options: [SelectOption]
         var errors: [IssueView]
         var invalid: Bool
     }
@@ -59,13 +58,13 @@ struct ApplicationFormView {
         func field(_ spec: FieldSpec) -> Field {
             let errors = take { $0.field == spec.name }
             let value = values[spec.name] ?? ""
-            var options: [Option] = []
+            var options: [SelectOption] = []
             var isSelect = false
             var isText = false, isDate = false, isNumber = false, isTextarea = false
             switch spec.entry {
             case .namedStudio, .yesNo, .unitType, .skillLevel:
                 isSelect = true
-                options = (spec.options ?? []).map { Option(value: $0.0, label: $0.1, selected: $0.0 == value) }
+                options = (spec.options ?? []).map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == value) }
             case .date: isDate = true
             case .decimal, .wholeNumber, .money: isNumber = true
             case .paragraph, .lines: isTextarea = true

@@ -166,14 +166,14 @@ struct PublicPages {
 
     func proposedListView(_ list: PublicProposedList, draft: ObjectionDraft, issues: [DomainIssue]) -> ProposedListView {
         let known: Set<String> = ["applicationId", "name", "contact", "text"]
-        func field(_ name: String, _ label: String, _ value: String, hint: String? = nil, textarea: Bool = false, options: [ApplicationFormView.Option] = []) -> ApplicationFormView.Field {
+        func field(_ name: String, _ label: String, _ value: String, hint: String? = nil, textarea: Bool = false, options: [SelectOption] = []) -> ApplicationFormView.Field {
             let errors = issues.filter { $0.field == name }.map(IssueView.init)
             return ApplicationFormView.Field(name: name, id: "objection-\(name)", label: label, value: value, hint: hint,
                                              isText: !textarea && options.isEmpty, isDate: false, isNumber: false, isTextarea: textarea,
                                              isSelect: !options.isEmpty, options: options, errors: errors, invalid: !errors.isEmpty)
         }
-        let options = [ApplicationFormView.Option(value: "", label: "请选择", selected: draft.applicationId.isEmpty)]
-            + list.entries.map { ApplicationFormView.Option(value: $0.applicationId, label: "\($0.studioName)（\($0.applicantUnit)）", selected: $0.applicationId == draft.applicationId) }
+        let options = [SelectOption(value: "", label: "请选择", selected: draft.applicationId.isEmpty)]
+            + list.entries.map { SelectOption(value: $0.applicationId, label: "\($0.studioName)（\($0.applicantUnit)）", selected: $0.applicationId == draft.applicationId) }
         let fields = [
             field("applicationId", "异议对象", draft.applicationId, options: options),
             field("name", "姓名或单位名称", draft.name, hint: "仅供经济工作部核实，不予公开（不超过\(PublicObjectionInput.nameLimit)字）"),

@@ -217,11 +217,11 @@ public struct Account: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
-    init(row: Row) {
+    init(row: Row) throws {
         id = row["id"]
         username = row["username"]
         displayName = row["display_name"]
-        role = Role(rawValue: row["role"]) ?? .screeningBody
+        role = try row.stored("role", as: Role.self)
         subject = row["subject"]
         passwordHash = row["password_hash"]
         mustChangePassword = row["must_change_password"]

@@ -41,9 +41,9 @@ public enum Todos {
         public var doneAt: Date?
         public var doneReason: String?
 
-        init(row: Row) {
+        init(row: Row) throws {
             key = row["key"]
-            role = Role(rawValue: row["role"]) ?? .operator
+            role = try row.stored("role", as: Role.self)
             subject = row["subject"]
             kind = row["kind"]
             title = row["title"]
