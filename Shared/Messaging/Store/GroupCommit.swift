@@ -13,8 +13,8 @@ public final class GroupCommit: Sendable {
     /// One caller's work and its continuation; `run` happens on the writer, `finish` after the commit.
     ///
     /// Why `@unchecked` holds: the stored closures are `let`s; the `outcome` they share is written by `run`,
-    /// on the writer's queue inside the batch's transaction, and read by `finish`, which the same drain calls
-    /// after that transaction returned, on the same task: never at the same time. Each job is run once and
+    /// on the writer's queue inside the batch's transaction, and read by `finish`, which the same batch calls
+    /// after that transaction returned, on the same queue: never at the same time. Each job is run once and
     /// finished once (the drain takes it off `pending` under the state's `Mutex`).
     private final class Job: @unchecked Sendable {
         private let body: (Database) -> Void
@@ -88,32 +88,42 @@ public final class GroupCommit: Sendable {
                 state.draining = true
                 return true
             }
-            if startDrain { Task { await self.drain() } }
+            if startDrain { scheduleBatch() }
         }
     }
 
-    private func drain() async {
-        while true {
-            let batch = state.withLock { state -> [Job] in
-                let batch = Array(state.pending.prefix(maxBatch))
-                state.pending.removeFirst(batch.count)
-                if batch.isEmpty { state.draining = false }
-                return batch
-            }
-            if batch.isEmpty { return }
-            do {
-                try await writer.write { db in
-                    for job in batch {
-                        // SQLite may roll a whole transaction back on some errors (disk full, I/O): the
-                        // rest must not run in autocommit mode. They get an error and nothing is stored.
-                        guard db.isInsideTransaction else { break }
-                        job.run(db)
-                    }
-                }
-                for job in batch { job.finish(nil) }
-            } catch {
-                for job in batch { job.finish(error) }
-            }
+    /// Runs the next batch on the writer's own queue: no task and no actor hop between a caller and its
+    /// transaction, and the callers are resumed from the writer the moment their commit returns. Each batch is
+    /// queued behind whatever else is waiting for the writer (other transactions of the process), so a steady
+    /// stream of callers cannot starve them.
+    private func scheduleBatch() {
+        writer.asyncWriteWithoutTransaction { db in self.runBatch(db) }
+    }
+
+    private func runBatch(_ db: Database) {
+        let batch = state.withLock { state -> [Job] in
+            let batch = Array(state.pending.prefix(maxBatch))
+            state.pending.removeFirst(batch.count)
+            return batch
         }
+        do {
+            try db.inTransaction {
+                for job in batch {
+                    // SQLite may roll a whole transaction back on some errors (disk full, I/O): the
+                    // rest must not run in autocommit mode. They get an error and nothing is stored.
+                    guard db.isInsideTransaction else { break }
+                    job.run(db)
+                }
+                return .commit
+            }
+            for job in batch { job.finish(nil) }
+        } catch {
+            for job in batch { job.finish(error) }
+        }
+        let more = state.withLock { state -> Bool in
+            if state.pending.isEmpty { state.draining = false }
+            return state.draining
+        }
+        if more { scheduleBatch() }
     }
 }
