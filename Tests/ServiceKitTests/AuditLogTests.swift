@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ServiceKit
+import StudioDomain
 import TestSupport
 import XCTest
 
@@ -17,6 +18,23 @@ final class AuditLogTests: XCTestCase {
             }
         }
         return database
+    }
+
+    func testNamedStringDetailsAreTheEncodersBytes() throws {
+        let database = try ServiceDatabase.open(path: ":memory:", module: BareModule())
+        let cases: [[String: String]] = [
+            [:],
+            ["round": "rnd_1", "version": "1", "submittedOn": "2026-03-01"],
+            ["reason": "引号\"、反斜杠\\、斜杠/、换行\n制表\t\u{01}\u{1F}", "Zeta": "", "alpha": "😀", "a_b": "x"],
+            ["非ASCII键": "v", "b": "w"],
+        ]
+        for details in cases {
+            let entry = try database.write { db in
+                try AuditLog.append(actorRole: "department", actorSubject: "u", action: "test", subject: "s", details: details, at: Date(), in: db)
+            }
+            XCTAssertEqual(entry.details, String(decoding: try DomainJSON.encoder().encode(details), as: UTF8.self))
+        }
+        XCTAssertTrue(try database.read { db in try AuditLog.verify(in: db) }.intact)
     }
 
     func testAnUntouchedChainVerifies() throws {
