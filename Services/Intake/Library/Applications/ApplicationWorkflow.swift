@@ -15,33 +15,71 @@ struct ApplicationWorkflow: Sendable {
         try createEncoded(form, round: round, body: body, submit: submit, today: today, now: now, in: db).application
     }
 
-    /// `create`, also giving the form as the JSON it was stored with (for the response, so it is not encoded again).
+    /// What a create computes that needs no database: the application as it will be stored if it is accepted, the
+    /// form's JSON, the form's own checks (Art 5–9), `application.submitted` and its payload, and the response. The
+    /// request handler computes it before the group commit's single writer is reached, for the round as it last saw it
+    /// (`RoundHints`); the transaction reads the round again and computes it anew, inside, if the round is another
+    /// (unknown, corrected or cancelled in between), so what is stored never rests on a stale round.
+    struct PreparedCreate: Sendable {
+        /// The round this was computed for.
+        let round: IntakeRound
+        let application: StoredApplication
+        let formJSON: String
+        /// `FormCheck.issues` of the form for `round` (submitted at once only).
+        let formIssues: [DomainIssue]
+        let event: ApplicationSubmitted?
+        let eventJSON: String?
+        /// The 201 body, the created view with the stored form's bytes.
+        let response: Data
+
+        static func make(_ form: ApplicationForm, id: ApplicationID = .new(), round: IntakeRound, body: String, submit: Bool,
+                         today: LocalDate, now: Int64) throws -> PreparedCreate {
+            let formJSON = try ApplicationStore.json(form)
+            var app = StoredApplication(id: id, kind: round.kind, roundId: round.id, screeningBody: body, status: IntakeStatus.draft,
+                                        version: 0, form: form, submittedOn: nil, withdrawnOn: nil, statusReasons: [],
+                                        createdAt: now, updatedAt: now)
+            guard submit else {
+                return PreparedCreate(round: round, application: app, formJSON: formJSON, formIssues: [], event: nil, eventJSON: nil,
+                                      response: try ApplicationView.encode(ApplicationView.created(app), formJSON: formJSON))
+            }
+            let formIssues = FormCheck.issues(form, kind: round.kind, roundYear: round.year, submittedOn: today, today: today)
+            markSubmitted(&app, today: today, now: now)
+            // The new application has no attachments yet.
+            let content = FormCheck.content(form, id: id, round: round, screeningBody: body, attachments: [])
+            let event = ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1)
+            return PreparedCreate(round: round, application: app, formJSON: formJSON, formIssues: formIssues, event: event,
+                                  eventJSON: FormJSON.encode(event),
+                                  response: try ApplicationView.encode(ApplicationView.created(app), formJSON: formJSON))
+        }
+    }
+
+    /// `create`, also giving the form as the JSON it was stored with and the 201 body. `prepared`, computed outside
+    /// the transaction, is used as it is when it was computed for this very round.
     func createEncoded(_ form: ApplicationForm, round: IntakeRound, body: String, submit: Bool, today: LocalDate, now: Int64,
-                       in db: Database) throws -> (application: StoredApplication, formJSON: String) {
+                       prepared: PreparedCreate? = nil, in db: Database) throws -> PreparedCreate {
         try form.checkSizes()
-        var app = StoredApplication(id: .new(), kind: round.kind, roundId: round.id, screeningBody: body, status: IntakeStatus.draft,
-                                    version: 0, form: form, submittedOn: nil, withdrawnOn: nil, statusReasons: [], createdAt: now, updatedAt: now)
         if !round.kind.requiresStudio, form.studioId != nil {
             throw Problem.validation([DomainIssue(code: "studio_not_expected", field: "studioId", article: Article(11),
                                                   messageZh: "命名申报不应指明已有工作室。", messageEn: "A naming application does not name an existing studio.")])
         }
+        let done = try prepared.flatMap { $0.round == round ? $0 : nil }
+            ?? PreparedCreate.make(form, round: round, body: body, submit: submit, today: today, now: now)
+        let app = done.application
         try refuseDuplicate(app, in: db)
-        let formJSON = try ApplicationStore.json(form)
         guard submit else {
-            try ApplicationStore.insert(app, formJSON: formJSON, in: db)
+            try ApplicationStore.insert(app, formJSON: done.formJSON, in: db)
             try ApplicationStore.recordStatus(app.id, status: IntakeStatus.draft, reasons: [], source: "intake", at: now, in: db)
-            return (app, formJSON)
+            return done
         }
         // Submitted at once: the same checks, in the same order, and the same rows as a draft followed by `submit`,
         // but the application row is written once, in its final state, and the form encoded once, for it and the response.
         // (The duplicate rule was just checked, in this transaction; the new application has no attachments.)
-        try checkSubmission(app, round: round, today: today, in: db)
+        try checkSubmission(app, round: round, today: today, formIssues: done.formIssues, in: db)
         try enforceQuota(app, round: round, in: db)
-        markSubmitted(&app, today: today, now: now)
-        try ApplicationStore.insert(app, formJSON: formJSON, in: db)
+        try ApplicationStore.insert(app, formJSON: done.formJSON, in: db)
         try ApplicationStore.recordStatus(app.id, status: IntakeStatus.draft, reasons: [], source: "intake", at: now, in: db)
-        try recordSubmission(app, round: round, today: today, now: now, attachments: [], in: db)
-        return (app, formJSON)
+        try recordSubmission(app, round: round, today: today, now: now, attachments: [], prepared: done, in: db)
+        return done
     }
 
     /// Saves a draft's new content; nothing is checked beyond the duplicate rule (a draft may be incomplete).
@@ -63,21 +101,22 @@ struct ApplicationWorkflow: Sendable {
         try refuseDuplicate(app, in: db)
         try enforceQuota(app, round: round, in: db)
 
-        markSubmitted(&app, today: today, now: now)
+        Self.markSubmitted(&app, today: today, now: now)
         try ApplicationStore.update(app, in: db)
         try recordSubmission(app, round: round, today: today, now: now,
                              attachments: try AttachmentStore.list(app.id, in: db), in: db)
     }
 
     /// The window, completeness and eligibility of a submission (422 with every issue).
-    private func checkSubmission(_ app: StoredApplication, round: IntakeRound, today: LocalDate, in db: Database) throws {
+    private func checkSubmission(_ app: StoredApplication, round: IntakeRound, today: LocalDate, formIssues: [DomainIssue]? = nil,
+                                 in db: Database) throws {
         var issues: [DomainIssue] = []
         if let issue = round.windowIssue(on: today) { issues.append(issue) }
-        issues += try checks(app, round: round, submittedOn: today, today: today, in: db)
+        issues += try checks(app, round: round, submittedOn: today, today: today, formIssues: formIssues, in: db)
         guard issues.isEmpty else { throw Problem.validation(issues) }
     }
 
-    private func markSubmitted(_ app: inout StoredApplication, today: LocalDate, now: Int64) {
+    private static func markSubmitted(_ app: inout StoredApplication, today: LocalDate, now: Int64) {
         app.status = ApplicationStatus.submitted.rawValue
         app.version = 1
         app.submittedOn = today
@@ -86,12 +125,16 @@ struct ApplicationWorkflow: Sendable {
 
     /// Version 1, the `submitted` status entry and `application.submitted`, for an application row already written as submitted.
     private func recordSubmission(_ app: StoredApplication, round: IntakeRound, today: LocalDate, now: Int64,
-                                  attachments: [AttachmentView], in db: Database) throws {
+                                  attachments: [AttachmentView], prepared: PreparedCreate? = nil, in db: Database) throws {
         try ApplicationStore.recordVersion(app, on: today, at: now, in: db)
         try ApplicationStore.recordStatus(app.id, status: app.status, reasons: [], source: "intake", at: now, in: db)
-        let content = FormCheck.content(app.form, id: app.id, round: round, screeningBody: app.screeningBody, attachments: attachments)
-        let event = ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1)
-        try outbox.append(event, payloadJSON: FormJSON.encode(event), in: db)
+        if let event = prepared?.event {
+            try outbox.append(event, payloadJSON: prepared?.eventJSON, in: db)
+        } else {
+            let content = FormCheck.content(app.form, id: app.id, round: round, screeningBody: app.screeningBody, attachments: attachments)
+            let event = ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1)
+            try outbox.append(event, payloadJSON: FormJSON.encode(event), in: db)
+        }
         try Self.audit("application.submitted", app, ["round": app.roundId.rawValue, "version": "1", "submittedOn": today.description], at: now, in: db)
     }
 
@@ -176,8 +219,9 @@ struct ApplicationWorkflow: Sendable {
     // MARK: Rules
 
     /// Completeness and eligibility of the form, the studio for Art 13/14, and the recommendation order.
-    private func checks(_ app: StoredApplication, round: IntakeRound, submittedOn: LocalDate, today: LocalDate, in db: Database) throws -> [DomainIssue] {
-        var issues = FormCheck.issues(app.form, kind: app.kind, roundYear: round.year, submittedOn: submittedOn, today: today)
+    private func checks(_ app: StoredApplication, round: IntakeRound, submittedOn: LocalDate, today: LocalDate,
+                        formIssues: [DomainIssue]? = nil, in db: Database) throws -> [DomainIssue] {
+        var issues = formIssues ?? FormCheck.issues(app.form, kind: app.kind, roundYear: round.year, submittedOn: submittedOn, today: today)
         if app.kind.requiresStudio, let studioId = app.form.studioId {
             issues += try StudioEligibility.issues(studioId, kind: app.kind, body: app.screeningBody, submittedOn: submittedOn, in: db)
         }

@@ -13,13 +13,20 @@ extension IntakeDatabase {
     func createApplication(_ form: ApplicationForm, in roundID: RoundID, submit: Bool, by body: ScreeningBody,
                            request: IdempotentRequest, at moment: Moment) async throws -> StoredResponse {
         let workflow = self.workflow
+        let hints = roundHints
+        // Computed here, on the request's own task, so the single writer does not: for the round as it was last read.
+        let prepared = try hints.round(roundID).map {
+            try ApplicationWorkflow.PreparedCreate.make(form, round: $0, body: body.code, submit: submit, today: moment.today, now: moment.millis)
+        }
         return try await idempotent(request, at: moment.millis) { db in
             guard let round = try RoundStore.find(roundID, in: db) else {
+                hints.forget(roundID)
                 throw Problem.validation([DomainIssue(code: "round_unknown", field: "roundId", messageZh: "没有这个申报批次：\(roundID)", messageEn: "there is no round \(roundID)")])
             }
-            let (app, formJSON) = try workflow.createEncoded(form, round: round, body: body.code, submit: submit,
-                                                             today: moment.today, now: moment.millis, in: db)
-            return StoredResponse(status: 201, body: try ApplicationView.encode(ApplicationView.created(app), formJSON: formJSON))
+            hints.remember(round)
+            let done = try workflow.createEncoded(form, round: round, body: body.code, submit: submit, today: moment.today,
+                                                  now: moment.millis, prepared: prepared, in: db)
+            return StoredResponse(status: 201, body: done.response)
         }
     }
 

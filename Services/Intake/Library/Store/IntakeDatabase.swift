@@ -3,6 +3,7 @@ import GRDB
 import Messaging
 import ServiceKit
 import StudioDomain
+import Synchronization
 
 /// The intake service's database, in the shape of GRDB's `AppDatabase`, over the kit's `ServiceStorage` as review's,
 /// funding's and assessment's are: the writer the kit opened (WAL, the kit's pragmas) and migrated with
@@ -19,6 +20,8 @@ struct IntakeDatabase: ServiceStore {
 
     let storage: ServiceStorage
     let settings: Settings
+    /// The rounds as the last transactions read them, for the work a create does before it reaches the writer.
+    let roundHints = RoundHints()
 
     /// The application lifecycle's steps, appending their events to this database's outbox.
     var workflow: ApplicationWorkflow { ApplicationWorkflow(outbox: outbox) }
@@ -49,3 +52,15 @@ struct IntakeDatabase: ServiceStore {
         }
     }
 }
+
+/// The rounds (批次) as the writer last read them, by id: a hint for what a request may compute before its
+/// transaction, never a source of truth. The transaction reads its round again and uses what was computed only if it
+/// was computed for that same round (`ApplicationWorkflow.PreparedCreate`). A few dozen rounds a year at most.
+final class RoundHints: Sendable {
+    private let rounds = Mutex<[RoundID: IntakeRound]>([:])
+
+    func round(_ id: RoundID) -> IntakeRound? { rounds.withLock { $0[id] } }
+    func remember(_ round: IntakeRound) { rounds.withLock { $0[round.id] = round } }
+    func forget(_ id: RoundID) { _ = rounds.withLock { $0.removeValue(forKey: id) } }
+}
+
