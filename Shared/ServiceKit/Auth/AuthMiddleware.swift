@@ -15,21 +15,13 @@ public struct AuthMiddleware: RouterMiddleware {
         guard header.lowercased().hasPrefix("bearer ") else { throw Problem.unauthorized }
         let token = Self.trimmed(String(header.dropFirst("bearer ".count)))
         guard !token.isEmpty, token.count < 200,
-              let identity = try Self.identify(token, in: reader) else {
+              let identity = try await reader.read({ db in try Tokens.identify(token, in: db) }) else {
             throw Problem.unauthorized
         }
         var context = context
         context.identity = identity
         context.logger[metadataKey: "role"] = "\(identity.role.rawValue)"
         return try await next(request, context)
-    }
-
-    /// The token's identity, read on the request's own thread. This is one cached primary-key lookup in pages the
-    /// reader holds, CPU work like the JSON decoding beside it, and it waits on no other task: the asynchronous read
-    /// sent it to a reader's queue and back, two thread wake-ups (four `futex` calls) and two task switches on every
-    /// authenticated request, more than the lookup itself costs.
-    static func identify(_ token: String, in reader: any DatabaseReader) throws -> Identity? {
-        try reader.read { db in try Tokens.identify(token, in: db) }
     }
 
     /// `trimmingCharacters(in: .whitespaces)`, without the trip through NSString when there is nothing to trim.
