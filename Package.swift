@@ -5,6 +5,27 @@ import PackageDescription
 /// on a shared kit: domain types, the webhook backbone (outbox, libcurl dispatcher, inbox) and the HTTP kit.
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+/// The other packages' products the targets use, each named once.
+extension Target.Dependency {
+    static let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+    static let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+    static let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+    static let hummingbirdAuth = Target.Dependency.product(name: "HummingbirdAuth", package: "hummingbird-auth")
+    static let hummingbirdBcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+    static let hummingbirdOTP = Target.Dependency.product(name: "HummingbirdOTP", package: "hummingbird-auth")
+    static let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+    static let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+    static let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+    static let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
+    static let openAPIKit = Target.Dependency.product(name: "OpenAPIKit", package: "OpenAPIKit")
+    static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+    static let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let xmlCoder = Target.Dependency.product(name: "XMLCoder", package: "XMLCoder")
+    static let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+    static let zipFoundation = Target.Dependency.product(name: "ZIPFoundation", package: "ZIPFoundation")
+}
+
 let services = ["Intake", "Review", "Funding", "Assessment"]
 
 var targets: [Target] = [
@@ -30,8 +51,7 @@ var targets: [Target] = [
     .target(
         name: "Spreadsheet",
         dependencies: [
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            .product(name: "XMLCoder", package: "XMLCoder"),
+            .zipFoundation, .xmlCoder,
         ],
         path: "Shared/Spreadsheet",
         swiftSettings: swiftSettings
@@ -45,13 +65,8 @@ var targets: [Target] = [
     .target(
         name: "Messaging",
         dependencies: [
-            "CCurl",
-            "StudioDomain",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "CCurl", "StudioDomain",
+            .grdb, .crypto, .logging, .metrics, .serviceLifecycle,
         ],
         path: "Shared/Messaging",
         swiftSettings: swiftSettings
@@ -59,17 +74,8 @@ var targets: [Target] = [
     .target(
         name: "ServiceKit",
         dependencies: [
-            "CWALBuffer",
-            "Messaging",
-            "StudioDomain",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CWALBuffer", "Messaging", "StudioDomain",
+            .hummingbird, .grdb, .crypto, .logging, .metrics, .prometheus, .serviceLifecycle, .argumentParser,
         ],
         path: "Shared/ServiceKit",
         swiftSettings: swiftSettings
@@ -84,14 +90,9 @@ var targets: [Target] = [
         name: "TestSupport",
         dependencies: [
             "Messaging", "ServiceKit", "Spreadsheet", "StudioDomain",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Logging", package: "swift-log"),
+            .grdb, .hummingbird, .hummingbirdTesting, .metrics, .logging,
             // Test-only: reads the OpenAPI documents to hold them against the routers.
-            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-            .product(name: "Yams", package: "Yams"),
+            .openAPIKit, .yams,
         ],
         path: "Tests/TestSupport",
         resources: [.copy("kit-openapi.yaml")],
@@ -107,10 +108,7 @@ var targets: [Target] = [
         name: "MessagingTests",
         dependencies: [
             "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            .grdb, .hummingbird, .hummingbirdTesting, .openAPIKit,
         ],
         path: "Tests/MessagingTests",
         swiftSettings: swiftSettings
@@ -119,10 +117,7 @@ var targets: [Target] = [
         name: "ServiceKitTests",
         dependencies: [
             "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .argumentParser, .grdb, .hummingbird, .hummingbirdTesting,
         ],
         path: "Tests/ServiceKitTests",
         swiftSettings: swiftSettings
@@ -131,10 +126,7 @@ var targets: [Target] = [
         name: "IntegrationTests",
         dependencies: [
             "Messaging", "ServiceKit", "StudioDomain", "CCurl", "PlatformClient",
-            .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-            .product(name: "Yams", package: "Yams"),
+            .hummingbirdOTP, .grdb, .openAPIKit, .yams,
         ],
         path: "Tests/IntegrationTests",
         swiftSettings: swiftSettings
@@ -143,8 +135,7 @@ var targets: [Target] = [
 
 targets.append(.executableTarget(
     name: "studioctl",
-    dependencies: ["PlatformClient", "Messaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                   .product(name: "GRDB", package: "GRDB.swift")],
+    dependencies: ["PlatformClient", "Messaging", .argumentParser, .grdb],
     path: "Services/Studioctl/Executable",
     swiftSettings: swiftSettings
 ))
@@ -154,9 +145,7 @@ targets.append(.executableTarget(
     name: "studiobench",
     dependencies: [
         "ReviewService", "Messaging", "StudioDomain", "PlatformClient",
-        .product(name: "GRDB", package: "GRDB.swift"),
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Hummingbird", package: "hummingbird"),
+        .grdb, .argumentParser, .hummingbird,
     ],
     path: "Services/Benchmark/Executable",
     swiftSettings: swiftSettings
@@ -167,16 +156,8 @@ targets.append(.target(
     name: "PortalService",
     dependencies: [
         "ServiceKit", "Messaging", "StudioDomain", "IntakeService",
-        .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-        .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-        .product(name: "Mustache", package: "swift-mustache"),
-        .product(name: "Metrics", package: "swift-metrics"),
-        .product(name: "Prometheus", package: "swift-prometheus"),
-        .product(name: "GRDB", package: "GRDB.swift"),
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .hummingbird, .hummingbirdAuth, .hummingbirdBcrypt, .hummingbirdOTP, .mustache, .metrics, .prometheus, .grdb,
+        .serviceLifecycle, .argumentParser,
     ],
     // The library is Library/; the folder above holds its OpenAPI document (openapi.yaml), bundled and served as it is.
     path: "Services/Portal",
@@ -193,11 +174,8 @@ targets.append(.executableTarget(
 targets.append(.testTarget(
     name: "PortalServiceTests",
     dependencies: [
-        "PortalService", "ServiceKit", "StudioDomain", "IntakeService",
-        "ReviewService", "Messaging", "TestSupport",
-        .product(name: "HummingbirdTesting", package: "hummingbird"),
-        .product(name: "GRDB", package: "GRDB.swift"),
-        .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+        "PortalService", "ServiceKit", "StudioDomain", "IntakeService", "ReviewService", "Messaging", "TestSupport",
+        .hummingbirdTesting, .grdb, .openAPIKit,
     ],
     path: "Tests/PortalServiceTests",
     swiftSettings: swiftSettings
@@ -209,10 +187,7 @@ for service in services {
         name: library,
         dependencies: [
             "ServiceKit", "Messaging", "StudioDomain", "Spreadsheet",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .hummingbird, .grdb, .serviceLifecycle, .argumentParser,
         ],
         // The library is Library/; the folder above holds the service's OpenAPI document (openapi.yaml), bundled
         // and served as it is by GET /openapi.yaml.
@@ -235,9 +210,7 @@ for service in services {
         name: "\(library)Tests",
         dependencies: [
             .target(name: library), "ServiceKit", "Messaging", "StudioDomain", "TestSupport", "Spreadsheet",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            .hummingbirdTesting, .grdb, .openAPIKit,
         ],
         path: "Tests/\(library)Tests",
         swiftSettings: swiftSettings
