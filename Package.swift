@@ -26,6 +26,16 @@ extension Target.Dependency {
     static let zipFoundation = Target.Dependency.product(name: "ZIPFoundation", package: "ZIPFoundation")
 }
 
+/// A library of the shared kit, in Shared/<name>.
+func shared(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Shared/\(name)", swiftSettings: swiftSettings)
+}
+
+/// A test target, in Tests/<name>.
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, path: "Tests/\(name)", swiftSettings: swiftSettings)
+}
+
 let services = ["Intake", "Review", "Funding", "Assessment"]
 
 var targets: [Target] = [
@@ -41,51 +51,20 @@ var targets: [Target] = [
         path: "Shared/CWALBuffer",
         linkerSettings: [.linkedLibrary("sqlite3")]
     ),
-    .target(
-        name: "StudioDomain",
-        path: "Shared/StudioDomain",
-        swiftSettings: swiftSettings
-    ),
+    shared("StudioDomain"),
     // Spreadsheet: the one .xlsx reader/writer (ZIPFoundation for the zip, XMLCoder for the sheet XML) and the
     // CSV reader shared by intake's import and funding's bank confirmation files.
-    .target(
-        name: "Spreadsheet",
-        dependencies: [
-            .zipFoundation, .xmlCoder,
-        ],
-        path: "Shared/Spreadsheet",
-        swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "SpreadsheetTests",
-        dependencies: ["Spreadsheet", "TestSupport"],
-        path: "Tests/SpreadsheetTests",
-        swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "Messaging",
-        dependencies: [
-            "CCurl", "StudioDomain",
-            .grdb, .crypto, .logging, .metrics, .serviceLifecycle,
-        ],
-        path: "Shared/Messaging",
-        swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "ServiceKit",
-        dependencies: [
-            "CWALBuffer", "Messaging", "StudioDomain",
-            .hummingbird, .grdb, .crypto, .logging, .metrics, .prometheus, .serviceLifecycle, .argumentParser,
-        ],
-        path: "Shared/ServiceKit",
-        swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "PlatformClient",
-        dependencies: ["Messaging", "StudioDomain"],
-        path: "Shared/PlatformClient",
-        swiftSettings: swiftSettings
-    ),
+    shared("Spreadsheet", [.zipFoundation, .xmlCoder]),
+    tests("SpreadsheetTests", ["Spreadsheet", "TestSupport"]),
+    shared("Messaging", [
+        "CCurl", "StudioDomain",
+        .grdb, .crypto, .logging, .metrics, .serviceLifecycle,
+    ]),
+    shared("ServiceKit", [
+        "CWALBuffer", "Messaging", "StudioDomain",
+        .hummingbird, .grdb, .crypto, .logging, .metrics, .prometheus, .serviceLifecycle, .argumentParser,
+    ]),
+    shared("PlatformClient", ["Messaging", "StudioDomain"]),
     .target(
         name: "TestSupport",
         dependencies: [
@@ -98,39 +77,19 @@ var targets: [Target] = [
         resources: [.copy("kit-openapi.yaml")],
         swiftSettings: swiftSettings
     ),
-    .testTarget(
-        name: "StudioDomainTests",
-        dependencies: ["StudioDomain"],
-        path: "Tests/StudioDomainTests",
-        swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "MessagingTests",
-        dependencies: [
-            "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
-            .grdb, .hummingbird, .hummingbirdTesting, .openAPIKit,
-        ],
-        path: "Tests/MessagingTests",
-        swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "ServiceKitTests",
-        dependencies: [
-            "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
-            .argumentParser, .grdb, .hummingbird, .hummingbirdTesting,
-        ],
-        path: "Tests/ServiceKitTests",
-        swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "IntegrationTests",
-        dependencies: [
-            "Messaging", "ServiceKit", "StudioDomain", "CCurl", "PlatformClient",
-            .hummingbirdOTP, .grdb, .openAPIKit, .yams,
-        ],
-        path: "Tests/IntegrationTests",
-        swiftSettings: swiftSettings
-    ),
+    tests("StudioDomainTests", ["StudioDomain"]),
+    tests("MessagingTests", [
+        "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
+        .grdb, .hummingbird, .hummingbirdTesting, .openAPIKit,
+    ]),
+    tests("ServiceKitTests", [
+        "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
+        .argumentParser, .grdb, .hummingbird, .hummingbirdTesting,
+    ]),
+    tests("IntegrationTests", [
+        "Messaging", "ServiceKit", "StudioDomain", "CCurl", "PlatformClient",
+        .hummingbirdOTP, .grdb, .openAPIKit, .yams,
+    ]),
 ]
 
 targets.append(.executableTarget(
@@ -171,15 +130,10 @@ targets.append(.executableTarget(
     path: "Services/Portal/Executable",
     swiftSettings: swiftSettings
 ))
-targets.append(.testTarget(
-    name: "PortalServiceTests",
-    dependencies: [
-        "PortalService", "ServiceKit", "StudioDomain", "IntakeService", "ReviewService", "Messaging", "TestSupport",
-        .hummingbirdTesting, .grdb, .openAPIKit,
-    ],
-    path: "Tests/PortalServiceTests",
-    swiftSettings: swiftSettings
-))
+targets.append(tests("PortalServiceTests", [
+    "PortalService", "ServiceKit", "StudioDomain", "IntakeService", "ReviewService", "Messaging", "TestSupport",
+    .hummingbirdTesting, .grdb, .openAPIKit,
+]))
 
 for service in services {
     let library = "\(service)Service"
@@ -206,15 +160,10 @@ for service in services {
         path: "Services/\(service)/Executable",
         swiftSettings: swiftSettings
     ))
-    targets.append(.testTarget(
-        name: "\(library)Tests",
-        dependencies: [
-            .target(name: library), "ServiceKit", "Messaging", "StudioDomain", "TestSupport", "Spreadsheet",
-            .hummingbirdTesting, .grdb, .openAPIKit,
-        ],
-        path: "Tests/\(library)Tests",
-        swiftSettings: swiftSettings
-    ))
+    targets.append(tests("\(library)Tests", [
+        .target(name: library), "ServiceKit", "Messaging", "StudioDomain", "TestSupport", "Spreadsheet",
+        .hummingbirdTesting, .grdb, .openAPIKit,
+    ]))
 }
 
 let package = Package(
