@@ -5,6 +5,37 @@ import PackageDescription
 /// on a shared kit: domain types, the webhook backbone (outbox, libcurl dispatcher, inbox) and the HTTP kit.
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+/// The other packages' products the targets use, each named once.
+extension Target.Dependency {
+    static let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+    static let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+    static let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+    static let hummingbirdAuth = Target.Dependency.product(name: "HummingbirdAuth", package: "hummingbird-auth")
+    static let hummingbirdBcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+    static let hummingbirdOTP = Target.Dependency.product(name: "HummingbirdOTP", package: "hummingbird-auth")
+    static let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+    static let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+    static let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+    static let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
+    static let openAPIKit = Target.Dependency.product(name: "OpenAPIKit", package: "OpenAPIKit")
+    static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+    static let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let xmlCoder = Target.Dependency.product(name: "XMLCoder", package: "XMLCoder")
+    static let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+    static let zipFoundation = Target.Dependency.product(name: "ZIPFoundation", package: "ZIPFoundation")
+}
+
+/// A library of the shared kit, in Shared/<name>.
+func shared(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Shared/\(name)", swiftSettings: swiftSettings)
+}
+
+/// A test target, in Tests/<name>.
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, path: "Tests/\(name)", swiftSettings: swiftSettings)
+}
+
 let services = ["Intake", "Review", "Funding", "Assessment"]
 
 var targets: [Target] = [
@@ -20,131 +51,50 @@ var targets: [Target] = [
         path: "Shared/CWALBuffer",
         linkerSettings: [.linkedLibrary("sqlite3")]
     ),
-    .target(
-        name: "StudioDomain",
-        path: "Shared/StudioDomain",
-        swiftSettings: swiftSettings
-    ),
+    shared("StudioDomain"),
     // Spreadsheet: the one .xlsx reader/writer (ZIPFoundation for the zip, XMLCoder for the sheet XML) and the
     // CSV reader shared by intake's import and funding's bank confirmation files.
-    .target(
-        name: "Spreadsheet",
-        dependencies: [
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            .product(name: "XMLCoder", package: "XMLCoder"),
-        ],
-        path: "Shared/Spreadsheet",
-        swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "SpreadsheetTests",
-        dependencies: ["Spreadsheet", "TestSupport"],
-        path: "Tests/SpreadsheetTests",
-        swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "Messaging",
-        dependencies: [
-            "CCurl",
-            "StudioDomain",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ],
-        path: "Shared/Messaging",
-        swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "ServiceKit",
-        dependencies: [
-            "CWALBuffer",
-            "Messaging",
-            "StudioDomain",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ],
-        path: "Shared/ServiceKit",
-        swiftSettings: swiftSettings
-    ),
-    .target(
-        name: "PlatformClient",
-        dependencies: ["Messaging", "StudioDomain"],
-        path: "Shared/PlatformClient",
-        swiftSettings: swiftSettings
-    ),
+    shared("Spreadsheet", [.zipFoundation, .xmlCoder]),
+    tests("SpreadsheetTests", ["Spreadsheet", "TestSupport"]),
+    shared("Messaging", [
+        "CCurl", "StudioDomain",
+        .grdb, .crypto, .logging, .metrics, .serviceLifecycle,
+    ]),
+    shared("ServiceKit", [
+        "CWALBuffer", "Messaging", "StudioDomain",
+        .hummingbird, .grdb, .crypto, .logging, .metrics, .prometheus, .serviceLifecycle, .argumentParser,
+    ]),
+    shared("PlatformClient", ["Messaging", "StudioDomain"]),
     .target(
         name: "TestSupport",
         dependencies: [
             "Messaging", "ServiceKit", "Spreadsheet", "StudioDomain",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Logging", package: "swift-log"),
+            .grdb, .hummingbird, .hummingbirdTesting, .metrics, .logging,
             // Test-only: reads the OpenAPI documents to hold them against the routers.
-            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-            .product(name: "Yams", package: "Yams"),
+            .openAPIKit, .yams,
         ],
         path: "Tests/TestSupport",
         resources: [.copy("kit-openapi.yaml")],
         swiftSettings: swiftSettings
     ),
-    .testTarget(
-        name: "StudioDomainTests",
-        dependencies: ["StudioDomain"],
-        path: "Tests/StudioDomainTests",
-        swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "MessagingTests",
-        dependencies: [
-            "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-        ],
-        path: "Tests/MessagingTests",
-        swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "ServiceKitTests",
-        dependencies: [
-            "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ],
-        path: "Tests/ServiceKitTests",
-        swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "IntegrationTests",
-        dependencies: [
-            "Messaging", "ServiceKit", "StudioDomain", "CCurl", "PlatformClient",
-            .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-            .product(name: "Yams", package: "Yams"),
-        ],
-        path: "Tests/IntegrationTests",
-        swiftSettings: swiftSettings
-    ),
+    tests("StudioDomainTests", ["StudioDomain"]),
+    tests("MessagingTests", [
+        "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
+        .grdb, .hummingbird, .hummingbirdTesting, .openAPIKit,
+    ]),
+    tests("ServiceKitTests", [
+        "Messaging", "ServiceKit", "StudioDomain", "TestSupport",
+        .argumentParser, .grdb, .hummingbird, .hummingbirdTesting,
+    ]),
+    tests("IntegrationTests", [
+        "Messaging", "ServiceKit", "StudioDomain", "CCurl", "PlatformClient",
+        .hummingbirdOTP, .grdb, .openAPIKit, .yams,
+    ]),
 ]
 
 targets.append(.executableTarget(
     name: "studioctl",
-    dependencies: ["PlatformClient", "Messaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                   .product(name: "GRDB", package: "GRDB.swift")],
+    dependencies: ["PlatformClient", "Messaging", .argumentParser, .grdb],
     path: "Services/Studioctl/Executable",
     swiftSettings: swiftSettings
 ))
@@ -154,9 +104,7 @@ targets.append(.executableTarget(
     name: "studiobench",
     dependencies: [
         "ReviewService", "Messaging", "StudioDomain", "PlatformClient",
-        .product(name: "GRDB", package: "GRDB.swift"),
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Hummingbird", package: "hummingbird"),
+        .grdb, .argumentParser, .hummingbird,
     ],
     path: "Services/Benchmark/Executable",
     swiftSettings: swiftSettings
@@ -167,16 +115,8 @@ targets.append(.target(
     name: "PortalService",
     dependencies: [
         "ServiceKit", "Messaging", "StudioDomain", "IntakeService",
-        .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-        .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-        .product(name: "Mustache", package: "swift-mustache"),
-        .product(name: "Metrics", package: "swift-metrics"),
-        .product(name: "Prometheus", package: "swift-prometheus"),
-        .product(name: "GRDB", package: "GRDB.swift"),
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .hummingbird, .hummingbirdAuth, .hummingbirdBcrypt, .hummingbirdOTP, .mustache, .metrics, .prometheus, .grdb,
+        .serviceLifecycle, .argumentParser,
     ],
     // The library is Library/; the folder above holds its OpenAPI document (openapi.yaml), bundled and served as it is.
     path: "Services/Portal",
@@ -190,18 +130,10 @@ targets.append(.executableTarget(
     path: "Services/Portal/Executable",
     swiftSettings: swiftSettings
 ))
-targets.append(.testTarget(
-    name: "PortalServiceTests",
-    dependencies: [
-        "PortalService", "ServiceKit", "StudioDomain", "IntakeService",
-        "ReviewService", "Messaging", "TestSupport",
-        .product(name: "HummingbirdTesting", package: "hummingbird"),
-        .product(name: "GRDB", package: "GRDB.swift"),
-        .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-    ],
-    path: "Tests/PortalServiceTests",
-    swiftSettings: swiftSettings
-))
+targets.append(tests("PortalServiceTests", [
+    "PortalService", "ServiceKit", "StudioDomain", "IntakeService", "ReviewService", "Messaging", "TestSupport",
+    .hummingbirdTesting, .grdb, .openAPIKit,
+]))
 
 for service in services {
     let library = "\(service)Service"
@@ -209,10 +141,7 @@ for service in services {
         name: library,
         dependencies: [
             "ServiceKit", "Messaging", "StudioDomain", "Spreadsheet",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .hummingbird, .grdb, .serviceLifecycle, .argumentParser,
         ],
         // The library is Library/; the folder above holds the service's OpenAPI document (openapi.yaml), bundled
         // and served as it is by GET /openapi.yaml.
@@ -231,17 +160,10 @@ for service in services {
         path: "Services/\(service)/Executable",
         swiftSettings: swiftSettings
     ))
-    targets.append(.testTarget(
-        name: "\(library)Tests",
-        dependencies: [
-            .target(name: library), "ServiceKit", "Messaging", "StudioDomain", "TestSupport", "Spreadsheet",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-        ],
-        path: "Tests/\(library)Tests",
-        swiftSettings: swiftSettings
-    ))
+    targets.append(tests("\(library)Tests", [
+        .target(name: library), "ServiceKit", "Messaging", "StudioDomain", "TestSupport", "Spreadsheet",
+        .hummingbirdTesting, .grdb, .openAPIKit,
+    ]))
 }
 
 let package = Package(

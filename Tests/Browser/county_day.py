@@ -10,7 +10,6 @@ import os
 import re
 import tempfile
 
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
 from portal_browser import Browser
@@ -52,7 +51,7 @@ project_start = f"{args.round_year}-01-01"
 project_end = f"{args.round_year}-12-31"
 no_personal_data = re.compile(r"\b\d{17}[\dXx]\b|\b1[3-9]\d{9}\b")
 
-try:
+with browser.running():
     # 1. The public register and a notice, without signing in: no ID number, no phone number.
     step("the public register without signing in")
     go("/public/studios")
@@ -178,8 +177,3 @@ try:
     expect("未找到" in driver.title, f"A's application URL is a 404 page for B, saw {driver.title}")
     shot("county-b-404")
     sign_out()
-    print(f"{browser.step_number} steps passed; screenshots in {args.screenshots}", flush=True)
-except WebDriverException as error:
-    fail(f"{type(error).__name__}: {error.msg}")
-finally:
-    browser.quit()

@@ -7,7 +7,6 @@ import argparse
 import datetime
 import time
 
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
 from portal_browser import Browser
@@ -41,7 +40,7 @@ def eventually(condition, message, reload_path):
     b.fail(message)
 
 
-try:
+with b.running():
     b.step("the county submits two applications")
     b.sign_in(args.county, "changshan-new-password-1", "工作台")
     for order, (unit, code, studio) in enumerate((("常山精工机械有限公司", codes[0], "常山数控创新工作室"), ("常山胡柚科技有限公司", codes[1], "常山胡柚加工创新工作室")), start=1):
@@ -149,8 +148,3 @@ try:
     b.click("导入")
     b.expect("导入 2 名专家" in b.text() and f"IMP-{stamp}-2" in b.text(), f"the sheet is imported; saw {b.text()[:400]}")
     b.shot("experts-imported")
-    print(f"{b.step_number} steps passed; screenshots in {args.screenshots}", flush=True)
-except WebDriverException as error:
-    b.fail(f"{type(error).__name__}: {error.msg}")
-finally:
-    b.quit()

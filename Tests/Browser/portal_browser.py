@@ -1,7 +1,9 @@
 """What the portal's browser tests share: a headless Chromium (Debian's chromium and chromedriver) and the steps a
 person takes: open a page, click a button by its text, fill a field by its label, take a screenshot."""
+import contextlib
 import os
 import sys
+import time
 
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, WebDriverException
@@ -69,13 +71,35 @@ class Browser:
                       f"//button[normalize-space()='{text}']", f"//a[normalize-space()='{text}']"):
             for element in driver.find_elements(By.XPATH, xpath):
                 if element.is_displayed():
-                    driver.execute_script("window.__leaving = true")
-                    element.click()
-                    # Every click here submits a form or follows a link: wait for the next page to have loaded.
-                    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
-                        lambda d: d.execute_script("return window.__leaving === undefined && document.readyState === 'complete'"))
+                    self._leave_by(element)
                     return
         self.fail(f"no link or button “{text}”")
+
+    def submit(self, form, button_text=None):
+        """Submits `form` by its button (the one with `button_text`, else its first) and waits for the next page."""
+        buttons = form.find_elements(By.TAG_NAME, "button")
+        self._leave_by([x for x in buttons if button_text is None or x.text.strip() == button_text][0])
+
+    def _leave_by(self, element):
+        """Clicks an element that submits a form or follows a link, and waits for the next page to have loaded."""
+        driver = self.driver
+        driver.execute_script("window.__leaving = true")
+        element.click()
+        WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script("return window.__leaving === undefined && document.readyState === 'complete'"))
+
+    def badge(self):
+        """The count on the header's to-do badge."""
+        return int(self.driver.find_element(By.CSS_SELECTOR, "a.todo-badge .count").text or "0")
+
+    def wait_for(self, what, check, seconds=30):
+        """Asks `check` again until it holds: what another service learns by an event arrives a moment later."""
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if check():
+                return
+            time.sleep(0.3)
+        self.fail(f"waited {seconds} s for {what}")
 
     def field(self, label, scope=None):
         """The input a <label> with this text names, optionally within a fieldset whose legend starts with `scope`."""
@@ -163,5 +187,40 @@ class Browser:
         type_into(field("初审意见", "八、初审意见"), "同意推荐")
         type_into(field("推荐顺序", "八、初审意见"), str(order))
 
+    def record_expense(self, grant, category, purpose, amount, spent_on, note, other_name="", other_reason="", receipt=None):
+        """The expense form of a studio's ledger page, filled and sent: `grant` is the text of its option in the list of
+        paid grants, `receipt` a file to attach."""
+        self.choose(self.field("所属补助（已拨付）"), grant)
+        self.choose(self.field("支出类别"), category)
+        self.type_into(self.field("其他开支的名称"), other_name)
+        self.type_into(self.field("“其他”类别的理由"), other_reason)
+        self.choose(self.field("用途"), purpose)
+        self.type_into(self.field("金额（元）"), amount)
+        self.type_into(self.field("支出日期"), spent_on)
+        self.type_into(self.field("支出说明"), note)
+        if receipt:
+            self.field("票据（可多选）").send_keys(receipt)
+        self.click("记录支出")
+
+    @contextlib.contextmanager
+    def running(self):
+        """A script's steps: at their end how many passed; a WebDriver error fails the step it happened in; the
+        browser quits either way."""
+        try:
+            yield
+            print(f"{self.step_number} steps passed; screenshots in {self.screenshots}", flush=True)
+        except WebDriverException as error:
+            self.fail(f"{type(error).__name__}: {error.msg}")
+        finally:
+            self.quit()
+
     def quit(self):
         self.driver.quit()
+
+
+def write_receipt(folder, name="receipt.pdf"):
+    """A one-page PDF to attach as a receipt; answers its path."""
+    path = os.path.join(folder, name)
+    with open(path, "wb") as out:
+        out.write(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return path

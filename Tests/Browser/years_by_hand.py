@@ -17,14 +17,12 @@ import io
 import json
 import os
 import tempfile
-import time
 import urllib.request
 
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from portal_browser import Browser
+from portal_browser import Browser, write_receipt
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--portal", required=True)
@@ -88,31 +86,9 @@ def advance_to(day, why):
     print(f"  clocks at {today()} ({why})", flush=True)
 
 
-def badge():
-    return int(driver.find_element(By.CSS_SELECTOR, "a.todo-badge .count").text or "0")
-
-
 def open_todos():
     b.go("/todos")
     return [row.text for row in driver.find_elements(By.CSS_SELECTOR, "tr.todo-open")]
-
-
-def wait_for(what, check, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if check():
-            return
-        time.sleep(0.3)
-    b.fail(f"waited {seconds} s for {what}")
-
-
-def submit(form, button_text=None):
-    driver.execute_script("window.__leaving = true")
-    buttons = form.find_elements(By.TAG_NAME, "button")
-    button = [x for x in buttons if button_text is None or x.text.strip() == button_text][0]
-    button.click()
-    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
-        lambda d: d.execute_script("return window.__leaving === undefined && document.readyState === 'complete'"))
 
 
 def cookie_get(path):
@@ -122,7 +98,7 @@ def cookie_get(path):
         return reply.headers.get("Content-Type", ""), reply.read().decode("utf-8-sig")
 
 
-try:
+with b.running():
     # ——— Year 2 ———
     advance_to(named_on + datetime.timedelta(days=370), "the second year of the studios' cycle (Art 13)")
     year2 = today().year
@@ -139,7 +115,7 @@ try:
     b.click("开启批次")
     b.expect(f"已开启{year2}年度" in b.text(), f"the round is open; saw {b.text()[:400]}")
     # The department's list is review's, which hears of the round from intake's round.opened a moment later.
-    wait_for("the round in review's list", lambda: (b.go("/department") or True) and driver.find_elements(By.LINK_TEXT, round_title))
+    b.wait_for("the round in review's list", lambda: (b.go("/department") or True) and driver.find_elements(By.LINK_TEXT, round_title))
     link = driver.find_element(By.LINK_TEXT, round_title)
     round_id = link.get_attribute("href").rstrip("/").split("/")[-1]
     b.shot("round-opened")
@@ -169,11 +145,11 @@ try:
 
     def open_round():
         b.go("/department")
-        wait_for("the round's applications to reach review", lambda: (b.go("/department") or True) and round_title in b.text())
+        b.wait_for("the round's applications to reach review", lambda: (b.go("/department") or True) and round_title in b.text())
         driver.find_element(By.LINK_TEXT, round_title).click()
 
     open_round()
-    wait_for("four applications in review", lambda: (open_round() or True) and
+    b.wait_for("four applications in review", lambda: (open_round() or True) and
              len(driver.find_elements(By.XPATH, "//main//a[normalize-space()='资格审查']")) == 4)
     while driver.find_elements(By.XPATH, "//main//a[normalize-space()='资格审查']"):
         b.click("资格审查")
@@ -196,8 +172,8 @@ try:
                    if row.find_elements(By.TAG_NAME, "a") and not row.text.endswith("已提交")]
         # By address: a studio of this round bears the name it had in year one, whose sheet is submitted.
         names = [row.find_element(By.TAG_NAME, "a").get_attribute("href") for row in waiting]
-        wait_for(f"the badge and the list of {expert_id} to count the assignments ({len(names)})",
-                 lambda: len([t for t in open_todos() if t.startswith("评审任务")]) == len(names) == badge())
+        b.wait_for(f"the badge and the list of {expert_id} to count the assignments ({len(names)})",
+                 lambda: len([t for t in open_todos() if t.startswith("评审任务")]) == len(names) == b.badge())
         if names:
             b.shot(f"expert-{expert_id}-todos")
         for href in names:
@@ -209,7 +185,7 @@ try:
             b.click("提交评分表")
             b.expect("评分表已提交" in b.text(), f"the sheet is submitted; saw {b.text()[:400]}")
         if names:
-            wait_for(f"{expert_id}'s to-dos to clear", lambda: (b.go("/todos") or True) and badge() == 0)
+            b.wait_for(f"{expert_id}'s to-dos to clear", lambda: (b.go("/todos") or True) and b.badge() == 0)
             b.shot(f"expert-{expert_id}-done")
         b.sign_out()
 
@@ -237,8 +213,8 @@ try:
 
     b.step("finance: four project grants to pay are on its to-do list")
     sign_in(args.finance, "经费管理")
-    wait_for("four grants to pay", lambda: len([t for t in open_todos() if t.startswith("拨付课题经费")]) == 4)
-    b.expect(badge() == 4, f"the badge counts them ({badge()})")
+    b.wait_for("four grants to pay", lambda: len([t for t in open_todos() if t.startswith("拨付课题经费")]) == 4)
+    b.expect(b.badge() == 4, f"the badge counts them ({b.badge()})")
     b.shot("finance-todos")
     b.go(f"/funds?year={year2}")
     b.expect("没有已批准待拨付的补助" in b.text(), "nothing is approved yet")
@@ -247,7 +223,7 @@ try:
     b.step("the department: the grants are held without a budget; a budget of 40,000 yuan lets two through")
     sign_in(args.department, "评审批次")
     b.go(f"/funds?year={year2}")
-    wait_for("four held grants", lambda: (b.go(f"/funds?year={year2}") or True) and
+    b.wait_for("four held grants", lambda: (b.go(f"/funds?year={year2}") or True) and
              len(driver.find_elements(By.XPATH, "//main//button[normalize-space()='放行']")) == 4)
     b.shot("department-held")
     b.type_into(b.field(f"{year2}年度预算（元）"), "40000")
@@ -267,12 +243,12 @@ try:
     b.click("放行")
     b.expect("已放行补助" in b.text(), f"the third is released; saw {b.text()[:400]}")
     held = driver.find_element(By.CSS_SELECTOR, "main form.cancel")
-    submit(held)
+    b.submit(held)
     b.expect(driver.find_elements(By.CSS_SELECTOR, "main p.error"), f"a cancellation without a reason is refused; saw {b.text()[:400]}")
     held = driver.find_element(By.CSS_SELECTOR, "main form.cancel")
     held.find_element(By.NAME, "reason").send_keys("本年度课题经费预算已用完，课题转下年度申报")
     b.shot("department-cancels")
-    submit(held)
+    b.submit(held)
     b.expect("已取消补助" in b.text(), f"the fourth is cancelled; saw {b.text()[:400]}")
     b.expect(not driver.find_elements(By.XPATH, "//main//button[normalize-space()='放行']"), "nothing is held any more")
     b.step("the department approves the three")
@@ -342,7 +318,7 @@ try:
     b.click("上传并核对")
     b.expect("银行确认已入账" in b.text() and "已确认 2 笔拨付" in b.text(), f"the corrected file is applied; saw {b.text()[:500]}")
     b.shot("finance-confirmation-applied")
-    wait_for("finance's to-dos to clear", lambda: (b.go("/todos") or True) and badge() == 0)
+    b.wait_for("finance's to-dos to clear", lambda: (b.go("/todos") or True) and b.badge() == 0)
     b.expect("已拨付" in b.text(), "the grants are listed as paid")
     b.shot("finance-todos-cleared")
     b.sign_out()
@@ -352,33 +328,15 @@ try:
     b.go(f"/funds/studios/{A}")
     b.expect("可用余额" in b.text() and "台账明细" in b.text(), "the studio's ledger and balances")
     options = driver.find_elements(By.CSS_SELECTOR, "#grantId option")
-    b.choose(b.field("所属补助（已拨付）"), options[-1].text)
-    b.choose(b.field("支出类别"), "其他（填写名称）")
-    b.type_into(b.field("其他开支的名称"), "宴请")
-    b.type_into(b.field("“其他”类别的理由"), "课题验收后聚餐")
-    b.choose(b.field("用途"), "工作室日常运营")
-    b.type_into(b.field("金额（元）"), "800")
-    b.type_into(b.field("支出日期"), today().isoformat())
-    b.type_into(b.field("支出说明"), "验收聚餐")
-    b.click("记录支出")
+    b.record_expense(options[-1].text, "其他（填写名称）", "工作室日常运营", "800", today().isoformat(), "验收聚餐",
+                     other_name="宴请", other_reason="课题验收后聚餐")
     errors = driver.find_elements(By.CSS_SELECTOR, "#category ~ p.error")
     b.expect(errors and "第十五条" in errors[0].text, f"the Art 15 refusal under the category; saw {b.text()[:500]}")
     b.shot("department-expense-refused")
     b.step("the department records the printing of training material with its receipt")
     options = driver.find_elements(By.CSS_SELECTOR, "#grantId option")
-    b.choose(b.field("所属补助（已拨付）"), options[-1].text)
-    b.choose(b.field("支出类别"), "资料印刷")
-    b.type_into(b.field("其他开支的名称"), "")
-    b.type_into(b.field("“其他”类别的理由"), "")
-    b.choose(b.field("用途"), "高技能人才培养")
-    b.type_into(b.field("金额（元）"), "1200.50")
-    b.type_into(b.field("支出日期"), today().isoformat())
-    b.type_into(b.field("支出说明"), "印刷技能培训手册200册")
-    receipt = os.path.join(files, "receipt.pdf")
-    with open(receipt, "wb") as out:
-        out.write(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    b.field("票据（可多选）").send_keys(receipt)
-    b.click("记录支出")
+    b.record_expense(options[-1].text, "资料印刷", "高技能人才培养", "1200.50", today().isoformat(), "印刷技能培训手册200册",
+                     receipt=write_receipt(files))
     b.expect("已记录支出 1,200.50 元" in b.text() and "receipt.pdf" in b.text(), f"recorded with its receipt; saw {b.text()[:500]}")
     b.shot("department-expense-recorded")
     b.sign_out()
@@ -422,13 +380,13 @@ try:
     # ——— Year 3: the revocation for fraud (Art 20) ———
     b.step("the federation decides the revocation case the misuse opened: revoked for fraud, with its 通报")
     sign_in(args.federation, "待决定事项")
-    wait_for("the revocation case", lambda: (b.go("/cycle") or True) and driver.find_elements(By.CSS_SELECTOR, "#revocations form.decision"))
+    b.wait_for("the revocation case", lambda: (b.go("/cycle") or True) and driver.find_elements(By.CSS_SELECTOR, "#revocations form.decision"))
     b.shot("federation-case")
     form = driver.find_element(By.CSS_SELECTOR, "#revocations form.decision")
     Select(form.find_element(By.NAME, "decision")).select_by_value("revoke")
     form.find_element(By.NAME, "reasons").send_keys("经查实以虚假票据套取补助经费，属弄虚作假（第二十条）")
     form.find_element(By.NAME, "publicText").send_keys("以虚假票据套取补助经费")
-    submit(form)
+    b.submit(form)
     b.expect("已撤销命名" in b.text(), f"the case is decided; saw {b.text()[:500]}")
     notices = driver.find_elements(By.XPATH, "//section[@id='revocations']//a[normalize-space()='通报']")
     b.expect(notices, "the decision links its public notice")
@@ -442,9 +400,9 @@ try:
     advance_to(cycle_end + datetime.timedelta(days=5), "five days past the cycle's end, within the grace period")
     b.step("the department's to-do list: four assessments overdue, within their grace period")
     sign_in(args.department, "评审批次")
-    wait_for("four overdue assessments", lambda: len([t for t in open_todos() if t.startswith("考核逾期")]) == 4)
+    b.wait_for("four overdue assessments", lambda: len([t for t in open_todos() if t.startswith("考核逾期")]) == 4)
     todos = open_todos()
-    b.expect(badge() == len(todos), f"the badge ({badge()}) counts the list ({todos})")
+    b.expect(b.badge() == len(todos), f"the badge ({b.badge()}) counts the list ({todos})")
     b.expect(all("宽限期" in t for t in todos if t.startswith("考核逾期")), f"each says the grace period runs: {todos}")
     b.shot("department-overdue-todos")
 
@@ -469,7 +427,7 @@ try:
         b.expect(not driver.find_elements(By.CSS_SELECTOR, "main p.error"), f"the assessment is recorded; saw {b.text()[:600]}")
 
     b.step("every overdue assessment is done: the department's list is empty")
-    wait_for("the overdue to-dos to clear", lambda: (b.go("/todos") or True) and badge() == 0)
+    b.wait_for("the overdue to-dos to clear", lambda: (b.go("/todos") or True) and b.badge() == 0)
     b.expect("考核逾期" in b.text() and "撤销" in b.text(), "the done list shows the assessments, one ending in revocation")
     b.shot("department-todos-cleared")
     b.go("/cycle")
@@ -479,8 +437,3 @@ try:
     b.step("the public register: the revoked studios are off it")
     b.go("/public/studios")
     b.shot("public-register")
-    print(f"{b.step_number} steps passed; screenshots in {args.screenshots}", flush=True)
-except WebDriverException as error:
-    b.fail(f"{type(error).__name__}: {error.msg}")
-finally:
-    b.quit()

@@ -12,10 +12,9 @@ import tempfile
 import urllib.request
 
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from portal_browser import Browser
+from portal_browser import Browser, write_receipt
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--portal", required=True)
@@ -37,18 +36,6 @@ driver = b.driver
 files = tempfile.mkdtemp()
 
 
-def submit(form):
-    """Submits a form by its button and waits for the next page, as Browser.click does."""
-    driver.execute_script("window.__leaving = true")
-    form.find_element(By.TAG_NAME, "button").click()
-    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
-        lambda d: d.execute_script("return window.__leaving === undefined && document.readyState === 'complete'"))
-
-
-def badge():
-    return driver.find_element(By.CSS_SELECTOR, "a.todo-badge .count").text
-
-
 # 1. Finance: the to-do list (every grant of the three years paid, each marked done by funding's grant.paid)
 b.step("finance signs in and sees its to-do list")
 b.sign_in(args.finance, "finance-desk-pass-2", "经费管理")
@@ -56,7 +43,7 @@ b.go("/todos")
 text = b.text()
 # Every grant of the three years was paid; another test's naming round may have left one to pay (it runs first or not).
 open_rows = driver.find_elements(By.CSS_SELECTOR, "tr.todo-open")
-b.expect(badge() == str(len(open_rows)), f"the badge ({badge()}) counts the open items ({len(open_rows)})")
+b.expect(b.badge() == len(open_rows), f"the badge ({b.badge()}) counts the open items ({len(open_rows)})")
 b.expect("最近办结" in text and "已拨付" in text, "the paid grants are listed as done, with the payment")
 # studio.revoked or funding's grant.cancelled, whichever reached the portal first
 b.expect("命名已撤销" in text or "被撤销命名" in text, "the revoked studio's unpaid grant is listed as stopped")
@@ -102,34 +89,16 @@ b.shot("department-ledger")
 b.step("the department records a banquet against the grant: refused by Art 15, beside the field")
 options = driver.find_elements(By.CSS_SELECTOR, "#grantId option")
 b.expect(len(options) > 1, "the paid grant can be chosen")
-b.choose(b.field("所属补助（已拨付）"), options[1].text)
-b.choose(b.field("支出类别"), "其他（填写名称）")
-b.type_into(b.field("其他开支的名称"), "宴请")
-b.type_into(b.field("“其他”类别的理由"), "项目验收后聚餐")
-b.choose(b.field("用途"), "工作室日常运营")
-b.type_into(b.field("金额（元）"), "800")
-b.type_into(b.field("支出日期"), args.today)
-b.type_into(b.field("支出说明"), "验收聚餐")
-b.click("记录支出")
+b.record_expense(options[1].text, "其他（填写名称）", "工作室日常运营", "800", args.today, "验收聚餐",
+                 other_name="宴请", other_reason="项目验收后聚餐")
 errors = driver.find_elements(By.CSS_SELECTOR, "#category ~ p.error")
 b.expect(errors and "第十五条" in errors[0].text and "宴请" in errors[0].text, "the Art 15 refusal is shown under the category")
 b.shot("department-expense-refused")
 
 b.step("the department records printing costs with the receipt")
 options = driver.find_elements(By.CSS_SELECTOR, "#grantId option")
-b.choose(b.field("所属补助（已拨付）"), options[1].text)
-b.choose(b.field("支出类别"), "资料印刷")
-b.type_into(b.field("其他开支的名称"), "")
-b.type_into(b.field("“其他”类别的理由"), "")
-b.choose(b.field("用途"), "高技能人才培养")
-b.type_into(b.field("金额（元）"), "1200.50")
-b.type_into(b.field("支出日期"), args.today)
-b.type_into(b.field("支出说明"), "印刷技能培训手册200册")
-receipt = os.path.join(files, "receipt.pdf")
-with open(receipt, "wb") as out:
-    out.write(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-b.field("票据（可多选）").send_keys(receipt)
-b.click("记录支出")
+b.record_expense(options[1].text, "资料印刷", "高技能人才培养", "1200.50", args.today, "印刷技能培训手册200册",
+                 receipt=write_receipt(files))
 text = b.text()
 b.expect("已记录支出 1,200.50 元" in text, "the expense is recorded")
 b.expect("资料印刷" in text and "receipt.pdf" in text, "it is listed under its category with its receipt")
@@ -193,7 +162,7 @@ b.shot("federation-cycle")
 b.step("the federation adjusts the studio's unit name")
 form = driver.find_element(By.CSS_SELECTOR, "#changes form.decision")
 driver.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "effectiveOn"), args.today)
-submit(form)
+b.submit(form)
 b.expect("已调整工作室信息" in b.text(), "the change is decided")
 b.expect("已调整" in driver.find_element(By.ID, "changes").text, "the report shows its decision")
 b.shot("federation-change-adjusted")
@@ -214,7 +183,7 @@ b.expect(len(driver.find_elements(By.CSS_SELECTOR, ".service-card .status.good")
 b.shot("operator-console")
 
 b.step("the operator replays intake's dead letters of the last day")
-submit(driver.find_element(By.CSS_SELECTOR, "#service-intake form.replay"))
+b.submit(driver.find_element(By.CSS_SELECTOR, "#service-intake form.replay"))
 b.expect("已重新排队" in b.text(), "the replay is acknowledged with its count")
 b.shot("operator-replay")
 

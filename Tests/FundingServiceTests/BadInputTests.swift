@@ -12,9 +12,7 @@ import XCTest
 final class BadInputTests: XCTestCase {
     func testMalformedRequestsAreRefusedWithTheFieldAndNothingIsWritten() async throws {
         let fixture = try FundingFixture()
-        try fixture.setBudget(2026, yuan: 100_000)
-        let studio = try await fixture.nameStudio()
-        let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
+        let (studio, grant) = try await fixture.budgetedStudio()
         let department = try fixture.token(.department), finance = try fixture.token(.finance)
         let before = try fixture.ledger(studio: studio).count
         try await fixture.service.built.application.test(.router) { client in

@@ -11,9 +11,7 @@ import XCTest
 final class BadStoredValueTests: XCTestCase {
     func testAGrantWithAnUnknownStatusIsAnsweredAs500() async throws {
         let fixture = try FundingFixture()
-        try fixture.setBudget(2026, yuan: 100_000)
-        let studio = try await fixture.nameStudio()
-        let grant = try XCTUnwrap(try fixture.grants(studio: studio).first)
+        let grant = try await fixture.budgetedStudio().grant
         try await fixture.database.write { db in
             try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
             try db.execute(sql: "UPDATE funding_grant SET status = 'zombie' WHERE id = ?", arguments: [grant.id.rawValue])

@@ -13,9 +13,7 @@ import XCTest
 final class ExpenseTests: XCTestCase {
     /// A studio whose naming grant (10,000 yuan) has been paid.
     func paidStudio(_ fixture: FundingFixture) async throws -> (StudioID, GrantRecord) {
-        try fixture.setBudget(2026, yuan: 100_000)
-        let studio = try await fixture.nameStudio()
-        let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
+        let (studio, grant) = try await fixture.budgetedStudio()
         let moment = Moment(fixture.clock.now())
         let actor = Agent(event: "t", source: "t")
         let paid = try await fixture.database.write { db in

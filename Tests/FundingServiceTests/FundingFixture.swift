@@ -37,6 +37,13 @@ struct FundingFixture {
         return studio
     }
 
+    /// A studio named in 2026 within a budget of 100,000 yuan, and its naming grant, scheduled.
+    func budgetedStudio() async throws -> (studio: StudioID, grant: GrantRecord) {
+        try setBudget(2026, yuan: 100_000)
+        let studio = try await nameStudio()
+        return (studio, try XCTUnwrap(grants(studio: studio).first))
+    }
+
     func setBudget(_ year: Int, yuan: Int) throws {
         try database.write { db in
             try db.execute(sql: "INSERT INTO budget (year, amount_fen, set_by, set_at) VALUES (?, ?, 'department:test', 0) ON CONFLICT (year) DO UPDATE SET amount_fen = excluded.amount_fen",

@@ -10,9 +10,7 @@ import XCTest
 final class GrantStateMachineTests: XCTestCase {
     func testAGrantIsApprovedByTheDepartmentThenPaidByFinanceWithWhoAndWhen() async throws {
         let fixture = try FundingFixture()
-        try fixture.setBudget(2026, yuan: 100_000)
-        let studio = try await fixture.nameStudio()
-        let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
+        let (studio, grant) = try await fixture.budgetedStudio()
         let department = try fixture.token(.department), finance = try fixture.token(.finance)
 
         try await fixture.service.built.application.test(.router) { client in
@@ -54,9 +52,7 @@ final class GrantStateMachineTests: XCTestCase {
 
     func testACancelledGrantCannotBeApprovedOrPaidAndItsCommitmentIsReversed() async throws {
         let fixture = try FundingFixture()
-        try fixture.setBudget(2026, yuan: 100_000)
-        let studio = try await fixture.nameStudio()
-        let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
+        let (studio, grant) = try await fixture.budgetedStudio()
         let department = try fixture.token(.department), finance = try fixture.token(.finance)
         try await fixture.service.built.application.test(.router) { client in
             try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .ok)

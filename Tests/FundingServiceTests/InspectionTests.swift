@@ -77,9 +77,7 @@ final class InspectionTests: XCTestCase {
     func testAMisuseFindingIsTheInspectionsNotOnePersons() async throws {
         // Given a paid studio whose joint inspection is open
         let fixture = try FundingFixture()
-        try fixture.setBudget(2026, yuan: 100_000)
-        let studio = try await fixture.nameStudio()
-        let grant = try XCTUnwrap(fixture.grants(studio: studio).first)
+        let (studio, grant) = try await fixture.budgetedStudio()
         let department = try fixture.token(.department), finance = try fixture.token(.finance), audit = try fixture.token(.auditOffice)
         try await fixture.service.built.application.test(.router) { client in
             try await client.call(.post, "/grants/\(grant.id)/approve", token: department, expect: .ok)

@@ -17,12 +17,7 @@ final class AttachmentTests: XCTestCase {
             let round = try await fixture.openRound(client)
             let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
             // Given a PNG uploaded as text/html under a .html name
-            let claimed = TestRequest.headers(fixture.kecheng, contentType: "text/html")
-            let uploaded = try await client.execute(uri: "/applications/\(app.id)/attachments?name=page.html", method: .post, headers: claimed,
-                                                    body: ByteBuffer(bytes: png)) { response in
-                XCTAssertEqual(response.status, .created, String(buffer: response.body))
-                return try response.decode(AttachmentView.self)
-            }
+            let uploaded = try await fixture.uploaded(client, token: fixture.kecheng, application: app.id, name: "page.html", contentType: "text/html", png)
             XCTAssertEqual(uploaded.mediaType, "image/png")
             // Then it is served as the PNG it is, to be saved, not rendered or sniffed
             try await client.execute(uri: "/applications/\(app.id)/attachments/\(uploaded.sha256)", method: .get, headers: TestRequest.headers(fixture.department)) { response in
@@ -43,11 +38,8 @@ final class AttachmentTests: XCTestCase {
             let round = try await fixture.openRound(client)
             let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
             let auth = TestRequest.headers(fixture.kecheng, contentType: "application/octet-stream")
-            let uploaded = try await client.execute(uri: "/applications/\(app.id)/attachments?name=%E5%9C%BA%E5%9C%B0.pdf", method: .post, headers: auth,
-                                                    body: ByteBuffer(bytes: pdf)) { response in
-                XCTAssertEqual(response.status, .created, String(buffer: response.body))
-                return try response.decode(AttachmentView.self)
-            }
+            let uploaded = try await fixture.uploaded(client, token: fixture.kecheng, application: app.id, name: "%E5%9C%BA%E5%9C%B0.pdf",
+                                                      contentType: "application/octet-stream", pdf)
             XCTAssertEqual(uploaded.sha256, ContentHash.sha256Hex(pdf))
             XCTAssertEqual(uploaded.mediaType, "application/pdf")
             XCTAssertEqual(uploaded.fileName, "场地.pdf")
@@ -105,11 +97,7 @@ final class ExpertAttachmentAccessTests: XCTestCase {
             let app = try await fixture.submitted(client, token: fixture.kecheng, round: round, form: IntakeFixture.validForm())
             let other = try await fixture.submitted(client, token: fixture.qujiang, round: round,
                                                     form: IntakeFixture.validForm(studio: "衢江区电工技能创新工作室", creditCode: IntakeFixture.otherCreditCode))
-            let sha = try await client.execute(uri: "/applications/\(app.id)/attachments?name=plan.pdf", method: .post,
-                                               headers: TestRequest.headers(fixture.kecheng, contentType: "application/pdf"), body: ByteBuffer(bytes: pdf)) { response in
-                XCTAssertEqual(response.status, .created, String(buffer: response.body))
-                return try response.decode(AttachmentView.self).sha256
-            }
+            let sha = try await fixture.uploaded(client, token: fixture.kecheng, application: app.id, name: "plan.pdf", contentType: "application/pdf", pdf).sha256
             func status(_ token: String, _ uri: String) async throws -> HTTPResponse.Status {
                 try await client.execute(uri: uri, method: .get, headers: TestRequest.headers(token)) { $0.status }
             }

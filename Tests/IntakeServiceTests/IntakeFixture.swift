@@ -67,6 +67,17 @@ struct IntakeFixture {
         }
     }
 
+    /// POST /applications/{id}/attachments of `bytes` as `name` (percent-encoded) with the `contentType` claimed;
+    /// fails the test unless it is stored.
+    func uploaded(_ client: some TestClientProtocol, token: String, application: ApplicationID, name: String, contentType: String,
+                  _ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) async throws -> AttachmentView {
+        try await client.execute(uri: "/applications/\(application)/attachments?name=\(name)", method: .post,
+                                 headers: TestRequest.headers(token, contentType: contentType), body: ByteBuffer(bytes: bytes)) { response in
+            XCTAssertEqual(response.status, .created, String(buffer: response.body), file: file, line: line)
+            return try response.decode(AttachmentView.self)
+        }
+    }
+
     func applicationCount() throws -> Int {
         try service.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM intake_application") ?? 0 }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Messaging
+import PlatformClient
 import ServiceKit
 import XCTest
 
@@ -28,19 +29,10 @@ final class BackupCommandPrivacyTests: XCTestCase {
     /// Runs `executable` with the umask 022 most shells have; returns its exit status and output.
     @discardableResult
     func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], expecting status: Int32 = 0) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         let command = ([executable] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        process.arguments = ["-c", "umask 022; exec \(command)"]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, status, "\(command): \(output)")
-        return (process.terminationStatus, output)
+        let result = try Process.runToEnd("/bin/sh", ["-c", "umask 022; exec \(command)"], environment: environment)
+        XCTAssertEqual(result.status, status, "\(command): \(result.output)")
+        return result
     }
 
     /// The four databases in the data folder, made by each service's own backup subcommand (which opens, and so

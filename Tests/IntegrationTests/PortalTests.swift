@@ -177,17 +177,9 @@ final class PortalTests: XCTestCase {
         let screenshots = (root as NSString).appendingPathComponent(folder)
         try? FileManager.default.removeItem(atPath: screenshots)
         let script = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("Tests/Browser/\(name)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--portal", portal.baseURL, "--screenshots", screenshots] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, text) = try Process.runToEnd("/usr/bin/env", ["python3", script, "--portal", portal.baseURL, "--screenshots", screenshots] + arguments)
         print(text)
-        XCTAssertEqual(process.terminationStatus, 0, "the browser test failed; screenshots in \(screenshots)\n\(text.suffix(4000))")
+        XCTAssertEqual(status, 0, "the browser test failed; screenshots in \(screenshots)\n\(text.suffix(4000))")
         XCTAssertTrue(text.contains("steps passed"), text)
     }
 
@@ -313,16 +305,8 @@ final class PortalTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let root = FileManager.default.currentDirectoryPath
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["bash", (root as NSString).appendingPathComponent("deploy/nginx/check.sh"), folder]
-        let output = Pipe()
-        check.standardOutput = output
-        check.standardError = output
-        try check.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        XCTAssertEqual(check.terminationStatus, 0, text)
+        let (status, text) = try Process.runToEnd("/usr/bin/env", ["bash", (root as NSString).appendingPathComponent("deploy/nginx/check.sh"), folder])
+        XCTAssertEqual(status, 0, text)
         XCTAssertTrue(text.contains("syntax is ok") && text.contains("test is successful"), text)
     }
 
@@ -432,6 +416,20 @@ extension PortalTests {
         }
     }
 
+    /// Replays every message of the run into the portal and holds that every to-do list and the inbox's count are
+    /// as they were (`before`); answers how many deliveries were replayed.
+    @discardableResult
+    func assertAReplayOfEveryEventChangesNoList(_ portal: LivePortal, before: (todos: [TodoRow], inbox: Int),
+                                                file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+        let replayed = try replayEveryEventIntoThePortal(portal)
+        XCTAssertGreaterThan(replayed, before.inbox / 2, "the replay resends the run's events", file: file, line: line)
+        try portal.live.drain(timeout: 120)
+        let after = try todoSnapshot(portal)
+        XCTAssertEqual(after.todos, before.todos, file: file, line: line)
+        XCTAssertEqual(after.inbox, before.inbox, file: file, line: line)
+        return replayed
+    }
+
     func testTheToDoListsFollowTheThreeYearsAndAreUnchangedWhenEveryEventIsReplayedIntoThePortal() throws {
         let portal = try self.portal()
         try portal.live.drain(timeout: 60)
@@ -458,13 +456,8 @@ extension PortalTests {
         XCTAssertTrue(returns.contains { $0.doneAt != nil && $0.doneReason?.hasPrefix("已补正") == true }, "the amendment ended it: \(returns)")
 
         // When the operator replays every message of the run to the portal's subscription on each service
-        let replayed = try replayEveryEventIntoThePortal(portal)
-        XCTAssertGreaterThan(replayed, before.inbox / 2, "the replay resends the run's events")
-        try portal.live.drain(timeout: 120)
         // Then every list is as it was, and the inbox took every replayed event as a duplicate
-        let after = try todoSnapshot(portal)
-        XCTAssertEqual(after.todos, before.todos)
-        XCTAssertEqual(after.inbox, before.inbox)
+        let replayed = try assertAReplayOfEveryEventChangesNoList(portal, before: before)
         let metrics = try PlatformClient().call("GET", portal.baseURL + "/metrics", token: nil).text
         let duplicates = metrics.split(separator: "\n").first { $0.hasPrefix("portal_events_received_total{outcome=\"duplicate\"}") }
             .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0

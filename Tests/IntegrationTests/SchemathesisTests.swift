@@ -171,20 +171,6 @@ final class SchemathesisTests: XCTestCase {
 
     /// Runs a command through /usr/bin/env in `folder`; its exit status and its output and errors together.
     static func run(_ arguments: [String], in folder: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        environment["COLUMNS"] = "120"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Process.runToEnd("/usr/bin/env", arguments, environment: ["NO_COLOR": "1", "COLUMNS": "120"], in: folder)
     }
 }

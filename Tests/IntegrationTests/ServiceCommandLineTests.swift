@@ -5,22 +5,9 @@ import XCTest
 /// The services' one configuration path, over the real binaries: a bad setting stops the start with exit 64
 /// and a message naming the flag and the variable; a flag wins over the variable.
 final class ServiceCommandLineTests: XCTestCase {
+    /// A service that starts after all (the check failed) is stopped after 20 s.
     private func run(_ name: String, _ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Binaries.path(name))
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // A service that starts after all (the check failed) must not hang the suite.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20) { if process.isRunning { process.terminate() } }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Process.runToEnd(try Binaries.path(name), arguments, environment: extra, timeout: .seconds(20))
     }
 
     func testABadSettingStopsTheStartNamingTheFlagAndTheVariable() throws {

@@ -28,19 +28,7 @@ final class OutageTests: XCTestCase {
 
         func post(_ request: OutboundRequest) async -> OutboundResponse {
             guard up.withLock({ $0 }) else { return ScriptedTransport.refused }
-            let headers = Dictionary(request.headers, uniquingKeysWith: { $1 })
-            do {
-                let result = try await receiver.built.inbox.receive(id: headers["webhook-id"], timestamp: headers["webhook-timestamp"],
-                                                                    signature: headers["webhook-signature"], body: request.body)
-                switch result {
-                case .applied, .duplicate, .ignored: return ScriptedTransport.status(200)
-                case .unauthorized: return ScriptedTransport.status(401)
-                case .invalid: return ScriptedTransport.status(400)
-                case .rejected: return ScriptedTransport.status(422)
-                }
-            } catch {
-                return ScriptedTransport.status(500)
-            }
+            return await receiver.deliver(request)
         }
     }
 
@@ -56,17 +44,12 @@ final class OutageTests: XCTestCase {
         let clock = TestClock()
         let receiver = try TestService(BareModule(name: "receiver"), clock: clock)
         let transport = SwitchedTransport(receiver: receiver)
-        let database = try ServiceDatabase.open(path: ":memory:", module: BareModule(name: "sender"))
-        let doorbell = Doorbell()
-        let outbox = Outbox(source: "sender", doorbell: doorbell, now: { clock.now() })
         let jitter = SeededJitter(seed: 20261124)
         let policy = RetryPolicy.standard
         var logger = Logger(label: "outage")
         logger.logLevel = .critical  // 48 failed attempts and 6 dead letters are the point, not noise for the log
-        let dispatcher = Dispatcher(writer: database, transport: transport, doorbell: doorbell,
-                                    settings: DispatcherSettings(policy: policy, maxInFlight: 64),
-                                    metricsFactory: NOOPMetricsHandler.instance, logger: logger,
-                                    now: { clock.now() }, random: { jitter.next() })
+        let sender = try TestSender(transport: transport, clock: clock, policy: policy, logger: logger, random: { jitter.next() })
+        let (database, outbox, dispatcher) = (sender.database, sender.outbox, sender.dispatcher)
         let secret = WebhookSecret.generate().encoded
         _ = try await database.write { db in
             try Subscriptions.create(name: "receiver", url: "http://receiver.invalid/events", eventTypes: ["*"], secret: secret,

@@ -27,18 +27,7 @@ final class TwoSubscriptionTests: XCTestCase {
 
         func post(_ request: OutboundRequest) async -> OutboundResponse {
             guard !down.withLock({ $0.contains(request.url) }) else { return ScriptedTransport.refused }
-            let headers = Dictionary(request.headers, uniquingKeysWith: { $1 })
-            do {
-                switch try await receiver.built.inbox.receive(id: headers["webhook-id"], timestamp: headers["webhook-timestamp"],
-                                                              signature: headers["webhook-signature"], body: request.body) {
-                case .applied, .duplicate, .ignored: return ScriptedTransport.status(200)
-                case .unauthorized: return ScriptedTransport.status(401)
-                case .invalid: return ScriptedTransport.status(400)
-                case .rejected: return ScriptedTransport.status(422)
-                }
-            } catch {
-                return ScriptedTransport.status(500)
-            }
+            return await receiver.deliver(request)
         }
     }
 
@@ -47,15 +36,10 @@ final class TwoSubscriptionTests: XCTestCase {
         let clock = TestClock()
         let receiver = try TestService(BareModule(name: "receiver"), clock: clock)
         let transport = MigratingTransport(receiver: receiver)
-        let database = try ServiceDatabase.open(path: ":memory:", module: BareModule(name: "sender"))
-        let doorbell = Doorbell()
-        let outbox = Outbox(source: "sender", doorbell: doorbell, now: { clock.now() })
         var logger = Logger(label: "migration")
         logger.logLevel = .critical
-        let dispatcher = Dispatcher(writer: database, transport: transport, doorbell: doorbell,
-                                    settings: DispatcherSettings(policy: .standard, maxInFlight: 8),
-                                    metricsFactory: NOOPMetricsHandler.instance, logger: logger,
-                                    now: { clock.now() }, random: { 0 })
+        let sender = try TestSender(transport: transport, clock: clock, maxInFlight: 8, logger: logger, random: { 0 })
+        let (database, outbox, dispatcher) = (sender.database, sender.outbox, sender.dispatcher)
         let secret = WebhookSecret.generate().encoded
         let old = "http://old.receiver.invalid/events", new = "http://new.receiver.invalid/events"
         transport.set(old, up: false)

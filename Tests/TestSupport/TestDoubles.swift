@@ -68,6 +68,27 @@ public struct BareModule: ServiceModule {
     public func openAPIDocument() throws -> String { try OpenAPIFile.load(from: Bundle.module, name: "kit-openapi") }
 }
 
+/// An in-memory service named `sender` with nothing of its own: the real outbox and dispatcher on `transport`,
+/// both on the test clock.
+public struct TestSender: Sendable {
+    public let database: any DatabaseWriter
+    public let outbox: Outbox
+    public let dispatcher: Dispatcher
+
+    /// `random`: the jitter draws in -1…1.
+    public init(transport: any WebhookTransport, clock: TestClock, policy: RetryPolicy = .standard, maxInFlight: Int = 64,
+                logger: Logger = Logger(label: "test"), random: @escaping @Sendable () -> Double) throws {
+        let database = try ServiceDatabase.open(path: ":memory:", module: BareModule(name: "sender"))
+        let doorbell = Doorbell()
+        self.database = database
+        outbox = Outbox(source: "sender", doorbell: doorbell, now: { clock.now() })
+        dispatcher = Dispatcher(writer: database, transport: transport, doorbell: doorbell,
+                                settings: DispatcherSettings(policy: policy, maxInFlight: maxInFlight),
+                                metricsFactory: NOOPMetricsHandler.instance, logger: logger,
+                                now: { clock.now() }, random: random)
+    }
+}
+
 /// An in-memory sender with a dispatcher on a scripted transport and a test clock.
 public struct SenderFixture: Sendable {
     public let database: any DatabaseWriter
@@ -79,17 +100,14 @@ public struct SenderFixture: Sendable {
 
     public init(policy: RetryPolicy = .standard, jitter random: Double = 0) throws {
         let clock = TestClock()
-        let database = try ServiceDatabase.open(path: ":memory:", module: BareModule())
         let transport = ScriptedTransport()
-        let doorbell = Doorbell()
+        let sender = try TestSender(transport: transport, clock: clock, policy: policy, random: { random })
+        let database = sender.database
         self.clock = clock
         self.database = database
         self.transport = transport
-        outbox = Outbox(source: "sender", doorbell: doorbell, now: { clock.now() })
-        dispatcher = Dispatcher(writer: database, transport: transport, doorbell: doorbell,
-                                settings: DispatcherSettings(policy: policy, maxInFlight: 64),
-                                metricsFactory: NOOPMetricsHandler.instance, logger: Logger(label: "test"),
-                                now: { clock.now() }, random: { random })
+        outbox = sender.outbox
+        dispatcher = sender.dispatcher
         subscription = try database.write { db in
             try Subscriptions.create(name: "receiver", url: "http://127.0.0.1:1/events", eventTypes: ["*"],
                                      secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", nowMillis: Millis.from(clock.now()), in: db)
@@ -151,6 +169,24 @@ public struct TestService: Sendable {
         let timestamp = Int64(clock.now().timeIntervalSince1970)
         return try await built.inbox.receive(id: header.id, timestamp: String(timestamp),
                                              signature: WebhookSignature.sign(id: header.id, timestamp: timestamp, body: body, secret: secret), body: body)
+    }
+
+    /// Hands a dispatcher's signed request to this service's inbox, as its `POST /events` does, and answers with the
+    /// status that route gives: 200 for an event applied, a duplicate or one ignored; 401 for a signature, 400 for an
+    /// envelope and 422 for a payload refused; 500 when the inbox throws.
+    public func deliver(_ request: OutboundRequest) async -> OutboundResponse {
+        let headers = Dictionary(request.headers, uniquingKeysWith: { $1 })
+        do {
+            switch try await built.inbox.receive(id: headers["webhook-id"], timestamp: headers["webhook-timestamp"],
+                                                 signature: headers["webhook-signature"], body: request.body) {
+            case .applied, .duplicate, .ignored: return ScriptedTransport.status(200)
+            case .unauthorized: return ScriptedTransport.status(401)
+            case .invalid: return ScriptedTransport.status(400)
+            case .rejected: return ScriptedTransport.status(422)
+            }
+        } catch {
+            return ScriptedTransport.status(500)
+        }
     }
 
     /// The events this service has put in its outbox, decoded as `Event`, oldest first.

@@ -37,30 +37,33 @@ public struct EventHeader: Codable, Sendable, Equatable {
     }
 }
 
-/// An event as it travels: the header fields and the typed `data`.
+/// An event as it travels: the header fields and the typed `data`, side by side in one JSON object
+/// (`{"id": …, "type": …, …, "data": {…}}`). The header's fields read as the envelope's own (`envelope.id`).
+@dynamicMemberLookup
 public struct Envelope<Payload: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-    public var id: String
-    public var type: String
-    public var version: Int
-    public var occurredAt: Date
-    public var source: String
-    public var aggregate: String
-    public var sequence: Int64
+    public var header: EventHeader
     public var data: Payload
 
     public init(header: EventHeader, data: Payload) {
-        id = header.id
-        type = header.type
-        version = header.version
-        occurredAt = header.occurredAt
-        source = header.source
-        aggregate = header.aggregate
-        sequence = header.sequence
+        self.header = header
         self.data = data
     }
 
-    public var header: EventHeader {
-        EventHeader(id: id, type: type, version: version, occurredAt: occurredAt, source: source, aggregate: aggregate, sequence: sequence)
+    public subscript<Value>(dynamicMember field: KeyPath<EventHeader, Value>) -> Value {
+        header[keyPath: field]
+    }
+
+    private enum CodingKeys: String, CodingKey { case data }
+
+    public init(from decoder: any Decoder) throws {
+        header = try EventHeader(from: decoder)
+        data = try decoder.container(keyedBy: CodingKeys.self).decode(Payload.self, forKey: .data)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try header.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(data, forKey: .data)
     }
 }
 
