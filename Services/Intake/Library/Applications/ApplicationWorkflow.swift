@@ -45,10 +45,9 @@ struct ApplicationWorkflow: Sendable {
             let formIssues = FormCheck.issues(form, kind: round.kind, roundYear: round.year, submittedOn: today, today: today)
             markSubmitted(&app, today: today, now: now)
             // The new application has no attachments yet.
-            let content = FormCheck.content(form, id: id, round: round, screeningBody: body, attachments: [])
-            let event = ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1)
-            return PreparedCreate(round: round, application: app, formJSON: formJSON, formIssues: formIssues, event: event,
-                                  eventJSON: FormJSON.encode(event),
+            let submitted = ApplicationWorkflow.submittedEvent(app, round: round, today: today, attachments: [])
+            return PreparedCreate(round: round, application: app, formJSON: formJSON, formIssues: formIssues, event: submitted.event,
+                                  eventJSON: submitted.json,
                                   response: try ApplicationView.encode(ApplicationView.created(app), formJSON: formJSON))
         }
     }
@@ -128,14 +127,18 @@ struct ApplicationWorkflow: Sendable {
                                   attachments: [AttachmentView], prepared: PreparedCreate? = nil, in db: Database) throws {
         try ApplicationStore.recordVersion(app, on: today, at: now, in: db)
         try ApplicationStore.recordStatus(app.id, status: app.status, reasons: [], source: "intake", at: now, in: db)
-        if let event = prepared?.event {
-            try outbox.append(event, payloadJSON: prepared?.eventJSON, in: db)
-        } else {
-            let content = FormCheck.content(app.form, id: app.id, round: round, screeningBody: app.screeningBody, attachments: attachments)
-            let event = ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1)
-            try outbox.append(event, payloadJSON: FormJSON.encode(event), in: db)
-        }
+        let submitted = prepared?.event.map { (event: $0, json: prepared?.eventJSON) }
+            ?? Self.submittedEvent(app, round: round, today: today, attachments: attachments)
+        try outbox.append(submitted.event, payloadJSON: submitted.json, in: db)
         try Self.audit("application.submitted", app, ["round": app.roundId.rawValue, "version": "1", "submittedOn": today.description], at: now, in: db)
+    }
+
+    /// `application.submitted` (version 1) for `app` in `round`, with its payload as `FormJSON` writes it (nil: left to the encoder).
+    static func submittedEvent(_ app: StoredApplication, round: IntakeRound, today: LocalDate,
+                               attachments: [AttachmentView]) -> (event: ApplicationSubmitted, json: String?) {
+        let content = FormCheck.content(app.form, id: app.id, round: round, screeningBody: app.screeningBody, attachments: attachments)
+        let event = ApplicationSubmitted(application: content, submittedOn: today, applicationVersion: 1)
+        return (event, FormJSON.encode(event))
     }
 
     /// The screening body's decision in the kit's hash-chained log, in the decision's own transaction: which
