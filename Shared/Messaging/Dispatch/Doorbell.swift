@@ -25,6 +25,9 @@ public final class Doorbell: Sendable {
         waiter?.resume()
     }
 
+    /// Whether a ring is waiting for the next `wait` (for tests).
+    var isRung: Bool { state.withLock { $0.rung } }
+
     /// Returns when rung, after `timeout`, or when the task is cancelled. One waiter at a time.
     public func wait(timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in

@@ -46,13 +46,20 @@ public struct Outbox: Sendable {
             INSERT INTO outbox_message (id, type, version, aggregate, sequence, occurred_at, body)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [header.id, header.type, header.version, header.aggregate, sequence, millis, body])
+        var enqueued = false
         for subscription in try SubscriptionRecord.fetchAll(try db.cachedStatement(sql: "SELECT * FROM subscription"))
         where subscription.accepts(type: header.type) {
             try DeliveryQueue.enqueue(messageID: header.id, subscriptionID: subscription.id,
                                       aggregate: header.aggregate, sequence: sequence, now: millis, in: db)
+            enqueued = true
         }
-        let doorbell = self.doorbell
-        db.afterNextTransaction(onCommit: { _ in doorbell.ring() })
+        // Only a new delivery gives the dispatcher something to do. An event no subscription takes is stored all the
+        // same, without waking it: a wake-up is two outbox reads on the dispatcher's task, each a read transaction
+        // with its locks and its re-read of page 1, for nothing.
+        if enqueued {
+            let doorbell = self.doorbell
+            db.afterNextTransaction(onCommit: { _ in doorbell.ring() })
+        }
         return header
     }
 
