@@ -69,7 +69,7 @@ public func buildApplication(
     let routeMethods = RouteMethods()
     router.middlewares.add(MethodNotAllowedMiddleware(routes: routeMethods))
     router.middlewares.add(BodyLimitMiddleware(defaultLimit: configuration.maxBodyBytes, overrides: module.bodyLimitOverrides))
-    router.middlewares.add(AuthMiddleware(reader: database))
+    router.middlewares.add(AuthMiddleware(lookup: try TokenLookup(path: configuration.databasePath, database: database)))
 
     SystemRoutes(module: module, database: database, registry: registry, document: try module.openAPIDocument()).add(to: router)
     EventsController(inbox: inbox, logger: logger).add(to: router)

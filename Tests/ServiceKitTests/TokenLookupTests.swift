@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+@testable import ServiceKit
+import TestSupport
+import XCTest
+
+/// `TokenLookup` reads a service's file on a connection of its own. What another connection commits (the admin
+/// command is another process) must be what the next request sees: a token issued works at once, a revoked one
+/// is refused at once.
+final class TokenLookupTests: XCTestCase {
+    func testALookupSeesWhatAnotherConnectionCommittedAtOnce() async throws {
+        let folder = NSTemporaryDirectory() + "token-lookup-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/service.sqlite"
+        let database = try ServiceDatabase.open(path: path, module: BareModule())
+        let lookup = try TokenLookup(path: path, database: database)
+        let unknown = try await lookup.identify("qzs_unknown")
+        XCTAssertNil(unknown)
+
+        // The admin command's connection: another pool on the same file.
+        let admin = try ServiceDatabase.open(path: path, module: BareModule())
+        let issued = try await admin.write { db in try Tokens.issue(role: .finance, subject: nil, label: "t", nowMillis: 1, in: db) }
+        let identity = try await lookup.identify(issued.token)
+        XCTAssertEqual(identity?.role, .finance)
+
+        // Many commits to the same table in between (the lookup's cache is dropped and read again), then a revoke.
+        for index in 0..<50 { _ = try await admin.write { db in try Tokens.issue(role: .department, subject: nil, label: "other \(index)", nowMillis: 1, in: db) } }
+        _ = try await admin.write { db in try Tokens.revoke(id: issued.view.id, nowMillis: 2, in: db) }
+        let revoked = try await lookup.identify(issued.token)
+        XCTAssertNil(revoked, "a revoked token is refused by the next lookup")
+    }
+
+    func testConcurrentLookupsOnTheSharedConnectionAllAnswer() async throws {
+        let folder = NSTemporaryDirectory() + "token-lookup-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/service.sqlite"
+        let database = try ServiceDatabase.open(path: path, module: BareModule())
+        let issued = try await database.write { db in try Tokens.issue(role: .operator, subject: nil, label: "t", nowMillis: 1, in: db) }
+        let lookup = try TokenLookup(path: path, database: database)
+        let found = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<400 {
+                group.addTask {
+                    if index % 10 == 0 { _ = try await database.write { db in try Tokens.revoke(id: "none", nowMillis: 1, in: db) } }
+                    return try await lookup.identify(issued.token)?.role == .operator
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        XCTAssertEqual(found, 400)
+    }
+}
