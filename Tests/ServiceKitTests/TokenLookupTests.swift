@@ -30,6 +30,23 @@ final class TokenLookupTests: XCTestCase {
         XCTAssertNil(revoked, "a revoked token is refused by the next lookup")
     }
 
+    /// The lookup runs without `BEGIN`; its statement must be reset once read, or its implicit read transaction would
+    /// stay open on the connection and keep every checkpoint from reaching the end of the WAL.
+    func testALookupLeavesNoReadTransactionOpen() async throws {
+        let folder = NSTemporaryDirectory() + "token-lookup-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/service.sqlite"
+        let database = try ServiceDatabase.open(path: path, module: BareModule())
+        let issued = try await database.write { db in try Tokens.issue(role: .operator, subject: nil, label: "t", nowMillis: 1, in: db) }
+        let lookup = try TokenLookup(path: path, database: database)
+        let found = try await lookup.identify(issued.token)
+        XCTAssertEqual(found?.tokenID, issued.view.id)
+        _ = try await database.write { db in try Tokens.issue(role: .finance, subject: nil, label: "after", nowMillis: 2, in: db) }
+        let result = try await database.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        XCTAssertEqual(result?[0] as Int?, 0, "the checkpoint was not blocked by a reader")
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int, 0, "the WAL was truncated")
+    }
+
     func testConcurrentLookupsOnTheSharedConnectionAllAnswer() async throws {
         let folder = NSTemporaryDirectory() + "token-lookup-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }

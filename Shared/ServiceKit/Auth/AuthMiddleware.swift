@@ -74,8 +74,9 @@ public final class TokenLookup: Sendable {
         return try await fallback.read { db in try Tokens.identify(token, in: db) }
     }
 
-    /// The synchronous read (in an `async` function the call would pick GRDB's asynchronous overload).
+    /// The synchronous read (in an `async` function the call would pick GRDB's asynchronous overload). One SELECT is
+    /// consistent in SQLite's own implicit read transaction, so there is no `BEGIN`/`COMMIT` around it (`unsafeRead`).
     private static func identify(_ token: String, on connection: DatabaseQueue) throws -> Identity? {
-        try connection.read { db in try Tokens.identify(token, in: db) }
+        try connection.unsafeRead { db in try Tokens.identify(token, in: db) }
     }
 }

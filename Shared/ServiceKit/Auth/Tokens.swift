@@ -102,9 +102,14 @@ public enum Tokens {
     public static func identify(_ token: String, in db: Database) throws -> Identity? {
         // A cached statement: this runs on every authenticated request, and compiling it each time costs more than the lookup.
         let statement = try db.cachedStatement(sql: "SELECT id, role, subject FROM api_token WHERE token_hash = ? AND revoked_at IS NULL")
-        guard let row = try Row.fetchOne(statement, arguments: [hash(token)]),
-              let role = Role(rawValue: row["role"]) else { return nil }
-        return Identity(tokenID: row["id"], role: role, subject: row["subject"])
+        statement.setUncheckedArguments([hash(token)])
+        // The cursor's row reads the statement's columns in place (`fetchOne` copies the row first), so the cursor must
+        // live until they are read: its end resets the statement, which also ends an implicit read transaction.
+        let cursor = try Row.fetchCursor(statement)
+        return try withExtendedLifetime(cursor) {
+            guard let row = try cursor.next(), let role = Role(rawValue: row[1]) else { return nil }
+            return Identity(tokenID: row[0], role: role, subject: row[2])
+        }
     }
 
     public static func list(in db: Database) throws -> [TokenView] {
