@@ -8,11 +8,16 @@ import XCTest
 /// command is another process) must be what the next request sees: a token issued works at once, a revoked one
 /// is refused at once.
 final class TokenLookupTests: XCTestCase {
-    func testALookupSeesWhatAnotherConnectionCommittedAtOnce() async throws {
+    /// A migrated service file in a folder of its own, removed after the test.
+    private func serviceFile() throws -> (path: String, database: any DatabaseWriter) {
         let folder = NSTemporaryDirectory() + "token-lookup-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/service.sqlite"
-        let database = try ServiceDatabase.open(path: path, module: BareModule())
+        return (path, try ServiceDatabase.open(path: path, module: BareModule()))
+    }
+
+    func testALookupSeesWhatAnotherConnectionCommittedAtOnce() async throws {
+        let (path, database) = try serviceFile()
         let lookup = try TokenLookup(path: path, database: database)
         let unknown = try await lookup.identify("qzs_unknown")
         XCTAssertNil(unknown)
@@ -33,10 +38,7 @@ final class TokenLookupTests: XCTestCase {
     /// The lookup runs without `BEGIN`; its statement must be reset once read, or its implicit read transaction would
     /// stay open on the connection and keep every checkpoint from reaching the end of the WAL.
     func testALookupLeavesNoReadTransactionOpen() async throws {
-        let folder = NSTemporaryDirectory() + "token-lookup-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/service.sqlite"
-        let database = try ServiceDatabase.open(path: path, module: BareModule())
+        let (path, database) = try serviceFile()
         let issued = try await database.write { db in try Tokens.issue(role: .operator, subject: nil, label: "t", nowMillis: 1, in: db) }
         let lookup = try TokenLookup(path: path, database: database)
         let found = try await lookup.identify(issued.token)
@@ -48,10 +50,7 @@ final class TokenLookupTests: XCTestCase {
     }
 
     func testConcurrentLookupsOnTheSharedConnectionAllAnswer() async throws {
-        let folder = NSTemporaryDirectory() + "token-lookup-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/service.sqlite"
-        let database = try ServiceDatabase.open(path: path, module: BareModule())
+        let (path, database) = try serviceFile()
         let issued = try await database.write { db in try Tokens.issue(role: .operator, subject: nil, label: "t", nowMillis: 1, in: db) }
         let lookup = try TokenLookup(path: path, database: database)
         let found = try await withThrowingTaskGroup(of: Bool.self) { group in

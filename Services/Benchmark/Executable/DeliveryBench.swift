@@ -176,7 +176,8 @@ struct DeliveryBench {
     /// Same-run ceilings (`Ceilings`), events/s: transport (null receiver) and storage (the inbox alone).
     var ceilings: [(transport: Double, storage: Double)] = []
     var lowerCeiling: Double { median(ceilings.map { min($0.transport, $0.storage) }) }
-    /// The same ceilings measured right before each backlog drain.
+    /// The same ceilings measured right before and right after each backlog drain (the median of all: with one drain,
+    /// the mean of the two that bracket it).
     var backlogCeilings: [(transport: Double, storage: Double)] = []
     var backlogLowerCeiling: Double { median(backlogCeilings.map { min($0.transport, $0.storage) }) }
 
@@ -251,11 +252,10 @@ struct DeliveryBench {
 
     mutating func runBacklog(options: BenchOptions) throws {
         for repetition in 0..<options.backlogRepetitions {
-            // The drain's own ceilings, measured right before it: one taken minutes earlier, in another phase of the
-            // machine's noise, gave a "fraction" of 2.1 (BENCHMARKS.md, second round of issue 20).
-            let before = ceilings.count
-            try measureCeilings(options: options, repetition: repetition)
-            if ceilings.count > before { backlogCeilings.append(ceilings.removeLast()) }
+            // The drain's own ceilings, measured right before it and again right after: one taken minutes earlier, in
+            // another phase of the machine's noise, gave a "fraction" of 2.1 (BENCHMARKS.md, second round of issue 20),
+            // and one taken only before swung the fraction from 0.47 to 0.95 between runs of the same build (fourth round).
+            try measureBacklogCeilings(options: options, repetition: repetition)
             let pair = try DeliveryPair(root: try makeTemporaryFolder("backlog"))
             defer { pair.cleanUp(keep: options.keep) }
             try pair.consumer.start()
@@ -282,6 +282,13 @@ struct DeliveryBench {
             print(String(format: "  rep %d: %d events queued in %.1f s, drained in %.1f s (%.0f events/s); received %d, distinct %d, unknown %d",
                          repetition + 1, total, produceSeconds, drainSeconds, backlog.last!.eventsPerSecond, books.received, books.distinctReceived, books.receivedWithoutOutbox)
                   + " | queue before: " + String(queued.prefix(200)))
+            try measureBacklogCeilings(options: options, repetition: repetition)
         }
+    }
+
+    private mutating func measureBacklogCeilings(options: BenchOptions, repetition: Int) throws {
+        let before = ceilings.count
+        try measureCeilings(options: options, repetition: repetition)
+        if ceilings.count > before { backlogCeilings.append(ceilings.removeLast()) }
     }
 }
