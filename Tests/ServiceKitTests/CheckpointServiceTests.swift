@@ -9,10 +9,8 @@ import XCTest
 /// checkpoint is a backstop at 10,000 pages, far above what this test writes).
 final class CheckpointServiceTests: XCTestCase {
     func testTheBackgroundCheckpointCopiesCommittedPagesIntoTheDatabaseFile() async throws {
-        let folder = NSTemporaryDirectory() + "checkpoint-\(UUID().uuidString)"
+        let (folder, path, database) = try freshDatabase()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/service.sqlite"
-        let database = try ServiceDatabase.open(path: path, module: BareModule())
         func fileSize() throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
         // Given 1 MiB committed: it sits in the WAL, the database file stays small
         try await database.write { db in
@@ -33,4 +31,39 @@ final class CheckpointServiceTests: XCTestCase {
         let rows = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM filler WHERE length(payload) = 16384") }
         XCTAssertEqual(rows, 64)
     }
+}
+
+/// Under commits that never pause, the WAL still starts again from its beginning: each background checkpoint past
+/// `restartFrames` is followed by a short one on the writer, so the file stays near that size instead of growing to
+/// the automatic checkpoint's 10,000 pages (which would run on the commit path).
+final class CheckpointRestartTests: XCTestCase {
+    func testTheWALStaysNearItsRestartSizeUnderAStreamOfCommits() async throws {
+        let (folder, path, database) = try freshDatabase()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await database.write { db in try db.execute(sql: "CREATE TABLE filler (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)") }
+        let service = CheckpointService(path: path, writer: database, logger: Logger(label: "test"), interval: .milliseconds(10), restartFrames: 256)
+        let task = Task { try await service.run() }
+        // 3,000 commits of 8 KiB each, back to back: about 27,000 frames in all, far past the backstop
+        var largest = 0
+        for index in 0..<3000 {
+            try await database.write { db in try db.execute(sql: "INSERT INTO filler (payload) VALUES (zeroblob(8192))") }
+            if index % 50 == 0 { largest = max(largest, Self.size(path + "-wal")) }
+        }
+        largest = max(largest, Self.size(path + "-wal"))
+        task.cancel()
+        _ = await task.result
+        let frame = ServiceDatabase.pageSize + 24
+        XCTAssertLessThan(largest / frame, 5000, "the WAL grew to \(largest / frame) frames: it did not restart before the backstop")
+        let rows = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM filler WHERE length(payload) = 8192") }
+        XCTAssertEqual(rows, 3000)
+    }
+
+    static func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+}
+
+/// A service database in a folder of its own under the temporary directory (the caller removes the folder).
+private func freshDatabase() throws -> (folder: String, path: String, database: any DatabaseWriter) {
+    let folder = NSTemporaryDirectory() + "checkpoint-\(UUID().uuidString)"
+    let path = folder + "/service.sqlite"
+    return (folder, path, try ServiceDatabase.open(path: path, module: BareModule()))
 }

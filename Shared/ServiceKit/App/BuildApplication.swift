@@ -84,7 +84,7 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: module.name),
         services: [dispatcher, Maintenance.service(writer: database, configuration: configuration, logger: logger, now: now),
-                   CheckpointService(path: configuration.databasePath, logger: logger)]
+                   CheckpointService(path: configuration.databasePath, writer: database, logger: logger)]
             + module.backgroundServices(environment: environment),
         onServerRunning: { channel in
             logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
