@@ -66,23 +66,34 @@ public enum SkillLevel: String, Codable, Hashable, Sendable, CaseIterable, Compa
     /// `国家职业资格三级`, `高级技师`, `一级`, `3级`, `技师`. When the parts name different levels
     /// (`三级/技师`) the text is ambiguous and the result is nil.
     public static func parse(_ text: String) -> SkillLevel? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let level = SkillLevel(rawValue: trimmed) { return level }
-        var remainder = trimmed
+        let trimmed = text.trimmedOfWhitespace
+        // The raw value, one token, or a certificate's own name (`三级/高级工`): one lookup.
+        if let level = wholeTexts[trimmed] { return level }
+        var remainder = Substring(trimmed)
         for prefix in ["国家职业资格", "职业资格", "职业技能等级", "技能等级"] where remainder.hasPrefix(prefix) {
             remainder.removeFirst(prefix.count)
         }
-        let separators = CharacterSet(charactersIn: "/／()（）、,，;； ")
-        let tokens = remainder.components(separatedBy: separators).filter { !$0.isEmpty }
-        guard !tokens.isEmpty else { return nil }
         var found: SkillLevel?
-        for token in tokens {
-            guard let level = tokenLevels[token] else { return nil }
+        for token in remainder.split(whereSeparator: { separators.contains($0) }) {
+            guard let level = tokenLevels[String(token)] else { return nil }
             if let previous = found, previous != level { return nil }
             found = level
         }
         return found
     }
+
+    /// What separates the parts of a level as forms write it.
+    private static let separators: Set<Character> = ["/", "／", "(", ")", "（", "）", "、", ",", "，", ";", "；", " "]
+
+    /// Texts that are a level as a whole: each raw value, each token and each `nameZh` (whose parts agree).
+    private static let wholeTexts: [String: SkillLevel] = {
+        var texts = tokenLevels
+        for level in allCases {
+            texts[level.rawValue] = level
+            texts[level.nameZh] = level
+        }
+        return texts
+    }()
 
     private static let tokenLevels: [String: SkillLevel] = [
         "五级": .elementary, "5级": .elementary, "初级工": .elementary, "初级": .elementary,

@@ -39,7 +39,7 @@ public struct ResidentIDNumber: Codable, Hashable, Sendable, CustomStringConvert
     static let checkCharacters: [Character] = Array("10X98765432")
 
     public static func normalise(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        text.trimmedOfWhitespace.uppercased()
     }
 
     /// Why `text` (already normalised) is not a valid number, or nil when it is.

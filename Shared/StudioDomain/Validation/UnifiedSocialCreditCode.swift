@@ -34,7 +34,7 @@ public struct UnifiedSocialCreditCode: Codable, Hashable, Sendable, CustomString
     static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
     public static func normalise(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        text.trimmedOfWhitespace.uppercased()
     }
 
     /// Why `text` (already normalised) is not a valid code, or nil when it is.

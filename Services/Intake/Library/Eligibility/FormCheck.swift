@@ -194,17 +194,7 @@ enum FormCheck {
 extension Optional where Wrapped == String {
     /// The trimmed text, nil when missing or blank.
     var present: String? {
-        guard let self else { return nil }
-        // Most text has nothing to trim: when neither end is white space, trimming would return the text as it is
-        // (and bridging to NSString for it was a visible share of a submission's CPU).
-        if let first = self.unicodeScalars.first, let last = self.unicodeScalars.last,
-           !whiteSpaceAndNewlines.contains(first), !whiteSpaceAndNewlines.contains(last) {
-            return self
-        }
-        let text = self.trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
+        guard let text = self?.trimmedOfWhitespace, !text.isEmpty else { return nil }
+        return text
     }
 }
-
-/// What `present` trims (`CharacterSet` bridges to NSCharacterSet on every `.whitespacesAndNewlines`).
-private let whiteSpaceAndNewlines = CharacterSet.whitespacesAndNewlines
