@@ -45,8 +45,8 @@ struct CheckpointService: Service {
         }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let result = try await connection.writeWithoutTransaction { db in try Self.checkpoint(db) }
-                if result.walFrames >= restartFrames, let writer {
+                let walFrames = try await connection.writeWithoutTransaction { db in try Self.checkpoint(db) }
+                if walFrames >= restartFrames, let writer {
                     _ = try await writer.writeWithoutTransaction { db in try Self.checkpoint(db) }
                 }
             } catch {
@@ -57,12 +57,9 @@ struct CheckpointService: Service {
         try? connection.close()
     }
 
-    /// `PRAGMA wal_checkpoint(PASSIVE)`: the frames in the WAL and how many of them are now in the database file.
-    static func checkpoint(_ db: Database) throws -> (walFrames: Int, copied: Int) {
-        guard let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") else { return (0, 0) }
-        let frames: Int = row[1] ?? 0
-        let copied: Int = row[2] ?? 0
-        return (frames, copied)
+    /// `PRAGMA wal_checkpoint(PASSIVE)`; the frames in the WAL (its second column).
+    static func checkpoint(_ db: Database) throws -> Int {
+        try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")?[1] ?? 0
     }
 
     private func idleUntilShutdown() async {
