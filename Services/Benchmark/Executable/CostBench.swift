@@ -86,7 +86,7 @@ struct CostBench {
     }
 
     /// `events` test events (20 aggregates, 100 per producer transaction) delivered intake → review: the WAL pages
-    /// of each side and the system calls of both processes, per delivered event.
+    /// and the system calls of each side and of both processes, per delivered event.
     private mutating func delivery(options: BenchOptions) throws {
         let aggregates = 20, perRequest = Self.events / aggregates
         var producerFigure = Figure(label: "delivery: producer (intake) per delivered event (\(Self.events), 100 per transaction, 20 lanes)", work: Self.events)
@@ -103,12 +103,14 @@ struct CostBench {
             guard try pair.waitForReceived(100, prefix: "warm:", timeout: 60) else { throw BenchError("counters: warm-up not delivered") }
             usleep(300_000)
             var meters: [WALMeter] = []
-            var strace: SyscallCounter?
+            var straces: [SyscallCounter] = []
             if pass == "wal" {
                 meters = [try WALMeter(databasePath: pair.producer.databasePath), try WALMeter(databasePath: pair.consumer.databasePath)]
                 for meter in meters { try meter.begin() }
             } else {
-                strace = try SyscallCounter(pids: [pair.producer.pid!, pair.consumer.pid!], output: pair.root + "/strace.txt")
+                // One counter per process, so each side's calls are seen apart as well as together.
+                straces = [try SyscallCounter(pids: [pair.producer.pid!], output: pair.root + "/strace-producer.txt"),
+                           try SyscallCounter(pids: [pair.consumer.pid!], output: pair.root + "/strace-consumer.txt")]
             }
             for aggregate in 0..<aggregates { try pair.commit(aggregate: "cost:\(aggregate)", count: perRequest) }
             guard try pair.waitForReceived(Self.events, prefix: "cost:", timeout: 300) else { throw BenchError("counters: not all events delivered") }
@@ -124,8 +126,10 @@ struct CostBench {
                 bothFigure.pageSize = meters[0].pageSize
                 bothFigure.commits = producerFigure.commits! + consumerFigure.commits!
                 for meter in meters { meter.close() }
-            } else if let strace {
-                bothFigure.syscalls = try strace.stop()
+            } else if straces.count == 2 {
+                producerFigure.syscalls = try straces[0].stop()
+                consumerFigure.syscalls = try straces[1].stop()
+                bothFigure.syscalls = producerFigure.syscalls!.adding(consumerFigure.syscalls!)
             }
             let books = try pair.account(prefix: "cost:")
             guard books.produced == Self.events, books.distinctReceived == Self.events, books.received == Self.events else {

@@ -129,6 +129,12 @@ final class SyscallCounter {
         var total = 0
         /// Calls per system call name, most first.
         var byName: [(name: String, calls: Int)] = []
+        /// Both processes' calls together.
+        func adding(_ other: Summary) -> Summary {
+            var calls: [String: Int] = [:]
+            for (name, count) in byName + other.byName { calls[name, default: 0] += count }
+            return Summary(total: total + other.total, byName: calls.map { ($0.key, $0.value) }.sorted { $0.calls > $1.calls })
+        }
         func top(_ count: Int, per work: Int) -> String {
             byName.prefix(count).map { "\($0.name) \(String(format: "%.1f", Double($0.calls) / Double(max(work, 1))))" }.joined(separator: ", ")
         }
