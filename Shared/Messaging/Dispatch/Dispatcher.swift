@@ -280,8 +280,7 @@ public final class Dispatcher: Service, Sendable {
     /// makes SQLite drop a reader connection's whole page cache, so on a reader each of these reads fetched again,
     /// one `pread64` a page, the delivery table's and the outbox's pages the writer had just written (the producer's
     /// `pread64` per delivered event fell from 4.1 to 2.0 in `studiobench --only counters`). The writer's cache holds
-    /// them already. They are short, indexed reads; the depth gauge's whole-table count stays
-    /// on a reader.
+    /// them already. They are short, indexed reads; the depth gauge's whole-table count stays on a reader.
     private func readOnWriter<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.writeWithoutTransaction { db in
             var value: T?
