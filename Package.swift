@@ -45,7 +45,8 @@ var targets: [Target] = [
         providers: [.apt(["libcurl4-openssl-dev"])]
     ),
     // The WAL write-combining shim over SQLite's default VFS (ServiceKit registers it before opening a database):
-    // one pwrite per transaction's frames instead of two per frame.
+    // one pwrite per transaction's frames instead of two per frame; and the writer's WAL hook that counts the frames
+    // its commits append, for the background checkpointer (wal_meter.c).
     .target(
         name: "CWALBuffer",
         path: "Shared/CWALBuffer",

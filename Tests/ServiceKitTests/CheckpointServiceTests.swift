@@ -58,6 +58,32 @@ final class CheckpointRestartTests: XCTestCase {
         XCTAssertEqual(rows, 3000)
     }
 
+    /// The same with the writer's meter, as the services run it: copies by frames committed, not on every tick.
+    func testTheWALStaysNearItsRestartSizeWhenCopiesGoByTheMeter() async throws {
+        let meter = WALMeter()
+        let folder = NSTemporaryDirectory() + "checkpoint-\(UUID().uuidString)"
+        let path = folder + "/service.sqlite"
+        let database = try ServiceDatabase.open(path: path, module: BareModule(), walMeter: meter)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await database.write { db in try db.execute(sql: "CREATE TABLE filler (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)") }
+        let service = CheckpointService(path: path, writer: database, meter: meter, logger: Logger(label: "test"),
+                                        interval: .milliseconds(10), restartFrames: 256, copyFrames: 128)
+        let task = Task { try await service.run() }
+        var largest = 0
+        for index in 0..<3000 {
+            try await database.write { db in try db.execute(sql: "INSERT INTO filler (payload) VALUES (zeroblob(8192))") }
+            if index % 50 == 0 { largest = max(largest, Self.size(path + "-wal")) }
+        }
+        largest = max(largest, Self.size(path + "-wal"))
+        task.cancel()
+        _ = await task.result
+        XCTAssertGreaterThan(meter.appendedFrames, 25_000)
+        let frame = ServiceDatabase.pageSize + 24
+        XCTAssertLessThan(largest / frame, 5000, "the WAL grew to \(largest / frame) frames: it did not restart before the backstop")
+        let rows = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM filler WHERE length(payload) = 8192") }
+        XCTAssertEqual(rows, 3000)
+    }
+
     static func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
 }
 

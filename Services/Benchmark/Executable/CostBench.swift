@@ -4,7 +4,7 @@ import Messaging
 import PlatformClient
 
 /// 0. Machine-independent figures (`--only counters`): for a fixed amount of work, the WAL pages SQLite appended
-/// (checkpoints held off, `WALMeter`) and the system calls every thread of the service made (`strace -c -f`).
+/// (checkpoints held off, `WALGrowthMeter`) and the system calls every thread of the service made (`strace -c -f`).
 /// Neither depends on how busy the machine is; each pass is a fresh process on a fresh data folder.
 struct CostBench {
     struct Figure {
@@ -43,7 +43,7 @@ struct CostBench {
             defer { fixture.intake.stop() }
             // Warm the caches (statements, the tree's upper pages) outside the count.
             _ = LoadGenerator.runCount(connections: connections, total: 100, expectStatus: [201]) { thread, _ in fixture.submission(counter.next(), thread: thread) }
-            let meter = try WALMeter(databasePath: fixture.intake.databasePath)
+            let meter = try WALGrowthMeter(databasePath: fixture.intake.databasePath)
             defer { meter.close() }
             try meter.begin()
             let run = LoadGenerator.runCount(connections: connections, total: Self.submissions, expectStatus: [201]) { thread, _ in fixture.submission(counter.next(), thread: thread) }
@@ -102,10 +102,10 @@ struct CostBench {
             try pair.commit(aggregate: "warm:0", count: 100)
             guard try pair.waitForReceived(100, prefix: "warm:", timeout: 60) else { throw BenchError("counters: warm-up not delivered") }
             usleep(300_000)
-            var meters: [WALMeter] = []
+            var meters: [WALGrowthMeter] = []
             var straces: [SyscallCounter] = []
             if pass == "wal" {
-                meters = [try WALMeter(databasePath: pair.producer.databasePath), try WALMeter(databasePath: pair.consumer.databasePath)]
+                meters = [try WALGrowthMeter(databasePath: pair.producer.databasePath), try WALGrowthMeter(databasePath: pair.consumer.databasePath)]
                 for meter in meters { try meter.begin() }
             } else {
                 // One counter per process, so each side's calls are seen apart as well as together.

@@ -56,7 +56,7 @@ extension LoadGenerator {
 /// before it copies any frame back, so no checkpoint (the service's background one, or the automatic one) can
 /// run and the WAL cannot restart: every page the service commits is appended, and the file's size at the end
 /// is 32 bytes of header + (page size + 24) per frame.
-final class WALMeter {
+final class WALGrowthMeter {
     let databasePath: String
     private let queue: DatabaseQueue
     private(set) var pageSize = 4096

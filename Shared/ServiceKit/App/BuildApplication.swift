@@ -38,7 +38,8 @@ public func buildApplication(
     configuredLogger[metadataKey: "service"] = "\(module.name)"
     let logger = configuredLogger
 
-    let database = try ServiceDatabase.open(path: configuration.databasePath, module: module)
+    let walMeter = WALMeter()
+    let database = try ServiceDatabase.open(path: configuration.databasePath, module: module, walMeter: walMeter)
     let doorbell = Doorbell()
     let outbox = Outbox(source: module.name, doorbell: doorbell, now: now)
     // Business time: the given clock, or a movable one in demo mode. Messaging keeps `now`.
@@ -84,7 +85,7 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: module.name),
         services: [dispatcher, Maintenance.service(writer: database, configuration: configuration, logger: logger, now: now),
-                   CheckpointService(path: configuration.databasePath, writer: database, logger: logger)]
+                   CheckpointService(path: configuration.databasePath, writer: database, meter: walMeter, logger: logger)]
             + module.backgroundServices(environment: environment),
         onServerRunning: { channel in
             logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])

@@ -6,7 +6,9 @@ import Messaging
 /// Opens a service's SQLite file (WAL, foreign keys, busy timeout) and migrates it:
 /// the kit's tables, the backbone's, then the service's own.
 public enum ServiceDatabase {
-    public static func open(path: String, module: some ServiceModule) throws -> any DatabaseWriter {
+    /// `walMeter`: the writer's count of the WAL frames it appends, for `CheckpointService`; it becomes the writer's WAL
+    /// hook and keeps the automatic checkpoint's backstop (nil: SQLite's automatic checkpoint, at the same 10,000).
+    public static func open(path: String, module: some ServiceModule, walMeter: WALMeter? = nil) throws -> any DatabaseWriter {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -18,8 +20,12 @@ public enum ServiceDatabase {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             if !db.configuration.readonly {
                 // `CheckpointService` checkpoints in the background; the writer's own (on the commit path) is a
-                // backstop for when that one falls behind.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+                // backstop for when that one falls behind: the meter's, or SQLite's automatic one.
+                if let walMeter {
+                    walMeter.install(on: db)
+                } else {
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALMeter.defaultBackstop)")
+                }
                 // Group commit runs each caller's work in a savepoint, and a batch's savepoint journal outgrew SQLite's
                 // 64 KiB in-memory spill threshold: a temporary file opened, written and closed per batch (`openat`,
                 // `pwrite64`, `close` in `studiobench --only counters`). In memory it is the pages the batch changed,
