@@ -40,34 +40,25 @@ final class CheckpointRestartTests: XCTestCase {
     func testTheWALStaysNearItsRestartSizeUnderAStreamOfCommits() async throws {
         let (folder, path, database) = try freshDatabase()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try await database.write { db in try db.execute(sql: "CREATE TABLE filler (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)") }
         let service = CheckpointService(path: path, writer: database, logger: Logger(label: "test"), interval: .milliseconds(10), restartFrames: 256)
-        let task = Task { try await service.run() }
-        // 3,000 commits of 8 KiB each, back to back: about 27,000 frames in all, far past the backstop
-        var largest = 0
-        for index in 0..<3000 {
-            try await database.write { db in try db.execute(sql: "INSERT INTO filler (payload) VALUES (zeroblob(8192))") }
-            if index % 50 == 0 { largest = max(largest, Self.size(path + "-wal")) }
-        }
-        largest = max(largest, Self.size(path + "-wal"))
-        task.cancel()
-        _ = await task.result
-        let frame = ServiceDatabase.pageSize + 24
-        XCTAssertLessThan(largest / frame, 5000, "the WAL grew to \(largest / frame) frames: it did not restart before the backstop")
-        let rows = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM filler WHERE length(payload) = 8192") }
-        XCTAssertEqual(rows, 3000)
+        try await assertTheWALRestarts(under: service, database: database, path: path)
     }
 
     /// The same with the writer's meter, as the services run it: copies by frames committed, not on every tick.
     func testTheWALStaysNearItsRestartSizeWhenCopiesGoByTheMeter() async throws {
         let meter = WALMeter()
-        let folder = NSTemporaryDirectory() + "checkpoint-\(UUID().uuidString)"
-        let path = folder + "/service.sqlite"
-        let database = try ServiceDatabase.open(path: path, module: BareModule(), walMeter: meter)
+        let (folder, path, database) = try freshDatabase(walMeter: meter)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try await database.write { db in try db.execute(sql: "CREATE TABLE filler (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)") }
         let service = CheckpointService(path: path, writer: database, meter: meter, logger: Logger(label: "test"),
                                         interval: .milliseconds(10), restartFrames: 256, copyFrames: 128)
+        try await assertTheWALRestarts(under: service, database: database, path: path)
+        XCTAssertGreaterThan(meter.appendedFrames, 25_000)
+    }
+
+    /// 3,000 commits of 8 KiB each, back to back (about 27,000 frames in all, far past the backstop) while `service`
+    /// runs: the WAL never holds 5,000 frames, and every row reads back.
+    private func assertTheWALRestarts(under service: CheckpointService, database: any DatabaseWriter, path: String) async throws {
+        try await database.write { db in try db.execute(sql: "CREATE TABLE filler (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)") }
         let task = Task { try await service.run() }
         var largest = 0
         for index in 0..<3000 {
@@ -77,7 +68,6 @@ final class CheckpointRestartTests: XCTestCase {
         largest = max(largest, Self.size(path + "-wal"))
         task.cancel()
         _ = await task.result
-        XCTAssertGreaterThan(meter.appendedFrames, 25_000)
         let frame = ServiceDatabase.pageSize + 24
         XCTAssertLessThan(largest / frame, 5000, "the WAL grew to \(largest / frame) frames: it did not restart before the backstop")
         let rows = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM filler WHERE length(payload) = 8192") }
@@ -88,8 +78,9 @@ final class CheckpointRestartTests: XCTestCase {
 }
 
 /// A service database in a folder of its own under the temporary directory (the caller removes the folder).
-private func freshDatabase() throws -> (folder: String, path: String, database: any DatabaseWriter) {
+/// `walMeter`: the writer's, as `buildApplication` opens it (nil: SQLite's automatic checkpoint).
+func freshDatabase(walMeter: WALMeter? = nil) throws -> (folder: String, path: String, database: any DatabaseWriter) {
     let folder = NSTemporaryDirectory() + "checkpoint-\(UUID().uuidString)"
     let path = folder + "/service.sqlite"
-    return (folder, path, try ServiceDatabase.open(path: path, module: BareModule()))
+    return (folder, path, try ServiceDatabase.open(path: path, module: BareModule(), walMeter: walMeter))
 }

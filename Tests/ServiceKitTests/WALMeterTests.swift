@@ -10,7 +10,7 @@ import XCTest
 final class WALMeterTests: XCTestCase {
     func testTheMeterCountsTheFramesEachCommitAppends() async throws {
         let meter = WALMeter()
-        let (folder, path, database) = try meteredDatabase(meter)
+        let (folder, path, database) = try freshDatabase(walMeter: meter)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let afterMigrations = meter.appendedFrames
         XCTAssertGreaterThan(afterMigrations, 0, "the migrations' commits appended frames")
@@ -29,7 +29,7 @@ final class WALMeterTests: XCTestCase {
     func testAMeteredWriterKeepsTheBackstopAndTheWALRestartsWithoutACheckpointer() async throws {
         // Given a backstop of 500 frames and no background checkpointer at all
         let meter = WALMeter(backstop: 500)
-        let (folder, path, database) = try meteredDatabase(meter)
+        let (folder, path, database) = try freshDatabase(walMeter: meter)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try await database.write { db in try db.execute(sql: "CREATE TABLE filler (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)") }
         // When 1,000 commits of 8 KiB each append about 9,000 frames
@@ -46,7 +46,7 @@ final class WALMeterTests: XCTestCase {
 
     func testTheCheckpointerCopiesAFewFramesOnceTheyAreOldEnough() async throws {
         let meter = WALMeter()
-        let (folder, path, database) = try meteredDatabase(meter)
+        let (folder, path, database) = try freshDatabase(walMeter: meter)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         func fileSize() -> Int { Self.size(path) }
         // Given 512 KiB committed: far fewer frames than a copy's 2,048
@@ -89,11 +89,4 @@ final class CopyScheduleTests: XCTestCase {
         XCTAssertTrue(schedule.isDue(appended: 250, now: start + .milliseconds(2500)))
         XCTAssertTrue(schedule.isDue(appended: 151, now: start + .seconds(3)))
     }
-}
-
-/// A metered service database in a folder of its own under the temporary directory (the caller removes the folder).
-private func meteredDatabase(_ meter: WALMeter) throws -> (folder: String, path: String, database: any DatabaseWriter) {
-    let folder = NSTemporaryDirectory() + "walmeter-\(UUID().uuidString)"
-    let path = folder + "/service.sqlite"
-    return (folder, path, try ServiceDatabase.open(path: path, module: BareModule(), walMeter: meter))
 }
