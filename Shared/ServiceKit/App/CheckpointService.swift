@@ -10,9 +10,8 @@ import ServiceLifecycle
 /// waited meanwhile; that was the tail of intake's submission latency and of deliveries. A PASSIVE checkpoint
 /// never waits for, nor blocks, the writer or the readers: it copies what it can and the next one goes on.
 ///
-/// When it copies: with the writer's `WALMeter`, once `copyFrames` frames were committed since the last copy, or
-/// `maxAge` after it when fewer were (`CopySchedule`); the meter is looked at every `interval`. Without a meter, on
-/// every `interval`. Copying by work done instead of by the clock matters at a low rate of commits: a page that many
+/// When it copies: once the writer's `WALMeter` counts `copyFrames` frames committed since the last copy, or `maxAge`
+/// after it when fewer were (`CopySchedule`); the meter is looked at every `interval`. Copying by work done instead of by the clock matters at a low rate of commits: a page that many
 /// small commits change (an index's leaf, a table's last page) is copied into the file, and the file synced, once
 /// per copy, so a copy every 50 ms cost the delivery pair about a fifth of its system calls per event
 /// (BENCHMARKS.md, issue 20, seventh round). At intake's peak, 2,048 frames are a few hundredths of a second.
@@ -27,10 +26,10 @@ import ServiceLifecycle
 /// the beginning.
 struct CheckpointService: Service {
     let path: String
-    /// The service's own writer, for the short checkpoint that lets the WAL restart (nil: background only).
-    var writer: (any DatabaseWriter)? = nil
-    /// The writer's count of appended frames (nil: copy on every `interval`).
-    var meter: WALMeter? = nil
+    /// The service's own writer, for the short checkpoint that lets the WAL restart.
+    let writer: any DatabaseWriter
+    /// The writer's count of appended frames.
+    let meter: WALMeter
     let logger: Logger
     var interval: Duration = .milliseconds(50)
     /// 4 MiB of 1 KiB pages: well under the backstop's 10,000, and a few hundredths of a second of commits.
@@ -57,12 +56,12 @@ struct CheckpointService: Service {
         }
         var schedule = CopySchedule(copyFrames: copyFrames, maxAge: maxAge, start: .now)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let appended = meter?.appendedFrames
+            let appended = meter.appendedFrames
             let now = ContinuousClock.now
             if schedule.isDue(appended: appended, now: now) {
                 do {
                     let walFrames = try await connection.writeWithoutTransaction { db in try Self.checkpoint(db) }
-                    if walFrames >= restartFrames, let writer {
+                    if walFrames >= restartFrames {
                         _ = try await writer.writeWithoutTransaction { db in try Self.checkpoint(db) }
                     }
                     // What was committed while it copied stays pending for the next copy.
@@ -89,7 +88,7 @@ struct CheckpointService: Service {
 }
 
 /// When the background checkpointer copies: once `copyFrames` frames were appended since the last copy, or `maxAge`
-/// after the last copy when any were; always when there is no count to go by.
+/// after the last copy when any were.
 struct CopySchedule {
     let copyFrames: Int
     let maxAge: Duration
@@ -103,14 +102,13 @@ struct CopySchedule {
         self.lastCopy = start
     }
 
-    func isDue(appended: Int?, now: ContinuousClock.Instant) -> Bool {
-        guard let appended else { return true }
+    func isDue(appended: Int, now: ContinuousClock.Instant) -> Bool {
         let pending = appended - copiedUpTo
         return pending >= copyFrames || (pending > 0 && now - lastCopy >= maxAge)
     }
 
-    mutating func copied(upTo appended: Int?, at now: ContinuousClock.Instant) {
-        if let appended { copiedUpTo = appended }
+    mutating func copied(upTo appended: Int, at now: ContinuousClock.Instant) {
+        copiedUpTo = appended
         lastCopy = now
     }
 }
