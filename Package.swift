@@ -52,13 +52,21 @@ var targets: [Target] = [
         path: "Shared/CWALBuffer",
         linkerSettings: [.linkedLibrary("sqlite3")]
     ),
+    // The webhook transport's event loop: one thread on libcurl's socket interface (curl_multi_socket_action), one
+    // poll over the sockets in flight and a wake-up eventfd (CurlTransport).
+    .target(
+        name: "CCurlLoop",
+        dependencies: ["CCurl"],
+        path: "Shared/CCurlLoop",
+        linkerSettings: [.linkedLibrary("curl")]
+    ),
     shared("StudioDomain"),
     // Spreadsheet: the one .xlsx reader/writer (ZIPFoundation for the zip, XMLCoder for the sheet XML) and the
     // CSV reader shared by intake's import and funding's bank confirmation files.
     shared("Spreadsheet", [.zipFoundation, .xmlCoder]),
     tests("SpreadsheetTests", ["Spreadsheet", "TestSupport"]),
     shared("Messaging", [
-        "CCurl", "StudioDomain",
+        "CCurl", "CCurlLoop", "StudioDomain",
         .grdb, .crypto, .logging, .metrics, .serviceLifecycle,
     ]),
     shared("ServiceKit", [

@@ -1,5 +1,5 @@
 import CCurl
-import Dispatch
+import CCurlLoop
 import Foundation
 import Synchronization
 
@@ -74,62 +74,92 @@ public struct TransportTimeouts: Sendable {
     }
 }
 
-/// POSTs webhooks with libcurl from a fixed pool of threads of its own, because `curl_easy_perform`
-/// blocks and must never run on Swift's cooperative pool. Each worker keeps one easy handle for its
-/// whole life, so keep-alive connections to the receivers are reused across requests.
+/// POSTs webhooks with libcurl on one thread of its own (`curl_loop.c`), on libcurl's socket interface: one
+/// `poll` over every socket in flight, each ready socket handed to libcurl with what it is ready for, at most
+/// `workers` transfers at once and the rest waiting in order. The loop never runs on Swift's cooperative pool, and
+/// its multi handle keeps the keep-alive connections to the receivers for every transfer. (Until the eighth round
+/// of issue 20 this was a pool of threads each blocking in `curl_easy_perform`: libcurl's easy interface polls a
+/// reused connection for liveness, waits for the answer and polls again before each read, five `poll` a request.)
 public final class CurlTransport: WebhookTransport {
-    private struct Job: Sendable {
-        let request: OutboundRequest
+    /// One transfer in flight: what its callbacks write into and who waits for it. Retained while libcurl has it.
+    private final class Transfer {
+        let handle: UnsafeMutableRawPointer
+        let sink: ResponseSink
+        let headerList: UnsafeMutablePointer<curl_slist>?
         let continuation: CheckedContinuation<OutboundResponse, Never>
+        let start: ContinuousClock.Instant
+        weak var transport: CurlTransport?
+        init(handle: UnsafeMutableRawPointer, sink: ResponseSink, headerList: UnsafeMutablePointer<curl_slist>?,
+             continuation: CheckedContinuation<OutboundResponse, Never>, transport: CurlTransport) {
+            self.handle = handle
+            self.sink = sink
+            self.headerList = headerList
+            self.continuation = continuation
+            self.start = ContinuousClock.now
+            self.transport = transport
+        }
     }
 
-    private let jobs = Mutex<[Job]>([])
-    private let available = DispatchSemaphore(value: 0)
+    /// Why `@unchecked` holds: the loop's only entry point from other threads is `studio_curl_loop_submit`, which
+    /// takes the loop's own mutex; everything else in it belongs to the loop's thread.
+    private struct Loop: @unchecked Sendable { let pointer: OpaquePointer }
+    private let loop: Loop?
+    /// Easy handles of finished transfers, reset and used again (their buffers stay allocated).
+    private let idleHandles = Mutex<[IdleHandle]>([])
+    /// Why `@unchecked` holds: an idle handle is in no transfer; whoever takes it off the list owns it alone.
+    private struct IdleHandle: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
     private let timeouts: TransportTimeouts
-    private let workerCount: Int
+    private let maxIdleHandles: Int
 
     /// `curl_global_init` is not thread-safe and must run once, before any handle exists.
     static let ensureGlobalInit: Void = {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
+    /// `workers`: how many transfers may be in flight at once (the dispatcher's in-flight limit).
     public init(workers: Int = 16, timeouts: TransportTimeouts = .init()) {
         _ = Self.ensureGlobalInit
         self.timeouts = timeouts
-        self.workerCount = max(1, workers)
-        // The workers run for the life of the process: a service makes one transport at start and keeps it.
-        for index in 0..<workerCount {
-            let thread = Thread { [self] in self.workerLoop() }
-            thread.name = "curl-worker-\(index)"
-            thread.start()
-        }
+        maxIdleHandles = max(1, workers)
+        // The loop runs for the life of the process: a service makes one transport at start and keeps it.
+        loop = studio_curl_loop_create(Int32(max(1, workers))) { token, code in
+            let transfer = Unmanaged<Transfer>.fromOpaque(token!).takeRetainedValue()
+            transfer.continuation.resume(returning: CurlTransport.response(
+                code: CURLcode(rawValue: UInt32(code)), handle: transfer.handle, sink: transfer.sink,
+                latency: ContinuousClock.now - transfer.start))
+            curl_slist_free_all(transfer.headerList)
+            if let transport = transfer.transport { transport.recycle(transfer.handle) } else { curl_easy_cleanup(transfer.handle) }
+        }.map(Loop.init)
     }
 
     public func post(_ request: OutboundRequest) async -> OutboundResponse {
         await withCheckedContinuation { continuation in
-            jobs.withLock { $0.append(Job(request: request, continuation: continuation)) }
-            available.signal()
+            guard let loop, let handle = idleHandles.withLock({ $0.popLast()?.pointer }) ?? curl_easy_init() else {
+                continuation.resume(returning: OutboundResponse(statusCode: nil, retryAfter: nil, body: [],
+                                                                failure: .other("libcurl could not start a transfer"), latency: .zero))
+                return
+            }
+            let sink = ResponseSink(bodyLimit: request.responseLimit)
+            let headerList = Self.configure(handle, request, sink: sink, timeouts: timeouts)
+            let transfer = Transfer(handle: handle, sink: sink, headerList: headerList, continuation: continuation, transport: self)
+            let token = Unmanaged.passRetained(transfer).toOpaque()
+            if studio_curl_loop_submit(loop.pointer, handle, token) != 0 {
+                Unmanaged<Transfer>.fromOpaque(token).release()
+                curl_slist_free_all(headerList)
+                curl_easy_cleanup(handle)
+                continuation.resume(returning: OutboundResponse(statusCode: nil, retryAfter: nil, body: [],
+                                                                failure: .other("the transfer queue could not grow"), latency: .zero))
+            }
         }
     }
 
-    private func workerLoop() {
-        guard let handle = curl_easy_init() else {
-            // Without a handle this worker cannot send; it still drains its share of jobs as failures.
-            while true {
-                available.wait()
-                guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
-                job.continuation.resume(returning: OutboundResponse(
-                    statusCode: nil, retryAfter: nil, body: [],
-                    failure: .other("curl_easy_init failed"), latency: .zero))
-            }
+    private func recycle(_ handle: UnsafeMutableRawPointer) {
+        let kept = idleHandles.withLock { idle -> Bool in
+            guard idle.count < maxIdleHandles else { return false }
+            idle.append(IdleHandle(pointer: handle))
+            return true
         }
-        defer { curl_easy_cleanup(handle) }
-        while true {
-            available.wait()
-            guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
-            let response = Self.perform(job.request, handle: handle, timeouts: timeouts)
-            job.continuation.resume(returning: response)
-        }
+        if !kept { curl_easy_cleanup(handle) }
     }
 
     /// Collects what libcurl hands back; passed to the C callbacks through `Unmanaged`, alive for the call.
@@ -145,11 +175,22 @@ public final class CurlTransport: WebhookTransport {
 
     /// One blocking request on `handle`: call it from a thread of its own, never the cooperative pool.
     public static func perform(_ request: OutboundRequest, handle: UnsafeMutableRawPointer, timeouts: TransportTimeouts) -> OutboundResponse {
-        curl_easy_reset(handle)  // keeps the connection cache, clears the options of the previous request
         let sink = ResponseSink(bodyLimit: request.responseLimit)
+        let headerList = configure(handle, request, sink: sink, timeouts: timeouts)
+        defer { curl_slist_free_all(headerList) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let code = withExtendedLifetime(sink) { curl_easy_perform(handle) }
+        return response(code: code, handle: handle, sink: sink, latency: clock.now - start)
+    }
+
+    /// Sets `handle` up for `request` (after a reset: the connection cache stays, the previous options go), its
+    /// callbacks writing into `sink`. The returned header list must outlive the transfer; the caller frees it.
+    static func configure(_ handle: UnsafeMutableRawPointer, _ request: OutboundRequest, sink: ResponseSink,
+                          timeouts: TransportTimeouts) -> UnsafeMutablePointer<curl_slist>? {
+        curl_easy_reset(handle)
         let context = Unmanaged.passUnretained(sink).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
         let hasContentType = request.headers.contains { $0.0.lowercased() == "content-type" }
         for (name, value) in request.headers + (hasContentType ? [] : [("Content-Type", "application/json")]) + [("Expect", "")] {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
@@ -209,11 +250,11 @@ public final class CurlTransport: WebhookTransport {
             return length
         }
         _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        return headerList
+    }
 
-        let clock = ContinuousClock()
-        let start = clock.now
-        let code = curl_easy_perform(handle)
-        let latency = clock.now - start
+    /// What a finished transfer on `handle` came to.
+    static func response(code: CURLcode, handle: UnsafeMutableRawPointer, sink: ResponseSink, latency: Duration) -> OutboundResponse {
         guard code == CURLE_OK else {
             let message = String(cString: curl_easy_strerror(code))
             let failure: OutboundResponse.Failure = switch code {
