@@ -128,7 +128,7 @@ public struct ServiceCommand<Program: ServiceProgram>: AsyncParsableCommand {
             guard ["json", "text"].contains(format) else { throw ValidationError("--log-format (STUDIO_LOG_FORMAT) must be json or text; got \(format)") }
             #if canImport(Glibc)
             // At most two malloc arenas (glibc's default is up to 8 per core, one per busy thread): with the
-            // libcurl workers, NIO and GRDB threads the default took the resident memory under load from about
+            // libcurl workers of the time, NIO and GRDB threads the default took the resident memory under load from about
             // 60 to about 77 MB (BENCHMARKS.md). `MALLOC_ARENA_MAX` in the environment still decides if set.
             // (`mallopt` is in <malloc.h>, which the Glibc module does not export: looked up by name; M_ARENA_MAX = -8.)
             if environment["MALLOC_ARENA_MAX"] == nil, let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
